@@ -1,0 +1,34 @@
+"""cnbudget: read, check and compare Chinese government budget and final-account disclosures.
+
+The public entry points are `parse_file` and `parse_text`; they return a `cnbudget.model.Document`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cnbudget.model import Document
+
+
+def parse_file(path: str | Path) -> Document:
+    """Read and parse one disclosure file."""
+    from cnbudget.parse import parse_source
+    from cnbudget.read import read_path
+
+    return parse_source(read_path(path))
+
+
+def parse_text(text: str, name: str = "<text>") -> Document:
+    """Parse a disclosure already decoded to text."""
+    from cnbudget.parse import parse_source
+    from cnbudget.read import source_from_text
+
+    return parse_source(source_from_text(text, name))
+
+
+__all__ = ["__version__", "parse_file", "parse_text"]

@@ -1,0 +1,1 @@
+"""The ``cnbudget`` command line."""

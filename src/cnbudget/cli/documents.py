@@ -1,0 +1,83 @@
+"""Commands that read one document: parse, facts, show."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cnbudget.cli.inputs import resolve_input, write_output
+from cnbudget.errors import UsageError
+
+FileArg = Annotated[Path | None, typer.Argument(help="A disclosure document (text conversion).", show_default=False)]
+SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+class ParseFormat(str, Enum):
+    json = "json"
+    text = "text"
+
+
+class FactsFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("parse")(parse_command)
+    app.command("facts")(facts_command)
+    app.command("show")(show_command)
+
+
+def _load(file: Path | None, sample: bool):  # type: ignore[no-untyped-def]
+    from cnbudget import parse_file
+
+    return parse_file(resolve_input(file, sample))
+
+
+def parse_command(
+    file: FileArg = None,
+    sample: SampleOpt = False,
+    fmt: Annotated[ParseFormat, typer.Option("--format", "-f", help="json: the whole model; text: a summary.")] = ParseFormat.json,
+    output: OutputOpt = None,
+) -> None:
+    """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
+    doc = _load(file, sample)
+    if fmt is ParseFormat.json:
+        from cnbudget.report.json_model import document_json
+
+        write_output(document_json(doc), output)
+    else:
+        from cnbudget.report.summary import render_summary
+
+        render_summary(doc, output)
+
+
+def facts_command(
+    file: FileArg = None,
+    sample: SampleOpt = False,
+    fmt: Annotated[FactsFormat, typer.Option("--format", "-f", help="csv or json.")] = FactsFormat.csv,
+    output: OutputOpt = None,
+) -> None:
+    """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
+    from cnbudget.report.facts import facts_csv, facts_json
+
+    doc = _load(file, sample)
+    write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
+
+
+def show_command(
+    file: FileArg = None,
+    table: Annotated[str, typer.Option("--table", "-t", help="Table id: B01…B10, B05U, B11, B12-1…, F01…F09.")] = "",
+    sample: SampleOpt = False,
+) -> None:
+    """Render one table in the terminal."""
+    from cnbudget.report.terminal import show_table
+
+    if not table:
+        raise UsageError("choose a table with --table, e.g. --table B03")
+    doc = _load(file, sample)
+    show_table(doc, table.strip().upper())

@@ -1,0 +1,46 @@
+"""Resolving the FILE argument and the bundled sample, writing outputs safely."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from cnbudget.errors import OutputError, UsageError
+
+SAMPLE_NAME = "wuhan-information-center-2026-budget.txt"
+
+
+def sample_path() -> Path:
+    with resources.as_file(resources.files("cnbudget.data").joinpath("samples").joinpath(SAMPLE_NAME)) as path:
+        return Path(path)
+
+
+def resolve_input(file: Path | None, sample: bool) -> Path:
+    if sample and file is not None:
+        raise UsageError("give either FILE or --sample, not both")
+    if sample:
+        return sample_path()
+    if file is None:
+        raise UsageError("missing FILE (or use --sample to run on the bundled sample document)")
+    return file
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to stdout, or atomically to a file: a failed write never leaves half a report behind."""
+    if output is None:
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        return
+    target = output.resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}", str(output)) from exc

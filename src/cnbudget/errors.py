@@ -1,0 +1,41 @@
+"""Errors that reach the user as a clear message and a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+"""Audit findings reached the --fail-on threshold."""
+EXIT_INPUT = 2
+"""The input could not be read: missing, empty, binary, undecodable, or not a disclosure."""
+EXIT_OUTPUT = 3
+"""The output could not be written."""
+EXIT_USAGE = 4
+"""A command-line option was wrong (unknown table id, format …)."""
+
+
+class CnbudgetError(Exception):
+    exit_code = EXIT_INPUT
+
+    def __init__(self, message: str, path: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(CnbudgetError):
+    """The file cannot be turned into a document."""
+
+
+class OutputError(CnbudgetError):
+    exit_code = EXIT_OUTPUT
+
+
+class UsageError(CnbudgetError):
+    exit_code = EXIT_USAGE

@@ -1,0 +1,79 @@
+"""The whole parsed document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cnbudget.model.narrative import NarrativeClaim, NarrativeSection
+from cnbudget.model.performance import PerformanceTable, SelfEvaluation
+from cnbudget.model.tables import Project, Table
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str = ""
+    department: str = ""
+    """The organisation the document is about, as printed in its title."""
+    department_code: str = ""
+    unit_names: list[str] = field(default_factory=list)
+    unit_codes: list[str] = field(default_factory=list)
+    fiscal_year: int | None = None
+    kind: str = ""
+    """``budget`` (预算) or ``final`` (决算)."""
+    scope: str = ""
+    """``department`` (部门, 汇总) or ``unit`` (单位)."""
+    level: str = ""
+    """``province``, ``city`` or ``district``."""
+    region: str = ""
+    amount_unit: str = "万元"
+    dates: list[str] = field(default_factory=list)
+    """Dates printed in the document (填报日期, publication date), ISO formatted."""
+    source_path: str = ""
+    source_sha256: str = ""
+    source_format: str = "text"
+    text_layout: str = ""
+    """Dominant layout of the text input: ``tab``, ``pipe`` or ``space``."""
+
+
+@dataclass(slots=True)
+class Part:
+    """A top-level part (第一部分 概况 … 第四部分 名词解释) of the body, not the table of contents."""
+
+    number: int
+    title: str
+    line: int
+    last_line: int
+
+
+@dataclass(slots=True)
+class Warning_:
+    """Something the parser could not do fully; the model is still usable."""
+
+    code: str
+    message: str
+    line: int | None = None
+    table: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    metadata: Metadata
+    parts: list[Part] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    performance: list[PerformanceTable] = field(default_factory=list)
+    self_evaluations: list[SelfEvaluation] = field(default_factory=list)
+    narrative: list[NarrativeSection] = field(default_factory=list)
+    toc_lines: tuple[int, int] | None = None
+    """First and last line of the table of contents, when one was found."""
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def table(self, table_id: str) -> Table | None:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        return None
+
+    @property
+    def claims(self) -> list[NarrativeClaim]:
+        return [claim for section in self.narrative for claim in section.claims]

@@ -1,0 +1,39 @@
+"""Numeric claims of the narrative (第三部分 情况说明), so they can be checked against the tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(slots=True)
+class NarrativeClaim:
+    subject: str
+    """What the figure is about, as printed before it ("一般公共预算财政拨款收入")."""
+    amount: Decimal | None
+    unit: str
+    """万元 or 元 (as printed after the amount)."""
+    raw: str
+    year: int | None = None
+    share_pct: Decimal | None = None
+    """"占90.55%" → 90.55."""
+    change_amount: Decimal | None = None
+    """Signed: 减少 gives a negative amount."""
+    change_pct: Decimal | None = None
+    """Signed percentage change: 下降 gives a negative number."""
+    compared_year: int | None = None
+    """The year the change is measured against ("比2025年预算增加…")."""
+    completion_pct: Decimal | None = None
+    """Final accounts: "完成年初预算的127.1%" → 127.1."""
+    section: str = ""
+    sentence: str = ""
+    line: int = 0
+
+
+@dataclass(slots=True)
+class NarrativeSection:
+    heading: str
+    line: int
+    last_line: int
+    text: str
+    claims: list[NarrativeClaim] = field(default_factory=list)

@@ -1,0 +1,117 @@
+"""Parsing: segment the document, recognise each standard table, and build the model."""
+
+from __future__ import annotations
+
+import re
+
+from cnbudget.errors import InputError
+from cnbudget.model import Document, Warning_
+from cnbudget.parse.catalog import spec_for, table_specs
+from cnbudget.parse.codes import resolve_codes
+from cnbudget.parse.metadata import org_names_from_captions, read_metadata
+from cnbudget.parse.narrative import read_narrative
+from cnbudget.parse.performance import parse_performance
+from cnbudget.parse.segment import segment
+from cnbudget.parse.self_evaluation import parse_self_evaluation
+from cnbudget.parse.tables.financial import parse_financial, projects_from
+from cnbudget.read import Source
+from cnbudget.read.normalize import compact
+
+
+def parse_source(source: Source) -> Document:
+    lines = source.lines
+    meta = read_metadata(lines, source.path, source.sha256, source.layout)
+    meta.source_format = source.format
+    captions = org_names_from_captions(lines)
+    org_names = tuple(n for n in [meta.department, *captions] if n)
+    segments = segment(lines, org_names)
+    doc = Document(metadata=meta, parts=segments.parts)
+    if segments.toc:
+        doc.toc_lines = (lines[segments.toc[0]].number, lines[segments.toc[1]].number)
+    if not segments.regions and not meta.kind:
+        raise InputError(
+            "not a budget or final-account disclosure: no standard table and no 预算/决算 title found", source.path
+        )
+
+    units = _unit_names(lines, segments.regions, captions)
+    for region in segments.regions:
+        spec = spec_for(region.table_id)
+        if spec.kind == "financial":
+            table = parse_financial(region, lines, meta.amount_unit, tuple(units))
+            doc.tables.append(table)
+            doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings)
+        elif spec.kind == "performance":
+            doc.performance.append(parse_performance(region, lines, meta.amount_unit))
+        else:
+            doc.self_evaluations.append(parse_self_evaluation(region, lines))
+    resolve_codes(doc.tables)
+    for table in doc.tables:
+        if table.id == "B10":
+            doc.projects.extend(projects_from(table, tuple(units)))
+    _organisation_codes(doc)
+    doc.narrative = read_narrative(lines, doc.parts)
+    if not meta.kind:
+        meta.kind = "final" if any(t.id.startswith("F") for t in doc.tables) else "budget"
+    _missing_tables(doc)
+    for message in source.warnings:
+        doc.warnings.append(Warning_("read", message))
+    return doc
+
+
+def _unit_names(lines: list, regions: list, captions: list[str]) -> list[str]:  # type: ignore[type-arg]
+    """Names of the department's units, for splitting 项目名称+项目单位 in space layouts."""
+    names = set(captions)
+    for region in regions:
+        if region.table_id not in ("B02", "B05U"):
+            continue
+        pending = ""
+        for line in lines[region.start : region.end]:
+            text = line.stripped
+            if line.cells is not None:
+                for cell in line.cells[:3]:
+                    c = compact(cell)
+                    if c and not c[0].isdigit() and not re.search(r"合计|代码|名称|编码|\d", c):
+                        names.add(c)
+                continue
+            m = re.match(r"^(\d{3}|\d{6})$", text)
+            if m:
+                pending = "\u0000"
+                continue
+            if pending and text and not re.search(r"\d", text):
+                pending = (pending.strip("\u0000") + compact(text)) or "\u0000"
+                continue
+            if pending and pending != "\u0000":
+                names.add(pending)
+            pending = ""
+    return sorted((n for n in names if len(n) >= 4), key=len, reverse=True)
+
+
+def _organisation_codes(doc: Document) -> None:
+    for table_id in ("B02", "B05U"):
+        table = doc.table(table_id)
+        if table is None:
+            continue
+        for row in table.rows:
+            if row.code.isdigit() and len(row.code) == 3 and not doc.metadata.department_code:
+                doc.metadata.department_code = row.code
+            elif row.code.isdigit() and len(row.code) == 6 and row.code not in doc.metadata.unit_codes:
+                doc.metadata.unit_codes.append(row.code)
+                doc.metadata.unit_names.append(row.label)
+    if not doc.metadata.department_code and doc.metadata.unit_codes:
+        doc.metadata.department_code = doc.metadata.unit_codes[0][:3]
+    if not doc.metadata.region:
+        for name in doc.metadata.unit_names:
+            m = re.match(r"^(.{1,6}?[省市])", name)
+            if m:
+                doc.metadata.region = m.group(1)
+                break
+
+
+def _missing_tables(doc: Document) -> None:
+    present = {t.id for t in doc.tables} | {p.id.split("-")[0] for p in doc.performance}
+    for spec in table_specs().values():
+        if spec.required and doc.metadata.kind in spec.doc_kinds and spec.id not in present:
+            doc.warnings.append(Warning_("missing-table", f"{spec.id} {spec.name} not found in the document"))
+
+
+__all__ = ["parse_source"]

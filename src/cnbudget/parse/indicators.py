@@ -1,0 +1,163 @@
+"""Indicator rows of performance and self-evaluation tables, whatever their column drift.
+
+Merged cells leave 一级/二级指标 only on the first row of a block, and converters shift cells left or
+right. Cells are therefore recognised by what they say: a level-1 name (产出指标 …), a level-2 name
+(数量指标 …), a basis (计划标准 …), a goal heading, or else the indicator's name and its values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from cnbudget.model import Indicator, PerformanceGoal
+from cnbudget.parse.targets import clean_latex, looks_like_value, parse_target
+from cnbudget.read.normalize import compact
+
+WEIGHT = re.compile(r"[（(]\s*(?:得)?\s*(\d+(?:\.\d+)?)\s*分\s*(?:\*[^)）]*)?[)）]")
+_LEVEL1 = re.compile(r"^(产出|效益|满意度|成本|效果|影响)指标\d*$")
+_LEVEL2 = re.compile(
+    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|服务满意度|满意度|经济成本|社会成本|"
+    r"生态环境成本|经济效益成本|社会效益成本|经济)(指标)?\d*$"
+)
+_BASIS = re.compile(r"^(计划|历史|行业|其他|参考)?(标准|数据)$|^立项批复$|^计划标准$|^测算$|^.{0,6}(标准|依据)$")
+_GOAL = re.compile(r"^(长期|年度|中期)?(绩效)?目标\s*(\d+)?\s*[:：]?$|^(长期|年度)绩效目标\s*(\d+)")
+_GOAL_INLINE = re.compile(r"^(长期|年度)(?:绩效)?目标\s*(\d+)?\s*[:：]\s*(.+)$")
+_HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "指标名称", "目标值", "实际完成值", "指标值确定依据")
+
+
+def strip_weight(text: str) -> tuple[str, Decimal | None]:
+    m = WEIGHT.search(text)
+    if not m:
+        return text, None
+    try:
+        weight = Decimal(m.group(1))
+    except InvalidOperation:  # pragma: no cover
+        weight = None
+    return (text[: m.start()] + text[m.end() :]).strip(), weight
+
+
+def _kind(word: str | None) -> str:
+    return {"长期": "long_term", "年度": "annual", "中期": "long_term"}.get(word or "", "overall")
+
+
+@dataclass
+class IndicatorReader:
+    """Feed rows of cells; collects goals and indicators, carrying merged level cells forward."""
+
+    self_evaluation: bool = False
+    level1: str = ""
+    level2: str = ""
+    goal: str = ""
+    goals: list[PerformanceGoal] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    value_columns: int = 1
+    """How many value cells precede the basis: 3 where the header has 前年/上年/当年."""
+
+    def header(self, cells: list[str]) -> bool:
+        words = [compact(c) for c in cells]
+        joined = "".join(words)
+        if not any(w in joined for w in _HEADER_WORDS) and not ("前年" in words and "上年" in words):
+            return False
+        if "前年" in words or "近两年指标值" in joined:
+            self.value_columns = 3
+        return True
+
+    def feed(self, cells: list[str], line: int) -> None:
+        texts = [compact(clean_latex(c)) for c in cells]
+        texts = [t for t in texts if t]
+        if not texts:
+            return
+        first, _ = strip_weight(texts[0])
+        goal = _GOAL.match(first)
+        inline = _GOAL_INLINE.match(texts[0])
+        if inline and len(texts) == 1:
+            self._goal(inline.group(1), inline.group(2), inline.group(3), line)
+            return
+        if goal and (len(texts) >= 2 or goal.group(1)) and not self.header(cells):
+            kind_word = goal.group(1) or goal.group(4)
+            number = goal.group(3) or goal.group(5)
+            if len(texts) >= 2 and not any(_LEVEL1.match(strip_weight(t)[0]) for t in texts[1:3]):
+                self._goal(kind_word, number, texts[1], line)
+                return
+            texts = texts[1:]
+        if self.header(cells):
+            return
+        level1 = level2 = ""
+        rest: list[str] = []
+        for t in texts:
+            bare, _ = strip_weight(t)
+            if not level1 and not level2 and not rest and _LEVEL1.match(bare):
+                level1 = bare
+            elif not level2 and not rest and _LEVEL2.match(bare):
+                level2 = bare
+            else:
+                rest.append(t)
+        if level1:
+            self.level1, self.level2 = level1, ""
+        if level2:
+            self.level2 = level2
+            if not level1 and self.level1 == "" and "满意" in level2:
+                self.level1 = "满意度指标"
+        if not rest:
+            return
+        basis = ""
+        if len(rest) >= 2 and _BASIS.match(rest[-1]):
+            basis = rest.pop()
+        name_cell = rest[0]
+        values = rest[1:]
+        if not values:
+            return
+        name, weight = strip_weight(name_cell)
+        if self.self_evaluation:
+            self._self_evaluation(name, weight, values, line)
+        else:
+            targets = [parse_target(v) for v in values]
+            target = targets[-1]
+            prior = targets[:-1] if len(targets) > 1 else []
+            self.indicators.append(
+                Indicator(name=name, level1=self.level1, level2=self.level2, target=target, prior=prior,
+                          basis=basis, goal=self.goal, line=line)  # fmt: skip
+            )
+
+    def _goal(self, kind_word: str | None, number: str | None, text: str, line: int) -> None:
+        self.goal = f"{kind_word or ''}目标{number or ''}"
+        self.goals.append(PerformanceGoal(_kind(kind_word), int(number) if number else None, text, line))
+
+    def _self_evaluation(self, name: str, weight: Decimal | None, values: list[str], line: int) -> None:
+        numbers = values[:]
+        score = _decimal(numbers[-1]) if numbers else None
+        if score is not None:
+            numbers.pop()
+        if len(numbers) >= 3 and _decimal(numbers[-1]) is not None:
+            weight = weight if weight is not None else _decimal(numbers[-1])
+            numbers.pop()
+        target = parse_target(numbers[0]) if numbers else None
+        actual = parse_target(numbers[1]) if len(numbers) > 1 else None
+        self.indicators.append(
+            Indicator(name=name, level1=self.level1, level2=self.level2, target=target, actual=actual,
+                      weight=weight, score=score, goal=self.goal, line=line)  # fmt: skip
+        )
+
+
+def _decimal(text: str) -> Decimal | None:
+    t = compact(text).removesuffix("分")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", t):
+        return None
+    return Decimal(t)
+
+
+def split_fragment_value(fragment: str) -> tuple[str, list[str]]:
+    """Space layout: "事故发生率 0" → ("事故发生率", ["0"]); "≥7G ≥5G ≥2G" → ("", [...])."""
+    tokens = fragment.split()
+    merged: list[str] = []
+    for tok in tokens:
+        if merged and re.fullmatch(r"[^\d≥≤<>=/]{1,2}", tok) and re.search(r"\d$", merged[-1]):
+            merged[-1] += tok
+        else:
+            merged.append(tok)
+    values: list[str] = []
+    while merged and looks_like_value(merged[-1]):
+        values.insert(0, merged.pop())
+    return "".join(merged), values

@@ -1,0 +1,169 @@
+"""Numeric claims of the narrative part (第三部分 情况说明).
+
+Every amount followed by 万元/元 is a claim; the text after it, up to the next such amount, may state
+its share ("占90.55%"), its change against another year ("比2025年预算增加1,462.20万元，增长37.54%")
+or, in final accounts, its completion of the budget ("完成年初预算的127.1%"). Amounts inside a
+change phrase belong to the claim before them.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from cnbudget.model import NarrativeClaim, NarrativeSection, Part
+from cnbudget.parse.numbers import parse_amount
+from cnbudget.parse.segment import chinese_number
+from cnbudget.read import Line
+from cnbudget.read.normalize import compact
+
+_AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
+_CHANGE_WORDS = ("增加", "减少", "增长", "下降", "降低", "减", "增", "多", "少", "节约", "压减")
+_CHANGE = re.compile(
+    r"(增加|减少|增长|下降|降低|减|增)了?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)"
+)
+_CHANGE_PCT = re.compile(r"(增长|下降|降低|减少|增加|上升|下滑)了?\s*(\d+(?:\.\d+)?)\s*%")
+_SHARE = re.compile(r"占(?:比|本年[收支出入]+|[^，,。；;]{0,12}的?)?\s*(\d+(?:\.\d+)?)\s*%")
+_COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*%")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_COMPARED = re.compile(r"(?:比|较|与|同)\s*(?:上年|(20\d{2})\s*年)")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*\S")
+_SUBJECT_TRIM = re.compile(
+    r"^(?:其中|包括|主要(?:用于|是|包括)?|具体(?:包括|如下)?|按照|以及|和|及|共|合计|总计|为|是|用于)[:：]?|"
+    r"(?:20\d{2}\s*年度?|预算数|决算数|支出决算|年初预算|全年预算|为|是|达|共计|合计|总额)$"
+)
+_NEGATIVE = ("减少", "下降", "降低", "减", "下滑")
+
+
+def find_narrative_part(parts: list[Part]) -> Part | None:
+    for part in parts:
+        if part.number == 3:
+            return part
+    for part in parts:
+        if "说明" in part.title:
+            return part
+    return None
+
+
+def _sections(lines: list[Line], part: Part) -> list[tuple[str, int, list[Line]]]:
+    sections: list[tuple[str, int, list[Line]]] = [(part.title, part.line, [])]
+    for line in lines:
+        if not (part.line < line.number <= part.last_line) or line.layout == "blank":
+            continue
+        text = line.stripped
+        if _HEADING.match(text) and len(compact(text)) <= 30 and not _AMOUNT.search(text) and re.match(
+            r"^[一二三四五六七八九十]+[、.．]", text
+        ):
+            sections.append((compact(text), line.number, []))
+            continue
+        sections[-1][2].append(line)
+    return [s for s in sections if s[2] or s[0] != part.title]
+
+
+def read_narrative(lines: list[Line], parts: list[Part]) -> list[NarrativeSection]:
+    part = find_narrative_part(parts)
+    if part is None:
+        return []
+    result = []
+    for heading, first, body in _sections(lines, part):
+        text, offsets = _join(body)
+        section = NarrativeSection(heading=heading, line=first, last_line=body[-1].number if body else first, text=text)
+        section.claims = _claims(text, offsets, heading)
+        result.append(section)
+    return result
+
+
+def _join(body: list[Line]) -> tuple[str, list[tuple[int, int]]]:
+    """Concatenate wrapped lines (CJK text wraps without spaces); remember where each line starts."""
+    pieces: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    pos = 0
+    for line in body:
+        if line.cells is not None:
+            continue
+        piece = line.stripped
+        if pieces and pieces[-1] and piece and pieces[-1][-1].isascii() and piece[0].isascii():
+            piece = " " + piece
+        offsets.append((pos, line.number))
+        pieces.append(piece)
+        pos += len(piece)
+    return "".join(pieces), offsets
+
+
+def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
+    line = offsets[0][1] if offsets else 0
+    for start, number in offsets:
+        if start > pos:
+            break
+        line = number
+    return line
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out = []
+    start = 0
+    for m in re.finditer(r"[。；;]", text):
+        out.append((start, text[start : m.end()]))
+        start = m.end()
+    if start < len(text):
+        out.append((start, text[start:]))
+    return out
+
+
+def _signed(word: str, number: str) -> Decimal | None:
+    value = parse_amount(number)
+    if value is None:
+        return None
+    return -value if word in _NEGATIVE else value
+
+
+def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[NarrativeClaim]:
+    claims: list[NarrativeClaim] = []
+    for start, sentence in _sentences(text):
+        changes = {m.start(2) for m in _CHANGE.finditer(sentence)}
+        bases = [m for m in _AMOUNT.finditer(sentence) if m.start(1) not in changes]
+        for i, m in enumerate(bases):
+            tail_end = bases[i + 1].start() if i + 1 < len(bases) else len(sentence)
+            tail = sentence[m.end() : tail_end]
+            head_start = max(
+                (sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;、。（("), default=-1
+            )
+            if i > 0:
+                head_start = max(head_start, bases[i - 1].end())
+            subject = compact(sentence[head_start + 1 : m.start()])
+            for _ in range(3):
+                subject = _SUBJECT_TRIM.sub("", subject)
+            years = [int(y) for y in _YEAR.findall(sentence[: m.start()])]
+            compared = _COMPARED.search(tail) or _COMPARED.search(sentence[head_start + 1 : m.start()])
+            compared_year = int(compared.group(1)) if compared and compared.group(1) else None
+            claim = NarrativeClaim(
+                subject=subject,
+                amount=parse_amount(m.group(1)),
+                unit=m.group(2),
+                raw=m.group(0),
+                year=next((y for y in reversed(years) if y != compared_year), None),
+                compared_year=compared_year,
+                section=heading,
+                sentence=sentence.strip(),
+                line=_line_at(offsets, start + m.start()),
+            )
+            share = _SHARE.search(tail)
+            if share:
+                claim.share_pct = Decimal(share.group(1))
+            change = _CHANGE.search(tail)
+            if change:
+                claim.change_amount = _signed(change.group(1), change.group(2))
+            pct = _CHANGE_PCT.search(tail)
+            if pct and (not share or pct.start() != share.start()):
+                sign = -1 if pct.group(1) in _NEGATIVE else 1
+                claim.change_pct = Decimal(pct.group(2)) * sign
+            completion = _COMPLETION.search(tail)
+            if completion:
+                claim.completion_pct = Decimal(completion.group(1))
+            claims.append(claim)
+    return claims
+
+
+def heading_number(heading: str) -> int | None:
+    m = re.match(r"^([一二三四五六七八九十]+)", heading)
+    return chinese_number(m.group(1)) if m else None

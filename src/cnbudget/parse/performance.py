@@ -1,0 +1,165 @@
+"""Performance goal tables: 部门整体支出绩效目标表 (B11) and 项目支出绩效目标表 / 项目申报表 (B12-n)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from cnbudget.model import FundSource, PerformanceTable
+from cnbudget.parse.indicators import _BASIS, _LEVEL1, _LEVEL2, IndicatorReader, split_fragment_value
+from cnbudget.parse.numbers import amount_text, is_code, parse_amount
+from cnbudget.parse.segment import Region
+from cnbudget.parse.tables.common import caption_unit
+from cnbudget.read import Line
+from cnbudget.read.normalize import compact
+
+_AMOUNT_IN_TEXT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:万元|元)?$")
+_FUND_START = ("项目资金来源", "资金来源", "总体资金情况", "部门总体资金情况")
+_FUND_END = ("项目支出明细", "部门职能概述", "项目支出明细测算", "依据项目支出预算")
+_PROJECTS_START = ("项目支出情况",)
+_PROJECTS_END = ("整体绩效", "总目标", "整体绩效目标")
+_INDICATORS_START = ("一级指标", "长期绩效指标", "年度绩效指标", "长期绩效目标表", "年度绩效目标表", "项目绩效总目标")
+
+
+def _first_amount(cells: list[str]) -> tuple[int, Decimal | None, str]:
+    for i, c in enumerate(cells):
+        text = compact(c).removesuffix("万元").removesuffix("元")
+        if amount_text(text) is not None and not is_code(text):
+            return i, parse_amount(text), c.strip()
+    return -1, None, ""
+
+
+def _value_after(cells: list[str], label: str) -> str:
+    words = [compact(c) for c in cells]
+    for i, w in enumerate(words):
+        if w == label or w.startswith(label) and len(w) <= len(label) + 2:
+            for nxt in words[i + 1 :]:
+                if nxt:
+                    return nxt
+    return ""
+
+
+def _line_cells(line: Line) -> list[str]:
+    if line.cells is not None:
+        return line.cells
+    return [line.stripped]
+
+
+def parse_performance(region: Region, lines: list[Line], default_unit: str) -> PerformanceTable:
+    body = lines[region.start : region.end]
+    table = PerformanceTable(
+        id=region.table_id,
+        title=region.title,
+        title_line=region.title_line,
+        first_line=body[0].number,
+        last_line=next((ln.number for ln in reversed(body) if ln.layout != "blank"), body[-1].number),
+        amount_unit=caption_unit(body[:12]) or default_unit,
+    )
+    content = [ln for ln in body if ln.layout not in ("blank", "rule") and ln.number > region.title_line]
+    celled = sum(1 for ln in content if ln.cells is not None)
+    if celled >= max(2, len(content) // 4):
+        _read_cells(table, content)
+    else:
+        _read_text(table, content)
+    return table
+
+
+def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
+    reader = IndicatorReader()
+    section = ""
+    indicators_started = False
+    for line in content:
+        cells = _line_cells(line)
+        words = [compact(c) for c in cells if compact(c)]
+        if not words:
+            continue
+        head = words[0]
+        if not table.project_name:
+            table.project_name = _value_after(cells, "项目名称")
+        if not table.project_code:
+            code = _value_after(cells, "项目编码")
+            table.project_code = code if is_code(code) else ""
+        for label, attr in (("项目总预算", "total_budget"), ("项目当年预算", "current_budget")):
+            if getattr(table, attr) is None and label in words:
+                idx = words.index(label)
+                _, amount, _ = _first_amount(words[idx + 1 : idx + 2] or [""])
+                setattr(table, attr, amount)
+        if any(w in _FUND_START for w in words[:2]):
+            section = "funds"
+        elif any(w.startswith(_FUND_END) for w in words[:1]):
+            section = ""
+        elif any(w in _PROJECTS_START for w in words[:1]):
+            section = "projects"
+        elif any(w.startswith(_PROJECTS_END) for w in words[:1]):
+            section = ""
+        if any(w.startswith(_INDICATORS_START) for w in words) or _LEVEL1.match(head):
+            indicators_started = True
+            section = ""
+        if section == "funds":
+            idx, amount, raw = _first_amount(words)
+            labels = [w for w in words[: idx if idx >= 0 else len(words)] if w not in _FUND_START]
+            if idx >= 0 and labels:
+                table.funds.append(FundSource(label=labels[-1], amount=amount, raw=raw, line=line.number))
+                if labels[-1] == "合计" and table.total_budget is None and table.id == "B11":
+                    table.total_budget = amount
+        elif section == "projects":
+            idx, amount, raw = _first_amount(words)
+            if idx >= 1:
+                table.projects.append(FundSource(label=words[0], amount=amount, raw=raw, line=line.number))
+        if indicators_started:
+            reader.feed(cells, line.number)
+    table.goals, table.indicators = reader.goals, reader.indicators
+
+
+def _read_text(table: PerformanceTable, content: list[Line]) -> None:
+    """Space layout: every fragment on its own line; indicators end at their value and basis."""
+    reader = IndicatorReader()
+    buffer: list[str] = []
+    started = False
+    for line in content:
+        text = line.stripped
+        flat = compact(text)
+        m = re.match(r"^(项目名称)\s*(\S+)", text)
+        if m and not table.project_name:
+            table.project_name = m.group(2)
+            code = re.search(r"项目编码\s*(\S+)", text)
+            table.project_code = code.group(1) if code else ""
+        for label, attr in (("项目当年预算", "current_budget"), ("项目总预算", "total_budget")):
+            if flat.startswith(label) and getattr(table, attr) is None:
+                am = _AMOUNT_IN_TEXT.search(flat.removesuffix("万元") + "")
+                setattr(table, attr, parse_amount(am.group(1)) if am else None)
+        if not started:
+            fund = re.match(r"^(\S.*?)\s+(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?(?:\s|$)", text)
+            if fund and not re.match(r"^\d", fund.group(1)):
+                table.funds.append(FundSource(compact(fund.group(1)), parse_amount(fund.group(2)), fund.group(2),
+                                              line.number))  # fmt: skip
+            if re.search(r"一级|长期绩效指标|年度绩效指标|三级指标", flat):
+                started = True
+            continue
+        joined = "".join(buffer) + flat
+        if _LEVEL1.match(flat) or _LEVEL1.match(joined):
+            reader.level1, reader.level2, buffer = (flat if _LEVEL1.match(flat) else joined), "", []
+            continue
+        if _LEVEL2.match(flat) or _LEVEL2.match(joined) and buffer:
+            reader.level2, buffer = (flat if _LEVEL2.match(flat) else joined), []
+            continue
+        if re.search(r"绩效指标$|^指标值|^二级指标|^三级指标|^一级$|^指标$|指标值确定依据|^目标名称|^前年|^上年", flat):
+            buffer = []
+            continue
+        tokens = text.split()
+        basis = ""
+        if tokens and _BASIS.match(tokens[-1]):
+            basis = tokens.pop()
+        name_part, values = split_fragment_value(" ".join(tokens))
+        if not values and basis and buffer:
+            prev_name, prev_values = split_fragment_value(buffer[-1])
+            if prev_values:
+                buffer[-1], values = prev_name, prev_values
+        if values or basis:
+            name = "".join(buffer) + name_part
+            buffer = []
+            if name and values:
+                reader.feed([reader.level1 or "", reader.level2 or "", name, *values, basis], line.number)
+            continue
+        buffer.append(flat)
+    table.goals, table.indicators = reader.goals, reader.indicators

@@ -1,0 +1,152 @@
+"""Split a document into its table of contents, parts, table regions and narrative.
+
+The table of contents repeats every title before the body; a title only opens a table when it lies
+outside the contents and is followed by table content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cnbudget.model import Part
+from cnbudget.parse.catalog import match_title, spec_for, table_marker
+from cnbudget.parse.numbers import is_decimal_amount
+from cnbudget.read import Line
+from cnbudget.read.normalize import compact
+
+_UNIT_CAPTION = re.compile(r"单位\s*[：:]\s*(?:万元|元|千元)")
+_PART = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 … 九十九, and 廿一 … 廿九 (= 21 … 29), as used in ordinals."""
+    if not text:
+        return None
+    if text.startswith("廿"):
+        rest = chinese_number(text[1:]) if len(text) > 1 else 0
+        return 20 + (rest or 0)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS.get(text[1:], 0)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+    return _CN_DIGITS.get(text)
+
+
+@dataclass(slots=True)
+class Region:
+    table_id: str
+    title: str
+    title_line: int
+    start: int
+    """Index into the line list of the title line."""
+    end: int
+    """Index one past the region's last line."""
+    number: str = ""
+
+
+@dataclass(slots=True)
+class Segments:
+    toc: tuple[int, int] | None
+    parts: list[Part]
+    regions: list[Region]
+
+
+def find_toc(lines: list[Line]) -> tuple[int, int] | None:
+    """Indexes (first, last) of the table of contents, or None."""
+    for i, line in enumerate(lines[:200]):
+        if compact(line.text) in ("目录", "目次"):
+            first_entry = None
+            for j in range(i + 1, min(i + 400, len(lines))):
+                s = compact(lines[j].text).lstrip("-•·*")
+                if not s:
+                    continue
+                if first_entry is None:
+                    first_entry = s
+                    continue
+                if s == first_entry:
+                    return (i, j - 1)
+            return None
+    return None
+
+
+def _has_table_content(lines: list[Line], start: int, end: int) -> bool:
+    for line in lines[start:end]:
+        if line.layout in ("tab", "pipe"):
+            return True
+        if line.layout == "text" and any(is_decimal_amount(tok) for tok in line.text.split()):
+            return True
+    return False
+
+
+def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
+    toc = find_toc(lines)
+
+    def in_toc(i: int) -> bool:
+        return toc is not None and toc[0] <= i <= toc[1]
+
+    parts: list[Part] = []
+    titles: list[tuple[int, str, str, str]] = []  # (index, id, title, number)
+    boundaries: list[int] = []
+    marker: tuple[int, str] | None = None
+    for i, line in enumerate(lines):
+        if line.layout != "text" or in_toc(i):
+            continue
+        s = line.stripped
+        pm = _PART.match(compact(s))
+        if pm and len(s) < 80:
+            number = chinese_number(pm.group(1)) or 0
+            parts.append(Part(number=number, title=compact(s), line=line.number, last_line=line.number))
+            boundaries.append(i)
+            continue
+        num = table_marker(s)
+        if num is not None:
+            marker = (i, num)
+            continue
+        m = match_title(s, org_names)
+        if m is None:
+            continue
+        number = m.number
+        start = i
+        if marker is not None and i - marker[0] <= 4:
+            number = number or marker[1]
+            start = marker[0]
+        marker = None
+        titles.append((start, m.table_id, compact(s), number))
+        if start != i:
+            titles[-1] = (start, m.table_id, compact(s), number)
+
+    # merge a title repeated right after itself ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")
+    merged: list[tuple[int, str, str, str]] = []
+    for entry in titles:
+        if merged and merged[-1][1] == entry[1] and not _has_table_content(lines, merged[-1][0], entry[0]):
+            prev = merged[-1]
+            merged[-1] = (prev[0], prev[1], prev[2] if len(prev[2]) >= len(entry[2]) else entry[2], prev[3] or entry[3])
+            continue
+        merged.append(entry)
+
+    regions: list[Region] = []
+    stops = sorted({e[0] for e in merged} | set(boundaries) | {len(lines)})
+    b12_count = 0
+    for start, table_id, title, number in merged:
+        end = next(s for s in stops if s > start)
+        if not _has_table_content(lines, start, end):
+            # an empty table (B08/B09 with a note) still has its unit caption; a title listed in a
+            # second contents page has nothing but other titles after it
+            caption = any(ln.layout == "text" and _UNIT_CAPTION.search(ln.text) for ln in lines[start:end])
+            if not caption or spec_for(table_id).kind != "financial":
+                continue
+        if table_id == "B12":
+            b12_count += 1
+            suffix = number.split("-")[1] if "-" in number else str(b12_count)
+            table_id = f"B12-{suffix}"
+        title_line = next((ln.number for ln in lines[start:end] if match_title(ln.stripped, org_names)), lines[start].number)
+        regions.append(Region(table_id, title, title_line, start, end, number))
+    for idx, part in enumerate(parts):
+        nxt = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number
+        part.last_line = nxt
+    return Segments(toc=toc, parts=parts, regions=regions)

@@ -1,0 +1,86 @@
+"""Self-evaluation tables of final accounts (部门整体绩效自评表, 项目自评表)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from cnbudget.model import SelfEvaluation
+from cnbudget.parse.indicators import IndicatorReader, strip_weight
+from cnbudget.parse.numbers import parse_amount, parse_percent
+from cnbudget.parse.segment import Region
+from cnbudget.read import Line
+from cnbudget.read.normalize import compact
+
+_EQUALS_TAIL = re.compile(r"=\s*([\d,]+(?:\.\d+)?)\s*$")
+
+
+def _amount(cell: str) -> Decimal | None:
+    text = compact(cell).removesuffix("分")
+    tail = _EQUALS_TAIL.search(text)
+    if tail:
+        text = tail.group(1)
+    return parse_amount(text)
+
+
+def parse_self_evaluation(region: Region, lines: list[Line]) -> SelfEvaluation:
+    body = lines[region.start : region.end]
+    ev = SelfEvaluation(
+        title=region.title,
+        scope="department" if region.table_id == "SE-D" else "project",
+        title_line=region.title_line,
+        first_line=body[0].number,
+        last_line=next((ln.number for ln in reversed(body) if ln.layout != "blank"), body[-1].number),
+    )
+    m = re.search(r"[“\"](.+?)[”\"]", region.title) or re.search(r"[（(](.+?)[)）]自评表", region.title)
+    ev.project_name = m.group(1) if m else ""
+    reader = IndicatorReader(self_evaluation=True)
+    expect_execution = False
+    for line in body:
+        if line.number <= region.title_line or line.cells is None:
+            continue
+        words = [compact(c) for c in line.cells]
+        present = [w for w in words if w]
+        if not present:
+            continue
+        if present[0] == "项目名称" and len(present) > 1 and not ev.project_name:
+            ev.project_name = present[1]
+        if present[0].startswith("预算执行情况"):
+            _, ev.execution_weight = strip_weight(present[0])
+            expect_execution = True
+            row = present[1:]
+            if any(_amount(w) is not None for w in row):
+                _execution(ev, row)
+                expect_execution = False
+            continue
+        if expect_execution:
+            if sum(1 for w in present if _amount(w) is not None) >= 2:
+                _execution(ev, present)
+                expect_execution = False
+            continue
+        if present[0] == "总分" and len(present) > 1:
+            ev.total_score = _amount(present[1])
+            continue
+        reader.feed(line.cells, line.number)
+    ev.indicators = reader.indicators
+    return ev
+
+
+def _execution(ev: SelfEvaluation, cells: list[str]) -> None:
+    amounts: list[Decimal] = []
+    for cell in cells:
+        pct = parse_percent(cell)
+        if pct is not None:
+            ev.execution_rate = pct
+            continue
+        value = _amount(cell)
+        if value is None:
+            continue
+        if ev.execution_rate is None and len(amounts) < 2:
+            amounts.append(value)
+        elif ev.execution_rate is not None and ev.execution_score is None:
+            ev.execution_score = value
+    if amounts:
+        ev.budget = amounts[0]
+    if len(amounts) > 1:
+        ev.executed = amounts[1]

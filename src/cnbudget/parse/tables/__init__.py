@@ -1,0 +1,1 @@
+"""Recognise and read each standard table."""

@@ -1,0 +1,165 @@
+"""Tables whose conversion keeps cell boundaries (tab-separated or pipe tables).
+
+Amount cells are taken by position under the header tree. The leading cells of each group (before
+its first amount column) give the code and the label, whatever header they sit under: final-account
+tables print 类/款/项 and 科目名称 in columns that do not line up with their header.
+"""
+
+from __future__ import annotations
+
+from cnbudget.model import Cell, Column, Row, Table
+from cnbudget.parse.catalog import TableSpec
+from cnbudget.parse.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
+from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
+from cnbudget.parse.tables.header import assign_sides, build_columns, prefix_side, rename_duplicates
+from cnbudget.read import Line
+from cnbudget.read.normalize import compact, key
+
+_BODY_START_LABELS = ("合计", "总计")
+
+
+def _is_body_row(cells: list[str]) -> bool:
+    """The first row with an amount, a 合计 label, or a code followed by a name starts the body."""
+    if any(is_decimal_amount(c) for c in cells):
+        return True
+    texts = [compact(c) for c in cells if compact(c)]
+    if not texts:
+        return False
+    if texts[0] in _BODY_START_LABELS:
+        # "合计 基本支出 项目支出" is a header row; a bare 合计 row (or 合计 with 栏次 numbers) is an empty body
+        return all(t.isdigit() or amount_text(t) is not None for t in texts[1:])
+    return is_code(texts[0]) and any(not is_code(t) and amount_text(t) is None for t in texts[1:])
+
+
+def _trim(cells: list[str]) -> list[str]:
+    out = list(cells)
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
+    header_rows: list[list[str]] = []
+    body: list[Line] = []
+    for line in lines:
+        if line.cells is None:
+            if line.layout == "text":
+                if is_note(line.text):
+                    add_note(table, line)
+                elif not body and not header_rows and is_caption(line.text):
+                    continue
+                elif body or header_rows:
+                    add_note(table, line)
+            continue
+        if not any(c.strip() for c in line.cells):
+            continue
+        if not body and not _is_body_row(line.cells):
+            header_rows.append(line.cells)
+            continue
+        if header_rows and [compact(c) for c in _trim(line.cells)] == [compact(c) for c in _trim(header_rows[0])]:
+            continue  # header repeated after a page break
+        body.append(line)
+
+    columns = build_columns(header_rows)
+    if spec.two_sided:
+        prefix_side(columns)
+    table.warnings.extend(rename_duplicates(columns, spec.variants))
+    table.columns = columns
+    if not body:
+        table.is_empty = True
+        return
+    if not any(c.role == "value" for c in columns):
+        table.status = "failed"
+        table.warnings.append(f"line {table.first_line}: no amount columns recognised in the header")
+        return
+    groups = assign_sides(columns) if spec.shape in ("two_sided", "grouped") else [columns]
+    had_ordinals = any(compact(c) in ("栏次", "行次") for r in header_rows for c in r)
+    width = len(columns)
+    for line in body:
+        cells = line.cells or []
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra and len(groups) > 1:
+            _read_by_segments(table, groups, line)
+            continue
+        if extra:
+            table.status = "partial"
+            table.warnings.append(f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored")
+        for group in groups:
+            row = _read_group(group, cells, line)
+            if row is None:
+                continue
+            if had_ordinals and _ordinal_leak(row):
+                table.warnings.append(f"line {line.number}: 栏次 numbers printed in a totals row were ignored")
+                row.cells = []
+            table.rows.append(finish_row(row))
+
+
+def _ordinal_leak(row: Row) -> bool:
+    """F08 prints "合计 3": the column number slipped into the totals row of an empty table."""
+    return bool(row.cells) and all(c.raw.isdigit() and len(c.raw) <= 2 for c in row.cells)
+
+
+def _read_group(group: list[Column], cells: list[str], line: Line) -> Row | None:
+    first_value = next((c.index for c in group if c.role == "value"), None)
+    codes: list[str] = []
+    texts: list[str] = []
+    extra_texts: dict[str, str] = {}
+    values: list[Cell] = []
+    for col in group:
+        if col.index is None or col.index >= len(cells):
+            continue
+        raw = cells[col.index].strip()
+        if not raw:
+            continue
+        if col.role == "value":
+            values.append(Cell(column=col.key, raw=raw, value=parse_amount(raw), line=line.number, page=line.page))
+        elif col.role == "ordinal":
+            continue
+        elif col.role == "text" and (first_value is None or col.index < first_value):
+            extra_texts[col.key] = compact(raw)
+        elif not texts and (is_code(raw) or col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit()):
+            codes.append(raw)
+        else:
+            texts.append(compact(raw))
+    if not codes and not texts and not values:
+        return None
+    side = group[0].side
+    label = texts[0] if texts else ""
+    for extra in texts[1:]:
+        extra_texts.setdefault("text", extra)
+    return Row(label=label, code=join_code(codes), side=side, cells=values, texts=extra_texts,
+               line=line.number, last_line=line.number, page=line.page)  # fmt: skip
+
+
+def _read_by_segments(table: Table, groups: list[list[Column]], line: Line) -> None:
+    """A row with more cells than the header: cut it where each new label starts, one group each."""
+    cells = line.cells or []
+    segments: list[list[str]] = []
+    for raw in cells:
+        text = raw.strip()
+        starts = bool(text) and amount_text(text) is None and not is_code(text)
+        if starts and (not segments or any(amount_text(c.strip()) for c in segments[-1])):
+            segments.append([])
+        if not segments:
+            segments.append([])
+        segments[-1].append(text)
+    for group, segment in zip(groups, segments, strict=False):
+        label_texts = [compact(c) for c in segment if c and amount_text(c) is None and not is_code(c)]
+        codes = [c for c in segment if c and is_code(c)]
+        amounts = [c for c in segment if c and amount_text(c) is not None and not is_code(c)]
+        value_cols = [c for c in group if c.role == "value"]
+        cells_out = [
+            Cell(column=col.key, raw=raw, value=parse_amount(raw), line=line.number, page=line.page)
+            for col, raw in zip(value_cols, amounts, strict=False)
+        ]
+        if len(amounts) > len(value_cols):
+            table.status = "partial"
+            table.warnings.append(f"line {line.number}: more amounts than columns in a group; extra ignored")
+        row = Row(label=label_texts[0] if label_texts else "", code=join_code(codes), side=group[0].side,
+                  cells=cells_out, line=line.number, last_line=line.number, page=line.page)  # fmt: skip
+        table.rows.append(finish_row(row))
+    table.warnings.append(f"line {line.number}: cells out of line with the header; read group by group")
+
+
+def header_key(columns: list[Column]) -> str:
+    return "|".join(key(c.key) for c in columns)

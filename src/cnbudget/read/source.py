@@ -1,0 +1,103 @@
+"""Lines and cells with their position: the one shape every reader produces."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnbudget.errors import InputError
+from cnbudget.read.decode import decode
+from cnbudget.read.normalize import normalize_text
+
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
+
+
+@dataclass(slots=True)
+class Line:
+    number: int
+    """1-based line number in the decoded text (the reference for every finding on text inputs)."""
+    text: str
+    cells: list[str] | None = None
+    """Cells when the layout marks them (tab-separated or a pipe table); None for plain text."""
+    layout: str = "text"
+    """``tab``, ``pipe``, ``text`` or ``blank``; pipe separator rows are ``rule``."""
+    page: int | None = None
+    indent: int = 0
+    """Leading spaces: in space-separated conversions they tell which side of a two-sided table a cell is on."""
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass(slots=True)
+class Source:
+    path: str
+    lines: list[Line]
+    sha256: str
+    format: str = "text"
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def layout(self) -> str:
+        counts = {"tab": 0, "pipe": 0}
+        for line in self.lines:
+            if line.layout in counts:
+                counts[line.layout] += 1
+        best = max(counts, key=lambda k: counts[k])
+        return best if counts[best] >= 10 else "space"
+
+
+def _split_pipe(text: str) -> list[str]:
+    body = text.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return [cell.strip() for cell in body.split("|")]
+
+
+def make_line(number: int, raw: str, page: int | None = None) -> Line:
+    text = normalize_text(raw)
+    stripped = text.strip()
+    indent = len(text) - len(text.lstrip(" \u3000"))
+    if not stripped:
+        return Line(number, text, None, "blank", page, indent)
+    if "\t" in text:
+        return Line(number, text, [c.strip() for c in text.split("\t")], "tab", page, indent)
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        if _PIPE_SEPARATOR.match(stripped):
+            return Line(number, text, None, "rule", page, indent)
+        return Line(number, text, _split_pipe(stripped), "pipe", page, indent)
+    return Line(number, text, None, "text", page, indent)
+
+
+def source_from_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
+    raw_lines = text.splitlines()
+    lines = [make_line(i + 1, raw) for i, raw in enumerate(raw_lines)]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Source(path=path, lines=lines, sha256=digest, encoding=encoding)
+
+
+def source_from_bytes(data: bytes, path: str) -> Source:
+    text, encoding = decode(data, path)
+    source = source_from_text(text, path, encoding)
+    source.sha256 = hashlib.sha256(data).hexdigest()
+    return source
+
+
+def read_path(path: str | Path) -> Source:
+    name = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", name)
+    if p.is_dir():
+        raise InputError("is a directory, not a file", name)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
+    return source_from_bytes(data, name)

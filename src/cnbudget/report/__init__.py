@@ -1,0 +1,1 @@
+"""Reports and exports: facts (long format), the JSON model, terminal rendering."""

@@ -1,0 +1,29 @@
+"""The whole model as JSON: Decimal as strings (exact), dataclasses as objects."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal
+from typing import Any
+
+from cnbudget.model import Document
+
+SCHEMA_VERSION = "1"
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    return obj
+
+
+def document_json(doc: Document, indent: int | None = 1) -> str:
+    payload = {"schema_version": SCHEMA_VERSION, **to_jsonable(doc)}
+    return json.dumps(payload, ensure_ascii=False, indent=indent)
