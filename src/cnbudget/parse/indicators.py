@@ -22,9 +22,17 @@ _LEVEL2 = re.compile(
     r"生态环境成本|经济效益成本|社会效益成本|经济)(指标)?\d*$"
 )
 _BASIS = re.compile(r"^(计划|历史|行业|其他|参考)?(标准|数据)$|^立项批复$|^计划标准$|^测算$|^.{0,6}(标准|依据)$")
-_GOAL = re.compile(r"^(长期|年度|中期)?(绩效)?目标\s*(\d+)?\s*[:：]?$|^(长期|年度)绩效目标\s*(\d+)")
+_GOAL = re.compile(
+    r"^(长期|年度|中期)?(绩效)?目标\s*(\d+)?\s*(?:[（(].*[)）])?\s*[:：]?$|^(长期|年度)绩效目标\s*(\d+)"
+)
+_GOAL_COLUMN = re.compile(
+    r"^(长期|年度)绩效\s*(目标|指标)表?\d*[:：]?$|^(长期|年度)(绩效)?目标\d*$|^项目年度绩效目标$"
+)
+_NOT_INDICATOR = re.compile(r"^(偏差|改进措施|备注|说明|-{3,}|填报|单位名称|项目名称|主管部门|项目类别|项目属性|项目类型)")
 _GOAL_INLINE = re.compile(r"^(长期|年度)(?:绩效)?目标\s*(\d+)?\s*[:：]\s*(.+)$")
-_HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "指标名称", "目标值", "实际完成值", "指标值确定依据")
+_TAGS = re.compile(r"<[^>]+>")
+_HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "指标名称", "目标值", "实际完成值", "指标值确定依据",
+                 "目标说明")
 
 
 def strip_weight(text: str) -> tuple[str, Decimal | None]:
@@ -65,7 +73,7 @@ class IndicatorReader:
         return True
 
     def feed(self, cells: list[str], line: int) -> None:
-        texts = [compact(clean_latex(c)) for c in cells]
+        texts = [compact(clean_latex(_TAGS.sub("", c))) for c in cells]
         texts = [t for t in texts if t]
         if not texts:
             return
@@ -82,8 +90,13 @@ class IndicatorReader:
                 self._goal(kind_word, number, texts[1], line)
                 return
             texts = texts[1:]
-        if self.header(cells):
+        if self.header(cells) or _NOT_INDICATOR.match(texts[0]):
             return
+        if self._continuation(texts):
+            return
+        if texts and _GOAL_COLUMN.match(texts[0]):
+            self.goal = texts[0].removesuffix("表")
+            texts = texts[1:]
         level1 = level2 = ""
         rest: list[str] = []
         for t in texts:
@@ -120,6 +133,21 @@ class IndicatorReader:
                 Indicator(name=name, level1=self.level1, level2=self.level2, target=target, prior=prior,
                           basis=basis, goal=self.goal, line=line)  # fmt: skip
             )
+
+    def _continuation(self, texts: list[str]) -> bool:
+        """Cells of the previous row wrapped past a page break ("社会效益"+"指标", "有效保"+"障")."""
+        if not self.indicators or len(texts) > 3 or any(len(t) > 3 for t in texts):
+            return False
+        if any(_BASIS.match(t) or _LEVEL1.match(t) or looks_like_value(t) for t in texts):
+            return False
+        last = self.indicators[-1]
+        for fragment in texts:
+            if fragment.startswith("指标") and not last.level2.endswith("指标"):
+                last.level2 += fragment
+                self.level2 = last.level2
+            elif last.target is not None:
+                last.target = parse_target(last.target.raw + fragment)
+        return True
 
     def _goal(self, kind_word: str | None, number: str | None, text: str, line: int) -> None:
         self.goal = f"{kind_word or ''}目标{number or ''}"

@@ -23,15 +23,16 @@ _CHANGE = re.compile(
     r"(增加|减少|增长|下降|降低|减|增)了?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)"
 )
 _CHANGE_PCT = re.compile(r"(增长|下降|降低|减少|增加|上升|下滑)了?\s*(\d+(?:\.\d+)?)\s*%")
-_SHARE = re.compile(r"占(?:比|本年[收支出入]+|[^，,。；;]{0,12}的?)?\s*(\d+(?:\.\d+)?)\s*%")
+_SHARE = re.compile(r"占(?:比|本年[收支出入]+|[^，,。；;\d]{0,12}的?)?\s*(\d+(?:\.\d+)?)\s*%")
 _COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*%")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _COMPARED = re.compile(r"(?:比|较|与|同)\s*(?:上年|(20\d{2})\s*年)")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*\S")
 _SUBJECT_TRIM = re.compile(
-    r"^(?:其中|包括|主要(?:用于|是|包括)?|具体(?:包括|如下)?|按照|以及|和|及|共|合计|总计|为|是|用于)[:：]?|"
-    r"(?:20\d{2}\s*年度?|预算数|决算数|支出决算|年初预算|全年预算|为|是|达|共计|合计|总额)$"
+    r"^(?:20\d{2}\s*年度?|[（(]?[一二三四五六七八九十\d]+[)）.．、]|其中|包括|主要(?:用于|是|包括)?|具体(?:包括|如下)?|按照|以及|和|及|共|合计|总计|为|是|用于)[:：]?|"
+    r"(?:20\d{2}\s*年度?|预算数|决算数|支出决算|年初预算|全年预算|为|是|达|均|共计|合计|总额)$"
 )
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^\d+[.．、]")
 _NEGATIVE = ("减少", "下降", "降低", "减", "下滑")
 
 
@@ -84,6 +85,8 @@ def _join(body: list[Line]) -> tuple[str, list[tuple[int, int]]]:
         piece = line.stripped
         if pieces and pieces[-1] and piece and pieces[-1][-1].isascii() and piece[0].isascii():
             piece = " " + piece
+        if _SUBHEADING.match(piece) and len(compact(piece)) <= 25 and not _AMOUNT.search(piece):
+            piece += "\n"
         offsets.append((pos, line.number))
         pieces.append(piece)
         pos += len(piece)
@@ -102,12 +105,28 @@ def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
 def _sentences(text: str) -> list[tuple[int, str]]:
     out = []
     start = 0
-    for m in re.finditer(r"[。；;]", text):
+    for m in re.finditer(r"[。；;\n]", text):
         out.append((start, text[start : m.end()]))
         start = m.end()
     if start < len(text):
         out.append((start, text[start:]))
     return out
+
+
+def _paren_depths(sentence: str) -> list[int]:
+    """Nesting depth of full- or half-width parentheses at each character."""
+    depths = []
+    depth = 0
+    for ch in sentence:
+        if ch in "（(":
+            depth += 1
+            depths.append(depth)
+            continue
+        depths.append(depth)
+        if ch in "）)" and depth:
+            depth -= 1
+    depths.append(depth)
+    return depths
 
 
 def _signed(word: str, number: str) -> Decimal | None:
@@ -122,17 +141,29 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
     for start, sentence in _sentences(text):
         changes = {m.start(2) for m in _CHANGE.finditer(sentence)}
         bases = [m for m in _AMOUNT.finditer(sentence) if m.start(1) not in changes]
+        depth = _paren_depths(sentence)
         for i, m in enumerate(bases):
-            tail_end = bases[i + 1].start() if i + 1 < len(bases) else len(sentence)
-            tail = sentence[m.end() : tail_end]
-            head_start = max(
-                (sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;、。（("), default=-1
-            )
+            inner = depth[m.start()] > 0
+            later = [b for b in bases[i + 1 :] if inner or depth[b.start()] == 0]
+            tail_end = later[0].start() if later else len(sentence)
+            if inner:
+                close = next((k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end)
+                tail = sentence[m.end() : min(close, tail_end)]
+            else:
+                tail = "".join(ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0)
+            head_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;。"), default=-1)
+            opening = max(sentence.rfind("（", 0, m.start()), sentence.rfind("(", 0, m.start()))
+            if inner and opening > head_start:
+                head_start = opening
             if i > 0:
                 head_start = max(head_start, bases[i - 1].end())
-            subject = compact(sentence[head_start + 1 : m.start()])
+            head = compact(sentence[head_start + 1 : m.start()])
+            subject = head
             for _ in range(3):
                 subject = _SUBJECT_TRIM.sub("", subject)
+            if not subject and claims and head:
+                # "年初预算为 X 万元，支出决算为 Y 万元": the second figure is about the same item
+                subject = f"{claims[-1].subject.split('/')[0]}/{head.rstrip('为是达')}"
             years = [int(y) for y in _YEAR.findall(sentence[: m.start()])]
             compared = _COMPARED.search(tail) or _COMPARED.search(sentence[head_start + 1 : m.start()])
             compared_year = int(compared.group(1)) if compared and compared.group(1) else None

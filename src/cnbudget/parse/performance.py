@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from cnbudget.model import FundSource, PerformanceTable
 from cnbudget.parse.indicators import _BASIS, _LEVEL1, _LEVEL2, IndicatorReader, split_fragment_value
+from cnbudget.parse.targets import looks_like_value
 from cnbudget.parse.numbers import amount_text, is_code, parse_amount
 from cnbudget.parse.segment import Region
 from cnbudget.parse.tables.common import caption_unit
@@ -18,6 +19,7 @@ _FUND_START = ("项目资金来源", "资金来源", "总体资金情况", "部�
 _FUND_END = ("项目支出明细", "部门职能概述", "项目支出明细测算", "依据项目支出预算")
 _PROJECTS_START = ("项目支出情况",)
 _PROJECTS_END = ("整体绩效", "总目标", "整体绩效目标")
+_GOAL_START = re.compile(r"^(长期|年度)(绩效)?目标\s*\d+")
 _INDICATORS_START = ("一级指标", "长期绩效指标", "年度绩效指标", "长期绩效目标表", "年度绩效目标表", "项目绩效总目标")
 
 
@@ -74,7 +76,7 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
         if not words:
             continue
         head = words[0]
-        if not table.project_name:
+        if not table.project_name and table.id.startswith("B12"):
             table.project_name = _value_after(cells, "项目名称")
         if not table.project_code:
             code = _value_after(cells, "项目编码")
@@ -92,7 +94,7 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
             section = "projects"
         elif any(w.startswith(_PROJECTS_END) for w in words[:1]):
             section = ""
-        if any(w.startswith(_INDICATORS_START) for w in words) or _LEVEL1.match(head):
+        if any(w.startswith(_INDICATORS_START) for w in words) or _LEVEL1.match(head) or _GOAL_START.match(head):
             indicators_started = True
             section = ""
         if section == "funds":
@@ -112,54 +114,110 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
 
 
 def _read_text(table: PerformanceTable, content: list[Line]) -> None:
-    """Space layout: every fragment on its own line; indicators end at their value and basis."""
+    """Space layout: fragments on their own lines; an indicator ends at its basis (计划标准 …)."""
     reader = IndicatorReader()
-    buffer: list[str] = []
     started = False
+    goal_open = False
+    names: list[str] = []
+    values: list[str] = []
+
+    def emit(basis: str, line: int) -> None:
+        merged = merge_value_tokens(values)
+        name = "".join(names)
+        if name and merged:
+            reader.feed([reader.level1, reader.level2, name, *merged, basis], line)
+        names.clear()
+        values.clear()
+
     for line in content:
         text = line.stripped
         flat = compact(text)
-        m = re.match(r"^(项目名称)\s*(\S+)", text)
-        if m and not table.project_name:
-            table.project_name = m.group(2)
-            code = re.search(r"项目编码\s*(\S+)", text)
-            table.project_code = code.group(1) if code else ""
-        for label, attr in (("项目当年预算", "current_budget"), ("项目总预算", "total_budget")):
-            if flat.startswith(label) and getattr(table, attr) is None:
-                am = _AMOUNT_IN_TEXT.search(flat.removesuffix("万元") + "")
-                setattr(table, attr, parse_amount(am.group(1)) if am else None)
+        _header_fields(table, text, flat)
         if not started:
             fund = re.match(r"^(\S.*?)\s+(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?(?:\s|$)", text)
-            if fund and not re.match(r"^\d", fund.group(1)):
+            if fund and not re.match(r"^\d", fund.group(1)) and "电话" not in fund.group(1):
                 table.funds.append(FundSource(compact(fund.group(1)), parse_amount(fund.group(2)), fund.group(2),
                                               line.number))  # fmt: skip
             if re.search(r"一级|长期绩效指标|年度绩效指标|三级指标", flat):
                 started = True
             continue
-        joined = "".join(buffer) + flat
-        if _LEVEL1.match(flat) or _LEVEL1.match(joined):
-            reader.level1, reader.level2, buffer = (flat if _LEVEL1.match(flat) else joined), "", []
+        goal = _GOAL_TEXT.match(flat) or (_GOAL_TEXT.match("".join(names) + flat) if names else None)
+        if goal:
+            names.clear()
+            emit("", line.number)
+            number = goal.group(2)
+            reader._goal(goal.group(1), number, flat[goal.end() :], line.number)
+            goal_open = True
             continue
-        if _LEVEL2.match(flat) or _LEVEL2.match(joined) and buffer:
-            reader.level2, buffer = (flat if _LEVEL2.match(flat) else joined), []
+        if goal_open and not re.search(r"绩效指标|一级|指标$", flat):
+            reader.goals[-1].text += flat
             continue
-        if re.search(r"绩效指标$|^指标值|^二级指标|^三级指标|^一级$|^指标$|指标值确定依据|^目标名称|^前年|^上年", flat):
-            buffer = []
+        goal_open = False
+        joined = "".join(names) + flat
+        level = next((c for c in (flat, joined) if _LEVEL1.match(c) or _LEVEL2.match(c)), None)
+        if level and not values:
+            names.clear()
+            if _LEVEL1.match(level):
+                reader.level1, reader.level2 = level, ""
+            else:
+                reader.level2 = level if level.endswith(("指标", "满意度")) else level + "指标"
+            continue
+        if _TEXT_HEADER.search(flat):
+            names.clear()
             continue
         tokens = text.split()
-        basis = ""
-        if tokens and _BASIS.match(tokens[-1]):
-            basis = tokens.pop()
-        name_part, values = split_fragment_value(" ".join(tokens))
-        if not values and basis and buffer:
-            prev_name, prev_values = split_fragment_value(buffer[-1])
-            if prev_values:
-                buffer[-1], values = prev_name, prev_values
-        if values or basis:
-            name = "".join(buffer) + name_part
-            buffer = []
-            if name and values:
-                reader.feed([reader.level1 or "", reader.level2 or "", name, *values, basis], line.number)
-            continue
-        buffer.append(flat)
+        basis = tokens.pop() if tokens and _BASIS.match(tokens[-1]) else ""
+        if tokens:
+            previous_value = values[-1] if values else ""
+            if _is_value_fragment(tokens, previous_value):
+                values.extend(tokens)
+            else:
+                if values:
+                    emit("", line.number)
+                name_part, found = split_fragment_value(" ".join(tokens))
+                names.append(name_part)
+                values.extend(found)
+        if basis:
+            emit(basis, line.number)
+    emit("", content[-1].number if content else 0)
     table.goals, table.indicators = reader.goals, reader.indicators
+
+
+_GOAL_TEXT = re.compile(r"^(长期|年度)目标(\d+)?[:：]")
+_TEXT_HEADER = re.compile(
+    r"绩效指标$|^指标值|^二级指标|^三级指标|^一级$|^指标$|指标值确定依据|^目标名称|^前年|^上年|^预计当年|^实现$|^定依据$"
+)
+_COMPARATOR_ONLY = re.compile(r"^[≥≤<>=＞＜]$")
+
+
+def _is_value_fragment(tokens: list[str], previous: str) -> bool:
+    flat = "".join(tokens)
+    if _COMPARATOR_ONLY.match(flat) or re.fullmatch(r"[\d.,/%]+", flat):
+        return True
+    if len(flat) <= 2 and not re.search(r"\d", flat) and re.search(r"[\d≥≤]$", previous):
+        return True  # a unit wrapped onto its own line ("6000" / "人")
+    return all(looks_like_value(t) or _COMPARATOR_ONLY.match(t) for t in merge_value_tokens(tokens))
+
+
+def merge_value_tokens(tokens: list[str]) -> list[str]:
+    """Rejoin values split by wrapping: ["≥", "6000", "人"] → ["≥6000人"]."""
+    out: list[str] = []
+    for tok in tokens:
+        if out and (_COMPARATOR_ONLY.match(out[-1]) or (re.fullmatch(r"[^\d≥≤<>=/]{1,3}", tok)
+                                                       and re.search(r"\d$", out[-1]))):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
+def _header_fields(table: PerformanceTable, text: str, flat: str) -> None:
+    m = re.match(r"^项目名称\s*(\S+)", text)
+    if m and not table.project_name:
+        table.project_name = m.group(1)
+        code = re.search(r"项目编码\s*(\S+)", text)
+        table.project_code = code.group(1) if code else ""
+    for label, attr in (("项目当年预算", "current_budget"), ("项目总预算", "total_budget")):
+        if flat.startswith(label) and getattr(table, attr) is None:
+            am = _AMOUNT_IN_TEXT.search(flat)
+            setattr(table, attr, parse_amount(am.group(1)) if am else None)

@@ -15,6 +15,7 @@ from cnbudget.parse.numbers import is_decimal_amount
 from cnbudget.read import Line
 from cnbudget.read.normalize import compact
 
+_MARKER_PREFIX = re.compile(r"^表\s*\d+(?:\s*[-—–]\s*\d+)?\s*[.．、:：]?\s*")
 _UNIT_CAPTION = re.compile(r"单位\s*[：:]\s*(?:万元|元|千元)")
 _PART = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -116,9 +117,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
             number = number or marker[1]
             start = marker[0]
         marker = None
-        titles.append((start, m.table_id, compact(s), number))
-        if start != i:
-            titles[-1] = (start, m.table_id, compact(s), number)
+        titles.append((start, m.table_id, compact(_MARKER_PREFIX.sub("", s)), number))
 
     # merge a title repeated right after itself ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")
     merged: list[tuple[int, str, str, str]] = []

@@ -12,6 +12,7 @@ from cnbudget.parse.segment import Region
 from cnbudget.read import Line
 from cnbudget.read.normalize import compact
 
+_GOAL_ROW = re.compile(r"^(年度|长期)(绩效)?(目标|指标)")
 _EQUALS_TAIL = re.compile(r"=\s*([\d,]+(?:\.\d+)?)\s*$")
 
 
@@ -36,6 +37,7 @@ def parse_self_evaluation(region: Region, lines: list[Line]) -> SelfEvaluation:
     ev.project_name = m.group(1) if m else ""
     reader = IndicatorReader(self_evaluation=True)
     expect_execution = False
+    indicators_started = False
     for line in body:
         if line.number <= region.title_line or line.cells is None:
             continue
@@ -61,7 +63,10 @@ def parse_self_evaluation(region: Region, lines: list[Line]) -> SelfEvaluation:
         if present[0] == "总分" and len(present) > 1:
             ev.total_score = _amount(present[1])
             continue
-        reader.feed(line.cells, line.number)
+        if not indicators_started:
+            indicators_started = any("一级指标" in w for w in present) or bool(_GOAL_ROW.match(present[0]))
+        if indicators_started:
+            reader.feed(line.cells, line.number)
     ev.indicators = reader.indicators
     return ev
 
