@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,17 +11,21 @@ import typer
 from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.errors import UsageError
 
-FileArg = Annotated[Path | None, typer.Argument(help="A disclosure document (text conversion).", show_default=False)]
+FileArg = Annotated[
+    Path | None, typer.Argument(help="A disclosure document (text conversion).", show_default=False)
+]
 SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
 
 
-class ParseFormat(str, Enum):
+class ParseFormat(StrEnum):
     json = "json"
     text = "text"
 
 
-class FactsFormat(str, Enum):
+class FactsFormat(StrEnum):
     csv = "csv"
     json = "json"
 
@@ -41,7 +45,9 @@ def _load(file: Path | None, sample: bool):  # type: ignore[no-untyped-def]
 def parse_command(
     file: FileArg = None,
     sample: SampleOpt = False,
-    fmt: Annotated[ParseFormat, typer.Option("--format", "-f", help="json: the whole model; text: a summary.")] = ParseFormat.json,
+    fmt: Annotated[
+        ParseFormat, typer.Option("--format", "-f", help="json: the whole model; text: a summary.")
+    ] = ParseFormat.json,
     output: OutputOpt = None,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
@@ -71,7 +77,9 @@ def facts_command(
 
 def show_command(
     file: FileArg = None,
-    table: Annotated[str, typer.Option("--table", "-t", help="Table id: B01…B10, B05U, B11, B12-1…, F01…F09.")] = "",
+    table: Annotated[
+        str, typer.Option("--table", "-t", help="Table id: B01…B10, B05U, B11, B12-1…, F01…F09.")
+    ] = "",
     sample: SampleOpt = False,
 ) -> None:
     """Render one table in the terminal."""

@@ -14,7 +14,9 @@ SAMPLE_NAME = "wuhan-information-center-2026-budget.txt"
 
 
 def sample_path() -> Path:
-    with resources.as_file(resources.files("cnbudget.data").joinpath("samples").joinpath(SAMPLE_NAME)) as path:
+    with resources.as_file(
+        resources.files("cnbudget.data").joinpath("samples").joinpath(SAMPLE_NAME)
+    ) as path:
         return Path(path)
 
 

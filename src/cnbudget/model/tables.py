@@ -103,7 +103,7 @@ class Table:
                 continue
             if code and (row.code == code or row.resolved_code == code):
                 return row
-            if label and not code and row.label == label:
+            if not code and row.label == label:
                 return row
         return None
 

@@ -11,10 +11,10 @@ from cnbudget.parse.codes import resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative
 from cnbudget.parse.performance import parse_performance
-from cnbudget.parse.segment import segment
+from cnbudget.parse.segment import Region, segment
 from cnbudget.parse.self_evaluation import parse_self_evaluation
 from cnbudget.parse.tables.financial import parse_financial, projects_from
-from cnbudget.read import Source
+from cnbudget.read import Line, Source
 from cnbudget.read.normalize import compact
 
 
@@ -30,7 +30,8 @@ def parse_source(source: Source) -> Document:
         doc.toc_lines = (lines[segments.toc[0]].number, lines[segments.toc[1]].number)
     if not segments.regions and not meta.kind:
         raise InputError(
-            "not a budget or final-account disclosure: no standard table and no 预算/决算 title found", source.path
+            "not a budget or final-account disclosure: no standard table and no 预算/决算 title found",
+            source.path,
         )
 
     units = _unit_names(lines, segments.regions, captions)
@@ -53,12 +54,16 @@ def parse_source(source: Source) -> Document:
     if not meta.kind:
         meta.kind = "final" if any(t.id.startswith("F") for t in doc.tables) else "budget"
     _missing_tables(doc)
+    if doc.tables and not doc.narrative:
+        last = max(t.last_line for t in doc.tables)
+        doc.warnings.append(Warning_("truncated", f"no narrative part (情况说明) after the tables, which end at line "
+                                     f"{last}: the document may be truncated", last))  # fmt: skip
     for message in source.warnings:
         doc.warnings.append(Warning_("read", message))
     return doc
 
 
-def _unit_names(lines: list, regions: list, captions: list[str]) -> list[str]:  # type: ignore[type-arg]
+def _unit_names(lines: list[Line], regions: list[Region], captions: list[str]) -> list[str]:
     """Names of the department's units, for splitting 项目名称+项目单位 in space layouts."""
     names = set(captions)
     for region in regions:
@@ -66,6 +71,8 @@ def _unit_names(lines: list, regions: list, captions: list[str]) -> list[str]:  
             continue
         pending = ""
         for line in lines[region.start : region.end]:
+            if line.layout == "blank":
+                continue
             text = line.stripped
             if line.cells is not None:
                 for cell in line.cells[:3]:

@@ -90,8 +90,8 @@ def table_marker(text: str) -> str | None:
 def match_title(text: str, org_names: tuple[str, ...] = ()) -> TitleMatch | None:
     """The table a title line names, or None; rejects sentences that merely mention a table."""
     s = text.strip().lstrip("-•·*# ")
-    if not s or len(s) > 80:
-        return None
+    if not s or len(s) > 80 or "表" not in s:
+        return None  # every title and alias ends in 表
     number = ""
     m = _MARKER.match(s)
     if m:

@@ -15,24 +15,34 @@ from cnbudget.read.normalize import key
 ECONOMIC_TABLES = ("B06", "F06")
 
 
-def _names_match(printed: str, name: str) -> bool:
-    a, b = key(printed), key(name)
+def _names_match(printed_key: str, name_key: str) -> bool:
+    a, b = printed_key, name_key
     if not a or not b:
         return False
     return a == b or (len(a) >= 4 and b.startswith(a)) or (len(b) >= 4 and a.startswith(b))
 
 
+def _family(table_id: str) -> str:
+    return "economic" if table_id in ECONOMIC_TABLES else "function"
+
+
 def resolve_codes(tables: list[Table]) -> None:
     doc_names: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
     for table in tables:
-        family = "economic" if table.id in ECONOMIC_TABLES else "function"
         for row in table.rows:
             if row.code.isdigit() and row.label:
-                doc_names[family].setdefault(row.code, row.label)
+                doc_names[_family(table.id)].setdefault(row.code, row.label)
     references = {"function": function_codes(), "economic": economic_codes()}
+    indexes: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {}
+    for family in ("function", "economic"):
+        keys = {code: key(name) for code, name in {**references[family], **doc_names[family]}.items()}
+        children: dict[str, list[str]] = {}
+        for code in keys:
+            if len(code) in (5, 7):
+                children.setdefault(code[:-2], []).append(code)
+        indexes[family] = (keys, children)
     for table in tables:
-        family = "economic" if table.id in ECONOMIC_TABLES else "function"
-        names = {**references[family], **doc_names[family]}
+        keys, children = indexes[_family(table.id)]
         previous: tuple[str, str] = ("", "")
         for row in table.rows:
             code = row.code
@@ -41,12 +51,12 @@ def resolve_codes(tables: list[Table]) -> None:
             if not code.isdigit() or len(code) not in (3, 5) or not row.label:
                 row.resolved_code = code if code_level(code) else ""
                 continue
-            own = names.get(code)
-            if own and _names_match(row.label, own) and not repeated:
+            label_key = key(row.label)
+            own = keys.get(code)
+            if own and _names_match(label_key, own) and not repeated:
                 row.resolved_code = code
                 continue
-            children = [c for c in names if len(c) == len(code) + 2 and c.startswith(code)]
-            match = [c for c in children if _names_match(row.label, names[c])]
+            match = [c for c in children.get(code, []) if _names_match(label_key, keys[c])]
             if len(match) == 1:
                 row.resolved_code = match[0]
                 row.level = code_level(match[0])

@@ -21,18 +21,31 @@ _LEVEL2 = re.compile(
     r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|服务满意度|满意度|经济成本|社会成本|"
     r"生态环境成本|经济效益成本|社会效益成本|经济)(指标)?\d*$"
 )
-_BASIS = re.compile(r"^(计划|历史|行业|其他|参考)?(标准|数据)$|^立项批复$|^计划标准$|^测算$|^.{0,6}(标准|依据)$")
+_BASIS = re.compile(
+    r"^(计划|历史|行业|其他|参考)?(标准|数据)$|^立项批复$|^计划标准$|^测算$|^.{0,6}(标准|依据)$"
+)
 _GOAL = re.compile(
     r"^(长期|年度|中期)?(绩效)?目标\s*(\d+)?\s*(?:[（(].*[)）])?\s*[:：]?$|^(长期|年度)绩效目标\s*(\d+)"
 )
 _GOAL_COLUMN = re.compile(
     r"^(长期|年度)绩效\s*(目标|指标)表?\d*[:：]?$|^(长期|年度)(绩效)?目标\d*$|^项目年度绩效目标$"
 )
-_NOT_INDICATOR = re.compile(r"^(偏差|改进措施|备注|说明|-{3,}|填报|单位名称|项目名称|主管部门|项目类别|项目属性|项目类型)")
+_NOT_INDICATOR = re.compile(
+    r"^(偏差|改进措施|备注|说明|-{3,}|填报|单位名称|项目名称|主管部门|项目类别|项目属性|项目类型)"
+)
 _GOAL_INLINE = re.compile(r"^(长期|年度)(?:绩效)?目标\s*(\d+)?\s*[:：]\s*(.+)$")
 _TAGS = re.compile(r"<[^>]+>")
-_HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "指标名称", "目标值", "实际完成值", "指标值确定依据",
-                 "目标说明")
+_HEADER_WORDS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "指标名称",
+    "目标值",
+    "实际完成值",
+    "指标值确定依据",
+    "目标说明",
+)
 
 
 def strip_weight(text: str) -> tuple[str, Decimal | None]:
@@ -62,9 +75,11 @@ class IndicatorReader:
     indicators: list[Indicator] = field(default_factory=list)
     value_columns: int = 1
     """How many value cells precede the basis: 3 where the header has 前年/上年/当年."""
+    _raw: dict[str, str] = field(default_factory=dict)
+    """The printed form (spaces kept) of each cell of the current row, by its compact form."""
 
-    def header(self, cells: list[str]) -> bool:
-        words = [compact(c) for c in cells]
+    def header(self, words: list[str]) -> bool:
+        """Column-header rows (一级指标 …); ``words`` are the row's cells with whitespace removed."""
         joined = "".join(words)
         if not any(w in joined for w in _HEADER_WORDS) and not ("前年" in words and "上年" in words):
             return False
@@ -73,24 +88,27 @@ class IndicatorReader:
         return True
 
     def feed(self, cells: list[str], line: int) -> None:
-        texts = [compact(clean_latex(_TAGS.sub("", c))) for c in cells]
-        texts = [t for t in texts if t]
+        printed = [" ".join(clean_latex(_TAGS.sub("", c) if "<" in c else c).split()) for c in cells if c]
+        printed = [p for p in printed if p]
+        texts = [p.replace(" ", "") for p in printed]
+        self._raw = dict(zip(texts, printed, strict=True))
         if not texts:
             return
+        is_header = self.header(texts)
         first, _ = strip_weight(texts[0])
         goal = _GOAL.match(first)
         inline = _GOAL_INLINE.match(texts[0])
         if inline and len(texts) == 1:
             self._goal(inline.group(1), inline.group(2), inline.group(3), line)
             return
-        if goal and (len(texts) >= 2 or goal.group(1)) and not self.header(cells):
+        if goal and (len(texts) >= 2 or goal.group(1)) and not is_header:
             kind_word = goal.group(1) or goal.group(4)
             number = goal.group(3) or goal.group(5)
             if len(texts) >= 2 and not any(_LEVEL1.match(strip_weight(t)[0]) for t in texts[1:3]):
                 self._goal(kind_word, number, texts[1], line)
                 return
             texts = texts[1:]
-        if self.header(cells) or _NOT_INDICATOR.match(texts[0]):
+        if is_header or _NOT_INDICATOR.match(texts[0]):
             return
         if self._continuation(texts):
             return
@@ -123,6 +141,7 @@ class IndicatorReader:
         if not values:
             return
         name, weight = strip_weight(name_cell)
+        values = [self._raw.get(v, v) for v in values]
         if self.self_evaluation:
             self._self_evaluation(name, weight, values, line)
         else:
@@ -130,8 +149,16 @@ class IndicatorReader:
             target = targets[-1]
             prior = targets[:-1] if len(targets) > 1 else []
             self.indicators.append(
-                Indicator(name=name, level1=self.level1, level2=self.level2, target=target, prior=prior,
-                          basis=basis, goal=self.goal, line=line)  # fmt: skip
+                Indicator(
+                    name=name,
+                    level1=self.level1,
+                    level2=self.level2,
+                    target=target,
+                    prior=prior,
+                    basis=basis,
+                    goal=self.goal,
+                    line=line,
+                )  # fmt: skip
             )
 
     def _continuation(self, texts: list[str]) -> bool:
@@ -164,8 +191,17 @@ class IndicatorReader:
         target = parse_target(numbers[0]) if numbers else None
         actual = parse_target(numbers[1]) if len(numbers) > 1 else None
         self.indicators.append(
-            Indicator(name=name, level1=self.level1, level2=self.level2, target=target, actual=actual,
-                      weight=weight, score=score, goal=self.goal, line=line)  # fmt: skip
+            Indicator(
+                name=name,
+                level1=self.level1,
+                level2=self.level2,
+                target=target,
+                actual=actual,
+                weight=weight,
+                score=score,
+                goal=self.goal,
+                line=line,
+            )  # fmt: skip
         )
 
 

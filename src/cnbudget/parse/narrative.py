@@ -52,8 +52,11 @@ def _sections(lines: list[Line], part: Part) -> list[tuple[str, int, list[Line]]
         if not (part.line < line.number <= part.last_line) or line.layout == "blank":
             continue
         text = line.stripped
-        if _HEADING.match(text) and len(compact(text)) <= 30 and not _AMOUNT.search(text) and re.match(
-            r"^[一二三四五六七八九十]+[、.．]", text
+        if (
+            _HEADING.match(text)
+            and len(compact(text)) <= 30
+            and not _AMOUNT.search(text)
+            and re.match(r"^[一二三四五六七八九十]+[、.．]", text)
         ):
             sections.append((compact(text), line.number, []))
             continue
@@ -68,7 +71,9 @@ def read_narrative(lines: list[Line], parts: list[Part]) -> list[NarrativeSectio
     result = []
     for heading, first, body in _sections(lines, part):
         text, offsets = _join(body)
-        section = NarrativeSection(heading=heading, line=first, last_line=body[-1].number if body else first, text=text)
+        section = NarrativeSection(
+            heading=heading, line=first, last_line=body[-1].number if body else first, text=text
+        )
         section.claims = _claims(text, offsets, heading)
         result.append(section)
     return result
@@ -147,10 +152,14 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
             later = [b for b in bases[i + 1 :] if inner or depth[b.start()] == 0]
             tail_end = later[0].start() if later else len(sentence)
             if inner:
-                close = next((k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end)
+                close = next(
+                    (k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end
+                )
                 tail = sentence[m.end() : min(close, tail_end)]
             else:
-                tail = "".join(ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0)
+                tail = "".join(
+                    ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0
+                )
             head_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;。"), default=-1)
             opening = max(sentence.rfind("（", 0, m.start()), sentence.rfind("(", 0, m.start()))
             if inner and opening > head_start:

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from cnbudget.model import FundSource, PerformanceTable
 from cnbudget.parse.indicators import _BASIS, _LEVEL1, _LEVEL2, IndicatorReader, split_fragment_value
-from cnbudget.parse.targets import looks_like_value
 from cnbudget.parse.numbers import amount_text, is_code, parse_amount
 from cnbudget.parse.segment import Region
 from cnbudget.parse.tables.common import caption_unit
+from cnbudget.parse.targets import looks_like_value
 from cnbudget.read import Line
 from cnbudget.read.normalize import compact
 
@@ -20,7 +20,14 @@ _FUND_END = ("项目支出明细", "部门职能概述", "项目支出明细测�
 _PROJECTS_START = ("项目支出情况",)
 _PROJECTS_END = ("整体绩效", "总目标", "整体绩效目标")
 _GOAL_START = re.compile(r"^(长期|年度)(绩效)?目标\s*\d+")
-_INDICATORS_START = ("一级指标", "长期绩效指标", "年度绩效指标", "长期绩效目标表", "年度绩效目标表", "项目绩效总目标")
+_INDICATORS_START = (
+    "一级指标",
+    "长期绩效指标",
+    "年度绩效指标",
+    "长期绩效目标表",
+    "年度绩效目标表",
+    "项目绩效总目标",
+)
 
 
 def _first_amount(cells: list[str]) -> tuple[int, Decimal | None, str]:
@@ -31,8 +38,7 @@ def _first_amount(cells: list[str]) -> tuple[int, Decimal | None, str]:
     return -1, None, ""
 
 
-def _value_after(cells: list[str], label: str) -> str:
-    words = [compact(c) for c in cells]
+def _value_after(words: list[str], label: str) -> str:
     for i, w in enumerate(words):
         if w == label or w.startswith(label) and len(w) <= len(label) + 2:
             for nxt in words[i + 1 :]:
@@ -67,36 +73,26 @@ def parse_performance(region: Region, lines: list[Line], default_unit: str) -> P
 
 
 def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
+    """Header fields and fund lines come first; from the first goal or indicator row on, only indicators."""
     reader = IndicatorReader()
     section = ""
-    indicators_started = False
-    for line in content:
+    position = 0
+    for position, line in enumerate(content):  # noqa: B007 - position is used after the loop
         cells = _line_cells(line)
-        words = [compact(c) for c in cells if compact(c)]
+        all_words = [c.replace(" ", "") for c in cells]
+        words = [w for w in all_words if w]
         if not words:
             continue
         head = words[0]
-        if not table.project_name and table.id.startswith("B12"):
-            table.project_name = _value_after(cells, "项目名称")
-        if not table.project_code:
-            code = _value_after(cells, "项目编码")
-            table.project_code = code if is_code(code) else ""
-        for label, attr in (("项目总预算", "total_budget"), ("项目当年预算", "current_budget")):
-            if getattr(table, attr) is None and label in words:
-                idx = words.index(label)
-                _, amount, _ = _first_amount(words[idx + 1 : idx + 2] or [""])
-                setattr(table, attr, amount)
-        if any(w in _FUND_START for w in words[:2]):
-            section = "funds"
-        elif any(w.startswith(_FUND_END) for w in words[:1]):
-            section = ""
-        elif any(w in _PROJECTS_START for w in words[:1]):
-            section = "projects"
-        elif any(w.startswith(_PROJECTS_END) for w in words[:1]):
-            section = ""
         if any(w.startswith(_INDICATORS_START) for w in words) or _LEVEL1.match(head) or _GOAL_START.match(head):
-            indicators_started = True
+            break
+        _form_fields(table, all_words, words)
+        if head in _FUND_START or (len(words) > 1 and words[1] in _FUND_START):
+            section = "funds"
+        elif head.startswith(_FUND_END) or head.startswith(_PROJECTS_END):
             section = ""
+        elif head in _PROJECTS_START:
+            section = "projects"
         if section == "funds":
             idx, amount, raw = _first_amount(words)
             labels = [w for w in words[: idx if idx >= 0 else len(words)] if w not in _FUND_START]
@@ -108,9 +104,24 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
             idx, amount, raw = _first_amount(words)
             if idx >= 1:
                 table.projects.append(FundSource(label=words[0], amount=amount, raw=raw, line=line.number))
-        if indicators_started:
-            reader.feed(cells, line.number)
+    else:
+        position = len(content)
+    for line in content[position:]:
+        reader.feed(_line_cells(line), line.number)
     table.goals, table.indicators = reader.goals, reader.indicators
+
+
+def _form_fields(table: PerformanceTable, all_words: list[str], words: list[str]) -> None:
+    if not table.project_name and table.id.startswith("B12") and "项目名称" in all_words:
+        table.project_name = _value_after(all_words, "项目名称")
+    if not table.project_code and "项目编码" in all_words:
+        code = _value_after(all_words, "项目编码")
+        table.project_code = code if is_code(code) else ""
+    for label, attr in (("项目总预算", "total_budget"), ("项目当年预算", "current_budget")):
+        if getattr(table, attr) is None and label in words:
+            idx = words.index(label)
+            _, amount, _ = _first_amount(words[idx + 1 : idx + 2] or [""])
+            setattr(table, attr, amount)
 
 
 def _read_text(table: PerformanceTable, content: list[Line]) -> None:
@@ -203,8 +214,10 @@ def merge_value_tokens(tokens: list[str]) -> list[str]:
     """Rejoin values split by wrapping: ["≥", "6000", "人"] → ["≥6000人"]."""
     out: list[str] = []
     for tok in tokens:
-        if out and (_COMPARATOR_ONLY.match(out[-1]) or (re.fullmatch(r"[^\d≥≤<>=/]{1,3}", tok)
-                                                       and re.search(r"\d$", out[-1]))):
+        if out and (
+            _COMPARATOR_ONLY.match(out[-1])
+            or (re.fullmatch(r"[^\d≥≤<>=/]{1,3}", tok) and re.search(r"\d$", out[-1]))
+        ):
             out[-1] += tok
         else:
             out.append(tok)

@@ -100,8 +100,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
         s = line.stripped
         pm = _PART.match(compact(s))
         if pm and len(s) < 80:
-            number = chinese_number(pm.group(1)) or 0
-            parts.append(Part(number=number, title=compact(s), line=line.number, last_line=line.number))
+            parts.append(Part(number=chinese_number(pm.group(1)) or 0, title=compact(s), line=line.number, last_line=line.number))
             boundaries.append(i)
             continue
         num = table_marker(s)
@@ -111,20 +110,25 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
         m = match_title(s, org_names)
         if m is None:
             continue
-        number = m.number
+        printed_number = m.number
         start = i
         if marker is not None and i - marker[0] <= 4:
-            number = number or marker[1]
+            printed_number = printed_number or marker[1]
             start = marker[0]
         marker = None
-        titles.append((start, m.table_id, compact(_MARKER_PREFIX.sub("", s)), number))
+        titles.append((start, m.table_id, compact(_MARKER_PREFIX.sub("", s)), printed_number))
 
     # merge a title repeated right after itself ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")
     merged: list[tuple[int, str, str, str]] = []
     for entry in titles:
         if merged and merged[-1][1] == entry[1] and not _has_table_content(lines, merged[-1][0], entry[0]):
             prev = merged[-1]
-            merged[-1] = (prev[0], prev[1], prev[2] if len(prev[2]) >= len(entry[2]) else entry[2], prev[3] or entry[3])
+            merged[-1] = (
+                prev[0],
+                prev[1],
+                prev[2] if len(prev[2]) >= len(entry[2]) else entry[2],
+                prev[3] or entry[3],
+            )
             continue
         merged.append(entry)
 
@@ -143,7 +147,9 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
             b12_count += 1
             suffix = number.split("-")[1] if "-" in number else str(b12_count)
             table_id = f"B12-{suffix}"
-        title_line = next((ln.number for ln in lines[start:end] if match_title(ln.stripped, org_names)), lines[start].number)
+        title_line = next(
+            (ln.number for ln in lines[start:end] if match_title(ln.stripped, org_names)), lines[start].number
+        )
         regions.append(Region(table_id, title, title_line, start, end, number))
     for idx, part in enumerate(parts):
         nxt = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number

@@ -23,6 +23,8 @@ _NUMBER = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 def clean_latex(text: str) -> str:
+    if "\\" not in text and "$" not in text:
+        return text
     for old, new in _LATEX:
         text = text.replace(old, new)
     return text
@@ -44,10 +46,12 @@ def parse_target(raw: str) -> TargetValue:
             value.comparator = _SYMBOLS[symbol]
             rest = rest[len(symbol) :]
             break
-    m = next((n for n in _NUMBER.finditer(rest) if not rest[n.end() : n.end() + 1] == "年"), None)
+    m = next((n for n in _NUMBER.finditer(rest) if rest[n.end() : n.end() + 1] != "年"), None)
     if value.comparator is None:
         for word, comparator in _WORD_COMPARATORS:
-            if word in rest and (m is None or rest.find(word) < m.start() or word in ("以上", "以内", "以下")):
+            if word in rest and (
+                m is None or rest.find(word) < m.start() or word in ("以上", "以内", "以下")
+            ):
                 value.comparator = comparator
                 break
     if m is None:

@@ -39,7 +39,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             try:
                 return data[len(bom) :].decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise InputError(f"starts with a {encoding} byte-order mark but is not valid {encoding}", path) from exc
+                raise InputError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}", path
+                ) from exc
     utf16 = _looks_utf16(data)
     if utf16:
         try:
@@ -59,5 +61,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"cannot decode the text as UTF-8, UTF-16 or GBK/GB18030 (bad byte at offset {exc.start})", path, line
+            f"cannot decode the text as UTF-8, UTF-16 or GBK/GB18030 (bad byte at offset {exc.start})",
+            path,
+            line,
         ) from exc

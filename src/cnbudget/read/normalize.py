@@ -30,6 +30,8 @@ _TABLE = _build_table()
 
 
 def normalize_text(text: str) -> str:
+    if text.isascii():
+        return text.replace("\x0b", " ").replace("\x0c", " ")
     return text.translate(_TABLE)
 
 

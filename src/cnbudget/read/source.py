@@ -60,8 +60,8 @@ def _split_pipe(text: str) -> list[str]:
     return [cell.strip() for cell in body.split("|")]
 
 
-def make_line(number: int, raw: str, page: int | None = None) -> Line:
-    text = normalize_text(raw)
+def make_line(number: int, raw: str, page: int | None = None, normalized: bool = False) -> Line:
+    text = raw if normalized else normalize_text(raw)
     stripped = text.strip()
     indent = len(text) - len(text.lstrip(" \u3000"))
     if not stripped:
@@ -76,8 +76,8 @@ def make_line(number: int, raw: str, page: int | None = None) -> Line:
 
 
 def source_from_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
-    raw_lines = text.splitlines()
-    lines = [make_line(i + 1, raw) for i, raw in enumerate(raw_lines)]
+    raw_lines = normalize_text(text).splitlines()
+    lines = [make_line(i + 1, raw, normalized=True) for i, raw in enumerate(raw_lines)]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Source(path=path, lines=lines, sha256=digest, encoding=encoding)
 

@@ -34,7 +34,9 @@ def show_table(doc: Document, table_id: str, console: Console | None = None) -> 
 
 def render_financial(table: Table) -> RichTable:
     value_cols = list({c.key: c for c in table.columns if c.role == "value"}.values())
-    title = f"{table.id} {table.title}  (单位：{table.amount_unit}; lines {table.first_line}–{table.last_line})"
+    title = (
+        f"{table.id} {table.title}  (单位：{table.amount_unit}; lines {table.first_line}–{table.last_line})"
+    )
     out = RichTable(title=title, show_lines=False, header_style="bold")
     out.add_column("行", justify="right", style="dim")
     if any(r.side for r in table.rows):

@@ -7,6 +7,8 @@ tables print 类/款/项 and 科目名称 in columns that do not line up with th
 
 from __future__ import annotations
 
+from collections import Counter
+
 from cnbudget.model import Cell, Column, Row, Table
 from cnbudget.parse.catalog import TableSpec
 from cnbudget.parse.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
@@ -56,7 +58,9 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         if not body and not _is_body_row(line.cells):
             header_rows.append(line.cells)
             continue
-        if header_rows and [compact(c) for c in _trim(line.cells)] == [compact(c) for c in _trim(header_rows[0])]:
+        if header_rows and [compact(c) for c in _trim(line.cells)] == [
+            compact(c) for c in _trim(header_rows[0])
+        ]:
             continue  # header repeated after a page break
         body.append(line)
 
@@ -72,6 +76,9 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         table.status = "failed"
         table.warnings.append(f"line {table.first_line}: no amount columns recognised in the header")
         return
+    if spec.shape not in ("two_sided", "grouped"):
+        columns = _repair_narrow_header(table, spec, columns, body)
+        table.columns = columns
     groups = assign_sides(columns) if spec.shape in ("two_sided", "grouped") else [columns]
     had_ordinals = any(compact(c) in ("栏次", "行次") for r in header_rows for c in r)
     width = len(columns)
@@ -83,15 +90,55 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
             continue
         if extra:
             table.status = "partial"
-            table.warnings.append(f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored")
+            table.warnings.append(
+                f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored"
+            )
+        line_rows: list[Row] = []
         for group in groups:
             row = _read_group(group, cells, line)
             if row is None:
                 continue
             if had_ordinals and _ordinal_leak(row):
-                table.warnings.append(f"line {line.number}: 栏次 numbers printed in a totals row were ignored")
+                table.warnings.append(
+                    f"line {line.number}: 栏次 numbers printed in a totals row were ignored"
+                )
                 row.cells = []
-            table.rows.append(finish_row(row))
+            previous = line_rows[-1] if line_rows else None
+            if (
+                previous is not None
+                and not row.label
+                and not row.code
+                and previous.label
+                and not previous.cells
+            ):
+                previous.cells = row.cells  # a label spanning two groups (F06 公用经费合计)
+                continue
+            line_rows.append(row)
+        table.rows.extend(finish_row(row) for row in line_rows)
+
+
+def _repair_narrow_header(
+    table: Table, spec: TableSpec, columns: list[Column], body: list[Line]
+) -> list[Column]:
+    """Rows wider than the header: a header cell was lost. Name the columns from the catalog."""
+    widths = Counter(len(_trim(line.cells or [])) for line in body)
+    modal = widths.most_common(1)[0][0]
+    first_value = next((c.index for c in columns if c.role == "value"), None)
+    if first_value is None or modal <= len(columns):
+        return columns
+    wanted = modal - first_value
+    variant = next((v for v in spec.variants if len(v) == wanted), None)
+    if variant is None:
+        return columns
+    table.status = "partial"
+    printed = sum(1 for c in columns if c.role == "value")
+    table.warnings.append(
+        f"line {table.title_line}: the header names {printed} amount columns but rows carry {wanted}; "
+        f"columns named from the catalog layout of {spec.id}, check the header"
+    )
+    return columns[:first_value] + [
+        Column(path=leaf.split("/"), role="value", index=first_value + i) for i, leaf in enumerate(variant)
+    ]
 
 
 def _ordinal_leak(row: Row) -> bool:
@@ -112,12 +159,16 @@ def _read_group(group: list[Column], cells: list[str], line: Line) -> Row | None
         if not raw:
             continue
         if col.role == "value":
-            values.append(Cell(column=col.key, raw=raw, value=parse_amount(raw), line=line.number, page=line.page))
+            values.append(
+                Cell(column=col.key, raw=raw, value=parse_amount(raw), line=line.number, page=line.page)
+            )
         elif col.role == "ordinal":
             continue
         elif col.role == "text" and (first_value is None or col.index < first_value):
             extra_texts[col.key] = compact(raw)
-        elif not texts and (is_code(raw) or col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit()):
+        elif not texts and (
+            is_code(raw) or col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit()
+        ):
             codes.append(raw)
         else:
             texts.append(compact(raw))

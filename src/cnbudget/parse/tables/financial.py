@@ -11,7 +11,9 @@ from cnbudget.parse.tables.tokens import parse_token_table
 from cnbudget.read import Line
 
 
-def parse_financial(region: Region, lines: list[Line], default_unit: str, known_units: tuple[str, ...]) -> Table:
+def parse_financial(
+    region: Region, lines: list[Line], default_unit: str, known_units: tuple[str, ...]
+) -> Table:
     spec = spec_for(region.table_id)
     body = lines[region.start : region.end]
     table = Table(
@@ -69,7 +71,14 @@ def projects_from(table: Table, units: tuple[str, ...] = ()) -> list[Project]:
             row.kind = "group"
         amounts = {c.column: c.value for c in row.cells if c.value is not None}
         projects.append(
-            Project(name=row.label, code=row.code, unit=unit, level=level,
-                    total=amounts.get(total_key), amounts=amounts, line=row.line)  # fmt: skip
+            Project(
+                name=row.label,
+                code=row.code,
+                unit=unit,
+                level=level,
+                total=amounts.get(total_key),
+                amounts=amounts,
+                line=row.line,
+            )  # fmt: skip
         )
     return projects

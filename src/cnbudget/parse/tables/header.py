@@ -146,7 +146,8 @@ def rename_duplicates(columns: list[Column], variants: tuple[tuple[str, ...], ..
         for col, full in zip(values, variant, strict=True):
             parts = full.split("/")
             if len(parts) != len(col.path) or not all(
-                key(f).startswith(key(p)) or key(p).startswith(key(f)) for p, f in zip(col.path, parts, strict=True)
+                key(f).startswith(key(p)) or key(p).startswith(key(f))
+                for p, f in zip(col.path, parts, strict=True)
             ):
                 ok = False
                 break

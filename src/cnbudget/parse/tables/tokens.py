@@ -48,7 +48,9 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
             continue
         started = True
         if _has_amounts(line):
-            rows.append(([*pending, line], [tok for ln in pending for tok in _tokens(ln.text)] + _tokens(line.text)))
+            rows.append(
+                ([*pending, line], [tok for ln in pending for tok in _tokens(ln.text)] + _tokens(line.text))
+            )
             pending = []
         elif spec.two_sided:
             rows.append(([line], _tokens(line.text)))
@@ -67,7 +69,9 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
         return
     if not columns:
         table.status = "failed"
-        table.warnings.append(f"line {table.first_line}: header not recognised; amounts not attributed to columns")
+        table.warnings.append(
+            f"line {table.first_line}: header not recognised; amounts not attributed to columns"
+        )
         return
     if spec.two_sided:
         for row_lines, toks in rows:
@@ -77,7 +81,9 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
             _plain_row(table, columns, row_lines, toks, known_units)
 
 
-def _choose_columns(spec: TableSpec, printed: str, rows: list[tuple[list[Line], list[str]]]) -> tuple[list[Column], str]:
+def _choose_columns(
+    spec: TableSpec, printed: str, rows: list[tuple[list[Line], list[str]]]
+) -> tuple[list[Column], str]:
     header_key = key(printed)
     counts = Counter(sum(1 for t in toks if amount_text(t) and not _is_row_code(t)) for _, toks in rows)
     expected = counts.most_common(1)[0][0] if counts else 0

@@ -1,0 +1,5 @@
+"""`python -m cnbudget` runs the command line."""
+
+from cnbudget.cli.app import main
+
+main()

@@ -1,0 +1,50 @@
+import pytest
+
+from cnbudget.parse.catalog import function_codes, match_title, spec_for, table_marker, table_specs
+
+
+@pytest.mark.parametrize(
+    ("title", "table_id"),
+    [
+        ("收支总表", "B01"),
+        ("部门收支总表", "B01"),
+        ("财政拨款收支总表", "B04"),
+        ("一般公共预算支出表(分功能科目)", "B05"),
+        ("一般公共预算支出表(分单位)", "B05U"),
+        ("一般公共预算“三公”经费支出表", "B07"),
+        ("2024 年度收入支出决算总表", "F01"),
+        ("公开 05 表", "F05"),
+        ("2024 年度一般公共预算财政拨款支出决算表", "F05"),
+        ("部门整体支出绩效目标申报表", "B11"),
+        ("网络建设运转维护项目支出绩效目标表", "B12"),
+        ("2024 年度“行政运行工作经费”项目自评表", "SE-P"),
+        ("2024 年度武汉市数据局部门整体绩效自评表", "SE-D"),
+    ],
+)
+def test_titles(title: str, table_id: str) -> None:
+    match = match_title(title, ("武汉市数据局",))
+    assert match is not None and match.table_id == table_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "十、项目支出安排情况",
+        "一、收支预算总体安排情况",
+        "第二部分 武汉市数据局 2024 年度部门决算表",
+        "2026 年收支总预算 5,916.68 万元，比 2025 年预算增加",
+    ],
+)
+def test_not_titles(text: str) -> None:
+    assert match_title(text) is None
+
+
+def test_markers_and_specs() -> None:
+    assert (
+        table_marker("表 12-1") == "12-1"
+        and table_marker("表2") == "2"
+        and table_marker("表 1. 收支总表") is None
+    )
+    assert spec_for("B12-3").kind == "performance"
+    assert all(spec.titles for spec in table_specs().values())
+    assert function_codes()["2014199"] == "其他数据事务支出"

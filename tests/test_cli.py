@@ -1,0 +1,81 @@
+"""The command line: outputs, formats and exit codes (documented in README.md)."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cnbudget.errors import EXIT_INPUT, EXIT_USAGE
+from conftest import SEED_FILES
+
+
+def run(*args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cnbudget", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_facts_csv_on_the_bundled_sample() -> None:
+    result = run("facts", "--sample")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["table_kind", "row_code", "row_label", "column", "value"]
+    assert ["B05", "2014150", "事业运行", "基本支出/人员经费", "666.95"] in rows
+
+
+def test_parse_json_matches_the_model(tmp_path: Path) -> None:
+    out = tmp_path / "doc.json"
+    result = run("parse", str(SEED_FILES["003"]), "--format", "json", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text("utf-8"))
+    assert data["schema_version"] == "1"
+    assert data["metadata"]["kind"] == "final"
+    assert [t["id"] for t in data["tables"]][:2] == ["F01", "F02"]
+    first = data["tables"][0]["rows"][0]["cells"][0]
+    assert first == {**first, "raw": "14,784.19", "value": "14784.19", "line": 99}
+
+
+def test_parse_text_summary_and_show() -> None:
+    summary = run("parse", str(SEED_FILES["001"]), "--format", "text")
+    assert summary.returncode == 0 and "武昌区大数据中心" in summary.stdout and "B12-1" in summary.stdout
+    shown = run("show", str(SEED_FILES["000"]), "--table", "b07")
+    assert shown.returncode == 0 and "24.49" in shown.stdout and "17.99" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("facts", "/nonexistent/file.txt"), EXIT_INPUT, "no such file"),
+        (("facts",), EXIT_USAGE, "missing FILE"),
+        (("show", "--sample", "--table", "B99"), EXIT_USAGE, "not in this document"),
+        (("show", "--sample"), EXIT_USAGE, "--table"),
+    ],
+)
+def test_errors_are_messages_not_tracebacks(args: tuple[str, ...], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_binary_and_non_disclosure_inputs(tmp_path: Path) -> None:
+    binary = tmp_path / "report.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary zip")
+    result = run("facts", str(binary))
+    assert result.returncode == EXIT_INPUT and "binary" in result.stderr and str(binary) in result.stderr
+    prose = tmp_path / "notes.txt"
+    prose.write_text("会议纪要\n今天讨论了工作安排。\n", "utf-8")
+    result = run("parse", str(prose))
+    assert result.returncode == EXIT_INPUT and "not a budget or final-account disclosure" in result.stderr
+
+
+def test_output_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    result = run("facts", "--sample", "--output", str(blocked / "facts.csv"))
+    assert result.returncode == 3 and "cannot write" in result.stderr
+    assert blocked.read_text() == "x"

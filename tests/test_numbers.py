@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cnbudget.parse.numbers import (
+    amount_text,
+    code_level,
+    format_amount,
+    is_code,
+    is_decimal_amount,
+    join_code,
+    parse_amount,
+    parse_percent,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,297.34", "1297.34"),
+        ("5357.53", "5357.53"),
+        ("0.00", "0.00"),
+        ("270,000", "270000"),
+        ("-12.30", "-12.30"),
+        ("（12.30）", "-12.30"),
+        (" 14,784.19 ", "14784.19"),
+    ],
+)
+def test_amounts_keep_printed_digits(text: str, expected: str) -> None:
+    assert amount_text(text) == expected
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["", "合计", "1,23.4", "12..3", "100%", "≥98%", "1,2345.00", "—", "/"])
+def test_non_amounts(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+def test_decimal_amount_excludes_codes_and_row_numbers() -> None:
+    assert is_decimal_amount("0.00") and is_decimal_amount("270,000")
+    assert not is_decimal_amount("201") and not is_decimal_amount("2010301")
+
+
+def test_codes() -> None:
+    assert join_code(["201", "06", "01"]) == "2010601"
+    assert join_code(["201 06 01"]) == "2010601"
+    assert is_code("42010026157Y000000101") and is_code("157003") and is_code("2014150")
+    assert not is_code("一般公共服务支出")
+    assert [code_level(c) for c in ("201", "20141", "2014150", "157003")] == [1, 2, 3, None]
+    assert parse_percent("90.55%") == Decimal("90.55")
+
+
+@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False))
+def test_formatted_amounts_parse_back_exactly(value: Decimal) -> None:
+    printed = format_amount(value)
+    assert parse_amount(printed) == value
+    assert amount_text(printed) == f"{value:.2f}"
+
+
+@given(st.text(max_size=30))
+def test_amount_parsing_never_raises(text: str) -> None:
+    result = parse_amount(text)
+    assert result is None or isinstance(result, Decimal)
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99))
+def test_thousands_separators_are_dropped(units: int, cents: int) -> None:
+    printed = f"{units:,}.{cents:02d}"
+    assert amount_text(printed) == f"{units}.{cents:02d}"

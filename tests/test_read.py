@@ -1,0 +1,61 @@
+"""Reading text conversions in any encoding, and refusing what is not text."""
+
+from pathlib import Path
+
+import pytest
+
+import cnbudget
+from cnbudget.errors import InputError
+from cnbudget.read import read_path, source_from_text
+
+SAMPLE = (Path(__file__).parent / "fixtures" / "seeds" / "002_259adb099584b024.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb18030"]
+)
+def test_encodings_give_the_same_model(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / f"doc-{encoding}.txt"
+    text = SAMPLE.replace("\n", "\r\n") if encoding == "gbk" else SAMPLE  # CRLF too
+    path.write_bytes(text.encode(encoding, errors="strict"))
+    doc = cnbudget.parse_file(path)
+    reference = cnbudget.parse_text(SAMPLE)
+    assert [t.id for t in doc.tables] == [t.id for t in reference.tables]
+    assert doc.table("B05").rows[0].cells == reference.table("B05").rows[0].cells
+
+
+def test_cells_by_layout() -> None:
+    src = source_from_text("a\tb\n| x | y |\n|---|---|\nplain text\n\n")
+    assert [ln.layout for ln in src.lines] == ["tab", "pipe", "rule", "text", "blank"]
+    assert src.lines[1].cells == ["x", "y"]
+
+
+def test_kangxi_radicals_are_mapped() -> None:
+    src = source_from_text("⼀般公共预算⽀出表")
+    assert src.lines[0].text == "一般公共预算支出表"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"%PDF-1.4\x00\x01\x02binary", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        (b"\xff\xfe\xfd\x81\x30", "utf-16-le byte-order mark"),
+        (b"abc \xff\xff\xff text", "cannot decode"),
+    ],
+)
+def test_unreadable_input(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        read_path(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+
+
+def test_missing_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_path(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="directory"):
+        read_path(tmp_path)

@@ -1,0 +1,29 @@
+"""The documented JSON schema is generated from the model and kept current; outputs validate against the model."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from cnbudget.model import Document
+from cnbudget.report.json_model import document_json
+from conftest import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_checked_in_schema_is_current() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "generate_schema.py"), "--check"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_json_output_round_trips_through_the_model(seed_name: str) -> None:
+    doc = seed(seed_name)
+    data = json.loads(document_json(doc))
+    data.pop("schema_version")
+    again = TypeAdapter(Document).validate_python(data)
+    assert again.tables[0].rows[0].cells == doc.tables[0].rows[0].cells
+    assert len(again.claims) == len(doc.claims)
