@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ def build_schema() -> dict[str, Any]:
         getattr(model, name).__pydantic_config__ = ConfigDict(use_attribute_docstrings=True)
     adapter = TypeAdapter(model.Document)
     schema = adapter.json_schema(mode="serialization")
+    _decimals_as_strings(schema, model)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "cnbudget document model"
     schema["description"] = (
@@ -33,6 +35,28 @@ def build_schema() -> dict[str, Any]:
     )
     schema.setdefault("properties", {})["schema_version"] = {"const": SCHEMA_VERSION}
     return schema
+
+
+DECIMAL = {"pattern": r"^-?\d+(\.\d+)?$"}
+
+
+def _decimals_as_strings(schema: dict[str, Any], model: Any) -> None:
+    """Write Decimal fields the same way whatever pydantic version renders them: exact decimal strings."""
+    string = {"type": "string", "pattern": DECIMAL["pattern"]}
+    for name in model.__all__:
+        cls = getattr(model, name)
+        props = schema["$defs"].get(cls.__name__, {}).get("properties", {})
+        for field, hint in typing.get_type_hints(cls).items():
+            text = str(hint)
+            if "Decimal" not in text or field not in props:
+                continue
+            keep = {k: v for k, v in props[field].items() if k in ("title", "description", "default")}
+            if text.startswith("dict"):
+                props[field] = {**keep, "type": "object", "additionalProperties": dict(string)}
+            elif "None" in text:
+                props[field] = {**keep, "anyOf": [dict(string), {"type": "null"}]}
+            else:
+                props[field] = {**keep, **string}
 
 
 def main() -> int:

@@ -7,6 +7,8 @@ tables of the same document (F05 prints full codes), then in the reference lists
 
 from __future__ import annotations
 
+from functools import cache
+
 from cnbudget.model import Table
 from cnbudget.parse.catalog import economic_codes, function_codes
 from cnbudget.parse.numbers import code_level
@@ -22,6 +24,12 @@ def _names_match(printed_key: str, name_key: str) -> bool:
     return a == b or (len(a) >= 4 and b.startswith(a)) or (len(b) >= 4 and a.startswith(b))
 
 
+@cache
+def _reference_keys(family: str) -> dict[str, str]:
+    names = function_codes() if family == "function" else economic_codes()
+    return {code: key(name) for code, name in names.items()}
+
+
 def _family(table_id: str) -> str:
     return "economic" if table_id in ECONOMIC_TABLES else "function"
 
@@ -32,10 +40,9 @@ def resolve_codes(tables: list[Table]) -> None:
         for row in table.rows:
             if row.code.isdigit() and row.label:
                 doc_names[_family(table.id)].setdefault(row.code, row.label)
-    references = {"function": function_codes(), "economic": economic_codes()}
     indexes: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {}
     for family in ("function", "economic"):
-        keys = {code: key(name) for code, name in {**references[family], **doc_names[family]}.items()}
+        keys = {**_reference_keys(family), **{code: key(name) for code, name in doc_names[family].items()}}
         children: dict[str, list[str]] = {}
         for code in keys:
             if len(code) in (5, 7):
