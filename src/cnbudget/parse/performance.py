@@ -84,7 +84,11 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
         if not words:
             continue
         head = words[0]
-        if any(w.startswith(_INDICATORS_START) for w in words) or _LEVEL1.match(head) or _GOAL_START.match(head):
+        if (
+            any(w.startswith(_INDICATORS_START) for w in words)
+            or _LEVEL1.match(head)
+            or _GOAL_START.match(head)
+        ):
             break
         _form_fields(table, all_words, words)
         if head in _FUND_START or (len(words) > 1 and words[1] in _FUND_START):

@@ -100,7 +100,14 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
         s = line.stripped
         pm = _PART.match(compact(s))
         if pm and len(s) < 80:
-            parts.append(Part(number=chinese_number(pm.group(1)) or 0, title=compact(s), line=line.number, last_line=line.number))
+            parts.append(
+                Part(
+                    number=chinese_number(pm.group(1)) or 0,
+                    title=compact(s),
+                    line=line.number,
+                    last_line=line.number,
+                )
+            )
             boundaries.append(i)
             continue
         num = table_marker(s)
