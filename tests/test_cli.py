@@ -53,6 +53,8 @@ def test_parse_text_summary_and_show() -> None:
         (("facts",), EXIT_USAGE, "missing FILE"),
         (("show", "--sample", "--table", "B99"), EXIT_USAGE, "not in this document"),
         (("show", "--sample"), EXIT_USAGE, "--table"),
+        (("facts", "--sample", "--bogus"), EXIT_USAGE, "No such option"),
+        (("parse", "--sample", "--format", "xml"), EXIT_USAGE, "xml"),
     ],
 )
 def test_errors_are_messages_not_tracebacks(args: tuple[str, ...], code: int, message: str) -> None:

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from cnbudget.cli import documents
-from cnbudget.errors import EXIT_INPUT, CnbudgetError
+from cnbudget.errors import EXIT_OK, EXIT_USAGE, CnbudgetError
 
 app = typer.Typer(
     name="cnbudget",
@@ -21,28 +21,31 @@ documents.register(app)
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except CnbudgetError as exc:
         sys.stderr.write(f"cnbudget: error: {exc}\n")
         sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("cnbudget: aborted\n")
+        sys.exit(130)
     except KeyboardInterrupt:
         sys.stderr.write("cnbudget: interrupted\n")
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # the last line of defence: say what failed, where to report it
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
+    except typer.TyperException as exc:  # usage errors from the command-line parser
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            sys.stderr.write(f"cnbudget: error: {exc}\n")
+        code = getattr(exc, "exit_code", EXIT_USAGE)
+        sys.exit(EXIT_USAGE if code == 2 else code)
+    except Exception as exc:  # the last line of defence: say what failed and how to report it
         sys.stderr.write(
             f"cnbudget: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in cnbudget; please report it with the input file.\n"
         )
-        sys.exit(EXIT_INPUT if isinstance(exc, UnicodeError | OSError) else 70)
+        sys.exit(70)
+    sys.exit(result if isinstance(result, int) else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover
