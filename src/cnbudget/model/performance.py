@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class TargetValue:
     """An indicator value, kept raw and parsed: "≥98%" → comparator ≥, number 98, unit %."""
 

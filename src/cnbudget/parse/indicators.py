@@ -49,6 +49,8 @@ _HEADER_WORDS = (
 
 
 def strip_weight(text: str) -> tuple[str, Decimal | None]:
+    if "分" not in text:
+        return text, None
     m = WEIGHT.search(text)
     if not m:
         return text, None
@@ -81,6 +83,8 @@ class IndicatorReader:
     def header(self, words: list[str]) -> bool:
         """Column-header rows (一级指标 …); ``words`` are the row's cells with whitespace removed."""
         joined = "".join(words)
+        if "指标" not in joined and "前年" not in joined and "目标" not in joined:
+            return False
         if not any(w in joined for w in _HEADER_WORDS) and not ("前年" in words and "上年" in words):
             return False
         if "前年" in words or "近两年指标值" in joined:
@@ -116,15 +120,18 @@ class IndicatorReader:
             self.goal = texts[0].removesuffix("表")
             texts = texts[1:]
         level1 = level2 = ""
-        rest: list[str] = []
-        for t in texts:
-            bare, _ = strip_weight(t)
-            if not level1 and not level2 and not rest and _LEVEL1.match(bare):
-                level1 = bare
-            elif not level2 and not rest and _LEVEL2.match(bare):
-                level2 = bare
+        lead = 0  # level names only ever stand in the leading cells
+        for t in texts[:2]:
+            bare = strip_weight(t)[0] if "分" in t else t
+            if "指标" not in bare and "满意" not in bare and "成本" not in bare and "效益" not in bare:
+                break
+            if not level1 and not level2 and _LEVEL1.match(bare):
+                level1, lead = bare, lead + 1
+            elif not level2 and _LEVEL2.match(bare):
+                level2, lead = bare, lead + 1
             else:
-                rest.append(t)
+                break
+        rest = texts[lead:]
         if level1:
             self.level1, self.level2 = level1, ""
         if level2:

@@ -120,6 +120,8 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 def _paren_depths(sentence: str) -> list[int]:
     """Nesting depth of full- or half-width parentheses at each character."""
+    if "(" not in sentence and "（" not in sentence:
+        return [0] * (len(sentence) + 1)
     depths = []
     depth = 0
     for ch in sentence:

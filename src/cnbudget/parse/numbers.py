@@ -18,10 +18,16 @@ _SPLIT_CODE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?$")
 _PROJECT_CODE = re.compile(r"^\d{6,}[0-9A-Z]*\d$")
 
 
+_PLAIN = re.compile(r"\d+\.\d+")
+
+
 def amount_text(text: str) -> str | None:
     """The canonical printed form of an amount (separators removed, sign normalised), or None."""
-    s = text.strip().replace(" ", "")
-    if not s:
+    s = text.strip()
+    if _PLAIN.fullmatch(s):
+        return s  # the common case: 1297.34
+    s = s.replace(" ", "")
+    if not s or not (s[0].isdigit() or s[0] in "-−–－(（"):
         return None
     m = _PAREN_NEGATIVE.match(s)
     if m:

@@ -75,17 +75,26 @@ def find_toc(lines: list[Line]) -> tuple[int, int] | None:
     return None
 
 
-def _has_table_content(lines: list[Line], start: int, end: int) -> bool:
-    for line in lines[start:end]:
-        if line.layout in ("tab", "pipe"):
-            return True
-        if line.layout == "text" and any(is_decimal_amount(tok) for tok in line.text.split()):
-            return True
-    return False
+def _content_flags(lines: list[Line]) -> list[bool]:
+    """For each line: does it carry table content (cells, or amounts in a space-separated row)?"""
+    return [
+        line.layout in ("tab", "pipe")
+        or (
+            line.layout == "text"
+            and any(c.isdigit() for c in line.text)
+            and any(is_decimal_amount(t) for t in line.text.split())
+        )
+        for line in lines
+    ]
+
+
+def _has_table_content(flags: list[bool], start: int, end: int) -> bool:
+    return any(flags[start:end])
 
 
 def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
     toc = find_toc(lines)
+    flags = _content_flags(lines)
 
     def in_toc(i: int) -> bool:
         return toc is not None and toc[0] <= i <= toc[1]
@@ -128,7 +137,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
     # merge a title repeated right after itself ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")
     merged: list[tuple[int, str, str, str]] = []
     for entry in titles:
-        if merged and merged[-1][1] == entry[1] and not _has_table_content(lines, merged[-1][0], entry[0]):
+        if merged and merged[-1][1] == entry[1] and not _has_table_content(flags, merged[-1][0], entry[0]):
             prev = merged[-1]
             merged[-1] = (
                 prev[0],
@@ -144,7 +153,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
     b12_count = 0
     for start, table_id, title, number in merged:
         end = next(s for s in stops if s > start)
-        if not _has_table_content(lines, start, end):
+        if not _has_table_content(flags, start, end):
             # an empty table (B08/B09 with a note) still has its unit caption; a title listed in a
             # second contents page has nothing but other titles after it
             caption = any(ln.layout == "text" and _UNIT_CAPTION.search(ln.text) for ln in lines[start:end])

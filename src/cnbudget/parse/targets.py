@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from cnbudget.model import TargetValue
 
@@ -30,43 +31,49 @@ def clean_latex(text: str) -> str:
     return text
 
 
+_SYMBOL_ORDER = sorted(_SYMBOLS, key=len, reverse=True)
+_COMPARATOR_WORDS = dict(_WORD_COMPARATORS)
+_WORD = re.compile("|".join(re.escape(w) for w, _ in _WORD_COMPARATORS))
+_DEADLINE = re.compile(r"20\d{2}年\d{1,2}月")
+_SUFFIX_WORDS = ("以上", "以内", "以下")
+
+
+@lru_cache(maxsize=8192)
 def parse_target(raw: str) -> TargetValue:
-    text = clean_latex(raw).strip()
-    compact = re.sub(r"\s+", "", text)
-    value = TargetValue(raw=raw.strip())
+    """Parse an indicator value; values repeat a lot across tables, and TargetValue is immutable."""
+    printed = raw.strip()
+    compact = "".join(clean_latex(printed).split())
     if not compact or compact in ("/", "无", "-", "—", "——"):
-        value.qualitative = bool(compact) and compact == "无"
-        return value
-    if re.search(r"20\d{2}年\d{1,2}月", compact):
-        value.qualitative = True  # a deadline ("2024年12月底"), not a quantity
-        return value
+        return TargetValue(raw=printed, qualitative=compact == "无")
+    if "年" in compact and _DEADLINE.search(compact):
+        return TargetValue(raw=printed, qualitative=True)  # a deadline ("2024年12月底"), not a quantity
     rest = compact
-    for symbol in sorted(_SYMBOLS, key=len, reverse=True):
+    comparator: str | None = None
+    for symbol in _SYMBOL_ORDER:
         if rest.startswith(symbol):
-            value.comparator = _SYMBOLS[symbol]
+            comparator = _SYMBOLS[symbol]
             rest = rest[len(symbol) :]
             break
     m = next((n for n in _NUMBER.finditer(rest) if rest[n.end() : n.end() + 1] != "年"), None)
-    if value.comparator is None:
-        for word, comparator in _WORD_COMPARATORS:
-            if word in rest and (
-                m is None or rest.find(word) < m.start() or word in ("以上", "以内", "以下")
-            ):
-                value.comparator = comparator
+    words = [w.group(0) for w in _WORD.finditer(rest)] if comparator is None or m is not None else []
+    if comparator is None:
+        # the first listed word that stands before the number, or a suffix such as 以上 after it
+        for word, candidate in _WORD_COMPARATORS:
+            if word in words and (m is None or rest.find(word) < m.start() or word in _SUFFIX_WORDS):
+                comparator = candidate
                 break
     if m is None:
-        value.qualitative = True
-        return value
+        return TargetValue(raw=printed, comparator=comparator, qualitative=True)
     try:
-        value.number = Decimal(m.group(0).replace(",", ""))
+        number = Decimal(m.group(0).replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
-        value.qualitative = True
-        return value
+        return TargetValue(raw=printed, comparator=comparator, qualitative=True)
     unit = rest[m.end() :]
-    for word, _ in _WORD_COMPARATORS:
-        unit = unit.replace(word, "")
-    value.unit = unit if len(unit) <= 12 else ""
-    return value
+    if words:
+        unit = _WORD.sub("", unit)
+    return TargetValue(
+        raw=printed, comparator=comparator, number=number, unit=unit if len(unit) <= 12 else ""
+    )
 
 
 def looks_like_value(token: str) -> bool:

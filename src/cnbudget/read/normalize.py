@@ -6,6 +6,7 @@ non-breaking spaces come from converters. Full-width punctuation is kept: labels
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -29,10 +30,14 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 
 
+_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
+
+
 def normalize_text(text: str) -> str:
-    if text.isascii():
-        return text.replace("\x0b", " ").replace("\x0c", " ")
-    return text.translate(_TABLE)
+    # str.translate costs a dict lookup per character; the characters to map are rare, so find them first
+    if not _SPECIAL.search(text):
+        return text
+    return _SPECIAL.sub(lambda m: _TABLE[ord(m.group(0))], text)
 
 
 def compact(text: str) -> str:

@@ -68,8 +68,8 @@ def make_line(number: int, raw: str, page: int | None = None, normalized: bool =
         return Line(number, text, None, "blank", page, indent)
     if "\t" in text:
         return Line(number, text, [c.strip() for c in text.split("\t")], "tab", page, indent)
-    if stripped.startswith("|") and stripped.count("|") >= 2:
-        if _PIPE_SEPARATOR.match(stripped):
+    if stripped[0] == "|" and stripped.count("|") >= 2:
+        if "--" in stripped and _PIPE_SEPARATOR.match(stripped):
             return Line(number, text, None, "rule", page, indent)
         return Line(number, text, _split_pipe(stripped), "pipe", page, indent)
     return Line(number, text, None, "text", page, indent)

@@ -82,6 +82,7 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
     groups = assign_sides(columns) if spec.shape in ("two_sided", "grouped") else [columns]
     had_ordinals = any(compact(c) in ("栏次", "行次") for r in header_rows for c in r)
     width = len(columns)
+    keys = {id(col): col.key for col in columns}  # Column.key joins the path; compute it once per column
     for line in body:
         cells = line.cells or []
         extra = [c for c in cells[width:] if c.strip()]
@@ -95,7 +96,7 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
             )
         line_rows: list[Row] = []
         for group in groups:
-            row = _read_group(group, cells, line)
+            row = _read_group(group, cells, line, keys)
             if row is None:
                 continue
             if had_ordinals and _ordinal_leak(row):
@@ -146,7 +147,7 @@ def _ordinal_leak(row: Row) -> bool:
     return bool(row.cells) and all(c.raw.isdigit() and len(c.raw) <= 2 for c in row.cells)
 
 
-def _read_group(group: list[Column], cells: list[str], line: Line) -> Row | None:
+def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[int, str]) -> Row | None:
     first_value = next((c.index for c in group if c.role == "value"), None)
     codes: list[str] = []
     texts: list[str] = []
@@ -160,12 +161,12 @@ def _read_group(group: list[Column], cells: list[str], line: Line) -> Row | None
             continue
         if col.role == "value":
             values.append(
-                Cell(column=col.key, raw=raw, value=parse_amount(raw), line=line.number, page=line.page)
+                Cell(column=keys[id(col)], raw=raw, value=parse_amount(raw), line=line.number, page=line.page)
             )
         elif col.role == "ordinal":
             continue
         elif col.role == "text" and (first_value is None or col.index < first_value):
-            extra_texts[col.key] = compact(raw)
+            extra_texts[keys[id(col)]] = compact(raw)
         elif not texts and (
             is_code(raw) or col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit()
         ):
