@@ -92,7 +92,7 @@ class IndicatorReader:
         return True
 
     def feed(self, cells: list[str], line: int) -> None:
-        printed = [" ".join(clean_latex(_TAGS.sub("", c) if "<" in c else c).split()) for c in cells if c]
+        printed = [_printed(c) for c in cells if c]
         printed = [p for p in printed if p]
         texts = [p.replace(" ", "") for p in printed]
         self._raw = dict(zip(texts, printed, strict=True))
@@ -210,6 +210,16 @@ class IndicatorReader:
                 line=line,
             )  # fmt: skip
         )
+
+
+def _printed(cell: str) -> str:
+    """A cell as printed, with HTML tags and LaTeX removed and runs of whitespace folded."""
+    if "<" in cell:
+        cell = _TAGS.sub("", cell)
+    cell = clean_latex(cell)
+    if "  " in cell or "\n" in cell or "\t" in cell:
+        cell = " ".join(cell.split())
+    return cell.strip()
 
 
 def _decimal(text: str) -> Decimal | None:

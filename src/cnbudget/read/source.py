@@ -51,10 +51,8 @@ class Source:
         return best if counts[best] >= 10 else "space"
 
 
-def _split_pipe(text: str) -> list[str]:
-    body = text.strip()
-    if body.startswith("|"):
-        body = body[1:]
+def _split_pipe(stripped: str) -> list[str]:
+    body = stripped[1:] if stripped[0] == "|" else stripped
     if body.endswith("|"):
         body = body[:-1]
     return [cell.strip() for cell in body.split("|")]
@@ -75,18 +73,17 @@ def make_line(number: int, raw: str, page: int | None = None, normalized: bool =
     return Line(number, text, None, "text", page, indent)
 
 
-def source_from_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Source:
+def source_from_text(text: str, path: str = "<text>", encoding: str = "utf-8", sha256: str = "") -> Source:
     raw_lines = normalize_text(text).splitlines()
     lines = [make_line(i + 1, raw, normalized=True) for i, raw in enumerate(raw_lines)]
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Source(path=path, lines=lines, sha256=digest, encoding=encoding)
 
 
 def source_from_bytes(data: bytes, path: str) -> Source:
+    """The hash is of the file's bytes, so that the same file is recognised whatever its encoding."""
     text, encoding = decode(data, path)
-    source = source_from_text(text, path, encoding)
-    source.sha256 = hashlib.sha256(data).hexdigest()
-    return source
+    return source_from_text(text, path, encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
 def read_path(path: str | Path) -> Source:
