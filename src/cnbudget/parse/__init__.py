@@ -63,6 +63,9 @@ def _parse(source: Source) -> Document:
         if table.id == "B10":
             doc.projects.extend(projects_from(table, tuple(units)))
     _organisation_codes(doc)
+    main = next((t for t in doc.tables if t.id in ("B01", "F01")), doc.tables[0] if doc.tables else None)
+    if main is not None:
+        meta.amount_unit = main.amount_unit
     doc.narrative = read_narrative(lines, doc.parts)
     if not meta.kind:
         meta.kind = "final" if any(t.id.startswith("F") for t in doc.tables) else "budget"

@@ -152,8 +152,10 @@ def rename_duplicates(columns: list[Column], variants: tuple[tuple[str, ...], ..
                 ok = False
                 break
         if ok:
+            duplicated = {k for k in keys if keys.count(k) > 1}
             for col, full in zip(values, variant, strict=True):
-                col.path = full.split("/")
+                if col.key in duplicated:
+                    col.path = full.split("/")  # only the ambiguous columns; the others stay as printed
             return []
     seen: dict[str, int] = {}
     for col in values:
