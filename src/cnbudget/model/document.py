@@ -12,6 +12,8 @@ from cnbudget.model.tables import Project, Table
 @dataclass(slots=True)
 class Metadata:
     title: str = ""
+    title_line: int = 0
+    """Line of the document's title (0 when it has none)."""
     department: str = ""
     """The organisation the document is about, as printed in its title."""
     department_code: str = ""

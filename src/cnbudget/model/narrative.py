@@ -27,6 +27,9 @@ class NarrativeClaim:
     """Final accounts: "完成年初预算的127.1%" → 127.1."""
     section: str = ""
     sentence: str = ""
+    """The clause (up to 。 or ；) the claim was read from."""
+    paragraph: int = 0
+    """Index of the 。-sentence within its section: clauses of one sentence share it."""
     line: int = 0
 
 

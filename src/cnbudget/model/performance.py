@@ -57,6 +57,8 @@ class FundSource:
     amount: Decimal | None
     raw: str
     line: int
+    others: list[Decimal] = field(default_factory=list)
+    """Further amounts on the same row: B11 prints the two previous years' figures after this year's."""
 
 
 @dataclass(slots=True)
@@ -104,4 +106,6 @@ class SelfEvaluation:
     execution_score: Decimal | None = None
     total_score: Decimal | None = None
     """总分 as printed."""
+    header_amounts: dict[str, Decimal] = field(default_factory=dict)
+    """Amounts stated in the form's header: {"基本支出总额": …, "项目支出总额": …}."""
     indicators: list[Indicator] = field(default_factory=list)

@@ -30,26 +30,49 @@ def _reference_keys(family: str) -> dict[str, str]:
     return {code: key(name) for code, name in names.items()}
 
 
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams: 1.0 for equal names, ~0.8 for 其他技术与开发支出 vs 其他技术研究与开发支出."""
+    if a == b:
+        return 1.0
+    pa = [a[i : i + 2] for i in range(len(a) - 1)]
+    pb = [b[i : i + 2] for i in range(len(b) - 1)]
+    if not pa or not pb:
+        return 0.0
+    remaining = list(pb)
+    common = 0
+    for gram in pa:
+        if gram in remaining:
+            remaining.remove(gram)
+            common += 1
+    return 2 * common / (len(pa) + len(pb))
+
+
 def _family(table_id: str) -> str:
     return "economic" if table_id in ECONOMIC_TABLES else "function"
 
 
 def resolve_codes(tables: list[Table]) -> None:
-    doc_names: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
+    # names printed with full codes; a code printed twice in one table is a prefix there, not a name source
+    doc_names: dict[str, dict[str, set[str]]] = {"function": {}, "economic": {}}
     for table in tables:
+        counts: dict[str, int] = {}
         for row in table.rows:
-            if row.code.isdigit() and row.label:
-                doc_names[_family(table.id)].setdefault(row.code, row.label)
-    indexes: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {}
+            counts[row.code] = counts.get(row.code, 0) + 1
+        for row in table.rows:
+            if row.code.isdigit() and row.label and counts[row.code] == 1:
+                doc_names[_family(table.id)].setdefault(row.code, set()).add(key(row.label))
+    indexes: dict[str, tuple[dict[str, set[str]], dict[str, list[str]]]] = {}
     for family in ("function", "economic"):
-        keys = {**_reference_keys(family), **{code: key(name) for code, name in doc_names[family].items()}}
+        names: dict[str, set[str]] = {code: {name} for code, name in _reference_keys(family).items()}
+        for code, printed in doc_names[family].items():
+            names.setdefault(code, set()).update(printed)
         children: dict[str, list[str]] = {}
-        for code in keys:
+        for code in names:
             if len(code) in (5, 7):
                 children.setdefault(code[:-2], []).append(code)
-        indexes[family] = (keys, children)
+        indexes[family] = (names, children)
     for table in tables:
-        keys, children = indexes[_family(table.id)]
+        names, children = indexes[_family(table.id)]
         previous: tuple[str, str] = ("", "")
         for row in table.rows:
             code = row.code
@@ -59,11 +82,26 @@ def resolve_codes(tables: list[Table]) -> None:
                 row.resolved_code = code if code_level(code) else ""
                 continue
             label_key = key(row.label)
-            own = keys.get(code)
-            if own and _names_match(label_key, own) and not repeated:
+            if not repeated and any(_names_match(label_key, n) for n in names.get(code, ())):
                 row.resolved_code = code
                 continue
-            match = [c for c in children.get(code, []) if _names_match(label_key, keys[c])]
+            kids = children.get(code, [])
+            match = [c for c in kids if any(_names_match(label_key, n) for n in names[c])]
+            if len(match) != 1:
+                # names drift between years and tables (技术与开发 / 研究与开发 / 技术研究与开发): take the
+                # clearly most similar of the code itself and its children
+                scored = sorted(
+                    (
+                        (max((similarity(label_key, n) for n in names.get(c, ())), default=0.0), c)
+                        for c in [code, *kids]
+                    ),
+                    reverse=True,
+                )
+                best_score, best = scored[0]
+                runner_up = scored[1][0] if len(scored) > 1 else 0.0
+                match = (
+                    [best] if best != code and best_score >= 0.6 and best_score - runner_up >= 0.15 else []
+                )
             if len(match) == 1:
                 row.resolved_code = match[0]
                 row.level = code_level(match[0])

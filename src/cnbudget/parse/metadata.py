@@ -36,6 +36,7 @@ def read_metadata(lines: list[Line], path: str, sha256: str, layout: str) -> Met
             if not org or org.startswith("第"):
                 continue
             meta.title = re.sub(r"\s+", "", s)
+            meta.title_line = line.number
             year = m.group("year") or m.group("pre_year")
             if year:
                 meta.fiscal_year = int(year)

@@ -107,15 +107,36 @@ def _line_at(offsets: list[tuple[int, int]], pos: int) -> int:
     return line
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
+def _sentences(text: str) -> list[tuple[int, int, str]]:
+    """(offset, paragraph, clause): clauses end at 。 or ；, paragraphs (sentences) at 。 only."""
     out = []
     start = 0
+    paragraph = 0
     for m in re.finditer(r"[。；;\n]", text):
-        out.append((start, text[start : m.end()]))
+        out.append((start, paragraph, text[start : m.end()]))
         start = m.end()
+        if m.group(0) in "。\n":
+            paragraph += 1
     if start < len(text):
-        out.append((start, text[start:]))
+        out.append((start, paragraph, text[start:]))
     return out
+
+
+_CONTINUATION = re.compile(r"^(?:比|较|与|同)\s*(?:上年|上一年|20\d{2})")
+
+
+def _continue_change(claim: NarrativeClaim, sentence: str) -> None:
+    if claim.change_amount is not None or claim.change_pct is not None:
+        return
+    change = _CHANGE.search(sentence)
+    if change:
+        claim.change_amount = _signed(change.group(1), change.group(2))
+    pct = _CHANGE_PCT.search(sentence)
+    if pct:
+        claim.change_pct = Decimal(pct.group(2)) * (-1 if pct.group(1) in _NEGATIVE else 1)
+    compared = _COMPARED.search(sentence)
+    if compared and compared.group(1):
+        claim.compared_year = int(compared.group(1))
 
 
 def _paren_depths(sentence: str) -> list[int]:
@@ -145,9 +166,14 @@ def _signed(word: str, number: str) -> Decimal | None:
 
 def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[NarrativeClaim]:
     claims: list[NarrativeClaim] = []
-    for start, sentence in _sentences(text):
+    for start, paragraph, sentence in _sentences(text):
         changes = {m.start(2) for m in _CHANGE.finditer(sentence)}
         bases = [m for m in _AMOUNT.finditer(sentence) if m.start(1) not in changes]
+        if not bases and claims and _CONTINUATION.match(sentence.strip()):
+            _continue_change(
+                claims[-1], sentence
+            )  # "…5,916.68 万元。比 2025 年预算增加 …" belongs to the claim before
+            continue
         depth = _paren_depths(sentence)
         for i, m in enumerate(bases):
             inner = depth[m.start()] > 0
@@ -175,7 +201,8 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
             if not subject and claims and head:
                 # "年初预算为 X 万元，支出决算为 Y 万元": the second figure is about the same item
                 subject = f"{claims[-1].subject.split('/')[0]}/{head.rstrip('为是达')}"
-            years = [int(y) for y in _YEAR.findall(sentence[: m.start()])]
+            own_head = sentence[bases[i - 1].end() if i > 0 else 0 : m.start()]
+            years = [int(y) for y in _YEAR.findall(own_head)]
             compared = _COMPARED.search(tail) or _COMPARED.search(sentence[head_start + 1 : m.start()])
             compared_year = int(compared.group(1)) if compared and compared.group(1) else None
             claim = NarrativeClaim(
@@ -187,6 +214,7 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
                 compared_year=compared_year,
                 section=heading,
                 sentence=sentence.strip(),
+                paragraph=paragraph,
                 line=_line_at(offsets, start + m.start()),
             )
             share = _SHARE.search(tail)

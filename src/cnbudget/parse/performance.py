@@ -101,7 +101,8 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
             idx, amount, raw = _first_amount(words)
             labels = [w for w in words[: idx if idx >= 0 else len(words)] if w not in _FUND_START]
             if idx >= 0 and labels:
-                table.funds.append(FundSource(label=labels[-1], amount=amount, raw=raw, line=line.number))
+                others = [a for a in (parse_amount(w) for w in words[idx + 1 :]) if a is not None]
+                table.funds.append(FundSource(labels[-1], amount, raw, line.number, others))
                 if labels[-1] == "合计" and table.total_budget is None and table.id == "B11":
                     table.total_budget = amount
         elif section == "projects":
@@ -151,8 +152,17 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
         if not started:
             fund = re.match(r"^(\S.*?)\s+(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?(?:\s|$)", text)
             if fund and not re.match(r"^\d", fund.group(1)) and "电话" not in fund.group(1):
-                table.funds.append(FundSource(compact(fund.group(1)), parse_amount(fund.group(2)), fund.group(2),
-                                              line.number))  # fmt: skip
+                rest = text[fund.end() :].split()
+                others = [a for a in (parse_amount(t) for t in rest) if a is not None]
+                table.funds.append(
+                    FundSource(
+                        compact(fund.group(1)),
+                        parse_amount(fund.group(2)),
+                        fund.group(2),
+                        line.number,
+                        others,
+                    )
+                )
             if re.search(r"一级|长期绩效指标|年度绩效指标|三级指标", flat):
                 started = True
             continue

@@ -47,6 +47,12 @@ def parse_self_evaluation(region: Region, lines: list[Line]) -> SelfEvaluation:
             continue
         if present[0] == "项目名称" and len(present) > 1 and not ev.project_name:
             ev.project_name = present[1]
+        if not indicators_started and not expect_execution:
+            for i, word in enumerate(present[:-1]):
+                label = re.sub(r"[（(].*?[)）]", "", word)
+                value = _amount(present[i + 1])
+                if label.endswith("总额") and value is not None:
+                    ev.header_amounts[label] = value
         if present[0].startswith("预算执行情况"):
             _, ev.execution_weight = strip_weight(present[0])
             expect_execution = True

@@ -1,0 +1,132 @@
+"""Run every applicable rule and report what was checked, what was not, and what was found."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cnbudget.audit.context import Context, Identity, fmt, table_name
+from cnbudget.audit.findings import SEVERITY_RANK, Finding
+from cnbudget.audit.registry import NotEvaluable, Rule, all_rules
+from cnbudget.model import Document
+
+
+@dataclass(slots=True)
+class RuleOutcome:
+    rule_id: str
+    status: str
+    """``evaluated``, ``not_applicable`` (wrong document kind) or ``not_evaluated`` (data missing)."""
+    reason: str = ""
+    findings: int = 0
+
+
+@dataclass(slots=True)
+class AuditReport:
+    document: Document
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[RuleOutcome] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def worst(self) -> str | None:
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=lambda s: SEVERITY_RANK[s])
+
+    def reaches(self, threshold: str) -> bool:
+        """True when some finding is at least as severe as ``threshold`` (error, warning; never = False)."""
+        if threshold == "never":
+            return False
+        return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in self.findings)
+
+
+LOCATE_RULE = "SUM-LOCATE-001"
+
+
+def audit(doc: Document, rules: list[Rule] | None = None) -> AuditReport:
+    ctx = Context(doc)
+    report = AuditReport(document=doc)
+    for r in rules if rules is not None else all_rules():
+        if r.id == LOCATE_RULE:
+            continue
+        if ctx.kind and ctx.kind not in r.kinds:
+            report.outcomes.append(RuleOutcome(r.id, "not_applicable", f"applies to {', '.join(r.kinds)}"))
+            continue
+        missing = [t for t in r.tables if ctx.table(t) is None]
+        if missing:
+            report.outcomes.append(RuleOutcome(r.id, "not_evaluated", f"missing {', '.join(missing)}"))
+            continue
+        try:
+            found = list(r.check(ctx))
+        except NotEvaluable as exc:
+            report.outcomes.append(RuleOutcome(r.id, "not_evaluated", str(exc)))
+            continue
+        report.findings.extend(found)
+        report.outcomes.append(RuleOutcome(r.id, "evaluated", "", len(found)))
+    located = locate(ctx.identities)
+    report.findings.extend(located)
+    report.outcomes.append(RuleOutcome(LOCATE_RULE, "evaluated", "", len(located)))
+    report.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.lines[0] if f.lines else 0, f.rule_id))
+    return report
+
+
+def locate(identities: list[Identity]) -> list[Finding]:
+    """A single cell that alone explains several small differences is a typo, not rounding.
+
+    Rounding tails scatter over totals; a mistyped cell shifts every identity it takes part in by the
+    same amount. When every identity containing one cell misses by an amount that the same correction
+    of that cell would repair, and at least two do, the cell is reported as an error.
+    """
+    by_cell: dict[tuple[str, int, str], list[tuple[Identity, int]]] = defaultdict(list)
+    for identity in identities:
+        for key, coef in identity.terms:
+            by_cell[key].append((identity, coef))
+    findings = []
+    reported: set[int] = set()
+    for key, memberships in by_cell.items():
+        failing = [(i, c) for i, c in memberships if i.residual != 0]
+        if len(failing) < 2 or len(failing) != len(memberships):
+            continue
+        if all(i.finding is not None and i.finding.severity == "error" for i, _ in failing):
+            continue  # already reported as broken identities
+        corrections = {-(i.residual / c) for i, c in failing}
+        if len(corrections) != 1:
+            continue
+        group = frozenset(id(i) for i, _ in failing)
+        if hash(group) in reported:
+            continue
+        reported.add(hash(group))
+        correction = corrections.pop()
+        ref = next(r for r in failing[0][0].refs if r.key == key)
+        value = ref.value
+        expected = value + correction if value is not None else None
+        rules = sorted({i.rule_id for i, _ in failing})
+        findings.append(
+            Finding(
+                rule_id=LOCATE_RULE,
+                severity="error",
+                message=(
+                    f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
+                    f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
+                    "应为录入错误而非尾差"
+                ),
+                table=ref.table.id,
+                row_code=ref.row.code,
+                row_label=ref.row.label,
+                column=ref.column,
+                expected=expected,
+                actual=value,
+                difference=-correction if value is not None else None,
+                evidence=[
+                    ref.evidence("suspect"),
+                    *(e for i, _ in failing if i.finding for e in i.finding.evidence[:1]),
+                ],
+            )
+        )
+    return findings
+
+
+def _total(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))

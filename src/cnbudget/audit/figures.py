@@ -1,0 +1,239 @@
+"""Where the narrative's subjects are stated in the tables.
+
+The narrative restates table figures in its own words ("收支总预算", "一般公共服务支出(类)数据事务(款)事业
+运行(项)", "公务接待费"). Each subject is mapped to every cell that states that figure; a narrative amount
+is right when it matches any of them within the precision it is printed with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from cnbudget.audit.context import Context, Ref, plain_label
+from cnbudget.audit.lookup import code_of, coded_rows, first_value, total_row
+from cnbudget.model import Table
+from cnbudget.read.normalize import key
+
+# canonical subject → patterns of narrative subjects (after normalisation)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "收支总计": (r"^(部门)?收支总(预算|计)$", r"^收、?支总计$", r"^收支(决算)?总计$"),
+    "收入": (r"^(部门)?(预算)?收入(预算|合计|决算)?$", r"^本年收入(合计)?$"),
+    "支出": (r"^(部门)?(预算)?支出(预算|合计|决算)?$", r"^本年支出(合计)?$", r"^预算支出$"),
+    "财政拨款收支总计": (r"^财政拨款收、?支总(预算|计)$", r"^财政拨款收支总(预算|计)$"),
+    "一般公共预算拨款": (
+        r"^一般公共预算(财政)?拨款(支出)?(预算)?$", r"^一般公共预算财政拨款支出(预算|决算)?$",
+    ),
+    "一般公共预算拨款收入": (
+        r"^一般公共预算(财政)?拨款收入$", r"^一般公共预算财政拨款本年收入$", r"^财政拨款收入$", r"^本年预算$",
+    ),
+    "上年结转结余": (r"^上年结转(结余)?$", r"^结转结余$", r"^年初结转和结余$"),
+    "基本支出": (r"^(一般公共预算)?基本支出$",),
+    "项目支出": (r"^(一般公共预算)?项目(支出|经费)$",),
+    "人员经费": (r"^人员经费$",),
+    "公用经费": (r"^公用经费$",),
+    "三公": (r"^(一般公共预算)?[“\"]?三公[”\"]?经费(财政拨款)?(支出)?(决算)?$",),
+    "公务用车购置及运行费": (r"^公务用车购置及运行(维护)?费$",),
+    "公务用车购置费": (r"^公务用车购置费(支出)?$",),
+    "公务用车运行费": (r"^公务用车运行(维护)?费(支出)?$",),
+    "公务接待费": (r"^(国内)?公务接待费(支出)?$",),
+    "因公出国(境)费": (r"^因公出国[(（]境[)）](经)?费$",),
+    "工资福利支出": (r"^工资福利支出$",),
+    "商品和服务支出": (r"^商品和服务支出$",),
+    "对个人和家庭的补助": (r"^对个人和家庭的补助$",),
+    "资本性支出": (r"^资本性支出$",),
+}  # fmt: skip
+_COMPILED = {canon: [re.compile(p) for p in pats] for canon, pats in ALIASES.items()}
+_LEADING = re.compile(
+    r"^(?:20\d{2}年度?|本部门|部门|单位|其中|主要用于|包括|[（(]?[一二三四五六七八九十\d]+[)）.．、])+"
+)
+_TRAILING = re.compile(r"(?:类支出|为|是|达|均|预算数|决算数|总额|共计|合计)$")
+_FUNCTION_PATH = re.compile(r"^(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
+
+
+def normalise(subject: str) -> str:
+    s = key(subject)
+    previous = None
+    while previous != s:
+        previous = s
+        s = _LEADING.sub("", s)
+        s = _TRAILING.sub("", s) if len(s) > 4 else s
+    return s
+
+
+def canonical(subject: str) -> str | None:
+    s = normalise(subject)
+    for canon, patterns in _COMPILED.items():
+        if any(p.match(s) for p in patterns):
+            return canon
+    return None
+
+
+class FigureIndex:
+    """Canonical subject (or plain table label, or function-class name) → cells that state it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.by_key: dict[str, list[Ref]] = defaultdict(list)
+        self._build()
+
+    def add(self, name: str, ref: Ref) -> None:
+        if ref.value is not None:
+            self.by_key[name].append(ref)
+
+    def _two_sided(self, table: Table) -> None:
+        for side in ("收入", "支出"):
+            try:
+                col = first_value(table, side)
+            except Exception:  # noqa: BLE001 - a table without that side
+                continue
+            for row in table.rows:
+                if row.side == side:
+                    label = plain_label(row.label).replace("（含专用结余）", "")
+                    self.add(key(label), Ref(table, row, col, label))
+                    for canon in _CANONICAL_OF_LABEL.get(key(label), ()):
+                        self.add(canon, Ref(table, row, col, label))
+
+    def _code_table(self, table: Table, columns: dict[str, str]) -> None:
+        """Totals row of a code table into canonical subjects; class rows by name."""
+        total = total_row(table)
+        keys = [c.key for c in table.columns if c.role == "value"]
+        if not keys:
+            return
+        for canon, column in columns.items():
+            if total is not None and column in keys:
+                self.add(canon, Ref(table, total, column, f"合计 {column}"))
+        for row in coded_rows(table):
+            self.add(key(row.label), Ref(table, row, keys[0], row.label))
+            self.add(f"#{code_of(row)}", Ref(table, row, keys[0], row.label))
+
+    def _build(self) -> None:
+        ctx = self.ctx
+        for table_id in ("B01", "B04", "F01", "F04"):
+            table = ctx.table(table_id)
+            if table is not None:
+                self._two_sided(table)
+        for table_id, columns in (
+            ("B03", {"支出": "合计", "基本支出": "基本支出", "项目支出": "项目支出"}),
+            ("B05", {"一般公共预算拨款": "合计", "基本支出": "基本支出/小计", "项目支出": "项目支出",
+                     "人员经费": "基本支出/人员经费", "公用经费": "基本支出/公用经费"}),
+            ("F03", {"支出": "本年支出合计", "基本支出": "基本支出", "项目支出": "项目支出"}),
+            ("F05", {"一般公共预算拨款": "本年支出/小计", "基本支出": "本年支出/基本支出", "项目支出": "本年支出/项目支出"}),
+            ("F02", {"收入": "本年收入合计", "一般公共预算拨款收入": "财政拨款收入"}),
+        ):  # fmt: skip
+            table = ctx.table(table_id)
+            if table is not None:
+                self._code_table(table, columns)
+        b06 = ctx.table("B06")
+        if b06 is not None:
+            keys = [c.key for c in b06.columns if c.role == "value"]
+            total = total_row(b06)
+            if total is not None and len(keys) == 3:
+                for canon, column in zip(("基本支出", "人员经费", "公用经费"), keys, strict=True):
+                    self.add(canon, Ref(b06, total, column, canon))
+            for row in coded_rows(b06):
+                if len(code_of(row)) == 3:
+                    for column in keys:  # 商品和服务支出 is quoted under 人员经费 and under 公用经费 too
+                        self.add(
+                            key(row.label), Ref(b06, row, column, f"{row.label} {column.split('/')[-1]}")
+                        )
+        f06 = ctx.table("F06")
+        if f06 is not None:
+            for row in f06.rows:
+                if row.label in ("人员经费合计", "公用经费合计") and row.cells:
+                    self.add(row.label[:4], Ref(f06, row, row.cells[0].column, row.label))
+                elif len(code_of(row)) == 3 and row.cells:
+                    self.add(key(row.label), Ref(f06, row, row.cells[0].column, row.label))
+        self._three_public()
+
+    def _three_public(self) -> None:
+        for table_id, prefix in (("B07", ""), ("F09", "决算数/"), ("F09", "预算数/")):
+            table = self.ctx.table(table_id)
+            if table is None or not table.rows:
+                continue
+            row = table.rows[0]
+            for cell in row.cells:
+                if not cell.column.startswith(prefix):
+                    continue
+                leaf = cell.column.split("/")
+                name = leaf[-1]
+                canon = (
+                    "三公" if "合计" in name and len(leaf) <= 2
+                    else "公务用车购置及运行费" if name == "小计"
+                    else "公务用车购置费" if "购置" in name
+                    else "公务用车运行费" if "运行" in name
+                    else "公务接待费" if "接待" in name
+                    else "因公出国(境)费" if "出国" in name
+                    else None
+                )  # fmt: skip
+                if canon:
+                    self.add(canon, Ref(table, row, cell.column, canon))
+
+    def lookup(self, subject: str) -> tuple[str, list[Ref]]:
+        """The matching figures for a narrative subject, and the key they were found under."""
+        canon = canonical(subject)
+        if canon and self.by_key.get(canon):
+            return canon, self.by_key[canon]
+        m = _FUNCTION_PATH.match(key(subject))
+        if m:
+            refs = self._function_item(m.group(1), m.group(2), m.group(3))
+            if refs:
+                return f"{m.group(1)}/{m.group(2)}/{m.group(3)}", refs
+            return "", []
+        s = normalise(subject)
+        if s.endswith("支出") and self.by_key.get(s):
+            return s, self.by_key[s]
+        item = self._unique_item(s)
+        if item:
+            return s, item
+        return "", []
+
+    def _unique_item(self, name: str) -> list[Ref]:
+        """A bare 款/项 name ("行政运行 745.86 万元") that names exactly one row of B05 or F05."""
+        for table_id in ("B05", "F05"):
+            table = self.ctx.table(table_id)
+            if table is None:
+                continue
+            keys = [c.key for c in table.columns if c.role == "value"]
+            rows = [r for r in coded_rows(table) if len(code_of(r)) in (5, 7) and key(r.label) == name]
+            if len(rows) == 1 and keys:
+                return [Ref(table, rows[0], keys[0], rows[0].label)]
+        return []
+
+    def _function_item(self, cls: str, kuan: str, item: str) -> list[Ref]:
+        refs: list[Ref] = []
+        for table_id in ("B05", "B03", "F05", "F03"):
+            table = self.ctx.table(table_id)
+            if table is None:
+                continue
+            rows = coded_rows(table)
+            keys = [c.key for c in table.columns if c.role == "value"]
+            kuans = {code_of(r) for r in rows if len(code_of(r)) == 5 and _close(r.label, kuan)}
+            for row in rows:
+                code = code_of(row)
+                if len(code) == 7 and code[:5] in kuans and _close(row.label, item):
+                    refs.append(Ref(table, row, keys[0], row.label))
+        return refs
+
+
+def _close(printed: str, said: str) -> bool:
+    a, b = key(printed), key(said)
+    return a == b or a.startswith(b) or b.startswith(a) or a.replace("研究", "") == b.replace("研究", "")
+
+
+_CANONICAL_OF_LABEL: dict[str, tuple[str, ...]] = {
+    "收入总计": ("收支总计", "收入"),
+    "支出总计": ("收支总计", "支出"),
+    "总计": ("收支总计", "收入", "支出"),
+    "本年收入合计": ("收入",),
+    "本年支出合计": ("支出",),
+    "本年收入": ("收入",),
+    "本年支出": ("支出",),
+    "一般公共预算拨款收入": ("一般公共预算拨款收入",),
+    "一般公共预算财政拨款收入": ("一般公共预算拨款收入",),
+    "一般公共预算拨款": ("一般公共预算拨款收入",),
+    "一般公共预算财政拨款": ("一般公共预算拨款收入",),
+    "上年结转结余": ("上年结转结余",),
+    "上年结转": ("上年结转结余",),
+    "年初结转和结余": ("上年结转结余",),
+}

@@ -1,0 +1,59 @@
+"""What a finding says and the evidence it points at (cells, narrative sentences, lines, pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(slots=True)
+class Evidence:
+    """One place in the document: a table cell, a narrative claim, or a whole line."""
+
+    kind: str
+    """``cell``, ``claim``, ``row``, ``table`` or ``line``."""
+    table: str = ""
+    row_code: str = ""
+    row_label: str = ""
+    column: str = ""
+    raw: str = ""
+    value: Decimal | None = None
+    line: int = 0
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    text: str = ""
+    """For narrative evidence: the sentence."""
+    role: str = ""
+    """``total``, ``part``, ``copy``, ``claim`` …: how the place takes part in the check."""
+
+
+@dataclass(slots=True)
+class Finding:
+    rule_id: str
+    severity: str
+    message: str
+    """Precise, in Chinese, naming the cells and the arithmetic."""
+    table: str = ""
+    row_code: str = ""
+    row_label: str = ""
+    column: str = ""
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    difference: Decimal | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    needs_review: bool = False
+    """True when the finding rests on values read by OCR."""
+
+    @property
+    def lines(self) -> list[int]:
+        return sorted({e.line for e in self.evidence if e.line})
+
+    @property
+    def tables(self) -> list[str]:
+        out: list[str] = []
+        for table in [self.table, *(e.table for e in self.evidence)]:
+            if table and table not in out:
+                out.append(table)
+        return out

@@ -1,0 +1,50 @@
+"""Finding rows and columns in parsed tables: codes, totals rows, amount columns, summary items."""
+
+from __future__ import annotations
+
+from cnbudget.audit.context import plain_label
+from cnbudget.audit.registry import NotEvaluable
+from cnbudget.model import Row, Table
+from cnbudget.parse.catalog import function_codes
+
+
+def code_of(row: Row) -> str:
+    return row.resolved_code or row.code
+
+
+def coded_rows(table: Table) -> list[Row]:
+    return [r for r in table.rows if code_of(r).isdigit() and len(code_of(r)) in (3, 5, 7)]
+
+
+def leaves_under(rows: list[Row], code: str) -> int:
+    """How many lowest-level rows a code's figure sums (for the rounding tolerance)."""
+    below = [code_of(r) for r in rows if code_of(r).startswith(code) and code_of(r) != code]
+    leaves = [c for c in below if not any(o != c and o.startswith(c) for o in below)]
+    return max(len(leaves), 1)
+
+
+def first_value(table: Table, side: str | None = None) -> str:
+    for col in table.columns:
+        if col.role == "value" and (side is None or col.side == side):
+            return col.key
+    raise NotEvaluable(f"{table.id} has no amount column")
+
+
+def total_row(table: Table) -> Row | None:
+    return next((r for r in table.rows if r.kind == "total" and r.label in ("合计", "总计")), None)
+
+
+def side_row(table: Table, side: str, name: str) -> Row | None:
+    for row in table.rows:
+        if row.side == side and plain_label(row.label).replace("（含专用结余）", "") == name:
+            return row
+    return None
+
+
+def class_code(label: str) -> str | None:
+    """Function class code of an item of a summary table: "四、科学技术支出" → 206."""
+    name = plain_label(label)
+    for code, ref in function_codes().items():
+        if len(code) == 3 and ref == name:
+            return code
+    return None

@@ -1,0 +1,120 @@
+"""Years and names: the organisation is called the same everywhere; tables carry the document's year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cnbudget.audit.context import Context, table_name
+from cnbudget.audit.findings import Evidence, Finding
+from cnbudget.audit.registry import rule
+from cnbudget.read.normalize import compact, key
+
+_REGION = re.compile(r"^(?:湖北省|武汉市|.{2,3}[省市](?=.{2,}[区县]))")
+_SUFFIX = re.compile(r"(?:本级|[（(]汇总[)）])$")
+_YEAR_CAPTION = re.compile(r"^(20\d{2})\s*年度?$")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年度?")
+
+
+def _core(name: str) -> str:
+    """The name without region prefix and 本级/（汇总）, punctuation folded (（ and ( are the same)."""
+    return key(_SUFFIX.sub("", _REGION.sub("", compact(name))))
+
+
+def _typo_pair(a: str, b: str) -> bool:
+    """Same length, one or two characters different: 硃口区 for 硚口区."""
+    if a == b or len(a) != len(b) or len(a) < 4:
+        return False
+    return 0 < sum(1 for x, y in zip(a, b, strict=True) if x != y) <= 2
+
+
+def _name_occurrences(ctx: Context) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    meta = ctx.doc.metadata
+    if meta.department:
+        found.append((meta.department, meta.title_line))
+    for table_id in ("B02", "B05U"):
+        table = ctx.table(table_id)
+        for row in table.rows if table else []:
+            if row.code and row.label:
+                found.append((row.label, row.line))
+    for part in ctx.doc.parts:
+        m = re.match(r"^第.部分(.+?)(?:20\d{2}|概况)", part.title)
+        if m:
+            found.append((m.group(1), part.line))
+    return found
+
+
+@rule("NAME-ORG-001", "consistency", "error", "部门（单位）名称全文一致（如标题作“硃口区”而报表作“硚口区”）",
+      basis="consistency")  # fmt: skip
+def organisation_names(ctx: Context) -> Iterator[Finding]:
+    occurrences = _name_occurrences(ctx)
+    reported: set[tuple[str, str]] = set()
+    for i, (a, line_a) in enumerate(occurrences):
+        for b, line_b in occurrences[i + 1 :]:
+            ca, cb = _core(a), _core(b)
+            if _typo_pair(ca, cb) and (ca, cb) not in reported and (cb, ca) not in reported:
+                reported.add((ca, cb))
+                yield Finding(
+                    rule_id="NAME-ORG-001",
+                    severity="error",
+                    message=f"单位名称不一致：第 {line_a} 行作“{a}”，第 {line_b} 行作“{b}”",
+                    evidence=[Evidence("line", line=line_a, text=a), Evidence("line", line=line_b, text=b)],
+                )
+
+
+@rule("YEAR-TABLE-001", "consistency", "error", "报表标题与表头的年度与文件年度一致", basis="consistency")
+def table_years(ctx: Context) -> Iterator[Finding]:
+    if not ctx.year:
+        return
+    for table in ctx.doc.tables:
+        years = {int(y) for y in _YEAR_IN_TITLE.findall(table.title)}
+        for year in years:
+            if year != ctx.year:
+                yield Finding(
+                    rule_id="YEAR-TABLE-001",
+                    severity="error",
+                    message=f"{table_name(table.id)} 标题为 {year} 年，文件年度为 {ctx.year} 年",
+                    table=table.id,
+                    evidence=[Evidence("table", table.id, line=table.title_line, text=table.title)],
+                )
+
+
+@rule("YEAR-PART-001", "consistency", "error", "各部分标题中的年度与文件年度一致", basis="consistency")
+def part_years(ctx: Context) -> Iterator[Finding]:
+    if not ctx.year:
+        return
+    for part in ctx.doc.parts:
+        for year in {int(y) for y in _YEAR_IN_TITLE.findall(part.title)}:
+            if year != ctx.year:
+                yield Finding(
+                    rule_id="YEAR-PART-001",
+                    severity="error",
+                    message=f"“{part.title}”中的年度为 {year} 年，文件年度为 {ctx.year} 年",
+                    evidence=[Evidence("line", line=part.line, text=part.title)],
+                )
+    _ = _YEAR_CAPTION
+
+
+_AS_OF = re.compile(r"截至\s*(20\d{2})\s*年\s*12\s*月\s*31\s*日")
+
+
+@rule("YEAR-ASOF-001", "consistency", "error", "国有资产等“截至…年12月31日”的时点：预算为上年末，决算为本年末",
+      basis="regulation")  # fmt: skip
+def as_of_dates(ctx: Context) -> Iterator[Finding]:
+    if not ctx.year or not ctx.kind:
+        return
+    expected = ctx.year - 1 if ctx.kind == "budget" else ctx.year
+    for section in ctx.doc.narrative:
+        for m in _AS_OF.finditer(section.text):
+            year = int(m.group(1))
+            if year != expected:
+                yield Finding(
+                    rule_id="YEAR-ASOF-001",
+                    severity="error",
+                    message=(
+                        f"“{section.heading}”中“{m.group(0)}”：{ctx.year} 年{'预算' if ctx.kind == 'budget' else '决算'}"
+                        f"应说明截至 {expected} 年 12 月 31 日的情况"
+                    ),
+                    evidence=[Evidence("line", line=section.line, text=m.group(0))],
+                )

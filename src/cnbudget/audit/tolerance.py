@@ -1,0 +1,44 @@
+"""The rounding model.
+
+Published amounts are rounded to the printed precision (0.01 万元, or 1 元). A total rounded on its own
+and n parts each rounded on their own can differ from the sum of the printed parts by at most
+(n + 1) × half a unit: the document's "尾差". A difference within that bound is reported as a rounding
+tail (info); beyond it, the identity is broken (error). Figures that are copies of one another (the same
+amount printed in two tables) have no arithmetic between them; unless the copy aggregates k rounded
+items, any difference is an error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+HALF_CENT = Decimal("0.005")
+
+
+def unit_of(raws: list[str]) -> Decimal:
+    """The printed precision: 0.01 when amounts carry two decimals, 1 for whole yuan …"""
+    best = 0
+    for raw in raws:
+        text = raw.replace(",", "").strip()
+        if "." in text:
+            best = max(best, len(text.split(".", 1)[1]))
+    return Decimal(1).scaleb(-best) if best else Decimal(1)
+
+
+def tolerance(addends: int, unit: Decimal = Decimal("0.01")) -> Decimal:
+    """Largest difference explained by rounding a total and ``addends`` parts to ``unit``."""
+    return (max(addends, 1) + 1) * unit / 2
+
+
+def classify(difference: Decimal, addends: int, unit: Decimal = Decimal("0.01")) -> str:
+    """``ok``, ``tail`` (rounding, info) or ``break`` (error)."""
+    if difference == 0:
+        return "ok"
+    return "tail" if abs(difference) <= tolerance(addends, unit) else "break"
+
+
+def display_tolerance(raw: str) -> Decimal:
+    """Half a unit of the last printed digit: "55.1" stands for 55.05–55.15."""
+    text = raw.replace(",", "").strip()
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return Decimal(5).scaleb(-(decimals + 1))
