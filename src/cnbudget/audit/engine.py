@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from cnbudget.audit.context import Context, Identity, fmt, table_name
 from cnbudget.audit.findings import SEVERITY_RANK, Finding
-from cnbudget.audit.registry import NotEvaluable, Rule, all_rules
+from cnbudget.audit.registry import NotEvaluable, Rule, all_rules, rule
 from cnbudget.model import Document
 
 
@@ -45,6 +45,17 @@ class AuditReport:
 LOCATE_RULE = "SUM-LOCATE-001"
 
 
+@rule(
+    LOCATE_RULE,
+    "sums",
+    "error",
+    "单个单元格同时使多个勾稽关系相差同一数额：录入错误而非尾差（在其他规则之后运行）",
+)
+def _locate_placeholder(ctx: Context) -> Iterator[Finding]:
+    """Runs after every other rule, over the identities they recorded (see `locate`)."""
+    return iter(locate(ctx.identities))
+
+
 def audit(doc: Document, rules: list[Rule] | None = None) -> AuditReport:
     ctx = Context(doc)
     report = AuditReport(document=doc)
@@ -65,7 +76,7 @@ def audit(doc: Document, rules: list[Rule] | None = None) -> AuditReport:
             continue
         report.findings.extend(found)
         report.outcomes.append(RuleOutcome(r.id, "evaluated", "", len(found)))
-    located = locate(ctx.identities)
+    located = list(_locate_placeholder(ctx))
     report.findings.extend(located)
     report.outcomes.append(RuleOutcome(LOCATE_RULE, "evaluated", "", len(located)))
     report.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.lines[0] if f.lines else 0, f.rule_id))
@@ -126,7 +137,3 @@ def locate(identities: list[Identity]) -> list[Finding]:
             )
         )
     return findings
-
-
-def _total(values: list[Decimal]) -> Decimal:
-    return sum(values, Decimal(0))

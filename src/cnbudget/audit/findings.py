@@ -48,7 +48,8 @@ class Finding:
 
     @property
     def lines(self) -> list[int]:
-        return sorted({e.line for e in self.evidence if e.line})
+        """Lines of the evidence, the primary place first (a narrative claim before the table cells)."""
+        return list(dict.fromkeys(e.line for e in self.evidence if e.line))
 
     @property
     def tables(self) -> list[str]:

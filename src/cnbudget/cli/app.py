@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cnbudget.cli import documents
+from cnbudget.cli import audit, documents
 from cnbudget.errors import EXIT_OK, EXIT_USAGE, CnbudgetError
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+audit.register(app)
 documents.register(app)
 
 

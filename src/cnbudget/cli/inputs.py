@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 
@@ -43,6 +44,28 @@ def write_output(text: str, output: Path | None) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except OSError as exc:
         raise OutputError(f"cannot write the output: {exc.strerror or exc}", str(output)) from exc
+
+
+def write_bytes_output(data: bytes, output: Path) -> None:
+    """Write a binary report atomically."""
+    target = output.resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        _publish(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}", str(output)) from exc
+
+
+def _publish(tmp: str, target: Path) -> None:
+    """Give the finished file the usual permissions (mkstemp makes it private), then move it in place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    with suppress(OSError):
+        os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)

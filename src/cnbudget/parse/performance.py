@@ -154,15 +154,11 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
             if fund and not re.match(r"^\d", fund.group(1)) and "电话" not in fund.group(1):
                 rest = text[fund.end() :].split()
                 others = [a for a in (parse_amount(t) for t in rest) if a is not None]
-                table.funds.append(
-                    FundSource(
-                        compact(fund.group(1)),
-                        parse_amount(fund.group(2)),
-                        fund.group(2),
-                        line.number,
-                        others,
-                    )
-                )
+                label = compact(fund.group(1))
+                source = FundSource(label, parse_amount(fund.group(2)), fund.group(2), line.number, others)
+                table.funds.append(source)
+                if label == "合计" and table.id == "B11" and table.total_budget is None:
+                    table.total_budget = source.amount
             if re.search(r"一级|长期绩效指标|年度绩效指标|三级指标", flat):
                 started = True
             continue

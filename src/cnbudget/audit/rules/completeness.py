@@ -128,8 +128,10 @@ def zero_three_public_explained(ctx: Context) -> Iterator[Finding]:
         return
     text = "".join(s.text for s in ctx.doc.narrative)
     for cell in table.rows[0].cells:
-        name = cell.column.split("/")[-1].replace("（境）", "(境)")
-        if cell.value == 0 and name[:4] not in text.replace("（境）", "(境)"):
+        parts = cell.column.split("/")
+        name = parts[-2] if parts[-1] == "小计" and len(parts) > 1 else parts[-1]
+        name = name.replace("（境）", "(境)").removeprefix("“三公”经费")
+        if cell.value == 0 and name and name[:4] not in text.replace("（境）", "(境)"):
             yield Finding(
                 rule_id="COMP-3GONG-001",
                 severity="info",

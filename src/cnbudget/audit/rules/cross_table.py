@@ -17,7 +17,6 @@ from cnbudget.audit.lookup import (
     total_row,
 )
 from cnbudget.audit.registry import NotEvaluable, rule
-from cnbudget.audit.tolerance import tolerance
 from cnbudget.model import Table
 
 _NON_APPROPRIATION = (
@@ -249,35 +248,16 @@ def _three_public_vs_basic(
       kinds=("budget",), tables=("B10", "B03"))  # fmt: skip
 def b10_b03(ctx: Context) -> Iterator[Finding]:
     b10, b03 = ctx.need("B10"), ctx.need("B03")
-    projects = [p for p in ctx.doc.projects if p.level == "project" and p.total is not None]
+    lines = {p.line for p in ctx.doc.projects if p.level == "project"}
+    total_column = first_value(b10)
+    projects = [Ref(b10, r, total_column, r.label) for r in b10.rows if r.line in lines and r.label]
     t3 = total_row(b03)
     if not projects or t3 is None:
         raise NotEvaluable("no project rows with amounts, or no totals row in B03")
-    total = sum((p.total or Decimal(0) for p in projects), Decimal(0))
-    ref = Ref(b03, t3, "项目支出", "合计 项目支出")
-    if ref.value is None:
-        return
-    diff = total - ref.value
-    if diff == 0:
-        return
-    tail = abs(diff) <= tolerance(len(projects))
-    yield Finding(
-        rule_id="XT-B10-B03",
-        severity="info" if tail else "error",
-        message=(
-            f"项目支出表 {len(projects)} 个项目合计 {total:,.2f} {'与' if tail else '≠'} 支出总表 项目支出 "
-            f"{ref.value:,.2f}（相差 {diff:,.2f}）"
-        ),
-        table="B10",
-        expected=ref.value,
-        actual=total,
-        difference=diff,
-        evidence=[
-            ref.evidence("copy"),
-            *(Evidence("row", "B10", p.code, p.name, value=p.total, line=p.line) for p in projects),
-        ],
-    )
-    _ = b10
+    f = ctx.check_sum("XT-B10-B03", Ref(b03, t3, "项目支出", "支出总表 项目支出"), projects,
+                      f"项目支出表 {len(projects)} 个项目与支出总表项目支出")  # fmt: skip
+    if f:
+        yield f
 
 
 _B02_B01 = (

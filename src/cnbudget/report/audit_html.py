@@ -1,0 +1,130 @@
+"""One self-contained HTML file: every finding with the table excerpt it rests on, offending cells marked.
+
+No external assets (CSS inline, no scripts from elsewhere), so the file can be mailed or archived as is.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from datetime import date
+
+from cnbudget import __version__
+from cnbudget.audit import AuditReport, Finding
+from cnbudget.audit.context import table_name
+from cnbudget.audit.registry import all_rules
+from cnbudget.model import Document, Table
+from cnbudget.parse.numbers import format_amount
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
+color:#222;line-height:1.5}
+h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #444;padding-bottom:.2em;margin-top:2em}
+.summary span{display:inline-block;margin-right:1.2em;font-weight:bold}
+.error{color:#b00020}.warning{color:#9a6700}.info{color:#666}
+.finding{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em .9em;margin:.9em 0}
+.finding.error{border-left-color:#b00020}.finding.warning{border-left-color:#d4a000}.finding.info{border-left-color:#bbb}
+.finding .msg{color:#222;font-size:1.02em}.meta{color:#666;font-size:.85em}
+table.excerpt{border-collapse:collapse;margin:.5em 0;font-size:.85em}
+table.excerpt th,table.excerpt td{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}
+table.excerpt td.label,table.excerpt th.label{text-align:left}
+td.hit{background:#ffe0e0;outline:2px solid #b00020;font-weight:bold}td.part{background:#fff6cc}
+td.copy{background:#e0ecff;outline:2px solid #3060c0}td.suspect{background:#ffb3b3;outline:3px solid #b00020}
+blockquote{margin:.4em 0;padding:.3em .8em;background:#f6f6f6;border-left:3px solid #999}
+mark{background:#ffd24d}table.coverage{border-collapse:collapse;font-size:.8em}
+table.coverage td{border-bottom:1px solid #eee;padding:1px 6px}
+"""
+_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+_ROLE_CLASS = {"total": "hit", "part": "part", "copy": "copy", "suspect": "suspect"}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _excerpt(doc: Document, finding: Finding) -> str:
+    by_table: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    for ev in finding.evidence:
+        if ev.kind == "cell" and ev.table:
+            by_table[ev.table].append(ev)
+    parts = []
+    for ev in finding.evidence:
+        if ev.kind == "claim" and ev.text:
+            sentence = _e(ev.text)
+            if ev.raw:
+                sentence = sentence.replace(_e(ev.raw), f"<mark>{_e(ev.raw)}</mark>", 1)
+            parts.append(f"<blockquote>第 {ev.line} 行：{sentence}</blockquote>")
+    for table_id, evidence in by_table.items():
+        table = doc.table(table_id)
+        if table is None:
+            continue
+        parts.append(_table_excerpt(table, evidence))
+    for ev in finding.evidence:
+        if ev.kind in ("row", "line") and ev.line and not by_table:
+            label = _e(ev.row_label or ev.text)
+            value = f" {format_amount(ev.value)}" if ev.value is not None else ""
+            parts.append(f'<div class="meta">第 {ev.line} 行 {_e(ev.table)} {label}{value}</div>')
+    return "".join(parts)
+
+
+def _table_excerpt(table: Table, evidence: list) -> str:  # type: ignore[type-arg]
+    marks = {(ev.line, ev.column, ev.row_label): _ROLE_CLASS.get(ev.role, "hit") for ev in evidence}
+    places = {(ev.line, ev.row_label) for ev in evidence}
+    columns = list(dict.fromkeys(c.key for c in table.columns if c.role == "value"))
+    rows = [r for r in table.rows if (r.line, r.label) in places]
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = {c.column: c for c in row.cells}
+        tds = []
+        for col in columns:
+            cell = cells.get(col)
+            css = marks.get((row.line, col, row.label), "")
+            text = "" if cell is None else (_e(cell.raw))
+            tds.append(f'<td class="{css}">{text}</td>')
+        side = f"{_e(row.side)} " if row.side else ""
+        body.append(f'<tr><td class="label">{row.line}</td><td class="label">{side}{_e(row.code)} {_e(row.label)}</td>'
+                    f"{''.join(tds)}</tr>")  # fmt: skip
+    title = f"{_e(table.id)} {_e(table_name(table.id))}（单位：{_e(table.amount_unit)}）"
+    return (f'<div class="meta">{title}</div><table class="excerpt"><tr><th class="label">行</th>'
+            f'<th class="label">项目</th>{head}</tr>{"".join(body)}</table>')  # fmt: skip
+
+
+def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], show_info: bool = True) -> str:
+    rules = {r.id: r for r in all_rules()}
+    out = [
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>cnbudget 审核报告</title>'
+        f"<style>{_CSS}</style></head><body><h1>预决算公开审核报告</h1>"
+        f'<div class="meta">cnbudget {__version__} · {date.today().isoformat()} · {len(reports)} 个文件</div>'
+    ]
+    for report in reports:
+        doc = report.document
+        meta = doc.metadata
+        kind = {"budget": "预算", "final": "决算"}.get(meta.kind, "")
+        out.append(f"<h2>{_e(meta.department)} {meta.fiscal_year or ''}年{kind}</h2>")
+        out.append(f'<div class="meta">{_e(meta.source_path)} · sha256 {meta.source_sha256[:16]}…</div>')
+        out.append(
+            f'<p class="summary"><span class="error">{report.count("error")} 错误</span>'
+            f'<span class="warning">{report.count("warning")} 警告</span>'
+            f'<span class="info">{report.count("info")} 提示</span></p>'
+        )
+        for f in report.findings:
+            if f.severity == "info" and not show_info:
+                continue
+            rule = rules.get(f.rule_id)
+            lines = "、".join(str(n) for n in f.lines[:8])
+            out.append(
+                f'<div class="finding {f.severity}"><div class="meta"><b class="{f.severity}">{_LABEL[f.severity]}</b> · '
+                f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · 第 {lines} 行</div>"
+                f'<div class="msg">{_e(f.message)}</div>{_excerpt(doc, f)}</div>'
+            )
+        skipped = [o for o in report.outcomes if o.status == "not_evaluated"]
+        evaluated = sum(1 for o in report.outcomes if o.status == "evaluated")
+        out.append(f"<p>已检查 {evaluated} 条规则；因数据缺失未能检查 {len(skipped)} 条：</p>")
+        if skipped:
+            rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
+            out.append(f'<table class="coverage">{rows}</table>')
+    for path, error in failures:
+        out.append(f'<p class="error">无法读取 {_e(path)}：{_e(error)}</p>')
+    out.append("</body></html>")
+    return "".join(out)

@@ -1,0 +1,40 @@
+"""Audit results as JSON: findings with their evidence, and the coverage of every rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cnbudget.audit import AuditReport
+from cnbudget.report.json_model import to_jsonable
+
+
+def report_dict(report: AuditReport) -> dict[str, Any]:
+    meta = report.document.metadata
+    return {
+        "document": {
+            "path": meta.source_path,
+            "sha256": meta.source_sha256,
+            "department": meta.department,
+            "fiscal_year": meta.fiscal_year,
+            "kind": meta.kind,
+            "scope": meta.scope,
+        },
+        "summary": {
+            "errors": report.count("error"),
+            "warnings": report.count("warning"),
+            "info": report.count("info"),
+            "rules_evaluated": sum(1 for o in report.outcomes if o.status == "evaluated"),
+            "rules_not_applicable": sum(1 for o in report.outcomes if o.status == "not_applicable"),
+            "rules_not_evaluated": sum(1 for o in report.outcomes if o.status == "not_evaluated"),
+        },
+        "findings": [{**to_jsonable(f), "lines": f.lines, "tables": f.tables} for f in report.findings],
+        "coverage": [to_jsonable(o) for o in report.outcomes],
+    }
+
+
+def reports_json(reports: list[AuditReport], failures: list[tuple[str, str]]) -> str:
+    payload: dict[str, Any] = {"reports": [report_dict(r) for r in reports]}
+    if failures:
+        payload["unreadable"] = [{"path": p, "error": e} for p, e in failures]
+    return json.dumps(payload, ensure_ascii=False, indent=1)

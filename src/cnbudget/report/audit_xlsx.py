@@ -1,0 +1,70 @@
+"""Findings as a workbook for reviewers: one row per finding, with empty columns for their notes."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from cnbudget.audit import AuditReport
+from cnbudget.audit.registry import FAMILIES, all_rules
+
+_HEADERS = ("文件", "单位", "年度", "规则", "类别", "级别", "说明", "表", "行编码", "行名称", "列", "应为", "实为", "差额",
+            "行号", "复核意见", "处理状态")  # fmt: skip
+_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _num(value: Decimal | None) -> float | str:
+    return float(value) if value is not None else ""
+
+
+def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    rules = {r.id: r for r in all_rules()}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核发现"
+    ws.append(_HEADERS)
+    fills = {
+        "error": PatternFill("solid", fgColor="FFE0E0"),
+        "warning": PatternFill("solid", fgColor="FFF4CC"),
+    }
+    for report in reports:
+        meta = report.document.metadata
+        for f in report.findings:
+            rule = rules.get(f.rule_id)
+            ws.append([
+                meta.source_path, meta.department, meta.fiscal_year or "", f.rule_id,
+                FAMILIES.get(rule.family, "") if rule else "", _LABEL[f.severity], f.message, f.table, f.row_code,
+                f.row_label, f.column, _num(f.expected), _num(f.actual), _num(f.difference),
+                ",".join(str(n) for n in f.lines), "", "",
+            ])  # fmt: skip
+            if f.severity in fills:
+                for cell in ws[ws.max_row][:7]:
+                    cell.fill = fills[f.severity]
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = (28, 22, 6, 18, 12, 6, 70, 6, 12, 20, 18, 12, 12, 10, 12, 30, 12)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+    cov = wb.create_sheet("规则覆盖")
+    cov.append(("文件", "规则", "说明", "状态", "原因", "发现数"))
+    status = {"evaluated": "已检查", "not_applicable": "不适用", "not_evaluated": "未能检查（数据缺失）"}
+    for report in reports:
+        for o in report.outcomes:
+            rule = rules.get(o.rule_id)
+            cov.append((report.document.metadata.source_path, o.rule_id, rule.description if rule else "",
+                        status[o.status], o.reason, o.findings))  # fmt: skip
+    cov.freeze_panes = "A2"
+    for path, error in failures:
+        ws.append([path, "", "", "", "", "错误", f"无法读取：{error}"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
