@@ -6,12 +6,17 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cnbudget.cli.inputs import sample_path, write_bytes_output, write_output
 from cnbudget.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from cnbudget.audit import AuditReport
 
 
 class AuditFormat(StrEnum):
@@ -90,20 +95,24 @@ def audit_command(
     raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
+def _progress(total: int) -> tuple[Progress, TaskID] | None:
     if total < 3 or not sys.stderr.isatty():
         return None
     from rich.progress import Progress
 
-    progress = Progress(transient=True)
+    progress = Progress(transient=True)  # on stderr's console: the report itself goes to stdout
     task = progress.add_task("审核中", total=total)
     progress.start()
     return progress, task
 
 
 def _write(
-    reports: list, failures: list[tuple[str, str]], fmt: AuditFormat, output: Path | None, info: bool
-) -> None:  # type: ignore[type-arg]
+    reports: list[AuditReport],
+    failures: list[tuple[str, str]],
+    fmt: AuditFormat,
+    output: Path | None,
+    info: bool,
+) -> None:
     if fmt is AuditFormat.json:
         from cnbudget.report.audit_json import reports_json
 

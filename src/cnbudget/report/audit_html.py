@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 
 from cnbudget import __version__
-from cnbudget.audit import AuditReport, Finding
+from cnbudget.audit import AuditReport, Evidence, Finding
 from cnbudget.audit.context import table_name
 from cnbudget.audit.registry import all_rules
 from cnbudget.model import Document, Table
@@ -21,7 +21,7 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 color:#222;line-height:1.5}
 h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #444;padding-bottom:.2em;margin-top:2em}
 .summary span{display:inline-block;margin-right:1.2em;font-weight:bold}
-.error{color:#b00020}.warning{color:#9a6700}.info{color:#666}
+.sev-error{color:#b00020}.sev-warning{color:#9a6700}.sev-info{color:#666}.scroll{overflow-x:auto}
 .finding{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em .9em;margin:.9em 0}
 .finding.error{border-left-color:#b00020}.finding.warning{border-left-color:#d4a000}.finding.info{border-left-color:#bbb}
 .finding .msg{color:#222;font-size:1.02em}.meta{color:#666;font-size:.85em}
@@ -43,7 +43,7 @@ def _e(text: object) -> str:
 
 
 def _excerpt(doc: Document, finding: Finding) -> str:
-    by_table: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    by_table: dict[str, list[Evidence]] = defaultdict(list)
     for ev in finding.evidence:
         if ev.kind == "cell" and ev.table:
             by_table[ev.table].append(ev)
@@ -67,7 +67,7 @@ def _excerpt(doc: Document, finding: Finding) -> str:
     return "".join(parts)
 
 
-def _table_excerpt(table: Table, evidence: list) -> str:  # type: ignore[type-arg]
+def _table_excerpt(table: Table, evidence: list[Evidence]) -> str:
     marks = {(ev.line, ev.column, ev.row_label): _ROLE_CLASS.get(ev.role, "hit") for ev in evidence}
     places = {(ev.line, ev.row_label) for ev in evidence}
     columns = list(dict.fromkeys(c.key for c in table.columns if c.role == "value"))
@@ -86,8 +86,8 @@ def _table_excerpt(table: Table, evidence: list) -> str:  # type: ignore[type-ar
         body.append(f'<tr><td class="label">{row.line}</td><td class="label">{side}{_e(row.code)} {_e(row.label)}</td>'
                     f"{''.join(tds)}</tr>")  # fmt: skip
     title = f"{_e(table.id)} {_e(table_name(table.id))}（单位：{_e(table.amount_unit)}）"
-    return (f'<div class="meta">{title}</div><table class="excerpt"><tr><th class="label">行</th>'
-            f'<th class="label">项目</th>{head}</tr>{"".join(body)}</table>')  # fmt: skip
+    return (f'<div class="meta">{title}</div><div class="scroll"><table class="excerpt"><tr><th class="label">行</th>'
+            f'<th class="label">项目</th>{head}</tr>{"".join(body)}</table></div>')  # fmt: skip
 
 
 def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], show_info: bool = True) -> str:
@@ -104,9 +104,9 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
         out.append(f"<h2>{_e(meta.department)} {meta.fiscal_year or ''}年{kind}</h2>")
         out.append(f'<div class="meta">{_e(meta.source_path)} · sha256 {meta.source_sha256[:16]}…</div>')
         out.append(
-            f'<p class="summary"><span class="error">{report.count("error")} 错误</span>'
-            f'<span class="warning">{report.count("warning")} 警告</span>'
-            f'<span class="info">{report.count("info")} 提示</span></p>'
+            f'<p class="summary"><span class="sev-error">{report.count("error")} 错误</span>'
+            f'<span class="sev-warning">{report.count("warning")} 警告</span>'
+            f'<span class="sev-info">{report.count("info")} 提示</span></p>'
         )
         for f in report.findings:
             if f.severity == "info" and not show_info:
@@ -114,7 +114,7 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             rule = rules.get(f.rule_id)
             lines = "、".join(str(n) for n in f.lines[:8])
             out.append(
-                f'<div class="finding {f.severity}"><div class="meta"><b class="{f.severity}">{_LABEL[f.severity]}</b> · '
+                f'<div class="finding {f.severity}"><div class="meta"><b class="sev-{f.severity}">{_LABEL[f.severity]}</b> · '
                 f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · 第 {lines} 行</div>"
                 f'<div class="msg">{_e(f.message)}</div>{_excerpt(doc, f)}</div>'
             )
@@ -125,6 +125,6 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
             out.append(f'<table class="coverage">{rows}</table>')
     for path, error in failures:
-        out.append(f'<p class="error">无法读取 {_e(path)}：{_e(error)}</p>')
+        out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
     out.append("</body></html>")
     return "".join(out)

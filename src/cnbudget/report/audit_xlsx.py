@@ -24,8 +24,8 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
 
     rules = {r.id: r for r in all_rules()}
     wb = Workbook()
-    ws = wb.active
-    ws.title = "审核发现"
+    wb.remove(wb.worksheets[0])
+    ws = wb.create_sheet("审核发现")
     ws.append(_HEADERS)
     fills = {
         "error": PatternFill("solid", fgColor="FFE0E0"),
