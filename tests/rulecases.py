@@ -75,6 +75,20 @@ class Case:
     """Applied to the clean seed first: corrects a genuine mistake the document has."""
 
 
+def _drop_row(table_id: str, code: str = "", label: str = "", side: str | None = None) -> Mutation:
+    def mutate(doc: Document) -> None:
+        target = row(doc, table_id, code, label, side)
+        doc.table(table_id).rows.remove(target)
+
+    return mutate
+
+
+def _childless(doc: Document) -> None:
+    """22102 住房改革支出 keeps its amount but its three 项 rows are left out."""
+    for code in ("2210201", "2210202", "2210203"):
+        _drop_row("B05", code=code)(doc)
+
+
 def _drop_table(table_id: str) -> Mutation:
     def mutate(doc: Document) -> None:
         doc.tables = [t for t in doc.tables if t.id != table_id]
@@ -364,6 +378,17 @@ CASES = [
     Case("COMP-NARR-002", "000", _no_three_public_section, "000"),
     Case("COMP-3GONG-001", "000", None, "001"),
     Case("COMP-B12-001", "000", _no_b12, "000"),
+    Case("COMP-ROWS-001", "000", _drop_row("B01", label="本年支出合计", side="支出"), "000"),
+    Case(
+        "HIER-CODE-003",
+        "000",
+        _drop_row("B05", code="2210201")
+        and (lambda d: [_drop_row("B05", code=c)(d) for c in ("2210201", "2210202", "2210203")]),
+        "000",
+    ),
+    Case("SUM-UNITS-001", "004", _b("B02", "合计", code="135002"), "004"),
+    Case("XT-UNITS-001", "004", _drop_row("B05U", code="135002"), "004"),
+    Case("SUM-B10-GROUPS", "004", _b("B10", "合计", code="135001"), "004"),
     # duplicates, names, years
     Case("DUP-PROJECT-001", "000", None, "004"),
     Case("DUP-PROJECT-002", "000", _duplicate_project, "000"),

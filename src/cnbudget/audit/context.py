@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable
-from cnbudget.audit.tolerance import classify, tolerance, unit_of
+from cnbudget.audit.tolerance import classify, precision, tolerance
 from cnbudget.model import Cell, Document, Row, Table
 from cnbudget.parse.catalog import spec_for
 from cnbudget.parse.numbers import format_amount
@@ -44,13 +44,14 @@ class Ref:
     row: Row
     column: str
     name: str = ""
+    cell: Cell | None = field(init=False, default=None)
+    """The cell itself (None when the row prints nothing in that column)."""
 
-    @property
-    def cell(self) -> Cell | None:
+    def __post_init__(self) -> None:
         for c in self.row.cells:
             if c.column == self.column:
-                return c
-        return None
+                self.cell = c
+                break
 
     @property
     def value(self) -> Decimal | None:
@@ -78,7 +79,12 @@ class Ref:
 
     @property
     def key(self) -> tuple[str, int, str]:
-        return (self.table.id, self.row.line, self.column + "|" + (self.row.side or "") + self.row.label)
+        return cell_key(self.table.id, self.row, self.column)
+
+
+def cell_key(table_id: str, row: Row, column: str) -> tuple[str, int, str]:
+    """Identifies a cell across audits of the same document (two-sided rows share a line)."""
+    return (table_id, row.line, column + "|" + (row.side or "") + row.label)
 
 
 def row_name(row: Row) -> str:
@@ -129,16 +135,18 @@ class Context:
         subtotals (合计 = Σ 类, each 类 summing its 项): the tolerance grows with them."""
         t = total.value
         present = [p for p in parts if p.value is not None]
-        if t is None or not present:
+        if t is None or (not present and not t):
             return None
         expected = sum((p.value or Decimal(0) for p in present), Decimal(0))
         diff = t - expected
-        unit = unit_of([r.cell.raw for r in [total, *present] if r.cell is not None])
-        addends = max(len(present), rounded_items)
-        verdict = classify(diff, addends, unit)
+        unit = precision([t, *(p.value for p in present)])
+        # printed zeros are exact; a single nonzero part is the same figure as its total
+        nonzero = sum(1 for p in present if p.value)
+        addends = max(nonzero, rounded_items)
+        verdict = "ok" if diff == 0 else "break" if addends <= 1 else classify(diff, addends, unit)
         finding = None
         if verdict != "ok":
-            terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present)
+            terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (
                     f"{heading}：{total.describe()} {fmt(t)} 与 {terms} = {fmt(expected)} 相差 {fmt(diff)}，"
@@ -172,12 +180,14 @@ class Context:
         """The same figure printed twice. It may differ by a rounding tail only when one side sums ``items``
         rounded amounts, or when the document itself declares unit-conversion tails (尾数误差)."""
         va, vb = a.value, b.value
-        if va is None or vb is None:
+        if va is None and vb is None or (va is None and not vb) or (vb is None and not va):
             return None
+        if va is None or vb is None:  # printed blank on one side, an amount on the other
+            va, vb = va or Decimal(0), vb or Decimal(0)
         diff = va - vb
         finding = None
         if diff != 0:
-            unit = unit_of([r.cell.raw for r in (a, b) if r.cell is not None])
+            unit = precision([va, vb])
             allowed = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
             tail = abs(diff) <= allowed
             reason = (

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from cnbudget.audit.context import Context, Ref, plain_label
 from cnbudget.audit.lookup import code_of, coded_rows, first_value, total_row
-from cnbudget.model import Table
+from cnbudget.model import Row, Table
 from cnbudget.read.normalize import key
 
 # canonical subject → patterns of narrative subjects (after normalisation)
@@ -75,6 +75,12 @@ class FigureIndex:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.by_key: dict[str, list[Ref]] = defaultdict(list)
+        # coded rows of the detailed tables with their label keys, computed once per audit
+        self.items: dict[str, list[tuple[Row, str, str]]] = {}
+        for table_id in ("B05", "B03", "F05", "F03"):
+            table = ctx.table(table_id)
+            if table is not None:
+                self.items[table_id] = [(r, code_of(r), key(r.label)) for r in coded_rows(table)]
         self._build()
 
     def add(self, name: str, ref: Ref) -> None:
@@ -192,10 +198,10 @@ class FigureIndex:
         """A bare 款/项 name ("行政运行 745.86 万元") that names exactly one row of B05 or F05."""
         for table_id in ("B05", "F05"):
             table = self.ctx.table(table_id)
-            if table is None:
+            if table is None or table_id not in self.items:
                 continue
             keys = [c.key for c in table.columns if c.role == "value"]
-            rows = [r for r in coded_rows(table) if len(code_of(r)) in (5, 7) and key(r.label) == name]
+            rows = [r for r, code, label in self.items[table_id] if len(code) in (5, 7) and label == name]
             if len(rows) == 1 and keys:
                 return [Ref(table, rows[0], keys[0], rows[0].label)]
         return []
@@ -204,13 +210,12 @@ class FigureIndex:
         refs: list[Ref] = []
         for table_id in ("B05", "B03", "F05", "F03"):
             table = self.ctx.table(table_id)
-            if table is None:
+            if table is None or table_id not in self.items:
                 continue
-            rows = coded_rows(table)
+            rows = self.items[table_id]
             keys = [c.key for c in table.columns if c.role == "value"]
-            kuans = {code_of(r) for r in rows if len(code_of(r)) == 5 and _close(r.label, kuan)}
-            for row in rows:
-                code = code_of(row)
+            kuans = {code for r, code, _ in rows if len(code) == 5 and _close(r.label, kuan)}
+            for row, code, _ in rows:
                 if len(code) == 7 and code[:5] in kuans and _close(row.label, item):
                     refs.append(Ref(table, row, keys[0], row.label))
         return refs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from cnbudget.audit.context import plain_label
 from cnbudget.audit.registry import NotEvaluable
 from cnbudget.model import Row, Table
@@ -18,9 +20,10 @@ def coded_rows(table: Table) -> list[Row]:
 
 def leaves_under(rows: list[Row], code: str) -> int:
     """How many lowest-level rows a code's figure sums (for the rounding tolerance)."""
-    below = [code_of(r) for r in rows if code_of(r).startswith(code) and code_of(r) != code]
-    leaves = [c for c in below if not any(o != c and o.startswith(c) for o in below)]
-    return max(len(leaves), 1)
+    codes = {code_of(r) for r in rows}
+    below = [c for c in codes if c != code and c.startswith(code)]
+    parents = {c[:-2] for c in below}
+    return max(sum(1 for c in below if c not in parents), 1)
 
 
 def first_value(table: Table, side: str | None = None) -> str:
@@ -41,10 +44,11 @@ def side_row(table: Table, side: str, name: str) -> Row | None:
     return None
 
 
+@cache
+def _class_codes() -> dict[str, str]:
+    return {name: code for code, name in function_codes().items() if len(code) == 3}
+
+
 def class_code(label: str) -> str | None:
     """Function class code of an item of a summary table: "四、科学技术支出" → 206."""
-    name = plain_label(label)
-    for code, ref in function_codes().items():
-        if len(code) == 3 and ref == name:
-            return code
-    return None
+    return _class_codes().get(plain_label(label))

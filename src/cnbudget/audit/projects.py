@@ -8,6 +8,7 @@ name. A quoted amount that equals the named line plus some carried-over lines is
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations
 
 from cnbudget.model import Project
@@ -25,7 +26,12 @@ def carry_only(project: Project) -> bool:
 
 def similar_projects(name: str, projects: list[Project], threshold: float = 0.75) -> list[Project]:
     target = key(name)
-    return [p for p in projects if similarity(target, key(p.name)) >= threshold]
+    return [p for p in projects if similarity(target, _name_key(p.name)) >= threshold]
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return key(name)
 
 
 def explained(amount: Decimal, matches: list[Project], projects: list[Project], tolerance: Decimal) -> bool:

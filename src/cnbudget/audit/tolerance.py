@@ -25,6 +25,17 @@ def unit_of(raws: list[str]) -> Decimal:
     return Decimal(1).scaleb(-best) if best else Decimal(1)
 
 
+def precision(values: list[Decimal | None]) -> Decimal:
+    """The printed precision of parsed amounts (a Decimal keeps its printed decimals): 0.01, or 1 …"""
+    decimals = 0
+    for value in values:
+        if value is not None:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > decimals:
+                decimals = -exponent
+    return Decimal(1).scaleb(-decimals)
+
+
 def tolerance(addends: int, unit: Decimal = Decimal("0.01")) -> Decimal:
     """Largest difference explained by rounding a total and ``addends`` parts to ``unit``."""
     return (max(addends, 1) + 1) * unit / 2

@@ -7,7 +7,7 @@ tables of the same document (F05 prints full codes), then in the reference lists
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from cnbudget.model import Table
 from cnbudget.parse.catalog import economic_codes, function_codes
@@ -30,6 +30,7 @@ def _reference_keys(family: str) -> dict[str, str]:
     return {code: key(name) for code, name in names.items()}
 
 
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of character bigrams: 1.0 for equal names, ~0.8 for 其他技术与开发支出 vs 其他技术研究与开发支出."""
     if a == b:

@@ -158,3 +158,57 @@ def project_goals_published(ctx: Context) -> Iterator[Finding]:
             message=f"项目支出表列有 {len(projects)} 个项目，但未公开项目支出绩效目标表",
             table="B10",
         )
+
+
+_REQUIRED_ROWS = {
+    "B01": (("收入", "本年收入合计"), ("收入", "收入总计"), ("支出", "本年支出合计"), ("支出", "支出总计")),
+    "B04": (("收入", "收入总计"), ("支出", "支出总计")),
+    "F01": (("收入", "本年收入合计"), ("收入", "总计"), ("支出", "本年支出合计"), ("支出", "总计")),
+    "F04": (("收入", "本年收入合计"), ("收入", "总计"), ("支出", "本年支出合计"), ("支出", "总计")),
+    "F06": ((None, "人员经费合计"), (None, "公用经费合计")),
+}
+_TOTALS_ROW_TABLES = ("B03", "B05", "B06", "F02", "F03", "F05")
+
+
+@rule(
+    "COMP-ROWS-001",
+    "completeness",
+    "error",
+    "报表的合计、总计行齐全（“三公”经费表有数据行）",
+    basis="regulation",
+)
+def required_rows(ctx: Context) -> Iterator[Finding]:
+    from cnbudget.audit.context import plain_label
+
+    for table in ctx.doc.tables:
+        if table.is_empty:
+            continue
+        missing: list[str] = []
+        for side, label in _REQUIRED_ROWS.get(table.id, ()):
+            if not any(
+                (side is None or r.side == side) and plain_label(r.label) == label for r in table.rows
+            ):
+                missing.append(f"{side or ''}{label}")
+        data_rows = [r for r in table.rows if r.code]
+        needs_total = (
+            table.id in _TOTALS_ROW_TABLES or table.id == "B02" or (table.id == "B05U" and len(data_rows) > 1)
+        )
+        if needs_total and not any(r.label in ("合计", "总计") for r in table.rows):
+            missing.append("合计")
+        if table.id in ("B07", "F09") and not any(r.cells for r in table.rows):
+            missing.append("数据行")
+        levels = {p.line: p.level for p in ctx.doc.projects}
+        if (
+            table.id == "B10"
+            and any(levels.get(r.line) == "unit" for r in table.rows)
+            and not any(r.kind == "total" for r in table.rows)
+        ):
+            missing.append("合计")
+        if missing:
+            yield Finding(
+                rule_id="COMP-ROWS-001",
+                severity="error",
+                message=f"{table.id}“{table_name(table.id)}”缺少 {'、'.join(missing)} 行",
+                table=table.id,
+                evidence=[Evidence("table", table.id, line=table.title_line)],
+            )

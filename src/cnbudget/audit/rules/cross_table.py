@@ -17,7 +17,7 @@ from cnbudget.audit.lookup import (
     total_row,
 )
 from cnbudget.audit.registry import NotEvaluable, rule
-from cnbudget.model import Table
+from cnbudget.model import Row, Table
 
 _NON_APPROPRIATION = (
     "财政专户管理资金收入",
@@ -141,6 +141,23 @@ def b03_b05(ctx: Context) -> Iterator[Finding]:
     totals = (total_row(b03), total_row(b05))
     if totals[0] is not None and totals[1] is not None:
         pairs.append((totals[0], totals[1]))
+    b03_codes = {code_of(r) for r in coded_rows(b03)}
+    one_sided = [(b03, r, b05) for r, other in pairs if other is None and any(c.value for c in r.cells)]
+    one_sided += [
+        (b05, r, b03)
+        for r in coded_rows(b05)
+        if code_of(r) not in b03_codes and any(c.value for c in r.cells)
+    ]
+    for table, r, other in one_sided:
+        yield Finding(
+            rule_id="XT-B03-B05",
+            severity="error",
+            message=f"{table_name(table.id)} 列有 {row_name(r)}，{table_name(other.id)} 中没有该科目",
+            table=table.id,
+            row_code=r.code,
+            row_label=r.label,
+            evidence=[Evidence("row", table.id, r.code, r.label, line=r.line)],
+        )
     for a_row, b_row in pairs:
         if b_row is None:
             continue
@@ -159,6 +176,18 @@ def b05_b05u(ctx: Context) -> Iterator[Finding]:
     total_b = total_row(b05u) or next((r for r in b05u.rows if r.code and len(r.code) == 3), None)
     if total_b is None and len([r for r in b05u.rows if r.code]) == 1:
         total_b = next(r for r in b05u.rows if r.code)
+    if total_a is not None and total_b is None and not b05u.rows and any(c.value for c in total_a.cells):
+        yield Finding(
+            rule_id="XT-B05-B05U",
+            severity="error",
+            message=f"一般公共预算支出表（分单位）没有任何单位行，而分功能科目表合计为 {total_a.cells[0].raw}",
+            table="B05U",
+            evidence=[
+                Evidence("table", "B05U", line=b05u.title_line),
+                Ref(b05, total_a, total_a.cells[0].column).evidence("copy"),
+            ],
+        )
+        return
     if total_a is None or total_b is None:
         raise NotEvaluable("no totals row in B05 or B05U")
     for col in dict.fromkeys(c.key for c in b05.columns if c.role == "value"):
@@ -383,3 +412,132 @@ def b11_b01(ctx: Context) -> Iterator[Finding]:
         evidence=[ref.evidence("copy"), Evidence("line", "B11", row_label="合计", raw=fund.raw if fund else "",
                                                   value=b11.total_budget, line=fund.line if fund else b11.first_line)],
     )  # fmt: skip
+
+
+def _units(table: Table) -> tuple[list[Row], list[Row]]:
+    """Department rows (3-digit code) and unit rows (6-digit code) of B02/B05U."""
+    departments = [r for r in table.rows if r.code.isdigit() and len(r.code) == 3]
+    units = [r for r in table.rows if r.code.isdigit() and len(r.code) == 6]
+    return departments, units
+
+
+@rule("SUM-UNITS-001", "sums", "error", "收入总表、分单位支出表中各单位之和等于部门行，各部门之和等于合计行",
+      kinds=("budget",))  # fmt: skip
+def units_add_up(ctx: Context) -> Iterator[Finding]:
+    for table_id in ("B02", "B05U"):
+        table = ctx.table(table_id)
+        if table is None:
+            continue
+        departments, units = _units(table)
+        total = total_row(table)
+        columns = list(dict.fromkeys(c.key for c in table.columns if c.role == "value"))
+        for dept in departments:
+            members = [u for u in units if u.code.startswith(dept.code)]
+            for column in columns if members else []:
+                f = ctx.check_sum("SUM-UNITS-001", Ref(table, dept, column, f"{row_name(dept)} {column}"),
+                                  [Ref(table, u, column, row_name(u)) for u in members], f"{table_name(table_id)} 部门行")  # fmt: skip
+                if f:
+                    yield f
+        if total is None or not (departments or units):
+            continue
+        for column in columns:
+            # a department row printed blank (a warning of its own) is replaced by its units
+            tops = departments if all(Ref(table, d, column).value is not None for d in departments) else units
+            f = ctx.check_sum("SUM-UNITS-001", Ref(table, total, column, f"合计 {column}"),
+                              [Ref(table, r, column, row_name(r)) for r in (tops or units)], f"{table_name(table_id)} 合计行")  # fmt: skip
+            if f:
+                yield f
+
+
+def _b10_units(ctx: Context) -> dict[str, Row]:
+    b10 = ctx.table("B10")
+    if b10 is None:
+        return {}
+    levels = {p.line: p.level for p in ctx.doc.projects}
+    return {r.code or r.label: r for r in b10.rows if levels.get(r.line) == "unit"}
+
+
+@rule("XT-UNITS-001", "cross_table", "error", "收入总表、分单位支出表、项目支出表列示的部门和单位一致", kinds=("budget",),
+      tables=("B02", "B05U"))  # fmt: skip
+def same_units(ctx: Context) -> Iterator[Finding]:
+    b02, b05u = ctx.need("B02"), ctx.need("B05U")
+    # departments are compared only when both tables list them (a unit's own budget may show only the unit)
+    with_departments = all(_units(t)[0] for t in (b02, b05u))
+    listed = {
+        t.id: {r.code: r for part in _units(t)[0 if with_departments else 1 :] for r in part}
+        for t in (b02, b05u)
+    }
+    names = {t.id: {r.label: r for part in _units(t) for r in part} for t in (b02, b05u)}
+    b10 = _b10_units(ctx)
+    for code in sorted(set(listed["B02"]) ^ set(listed["B05U"])):
+        present, absent = (b02, b05u) if code in listed["B02"] else (b05u, b02)
+        yield _unit_finding(present, absent, listed[present.id][code])
+    for key_, row in b10.items():
+        if key_ not in listed["B02"] and key_ not in names["B02"] and row.label not in names["B02"]:
+            yield _unit_finding(ctx.need("B10"), b02, row)
+    if b10:  # the project table lists departments/units: those with project spending must be there
+        shown = set(b10) | {r.label for r in b10.values()}
+        for part in _units(b05u):
+            for row in part:
+                spending = Ref(b05u, row, "项目支出").value
+                if spending and row.code not in shown and row.label not in shown:
+                    yield _unit_finding(b05u, ctx.need("B10"), row)
+
+
+def _unit_finding(present: Table, absent: Table, row: Row) -> Finding:
+    return Finding(
+        rule_id="XT-UNITS-001",
+        severity="error",
+        message=f"{table_name(present.id)} 列有 {row_name(row)}，{table_name(absent.id)} 中没有",
+        table=present.id,
+        row_code=row.code,
+        row_label=row.label,
+        evidence=[Evidence("row", present.id, row.code, row.label, line=row.line),
+                  Evidence("table", absent.id, line=absent.title_line)],
+    )  # fmt: skip
+
+
+_RANK = {"total": 0, "department": 1, "unit": 2, "first_level": 3, "category": 3, "project": 4}
+
+
+def _b10_level(row: Row, level: str | None, rows: list[Row]) -> str | None:
+    if level != "unit":
+        return level
+    if row.code.isdigit():
+        return "department" if len(row.code) == 3 else "unit"
+    if row.label.endswith("本级"):
+        return "unit"
+    later = [r.label for r in rows if r.line > row.line]
+    return "department" if any(lbl != row.label and lbl.startswith(row.label) for lbl in later) else "unit"
+
+
+@rule("SUM-B10-GROUPS", "sums", "error", "项目支出表中合计、单位、一级项目（或项目类别）各行等于其下各行之和",
+      kinds=("budget",), tables=("B10",))  # fmt: skip
+def b10_groups(ctx: Context) -> Iterator[Finding]:
+    b10 = ctx.need("B10")
+    levels = {p.line: p.level for p in ctx.doc.projects}
+    ranked: list[tuple[int, Row]] = []
+    for row in b10.rows:
+        level = "total" if row.kind == "total" else _b10_level(row, levels.get(row.line), b10.rows)
+        if level in _RANK and row.cells:
+            ranked.append((_RANK[level], row))
+    columns = list(dict.fromkeys(c.key for c in b10.columns if c.role == "value"))
+    for i, (rank, row) in enumerate(ranked):
+        if rank == _RANK["project"]:
+            continue
+        children: list[Row] = []
+        child_rank = None
+        for other_rank, other in ranked[i + 1 :]:
+            if other_rank <= rank:
+                break
+            if child_rank is None:
+                child_rank = other_rank
+            if other_rank == child_rank:
+                children.append(other)
+        if not children:
+            continue
+        for column in columns:
+            f = ctx.check_sum("SUM-B10-GROUPS", Ref(b10, row, column, f"{row_name(row)} {column}"),
+                              [Ref(b10, r, column, row_name(r)) for r in children], "项目支出表 分组合计")  # fmt: skip
+            if f:
+                yield f

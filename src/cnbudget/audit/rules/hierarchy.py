@@ -28,13 +28,14 @@ def check_level(ctx: Context, rule_id: str, table: Table, parent_len: int) -> It
         children = [r for r in rows if len(code_of(r)) == parent_len + 2 and code_of(r).startswith(code)]
         if not children:
             continue
+        leaves = leaves_under(rows, code)
         for column in _value_keys(table):
             f = ctx.check_sum(
                 rule_id,
                 Ref(table, parent, column, f"{row_name(parent)} {column}"),
                 [Ref(table, r, column, row_name(r)) for r in children],
                 f"{table_name(table.id)} {code} 下级科目合计",
-                rounded_items=leaves_under(rows, code),
+                rounded_items=leaves,
             )
             if f:
                 yield f
@@ -159,17 +160,13 @@ def unknown_codes(ctx: Context) -> Iterator[Finding]:
 @rule("HIER-CODE-002", "hierarchy", "error", "款/项级科目缺少其上级科目行（层级不完整）", basis="regulation")
 def orphan_codes(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.tables:
-        if table.id not in FUNCTION_TABLES + ECONOMIC_TABLES:
+        if table.id not in FUNCTION_TABLES + ECONOMIC_TABLES + ("F06",):
             continue
         rows = coded_rows(table)
         codes = {code_of(r) for r in rows}
         for row in rows:
             code = code_of(row)
-            if (
-                len(code) > 3
-                and code[:-2] not in codes
-                and not (row.code != row.resolved_code and row.resolved_code)
-            ):
+            if len(code) > 3 and code[:-2] not in codes:
                 yield Finding(
                     rule_id="HIER-CODE-002",
                     severity="error",
@@ -212,4 +209,29 @@ def names_differ(ctx: Context) -> Iterator[Finding]:
                         Evidence("row", other_table, other.code, other.label, line=other.line),
                         Evidence("row", table.id, row.code, row.label, line=row.line),
                     ],
+                )
+
+
+@rule("HIER-CODE-003", "hierarchy", "error", "有金额的类、款级科目列出了其下级科目（功能分类到项级，经济分类到款级）",
+      basis="regulation")  # fmt: skip
+def childless_codes(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.doc.tables:
+        if table.id not in FUNCTION_TABLES + ECONOMIC_TABLES + ("F06",):
+            continue
+        economic = table.id in ("B06", "F06")
+        rows = coded_rows(table)
+        codes = {code_of(r) for r in rows}
+        for row in rows:
+            code = code_of(row)
+            if len(code) >= (5 if economic else 7) or not any(c.value for c in row.cells):
+                continue
+            if not any(c != code and c.startswith(code) and len(c) == len(code) + 2 for c in codes):
+                yield Finding(
+                    rule_id="HIER-CODE-003",
+                    severity="error",
+                    message=f"{table_name(table.id)} {row_name(row)} 有金额，但没有列出其下级科目",
+                    table=table.id,
+                    row_code=row.code,
+                    row_label=row.label,
+                    evidence=[Evidence("row", table.id, row.code, row.label, line=row.line)],
                 )

@@ -1,0 +1,98 @@
+"""`cnbudget audit` and `cnbudget rules` from the command line: formats, exit codes, bad inputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from cnbudget.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from conftest import SEED_FILES
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cnbudget", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_sample_audit_in_the_terminal() -> None:
+    result = run("audit", "--sample")
+    assert result.returncode == EXIT_FINDINGS  # the sample has genuine errors
+    assert "NARR-AMOUNT-001" in result.stdout and "5,916.18" in result.stdout
+    assert "规则" in result.stdout
+
+
+def test_fail_on_levels() -> None:
+    assert run("audit", str(SEED_FILES["002"]), "--fail-on", "never", "-f", "json").returncode == EXIT_OK
+    assert (
+        run("audit", str(SEED_FILES["003"]), "--fail-on", "error", "-f", "json").returncode == EXIT_FINDINGS
+    )
+    # 001's only findings are errors and one info: --fail-on warning also trips on errors
+    assert (
+        run("audit", str(SEED_FILES["001"]), "--fail-on", "warning", "-f", "json").returncode == EXIT_FINDINGS
+    )
+
+
+def test_json_report(tmp_path: Path) -> None:
+    out = tmp_path / "audit.json"
+    result = run("audit", str(SEED_FILES["000"]), str(SEED_FILES["004"]), "-f", "json", "-o", str(out))
+    assert result.returncode == EXIT_FINDINGS, result.stderr
+    data = json.loads(out.read_text("utf-8"))
+    assert [r["document"]["fiscal_year"] for r in data["reports"]] == [2026, 2026]
+    first = data["reports"][0]
+    assert first["summary"]["errors"] == 5
+    finding = next(f for f in first["findings"] if f["rule_id"] == "DUP-PROJECT-001")
+    assert finding["lines"] == [362, 363] and finding["evidence"][0]["table"] == "B10"
+    assert any(c["status"] == "not_applicable" for c in first["coverage"])
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    out = tmp_path / "audit.html"
+    assert run("audit", str(SEED_FILES["003"]), "-f", "html", "-o", str(out)).returncode == EXIT_FINDINGS
+    page = out.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "SE-TOTAL-001" in page
+    assert "<link" not in page and "src=" not in page and "http" not in page.replace("https://", "")
+    assert 'class="copy"' in page or 'class="hit"' in page  # offending cells are marked
+
+
+def test_xlsx_report(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "audit.xlsx"
+    assert run("audit", str(SEED_FILES["000"]), "-f", "xlsx", "-o", str(out)).returncode == EXIT_FINDINGS
+    book = load_workbook(out)
+    sheet = book["审核发现"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["文件", "单位", "年度", "规则"] and "复核意见" in header
+    rules = {row[3].value for row in sheet.iter_rows(min_row=2)}
+    assert "DUP-PROJECT-001" in rules
+    assert run("audit", "--sample", "-f", "xlsx").returncode == EXIT_USAGE  # a workbook needs --output
+
+
+def test_unreadable_input_in_a_batch(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    result = run("audit", str(SEED_FILES["002"]), str(bad), "-f", "json", "--fail-on", "never")
+    assert result.returncode == EXIT_INPUT
+    data = json.loads(result.stdout)
+    assert len(data["reports"]) == 1 and data["unreadable"][0]["path"] == str(bad)
+    assert "broken.txt" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_rules_catalog() -> None:
+    result = run("rules", "-f", "json")
+    rules = json.loads(result.stdout)
+    assert len(rules) >= 60 and {r["family"] for r in rules} >= {
+        "completeness",
+        "sums",
+        "hierarchy",
+        "cross_table",
+        "narrative",
+        "consistency",
+        "duplicates",
+        "performance",
+    }
+    assert all(r["id"] and r["description"] and r["severity"] in ("error", "warning", "info") for r in rules)
+    assert run("rules", "-f", "csv").stdout.startswith("id,family,severity")
