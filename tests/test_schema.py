@@ -27,3 +27,9 @@ def test_json_output_round_trips_through_the_model(seed_name: str) -> None:
     again = TypeAdapter(Document).validate_python(data)
     assert again.tables[0].rows[0].cells == doc.tables[0].rows[0].cells
     assert len(again.claims) == len(doc.claims)
+
+
+def test_rule_catalog_document_is_current() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "generate_rules_doc.py"), "--check"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr

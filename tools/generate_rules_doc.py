@@ -1,0 +1,52 @@
+"""Generate docs/rules.md from the rule registry (development tool).
+
+    python tools/generate_rules_doc.py          # rewrite the catalog
+    python tools/generate_rules_doc.py --check  # exit 1 when docs/rules.md is out of date
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+PATH = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+
+
+def render() -> str:
+    from cnbudget.audit.registry import FAMILIES, all_rules
+
+    rules = all_rules()
+    lines = [
+        "# Audit rules",
+        "",
+        f"Generated from the rule registry by `python tools/generate_rules_doc.py`; {len(rules)} rules.",
+        "`cnbudget rules` prints the same catalog. Severity is the most severe level a rule reports: sum and",
+        "reconciliation rules also report rounding tails (尾差) as `info`.",
+        "",
+    ]
+    for family, name in FAMILIES.items():
+        members = [r for r in rules if r.family == family]
+        if not members:
+            continue
+        lines += [f"## {name} ({family})", "", "| id | severity | documents | tables | basis | checks |", "|---|---|---|---|---|---|"]
+        for r in members:
+            kinds = ", ".join(r.kinds)
+            tables = ", ".join(r.tables) or "—"
+            lines.append(f"| `{r.id}` | {r.severity} | {kinds} | {tables} | {r.basis} | {r.description} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    text = render()
+    if "--check" in sys.argv:
+        if not PATH.exists() or PATH.read_text("utf-8") != text:
+            sys.stderr.write(f"{PATH} is out of date: run python tools/generate_rules_doc.py\n")
+            return 1
+        return 0
+    PATH.write_text(text, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
