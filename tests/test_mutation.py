@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import seed
 
 from cnbudget.audit import audit
 from cnbudget.audit.mutation import Harness, mutate_document
+from conftest import seed
 
 
 @pytest.mark.parametrize("name", ["000", "001", "003", "004"])
@@ -16,7 +16,9 @@ def test_perturbations_are_detected(name: str) -> None:
     summary = mutate_document(copy.deepcopy(seed(name)), per_kind=20, seed=7)
     detected, scoped = summary.rate()
     assert scoped >= 40
-    assert detected / scoped >= 0.95, [o.description for o in summary.outcomes if o.in_scope and not o.detected]
+    assert detected / scoped >= 0.95, [
+        o.description for o in summary.outcomes if o.in_scope and not o.detected
+    ]
     digits = summary.rate("digit")
     assert digits[0] == digits[1]
 

@@ -1,7 +1,7 @@
 """Generate docs/rules.md from the rule registry (development tool).
 
-    python tools/generate_rules_doc.py          # rewrite the catalog
-    python tools/generate_rules_doc.py --check  # exit 1 when docs/rules.md is out of date
+python tools/generate_rules_doc.py          # rewrite the catalog
+python tools/generate_rules_doc.py --check  # exit 1 when docs/rules.md is out of date
 """
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ def render() -> str:
         members = [r for r in rules if r.family == family]
         if not members:
             continue
-        lines += [f"## {name} ({family})", "", "| id | severity | documents | tables | basis | checks |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {name} ({family})",
+            "",
+            "| id | severity | documents | tables | basis | checks |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in members:
             kinds = ", ".join(r.kinds)
             tables = ", ".join(r.tables) or "—"
