@@ -8,6 +8,7 @@ from cnbudget.parse.numbers import (
     amount_text,
     code_level,
     format_amount,
+    has_decimal_amount,
     is_code,
     is_decimal_amount,
     join_code,
@@ -69,3 +70,8 @@ def test_amount_parsing_never_raises(text: str) -> None:
 def test_thousands_separators_are_dropped(units: int, cents: int) -> None:
     printed = f"{units:,}.{cents:02d}"
     assert amount_text(printed) == f"{units}.{cents:02d}"
+
+
+@given(st.text(alphabet="0123456789.,-−（）() \t\u3000元万%a", max_size=40))
+def test_line_scan_agrees_with_token_check(text: str) -> None:
+    assert has_decimal_amount(text) == any(is_decimal_amount(t) for t in text.split())

@@ -7,6 +7,8 @@ import re
 from cnbudget.model import Metadata
 from cnbudget.read import Line
 
+_SPACES = re.compile(r"\s+")
+
 _TITLE = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分\s*)?(?P<pre_year>20\d{2})?\s*(?:年度?)?\s*(?P<org>[^\s].*?)\s*"
     r"(?P<year>20\d{2})?\s*(?:年度?)?\s*(?P<scope>部门|单位)?(?P<kind>预算|决算)(?:公开|表|情况说明)?$"
@@ -27,7 +29,7 @@ def read_metadata(lines: list[Line], path: str, sha256: str, layout: str) -> Met
     meta = Metadata(source_path=path, source_sha256=sha256, text_layout=layout)
     head = [ln for ln in lines[:60] if ln.layout == "text"]
     for line in head:
-        s = re.sub(r"\s+", " ", line.stripped)
+        s = _SPACES.sub(" ", line.stripped)
         m = _TITLE.match(s)
         if m and m.group("org") and ("预算" in s or "决算" in s) and len(s) < 80:
             org = _clean_org(m.group("org"))
@@ -49,7 +51,7 @@ def read_metadata(lines: list[Line], path: str, sha256: str, layout: str) -> Met
             break
     if not meta.department:
         for line in lines[:400]:
-            m2 = _OVERVIEW.match(re.sub(r"\s+", "", line.stripped))
+            m2 = _OVERVIEW.match(_SPACES.sub("", line.stripped))
             if m2:
                 meta.department = _clean_org(m2.group("org"))
                 break
@@ -75,7 +77,7 @@ def read_metadata(lines: list[Line], path: str, sha256: str, layout: str) -> Met
 
 def _kind_and_year_from_parts(lines: list[Line], meta: Metadata) -> None:
     for line in lines[:600]:
-        s = re.sub(r"\s+", "", line.stripped)
+        s = _SPACES.sub("", line.stripped)
         m = re.match(r"^第[一二三四五六七八九十]+部分.*?(20\d{2})年度?(部门|单位)?(预算|决算)", s)
         if m:
             meta.fiscal_year = meta.fiscal_year or int(m.group(1))

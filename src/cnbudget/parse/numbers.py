@@ -60,6 +60,15 @@ def is_decimal_amount(text: str) -> bool:
     return canonical is not None and ("." in canonical or "," in text)
 
 
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)"
+_DECIMAL_TOKEN = re.compile(rf"(?<!\S)(?:[-−–－]?{_NUMBER}|[(（]{_NUMBER}[)）])(?!\S)")
+
+
+def has_decimal_amount(text: str) -> bool:
+    """Does any whitespace-separated token of `text` pass `is_decimal_amount`? One regex scan."""
+    return _DECIMAL_TOKEN.search(text) is not None
+
+
 def parse_percent(text: str) -> Decimal | None:
     m = _PERCENT.match(text.strip().replace(" ", ""))
     if not m:

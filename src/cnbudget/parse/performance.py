@@ -14,6 +14,12 @@ from cnbudget.parse.targets import looks_like_value
 from cnbudget.read import Line
 from cnbudget.read.normalize import compact
 
+_FUND_ROW = re.compile(r"^(\S.*?)\s+(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?(?:\s|$)")
+_INDICATOR_HEADER = re.compile(r"一级|长期绩效指标|年度绩效指标|三级指标")
+_GOAL_END = re.compile(r"绩效指标|一级|指标$")
+_NUMERIC_ONLY = re.compile(r"[\d.,/%]+")
+_UNIT_FRAGMENT = re.compile(r"[^\d≥≤<>=/]{1,3}")
+
 _AMOUNT_IN_TEXT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:万元|元)?$")
 _FUND_START = ("项目资金来源", "资金来源", "总体资金情况", "部门总体资金情况")
 _FUND_END = ("项目支出明细", "部门职能概述", "项目支出明细测算", "依据项目支出预算")
@@ -150,7 +156,7 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
         flat = compact(text)
         _header_fields(table, text, flat)
         if not started:
-            fund = re.match(r"^(\S.*?)\s+(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?(?:\s|$)", text)
+            fund = _FUND_ROW.match(text)
             if fund and not re.match(r"^\d", fund.group(1)) and "电话" not in fund.group(1):
                 rest = text[fund.end() :].split()
                 others = [a for a in (parse_amount(t) for t in rest) if a is not None]
@@ -159,7 +165,7 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
                 table.funds.append(source)
                 if label == "合计" and table.id == "B11" and table.total_budget is None:
                     table.total_budget = source.amount
-            if re.search(r"一级|长期绩效指标|年度绩效指标|三级指标", flat):
+            if _INDICATOR_HEADER.search(flat):
                 started = True
             continue
         goal = _GOAL_TEXT.match(flat) or (_GOAL_TEXT.match("".join(names) + flat) if names else None)
@@ -170,7 +176,7 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
             reader._goal(goal.group(1), number, flat[goal.end() :], line.number)
             goal_open = True
             continue
-        if goal_open and not re.search(r"绩效指标|一级|指标$", flat):
+        if goal_open and not _GOAL_END.search(flat):
             reader.goals[-1].text += flat
             continue
         goal_open = False
@@ -213,7 +219,7 @@ _COMPARATOR_ONLY = re.compile(r"^[≥≤<>=＞＜]$")
 
 def _is_value_fragment(tokens: list[str], previous: str) -> bool:
     flat = "".join(tokens)
-    if _COMPARATOR_ONLY.match(flat) or re.fullmatch(r"[\d.,/%]+", flat):
+    if _COMPARATOR_ONLY.match(flat) or _NUMERIC_ONLY.fullmatch(flat):
         return True
     if len(flat) <= 2 and not re.search(r"\d", flat) and re.search(r"[\d≥≤]$", previous):
         return True  # a unit wrapped onto its own line ("6000" / "人")
@@ -225,8 +231,7 @@ def merge_value_tokens(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for tok in tokens:
         if out and (
-            _COMPARATOR_ONLY.match(out[-1])
-            or (re.fullmatch(r"[^\d≥≤<>=/]{1,3}", tok) and re.search(r"\d$", out[-1]))
+            _COMPARATOR_ONLY.match(out[-1]) or (_UNIT_FRAGMENT.fullmatch(tok) and re.search(r"\d$", out[-1]))
         ):
             out[-1] += tok
         else:

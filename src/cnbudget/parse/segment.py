@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from cnbudget.model import Part
 from cnbudget.parse.catalog import match_title, spec_for, table_marker
-from cnbudget.parse.numbers import is_decimal_amount
+from cnbudget.parse.numbers import has_decimal_amount
 from cnbudget.read import Line
 from cnbudget.read.normalize import compact
 
@@ -78,12 +78,7 @@ def find_toc(lines: list[Line]) -> tuple[int, int] | None:
 def _content_flags(lines: list[Line]) -> list[bool]:
     """For each line: does it carry table content (cells, or amounts in a space-separated row)?"""
     return [
-        line.layout in ("tab", "pipe")
-        or (
-            line.layout == "text"
-            and any(c.isdigit() for c in line.text)
-            and any(is_decimal_amount(t) for t in line.text.split())
-        )
+        line.layout in ("tab", "pipe") or (line.layout == "text" and has_decimal_amount(line.text))
         for line in lines
     ]
 

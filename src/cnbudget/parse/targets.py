@@ -8,6 +8,9 @@ from functools import lru_cache
 
 from cnbudget.model import TargetValue
 
+_NUMBER_WITH_UNIT = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?(?:%|[^\d\s]{0,6})")
+_WORDED_TARGET = re.compile(r"(?:不低于|不少于|不超过|不高于|达到|达|低于|高于)\S{1,12}")
+
 _LATEX = (
     (r"\geq", "≥"), (r"\leq", "≤"), (r"\ge", "≥"), (r"\le", "≤"), (r"\%", "%"), (r"\times", "×"),
     ("$", ""), (r"\,", ""), ("{", ""), ("}", ""),
@@ -83,6 +86,6 @@ def looks_like_value(token: str) -> bool:
         return False
     if t[0] in "≥≤<>=＞＜＝≧≦" or t in ("/", "无"):
         return True
-    if re.fullmatch(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?(?:%|[^\d\s]{0,6})", t):
+    if _NUMBER_WITH_UNIT.fullmatch(t):
         return True
-    return bool(re.fullmatch(r"(?:不低于|不少于|不超过|不高于|达到|达|低于|高于)\S{1,12}", t))
+    return bool(_WORDED_TARGET.fullmatch(t))
