@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from cnbudget.audit.context import Context, Identity, fmt, table_name
 from cnbudget.audit.findings import SEVERITY_RANK, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule, all_rules, rule
+from cnbudget.audit.tolerance import precision
 from cnbudget.model import Document
 
 
@@ -52,7 +53,7 @@ LOCATE_RULE = "SUM-LOCATE-001"
     LOCATE_RULE,
     "sums",
     "error",
-    "单个单元格同时使多个勾稽关系相差同一数额：录入错误而非尾差（在其他规则之后运行）",
+    "单个单元格同时使多个勾稽关系相差同一数额：录入错误而非尾差；仅差末位一个单位时为警告（在其他规则之后运行）",
 )
 def _locate_placeholder(ctx: Context) -> Iterator[Finding]:
     """Runs after every other rule, over the identities they recorded (see `locate`)."""
@@ -103,7 +104,10 @@ def locate(identities: list[Identity]) -> list[Finding]:
 
     Rounding tails scatter over totals; a mistyped cell shifts every identity it takes part in by the
     same amount. When every identity containing one cell misses by an amount that the same correction
-    of that cell would repair, and at least two do, the cell is reported as an error.
+    of that cell would repair, and at least two do, the cell is reported. A correction of more than one
+    unit of the last printed digit is an error. A correction of exactly one unit is a warning: it is also
+    what rounding leaves when that cell's unrounded value ends in a half (348.375 printed 348.38 while
+    the totals were rounded from the unrounded figures), so the reviewer must look at the source.
     """
     by_cell: dict[tuple[str, int, str], list[tuple[Identity, int]]] = defaultdict(list)
     for identity in identities:
@@ -129,14 +133,19 @@ def locate(identities: list[Identity]) -> list[Finding]:
         value = ref.value
         expected = value + correction if value is not None else None
         rules = sorted({i.rule_id for i, _ in failing})
+        one_unit = abs(correction) <= precision([value])
         findings.append(
             Finding(
                 rule_id=LOCATE_RULE,
-                severity="error",
+                severity="warning" if one_unit else "error",
                 message=(
                     f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
                     f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
-                    "应为录入错误而非尾差"
+                    + (
+                        "可能是录入错误，也可能是该数未四舍五入前恰为半分所致，请核对原始数据"
+                        if one_unit
+                        else "应为录入错误而非尾差"
+                    )
                 ),
                 table=ref.table.id,
                 row_code=ref.row.code,

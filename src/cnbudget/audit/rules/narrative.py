@@ -64,6 +64,21 @@ def _pct_ok(printed: Decimal, rng: tuple[Decimal, Decimal] | None) -> bool:
     return rng[0] - half <= abs(printed) <= rng[1] + half
 
 
+def _pct_truncated(printed: Decimal, rng: tuple[Decimal, Decimal] | None) -> bool:
+    """The printed percentage cuts off the digits instead of rounding them (95.457 → 95.45)."""
+    if rng is None:
+        return False
+    unit = 2 * _tol(printed)
+    return rng[0] - unit <= abs(printed) <= rng[1]
+
+
+def _same_places(value: Decimal, printed: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(min(int(printed.as_tuple().exponent), 0)))
+
+
+_TRUNCATED = "（说明的数字是截尾而非四舍五入的结果）"
+
+
 def _is_budget_figure_of_final(ctx: Context, claim: NarrativeClaim) -> bool:
     """Final accounts quote 年初预算 next to 决算: the budget figure is in no table."""
     head = claim.sentence.split(claim.raw)[0]
@@ -137,18 +152,21 @@ def shares(ctx: Context) -> Iterator[Finding]:
             continue
         bases = _bases(ctx, claim, index)
         tol = _tol(claim.amount)
-        if any(_pct_ok(claim.share_pct, _pct_range(claim.amount, tol, b, _tol(b))) for b in bases):
+        ranges = [_pct_range(claim.amount, tol, b, _tol(b)) for b in bases]
+        if any(_pct_ok(claim.share_pct, r) for r in ranges):
             continue
+        truncated = any(_pct_truncated(claim.share_pct, r) for r in ranges)
         base = next(
             (b for b in reversed(bases[: len(bases)]) if b >= claim.amount), bases[0] if bases else None
         )
-        expected = (claim.amount * 100 / base).quantize(Decimal("0.01")) if base else None
+        expected = _same_places(claim.amount * 100 / base, claim.share_pct) if base else None
         yield Finding(
             rule_id="NARR-SHARE-001",
-            severity="error",
+            severity="warning" if truncated else "error",
             message=(
                 f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，占 {claim.share_pct}%”：占比与金额不符"
                 + (f"（按 {fmt(base)} 计算应为 {expected}%）" if base else "")
+                + (_TRUNCATED if truncated else "")
             ),
             expected=expected,
             actual=claim.share_pct,
@@ -174,7 +192,13 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
         rng = _pct_range(abs(claim.change_amount), _tol(claim.change_amount), prior, prior_tol)
         if _pct_ok(claim.change_pct, rng):
             continue
-        expected = (abs(claim.change_amount) * 100 / prior).quantize(Decimal("0.01")) if prior > 0 else None
+        if _pct_truncated(claim.change_pct, rng):
+            why = f"上年数 {fmt(prior)} 推算的增减率{_TRUNCATED}"
+            yield _change_finding(claim, prior, None, why, "warning")
+            continue
+        expected = (
+            _same_places(abs(claim.change_amount) * 100 / prior, claim.change_pct) if prior > 0 else None
+        )
         why = (
             f"上年数 {fmt(prior)} 推算的增减率应为 {expected}%" if expected is not None
             else f"上年数为 {fmt(prior)}，不能计算增减率"
@@ -182,10 +206,12 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
         yield _change_finding(claim, prior, expected, why)
 
 
-def _change_finding(claim: NarrativeClaim, prior: Decimal, expected: Decimal | None, why: str) -> Finding:
+def _change_finding(
+    claim: NarrativeClaim, prior: Decimal, expected: Decimal | None, why: str, severity: str = "error"
+) -> Finding:
     return Finding(
         rule_id="NARR-CHANGE-001",
-        severity="error",
+        severity=severity,
         message=(
             f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，增减 {fmt(claim.change_amount)} 万元，"
             f"{claim.change_pct}%”：{why}"
@@ -321,13 +347,14 @@ def completion(ctx: Context) -> Iterator[Finding]:
         rng = _pct_range(claim.amount, _tol(claim.amount), budget.amount, _tol(budget.amount))
         if _pct_ok(claim.completion_pct, rng):
             continue
-        expected = (claim.amount * 100 / budget.amount).quantize(Decimal("0.1")) if budget.amount else None
+        truncated = _pct_truncated(claim.completion_pct, rng)
+        expected = _same_places(claim.amount * 100 / budget.amount, claim.completion_pct)
         yield Finding(
             rule_id="NARR-COMPLETION-001",
-            severity="error",
+            severity="warning" if truncated else "error",
             message=(
                 f"情况说明第 {claim.line} 行：决算 {claim.raw} ÷ 预算 {budget.raw} 应为 {expected}%，"
-                f"说明写作 {claim.completion_pct}%"
+                f"说明写作 {claim.completion_pct}%" + (_TRUNCATED if truncated else "")
             ),
             expected=expected,
             actual=claim.completion_pct,
