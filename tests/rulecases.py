@@ -133,6 +133,10 @@ def _empty_note(doc: Document) -> None:
     doc.table("B08").notes = []
 
 
+def _unfilled_template(doc: Document) -> None:
+    doc.narrative[0].text += "与上年相比增加XXX万元，增长XX%。"
+
+
 def _amount_in_empty(doc: Document) -> None:
     t = doc.table("B08")
     t.rows.append(
@@ -377,6 +381,7 @@ CASES = [
     # completeness
     Case("COMP-TABLE-001", "000", _drop_table("B03"), "000"),
     Case("COMP-EMPTY-001", "000", _empty_note, "000"),
+    Case("COMP-TEMPLATE-001", "000", _unfilled_template, "000"),
     Case("COMP-EMPTY-002", "000", _amount_in_empty, "000"),
     Case("COMP-PARSE-001", "000", _partial, "000"),
     Case("COMP-NARR-001", "000", _no_narrative, "000"),

@@ -40,7 +40,7 @@ def test_kangxi_radicals_are_mapped() -> None:
     [
         (b"", "empty"),
         (b"   \n\n", "empty"),
-        (b"%PDF-1.4\x00\x01\x02binary", "binary"),
+        (b"%PDF-1.4\x00\x01\x02binary", "not a readable PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
         (b"\xff\xfe\xfd\x81\x30", "utf-16-le byte-order mark"),
         (b"abc \xff\xff\xff text", "cannot decode"),

@@ -28,8 +28,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         r"^一般公共预算(财政)?拨款收入$", r"^一般公共预算财政拨款本年收入$", r"^财政拨款收入$", r"^本年预算$",
     ),
     "上年结转结余": (r"^上年结转(结余)?$", r"^结转结余$", r"^年初结转和结余$"),
-    "基本支出": (r"^(一般公共预算)?基本支出$",),
-    "项目支出": (r"^(一般公共预算)?项目(支出|经费)$",),
+    # the 一般公共预算 figure is B05/F05's; a bare 基本支出 may also be B03/F03's (all funds)
+    "一般公共预算基本支出": (r"^一般公共预算(财政)?(拨款)?基本支出(决算|预算)?$",),
+    "基本支出": (r"^(财政拨款)?基本支出(决算|预算)?$",),
+    "项目支出": (r"^(一般公共预算)?(财政拨款)?项目(支出|经费)(决算|预算)?$",),
     "人员经费": (r"^人员经费$",),
     "公用经费": (r"^公用经费$",),
     "三公": (r"^(一般公共预算)?[“\"]?三公[”\"]?经费(财政拨款)?(支出)?(决算)?$",),
@@ -101,14 +103,19 @@ class FigureIndex:
                         self.add(canon, Ref(table, row, col, label))
 
     def _code_table(self, table: Table, columns: dict[str, str]) -> None:
-        """Totals row of a code table into canonical subjects; class rows by name."""
+        """Totals row of a code table into canonical subjects; class rows by name.
+
+        Column names are matched in full ("本年支出/基本支出") or by their last level ("基本支出"): some
+        regions print F05 without the 本年支出 group.
+        """
         total = total_row(table)
         keys = [c.key for c in table.columns if c.role == "value"]
         if not keys:
             return
         for canon, column in columns.items():
-            if total is not None and column in keys:
-                self.add(canon, Ref(table, total, column, f"合计 {column}"))
+            found = column if column in keys else next((k for k in keys if k == column.split("/")[-1]), None)
+            if total is not None and found is not None:
+                self.add(canon, Ref(table, total, found, f"合计 {found}"))
         for row in coded_rows(table):
             self.add(key(row.label), Ref(table, row, keys[0], row.label))
             self.add(f"#{code_of(row)}", Ref(table, row, keys[0], row.label))
@@ -122,9 +129,11 @@ class FigureIndex:
         for table_id, columns in (
             ("B03", {"支出": "合计", "基本支出": "基本支出", "项目支出": "项目支出"}),
             ("B05", {"一般公共预算拨款": "合计", "基本支出": "基本支出/小计", "项目支出": "项目支出",
-                     "人员经费": "基本支出/人员经费", "公用经费": "基本支出/公用经费"}),
+                     "人员经费": "基本支出/人员经费", "公用经费": "基本支出/公用经费",
+                     "一般公共预算基本支出": "基本支出/小计"}),
             ("F03", {"支出": "本年支出合计", "基本支出": "基本支出", "项目支出": "项目支出"}),
-            ("F05", {"一般公共预算拨款": "本年支出/小计", "基本支出": "本年支出/基本支出", "项目支出": "本年支出/项目支出"}),
+            ("F05", {"一般公共预算拨款": "本年支出/小计", "基本支出": "本年支出/基本支出", "项目支出": "本年支出/项目支出",
+                     "一般公共预算基本支出": "本年支出/基本支出"}),
             ("F02", {"收入": "本年收入合计", "一般公共预算拨款收入": "财政拨款收入"}),
         ):  # fmt: skip
             table = ctx.table(table_id)
@@ -137,6 +146,7 @@ class FigureIndex:
             if total is not None and len(keys) == 3:
                 for canon, column in zip(("基本支出", "人员经费", "公用经费"), keys, strict=True):
                     self.add(canon, Ref(b06, total, column, canon))
+                self.add("一般公共预算基本支出", Ref(b06, total, keys[0], "合计"))
             for row in coded_rows(b06):
                 if len(code_of(row)) == 3:
                     for column in keys:  # 商品和服务支出 is quoted under 人员经费 and under 公用经费 too

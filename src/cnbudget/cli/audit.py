@@ -60,6 +60,15 @@ def audit_command(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit with 1 when findings reach this level.")
     ] = FailOn.error,
+    max_pages: Annotated[
+        int | None,
+        typer.Option(
+            "--max-pages",
+            min=1,
+            help="Refuse PDFs with more pages than this (default 1000).",
+            show_default=False,
+        ),
+    ] = None,
     no_info: Annotated[
         bool, typer.Option("--no-info", help="Leave rounding tails and other notes out of text/html.")
     ] = False,
@@ -80,7 +89,7 @@ def audit_command(
     progress = _progress(len(paths))
     for path in paths:
         try:
-            reports.append(audit(parse_file(path)))
+            reports.append(audit(parse_file(path, max_pages=max_pages)))
         except InputError as exc:
             failures.append((str(path), exc.message))
             sys.stderr.write(f"cnbudget: error: {exc}\n")

@@ -12,9 +12,15 @@ from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.errors import UsageError
 
 FileArg = Annotated[
-    Path | None, typer.Argument(help="A disclosure document (text conversion).", show_default=False)
+    Path | None, typer.Argument(help="A disclosure document: text conversion or PDF.", show_default=False)
 ]
 SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
+MaxPagesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-pages", min=1, help="Refuse PDFs with more pages than this (default 1000).", show_default=False
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -36,10 +42,10 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_command)
 
 
-def _load(file: Path | None, sample: bool):  # type: ignore[no-untyped-def]
+def _load(file: Path | None, sample: bool, max_pages: int | None = None):  # type: ignore[no-untyped-def]
     from cnbudget import parse_file
 
-    return parse_file(resolve_input(file, sample))
+    return parse_file(resolve_input(file, sample), max_pages=max_pages)
 
 
 def parse_command(
@@ -49,9 +55,10 @@ def parse_command(
         ParseFormat, typer.Option("--format", "-f", help="json: the whole model; text: a summary.")
     ] = ParseFormat.json,
     output: OutputOpt = None,
+    max_pages: MaxPagesOpt = None,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(file, sample)
+    doc = _load(file, sample, max_pages)
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
@@ -67,11 +74,12 @@ def facts_command(
     sample: SampleOpt = False,
     fmt: Annotated[FactsFormat, typer.Option("--format", "-f", help="csv or json.")] = FactsFormat.csv,
     output: OutputOpt = None,
+    max_pages: MaxPagesOpt = None,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(file, sample)
+    doc = _load(file, sample, max_pages)
     write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
 
 
@@ -81,11 +89,12 @@ def show_command(
         str, typer.Option("--table", "-t", help="Table id: B01…B10, B05U, B11, B12-1…, F01…F09.")
     ] = "",
     sample: SampleOpt = False,
+    max_pages: MaxPagesOpt = None,
 ) -> None:
     """Render one table in the terminal."""
     from cnbudget.report.terminal import show_table
 
     if not table:
         raise UsageError("choose a table with --table, e.g. --table B03")
-    doc = _load(file, sample)
+    doc = _load(file, sample, max_pages)
     show_table(doc, table.strip().upper())

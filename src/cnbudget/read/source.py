@@ -11,6 +11,9 @@ from cnbudget.errors import InputError
 from cnbudget.read.decode import decode
 from cnbudget.read.normalize import normalize_text
 
+Box = tuple[float, float, float, float]
+"""x0, top, x1, bottom in points from the page's top-left corner."""
+
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 
 
@@ -26,6 +29,8 @@ class Line:
     page: int | None = None
     indent: int = 0
     """Leading spaces: in space-separated conversions they tell which side of a two-sided table a cell is on."""
+    boxes: list[Box | None] | None = None
+    """For PDF inputs: the box of each cell (or of the whole line of text); None for text inputs."""
 
     @property
     def stripped(self) -> str:
@@ -86,7 +91,7 @@ def source_from_bytes(data: bytes, path: str) -> Source:
     return source_from_text(text, path, encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_path(path: str | Path) -> Source:
+def read_path(path: str | Path, max_pages: int | None = None) -> Source:
     name = str(path)
     p = Path(path)
     if not p.exists():
@@ -97,4 +102,8 @@ def read_path(path: str | Path) -> Source:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
+    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
+        from cnbudget.read.pdf import MAX_PAGES, read_pdf
+
+        return read_pdf(data, name, max_pages or MAX_PAGES)
     return source_from_bytes(data, name)

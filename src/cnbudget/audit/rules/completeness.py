@@ -32,9 +32,47 @@ def required_tables(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|Ｘ{2,}|×{2,})(?![A-Za-z])")
+
+
+def placeholders(ctx: Context) -> list[tuple[int, str]]:
+    """(line, snippet) of every unfilled placeholder ("上海市 XX 局", "XXX 万元") in title and narrative."""
+    found: list[tuple[int, str]] = []
+    title = ctx.doc.metadata.title
+    if _PLACEHOLDER.search(title):
+        found.append((ctx.doc.metadata.title_line, title))
+    for section in ctx.doc.narrative:
+        for m in _PLACEHOLDER.finditer(section.text):
+            found.append((section.line, section.text[max(0, m.start() - 8) : m.end() + 8]))
+    return found
+
+
+@rule("COMP-TEMPLATE-001", "completeness", "error", "文件中没有未填写的模板占位符（XX、XXX 万元）",
+      basis="regulation")  # fmt: skip
+def template_placeholders(ctx: Context) -> Iterator[Finding]:
+    """One finding for the whole document: a template's hundreds of blanks are one mistake, not hundreds."""
+    found = placeholders(ctx)
+    if not found:
+        return
+    empty = [t.id for t in ctx.doc.tables if not any(c.value for r in t.rows for c in r.cells)]
+    examples = "；".join(f"第 {line} 行“{text}”" for line, text in found[:3])
+    yield Finding(
+        rule_id="COMP-TEMPLATE-001",
+        severity="error",
+        message=(
+            f"文件含 {len(found)} 处未填写的占位符（如 {examples}）"
+            + (f"，{len(empty)} 张表没有任何金额" if empty else "")
+            + "：这是未填报的模板，不是可公开的文件"
+        ),
+        evidence=[Evidence("line", line=line, text=text) for line, text in found[:10]],
+    )
+
+
 @rule("COMP-EMPTY-001", "completeness", "warning", "空表附有说明（如“本部门没有使用政府性基金预算拨款安排的支出”）",
       basis="regulation")  # fmt: skip
 def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
+    if placeholders(ctx):
+        return  # an unfilled template: COMP-TEMPLATE-001 reports it once
     for table in ctx.doc.tables:
         has_amounts = any(c.value for r in table.rows for c in r.cells)
         if has_amounts:
@@ -97,6 +135,7 @@ _BUDGET_SECTIONS = (
     ("一般公共预算", "一般公共预算支出情况"), ("基本支出", "一般公共预算基本支出情况"), ("三公", "“三公”经费支出情况"),
     ("政府性基金", "政府性基金预算支出情况"), ("国有资本", "国有资本经营预算支出情况"),
 )  # fmt: skip
+_SUB_HEADING = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][^（(。，]{2,24}?(?:情况|说明)")
 _FINAL_SECTIONS = (
     ("收入支出决算总体", "收入支出决算总体情况"), ("收入决算", "收入决算情况"), ("支出决算", "支出决算情况"),
     ("财政拨款收入支出", "财政拨款收入支出决算总体情况"), ("一般公共预算财政拨款支出", "一般公共预算财政拨款支出决算情况"),
@@ -111,6 +150,8 @@ def narrative_sections(ctx: Context) -> Iterator[Finding]:
     if not ctx.doc.narrative:
         return
     headings = "".join(s.heading for s in ctx.doc.narrative)
+    # sub-sections count too: "十一、其他重要事项的情况说明 （一）机关运行经费支出情况 （二）政府采购…"
+    headings += "".join(_SUB_HEADING.findall("".join(s.text for s in ctx.doc.narrative)))
     for word, name in _BUDGET_SECTIONS if ctx.kind == "budget" else _FINAL_SECTIONS:
         if word not in headings:
             yield Finding(

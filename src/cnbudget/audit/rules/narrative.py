@@ -368,8 +368,8 @@ def parts_add_up(ctx: Context) -> Iterator[Finding]:
     for section in ctx.doc.narrative:
         claims = section.claims
         for i, total in enumerate(claims):
-            if total.amount is None:
-                continue
+            if total.amount is None or _is_budget_figure_of_final(ctx, total):
+                continue  # "年初预算为 2.85 万元，支出决算为 0.39 万元，其中：…" lists parts of the 决算
             parts = _parts_after(claims, i)
             if len(parts) < 2:
                 continue

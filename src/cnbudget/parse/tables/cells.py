@@ -160,8 +160,16 @@ def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[in
         if not raw:
             continue
         if col.role == "value":
+            box = line.boxes[col.index] if line.boxes and col.index < len(line.boxes) else None
             values.append(
-                Cell(column=keys[id(col)], raw=raw, value=parse_amount(raw), line=line.number, page=line.page)
+                Cell(
+                    column=keys[id(col)],
+                    raw=raw,
+                    value=parse_amount(raw),
+                    line=line.number,
+                    page=line.page,
+                    bbox=box,
+                )
             )
         elif col.role == "ordinal":
             continue

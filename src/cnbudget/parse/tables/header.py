@@ -76,6 +76,8 @@ def build_columns(header_rows: list[list[str]]) -> list[Column]:
         for k in range(j + 1, c + 1):
             if grid[r][k]:
                 return False
+            if any(grid[rr][k] for rr in range(r)):
+                return False  # a new parent starts above: a child never spans out of its parent
             if not any(grid[rr][k] for rr in range(r + 1, len(grid))):
                 return False
         return True

@@ -1,0 +1,178 @@
+"""PDF inputs: the real district final accounts and the national template, read through the same parser.
+
+Expected figures were read off the PDF pages (page numbers are the PDF's, 1-based), not copied from output.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+import cnbudget
+from cnbudget.audit import audit
+from cnbudget.errors import InputError
+from cnbudget.model import Document
+from cnbudget.read import read_path
+
+PDF = Path(__file__).parent / "fixtures" / "pdf"
+PUTUO = PDF / "putuo-planning-resources-2024-final.pdf"
+TEMPLATE = PDF / "national-final-accounts-template.pdf"
+
+
+@cache
+def putuo() -> Document:
+    return cnbudget.parse_file(PUTUO)
+
+
+def _value(doc: Document, table: str, column: str, code: str = "", label: str = "") -> tuple[Decimal, int]:
+    t = doc.table(table)
+    assert t is not None, table
+    for row in t.rows:
+        if (code and row.code == code) or (label and row.label == label and not code):
+            for cell in row.cells:
+                if cell.column == column:
+                    assert cell.value is not None
+                    return cell.value, cell.page or 0
+    raise AssertionError(f"{table} {code or label} {column} not found")
+
+
+@pytest.mark.parametrize(
+    ("table", "code", "label", "column", "value", "page"),
+    [
+        ("F01", "", "总计", "收入/决算数", "9859.38", 7),
+        ("F01", "", "本年支出合计", "支出/决算数", "9759.38", 7),
+        ("F01", "", "年末结转和结余", "支出/决算数", "100.00", 7),
+        ("F01", "", "十一、城乡社区支出", "支出/决算数", "3845.25", 7),
+        ("F02", "2080505", "", "本年收入合计", "446.11", 8),
+        ("F02", "2210203", "", "财政拨款收入", "171.49", 9),  # the table continues on page 9
+        ("F05", "212", "", "基本支出", "1572.70", 14),
+        ("F05", "212", "", "项目支出", "2259.65", 14),
+        ("F05", "", "合计", "项目支出", "4381.74", 15),
+        ("F06", "30108", "", "决算数", "446.11", 16),
+        ("F06", "31002", "", "决算数#2", "39.76", 16),  # right half; its header repeats 决算数
+    ],
+)
+def test_cells_come_from_the_right_table_row_column_and_page(
+    table: str, code: str, label: str, column: str, value: str, page: int
+) -> None:
+    assert _value(putuo(), table, column, code, label) == (Decimal(value), page)
+
+
+def test_wrapped_header_cells_and_blank_cells() -> None:
+    f02 = putuo().table("F02")
+    assert f02 is not None
+    keys = [c.key for c in f02.columns if c.role == "value"]
+    # "附属单位" / "上缴收入" is one header cell printed on two lines
+    assert keys[:3] == ["本年收入合计", "财政拨款收入", "上级补助收入"] and "附属单位上缴收入" in keys
+    row = f02.row(code="2080505")
+    assert [c.column for c in row.cells] == ["本年收入合计", "财政拨款收入"]  # blank cells stay blank
+
+
+def test_three_public_expenses_and_boxes() -> None:
+    f09 = putuo().table("F09")
+    assert f09 is not None
+    cells = {c.column.removeprefix("财政拨款“三公”经费/"): c for c in f09.rows[0].cells}
+    # 公务接待费 spans two header rows; it must not be taken for a child of 公务用车运行维护费
+    assert cells["公务接待费/预算数"].value == Decimal("2.85")
+    assert cells["公务接待费/决算数"].value == Decimal("0.39")
+    assert cells["公务用车购置及运行维护费/公务用车运行维护费/决算数"].value == Decimal("0.00")
+    box = cells["公务接待费/决算数"].bbox
+    assert box is not None and box[0] < box[2] and box[1] < box[3] and box[2] <= 842
+
+
+def test_every_line_knows_its_page() -> None:
+    source = read_path(PUTUO)
+    assert source.format == "pdf" and len(source.lines) > 400
+    assert all(line.page is not None and 1 <= line.page <= 30 for line in source.lines)
+    assert {line.page for line in source.lines} == set(range(1, 31))
+
+
+def test_narrative_numbers_stay_in_their_sentences() -> None:
+    claim = next(c for c in putuo().claims if c.line and "人员经费" in c.subject)
+    assert claim.amount == Decimal("4896.98") and "人员经费4896.98万元" in claim.sentence
+
+
+def test_audit_errors_are_the_real_ones() -> None:
+    report = audit(putuo())
+    errors = sorted((f.rule_id, f.actual, f.expected) for f in report.findings if f.severity == "error")
+    # 情况说明 六: 基本支出 5,377.64 and 人员经费 4,896.98 are the all-funds figures of F03; the 一般公共预算
+    # tables (F05 合计 基本支出, F06 人员经费合计) give 5,364.75 and 4,884.09.
+    assert errors == [
+        ("NARR-AMOUNT-001", Decimal("4896.98"), Decimal("4884.09")),
+        ("NARR-AMOUNT-001", Decimal("5377.64"), Decimal("5364.75")),
+    ]
+    cell = next(f for f in report.findings if f.rule_id == "SUM-LOCATE-001").evidence[0]
+    assert cell.page == 12 and cell.bbox is not None  # F04 九、卫生健康支出 236.63
+
+
+def test_template_placeholders_are_one_finding() -> None:
+    report = audit(cnbudget.parse_file(TEMPLATE))
+    assert [(f.rule_id, f.severity) for f in report.findings if f.severity != "info"] == [
+        ("COMP-TEMPLATE-001", "error")
+    ]
+
+
+def _pdf_bytes(doc: pdfium.PdfDocument) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _scanned_page_pdf() -> bytes:
+    """A page rendered to an image and wrapped in a PDF: no text layer."""
+    source = pdfium.PdfDocument(str(PUTUO))
+    width, height = source[16].get_size()
+    bitmap = source[16].render(scale=1)
+    scan = pdfium.PdfDocument.new()
+    page = scan.new_page(width, height)
+    image = pdfium.PdfImage.new(scan)
+    image.set_bitmap(bitmap)
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page.insert_obj(image)
+    page.gen_content()
+    return _pdf_bytes(scan)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: PUTUO.read_bytes()[:5000], "not a readable PDF"),
+        (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 4, "not a readable PDF"),
+        (lambda: _pdf_bytes(pdfium.PdfDocument.new()), "no pages"),
+        (_scanned_page_pdf, "no text layer"),
+    ],
+    ids=["truncated", "corrupt", "zero-pages", "scanned"],
+)
+def test_bad_pdfs_get_a_clear_message(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(make())
+    with pytest.raises(InputError) as err:
+        read_path(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+
+
+def test_format_is_chosen_by_content_not_extension(tmp_path: Path) -> None:
+    renamed = tmp_path / "report.txt"
+    renamed.write_bytes(PUTUO.read_bytes())
+    assert read_path(renamed).format == "pdf"
+    text = tmp_path / "looks.pdf"
+    text.write_text("部门收支总表\n", encoding="utf-8")
+    assert read_path(text).format == "text"
+
+
+def test_page_limit_is_an_option() -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "cnbudget", "facts", str(PUTUO), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    refused = run("--max-pages", "10")
+    assert refused.returncode == 2 and "30 pages, more than the limit of 10" in refused.stderr
+    read = run("--max-pages", "30")
+    assert read.returncode == 0 and "F05,212,城乡社区支出,基本支出,1572.70" in read.stdout
