@@ -106,4 +106,10 @@ def read_path(path: str | Path, max_pages: int | None = None) -> Source:
         from cnbudget.read.pdf import MAX_PAGES, read_pdf
 
         return read_pdf(data, name, max_pages or MAX_PAGES)
+    if data.startswith(b"PK\x03\x04"):
+        from cnbudget.read.xlsx import read_xlsx
+
+        return read_xlsx(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("XLS (Excel 97–2003) and DOC files are not read yet; save as XLSX or PDF", name)
     return source_from_bytes(data, name)

@@ -1,0 +1,107 @@
+"""XLSX workbooks → the same numbered lines and cells the text readers produce.
+
+Departments that publish spreadsheets usually put one table on each sheet, with the title and the
+单位 line in merged rows above a merged header. A merged cell keeps its text in its top-left cell and
+leaves the others empty, which is how the tab-separated conversions look too, so the parser needs
+nothing new. Numbers are stored as binary floats; the printed precision comes from the cell's number
+format ("#,##0.00" → two decimals), so 1297.3 reads back as the printed "1297.30", never as a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cnbudget.errors import InputError
+from cnbudget.read.normalize import normalize_text
+from cnbudget.read.source import Line, Source, make_line
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+"""A disclosure workbook is a few megabytes; more than this unpacked is refused (a zip bomb)."""
+MAX_RATIO = 200
+"""Compression ratio above which a workbook part is treated as a zip bomb."""
+
+_DECIMALS = re.compile(r"0\.(0+)")
+
+
+def _check_archive(data: bytes, path: str) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise InputError("not a readable XLSX workbook (the zip container is damaged)", path) from exc
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNCOMPRESSED or (info.file_size > 10 * 1024 * 1024 and ratio > MAX_RATIO):
+            raise InputError(
+                f"refused: the workbook unpacks to more than {MAX_UNCOMPRESSED // (1024 * 1024)} MB "
+                f"({info.filename} is compressed {ratio:.0f}:1) — a zip bomb, not a disclosure",
+                path,
+            )
+    names = set(archive.namelist())
+    if "word/document.xml" in names:
+        raise InputError("DOCX documents are not read yet; save the tables as XLSX or PDF", path)
+    if "xl/workbook.xml" not in names:
+        raise InputError("a zip archive, not a disclosure document (PDF, XLSX or text)", path)
+
+
+def cell_text(value: Any, number_format: str) -> str:
+    """The cell as printed: numbers with the decimals of their number format, text as is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        try:
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            return str(value)
+        m = _DECIMALS.search(number_format or "")
+        if m:
+            number = number.quantize(Decimal(1).scaleb(-len(m.group(1))))
+        elif isinstance(value, float) and number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+        text = format(number, "f")
+        return text + "%" if "%" in (number_format or "") else text
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y年%m月%d日")
+    return str(value).replace("\n", "").replace("\r", "")
+
+
+def read_xlsx(data: bytes, path: str) -> Source:
+    _check_archive(data, path)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged parts
+        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})", path) from exc
+    lines: list[Line] = []
+    warnings: list[str] = []
+    for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
+        if sheet.sheet_state != "visible":
+            warnings.append(f"sheet {sheet.title!r} is hidden; read anyway")
+        for row in sheet.iter_rows():
+            texts = [normalize_text(cell_text(c.value, c.number_format)) for c in row]
+            cells = [t.strip() for t in texts]
+            while cells and not cells[-1]:
+                cells.pop()
+            number = len(lines) + 1
+            if len([c for c in cells if c]) <= 1 and (not cells or cells[0]):
+                # a title, 单位 line or note, usually merged across the sheet: text, not a table row
+                # (its leading spaces are kept: in space-aligned text they mark a table's right side)
+                lines.append(
+                    make_line(number, texts[0].rstrip() if cells else "", sheet_number, normalized=True)
+                )
+            else:
+                lines.append(Line(number, "\t".join(cells), cells, "tab", sheet_number))
+    if not any(line.text for line in lines):
+        raise InputError("the workbook has no cells with content", path)
+    digest = hashlib.sha256(data).hexdigest()
+    return Source(path=path, lines=lines, sha256=digest, format="xlsx", warnings=warnings)

@@ -1,0 +1,91 @@
+"""XLSX inputs: every seed written as a workbook reads back to the same facts and the same audit."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cnbudget
+from cnbudget.audit import audit
+from cnbudget.errors import InputError
+from cnbudget.read import read_path, xlsx
+from cnbudget.report.facts import facts_csv
+from conftest import SEED_FILES
+from convert import text_to_xlsx
+
+
+@pytest.mark.parametrize("name", sorted(SEED_FILES))
+def test_seed_round_trip_through_xlsx(tmp_path: Path, name: str) -> None:
+    workbook = tmp_path / f"{name}.xlsx"
+    text_to_xlsx(SEED_FILES[name], workbook)
+    from_text = cnbudget.parse_file(SEED_FILES[name])
+    from_xlsx = cnbudget.parse_file(workbook)
+    assert from_xlsx.metadata.source_format == "xlsx"
+    assert facts_csv(from_xlsx) == facts_csv(from_text)
+    errors = [(f.rule_id, f.actual, f.expected) for f in audit(from_text).findings if f.severity == "error"]
+    assert [
+        (f.rule_id, f.actual, f.expected) for f in audit(from_xlsx).findings if f.severity == "error"
+    ] == errors
+
+
+@given(st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2, allow_nan=False))
+def test_stored_floats_print_as_their_number_format(value: Decimal) -> None:
+    assert xlsx.cell_text(float(value), "#,##0.00") == f"{value:.2f}"
+    assert xlsx.cell_text(float(value), "0.00") == f"{value:.2f}"
+
+
+def test_cell_text_of_other_values() -> None:
+    assert xlsx.cell_text(None, "General") == ""
+    assert xlsx.cell_text(2010301, "General") == "2010301"  # a code stored as a number stays a code
+    assert xlsx.cell_text(5.0, "General") == "5"
+    assert xlsx.cell_text("行政运行\n（项）", "General") == "行政运行（项）"
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "MAX_UNCOMPRESSED", 4 * 1024 * 1024)
+    bomb = _zip(
+        tmp_path / "budget.xlsx", {"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": bytes(8 << 20)}
+    )
+    with pytest.raises(InputError, match="zip bomb"):
+        read_path(bomb)
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ({"word/document.xml": b"<w/>"}, "DOCX documents are not read yet"),
+        ({"readme.txt": b"hello"}, "a zip archive, not a disclosure"),
+        ({"xl/workbook.xml": b"not xml"}, "not a readable XLSX workbook"),
+    ],
+)
+def test_other_zips_get_a_clear_message(tmp_path: Path, entries: dict[str, bytes], message: str) -> None:
+    path = _zip(tmp_path / "input.xlsx", entries)
+    with pytest.raises(InputError, match=message) as err:
+        read_path(path)
+    assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04" + bytes(200), "zip container is damaged"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "Excel 97–2003"),
+    ],
+)
+def test_damaged_and_legacy_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_path(path)
