@@ -40,3 +40,80 @@ def text_to_xlsx(source: Path, target: Path) -> None:
             else:
                 cell.value = text
     workbook.save(target)
+
+
+PAGE = (1600.0, 1100.0)
+FONT_SIZE = 9.0
+ROW_HEIGHT = 14.0
+MARGIN = 36.0
+
+
+def _width(text: str) -> float:
+    from reportlab.pdfbase import pdfmetrics
+
+    return float(pdfmetrics.stringWidth(text, "STSong-Light", FONT_SIZE))
+
+
+def text_to_pdf(source: Path, target: Path) -> None:
+    """Draw a text document as a PDF: table rows in ruled grids, other lines as plain text.
+
+    The font is reportlab's built-in STSong-Light (an Adobe CJK font that needs no file), so the test
+    runs on any machine; every page is wide enough that no cell wraps.
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(target), pagesize=PAGE)
+    pdf.setFont("STSong-Light", FONT_SIZE)
+    lines = [line for line in read_path(source).lines if line.layout != "rule"]
+    y = PAGE[1] - MARGIN
+
+    def new_page() -> float:
+        pdf.showPage()
+        pdf.setFont("STSong-Light", FONT_SIZE)
+        return PAGE[1] - MARGIN
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.cells is None:
+            if y < MARGIN + ROW_HEIGHT:
+                y = new_page()
+            if line.text.strip():
+                pdf.drawString(MARGIN, y - FONT_SIZE, line.text.rstrip())
+            y -= ROW_HEIGHT
+            i += 1
+            continue
+        block = []
+        while i < len(lines) and lines[i].cells is not None:
+            block.append(lines[i].cells or [])
+            i += 1
+        count = max(len(cells) for cells in block)
+        widths = [
+            max([_width(cells[c].strip()) for cells in block if c < len(cells)] + [FONT_SIZE]) + 8
+            for c in range(count)
+        ]
+        edges = [MARGIN]
+        for w in widths:
+            edges.append(edges[-1] + w)
+        top = y
+        for cells in block:
+            if y < MARGIN + ROW_HEIGHT:
+                pdf.line(edges[0], y, edges[-1], y)  # close the part of the table on this page
+                _rule_columns(pdf, edges, top, y)
+                y = top = new_page()
+            pdf.line(edges[0], y, edges[-1], y)
+            for c, raw in enumerate(cells):
+                if raw.strip():
+                    pdf.drawString(edges[c] + 4, y - ROW_HEIGHT + 3.5, raw.strip())
+            y -= ROW_HEIGHT
+        pdf.line(edges[0], y, edges[-1], y)
+        _rule_columns(pdf, edges, top, y)
+    pdf.save()
+
+
+def _rule_columns(pdf: object, edges: list[float], top: float, bottom: float) -> None:
+    for x in edges:
+        pdf.line(x, top, x, bottom)  # type: ignore[attr-defined]

@@ -18,9 +18,9 @@ from typing import Any
 
 from cnbudget.errors import InputError
 from cnbudget.read.normalize import normalize_text
-from cnbudget.read.source import Box, Line, Source
+from cnbudget.read.source import Box, Line, Source, make_line
 
-RULE_MAX_THICKNESS = 2.0
+RULE_MAX_THICKNESS = 3.0
 """A path thinner than this (points) in one direction is a ruling line, not a filled shape."""
 SNAP = 1.5
 """Rules closer than this (points) are one rule: converters draw each cell's border separately."""
@@ -76,8 +76,8 @@ def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int
             unmapped += 1
             continue
         ch = chr(code)
-        if ch.isspace():
-            continue  # spacing comes from the boxes, not from the PDF's space glyphs
+        if ch.isspace() and ch not in " \u3000":
+            continue  # line breaks; spaces PDFium inferred were skipped above as generated
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         chars.append(Char(ch, left, height - top, right, height - bottom))
     return chars, unmapped
@@ -119,7 +119,8 @@ def _text(chars: list[Char]) -> str:
             gap = ch.x0 - prev.x1
             size = max(ch.height, prev.height, 1.0)
             if gap > 0.6 * size:
-                out.append(" ")
+                # text aligned with spaces keeps its columns: one space per half em of empty paper
+                out.append(" " * max(1, round(gap / (0.5 * size))))
             out.append(ch.text)
         parts.append("".join(out))
     return "".join(parts)
@@ -284,10 +285,14 @@ def read_pdf(data: bytes, path: str, max_pages: int = MAX_PAGES) -> Source:
             rows = sorted([*grid, *_text_lines(free)], key=lambda r: r.top)
             for row in rows:
                 number = len(lines) + 1
-                cells = [normalize_text(c) for c in row.cells]
-                if len(cells) == 1:
-                    lines.append(Line(number, cells[0], None, "text", index + 1, 0, row.boxes))
+                if len(row.cells) == 1:  # text keeps its leading spaces: they align space-separated tables
+                    line = make_line(
+                        number, normalize_text(row.cells[0]).rstrip(), index + 1, normalized=True
+                    )
+                    line.boxes = row.boxes
+                    lines.append(line)
                 else:
+                    cells = [normalize_text(c).strip() for c in row.cells]
                     lines.append(Line(number, "\t".join(cells), cells, "tab", index + 1, 0, row.boxes))
             textpage.close()
             page.close()

@@ -144,12 +144,15 @@ def _two_sided_row(table: Table, columns: list[Column], row_lines: list[Line], t
         sides = ["支出" if right else "收入"]
     for (label_toks, amounts), side in zip(segments, sides, strict=False):
         col = next(c for c in columns if c.side == side)
-        cells = [Cell(column=col.key, raw=a, value=parse_amount(a), line=line.number) for a in amounts[:1]]
+        cells = [
+            Cell(column=col.key, raw=a, value=parse_amount(a), line=line.number, page=line.page)
+            for a in amounts[:1]
+        ]
         if len(amounts) > 1:
             table.status = "partial"
             table.warnings.append(f"line {line.number}: {len(amounts)} amounts for one {side} item")
         table.rows.append(finish_row(Row(label=compact("".join(label_toks)), side=side, cells=cells,
-                                         line=row_lines[0].number, last_line=line.number)))  # fmt: skip
+                                         line=row_lines[0].number, last_line=line.number, page=row_lines[0].page)))  # fmt: skip
 
 
 def _plain_row(
@@ -175,7 +178,7 @@ def _plain_row(
                 label, texts["项目单位"] = label[: -len(unit)], unit
                 break
     cells = [
-        Cell(column=col.key, raw=a, value=parse_amount(a), line=line.number)
+        Cell(column=col.key, raw=a, value=parse_amount(a), line=line.number, page=line.page)
         for col, a in zip(columns, amounts, strict=False)
     ]
     if len(amounts) != len(columns):
@@ -184,4 +187,4 @@ def _plain_row(
             f"line {line.number}: {len(amounts)} amounts for {len(columns)} columns; read left to right, check this row"
         )
     table.rows.append(finish_row(Row(label=label, code=code, cells=cells, texts=texts,
-                                     line=row_lines[0].number, last_line=line.number)))  # fmt: skip
+                                     line=row_lines[0].number, last_line=line.number, page=row_lines[0].page)))  # fmt: skip
