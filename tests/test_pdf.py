@@ -196,3 +196,17 @@ def test_seed_round_trip_through_pdf(tmp_path: Path, name: str) -> None:
     ] == errors
     pages = {c.page for t in from_pdf.tables for r in t.rows for c in r.cells}
     assert None not in pages and len(pages) > 1
+
+
+def test_every_amount_in_the_table_grids_is_a_fact() -> None:
+    from cnbudget.parse.numbers import amount_text, is_decimal_amount
+
+    printed = sorted(
+        (line.number, amount_text(c))
+        for line in read_path(PUTUO).lines
+        if line.cells and 7 <= (line.page or 0) <= 19  # the tables of 第二部分
+        for c in line.cells
+        if is_decimal_amount(c)
+    )
+    read = sorted((c.line, c.raw.replace(",", "")) for t in putuo().tables for r in t.rows for c in r.cells)
+    assert len(printed) == 308 and read == printed
