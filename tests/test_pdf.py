@@ -128,18 +128,21 @@ def _pdf_bytes(doc: pdfium.PdfDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _scanned_page_pdf() -> bytes:
-    """A page rendered to an image and wrapped in a PDF: no text layer."""
-    source = pdfium.PdfDocument(str(PUTUO))
-    width, height = source[16].get_size()
-    bitmap = source[16].render(scale=1)
-    scan = pdfium.PdfDocument.new()
-    page = scan.new_page(width, height)
-    image = pdfium.PdfImage.new(scan)
+def _scan(target: pdfium.PdfDocument, source: pdfium.PdfDocument, index: int) -> None:
+    """Append page `index` of `source` to `target` as an image only: a scan, no text layer."""
+    width, height = source[index].get_size()
+    bitmap = source[index].render(scale=3, grayscale=True)
+    page = target.new_page(width, height)
+    image = pdfium.PdfImage.new(target)
     image.set_bitmap(bitmap)
     image.set_matrix(pdfium.PdfMatrix().scale(width, height))
     page.insert_obj(image)
     page.gen_content()
+
+
+def _scanned_page_pdf() -> bytes:
+    scan = pdfium.PdfDocument.new()
+    _scan(scan, pdfium.PdfDocument(str(PUTUO)), 16)
     return _pdf_bytes(scan)
 
 
@@ -157,7 +160,7 @@ def test_bad_pdfs_get_a_clear_message(tmp_path: Path, make, message: str) -> Non
     path = tmp_path / "bad.pdf"
     path.write_bytes(make())
     with pytest.raises(InputError) as err:
-        read_path(path)
+        read_path(path, ocr=False)
     assert message in str(err.value) and str(path) in str(err.value)
 
 
@@ -210,3 +213,36 @@ def test_every_amount_in_the_table_grids_is_a_fact() -> None:
     )
     read = sorted((c.line, c.raw.replace(",", "")) for t in putuo().tables for r in t.rows for c in r.cells)
     assert len(printed) == 308 and read == printed
+
+
+@pytest.fixture(scope="module")
+def partly_scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The district PDF with page 17 (the 三公 table) replaced by a scan of itself."""
+    source = pdfium.PdfDocument(str(PUTUO))
+    out = pdfium.PdfDocument.new()
+    out.import_pages(source, list(range(16)))
+    _scan(out, source, 16)
+    out.import_pages(source, list(range(17, len(source))))
+    path = tmp_path_factory.mktemp("scan") / "partly-scanned.pdf"
+    path.write_bytes(_pdf_bytes(out))
+    return path
+
+
+def test_without_ocr_the_unread_pages_are_named(partly_scanned: Path) -> None:
+    doc = cnbudget.parse_file(partly_scanned, ocr=False)
+    assert any("not read" in w.message and w.message.endswith(": 17") for w in doc.warnings)
+    assert doc.table("F09") is None or not doc.table("F09").rows
+
+
+def test_a_scanned_page_is_read_by_ocr_into_the_same_facts(partly_scanned: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    doc = cnbudget.parse_file(partly_scanned)
+    assert facts_csv(doc) == facts_csv(putuo())
+    f09 = doc.table("F09")
+    assert f09 is not None and all(c.ocr and c.page == 17 for c in f09.rows[0].cells)
+    assert not any(c.ocr for t in doc.tables if t.id != "F09" for r in t.rows for c in r.cells)
+    assert any("read by OCR" in w.message for w in doc.warnings)
+    # a finding resting on an OCR value says it needs review
+    f09.rows[0].cells[1].value = Decimal("1.39")
+    flagged = [f for f in audit(doc).findings if f.rule_id == "SUM-F09-ROW"]
+    assert flagged and all("OCR" in f.message and "复核" in f.message for f in flagged)

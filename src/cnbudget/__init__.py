@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from cnbudget.model import Document
 
 
-def parse_file(path: str | Path, max_pages: int | None = None) -> Document:
+def parse_file(path: str | Path, max_pages: int | None = None, ocr: bool = True) -> Document:
     """Read and parse one disclosure file (text or PDF, told apart by content); PDFs over `max_pages` are refused."""
     from cnbudget.parse import parse_source
     from cnbudget.read import read_path
 
-    return parse_source(read_path(path, max_pages=max_pages))
+    return parse_source(read_path(path, max_pages=max_pages, ocr=ocr))
 
 
 def parse_text(text: str, name: str = "<text>") -> Document:

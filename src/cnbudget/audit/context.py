@@ -75,6 +75,7 @@ class Ref:
             page=c.page if c else self.row.page,
             bbox=c.bbox if c else None,
             role=role,
+            ocr=c.ocr if c else False,
         )
 
     @property

@@ -47,6 +47,7 @@ class AuditReport:
 
 
 LOCATE_RULE = "SUM-LOCATE-001"
+OCR_NOTE = "（所涉数值由 OCR 从扫描页识别，需人工复核）"
 
 
 @rule(
@@ -95,6 +96,9 @@ def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
     located = list(_locate_placeholder(ctx))
     report.findings.extend(located)
     report.outcomes.append(RuleOutcome(LOCATE_RULE, "evaluated", "", len(located)))
+    for finding in report.findings:
+        if any(e.ocr for e in finding.evidence):
+            finding.message += OCR_NOTE
     report.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.lines[0] if f.lines else 0, f.rule_id))
     return report
 

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 
 from cnbudget.audit.context import Context, Ref, plain_label
-from cnbudget.audit.lookup import code_of, coded_rows, first_value, total_row
+from cnbudget.audit.lookup import code_of, coded_rows, first_value, three_public_view, total_row
 from cnbudget.model import Row, Table
 from cnbudget.read.normalize import key
 
@@ -163,18 +163,18 @@ class FigureIndex:
         self._three_public()
 
     def _three_public(self) -> None:
-        for table_id, prefix in (("B07", ""), ("F09", "决算数/"), ("F09", "预算数/")):
+        for table_id, measure in (("B07", ""), ("F09", "决算数"), ("F09", "预算数")):
             table = self.ctx.table(table_id)
             if table is None or not table.rows:
                 continue
             row = table.rows[0]
             for cell in row.cells:
-                if not cell.column.startswith(prefix):
+                found, items = three_public_view(cell.column)
+                if found != measure or not items:
                     continue
-                leaf = cell.column.split("/")
-                name = leaf[-1]
+                name = items[-1]
                 canon = (
-                    "三公" if "合计" in name and len(leaf) <= 2
+                    "三公" if "合计" in name and len(items) == 1
                     else "公务用车购置及运行费" if name == "小计"
                     else "公务用车购置费" if "购置" in name
                     else "公务用车运行费" if "运行" in name

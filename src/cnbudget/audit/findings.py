@@ -27,6 +27,8 @@ class Evidence:
     """For narrative evidence: the sentence."""
     role: str = ""
     """``total``, ``part``, ``copy``, ``claim`` …: how the place takes part in the check."""
+    ocr: bool = False
+    """The value was read by OCR from a scanned page."""
 
 
 @dataclass(slots=True)

@@ -52,3 +52,20 @@ def _class_codes() -> dict[str, str]:
 def class_code(label: str) -> str | None:
     """Function class code of an item of a summary table: "四、科学技术支出" → 206."""
     return _class_codes().get(plain_label(label))
+
+
+MEASURES = ("预算数", "决算数")
+
+
+def three_public_view(column: str) -> tuple[str, tuple[str, ...]]:
+    """A 三公 column as (measure, item path), whichever way the header is built.
+
+    Regions print 预算数/决算数 above the items ("决算数/公务接待费") or below them
+    ("财政拨款“三公”经费/公务接待费/决算数"); the outer 财政拨款“三公”经费 group is dropped.
+    """
+    parts = column.split("/")
+    measure = next((p for p in parts if p in MEASURES), "")
+    rest = [p for p in parts if p != measure]
+    if len(rest) > 1 and "三公" in rest[0]:
+        rest = rest[1:]
+    return measure, tuple(rest)

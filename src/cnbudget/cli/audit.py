@@ -69,6 +69,9 @@ def audit_command(
             show_default=False,
         ),
     ] = None,
+    ocr: Annotated[
+        bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
+    ] = True,
     no_info: Annotated[
         bool, typer.Option("--no-info", help="Leave rounding tails and other notes out of text/html.")
     ] = False,
@@ -89,7 +92,7 @@ def audit_command(
     progress = _progress(len(paths))
     for path in paths:
         try:
-            reports.append(audit(parse_file(path, max_pages=max_pages)))
+            reports.append(audit(parse_file(path, max_pages=max_pages, ocr=ocr)))
         except InputError as exc:
             failures.append((str(path), exc.message))
             sys.stderr.write(f"cnbudget: error: {exc}\n")

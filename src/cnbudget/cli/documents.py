@@ -21,6 +21,9 @@ MaxPagesOpt = Annotated[
         "--max-pages", min=1, help="Refuse PDFs with more pages than this (default 1000).", show_default=False
     ),
 ]
+OcrOpt = Annotated[
+    bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -42,10 +45,10 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_command)
 
 
-def _load(file: Path | None, sample: bool, max_pages: int | None = None):  # type: ignore[no-untyped-def]
+def _load(file: Path | None, sample: bool, max_pages: int | None = None, ocr: bool = True):  # type: ignore[no-untyped-def]
     from cnbudget import parse_file
 
-    return parse_file(resolve_input(file, sample), max_pages=max_pages)
+    return parse_file(resolve_input(file, sample), max_pages=max_pages, ocr=ocr)
 
 
 def parse_command(
@@ -56,9 +59,10 @@ def parse_command(
     ] = ParseFormat.json,
     output: OutputOpt = None,
     max_pages: MaxPagesOpt = None,
+    ocr: OcrOpt = True,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(file, sample, max_pages)
+    doc = _load(file, sample, max_pages, ocr)
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
@@ -75,11 +79,12 @@ def facts_command(
     fmt: Annotated[FactsFormat, typer.Option("--format", "-f", help="csv or json.")] = FactsFormat.csv,
     output: OutputOpt = None,
     max_pages: MaxPagesOpt = None,
+    ocr: OcrOpt = True,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(file, sample, max_pages)
+    doc = _load(file, sample, max_pages, ocr)
     write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
 
 
@@ -90,11 +95,12 @@ def show_command(
     ] = "",
     sample: SampleOpt = False,
     max_pages: MaxPagesOpt = None,
+    ocr: OcrOpt = True,
 ) -> None:
     """Render one table in the terminal."""
     from cnbudget.report.terminal import show_table
 
     if not table:
         raise UsageError("choose a table with --table, e.g. --table B03")
-    doc = _load(file, sample, max_pages)
+    doc = _load(file, sample, max_pages, ocr)
     show_table(doc, table.strip().upper())

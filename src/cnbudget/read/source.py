@@ -31,6 +31,8 @@ class Line:
     """Leading spaces: in space-separated conversions they tell which side of a two-sided table a cell is on."""
     boxes: list[Box | None] | None = None
     """For PDF inputs: the box of each cell (or of the whole line of text); None for text inputs."""
+    ocr: bool = False
+    """Read by OCR from a scanned page: its values need review."""
 
     @property
     def stripped(self) -> str:
@@ -91,7 +93,8 @@ def source_from_bytes(data: bytes, path: str) -> Source:
     return source_from_text(text, path, encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_path(path: str | Path, max_pages: int | None = None) -> Source:
+def read_path(path: str | Path, max_pages: int | None = None, ocr: bool = True) -> Source:
+    """Read any supported file, told apart by content: PDF, XLSX or text. `ocr=False` leaves scans unread."""
     name = str(path)
     p = Path(path)
     if not p.exists():
@@ -105,7 +108,7 @@ def read_path(path: str | Path, max_pages: int | None = None) -> Source:
     if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
         from cnbudget.read.pdf import MAX_PAGES, read_pdf
 
-        return read_pdf(data, name, max_pages or MAX_PAGES)
+        return read_pdf(data, name, max_pages or MAX_PAGES, use_ocr=ocr)
     if data.startswith(b"PK\x03\x04"):
         from cnbudget.read.xlsx import read_xlsx
 

@@ -14,6 +14,7 @@ from cnbudget.audit.lookup import (
     first_value,
     leaves_under,
     side_row,
+    three_public_view,
     total_row,
 )
 from cnbudget.audit.registry import NotEvaluable, rule
@@ -215,9 +216,12 @@ def b06_b05(ctx: Context) -> Iterator[Finding]:
 _THREE_PUBLIC_CODES = (("公务接待费", "30217"), ("公务用车运行费", "30231"), ("公务用车购置费", "31013"))
 
 
-def _three_public_column(table: Table, leaf: str, prefix: str = "") -> str | None:
+def _three_public_column(table: Table, leaf: str, measure: str = "") -> str | None:
     for col in table.columns:
-        if col.role == "value" and col.key.startswith(prefix) and col.path[-1].startswith(leaf[:6]):
+        if col.role != "value":
+            continue
+        found, items = three_public_view(col.key)
+        if found == measure and items and items[-1].startswith(leaf[:6]):
             return col.key
     return None
 

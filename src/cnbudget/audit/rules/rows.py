@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cnbudget.audit.context import Context, Ref, row_name, table_name
 from cnbudget.audit.findings import Finding
+from cnbudget.audit.lookup import MEASURES
 from cnbudget.audit.registry import rule
 from cnbudget.model import Column, Table
 from cnbudget.parse.catalog import spec_for
@@ -60,6 +61,12 @@ def column_identities(paths: list[tuple[str, ...]]) -> list[ColumnIdentity]:
                     parts.extend("/".join(leaf) for leaf in group if len(leaf) == len(prefix) + 2)
             level = "subtotal" if first_head == "小计" else "row"
             out.append(ColumnIdentity("/".join(first_leaves[0]), tuple(parts), level))
+        elif (
+            len(children) > 1
+            and _is_total(first_head)
+            and all(len(f) == len(prefix) + 2 for f in first_leaves)
+        ):
+            out.extend(_by_measure(prefix, children))
         for head, group in children:
             if len(group) > 1 or len(group[0]) > len(prefix) + 1:
                 deeper = [leaf for leaf in group if len(leaf) > len(prefix) + 1]
@@ -68,6 +75,32 @@ def column_identities(paths: list[tuple[str, ...]]) -> list[ColumnIdentity]:
 
     if paths:
         walk((), paths)
+    return out
+
+
+def _by_measure(
+    prefix: tuple[str, ...], children: list[tuple[str, list[tuple[str, ...]]]]
+) -> list[ColumnIdentity]:
+    """A total group split by measure below it (合计/预算数, 合计/决算数 …): one identity per measure.
+
+    Each other group contributes its leaf with the same measure, or its own 小计 with that measure.
+    """
+    depth = len(prefix)
+    first_head, first_leaves = children[0]
+    out: list[ColumnIdentity] = []
+    for total in first_leaves:
+        measure = total[-1]
+        parts: list[str] = []
+        for _head, group in children[1:]:
+            same = [leaf for leaf in group if leaf[-1] == measure]
+            own_total = [leaf for leaf in same if len(leaf) == depth + 3 and _is_total(leaf[depth + 1])]
+            if own_total:
+                parts.append("/".join(own_total[0]))
+            else:
+                parts.extend("/".join(leaf) for leaf in same if len(leaf) == depth + 2)
+        if parts:
+            level = "subtotal" if first_head == "小计" else "row"
+            out.append(ColumnIdentity("/".join(total), tuple(parts), level))
     return out
 
 
@@ -82,6 +115,8 @@ def _table_paths(table: Table) -> list[tuple[str, ...]]:
 def _name(column: str) -> str:
     """How a column is called in messages: its leaf, with its group when the leaf is 小计/合计."""
     parts = column.split("/")
+    if parts[-1] in MEASURES and len(parts) > 1:  # 三公 with 预算数/决算数 below the items
+        return _name("/".join(parts[:-1])) + parts[-1]
     if parts[-1] in ("小计", "合计") and len(parts) > 1:
         return parts[-2] + parts[-1]
     return parts[-1]

@@ -169,6 +169,7 @@ def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[in
                     line=line.number,
                     page=line.page,
                     bbox=box,
+                    ocr=line.ocr,
                 )
             )
         elif col.role == "ordinal":

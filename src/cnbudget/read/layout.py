@@ -1,0 +1,192 @@
+"""Positioned text and ruling lines → rows of cells: shared by the PDF reader and OCR.
+
+Disclosure tables are drawn as ruled grids, so cells are rebuilt from the rules: a cell is the box of
+rules around a character, every character inside is that cell's text — a label wrapped over two lines
+stays one cell, an empty cell stays an empty string. Characters outside any grid are grouped into text
+lines by their baseline, and gaps become spaces so that text aligned without rules keeps its columns.
+Coordinates are PDF points from the page's top-left corner.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from cnbudget.read.source import Box
+
+SNAP = 1.5
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class Rule:
+    """A horizontal rule at `at` (y) from `lo` to `hi` (x), or a vertical one at x from y `lo` to `hi`."""
+
+    at: float
+    lo: float
+    hi: float
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def text_of(chars: list[Char]) -> str:
+    """Characters of one cell or line in reading order; sub-lines joined without a space (CJK wraps)."""
+    if not chars:
+        return ""
+    rows: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if rows and abs(ch.cy - rows[-1][0].cy) < 0.5 * max(ch.height, rows[-1][0].height, 1.0):
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    parts: list[str] = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        out = [row[0].text]
+        for prev, ch in zip(row, row[1:], strict=False):
+            gap = ch.x0 - prev.x1
+            size = max(ch.height, prev.height, 1.0)
+            if gap > 0.6 * size:
+                # text aligned with spaces keeps its columns: one space per half em of empty paper
+                out.append(" " * max(1, round(gap / (0.5 * size))))
+            out.append(ch.text)
+        parts.append("".join(out))
+    return "".join(parts)
+
+
+def _box(chars: list[Char]) -> Box:
+    return (
+        round(min(c.x0 for c in chars), 1),
+        round(min(c.top for c in chars), 1),
+        round(max(c.x1 for c in chars), 1),
+        round(max(c.bottom for c in chars), 1),
+    )
+
+
+@dataclass(slots=True)
+class Row:
+    top: float
+    cells: list[str]
+    boxes: list[Box | None]
+
+
+class _Rules:
+    """Rules of one direction indexed by position, each position with the merged spans drawn there."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        spans: dict[float, list[tuple[float, float]]] = {}
+        positions = _snap([r.at for r in rules])
+        for r in sorted(rules, key=lambda r: r.lo):
+            at = positions[bisect_left(positions, r.at - SNAP)]
+            merged = spans.setdefault(at, [])
+            if merged and r.lo <= merged[-1][1] + SNAP:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], r.hi))
+            else:
+                merged.append((r.lo, r.hi))
+        self.positions = positions
+        self.spans = spans
+
+    def covers(self, at: float, point: float) -> bool:
+        return any(lo - SNAP <= point <= hi + SNAP for lo, hi in self.spans[at])
+
+    def before(self, value: float, point: float) -> float | None:
+        """The nearest rule at or before `value` that runs across `point`."""
+        i = bisect_right(self.positions, value) - 1
+        while i >= 0:
+            at = self.positions[i]
+            if self.covers(at, point):
+                return at
+            i -= 1
+        return None
+
+    def after(self, value: float, point: float) -> float | None:
+        i = bisect_right(self.positions, value)
+        while i < len(self.positions):
+            at = self.positions[i]
+            if self.covers(at, point):
+                return at
+            i += 1
+        return None
+
+
+def _regions(vertical: list[Rule]) -> list[tuple[float, float]]:
+    """Vertical extents of the ruled tables on a page: overlapping vertical rules belong to one table."""
+    out: list[tuple[float, float]] = []
+    for r in sorted(vertical, key=lambda r: r.lo):
+        if out and r.lo <= out[-1][1] + SNAP:
+            out[-1] = (out[-1][0], max(out[-1][1], r.hi))
+        else:
+            out.append((r.lo, r.hi))
+    return out
+
+
+def grid_rows(
+    chars: list[Char], horizontal: list[Rule], vertical: list[Rule]
+) -> tuple[list[Row], list[Char]]:
+    """Rows of ruled tables on one page, and the characters that lie outside every grid.
+
+    A cell is the box of rules around a character; a cell spanning several rows or columns belongs to the
+    row of its top rule and puts its text in its leftmost column, as spreadsheet exports do.
+    """
+    hs, vs = _Rules(horizontal), _Rules(vertical)
+    regions = _regions(vertical)
+    cells: dict[tuple[int, float, float], list[Char]] = {}
+    free: list[Char] = []
+    for ch in chars:
+        cx, cy = ch.cx, ch.cy
+        left, right = vs.before(cx, cy), vs.after(cx, cy)
+        top, bottom = hs.before(cy, cx), hs.after(cy, cx)
+        if left is None or right is None or top is None or bottom is None:
+            free.append(ch)
+            continue
+        region = next((i for i, (lo, hi) in enumerate(regions) if lo - SNAP <= cy <= hi + SNAP), -1)
+        cells.setdefault((region, top, left), []).append(ch)
+    rows: dict[tuple[int, float], dict[float, list[Char]]] = {}
+    for (region, top, left), members in cells.items():
+        rows.setdefault((region, top), {})[left] = members
+    columns: dict[int, list[float]] = {}
+    for i, (lo, hi) in enumerate(regions):
+        columns[i] = [x for x in vs.positions if any(a <= hi and b >= lo for a, b in vs.spans[x])][:-1]
+    out: list[Row] = []
+    for (region, top), by_left in rows.items():
+        leaf = columns.get(region) or sorted(by_left)
+        texts = [text_of(by_left.get(x, [])) for x in leaf]
+        boxes: list[Box | None] = [_box(by_left[x]) if x in by_left else None for x in leaf]
+        out.append(Row(top, texts, boxes))
+    return out, free
+
+
+def text_lines(chars: list[Char]) -> list[Row]:
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if lines and abs(ch.cy - lines[-1][-1].cy) < 0.5 * max(ch.height, lines[-1][-1].height, 1.0):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [Row(min(c.top for c in line), [text_of(line)], [_box(line)]) for line in lines]
