@@ -246,3 +246,13 @@ def test_a_scanned_page_is_read_by_ocr_into_the_same_facts(partly_scanned: Path)
     f09.rows[0].cells[1].value = Decimal("1.39")
     flagged = [f for f in audit(doc).findings if f.rule_id == "SUM-F09-ROW"]
     assert flagged and all("OCR" in f.message and "复核" in f.message for f in flagged)
+
+
+def test_html_report_shows_the_page_with_the_cells_boxed(tmp_path: Path) -> None:
+    from cnbudget.report.audit_html import render_html
+
+    page = render_html([audit(putuo())], [])
+    assert page.count("data:image/png;base64,") >= 3
+    assert (
+        "原文第 12 页" in page and "第 12、13 页 · 第" in page
+    )  # SUM-LOCATE-001: F04 (p. 12) vs F05 (p. 13)

@@ -23,11 +23,10 @@ DARK = 128
 
 
 def available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Installed? Without importing it: onnxruntime and OpenCV take most of a second to load."""
+    from importlib.util import find_spec
+
+    return find_spec("rapidocr_onnxruntime") is not None
 
 
 @cache

@@ -15,6 +15,7 @@ from cnbudget.audit.context import table_name
 from cnbudget.audit.registry import all_rules
 from cnbudget.model import Document, Table
 from cnbudget.parse.numbers import format_amount
+from cnbudget.report.page_crops import PageCrops
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
@@ -25,6 +26,7 @@ h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #444;padding-bott
 .finding{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em .9em;margin:.9em 0}
 .finding.error{border-left-color:#b00020}.finding.warning{border-left-color:#d4a000}.finding.info{border-left-color:#bbb}
 .finding .msg{color:#222;font-size:1.02em}.meta{color:#666;font-size:.85em}
+figure{margin:.5em 0}figure img{max-width:100%;border:1px solid #ccc}figcaption{font-size:.8em;color:#666}
 table.excerpt{border-collapse:collapse;margin:.5em 0;font-size:.85em}
 table.excerpt th,table.excerpt td{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}
 table.excerpt td.label,table.excerpt th.label{text-align:left}
@@ -40,6 +42,13 @@ _ROLE_CLASS = {"total": "hit", "part": "part", "copy": "copy", "suspect": "suspe
 
 def _e(text: object) -> str:
     return html.escape(str(text))
+
+
+def _crops(crops: PageCrops, finding: Finding) -> str:
+    return "".join(
+        f'<figure><img alt="第 {page} 页" src="{uri}"><figcaption>原文第 {page} 页（红框为所涉单元格）</figcaption></figure>'
+        for page, uri in crops.for_evidence(finding.evidence)
+    )
 
 
 def _excerpt(doc: Document, finding: Finding) -> str:
@@ -108,16 +117,20 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             f'<span class="sev-warning">{report.count("warning")} 警告</span>'
             f'<span class="sev-info">{report.count("info")} 提示</span></p>'
         )
+        crops = PageCrops(meta.source_path, meta.source_format)
         for f in report.findings:
             if f.severity == "info" and not show_info:
                 continue
             rule = rules.get(f.rule_id)
             lines = "、".join(str(n) for n in f.lines[:8])
+            pages = sorted({e.page for e in f.evidence if e.page})
+            where = f"第 {'、'.join(str(p) for p in pages)} 页 · " if pages else ""
             out.append(
                 f'<div class="finding {f.severity}"><div class="meta"><b class="sev-{f.severity}">{_LABEL[f.severity]}</b> · '
-                f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · 第 {lines} 行</div>"
-                f'<div class="msg">{_e(f.message)}</div>{_excerpt(doc, f)}</div>'
+                f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · {where}第 {lines} 行</div>"
+                f'<div class="msg">{_e(f.message)}</div>{_excerpt(doc, f)}{_crops(crops, f)}</div>'
             )
+        crops.close()
         skipped = [o for o in report.outcomes if o.status == "not_evaluated"]
         evaluated = sum(1 for o in report.outcomes if o.status == "evaluated")
         out.append(f"<p>已检查 {evaluated} 条规则；因数据缺失未能检查 {len(skipped)} 条：</p>")
