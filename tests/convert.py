@@ -117,3 +117,59 @@ def text_to_pdf(source: Path, target: Path) -> None:
 def _rule_columns(pdf: object, edges: list[float], top: float, bottom: float) -> None:
     for x in edges:
         pdf.line(x, top, x, bottom)  # type: ignore[attr-defined]
+
+
+def _blocks(source: Path) -> list[tuple[str, list[list[str]] | str]]:
+    """("table", rows) and ("text", line) in document order; Markdown separator rows dropped."""
+    out: list[tuple[str, list[list[str]] | str]] = []
+    for line in read_path(source).lines:
+        if line.layout == "rule":
+            continue
+        if line.cells is None:
+            out.append(("text", line.text.rstrip()))
+        elif out and out[-1][0] == "table":
+            rows = out[-1][1]
+            assert isinstance(rows, list)
+            rows.append([c.strip() for c in line.cells])
+        else:
+            out.append(("table", [[c.strip() for c in line.cells]]))
+    return out
+
+
+def text_to_docx(source: Path, target: Path) -> None:
+    """A Word document: tables as Word tables, every other line a paragraph (spaces kept)."""
+    import docx
+
+    document = docx.Document()
+    for kind, content in _blocks(source):
+        if kind == "text":
+            assert isinstance(content, str)
+            document.add_paragraph(content)
+            continue
+        assert isinstance(content, list)
+        width = max(len(r) for r in content)
+        table = document.add_table(rows=0, cols=width)
+        for cells in content:
+            row = table.add_row().cells  # table.cell(r, c) rescans the table: far too slow here
+            for c, text in enumerate(cells):
+                if text:
+                    row[c].text = text
+    document.save(str(target))
+
+
+def text_to_html(source: Path, target: Path) -> None:
+    """A web page: tables as <table>, text as <p>, or <pre> where spaces align columns."""
+    from html import escape
+
+    parts = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>']
+    for kind, content in _blocks(source):
+        if kind == "text":
+            assert isinstance(content, str)
+            aligned = content.startswith(" ") or "  " in content.strip()
+            parts.append(f"<pre>{escape(content)}</pre>" if aligned else f"<p>{escape(content)}</p>")
+            continue
+        assert isinstance(content, list)
+        rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in content)
+        parts.append(f"<table>{rows}</table>")
+    parts.append("</body></html>")
+    target.write_text("\n".join(parts), encoding="utf-8")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import cnbudget
 from cnbudget.audit import audit
 from cnbudget.errors import InputError
-from cnbudget.read import read_path, xlsx
+from cnbudget.read import archive, read_path, xlsx
 from cnbudget.report.facts import facts_csv
 from conftest import SEED_FILES
 from convert import text_to_xlsx
@@ -54,7 +54,7 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
 
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xlsx, "MAX_UNCOMPRESSED", 4 * 1024 * 1024)
+    monkeypatch.setattr(archive, "MAX_UNCOMPRESSED", 4 * 1024 * 1024)
     bomb = _zip(
         tmp_path / "budget.xlsx", {"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": bytes(8 << 20)}
     )
@@ -65,8 +65,8 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch: pytes
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        ({"word/document.xml": b"<w/>"}, "DOCX documents are not read yet"),
-        ({"readme.txt": b"hello"}, "a zip archive, not a disclosure"),
+        ({"word/document.xml": b"<w/>"}, "not a readable DOCX document"),
+        ({"readme.txt": b"hello"}, "a zip archive, not a disclosure document"),
         ({"xl/workbook.xml": b"not xml"}, "not a readable XLSX workbook"),
     ],
 )

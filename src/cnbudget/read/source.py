@@ -110,9 +110,23 @@ def read_path(path: str | Path, max_pages: int | None = None, ocr: bool = True) 
 
         return read_pdf(data, name, max_pages or MAX_PAGES, use_ocr=ocr)
     if data.startswith(b"PK\x03\x04"):
-        from cnbudget.read.xlsx import read_xlsx
+        from cnbudget.read.archive import zip_members
 
-        return read_xlsx(data, name)
+        members = zip_members(data, name)
+        if "xl/workbook.xml" in members:
+            from cnbudget.read.xlsx import read_xlsx
+
+            return read_xlsx(data, name)
+        if "word/document.xml" in members:
+            from cnbudget.read.docx import read_docx
+
+            return read_docx(data, name)
+        raise InputError("a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError("XLS (Excel 97–2003) and DOC files are not read yet; save as XLSX or PDF", name)
+    if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
+        from cnbudget.read.html_page import looks_like_html, read_html
+
+        if looks_like_html(decode(data, name)[0]):
+            return read_html(data, name)
     return source_from_bytes(data, name)

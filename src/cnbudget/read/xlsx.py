@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,34 +20,7 @@ from cnbudget.errors import InputError
 from cnbudget.read.normalize import normalize_text
 from cnbudget.read.source import Line, Source, make_line
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-"""A disclosure workbook is a few megabytes; more than this unpacked is refused (a zip bomb)."""
-MAX_RATIO = 200
-"""Compression ratio above which a workbook part is treated as a zip bomb."""
-
 _DECIMALS = re.compile(r"0\.(0+)")
-
-
-def _check_archive(data: bytes, path: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise InputError("not a readable XLSX workbook (the zip container is damaged)", path) from exc
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNCOMPRESSED or (info.file_size > 10 * 1024 * 1024 and ratio > MAX_RATIO):
-            raise InputError(
-                f"refused: the workbook unpacks to more than {MAX_UNCOMPRESSED // (1024 * 1024)} MB "
-                f"({info.filename} is compressed {ratio:.0f}:1) — a zip bomb, not a disclosure",
-                path,
-            )
-    names = set(archive.namelist())
-    if "word/document.xml" in names:
-        raise InputError("DOCX documents are not read yet; save the tables as XLSX or PDF", path)
-    if "xl/workbook.xml" not in names:
-        raise InputError("a zip archive, not a disclosure document (PDF, XLSX or text)", path)
 
 
 def cell_text(value: Any, number_format: str) -> str:
@@ -75,7 +47,6 @@ def cell_text(value: Any, number_format: str) -> str:
 
 
 def read_xlsx(data: bytes, path: str) -> Source:
-    _check_archive(data, path)
     from openpyxl import load_workbook
 
     try:

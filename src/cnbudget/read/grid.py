@@ -1,0 +1,53 @@
+"""Tables that carry their own structure (DOCX, HTML) → lines, the way tab-separated conversions look.
+
+A merged cell keeps its text in its top-left position and leaves the other positions empty; that is
+what the parser's header inference expects from every input.
+"""
+
+from __future__ import annotations
+
+from cnbudget.read.normalize import normalize_text
+from cnbudget.read.source import Line, make_line
+
+
+class LineWriter:
+    """Numbered lines in document order, with the format-independent rules for text and table rows."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+
+    def text(self, text: str) -> None:
+        for part in text.splitlines() or [""]:
+            self.lines.append(make_line(len(self.lines) + 1, normalize_text(part).rstrip(), normalized=True))
+
+    def row(self, cells: list[str]) -> None:
+        cleaned = [normalize_text(c).replace("\n", "").strip() for c in cells]
+        filled = [c for c in cleaned if c]
+        if len(filled) <= 1 and (not cleaned or cleaned[0] or not filled):
+            self.text(filled[0] if filled else "")  # a title or note row merged across the table
+            return
+        self.lines.append(Line(len(self.lines) + 1, "\t".join(cleaned), cleaned, "tab"))
+
+
+def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Rows of (text, colspan, rowspan) → a full grid; spanned positions are empty strings."""
+    grid: list[list[str]] = []
+    taken: dict[tuple[int, int], bool] = {}
+    for r, row in enumerate(rows):
+        out: list[str] = []
+        c = 0
+        for text, colspan, rowspan in row:
+            while taken.get((r, c)):
+                out.append("")
+                c += 1
+            out.append(text)
+            out.extend("" for _ in range(max(colspan, 1) - 1))
+            for dr in range(max(rowspan, 1)):
+                for dc in range(max(colspan, 1)):
+                    taken[(r + dr, c + dc)] = True
+            c += max(colspan, 1)
+        while taken.get((r, c)):
+            out.append("")
+            c += 1
+        grid.append(out)
+    return grid

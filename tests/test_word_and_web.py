@@ -1,0 +1,82 @@
+"""DOCX and HTML inputs: every seed round-trips to the same facts; merged cells land where the parser expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+import cnbudget
+from cnbudget.audit import audit
+from cnbudget.errors import InputError
+from cnbudget.read import read_path
+from cnbudget.read.grid import expand_spans
+from cnbudget.report.facts import facts_csv
+from conftest import SEED_FILES
+from convert import text_to_docx, text_to_html
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+@pytest.mark.parametrize("name", sorted(SEED_FILES))
+def test_seed_round_trip(tmp_path: Path, name: str, fmt: str) -> None:
+    target = tmp_path / f"{name}.{fmt}"
+    (text_to_docx if fmt == "docx" else text_to_html)(SEED_FILES[name], target)
+    from_text = cnbudget.parse_file(SEED_FILES[name])
+    converted = cnbudget.parse_file(target)
+    assert converted.metadata.source_format == fmt
+    assert facts_csv(converted) == facts_csv(from_text)
+    errors = [(f.rule_id, f.actual, f.expected) for f in audit(from_text).findings if f.severity == "error"]
+    assert [
+        (f.rule_id, f.actual, f.expected) for f in audit(converted).findings if f.severity == "error"
+    ] == errors
+
+
+def test_spans_leave_the_covered_positions_empty() -> None:
+    rows = [
+        [("项目", 1, 2), ("基本支出", 3, 1), ("项目支出", 1, 2)],
+        [("小计", 1, 1), ("人员经费", 1, 1), ("公用经费", 1, 1)],
+    ]
+    assert expand_spans(rows) == [
+        ["项目", "基本支出", "", "", "项目支出"],
+        ["", "小计", "人员经费", "公用经费", ""],
+    ]
+
+
+def test_word_merged_cells_keep_their_text_once(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "项目"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "基本支出"
+    table.cell(1, 1).text = "人员经费"
+    table.cell(1, 2).text = "公用经费"
+    path = tmp_path / "merged.docx"
+    document.save(str(path))
+    cells = [line.cells for line in read_path(path).lines if line.cells]
+    assert cells == [["项目", "基本支出", ""], ["", "人员经费", "公用经费"]]
+
+
+def test_html_is_recognised_by_content_and_scripts_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "<!DOCTYPE html><html><head><script>var x = 1.00;</script></head><body><p>部门收支总表</p>"
+        "<table><tr><th rowspan=2>项目</th><th colspan=2>预算数</th></tr><tr><td>2025</td><td>2026</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    source = read_path(path)
+    assert source.format == "html" and "var" not in "".join(line.text for line in source.lines)
+    assert [line.cells for line in source.lines if line.cells] == [
+        ["项目", "预算数", ""],
+        ["", "2025", "2026"],
+    ]
+
+
+def test_empty_word_and_web_documents(tmp_path: Path) -> None:
+    empty_docx = tmp_path / "empty.docx"
+    docx.Document().save(str(empty_docx))
+    empty_html = tmp_path / "empty.html"
+    empty_html.write_text("<html><body><script>1</script></body></html>", encoding="utf-8")
+    for path, message in ((empty_docx, "has no text"), (empty_html, "has no text")):
+        with pytest.raises(InputError, match=message):
+            read_path(path)
