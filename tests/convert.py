@@ -54,26 +54,34 @@ def _width(text: str) -> float:
     return float(pdfmetrics.stringWidth(text, "STSong-Light", FONT_SIZE))
 
 
-def text_to_pdf(source: Path, target: Path) -> None:
+def text_to_pdf(source: Path, target: Path, turned: bool = False) -> None:
     """Draw a text document as a PDF: table rows in ruled grids, other lines as plain text.
 
     The font is reportlab's built-in STSong-Light (an Adobe CJK font that needs no file), so the test
-    runs on any machine; every page is wide enough that no cell wraps.
+    runs on any machine; every page is wide enough that no cell wraps. `turned` draws each landscape page
+    turned a quarter inside a portrait page marked /Rotate 90, as some exporters do.
     """
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    pdf = canvas.Canvas(str(target), pagesize=PAGE)
-    pdf.setFont("STSong-Light", FONT_SIZE)
-    lines = [line for line in read_path(source).lines if line.layout != "rule"]
-    y = PAGE[1] - MARGIN
+    pdf = canvas.Canvas(str(target), pagesize=(PAGE[1], PAGE[0]) if turned else PAGE)
+
+    def start_page() -> float:
+        if turned:
+            pdf.translate(PAGE[1], 0)
+            pdf.rotate(90)
+            pdf.setPageRotation(90)
+        pdf.setFont("STSong-Light", FONT_SIZE)
+        return PAGE[1] - MARGIN
 
     def new_page() -> float:
         pdf.showPage()
-        pdf.setFont("STSong-Light", FONT_SIZE)
-        return PAGE[1] - MARGIN
+        return start_page()
+
+    lines = [line for line in read_path(source).lines if line.layout != "rule"]
+    y = start_page()
 
     i = 0
     while i < len(lines):

@@ -256,3 +256,22 @@ def test_html_report_shows_the_page_with_the_cells_boxed(tmp_path: Path) -> None
     assert (
         "原文第 12 页" in page and "第 12、13 页 · 第" in page
     )  # SUM-LOCATE-001: F04 (p. 12) vs F05 (p. 13)
+
+
+def test_landscape_pages_turned_inside_portrait_pages(tmp_path: Path) -> None:
+    """Tables drawn turned a quarter on portrait pages marked /Rotate 90 read as if printed straight."""
+    pdf = tmp_path / "turned.pdf"
+    text_to_pdf(SEED_FILES["003"], pdf, turned=True)
+    assert pdfium.PdfDocument(str(pdf))[0].get_rotation() == 90
+    assert facts_csv(cnbudget.parse_file(pdf)) == facts_csv(cnbudget.parse_file(SEED_FILES["003"]))
+
+
+def test_a_rotate_flag_on_upright_content_changes_nothing(tmp_path: Path) -> None:
+    source = pdfium.PdfDocument(str(PUTUO))
+    out = pdfium.PdfDocument.new()
+    out.import_pages(source, [13])
+    out[0].set_rotation(90)
+    path = tmp_path / "flagged.pdf"
+    path.write_bytes(_pdf_bytes(out))
+    rows = [line.cells for line in read_path(path).lines if line.cells]
+    assert rows[2] == ["208", "社会保障和就业支出", "754.75", "754.75", "0.00"]

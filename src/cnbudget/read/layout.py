@@ -190,3 +190,47 @@ def text_lines(chars: list[Char]) -> list[Row]:
         else:
             lines.append([ch])
     return [Row(min(c.top for c in line), [text_of(line)], [_box(line)]) for line in lines]
+
+
+def reading_turn(chars: list[Char]) -> int:
+    """How the text runs on the page: 0 left to right, 90 bottom to top, 270 top to bottom.
+
+    Landscape tables are often drawn turned inside a portrait page (and the page given /Rotate); the
+    direction from one character to the next tells which way to turn the page back.
+    """
+    across = up = down = 0
+    for a, b in zip(chars, chars[1:], strict=False):
+        step_x, step_y = b.cx - a.cx, b.cy - a.cy
+        reach = 1.5 * max(a.height, a.x1 - a.x0, 1.0)
+        if abs(step_x) > reach or abs(step_y) > reach:
+            continue  # not neighbours in one word
+        if abs(step_x) >= abs(step_y):
+            across += 1
+        elif step_y < 0:
+            up += 1
+        else:
+            down += 1
+    if max(up, down) <= 3 * across:
+        return 0
+    return 90 if up > down else 270
+
+
+def turn(
+    chars: list[Char], horizontal: list[Rule], vertical: list[Rule], degrees: int, width: float, height: float
+) -> tuple[list[Char], list[Rule], list[Rule]]:
+    """Turn a page so that its text runs left to right (top-left coordinates, width × height unturned)."""
+    if degrees == 90:  # text reads upwards: turn clockwise, (x, y) → (height - y, x)
+        out = [Char(c.text, height - c.bottom, c.x0, height - c.top, c.x1) for c in chars]
+        return (
+            out,
+            [Rule(r.at, height - r.hi, height - r.lo) for r in vertical],
+            [Rule(height - r.at, r.lo, r.hi) for r in horizontal],
+        )
+    if degrees == 270:  # text reads downwards: turn anticlockwise, (x, y) → (y, width - x)
+        out = [Char(c.text, c.top, width - c.x1, c.bottom, width - c.x0) for c in chars]
+        return (
+            out,
+            [Rule(width - r.at, r.lo, r.hi) for r in vertical],
+            [Rule(r.at, width - r.hi, width - r.lo) for r in horizontal],
+        )
+    return chars, horizontal, vertical

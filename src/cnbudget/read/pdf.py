@@ -13,7 +13,7 @@ from typing import Any
 
 from cnbudget.errors import InputError
 from cnbudget.read import ocr
-from cnbudget.read.layout import Char, Row, Rule, grid_rows, text_lines
+from cnbudget.read.layout import Char, Row, Rule, grid_rows, reading_turn, text_lines, turn
 from cnbudget.read.normalize import normalize_text
 from cnbudget.read.source import Line, Source, make_line
 
@@ -112,10 +112,9 @@ def read_pdf(data: bytes, path: str, max_pages: int = MAX_PAGES, use_ocr: bool =
         for index in range(len(document)):
             page = document[index]
             width, height = page.get_size()
-            if page.get_rotation():
-                warnings.append(
-                    f"page {index + 1} is rotated by {page.get_rotation()}°; its layout may be misread"
-                )
+            rotated = page.get_rotation() in (90, 270)
+            if rotated:
+                width, height = height, width  # characters and paths are in the unrotated page's space
             textpage = page.get_textpage()
             chars, unmapped = _page_chars(textpage, height, raw)
             if unmapped > max(20, len(chars)) or not chars:
@@ -127,6 +126,9 @@ def read_pdf(data: bytes, path: str, max_pages: int = MAX_PAGES, use_ocr: bool =
                     unread.append(index + 1)
             else:
                 horizontal, vertical = _page_rules(page, width, height, raw)
+                degrees = reading_turn(chars) if rotated else 0
+                if degrees:
+                    chars, horizontal, vertical = turn(chars, horizontal, vertical, degrees, width, height)
                 _append(lines, _rows(chars, horizontal, vertical), index + 1, ocr=False)
             textpage.close()
             page.close()
