@@ -153,8 +153,9 @@ def _scanned_page_pdf() -> bytes:
         (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 4, "not a readable PDF"),
         (lambda: _pdf_bytes(pdfium.PdfDocument.new()), "no pages"),
         (_scanned_page_pdf, "no text layer"),
+        (lambda: (PDF / "encrypted.pdf").read_bytes(), "encrypted (password protected)"),  # made with pikepdf
     ],
-    ids=["truncated", "corrupt", "zero-pages", "scanned"],
+    ids=["truncated", "corrupt", "zero-pages", "scanned", "encrypted"],
 )
 def test_bad_pdfs_get_a_clear_message(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "bad.pdf"

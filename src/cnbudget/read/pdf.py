@@ -125,6 +125,11 @@ def read_pdf(data: bytes, path: str, max_pages: int = MAX_PAGES, use_ocr: bool =
                 else:
                     unread.append(index + 1)
             else:
+                if unmapped:
+                    warnings.append(
+                        f"page {index + 1}: {unmapped} glyphs have no Unicode mapping ((cid:…)) and were "
+                        "skipped; check the figures on this page"
+                    )
                 horizontal, vertical = _page_rules(page, width, height, raw)
                 degrees = reading_turn(chars) if rotated else 0
                 if degrees:
