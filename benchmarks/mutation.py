@@ -21,7 +21,9 @@ def main() -> int:
     from cnbudget import parse_file
     from cnbudget.audit.mutation import KINDS, mutate_document
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--per-kind", type=int, default=200, help="perturbations of each kind per seed")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (results are reproducible)")
     parser.add_argument("--show-misses", action="store_true")
@@ -44,7 +46,9 @@ def main() -> int:
             for o in summary.outcomes:
                 if o.in_scope and not o.detected:
                     print(f"    missed {o.kind}: {o.description}")
-    print(f"{'all seeds':<28} {'':>35} {total_detected:>4}/{total_scoped:<4} {100 * total_detected / total_scoped:5.1f}%")
+    print(
+        f"{'all seeds':<28} {'':>35} {total_detected:>4}/{total_scoped:<4} {100 * total_detected / total_scoped:5.1f}%"
+    )
     return 0
 
 

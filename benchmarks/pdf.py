@@ -10,13 +10,14 @@ Targets (issue 4): under 0.6 s median for 25 pages; peak memory under 300 MB for
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from run import machine  # benchmarks/run.py: the same machine line in every benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "tests" / "fixtures" / "pdf" / "putuo-planning-resources-2024-final.pdf"
@@ -41,27 +42,17 @@ def _make(pages: int, target: Path) -> None:
     out.save(str(target))
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
     import cnbudget
     from cnbudget.audit import audit
 
-    print(f"machine: {_machine()}\n")
+    print(f"machine: {machine()}\n")
     with tempfile.TemporaryDirectory() as tmp:
         small, large = Path(tmp) / "25-pages.pdf", Path(tmp) / "200-pages.pdf"
         _make(25, small)

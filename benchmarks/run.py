@@ -76,7 +76,13 @@ def bench_audit(repeat: int) -> list[dict[str, object]]:
             start = time.perf_counter()
             audit(doc)
             times.append((time.perf_counter() - start) * 1000)
-        results.append({"seed": path.name, "median_ms": round(statistics.median(times), 2), "max_ms": round(max(times), 2)})
+        results.append(
+            {
+                "seed": path.name,
+                "median_ms": round(statistics.median(times), 2),
+                "max_ms": round(max(times), 2),
+            }
+        )
     return results
 
 
@@ -98,14 +104,18 @@ def bench_cli(repeat: int) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=31, help="runs per measurement (default 31)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args()
 
     print(f"machine: {machine()}")
     parse = bench_parse(args.repeat)
-    print(f"\nin-process parse (read + parse), median of {args.repeat} runs; target < {PARSE_TARGET_MS:.0f} ms")
+    print(
+        f"\nin-process parse (read + parse), median of {args.repeat} runs; target < {PARSE_TARGET_MS:.0f} ms"
+    )
     for r in parse:
         flag = "ok" if float(r["median_ms"]) < PARSE_TARGET_MS else "NOT MET"  # type: ignore[arg-type]
         print(f"  {r['seed']:<28} {r['bytes']:>7} B  median {r['median_ms']:>6} ms"
@@ -113,7 +123,9 @@ def main() -> int:
     total = sum(float(r["median_ms"]) for r in parse)  # type: ignore[arg-type]
     print(f"  throughput: {len(parse) / (total / 1000):.1f} documents/s (sum of medians {total:.1f} ms)")
     audits = bench_audit(args.repeat)
-    print(f"\naudit of a parsed document (all rules), median of {args.repeat} runs; target < {AUDIT_TARGET_MS:.0f} ms")
+    print(
+        f"\naudit of a parsed document (all rules), median of {args.repeat} runs; target < {AUDIT_TARGET_MS:.0f} ms"
+    )
     for r in audits:
         flag = "ok" if float(r["median_ms"]) < AUDIT_TARGET_MS else "NOT MET"  # type: ignore[arg-type]
         print(f"  {r['seed']:<28} median {r['median_ms']:>6} ms  (max {r['max_ms']})  {flag}")
@@ -122,7 +134,9 @@ def main() -> int:
     print(f"\nCLI wall time: {cli['command']}\n  median {cli['median_s']} s (min {cli['min_s']}, max {cli['max_s']})"
           f"; target < {CLI_TARGET_S} s  {flag}")  # fmt: skip
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "parse": parse, "audit": audits, "cli": cli}, indent=1))
+        args.json.write_text(
+            json.dumps({"machine": machine(), "parse": parse, "audit": audits, "cli": cli}, indent=1)
+        )
     return 0
 
 

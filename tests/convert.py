@@ -181,3 +181,19 @@ def text_to_html(source: Path, target: Path) -> None:
         parts.append(f"<table>{rows}</table>")
     parts.append("</body></html>")
     target.write_text("\n".join(parts), encoding="utf-8")
+
+
+def assert_reads_like_its_text(name_or_path: Path, converted: Path, fmt: str) -> None:
+    """The converted file gives the text's facts and the text's error findings, and says what it was."""
+    from cnbudget import parse_file
+    from cnbudget.audit import audit
+    from cnbudget.report.facts import facts_csv
+
+    original, copy = parse_file(name_or_path), parse_file(converted)
+    assert copy.metadata.source_format == fmt
+    assert facts_csv(copy) == facts_csv(original)
+
+    def errors(doc):  # type: ignore[no-untyped-def]
+        return [(f.rule_id, f.actual, f.expected) for f in audit(doc).findings if f.severity == "error"]
+
+    assert errors(copy) == errors(original)

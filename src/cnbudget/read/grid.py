@@ -15,18 +15,24 @@ class LineWriter:
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
+        self.page: int | None = None
+        """The sheet of a workbook, for evidence; None for documents without pages."""
 
     def text(self, text: str) -> None:
+        """Text keeps its leading spaces: in space-aligned text they tell a table's right side."""
         for part in text.splitlines() or [""]:
-            self.lines.append(make_line(len(self.lines) + 1, normalize_text(part).rstrip(), normalized=True))
+            number = len(self.lines) + 1
+            self.lines.append(make_line(number, normalize_text(part).rstrip(), self.page, normalized=True))
 
     def row(self, cells: list[str]) -> None:
         cleaned = [normalize_text(c).replace("\n", "").strip() for c in cells]
+        while cleaned and not cleaned[-1]:
+            cleaned.pop()
         filled = [c for c in cleaned if c]
-        if len(filled) <= 1 and (not cleaned or cleaned[0] or not filled):
-            self.text(filled[0] if filled else "")  # a title or note row merged across the table
+        if len(filled) <= 1 and (not cleaned or cleaned[0]):
+            self.text(cells[0].replace("\n", "") if filled else "")  # a title or note merged across the table
             return
-        self.lines.append(Line(len(self.lines) + 1, "\t".join(cleaned), cleaned, "tab"))
+        self.lines.append(Line(len(self.lines) + 1, "\t".join(cleaned), cleaned, "tab", self.page))
 
 
 def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:

@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cnbudget.errors import InputError
-from cnbudget.read.normalize import normalize_text
-from cnbudget.read.source import Line, Source, make_line
+from cnbudget.read.grid import LineWriter
+from cnbudget.read.source import Source
 
 _DECIMALS = re.compile(r"0\.(0+)")
 
@@ -53,25 +53,15 @@ def read_xlsx(data: bytes, path: str) -> Source:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged parts
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})", path) from exc
-    lines: list[Line] = []
+    writer = LineWriter()
     warnings: list[str] = []
     for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
         if sheet.sheet_state != "visible":
             warnings.append(f"sheet {sheet.title!r} is hidden; read anyway")
+        writer.page = sheet_number
         for row in sheet.iter_rows():
-            texts = [normalize_text(cell_text(c.value, c.number_format)) for c in row]
-            cells = [t.strip() for t in texts]
-            while cells and not cells[-1]:
-                cells.pop()
-            number = len(lines) + 1
-            if len([c for c in cells if c]) <= 1 and (not cells or cells[0]):
-                # a title, 单位 line or note, usually merged across the sheet: text, not a table row
-                # (its leading spaces are kept: in space-aligned text they mark a table's right side)
-                lines.append(
-                    make_line(number, texts[0].rstrip() if cells else "", sheet_number, normalized=True)
-                )
-            else:
-                lines.append(Line(number, "\t".join(cells), cells, "tab", sheet_number))
+            writer.row([cell_text(c.value, c.number_format) for c in row])
+    lines = writer.lines
     if not any(line.text for line in lines):
         raise InputError("the workbook has no cells with content", path)
     digest = hashlib.sha256(data).hexdigest()
