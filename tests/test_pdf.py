@@ -19,7 +19,7 @@ import cnbudget
 from cnbudget.audit import audit
 from cnbudget.errors import InputError
 from cnbudget.model import Document
-from cnbudget.read import read_path
+from cnbudget.read import ReadOptions, read_path
 from cnbudget.report.facts import facts_csv
 from conftest import SEED_FILES
 from convert import assert_reads_like_its_text, text_to_pdf
@@ -161,7 +161,7 @@ def test_bad_pdfs_get_a_clear_message(tmp_path: Path, make, message: str) -> Non
     path = tmp_path / "bad.pdf"
     path.write_bytes(make())
     with pytest.raises(InputError) as err:
-        read_path(path, ocr=False)
+        read_path(path, ReadOptions(ocr=False))
     assert message in str(err.value) and str(path) in str(err.value)
 
 
@@ -224,7 +224,7 @@ def partly_scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_without_ocr_the_unread_pages_are_named(partly_scanned: Path) -> None:
-    doc = cnbudget.parse_file(partly_scanned, ocr=False)
+    doc = cnbudget.parse_file(partly_scanned, ReadOptions(ocr=False))
     assert any("not read" in w.message and w.message.endswith(": 17") for w in doc.warnings)
     assert doc.table("F09") is None or not doc.table("F09").rows
 
@@ -270,3 +270,8 @@ def test_a_rotate_flag_on_upright_content_changes_nothing(tmp_path: Path) -> Non
     path.write_bytes(_pdf_bytes(out))
     rows = [line.cells for line in read_path(path).lines if line.cells]
     assert rows[2] == ["208", "社会保障和就业支出", "754.75", "754.75", "0.00"]
+
+
+def test_time_limit_stops_a_slow_read() -> None:
+    with pytest.raises(InputError, match=r"reading stopped at page \d+ of 30 after .* s \(--max-seconds\)"):
+        read_path(PUTUO, ReadOptions(max_seconds=1e-9))

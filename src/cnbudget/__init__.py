@@ -13,14 +13,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from cnbudget.model import Document
+    from cnbudget.read.source import ReadOptions
 
 
-def parse_file(path: str | Path, max_pages: int | None = None, ocr: bool = True) -> Document:
-    """Read and parse one disclosure file (text or PDF, told apart by content); PDFs over `max_pages` are refused."""
+def parse_file(path: str | Path, options: ReadOptions | None = None) -> Document:
+    """Read and parse one disclosure file (PDF, XLSX, DOCX, HTML or text, told apart by content)."""
     from cnbudget.parse import parse_source
     from cnbudget.read import read_path
 
-    return parse_source(read_path(path, max_pages=max_pages, ocr=ocr))
+    return parse_source(read_path(path, options))
 
 
 def parse_text(text: str, name: str = "<text>") -> Document:

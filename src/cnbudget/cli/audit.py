@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cnbudget.cli.documents import read_options
 from cnbudget.cli.inputs import sample_path, write_bytes_output, write_output
 from cnbudget.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
 
@@ -69,6 +70,15 @@ def audit_command(
             show_default=False,
         ),
     ] = None,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--max-seconds",
+            min=1,
+            help="Stop reading a PDF after this long (default 600).",
+            show_default=False,
+        ),
+    ] = None,
     ocr: Annotated[
         bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
     ] = True,
@@ -87,12 +97,13 @@ def audit_command(
         raise UsageError("missing FILE (or use --sample to check the bundled sample document)")
     if fmt is AuditFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    options = read_options(max_pages, max_seconds, ocr)
     reports = []
     failures: list[tuple[str, str]] = []
     progress = _progress(len(paths))
     for path in paths:
         try:
-            reports.append(audit(parse_file(path, max_pages=max_pages, ocr=ocr)))
+            reports.append(audit(parse_file(path, options)))
         except InputError as exc:
             failures.append((str(path), exc.message))
             sys.stderr.write(f"cnbudget: error: {exc}\n")

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.errors import UsageError
 
+if TYPE_CHECKING:
+    from cnbudget.read import ReadOptions
+
 FileArg = Annotated[
     Path | None, typer.Argument(help="A disclosure document: text conversion or PDF.", show_default=False)
 ]
 SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
+MaxSecondsOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-seconds", min=1, help="Stop reading a PDF after this long (default 600).", show_default=False
+    ),
+]
 MaxPagesOpt = Annotated[
     int | None,
     typer.Option(
@@ -45,10 +54,19 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_command)
 
 
-def _load(file: Path | None, sample: bool, max_pages: int | None = None, ocr: bool = True):  # type: ignore[no-untyped-def]
+def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) -> ReadOptions:
+    from cnbudget.read import ReadOptions
+
+    defaults = ReadOptions()
+    return ReadOptions(
+        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
+    )
+
+
+def _load(file: Path | None, sample: bool, options: ReadOptions):  # type: ignore[no-untyped-def]
     from cnbudget import parse_file
 
-    return parse_file(resolve_input(file, sample), max_pages=max_pages, ocr=ocr)
+    return parse_file(resolve_input(file, sample), options)
 
 
 def parse_command(
@@ -59,10 +77,11 @@ def parse_command(
     ] = ParseFormat.json,
     output: OutputOpt = None,
     max_pages: MaxPagesOpt = None,
+    max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(file, sample, max_pages, ocr)
+    doc = _load(file, sample, read_options(max_pages, max_seconds, ocr))
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
@@ -79,12 +98,13 @@ def facts_command(
     fmt: Annotated[FactsFormat, typer.Option("--format", "-f", help="csv or json.")] = FactsFormat.csv,
     output: OutputOpt = None,
     max_pages: MaxPagesOpt = None,
+    max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(file, sample, max_pages, ocr)
+    doc = _load(file, sample, read_options(max_pages, max_seconds, ocr))
     write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
 
 
@@ -95,6 +115,7 @@ def show_command(
     ] = "",
     sample: SampleOpt = False,
     max_pages: MaxPagesOpt = None,
+    max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
 ) -> None:
     """Render one table in the terminal."""
@@ -102,5 +123,5 @@ def show_command(
 
     if not table:
         raise UsageError("choose a table with --table, e.g. --table B03")
-    doc = _load(file, sample, max_pages, ocr)
+    doc = _load(file, sample, read_options(max_pages, max_seconds, ocr))
     show_table(doc, table.strip().upper())

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from typing import Any
 
 from cnbudget.errors import InputError
 from cnbudget.read import ocr
 from cnbudget.read.layout import Char, Row, Rule, grid_rows, reading_turn, text_lines, turn
 from cnbudget.read.normalize import normalize_text
-from cnbudget.read.source import Line, Source, make_line
+from cnbudget.read.source import Line, ReadOptions, Source, make_line
 
 RULE_MAX_THICKNESS = 3.0
 """A path thinner than this (points) in one direction is a ruling line, not a filled shape."""
@@ -58,10 +59,6 @@ def _page_rules(page: Any, width: float, height: float, raw: Any) -> tuple[list[
     return horizontal, vertical
 
 
-MAX_PAGES = 1000
-"""Disclosures run to a few hundred pages; beyond this a file is refused unless the caller raises it."""
-
-
 def _append(lines: list[Line], rows: list[Row], page_number: int, ocr: bool) -> None:
     for row in sorted(rows, key=lambda r: r.top):
         number = len(lines) + 1
@@ -80,7 +77,10 @@ def _rows(chars: list[Char], horizontal: list[Rule], vertical: list[Rule]) -> li
     return [*grid, *text_lines(free)]
 
 
-def read_pdf(data: bytes, path: str, max_pages: int = MAX_PAGES, use_ocr: bool = True) -> Source:
+def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Source:
+    options = options or ReadOptions()
+    max_pages, use_ocr = options.max_pages, options.ocr
+    started = time.monotonic()
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
@@ -110,6 +110,12 @@ def read_pdf(data: bytes, path: str, max_pages: int = MAX_PAGES, use_ocr: bool =
         unread: list[int] = []
         recognised: list[int] = []
         for index in range(len(document)):
+            if time.monotonic() - started > options.max_seconds:
+                raise InputError(
+                    f"reading stopped at page {index + 1} of {len(document)} after {options.max_seconds:g} s "
+                    "(--max-seconds)",
+                    path,
+                )
             page = document[index]
             width, height = page.get_size()
             rotated = page.get_rotation() in (90, 270)

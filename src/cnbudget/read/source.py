@@ -93,8 +93,21 @@ def source_from_bytes(data: bytes, path: str) -> Source:
     return source_from_text(text, path, encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_path(path: str | Path, max_pages: int | None = None, ocr: bool = True) -> Source:
-    """Read any supported file, told apart by content: PDF, XLSX or text. `ocr=False` leaves scans unread."""
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Limits that keep one hostile or huge file from stalling a batch."""
+
+    max_pages: int = 1000
+    """PDFs with more pages are refused (disclosures run to a few hundred)."""
+    max_seconds: float = 600.0
+    """Reading a PDF stops with an error after this long (OCR of many scanned pages is slow)."""
+    ocr: bool = True
+    """Read scanned pages by OCR when it is installed."""
+
+
+def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
+    """Read any supported file, told apart by content: PDF, XLSX, DOCX, HTML or text."""
+    options = options or ReadOptions()
     name = str(path)
     p = Path(path)
     if not p.exists():
@@ -106,9 +119,9 @@ def read_path(path: str | Path, max_pages: int | None = None, ocr: bool = True) 
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
     if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
-        from cnbudget.read.pdf import MAX_PAGES, read_pdf
+        from cnbudget.read.pdf import read_pdf
 
-        return read_pdf(data, name, max_pages or MAX_PAGES, use_ocr=ocr)
+        return read_pdf(data, name, options)
     if data.startswith(b"PK\x03\x04"):
         from cnbudget.read.archive import zip_members
 
