@@ -197,3 +197,32 @@ def assert_reads_like_its_text(name_or_path: Path, converted: Path, fmt: str) ->
         return [(f.rule_id, f.actual, f.expected) for f in audit(doc).findings if f.severity == "error"]
 
     assert errors(copy) == errors(original)
+
+
+def text_to_xls(source: Path, target: Path) -> None:
+    """The same as `text_to_xlsx`, in the Excel 97–2003 format (xlwt)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    styles: dict[str, object] = {}
+    for row_number, line in enumerate(read_path(source).lines):
+        if line.layout == "rule":
+            continue
+        if line.cells is None:
+            if line.text.strip():
+                sheet.write(row_number, 0, line.text.rstrip())
+            continue
+        for column, raw in enumerate(line.cells):
+            text = raw.strip()
+            if not text:
+                continue
+            canonical = amount_text(text)
+            if canonical is not None and is_decimal_amount(text):
+                decimals = len(canonical.split(".", 1)[1]) if "." in canonical else 0
+                pattern = ("#,##0" if "," in text else "0") + ("." + "0" * decimals if decimals else "")
+                style = styles.setdefault(pattern, xlwt.easyxf(num_format_str=pattern))
+                sheet.write(row_number, column, float(Decimal(canonical)), style)
+            else:
+                sheet.write(row_number, column, text)
+    book.save(str(target))

@@ -13,14 +13,39 @@ from hypothesis import strategies as st
 from cnbudget.errors import InputError
 from cnbudget.read import archive, read_path, xlsx
 from conftest import SEED_FILES
-from convert import assert_reads_like_its_text, text_to_xlsx
+from convert import assert_reads_like_its_text, text_to_xls, text_to_xlsx
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
 @pytest.mark.parametrize("name", sorted(SEED_FILES))
-def test_seed_round_trip_through_xlsx(tmp_path: Path, name: str) -> None:
-    workbook = tmp_path / f"{name}.xlsx"
-    text_to_xlsx(SEED_FILES[name], workbook)
-    assert_reads_like_its_text(SEED_FILES[name], workbook, "xlsx")
+def test_seed_round_trip_through_a_workbook(tmp_path: Path, name: str, fmt: str) -> None:
+    workbook = tmp_path / f"{name}.{fmt}"
+    (text_to_xlsx if fmt == "xlsx" else text_to_xls)(SEED_FILES[name], workbook)
+    assert_reads_like_its_text(SEED_FILES[name], workbook, fmt)
+
+
+def test_xls_merged_cells_keep_their_text_once(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表5")
+    sheet.write_merge(0, 0, 0, 2, "一般公共预算支出表")
+    sheet.write_merge(1, 2, 0, 0, "项目")
+    sheet.write_merge(1, 1, 1, 2, "基本支出")
+    sheet.write(2, 1, "人员经费")
+    sheet.write(2, 2, "公用经费")
+    sheet.write(3, 0, "合计")
+    sheet.write(3, 1, 1297.3, xlwt.easyxf(num_format_str="#,##0.00"))
+    sheet.write(3, 2, 5, xlwt.easyxf(num_format_str="0.00"))
+    path = tmp_path / "merged.xls"
+    book.save(str(path))
+    lines = read_path(path).lines
+    assert lines[0].text == "一般公共预算支出表" and lines[0].cells is None
+    assert [line.cells for line in lines[1:]] == [
+        ["项目", "基本支出"],
+        ["", "人员经费", "公用经费"],
+        ["合计", "1297.30", "5.00"],
+    ]
 
 
 @given(st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2, allow_nan=False))
@@ -71,7 +96,7 @@ def test_other_zips_get_a_clear_message(tmp_path: Path, entries: dict[str, bytes
     ("content", "message"),
     [
         (b"PK\x03\x04" + bytes(200), "zip container is damaged"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "Excel 97–2003"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "not a readable XLS workbook"),
     ],
 )
 def test_damaged_and_legacy_files(tmp_path: Path, content: bytes, message: str) -> None:

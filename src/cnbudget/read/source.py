@@ -135,8 +135,10 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
 
             return read_docx(data, name)
         raise InputError("a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)", name)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("XLS (Excel 97–2003) and DOC files are not read yet; save as XLSX or PDF", name)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: XLS (or a legacy DOC, refused there)
+        from cnbudget.read.xls import read_xls
+
+        return read_xls(data, name)
     if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
         from cnbudget.read.html_page import looks_like_html, read_html
 

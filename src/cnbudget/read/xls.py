@@ -1,0 +1,56 @@
+"""XLS (Excel 97–2003, xlrd): sheets → lines, like XLSX.
+
+Many finance systems still export the legacy format. xlrd gives numbers as floats; the printed precision
+comes from each cell's number format, and merged ranges keep their text in the top-left cell only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from cnbudget.errors import InputError
+from cnbudget.read.grid import LineWriter
+from cnbudget.read.source import Source
+from cnbudget.read.xlsx import cell_text
+
+
+def read_xls(data: bytes, path: str) -> Source:
+    try:
+        import xlrd
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise InputError("reading XLS needs the xlrd package (pip install xlrd)", path) from exc
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, AssertionError … for damaged files
+        message = str(exc) or type(exc).__name__
+        raise InputError(f"not a readable XLS workbook; DOC files are not read ({message})", path) from exc
+    writer = LineWriter()
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        covered = {
+            (r, c)
+            for r0, r1, c0, c1 in sheet.merged_cells
+            for r in range(r0, r1)
+            for c in range(c0, c1)
+            if (r, c) != (r0, c0)
+        }
+        writer.page = index + 1
+        for r in range(sheet.nrows):
+            cells = []
+            for c in range(sheet.ncols):
+                if (r, c) in covered:
+                    cells.append("")
+                    continue
+                cell = sheet.cell(r, c)
+                value = cell.value if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) else None
+                fmt = (
+                    book.format_map.get(book.xf_list[cell.xf_index].format_key)
+                    if cell.xf_index is not None
+                    else None
+                )
+                cells.append(cell_text(value, fmt.format_str if fmt else ""))
+            writer.row(cells)
+        book.unload_sheet(index)
+    if not any(line.text for line in writer.lines):
+        raise InputError("the workbook has no cells with content", path)
+    return Source(path=path, lines=writer.lines, sha256=hashlib.sha256(data).hexdigest(), format="xls")
