@@ -275,3 +275,18 @@ def test_a_rotate_flag_on_upright_content_changes_nothing(tmp_path: Path) -> Non
 def test_time_limit_stops_a_slow_read() -> None:
     with pytest.raises(InputError, match=r"reading stopped at page \d+ of 30 after .* s \(--max-seconds\)"):
         read_path(PUTUO, ReadOptions(max_seconds=1e-9))
+
+
+def test_pages_in_every_report_format() -> None:
+    import json
+
+    from cnbudget.report.audit_json import reports_json
+
+    report = audit(putuo())
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert [f.pages for f in errors] == [[24, 15], [24, 16]]  # the narrative page, then the table's
+    data = json.loads(reports_json([report], []))
+    assert [f["pages"] for f in data["reports"][0]["findings"] if f["severity"] == "error"] == [
+        [24, 15],
+        [24, 16],
+    ]

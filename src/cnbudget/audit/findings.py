@@ -54,6 +54,11 @@ class Finding:
         return list(dict.fromkeys(e.line for e in self.evidence if e.line))
 
     @property
+    def pages(self) -> list[int]:
+        """Pages of the evidence (PDF inputs), in the order of `lines`."""
+        return list(dict.fromkeys(e.page for e in self.evidence if e.page))
+
+    @property
     def tables(self) -> list[str]:
         out: list[str] = []
         for table in [self.table, *(e.table for e in self.evidence)]:

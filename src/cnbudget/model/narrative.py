@@ -31,6 +31,8 @@ class NarrativeClaim:
     paragraph: int = 0
     """Index of the 。-sentence within its section: clauses of one sentence share it."""
     line: int = 0
+    page: int | None = None
+    """Page of the line, for PDF inputs."""
 
 
 @dataclass(slots=True)

@@ -75,6 +75,9 @@ def read_narrative(lines: list[Line], parts: list[Part]) -> list[NarrativeSectio
             heading=heading, line=first, last_line=body[-1].number if body else first, text=text
         )
         section.claims = _claims(text, offsets, heading)
+        pages = {line.number: line.page for line in body}
+        for claim in section.claims:
+            claim.page = pages.get(claim.line)
         result.append(section)
     return result
 

@@ -28,7 +28,10 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
             "rules_not_applicable": sum(1 for o in report.outcomes if o.status == "not_applicable"),
             "rules_not_evaluated": sum(1 for o in report.outcomes if o.status == "not_evaluated"),
         },
-        "findings": [{**to_jsonable(f), "lines": f.lines, "tables": f.tables} for f in report.findings],
+        "findings": [
+            {**to_jsonable(f), "lines": f.lines, "pages": f.pages, "tables": f.tables}
+            for f in report.findings
+        ],
         "coverage": [to_jsonable(o) for o in report.outcomes],
     }
 

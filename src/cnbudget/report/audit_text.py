@@ -32,6 +32,8 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
             if f.severity == "info" and not show_info:
                 continue
             lines = ",".join(str(n) for n in f.lines[:4]) + ("…" if len(f.lines) > 4 else "")
+            if f.pages:  # PDF inputs: the page is what a reviewer turns to
+                lines = "p." + ",".join(str(p) for p in f.pages[:3]) + " " + lines
             table.add_row(f"[{_STYLE[f.severity]}]{_LABEL[f.severity]}[/]", f.rule_id, lines, f.message)
         if report.findings:
             console.print(table)

@@ -37,7 +37,13 @@ def figure_index(ctx: Context) -> FigureIndex:
 
 def claim_evidence(claim: NarrativeClaim) -> Evidence:
     return Evidence(
-        "claim", raw=claim.raw, value=claim.amount, line=claim.line, text=claim.sentence, role="claim"
+        "claim",
+        raw=claim.raw,
+        value=claim.amount,
+        line=claim.line,
+        page=claim.page,
+        text=claim.sentence,
+        role="claim",
     )
 
 
