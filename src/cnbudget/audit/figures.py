@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from cnbudget.audit.context import Context, Ref, plain_label
 from cnbudget.audit.lookup import code_of, coded_rows, first_value, three_public_view, total_row
@@ -53,6 +54,7 @@ _TRAILING = re.compile(r"(?:类支出|为|是|达|均|预算数|决算数|总额
 _FUNCTION_PATH = re.compile(r"^(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
 
 
+@lru_cache(maxsize=8192)
 def normalise(subject: str) -> str:
     s = key(subject)
     previous = None
@@ -63,6 +65,7 @@ def normalise(subject: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
 def canonical(subject: str) -> str | None:
     s = normalise(subject)
     for canon, patterns in _COMPILED.items():
@@ -231,6 +234,7 @@ class FigureIndex:
         return refs
 
 
+@lru_cache(maxsize=16384)
 def _close(printed: str, said: str) -> bool:
     a, b = key(printed), key(said)
     return a == b or a.startswith(b) or b.startswith(a) or a.replace("研究", "") == b.replace("研究", "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def _build_table() -> dict[int, str]:
@@ -63,6 +64,9 @@ _KEY_TABLE = str.maketrans(
 )
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
-    """A matching key: whitespace removed and full-width punctuation folded to ASCII."""
+    """A matching key: whitespace removed and full-width punctuation folded to ASCII.
+
+    Cached: the audit keys the same labels and subjects over and over."""
     return compact(text).translate(_KEY_TABLE)
