@@ -58,8 +58,9 @@ def _value(doc: Document, table: str, column: str, code: str = "", label: str = 
         ("F05", "212", "", "基本支出", "1572.70", 14),
         ("F05", "212", "", "项目支出", "2259.65", 14),
         ("F05", "", "合计", "项目支出", "4381.74", 15),
-        ("F06", "30108", "", "决算数", "446.11", 16),
-        ("F06", "31002", "", "决算数#2", "39.76", 16),  # right half; its header repeats 决算数
+        ("F06", "30108", "", "人员经费/决算数", "446.11", 16),
+        # the header prints 决算数 twice; the catalog names the halves as other regions print them
+        ("F06", "31002", "", "公用经费/决算数", "39.76", 16),
     ],
 )
 def test_cells_come_from_the_right_table_row_column_and_page(

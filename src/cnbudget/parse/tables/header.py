@@ -146,10 +146,11 @@ def rename_duplicates(columns: list[Column], variants: tuple[tuple[str, ...], ..
             continue
         ok = True
         for col, full in zip(values, variant, strict=True):
+            # the printed path may lack the catalog's upper levels ("决算数" for "公用经费/决算数")
             parts = full.split("/")
-            if len(parts) != len(col.path) or not all(
+            if len(parts) < len(col.path) or not all(
                 key(f).startswith(key(p)) or key(p).startswith(key(f))
-                for p, f in zip(col.path, parts, strict=True)
+                for p, f in zip(col.path, parts[len(parts) - len(col.path) :], strict=True)
             ):
                 ok = False
                 break
