@@ -291,3 +291,19 @@ def test_pages_in_every_report_format() -> None:
         [24, 15],
         [24, 16],
     ]
+
+
+def test_rules_are_found_in_a_page_image() -> None:
+    np = pytest.importorskip("numpy")
+    from cnbudget.read.ocr import SCALE, page_rules
+
+    image = np.full((400, 600), 255, dtype=np.uint8)
+    for y in (50, 51, 150, 250):  # one rule two pixels thick
+        image[y, 40:560] = 0
+    for x in (40, 300, 559):
+        image[50:251, x] = 0
+    image[100, 100:120] = 0  # a short stroke of a character: not a rule
+    horizontal, vertical = page_rules(image)
+    assert sorted(r.at * SCALE for r in horizontal) == [50.5, 150, 250]
+    assert sorted(r.at * SCALE for r in vertical) == [40, 300, 559]
+    assert all(r.lo * SCALE == 40 and r.hi * SCALE == 560 for r in horizontal)

@@ -42,14 +42,13 @@ def _runs(mask: Any, min_length: int) -> list[tuple[int, int, int]]:
 
     padded = np.pad(mask.astype(np.int8), ((0, 0), (1, 1)))
     edges = np.diff(padded, axis=1)
-    out: list[tuple[int, int, int]] = []
     starts_y, starts_x = np.nonzero(edges == 1)
-    ends_y, ends_x = np.nonzero(edges == -1)
-    for y, x0, x1 in zip(starts_y.tolist(), starts_x.tolist(), ends_x.tolist(), strict=True):
-        if x1 - x0 >= min_length:
-            out.append((y, x0, x1))
-    del ends_y
-    return out
+    _, ends_x = np.nonzero(edges == -1)  # row-major order: the n-th end closes the n-th start
+    return [
+        (y, x0, x1)
+        for y, x0, x1 in zip(starts_y.tolist(), starts_x.tolist(), ends_x.tolist(), strict=True)
+        if x1 - x0 >= min_length
+    ]
 
 
 def _merge(runs: list[tuple[int, int, int]]) -> list[Rule]:
