@@ -140,7 +140,6 @@ class Context:
             return None
         expected = sum((p.value or Decimal(0) for p in present), Decimal(0))
         diff = t - expected
-        verdict = "ok"
         finding = None
         if diff != 0:
             unit = precision([t, *(p.value for p in present)])
@@ -148,7 +147,6 @@ class Context:
             nonzero = sum(1 for p in present if p.value)
             addends = max(nonzero, rounded_items)
             verdict = "break" if addends <= 1 else classify(diff, addends, unit)
-        if verdict != "ok":
             terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from cnbudget.errors import InputError
-from cnbudget.read.decode import decode
 from cnbudget.read.grid import LineWriter, expand_spans
 from cnbudget.read.source import Source
 
@@ -84,10 +83,10 @@ def _flush(writer: LineWriter, buffer: list[str]) -> None:
         writer.text(text)
 
 
-def read_html(data: bytes, path: str) -> Source:
+def read_html(data: bytes, text: str, encoding: str, path: str) -> Source:
+    """`text` is `data` decoded (the caller decoded it to recognise HTML); the hash is of the bytes."""
     import lxml.html
 
-    text, encoding = decode(data, path)
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError and ValueError for unusable markup

@@ -142,6 +142,8 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
         from cnbudget.read.html_page import looks_like_html, read_html
 
-        if looks_like_html(decode(data, name)[0]):
-            return read_html(data, name)
+        text, encoding = decode(data, name)
+        if looks_like_html(text):
+            return read_html(data, text, encoding, name)
+        return source_from_text(text, name, encoding, sha256=hashlib.sha256(data).hexdigest())
     return source_from_bytes(data, name)

@@ -36,7 +36,12 @@ _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|Ｘ{2,}|×{2,})(?![A-Za-z])")
 
 
 def placeholders(ctx: Context) -> list[tuple[int, str]]:
-    """(line, snippet) of every unfilled placeholder ("上海市 XX 局", "XXX 万元") in title and narrative."""
+    """(line, snippet) of every unfilled placeholder ("上海市 XX 局", "XXX 万元") in title and narrative.
+
+    Computed once per audit: two rules ask."""
+    cached = ctx.cache.get("placeholders")
+    if isinstance(cached, list):
+        return cached
     found: list[tuple[int, str]] = []
     title = ctx.doc.metadata.title
     if _PLACEHOLDER.search(title):
@@ -44,6 +49,7 @@ def placeholders(ctx: Context) -> list[tuple[int, str]]:
     for section in ctx.doc.narrative:
         for m in _PLACEHOLDER.finditer(section.text):
             found.append((section.line, section.text[max(0, m.start() - 8) : m.end() + 8]))
+    ctx.cache["placeholders"] = found
     return found
 
 
