@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cnbudget.cli import audit, documents
+from cnbudget.cli import audit, documents, library
 from cnbudget.errors import EXIT_OK, EXIT_USAGE, CnbudgetError
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 audit.register(app)
 documents.register(app)
+library.register(app)
 
 
 def main() -> None:

@@ -8,24 +8,11 @@ from collections.abc import Iterator
 from cnbudget.audit.context import Context, table_name
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
-from cnbudget.read.normalize import compact, key
+from cnbudget.parse.names import core_name as _core
+from cnbudget.parse.names import typo_pair as _typo_pair
 
-_REGION = re.compile(r"^(?:湖北省|武汉市|.{2,3}[省市](?=.{2,}[区县]))")
-_SUFFIX = re.compile(r"(?:本级|[（(]汇总[)）])$")
 _YEAR_CAPTION = re.compile(r"^(20\d{2})\s*年度?$")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年度?")
-
-
-def _core(name: str) -> str:
-    """The name without region prefix and 本级/（汇总）, punctuation folded (（ and ( are the same)."""
-    return key(_SUFFIX.sub("", _REGION.sub("", compact(name))))
-
-
-def _typo_pair(a: str, b: str) -> bool:
-    """Same length, one or two characters different: 硃口区 for 硚口区."""
-    if a == b or len(a) != len(b) or len(a) < 4:
-        return False
-    return 0 < sum(1 for x, y in zip(a, b, strict=True) if x != y) <= 2
 
 
 def _name_occurrences(ctx: Context) -> list[tuple[str, int]]:

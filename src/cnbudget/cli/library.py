@@ -1,0 +1,385 @@
+"""Commands on a library of many documents: ingest, compare, history, execution, findings, export."""
+
+from __future__ import annotations
+
+import io
+import sys
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cnbudget.cli.documents import MaxPagesOpt, MaxSecondsOpt, OcrOpt, OutputOpt, read_options
+from cnbudget.cli.inputs import write_output
+from cnbudget.errors import EXIT_INPUT, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from cnbudget.library.answers import Answer
+    from cnbudget.library.ingest import IngestSummary
+
+
+class AnswerFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class Kind(StrEnum):
+    budget = "budget"
+    final = "final"
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[AnswerFormat, typer.Option("--format", "-f", help="text, json or csv.")]
+MetricOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help="A figure to show (repeatable): see `cnbudget metrics`; function:206 or economic:30217 for one code.",
+        show_default=False,
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)
+    app.command("compare")(compare_command)
+    app.command("history")(history_command)
+    app.command("execution")(execution_command)
+    app.command("findings")(findings_command)
+    app.command("organisations")(organisations_command)
+    app.command("metrics")(metrics_command)
+    app.command("export")(export_command)
+
+
+def _open(db: str | None, create: bool = False) -> Engine:
+    from cnbudget.store.database import open_database
+
+    return open_database(db, create=create)
+
+
+def ingest_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)
+    ],
+    db: DbOpt = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).", show_default=False
+        ),
+    ] = None,
+    max_pages: MaxPagesOpt = None,
+    max_seconds: MaxSecondsOpt = None,
+    ocr: OcrOpt = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
+) -> None:
+    """Parse, audit and store documents in the library; files already there (same content) are skipped."""
+    from cnbudget.library.ingest import ingest
+
+    engine = _open(db, create=True)
+    options = read_options(max_pages, max_seconds, ocr)
+    bar = _Bar(quiet)
+    try:
+        summary = ingest(engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start)
+    finally:
+        bar.stop()
+        engine.dispose()
+    _print_summary(summary, quiet)
+    if summary.interrupted:
+        raise SystemExit(130)
+    raise SystemExit(EXIT_INPUT if summary.failed else EXIT_OK)
+
+
+class _Bar:
+    """A Rich progress bar on stderr, only on a terminal (logs and pipes get the summary alone)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.progress = None
+        self.task = None
+        self.quiet = quiet
+
+    def start(self, total: int) -> None:
+        if self.quiet or not sys.stderr.isatty() or total < 2:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("入库"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[last]}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("ingest", total=total, last="")
+        self.progress.start()
+
+    def advance(self, path: str, status: str) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, last=Path(path).name[-40:])
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _print_summary(summary: IngestSummary, quiet: bool) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+    line = (
+        f"ingested {len(summary.ingested)}, new versions {len(summary.new_versions)}, "
+        f"unchanged {len(summary.unchanged)}, failed {len(summary.failed)}"
+    )
+    if summary.interrupted:
+        line += " — interrupted: documents stored so far are complete; run the same command again to finish"
+    console.print(line)
+    if not quiet:
+        for path in summary.new_versions:
+            console.print(f"  new version: {path}")
+    for failure in summary.failed:
+        console.print(f"  [red]failed[/red] {failure.path}: {failure.message}", markup=True)
+
+
+def _show(answer: Answer, fmt: AnswerFormat, output: Path | None) -> None:
+    if fmt is AnswerFormat.json:
+        write_output(answer.to_json(), output)
+        return
+    if fmt is AnswerFormat.csv:
+        write_output(answer.to_csv(), output)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from cnbudget.library.answers import display
+
+    buffer = io.StringIO() if output is not None else None
+    if buffer is not None:
+        console = Console(file=buffer, width=220, highlight=False)
+    else:  # a pipe or a log gets whole lines rather than 80 columns
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 220)
+    columns = answer.terminal_columns or answer.columns
+    table = Table(title=answer.title, header_style="bold")
+    for column in columns:
+        values = [r.get(column) for r in answer.rows]
+        numeric = any(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)
+        table.add_column(
+            answer.heading(column),
+            justify="right" if numeric else "left",
+            no_wrap=column not in ("message", "organisation", "name", "description"),
+            overflow="fold",
+            ratio=3 if column == "message" else None,
+        )
+    for row in answer.rows:
+        table.add_row(*(display(row.get(c)) for c in columns))
+    console.print(table)
+    for note in answer.notes:
+        console.print(f"  注：{note}")
+    if buffer is not None:
+        write_output(buffer.getvalue(), output)
+
+
+def compare_command(
+    year: Annotated[int, typer.Option("--year", "-y", help="Fiscal year.")],
+    metric: MetricOpt = None,
+    kind: Annotated[Kind, typer.Option("--kind", help="budget (预算) or final (决算).")] = Kind.budget,
+    scope: Annotated[
+        str | None, typer.Option("--scope", help="department or unit documents only.", show_default=False)
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help="province, city or district.", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = AnswerFormat.text,
+    output: OutputOpt = None,
+) -> None:
+    """Departments side by side for one year (total, 基本/项目 shares, 人员经费, 三公, any code)."""
+    from cnbudget.library.questions import compare
+
+    if scope not in (None, "department", "unit"):
+        raise UsageError("--scope is department or unit")
+    engine = _open(db)
+    try:
+        _show(compare(engine, year, metric, kind=kind.value, scope=scope, level=level), fmt, output)
+    finally:
+        engine.dispose()
+
+
+def history_command(
+    organisation: Annotated[
+        str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
+    ],
+    metric: MetricOpt = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help="budget or final only.", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = AnswerFormat.text,
+    output: OutputOpt = None,
+) -> None:
+    """One organisation across years, with year-over-year changes."""
+    from cnbudget.library.questions import history
+
+    engine = _open(db)
+    try:
+        _show(history(engine, organisation, metric, kind=kind.value if kind else None), fmt, output)
+    finally:
+        engine.dispose()
+
+
+def execution_command(
+    organisation: Annotated[
+        str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
+    ],
+    year: Annotated[int, typer.Argument(help="Fiscal year.", show_default=False)],
+    db: DbOpt = None,
+    fmt: FormatOpt = AnswerFormat.text,
+    output: OutputOpt = None,
+) -> None:
+    """Final accounts against the budget of the same year, per function code and for 三公."""
+    from cnbudget.library.questions import execution
+
+    engine = _open(db)
+    try:
+        _show(execution(engine, organisation, year), fmt, output)
+    finally:
+        engine.dispose()
+
+
+def findings_command(
+    rule: Annotated[
+        str | None, typer.Option("--rule", help="A rule id (NARR-* for a family of ids).", show_default=False)
+    ] = None,
+    severity: Annotated[
+        Severity | None, typer.Option("--severity", help="At least this severe.", show_default=False)
+    ] = None,
+    organisation: Annotated[
+        str | None, typer.Option("--org", help="Name, part of a name, code, or #id.", show_default=False)
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", show_default=False)] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", show_default=False)] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, show_default=False)] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = AnswerFormat.text,
+    output: OutputOpt = None,
+) -> None:
+    """Audit findings across the library, filtered by rule, severity, organisation, year."""
+    from cnbudget.library.questions import findings
+
+    engine = _open(db)
+    try:
+        answer = findings(
+            engine,
+            rule=rule,
+            severity=severity.value if severity else None,
+            organisation=organisation,
+            year=year,
+            kind=kind.value if kind else None,
+            all_versions=all_versions,
+            limit=limit,
+        )
+        _show(answer, fmt, output)
+    finally:
+        engine.dispose()
+
+
+def organisations_command(
+    db: DbOpt = None, fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None
+) -> None:
+    """Organisations in the library, with their units and number of documents."""
+    from cnbudget.library.questions import organisations
+
+    engine = _open(db)
+    try:
+        _show(organisations(engine), fmt, output)
+    finally:
+        engine.dispose()
+
+
+def metrics_command(fmt: FormatOpt = AnswerFormat.text) -> None:
+    """The figures compare and history can show."""
+    from cnbudget.library.answers import Answer
+    from cnbudget.library.metrics import DERIVED, metric_specs
+
+    answer = Answer(title="可比较的指标", columns=["metric", "label", "description"])
+    for spec in metric_specs().values():
+        name = f"{spec.name}:CODE" if spec.per_code else spec.name
+        answer.rows.append({"metric": name, "label": spec.label, "description": spec.description})
+    for d in DERIVED.values():
+        answer.rows.append(
+            {"metric": d.name, "label": d.label, "description": f"{d.numerator} / {d.denominator} × 100"}
+        )
+    _show(answer, fmt, None)
+
+
+def export_command(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="A folder (csv, parquet: one file per table) or an .xlsx file.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv, parquet or xlsx.")
+    ] = ExportFormat.csv,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            "-t",
+            help="facts, documents, organisations, findings (repeatable; default all).",
+            show_default=False,
+        ),
+    ] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Tidy tables for analysts: facts, documents, organisations and findings."""
+    from cnbudget.report.export import EXPORT_TABLES, export
+
+    names = table or list(EXPORT_TABLES)
+    unknown = [n for n in names if n not in EXPORT_TABLES]
+    if unknown:
+        raise UsageError(f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
+    engine = _open(db)
+    try:
+        written = export(engine, output, fmt.value, names, all_versions=all_versions)
+    finally:
+        engine.dispose()
+    for path, rows in written:
+        sys.stderr.write(f"{path}: {rows} rows\n")

@@ -1,0 +1,70 @@
+"""What a library question returns: a titled table of rows with notes, printable as text, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from cnbudget.parse.numbers import format_amount
+
+
+@dataclass(slots=True)
+class Answer:
+    title: str
+    columns: list[str]
+    """Row keys in display order."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Display headings for columns (default: the key)."""
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Where figures come from, what is missing."""
+    terminal_columns: list[str] | None = None
+    """The columns worth the width of a terminal (JSON and CSV always carry all of them)."""
+
+    def heading(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "title": self.title,
+                "columns": [{"key": c, "heading": self.heading(c)} for c in self.columns],
+                "rows": [{c: _json_value(row.get(c)) for c in self.columns} for row in self.rows],
+                "notes": self.notes,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in self.columns])
+        return out.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def display(value: Any) -> str:
+    """A cell for the terminal: amounts with thousands separators, blanks as —."""
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    return str(value)

@@ -1,0 +1,219 @@
+"""Batch ingest: parse and audit in worker processes, write each document in its own transaction.
+
+Parsing and auditing are CPU-bound and independent, so they run in a pool of processes; writing is
+done by the parent alone (SQLite allows one writer, and one writer keeps version numbers simple).
+A file that fails is recorded and the batch goes on; a batch killed halfway leaves only whole
+documents behind, and running it again skips them by their content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from cnbudget.errors import CnbudgetError
+from cnbudget.read.source import ReadOptions
+from cnbudget.store import schema
+from cnbudget.store.records import DocumentRecord
+from cnbudget.store.writer import WriteResult, write_record
+
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm"})
+"""Files picked up when a folder is given (a file named explicitly is always read)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    path: str
+    message: str
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    ingested: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.ingested) + len(self.new_versions) + len(self.unchanged) + len(self.failed)
+
+
+def collect_paths(inputs: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
+    """Files to ingest, folders walked recursively in a stable order; missing inputs are failures."""
+    files: list[Path] = []
+    missing: list[Failure] = []
+    seen: set[Path] = set()
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(
+                p
+                for p in item.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(item).parts)
+            )
+        elif item.is_file():
+            found = [item]
+        else:
+            missing.append(Failure(str(item), "no such file or folder"))
+            continue
+        for path in found:
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                files.append(path)
+    return files, missing
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def process_file(path: str, options: ReadOptions | None = None) -> DocumentRecord | Failure:
+    """Read, parse, audit and flatten one file (runs in a worker process). Never raises."""
+    try:
+        from cnbudget import parse_file
+        from cnbudget.audit import audit
+        from cnbudget.store.records import build_record
+
+        doc = parse_file(path, options)
+        return build_record(doc, audit(doc))
+    except CnbudgetError as exc:
+        message = exc.message
+        if exc.line is not None:
+            message = f"line {exc.line}: {message}"
+        return Failure(path, message)
+    except ValueError as exc:
+        return Failure(path, str(exc))
+    except MemoryError:
+        return Failure(path, "ran out of memory reading this file")
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported
+        return Failure(path, f"internal error ({type(exc).__name__}: {exc}); please report it with the file")
+
+
+Progress = Callable[[str, str], None]
+"""Called after each file with its path and outcome (ingested, new_version, unchanged, failed)."""
+
+
+def ingest(
+    engine: Engine,
+    inputs: Iterable[Path],
+    *,
+    jobs: int | None = None,
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Ingest files and folders into the library opened as ``engine``."""
+    files, failures = collect_paths(inputs)
+    summary = IngestSummary(failed=list(failures))
+    with engine.connect() as conn:
+        known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
+    pending: list[str] = []
+    for path in files:
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:
+            summary.failed.append(Failure(str(path), f"cannot read: {exc.strerror or exc}"))
+            continue
+        if digest in known:
+            summary.unchanged.append(str(path))
+        else:
+            known.add(digest)  # the same bytes twice in one batch are parsed once
+            pending.append(str(path))
+    if on_start:
+        on_start(len(files))
+    for path in summary.unchanged:
+        _report(progress, path, "unchanged")
+    for failure in failures:
+        _report(progress, failure.path, "failed")
+    workers = max(1, jobs or os.cpu_count() or 1)
+    results = _results(pending, workers, options)
+    try:
+        for outcome in results:
+            if isinstance(outcome, Failure):
+                summary.failed.append(outcome)
+                _report(progress, outcome.path, "failed")
+                continue
+            try:
+                written = write_record(engine, outcome)
+            except Exception as exc:  # noqa: BLE001 - the transaction rolled back; report and go on
+                summary.failed.append(Failure(outcome.path, f"could not be stored: {_short(exc)}"))
+                _report(progress, outcome.path, "failed")
+                continue
+            _tally(summary, outcome.path, written)
+            _report(progress, outcome.path, written.status)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        results.close()
+    return summary
+
+
+def _results(
+    paths: list[str], workers: int, options: ReadOptions | None
+) -> Iterator[DocumentRecord | Failure]:
+    if workers == 1 or len(paths) <= 1:
+        for path in paths:
+            yield process_file(path, options)
+        return
+    queue = list(reversed(paths))
+    while queue:
+        # a bounded number of files in flight: a batch of 10,000 must not hold 10,000 parsed records
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            running: dict[Future[DocumentRecord | Failure], str] = {}
+            broken = False
+            try:
+                while queue or running:
+                    while queue and len(running) < workers * 4 and not broken:
+                        path = queue.pop()
+                        running[pool.submit(process_file, path, options)] = path
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        path = running.pop(future)
+                        try:
+                            yield future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            yield Failure(
+                                path,
+                                "a worker process died (crash or out of memory) while this file was being "
+                                "read; run the batch again to retry it",
+                            )
+                    if broken and not running:
+                        break
+            finally:
+                for future in running:
+                    future.cancel()
+
+
+def _tally(summary: IngestSummary, path: str, written: WriteResult) -> None:
+    if written.status == "ingested":
+        summary.ingested.append(path)
+    elif written.status == "new_version":
+        summary.new_versions.append(path)
+    else:
+        summary.unchanged.append(path)
+
+
+def _report(progress: Progress | None, path: str, status: str) -> None:
+    if progress is not None:
+        progress(path, status)
+
+
+def _short(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

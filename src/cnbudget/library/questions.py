@@ -1,0 +1,501 @@
+"""The questions a library answers: compare departments, follow one across years, budget against
+final accounts, and findings across documents. Each returns an `Answer`; the CLI only formats it.
+
+Every figure comes from the ``metrics`` table (one row per document and figure, indexed by metric),
+so each question is one or two indexed queries whatever the size of the library. Only the latest
+version of each document is used unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, select
+
+from cnbudget.errors import UsageError
+from cnbudget.library.answers import Answer
+from cnbudget.library.metrics import DERIVED, known_metric, metric_label, stored_metrics
+from cnbudget.parse.names import core_name, name_key
+from cnbudget.store import schema
+
+DEFAULT_METRICS = (
+    "total_spending",
+    "basic_share",
+    "project_share",
+    "personnel",
+    "three_public",
+)
+THREE_PUBLIC_ITEMS = (
+    "three_public",
+    "three_public_overseas",
+    "three_public_vehicles",
+    "three_public_vehicle_purchase",
+    "three_public_vehicle_operation",
+    "three_public_reception",
+)
+KIND_NAMES = {"budget": "预算", "final": "决算"}
+_CENT = Decimal("0.01")
+
+docs = schema.documents.c
+orgs = schema.organisations.c
+mets = schema.metrics.c
+
+
+def check_metrics(names: list[str]) -> list[str]:
+    unknown = [n for n in names if not known_metric(n)]
+    if unknown:
+        raise UsageError(
+            f"unknown metric {', '.join(unknown)}: see `cnbudget metrics` "
+            "(or use function:CODE / economic:CODE, e.g. function:206)"
+        )
+    return names
+
+
+def _percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return (numerator * 100 / denominator).quantize(_CENT, ROUND_HALF_UP)
+
+
+def _value(values: dict[str, Decimal], metric: str) -> Decimal | None:
+    if metric in DERIVED:
+        d = DERIVED[metric]
+        return _percent(values.get(d.numerator), values.get(d.denominator))
+    return values.get(metric)
+
+
+def _metric_values(
+    conn: Connection, document_ids: list[int], metrics: list[str]
+) -> dict[int, dict[str, Decimal]]:
+    needed = sorted({m for name in metrics for m in stored_metrics(name)})
+    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    if not document_ids or not needed:
+        return found
+    for chunk in range(0, len(document_ids), 900):  # SQLite allows at most ~32k bound parameters
+        ids = document_ids[chunk : chunk + 900]
+        rows = conn.execute(
+            select(mets.document_id, mets.metric, mets.value).where(
+                mets.metric.in_(needed), mets.document_id.in_(ids)
+            )
+        )
+        for document_id, metric, value in rows:
+            found[document_id][metric] = value
+    return found
+
+
+# ---- compare ----------------------------------------------------------------------------------------
+def compare(
+    engine: Engine,
+    year: int,
+    metrics: list[str] | None = None,
+    *,
+    kind: str = "budget",
+    scope: str | None = None,
+    level: str | None = None,
+    region: str | None = None,
+) -> Answer:
+    """Organisations side by side for one year, sorted by the first metric (largest first)."""
+    names = check_metrics(list(metrics or DEFAULT_METRICS))
+    conditions = [docs.fiscal_year == year, docs.kind == kind, docs.is_latest.is_(True)]
+    if scope:
+        conditions.append(docs.scope == scope)
+    if level:
+        conditions.append(orgs.level == level)
+    if region:
+        conditions.append(orgs.region == region)
+    query = (
+        select(docs.id, orgs.name, orgs.code, docs.scope, docs.version, docs.errors)
+        .join(schema.organisations, orgs.id == docs.organisation_id)
+        .where(and_(*conditions))
+    )
+    with engine.connect() as conn:
+        documents = conn.execute(query).all()
+        values = _metric_values(conn, [d.id for d in documents], names)
+    answer = Answer(
+        title=f"{year} 年{KIND_NAMES.get(kind, kind)}：{len(documents)} 个部门（单位）",
+        columns=["organisation", "code", "scope", "document_id", *names, "errors"],
+        headers={
+            "organisation": "部门（单位）",
+            "code": "编码",
+            "scope": "范围",
+            "document_id": "文档",
+            "errors": "错误数",
+            **{n: metric_label(n) for n in names},
+        },
+        terminal_columns=["organisation", "code", *names, "errors"],
+    )
+    for d in documents:
+        row: dict[str, Any] = {
+            "organisation": d.name,
+            "code": d.code,
+            "scope": d.scope,
+            "document_id": d.id,
+            "errors": d.errors,
+        }
+        for name in names:
+            row[name] = _value(values.get(d.id, {}), name)
+        answer.rows.append(row)
+    first = names[0]
+    answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
+    if not documents:
+        answer.notes.append(f"the library holds no {year} {kind} documents matching the filters")
+    missing = [r["organisation"] for r in answer.rows if any(r[n] is None for n in names)]
+    if missing:
+        answer.notes.append(
+            f"{len(missing)} document(s) do not state every figure asked (shown as —): "
+            + "、".join(missing[:10])
+            + (" …" if len(missing) > 10 else "")
+        )
+    return answer
+
+
+# ---- organisations ----------------------------------------------------------------------------------
+def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
+    """An organisation by ``#id``, code, full name or part of its name; ambiguity is an error."""
+    text = text.strip()
+    rows = conn.execute(select(orgs.id, orgs.name, orgs.kind, orgs.code)).all()
+    if text.startswith("#") and text[1:].isdigit():
+        hits = [r for r in rows if r.id == int(text[1:])]
+    else:
+        wanted_key, wanted_core = name_key(text), core_name(text)
+        hits = [r for r in rows if r.code and r.code == text]
+        hits = hits or [r for r in rows if name_key(r.name) == wanted_key]
+        hits = hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
+    if len(hits) > 1:
+        departments = [r for r in hits if r.kind == "department"]
+        if len(departments) == 1:
+            hits = departments
+    if not hits:
+        raise UsageError(f"no organisation in the library matches {text!r} (see `cnbudget organisations`)")
+    if len(hits) > 1:
+        listed = "; ".join(f"#{r.id} {r.name} ({r.kind}{', ' + r.code if r.code else ''})" for r in hits[:12])
+        raise UsageError(f"{text!r} matches {len(hits)} organisations, name one of them: {listed}")
+    return hits[0].id, hits[0].name
+
+
+def organisations(engine: Engine) -> Answer:
+    parent = schema.organisations.alias("parent")
+    query = (
+        select(
+            orgs.id, orgs.name, orgs.kind, orgs.code, orgs.level, orgs.region, parent.c.name.label("parent")
+        )
+        .outerjoin(parent, parent.c.id == orgs.parent_id)
+        .order_by(orgs.name)
+    )
+    with engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                select(docs.organisation_id, func.count())
+                .where(docs.is_latest.is_(True))
+                .group_by(docs.organisation_id)
+            ).all()
+        )
+        rows = conn.execute(query).all()
+    answer = Answer(
+        title=f"{len(rows)} 个部门（单位）",
+        columns=["id", "name", "kind", "code", "level", "region", "parent", "documents"],
+    )
+    for r in rows:
+        answer.rows.append({**r._asdict(), "id": f"#{r.id}", "documents": counts.get(r.id, 0)})
+    return answer
+
+
+# ---- history ----------------------------------------------------------------------------------------
+def history(
+    engine: Engine, organisation: str, metrics: list[str] | None = None, *, kind: str | None = None
+) -> Answer:
+    """One organisation's documents by year, each metric with its change on the previous year of the same kind."""
+    names = check_metrics(
+        list(metrics or ("total_spending", "basic_spending", "project_spending", "personnel", "three_public"))
+    )
+    with engine.connect() as conn:
+        org_id, org_name = resolve_organisation(conn, organisation)
+        conditions = [docs.organisation_id == org_id, docs.is_latest.is_(True)]
+        if kind:
+            conditions.append(docs.kind == kind)
+        documents = conn.execute(
+            select(docs.id, docs.fiscal_year, docs.kind, docs.scope, docs.version)
+            .where(and_(*conditions))
+            .order_by(docs.kind, docs.fiscal_year)
+        ).all()
+        values = _metric_values(conn, [d.id for d in documents], names)
+    columns = ["year", "kind", "document_id", "version"]
+    headers = {"year": "年度", "kind": "类型", "document_id": "文档", "version": "版本"}
+    for name in names:
+        columns += [name, f"{name}_change", f"{name}_change_pct"]
+        label = metric_label(name)
+        headers |= {name: label, f"{name}_change": f"{label}增减", f"{name}_change_pct": f"{label}增减(%)"}
+    answer = Answer(title=f"{org_name}：历年{metric_label(names[0])}等", columns=columns, headers=headers)
+    previous: dict[str, tuple[int, dict[str, Decimal]]] = {}
+    for d in documents:
+        current = values.get(d.id, {})
+        row: dict[str, Any] = {
+            "year": d.fiscal_year,
+            "kind": d.kind,
+            "document_id": d.id,
+            "version": d.version,
+        }
+        before = previous.get(d.kind)
+        for name in names:
+            now = _value(current, name)
+            row[name] = now
+            row[f"{name}_change"] = row[f"{name}_change_pct"] = None
+            if before and before[0] == (d.fiscal_year or 0) - 1:
+                then = _value(before[1], name)
+                if now is not None and then is not None:
+                    row[f"{name}_change"] = now - then
+                    if name not in DERIVED:
+                        row[f"{name}_change_pct"] = _percent(now - then, then)
+        previous[d.kind] = (d.fiscal_year or 0, current)
+        answer.rows.append(row)
+    if not documents:
+        answer.notes.append(f"the library holds no documents of {org_name}")
+    gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
+        [d.fiscal_year for d in documents if d.kind == "final"]
+    )
+    if gaps:
+        answer.notes.append(
+            "no change is shown across a missing year: " + ", ".join(str(g) for g in sorted(set(gaps)))
+        )
+    return answer
+
+
+def _gaps(years: list[int | None]) -> list[int]:
+    known = sorted(y for y in years if y)
+    return [y for a, b in zip(known, known[1:], strict=False) for y in range(a + 1, b)]
+
+
+# ---- execution --------------------------------------------------------------------------------------
+def execution(engine: Engine, organisation: str, year: int) -> Answer:
+    """Final accounts against the budget of the same year: per function code and for 三公."""
+    with engine.connect() as conn:
+        org_id, org_name = resolve_organisation(conn, organisation)
+        final = _latest(conn, [org_id], year, "final")
+        if not final:
+            raise UsageError(f"the library holds no {year} final accounts (决算) of {org_name}")
+        budget = _latest(conn, [org_id], year, "budget")
+        budget_note = ""
+        if budget:
+            budget_note = f"budget: document {budget[0]} ({year} 预算)"
+        else:
+            units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id == org_id))]
+            budget = _latest(conn, units, year, "budget")
+            if budget:
+                budget_note = (
+                    f"no {year} budget of {org_name} itself: its units' budgets are summed "
+                    f"(documents {', '.join(str(b) for b in budget)}); units without a budget are missing from it"
+                )
+        final_values = _all_metrics(conn, final)
+        budget_values = _all_metrics(conn, budget) if budget else {}
+    answer = Answer(
+        title=f"{org_name} {year} 年预算执行（决算/预算）",
+        columns=["item", "code", "name", "budget", "final", "difference", "rate_pct", "budget_source"],
+        headers={
+            "item": "项目",
+            "code": "科目编码",
+            "name": "科目名称",
+            "budget": "预算数",
+            "final": "决算数",
+            "difference": "决算-预算",
+            "rate_pct": "决算/预算(%)",
+            "budget_source": "预算数来源",
+        },
+    )
+    answer.notes.append(f"final accounts: document {final[0]} ({year} 决算)")
+    if budget_note:
+        answer.notes.append(budget_note)
+    else:
+        answer.notes.append(
+            f"the library holds no {year} budget of {org_name} or of its units: only 三公 can be compared, "
+            "against the 预算数 printed in the final accounts (F09)"
+        )
+    from cnbudget.parse.catalog import function_codes
+
+    names = function_codes()
+    for metric in ("total_spending", "basic_spending", "project_spending"):
+        b, f = budget_values.get(metric), final_values.get(metric)
+        if b is not None or f is not None:
+            answer.rows.append(
+                _execution_row(metric_label(metric), "", "", b, f, "budget document" if b is not None else "")
+            )
+    codes = sorted(
+        {m.split(":")[1] for m in (*final_values, *budget_values) if m.startswith("function:")},
+        key=lambda c: (c[:3], c),
+    )
+    for code in codes:
+        metric = f"function:{code}"
+        b, f = budget_values.get(metric), final_values.get(metric)
+        answer.rows.append(
+            _execution_row(
+                "功能分类", code, names.get(code, ""), b, f, "budget document" if b is not None else ""
+            )
+        )
+    for metric in THREE_PUBLIC_ITEMS:
+        f = final_values.get(metric)
+        b = budget_values.get(metric)
+        source = "budget document (B07)" if b is not None else ""
+        if b is None and final_values.get(f"{metric}_budgeted") is not None:
+            b, source = final_values[f"{metric}_budgeted"], "final accounts F09 预算数"
+        if b is not None or f is not None:
+            answer.rows.append(_execution_row("三公", "", metric_label(metric), b, f, source))
+    return answer
+
+
+def _latest(conn: Connection, org_ids: list[int], year: int, kind: str) -> list[int]:
+    if not org_ids:
+        return []
+    return list(
+        conn.execute(
+            select(docs.id)
+            .where(
+                docs.organisation_id.in_(org_ids),
+                docs.fiscal_year == year,
+                docs.kind == kind,
+                docs.is_latest.is_(True),
+            )
+            .order_by(docs.id)
+        ).scalars()
+    )
+
+
+def _all_metrics(conn: Connection, document_ids: list[int]) -> dict[str, Decimal]:
+    """All metrics of the documents, summed over them (several unit budgets stand for one department)."""
+    totals: dict[str, Decimal] = {}
+    for metric, value in conn.execute(
+        select(mets.metric, mets.value).where(mets.document_id.in_(document_ids))
+    ):
+        totals[metric] = totals.get(metric, Decimal(0)) + value
+    return totals
+
+
+def _execution_row(
+    item: str, code: str, name: str, budget: Decimal | None, final: Decimal | None, source: str
+) -> dict[str, Any]:
+    return {
+        "item": item,
+        "code": code,
+        "name": name,
+        "budget": budget,
+        "final": final,
+        "difference": final - budget if budget is not None and final is not None else None,
+        "rate_pct": _percent(final, budget),
+        "budget_source": source,
+    }
+
+
+# ---- findings ---------------------------------------------------------------------------------------
+def findings(
+    engine: Engine,
+    *,
+    rule: str | None = None,
+    severity: str | None = None,
+    organisation: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    all_versions: bool = False,
+    limit: int | None = None,
+) -> Answer:
+    """Audit findings across the library, most severe first."""
+    f = schema.findings.c
+    conditions = []
+    if not all_versions:
+        conditions.append(docs.is_latest.is_(True))
+    if rule:
+        conditions.append(f.rule_id.like(rule.replace("*", "%")) if "*" in rule else f.rule_id == rule)
+    if severity:
+        levels = {"error": ["error"], "warning": ["error", "warning"], "info": ["error", "warning", "info"]}
+        conditions.append(f.severity.in_(levels[severity]))
+    if year:
+        conditions.append(docs.fiscal_year == year)
+    if kind:
+        conditions.append(docs.kind == kind)
+    with engine.connect() as conn:
+        if organisation:
+            org_id, _ = resolve_organisation(conn, organisation)
+            conditions.append(docs.organisation_id == org_id)
+        query = (
+            select(
+                orgs.name,
+                docs.fiscal_year,
+                docs.kind,
+                docs.id.label("document_id"),
+                docs.version,
+                f.rule_id,
+                f.severity,
+                f.message,
+                f.table_kind,
+                f.lines,
+                f.pages,
+                docs.source_path,
+            )
+            .join(schema.documents, docs.id == f.document_id)
+            .join(schema.organisations, orgs.id == docs.organisation_id)
+            .where(and_(*conditions))
+        )
+        rows = conn.execute(query).all()
+    rank = {"error": 0, "warning": 1, "info": 2}
+    rows.sort(key=lambda r: (rank.get(r.severity, 3), r.name, r.fiscal_year or 0, r.rule_id))
+    total = len(rows)
+    if limit is not None:
+        rows = rows[:limit]
+    answer = Answer(
+        title=f"{total} 条审核发现",
+        columns=[
+            "organisation",
+            "year",
+            "kind",
+            "document_id",
+            "version",
+            "rule_id",
+            "severity",
+            "message",
+            "table",
+            "lines",
+            "pages",
+            "source_path",
+        ],  # fmt: skip
+        headers={
+            "organisation": "部门（单位）",
+            "year": "年度",
+            "kind": "类型",
+            "rule_id": "规则",
+            "severity": "级别",
+            "message": "说明",
+            "table": "表",
+            "lines": "行",
+            "pages": "页",
+            "document_id": "文档",
+        },
+        terminal_columns=[
+            "organisation",
+            "year",
+            "kind",
+            "document_id",
+            "rule_id",
+            "severity",
+            "message",
+            "lines",
+        ],
+    )
+    for r in rows:
+        answer.rows.append(
+            {
+                "organisation": r.name,
+                "year": r.fiscal_year,
+                "kind": r.kind,
+                "document_id": r.document_id,
+                "version": r.version,
+                "rule_id": r.rule_id,
+                "severity": r.severity,
+                "message": r.message,
+                "table": r.table_kind,
+                "lines": r.lines,
+                "pages": r.pages,
+                "source_path": r.source_path,
+            }
+        )
+    if limit is not None and total > limit:
+        answer.notes.append(f"showing {limit} of {total}; use --limit to see more")
+    return answer

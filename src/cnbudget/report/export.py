@@ -1,0 +1,308 @@
+"""Tidy tables out of the library for analysts: CSV, Parquet (pyarrow) or one XLSX workbook.
+
+Each table is streamed from the database in batches, so exporting millions of facts needs little
+memory; every file is written under a temporary name and moved into place when complete. Amounts stay
+exact: decimal text in CSV, decimal128 in Parquet, numbers in XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, Engine, Integer, Select, func, select
+
+from cnbudget.errors import OutputError, UsageError
+from cnbudget.store import schema
+
+XLSX_MAX_ROWS = 1_048_575
+BATCH = 20_000
+
+docs = schema.documents.c
+orgs = schema.organisations.c
+
+
+def _documents(all_versions: bool) -> Select[Any]:
+    query = select(
+        docs.id.label("document_id"),
+        docs.organisation_id,
+        orgs.name.label("organisation"),
+        docs.kind,
+        docs.fiscal_year,
+        docs.scope,
+        docs.title,
+        docs.version,
+        docs.is_latest,
+        docs.amount_unit,
+        docs.errors,
+        docs.warnings,
+        docs.infos,
+        docs.source_path,
+        docs.source_format,
+        docs.content_sha256,
+        docs.ingested_at,
+    ).join(schema.organisations, orgs.id == docs.organisation_id)
+    return query if all_versions else query.where(docs.is_latest.is_(True))
+
+
+def _organisations(_all_versions: bool) -> Select[Any]:
+    parent = schema.organisations.alias("parent")
+    return (
+        select(
+            orgs.id.label("organisation_id"),
+            orgs.name,
+            orgs.kind,
+            orgs.code,
+            orgs.level,
+            orgs.region,
+            orgs.parent_id,
+            parent.c.name.label("parent_name"),
+        )
+        .outerjoin(parent, parent.c.id == orgs.parent_id)
+        .order_by(orgs.id)
+    )
+
+
+def _with_document(table: Any, columns: list[Any], all_versions: bool) -> Select[Any]:
+    query = (
+        select(
+            table.c.document_id,
+            orgs.name.label("organisation"),
+            docs.fiscal_year,
+            docs.kind,
+            docs.version,
+            *columns,
+        )
+        .join(schema.documents, docs.id == table.c.document_id)
+        .join(schema.organisations, orgs.id == docs.organisation_id)
+        .order_by(table.c.document_id, table.c.id)
+    )
+    return query if all_versions else query.where(docs.is_latest.is_(True))
+
+
+def _facts(all_versions: bool) -> Select[Any]:
+    f = schema.facts.c
+    return _with_document(
+        schema.facts,
+        [
+            f.table_kind,
+            f.row_code,
+            f.code,
+            f.code_level,
+            f.row_label,
+            f.column_path.label("column"),
+            f.value,
+            f.line,
+            f.page,
+        ],
+        all_versions,
+    )
+
+
+def _findings(all_versions: bool) -> Select[Any]:
+    f = schema.findings.c
+    return _with_document(
+        schema.findings,
+        [
+            f.rule_id,
+            f.severity,
+            f.message,
+            f.table_kind,
+            f.row_code,
+            f.row_label,
+            f.column_path.label("column"),
+            f.expected,
+            f.actual,
+            f.difference,
+            f.lines,
+            f.pages,
+            f.needs_review,
+        ],  # fmt: skip
+        all_versions,
+    )
+
+
+EXPORT_TABLES = {
+    "facts": _facts,
+    "documents": _documents,
+    "organisations": _organisations,
+    "findings": _findings,
+}
+
+
+def _rows(engine: Engine, query: Select[Any]) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    conn = engine.connect()
+    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    columns = list(result.keys())
+
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        try:
+            for partition in result.partitions(BATCH):
+                yield [tuple(r) for r in partition]
+        finally:
+            result.close()
+            conn.close()
+
+    return columns, batches()
+
+
+def _count(engine: Engine, query: Select[Any]) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0)
+
+
+def export(
+    engine: Engine, output: Path, fmt: str, tables: list[str], *, all_versions: bool = False
+) -> list[tuple[Path, int]]:
+    """Write the tables; return each file written with its number of rows."""
+    if fmt == "xlsx":
+        return [(output, _xlsx(engine, output, tables, all_versions))]
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--format {fmt} writes one file per table: give a folder, not a file", str(output))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", str(output)) from exc
+    written = []
+    for name in tables:
+        target = output / f"{name}.{fmt}"
+        query = EXPORT_TABLES[name](all_versions)
+        columns, batches = _rows(engine, query)
+        if fmt == "csv":
+            count = _atomic(target, lambda tmp, c=columns, b=batches: _csv(tmp, c, b))
+        else:
+            types = [column.type for column in query.selected_columns]
+            count = _atomic(target, lambda tmp, c=columns, b=batches, t=types: _parquet(tmp, c, b, t))
+        written.append((target, count))
+    return written
+
+
+def _atomic(target: Path, write: Any) -> int:
+    fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        count = int(write(Path(tmp)))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+        return count
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", str(target)) from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _csv(path: Path, columns: list[str], batches: Iterator[list[tuple[Any, ...]]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for batch in batches:
+            writer.writerows(tuple(_text(v) for v in row) for row in batch)
+            count += len(batch)
+    return count
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _parquet(
+    path: Path, columns: list[str], batches: Iterator[list[tuple[Any, ...]]], types: list[Any]
+) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise UsageError("Parquet export needs pyarrow: pip install 'cnbudget[parquet]'") from exc
+    arrow_schema = pa.schema([(name, _arrow_type(pa, t)) for name, t in zip(columns, types, strict=True)])
+    count = 0
+    with pq.ParquetWriter(str(path), arrow_schema) as writer:
+        for batch in batches:
+            values = list(zip(*batch, strict=True)) if batch else [() for _ in columns]
+            arrays = [
+                pa.array([_arrow_value(v) for v in column], type=field.type)
+                for column, field in zip(values, arrow_schema, strict=True)
+            ]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=arrow_schema))
+            count += len(batch)
+    return count
+
+
+def _arrow_type(pa: Any, sql_type: Any) -> Any:
+    """The Parquet column type for a column of the library (amounts stay exact decimals)."""
+    if isinstance(sql_type, schema.Amount):
+        return pa.decimal128(28, 6)
+    if isinstance(sql_type, Boolean):
+        return pa.bool_()
+    if isinstance(sql_type, Integer):
+        return pa.int64()
+    if isinstance(sql_type, DateTime):
+        return pa.timestamp("us", tz="UTC")
+    return pa.string()
+
+
+def _arrow_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # SQLite gives back naive times; they were stored in UTC
+    return value
+
+
+def _xlsx(engine: Engine, output: Path, tables: list[str], all_versions: bool) -> int:
+    from openpyxl import Workbook
+
+    for name in tables:
+        rows = _count(engine, EXPORT_TABLES[name](all_versions))
+        if rows > XLSX_MAX_ROWS:
+            raise UsageError(
+                f"{name} has {rows:,} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS:,}): "
+                "export it as csv or parquet, or export the other tables with --table"
+            )
+    if output.exists() and output.is_dir():
+        raise UsageError("--format xlsx writes one workbook: give a file name ending in .xlsx", str(output))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", str(output.parent)) from exc
+    total = 0
+
+    def write(tmp: Path) -> int:
+        nonlocal total
+        book = Workbook(write_only=True)
+        for name in tables:
+            sheet = book.create_sheet(name)
+            columns, batches = _rows(engine, EXPORT_TABLES[name](all_versions))
+            sheet.append(columns)
+            for batch in batches:
+                for row in batch:
+                    sheet.append([_cell(v) for v in row])
+                total += len(batch)
+        book.save(tmp)
+        return total
+
+    return _atomic(output, write)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; stored times are UTC
+    return value

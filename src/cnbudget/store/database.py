@@ -1,0 +1,134 @@
+"""Opening the library: where it is, creating or upgrading its tables, and engine settings per backend.
+
+The location comes from ``--db``, else ``CNBUDGET_DB``, else ``./cnbudget.db``; a bare path means an
+SQLite file, anything with ``://`` is an SQLAlchemy URL (``postgresql://user@host/db``). Every open
+brings the schema to the newest migration, so a library written by an older cnbudget keeps working.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+
+from cnbudget.errors import CnbudgetError
+
+DEFAULT_PATH = "cnbudget.db"
+ENV_VAR = "CNBUDGET_DB"
+
+
+class DatabaseError(CnbudgetError):
+    """The library cannot be opened or written."""
+
+    exit_code = 5
+
+
+def database_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL for ``--db`` / ``CNBUDGET_DB`` / the default file."""
+    value = db or os.environ.get(ENV_VAR) or DEFAULT_PATH
+    if "://" in value:
+        if value.startswith("postgres://"):  # the spelling many hosting services hand out
+            value = "postgresql://" + value[len("postgres://") :]
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def describe(url: str) -> str:
+    """The URL without a password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def open_database(db: str | None = None, *, create: bool = True) -> Engine:
+    """An engine on the library, its schema at the newest migration.
+
+    With ``create=False`` a missing SQLite file is an error rather than a new empty library (the
+    question commands use this, so a mistyped path is not answered with "no documents").
+    """
+    url = database_url(db)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///") :])
+        if not create and not path.exists():
+            raise DatabaseError(
+                "no library here: run `cnbudget ingest` first, or give --db / CNBUDGET_DB", str(path)
+            )
+        if create and not path.parent.exists():
+            raise DatabaseError("the folder for the library does not exist", str(path))
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"not a database URL cnbudget can use: {exc}", describe(url)) from exc
+    except ImportError as exc:  # the driver is missing
+        raise DatabaseError(
+            f"the database driver is not installed ({exc.name}); for PostgreSQL run "
+            "pip install 'cnbudget[postgres]'",
+            describe(url),
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(f"cannot open the library: {reason}", describe(url)) from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open the library: {exc}", describe(url)) from exc
+    return engine
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    location = resources.files("cnbudget.store").joinpath("migrations")
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (nothing to do, and cheap, when it is already there)."""
+    head = head_revision()
+    if current_revision(engine) == head:
+        return
+    from alembic import command
+
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -1,0 +1,215 @@
+"""A parsed and audited document as plain rows, ready to be written in one transaction.
+
+Built in the worker process that parsed the document, so that only small picklable tuples and dicts
+cross to the process that writes the database (the model itself is large and full of objects).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from cnbudget.audit import AuditReport
+from cnbudget.audit.lookup import code_of
+from cnbudget.library.metrics import document_metrics
+from cnbudget.model import Document, Indicator
+from cnbudget.parse.catalog import FINANCIAL_IDS
+from cnbudget.parse.names import core_name, name_key, typo_pair
+from cnbudget.read.normalize import compact
+
+
+@dataclass(slots=True)
+class OrganisationRecord:
+    name: str
+    kind: str
+    """``department`` or ``unit``."""
+    code: str = ""
+    region: str = ""
+    level: str = ""
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    path: str
+    sha256: str
+    organisation: OrganisationRecord
+    units: list[OrganisationRecord]
+    """Units a department document lists (B02/B05U): stored as organisations under the department."""
+    document: dict[str, Any]
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def organisation_name(doc: Document) -> str:
+    """The department's name, with an OCR-style typo of the title corrected by the tables' spelling.
+
+    The title of seed 004 prints 硃口区… while its tables print 武汉市硚口区…本级: the library must file
+    both under one organisation, the one the tables name (the audit reports the typo separately).
+    """
+    meta = doc.metadata
+    name = compact(meta.department)
+    core = core_name(name)
+    for unit in meta.unit_names:
+        unit_core = core_name(unit)
+        if typo_pair(core, unit_core):
+            fixes = {a: b for a, b in zip(core, unit_core, strict=True) if a != b}
+            return "".join(fixes.get(ch, ch) for ch in name)
+    return name
+
+
+def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
+    meta = doc.metadata
+    if not meta.department:
+        raise ValueError("the document does not say which organisation it is about (no title found)")
+    if not meta.kind:
+        raise ValueError("the document does not say whether it is a budget or final accounts")
+    org_kind = "unit" if meta.scope == "unit" else "department"
+    code = meta.department_code
+    if org_kind == "unit" and len(meta.unit_codes) == 1:
+        code = meta.unit_codes[0]
+    organisation = OrganisationRecord(
+        organisation_name(doc), org_kind, code=code, region=meta.region, level=meta.level
+    )
+    units = []
+    if org_kind == "department":
+        for unit_name, unit_code in zip(meta.unit_names, meta.unit_codes, strict=False):
+            units.append(OrganisationRecord(compact(unit_name), "unit", unit_code, meta.region, meta.level))
+    counts = {s: report.count(s) for s in ("error", "warning", "info")}
+    record = DocumentRecord(
+        path=meta.source_path,
+        sha256=meta.source_sha256,
+        organisation=organisation,
+        units=units,
+        document={
+            "kind": meta.kind,
+            "fiscal_year": meta.fiscal_year,
+            "scope": meta.scope or "department",
+            "title": meta.title[:300],
+            "department_name": meta.department[:200],
+            "source_path": meta.source_path,
+            "source_format": meta.source_format,
+            "content_sha256": meta.source_sha256,
+            "amount_unit": meta.amount_unit,
+            "parse_warnings": [
+                {"code": w.code, "message": w.message, "line": w.line, "table": w.table} for w in doc.warnings
+            ],
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+        },
+    )
+    _facts(doc, record)
+    record.metrics = [{"metric": m, "value": v, "source": s[:120]} for m, v, s in document_metrics(doc)]
+    record.projects = [
+        {
+            "name": p.name[:300],
+            "code": p.code[:64],
+            "unit": p.unit[:200],
+            "level": p.level,
+            "total": p.total,
+            "line": p.line,
+        }
+        for p in doc.projects
+    ]
+    _indicators(doc, record)
+    record.claims = [
+        {
+            "section": c.section[:200],
+            "subject": c.subject[:300],
+            "amount": c.amount,
+            "unit": c.unit,
+            "year": c.year,
+            "share_pct": c.share_pct,
+            "change_amount": c.change_amount,
+            "change_pct": c.change_pct,
+            "compared_year": c.compared_year,
+            "completion_pct": c.completion_pct,
+            "sentence": c.sentence,
+            "line": c.line,
+            "page": c.page,
+        }
+        for c in doc.claims
+    ]
+    record.findings = [
+        {
+            "rule_id": f.rule_id,
+            "severity": f.severity,
+            "message": f.message,
+            "table_kind": f.table,
+            "row_code": f.row_code[:40],
+            "row_label": f.row_label[:200],
+            "column_path": f.column[:200],
+            "expected": f.expected,
+            "actual": f.actual,
+            "difference": f.difference,
+            "lines": ",".join(str(n) for n in f.lines)[:200],
+            "pages": ",".join(str(n) for n in f.pages)[:200],
+            "needs_review": f.needs_review,
+        }
+        for f in report.findings
+    ]
+    return record
+
+
+def _facts(doc: Document, record: DocumentRecord) -> None:
+    from cnbudget.parse.numbers import amount_text
+
+    for table in doc.tables:
+        if table.id not in FINANCIAL_IDS:
+            continue
+        for row in table.rows:
+            code = code_of(row)
+            for cell in row.cells:
+                if cell.value is None:
+                    continue
+                printed = amount_text(cell.raw)
+                record.facts.append(
+                    {
+                        "table_kind": table.id,
+                        "row_code": row.code[:40],
+                        "code": code[:40],
+                        "code_level": row.level,
+                        "row_label": compact(row.label)[:200],
+                        "column_path": cell.column[:200],
+                        "value": Decimal(printed) if printed else cell.value,
+                        "line": cell.line,
+                        "page": cell.page,
+                    }
+                )
+
+
+def _indicator_row(source: str, project: str, ind: Indicator) -> dict[str, Any]:
+    target = ind.target
+    return {
+        "source": source[:16],
+        "project_name": project[:300],
+        "level1": ind.level1[:40],
+        "level2": ind.level2[:40],
+        "name": ind.name[:300],
+        "target": target.raw[:200] if target else "",
+        "target_number": target.number if target else None,
+        "comparator": target.comparator if target else None,
+        "target_unit": target.unit[:40] if target else "",
+        "actual": ind.actual.raw[:200] if ind.actual else "",
+        "weight": ind.weight,
+        "score": ind.score,
+        "line": ind.line,
+    }
+
+
+def _indicators(doc: Document, record: DocumentRecord) -> None:
+    for table in doc.performance:
+        for ind in table.indicators:
+            record.indicators.append(_indicator_row(table.id, table.project_name, ind))
+    for evaluation in doc.self_evaluations:
+        for ind in evaluation.indicators:
+            record.indicators.append(_indicator_row("self_evaluation", evaluation.project_name, ind))

@@ -1,0 +1,213 @@
+"""The library's tables (SQLAlchemy Core), the single source the migrations are checked against.
+
+Core tables rather than ORM classes: ingest writes hundreds of rows per document with `executemany`,
+and the questions are aggregate queries; neither gains from identity-mapped objects.
+Amounts are exact: NUMERIC on PostgreSQL, decimal text on SQLite (which has no decimal type and would
+otherwise round through binary floats).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Amount(TypeDecorator[Decimal]):
+    """An exact decimal on every backend."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            # unconstrained NUMERIC keeps the scale it was given: 1234.50 stays 1234.50
+            return dialect.type_descriptor(Numeric(asdecimal=True))
+        return dialect.type_descriptor(String(40))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return Decimal(value)
+        return str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return value if isinstance(value, Decimal) else Decimal(value)
+
+
+metadata = MetaData(naming_convention=NAMING)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("name_key", String(200), nullable=False),
+    Column("kind", String(16), nullable=False, doc="department or unit"),
+    Column("code", String(32), nullable=False, default=""),
+    Column("region", String(64), nullable=False, default=""),
+    Column("level", String(16), nullable=False, default=""),
+    Column("parent_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    UniqueConstraint("name_key", "kind"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(16), nullable=False, doc="budget or final"),
+    Column("fiscal_year", Integer, nullable=True),
+    Column("scope", String(16), nullable=False, doc="department or unit"),
+    Column("title", String(300), nullable=False, default=""),
+    Column("department_name", String(200), nullable=False, default="", doc="as printed in the title"),
+    Column("source_path", Text, nullable=False),
+    Column("source_format", String(16), nullable=False, default=""),
+    Column("content_sha256", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("is_latest", Boolean, nullable=False),
+    Column("amount_unit", String(8), nullable=False, default="万元"),
+    Column("parse_warnings", JSON, nullable=False),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("warnings", Integer, nullable=False, default=0),
+    Column("infos", Integer, nullable=False, default=0),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("content_sha256"),
+    UniqueConstraint("organisation_id", "kind", "fiscal_year", "scope", "version"),
+    Index(None, "fiscal_year", "kind", "is_latest"),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("table_kind", String(8), nullable=False),
+    Column("row_code", String(40), nullable=False, doc="as printed (split codes joined)"),
+    Column("code", String(40), nullable=False, doc="the full code (a printed prefix resolved)"),
+    Column("code_level", Integer, nullable=True, doc="1 类, 2 款, 3 项"),
+    Column("row_label", String(200), nullable=False),
+    Column("column_path", String(200), nullable=False, doc="header path joined by / (`column` in exports)"),
+    Column("value", Amount, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("page", Integer, nullable=True),
+    Index(None, "document_id", "table_kind"),
+)
+
+metrics = Table(
+    "metrics",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("metric", String(64), primary_key=True),
+    Column("value", Amount, nullable=False),
+    Column("source", String(120), nullable=False, doc="table and cell the figure was read from"),
+    Index(None, "metric", "document_id"),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("unit", String(200), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("total", Amount, nullable=True),
+    Column("line", Integer, nullable=False),
+    Index(None, "document_id"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(16), nullable=False, doc="B11, B12-n, or self_evaluation"),
+    Column("project_name", String(300), nullable=False),
+    Column("level1", String(40), nullable=False),
+    Column("level2", String(40), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("target_number", Amount, nullable=True),
+    Column("comparator", String(2), nullable=True),
+    Column("target_unit", String(40), nullable=False),
+    Column("actual", String(200), nullable=False),
+    Column("weight", Amount, nullable=True),
+    Column("score", Amount, nullable=True),
+    Column("line", Integer, nullable=False),
+    Index(None, "document_id"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("section", String(200), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("amount", Amount, nullable=True),
+    Column("unit", String(8), nullable=False),
+    Column("year", Integer, nullable=True),
+    Column("share_pct", Amount, nullable=True),
+    Column("change_amount", Amount, nullable=True),
+    Column("change_pct", Amount, nullable=True),
+    Column("compared_year", Integer, nullable=True),
+    Column("completion_pct", Amount, nullable=True),
+    Column("sentence", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("page", Integer, nullable=True),
+    Index(None, "document_id"),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("rule_id", String(40), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("table_kind", String(8), nullable=False),
+    Column("row_code", String(40), nullable=False),
+    Column("row_label", String(200), nullable=False),
+    Column("column_path", String(200), nullable=False),
+    Column("expected", Amount, nullable=True),
+    Column("actual", Amount, nullable=True),
+    Column("difference", Amount, nullable=True),
+    Column("lines", String(200), nullable=False, doc="evidence lines, comma separated"),
+    Column("pages", String(200), nullable=False, doc="evidence pages (PDF), comma separated"),
+    Column("needs_review", Boolean, nullable=False),
+    Index(None, "document_id"),
+    Index(None, "rule_id", "severity"),
+)
+
+TABLES = (organisations, documents, facts, metrics, projects, indicators, claims, findings)

@@ -1,0 +1,133 @@
+"""Writing one document into the library: all of it in one transaction, or nothing.
+
+The content hash decides whether a file is new: the same bytes ingested twice are recognised and
+left alone. A different file for the same organisation, kind, year and scope is a re-published
+version: it is stored beside the old one with the next version number and becomes the latest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from cnbudget.store import schema
+from cnbudget.store.records import DocumentRecord, OrganisationRecord
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    status: str
+    """``ingested`` (new), ``new_version`` (a re-published document) or ``unchanged`` (same content)."""
+    document_id: int
+    version: int
+
+
+def find_by_hash(conn: Connection, sha256: str) -> tuple[int, int] | None:
+    row = conn.execute(
+        select(schema.documents.c.id, schema.documents.c.version).where(
+            schema.documents.c.content_sha256 == sha256
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def write_record(engine: Engine, record: DocumentRecord) -> WriteResult:
+    """Store the document; retried once when a concurrent writer stored the same organisation first."""
+    for attempt in range(2):
+        try:
+            with engine.begin() as conn:
+                return _write(conn, record)
+        except IntegrityError:
+            if attempt:
+                raise
+            with engine.connect() as conn:
+                existing = find_by_hash(conn, record.sha256)
+            if existing:
+                return WriteResult("unchanged", existing[0], existing[1])
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
+    existing = find_by_hash(conn, record.sha256)
+    if existing:
+        return WriteResult("unchanged", existing[0], existing[1])
+    org_id = _organisation(conn, record.organisation, parent_id=None)
+    for unit in record.units:
+        if unit.key != record.organisation.key or record.organisation.kind != "unit":
+            _organisation(conn, unit, parent_id=org_id)
+    docs = schema.documents.c
+    doc_fields = record.document
+    same = (
+        (docs.organisation_id == org_id)
+        & (docs.kind == doc_fields["kind"])
+        & (docs.scope == doc_fields["scope"])
+        & (
+            docs.fiscal_year.is_(None)
+            if doc_fields["fiscal_year"] is None
+            else docs.fiscal_year == doc_fields["fiscal_year"]
+        )
+    )
+    previous = conn.execute(select(func.max(docs.version)).where(same)).scalar()
+    version = (previous or 0) + 1
+    if previous:
+        conn.execute(update(schema.documents).where(same).values(is_latest=False))
+    document_id = conn.execute(
+        insert(schema.documents).values(
+            organisation_id=org_id,
+            version=version,
+            is_latest=True,
+            ingested_at=datetime.now(UTC),
+            **doc_fields,
+        )
+    ).inserted_primary_key[0]
+    for table, rows in (
+        (schema.facts, record.facts),
+        (schema.metrics, record.metrics),
+        (schema.projects, record.projects),
+        (schema.indicators, record.indicators),
+        (schema.claims, record.claims),
+        (schema.findings, record.findings),
+    ):
+        if rows:
+            conn.execute(insert(table), [{"document_id": document_id, **row} for row in rows])
+    return WriteResult("new_version" if previous else "ingested", document_id, version)
+
+
+def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None) -> int:
+    orgs = schema.organisations.c
+    row = conn.execute(
+        select(orgs.id, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
+            (orgs.name_key == org.key) & (orgs.kind == org.kind)
+        )
+    ).first()
+    if row is None:
+        return int(
+            conn.execute(
+                insert(schema.organisations).values(
+                    name=org.name[:200],
+                    name_key=org.key[:200],
+                    kind=org.kind,
+                    code=org.code,
+                    region=org.region,
+                    level=org.level,
+                    parent_id=parent_id,
+                )
+            ).inserted_primary_key[0]
+        )
+    changes = {
+        name: value
+        for name, value, current in (
+            ("code", org.code, row.code),
+            ("region", org.region, row.region),
+            ("level", org.level, row.level),
+        )
+        if value and not current
+    }
+    if parent_id is not None and row.parent_id is None and parent_id != row.id:
+        changes["parent_id"] = parent_id
+    if changes:
+        conn.execute(update(schema.organisations).where(orgs.id == row.id).values(**changes))
+    return int(row.id)
