@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -39,3 +42,59 @@ def cell(
         if c.column == column:
             return c.value
     return None
+
+
+# ---- libraries (SQLite and PostgreSQL) ----------------------------------------------------------------
+POSTGRES_URL = os.environ.get("CNBUDGET_TEST_POSTGRES", "")
+"""A PostgreSQL server for the library tests (`.ci/run` starts one and sets this)."""
+REQUIRE_POSTGRES = os.environ.get("CNBUDGET_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_database() -> Iterator[str]:
+    """A new empty database on the test server, dropped afterwards."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("CNBUDGET_REQUIRE_POSTGRES=1 but CNBUDGET_TEST_POSTGRES is not set")
+        pytest.skip("no PostgreSQL server: set CNBUDGET_TEST_POSTGRES=postgresql://… (.ci/run does)")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"cnbudget_test_{uuid.uuid4().hex[:12]}"
+    admin = make_url(POSTGRES_URL)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty library on each backend: an SQLite file path, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "library.db")
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded_library(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A library holding the five seeds, shared by the tests of a module that only read it."""
+    from cnbudget.library.ingest import ingest
+    from cnbudget.store.database import open_database
+
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([str(tmp_path_factory.mktemp("library") / "library.db")])
+    else:
+        urls = _postgres_database()
+    url = next(urls)
+    engine = open_database(url)
+    summary = ingest(engine, [SEEDS], jobs=1)
+    engine.dispose()
+    assert len(summary.ingested) == 5 and not summary.failed, summary
+    yield url
+    for _ in urls:  # finish the generator: drops the PostgreSQL database
+        pass

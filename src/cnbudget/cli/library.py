@@ -16,6 +16,7 @@ from cnbudget.cli.inputs import write_output
 from cnbudget.errors import EXIT_INPUT, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
     from sqlalchemy import Engine
 
     from cnbudget.library.answers import Answer
@@ -119,17 +120,18 @@ class _Bar:
     """A Rich progress bar on stderr, only on a terminal (logs and pipes get the summary alone)."""
 
     def __init__(self, quiet: bool) -> None:
-        self.progress = None
-        self.task = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
         self.quiet = quiet
 
     def start(self, total: int) -> None:
         if self.quiet or not sys.stderr.isatty() or total < 2:
             return
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as RichProgress
 
-        self.progress = Progress(
+        self.progress = RichProgress(
             TextColumn("入库"),
             BarColumn(),
             MofNCompleteColumn(),

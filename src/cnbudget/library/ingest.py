@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -136,8 +136,8 @@ def ingest(
             pending.append(str(path))
     if on_start:
         on_start(len(files))
-    for path in summary.unchanged:
-        _report(progress, path, "unchanged")
+    for name in summary.unchanged:
+        _report(progress, name, "unchanged")
     for failure in failures:
         _report(progress, failure.path, "failed")
     workers = max(1, jobs or os.cpu_count() or 1)
@@ -158,13 +158,13 @@ def ingest(
             _report(progress, outcome.path, written.status)
     except KeyboardInterrupt:
         summary.interrupted = True
-        results.close()
+        results.close()  # cancels queued files and waits for the workers to stop
     return summary
 
 
 def _results(
     paths: list[str], workers: int, options: ReadOptions | None
-) -> Iterator[DocumentRecord | Failure]:
+) -> Generator[DocumentRecord | Failure, None, None]:
     if workers == 1 or len(paths) <= 1:
         for path in paths:
             yield process_file(path, options)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, select
 
 from cnbudget.errors import UsageError
 from cnbudget.library.answers import Answer
@@ -185,7 +185,7 @@ def organisations(engine: Engine) -> Answer:
         .order_by(orgs.name)
     )
     with engine.connect() as conn:
-        counts = dict(
+        counts: dict[int, int] = dict(
             conn.execute(
                 select(docs.organisation_id, func.count())
                 .where(docs.is_latest.is_(True))
@@ -399,7 +399,7 @@ def findings(
 ) -> Answer:
     """Audit findings across the library, most severe first."""
     f = schema.findings.c
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if not all_versions:
         conditions.append(docs.is_latest.is_(True))
     if rule:
@@ -434,7 +434,7 @@ def findings(
             .join(schema.organisations, orgs.id == docs.organisation_id)
             .where(and_(*conditions))
         )
-        rows = conn.execute(query).all()
+        rows = list(conn.execute(query).all())
     rank = {"error": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (rank.get(r.severity, 3), r.name, r.fiscal_year or 0, r.rule_id))
     total = len(rows)

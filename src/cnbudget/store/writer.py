@@ -82,7 +82,7 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
             ingested_at=datetime.now(UTC),
             **doc_fields,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     for table, rows in (
         (schema.facts, record.facts),
         (schema.metrics, record.metrics),
@@ -115,9 +115,9 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
                     level=org.level,
                     parent_id=parent_id,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
         )
-    changes = {
+    changes: dict[str, object] = {
         name: value
         for name, value, current in (
             ("code", org.code, row.code),

@@ -1,0 +1,231 @@
+"""The library commands end to end: ingest, questions in three formats, exports, a batch killed halfway."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from cnbudget.cli.app import app
+from cnbudget.store import schema
+from cnbudget.store.database import open_database
+from conftest import SEED_FILES, SEEDS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), env=env, catch_exceptions=False, standalone_mode=False)
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a new process (exit codes and messages as users see them)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cnbudget.cli.app", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_ingest_then_ask(library_url: str) -> None:
+    done = cli("ingest", str(SEEDS), "--db", library_url, "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "ingested 5, new versions 0, unchanged 0, failed 0" in done.stderr
+    again = cli("ingest", str(SEEDS), "--db", library_url)
+    assert again.returncode == 0 and "unchanged 5" in again.stderr
+    text = cli("compare", "--year", "2026", "--db", library_url)
+    assert text.returncode == 0 and "5,916.68" in text.stdout and "2026 年预算" in text.stdout
+    rows = list(
+        csv.DictReader(io.StringIO(cli("compare", "-y", "2026", "--db", library_url, "-f", "csv").stdout))
+    )
+    assert (
+        rows[0]["organisation"] == "武汉市信息中心（武汉市大数据中心）"
+        and rows[0]["total_spending"] == "5916.68"
+    )
+    data = json.loads(cli("execution", "武汉市数据局", "2024", "--db", library_url, "-f", "json").stdout)
+    assert {r["name"]: r["final"] for r in data["rows"] if r["item"] == "三公"}["“三公”经费"] == "10.05"
+    history = json.loads(
+        cli("history", "135", "--db", library_url, "-f", "json", "-m", "three_public").stdout
+    )
+    assert [(r["year"], r["three_public"]) for r in history["rows"]] == [(2026, "0.20")]
+    findings = cli("findings", "--db", library_url, "--severity", "error", "--org", "硚口", "-f", "csv")
+    assert findings.returncode == 0 and "NAME-ORG-001" in findings.stdout
+
+
+def test_environment_variable_names_the_library(tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    assert cli("ingest", str(SEED_FILES["003"]), env={"CNBUDGET_DB": str(db)}).returncode == 0
+    assert db.exists()
+    done = cli("organisations", "-f", "csv", env={"CNBUDGET_DB": str(db)})
+    assert "武汉市数据局" in done.stdout
+
+
+def test_usage_and_input_errors_are_messages_with_exit_codes(tmp_path: Path) -> None:
+    db = tmp_path / "lib.db"
+    missing = cli("compare", "-y", "2026", "--db", str(db))
+    assert (
+        missing.returncode == 5 and "no library here" in missing.stderr and "Traceback" not in missing.stderr
+    )
+    bad = tmp_path / "bad.txt"
+    bad.write_text("这不是预算公开文件。\n", "utf-8")
+    done = cli("ingest", str(bad), str(SEED_FILES["002"]), "--db", str(db))
+    assert done.returncode == 2 and "failed 1" in done.stderr and "bad.txt" in done.stderr
+    unknown = cli("history", "不存在的局", "--db", str(db))
+    assert unknown.returncode == 4 and "no organisation" in unknown.stderr
+    metric = cli("compare", "-y", "2026", "-m", "nonsense", "--db", str(db))
+    assert metric.returncode == 4 and "unknown metric" in metric.stderr
+    url = cli("compare", "-y", "2026", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert url.returncode == 5 and "cannot open the library" in url.stderr and "Traceback" not in url.stderr
+
+
+def test_exports_in_three_formats(tmp_path: Path, library_url: str) -> None:
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    assert cli("ingest", str(SEEDS), "--db", library_url).returncode == 0
+    out = tmp_path / "csv"
+    done = cli("export", "--db", library_url, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    engine = open_database(library_url, create=False)
+    with engine.connect() as conn:
+        facts = conn.execute(select(func.count()).select_from(schema.facts)).scalar()
+    engine.dispose()
+    with (out / "facts.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == facts and rows[0].keys() >= {
+        "organisation",
+        "fiscal_year",
+        "table_kind",
+        "column",
+        "value",
+    }
+    b03 = [
+        r
+        for r in rows
+        if r["organisation"] == "武汉市信息中心（武汉市大数据中心）" and r["table_kind"] == "B03"
+    ]
+    assert {r["column"]: r["value"] for r in b03 if r["row_label"] == "合计"} == {
+        "合计": "5916.68", "基本支出": "1816.35", "项目支出": "4100.34",
+    }  # fmt: skip
+    assert {p.name for p in out.iterdir()} == {
+        "facts.csv",
+        "documents.csv",
+        "organisations.csv",
+        "findings.csv",
+    }
+
+    parquet = tmp_path / "parquet"
+    assert cli("export", "--db", library_url, "-o", str(parquet), "-f", "parquet").returncode == 0
+    table = pq.read_table(parquet / "facts.parquet")
+    assert table.num_rows == facts
+    values = table.column("value").to_pylist()
+    assert Decimal("5916.68") in values and all(isinstance(v, Decimal) for v in values)
+    assert pq.read_table(parquet / "documents.parquet").num_rows == 5
+
+    book = tmp_path / "library.xlsx"
+    assert (
+        cli(
+            "export", "--db", library_url, "-o", str(book), "-f", "xlsx", "-t", "documents", "-t", "findings"
+        ).returncode
+        == 0
+    )
+    sheets = load_workbook(book, read_only=True)
+    assert sheets.sheetnames == ["documents", "findings"]
+    rows = list(sheets["documents"].iter_rows(values_only=True))
+    assert len(rows) == 6 and rows[0][0] == "document_id"
+    assert {r[2] for r in rows[1:]} >= {"武汉市数据局", "硚口区经济信息化和科技创新局"}
+
+
+def test_xlsx_export_refuses_more_rows_than_a_sheet_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cnbudget.report.export as export
+
+    db = tmp_path / "lib.db"
+    run("ingest", str(SEED_FILES["002"]), "--db", str(db))
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 10)
+    from cnbudget.errors import UsageError
+
+    with pytest.raises(UsageError, match="more than an Excel sheet holds"):
+        run("export", "--db", str(db), "-o", str(tmp_path / "x.xlsx"), "-f", "xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    files = generate(corpus, 40)
+    db = tmp_path / "lib.db"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cnbudget.cli.app",
+            "ingest",
+            str(corpus),
+            "--db",
+            str(db),
+            "--jobs",
+            "1",
+            "-q",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stored = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists():
+            try:
+                engine = open_database(str(db), create=False)
+                with engine.connect() as conn:
+                    stored = conn.execute(select(func.count()).select_from(schema.documents)).scalar() or 0
+                engine.dispose()
+            except Exception:  # noqa: BLE001 - the schema may still be being created
+                stored = 0
+        if stored >= 5:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 5 <= stored < len(files), "the batch finished before it could be killed"
+
+    def consistent() -> int:
+        engine = open_database(str(db), create=False)
+        d, f, m = schema.documents.c, schema.findings.c, schema.metrics.c
+        with engine.connect() as conn:
+            documents = conn.execute(select(d.id, d.errors + d.warnings + d.infos)).all()
+            findings = dict(conn.execute(select(f.document_id, func.count()).group_by(f.document_id)).all())
+            metrics = dict(conn.execute(select(m.document_id, func.count()).group_by(m.document_id)).all())
+            facts = dict(
+                conn.execute(
+                    select(schema.facts.c.document_id, func.count()).group_by(schema.facts.c.document_id)
+                ).all()
+            )
+        engine.dispose()
+        for document_id, expected_findings in documents:
+            assert findings.get(document_id, 0) == expected_findings
+            assert metrics.get(document_id, 0) > 40 and facts.get(document_id, 0) > 200
+        assert set(facts) <= {row[0] for row in documents}
+        return len(documents)
+
+    before = consistent()
+    done = cli("ingest", str(corpus), "--db", str(db), "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert f"ingested {len(files) - before}, new versions 0, unchanged {before}, failed 0" in done.stderr
+    assert consistent() == len(files)
