@@ -11,6 +11,8 @@ EXIT_OUTPUT = 3
 """The output could not be written."""
 EXIT_USAGE = 4
 """A command-line option was wrong (unknown table id, format …)."""
+EXIT_DATABASE = 5
+"""The library (database) could not be opened or written."""
 
 
 class CnbudgetError(Exception):
@@ -39,3 +41,9 @@ class OutputError(CnbudgetError):
 
 class UsageError(CnbudgetError):
     exit_code = EXIT_USAGE
+
+
+class DatabaseError(CnbudgetError):
+    """The library cannot be opened or written."""
+
+    exit_code = EXIT_DATABASE

@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, select
 
 from cnbudget.errors import UsageError
 from cnbudget.library.answers import Answer
@@ -434,12 +434,12 @@ def findings(
             .join(schema.organisations, orgs.id == docs.organisation_id)
             .where(and_(*conditions))
         )
-        rows = list(conn.execute(query).all())
-    rank = {"error": 0, "warning": 1, "info": 2}
-    rows.sort(key=lambda r: (rank.get(r.severity, 3), r.name, r.fiscal_year or 0, r.rule_id))
-    total = len(rows)
-    if limit is not None:
-        rows = rows[:limit]
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+        rank = case({"error": 0, "warning": 1, "info": 2}, value=f.severity, else_=3)
+        query = query.order_by(rank, orgs.name, docs.fiscal_year, f.rule_id, f.id)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = conn.execute(query).all()
     answer = Answer(
         title=f"{total} 条审核发现",
         columns=[

@@ -15,16 +15,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from cnbudget.errors import CnbudgetError
+from cnbudget.errors import DatabaseError
 
 DEFAULT_PATH = "cnbudget.db"
 ENV_VAR = "CNBUDGET_DB"
 
-
-class DatabaseError(CnbudgetError):
-    """The library cannot be opened or written."""
-
-    exit_code = 5
+__all__ = ["DEFAULT_PATH", "ENV_VAR", "DatabaseError", "database_url", "open_database", "upgrade"]
 
 
 def database_url(db: str | None = None) -> str:
