@@ -76,14 +76,14 @@ _YEAR = re.compile(r"(?<![\d.])(20\d{2})(?=\s*年)")
 
 
 def department_name(index: int) -> str:
-    """A distinct two- or three-syllable core name per department index."""
+    """A distinct core name of two or more syllables per department index (bijective base-n numerals)."""
     n = len(SYLLABLES)
-    a, b = divmod(index, n)
-    name = SYLLABLES[b]
-    while a:
-        a, c = divmod(a - 1, n)
-        name = SYLLABLES[c] + name
-    return name if len(name) >= 2 else name + "源"
+    number = index + n + 1  # skip the one-syllable names
+    name = ""
+    while number:
+        number, digit = divmod(number - 1, n)
+        name = SYLLABLES[digit] + name
+    return name
 
 
 def shift_years(text: str, delta: int) -> str:

@@ -167,10 +167,13 @@ def test_xlsx_export_refuses_more_rows_than_a_sheet_holds(
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(tmp_path: Path) -> None:
+def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
+    tmp_path: Path, library_url: str
+) -> None:
     corpus = tmp_path / "corpus"
     files = generate(corpus, 40)
-    db = tmp_path / "lib.db"
+    db = library_url
+    sqlite = "://" not in db
     process = subprocess.Popen(
         [
             sys.executable,
@@ -190,9 +193,9 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(t
     stored = 0
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if db.exists():
+        if not sqlite or Path(db).exists():
             try:
-                engine = open_database(str(db), create=False)
+                engine = open_database(db, create=False)
                 with engine.connect() as conn:
                     stored = conn.execute(select(func.count()).select_from(schema.documents)).scalar() or 0
                 engine.dispose()
@@ -206,7 +209,7 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(t
     assert 5 <= stored < len(files), "the batch finished before it could be killed"
 
     def consistent() -> int:
-        engine = open_database(str(db), create=False)
+        engine = open_database(db, create=False)
         d, f, m = schema.documents.c, schema.findings.c, schema.metrics.c
         with engine.connect() as conn:
             documents = conn.execute(select(d.id, d.errors + d.warnings + d.infos)).all()
@@ -225,7 +228,7 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(t
         return len(documents)
 
     before = consistent()
-    done = cli("ingest", str(corpus), "--db", str(db), "--jobs", "2")
+    done = cli("ingest", str(corpus), "--db", db, "--jobs", "2")
     assert done.returncode == 0, done.stderr
     assert f"ingested {len(files) - before}, new versions 0, unchanged {before}, failed 0" in done.stderr
     assert consistent() == len(files)

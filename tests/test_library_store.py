@@ -31,8 +31,10 @@ def test_new_library_is_at_the_newest_migration_and_matches_the_schema(library_u
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from cnbudget.store.migrations import HEAD
+
     engine = open_database(library_url)
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == head_revision() == HEAD
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
     assert diff == [], "the migrations and store/schema.py disagree: write a migration"

@@ -103,6 +103,7 @@ def _alembic_config() -> Any:
 
 
 def head_revision() -> str:
+    """The newest revision among the migration scripts."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
@@ -119,8 +120,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (nothing to do, and cheap, when it is already there)."""
-    head = head_revision()
-    if current_revision(engine) == head:
+    from cnbudget.store.migrations import HEAD
+
+    if current_revision(engine) == HEAD:
         return
     from alembic import command
 
