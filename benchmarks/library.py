@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate  # noqa: E402
+from corpus import TEMPLATES, department_name, generate  # noqa: E402
 from run import machine  # noqa: E402
 
 TARGET_MS = 100.0
@@ -90,7 +90,7 @@ def main() -> None:
 
         documents = conn.execute(select(func.count()).select_from(schema.documents)).scalar() or 0
         facts = conn.execute(select(func.count()).select_from(schema.facts)).scalar() or 0
-    org = "武汉市华源中心"
+    org = TEMPLATES[0].full.format(name=department_name(0))  # department 0 has budgets and final accounts
     timings = {
         "compare 2024 budget, 5 metrics": lambda: q.compare(engine, 2024),
         "compare 2024 final, function:206": lambda: q.compare(engine, 2024, ["function:206"], kind="final"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -154,6 +155,7 @@ class _Bar:
 
 def _print_summary(summary: IngestSummary, quiet: bool) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True, highlight=False)
     line = (
@@ -165,9 +167,20 @@ def _print_summary(summary: IngestSummary, quiet: bool) -> None:
     console.print(line)
     if not quiet:
         for path in summary.new_versions:
-            console.print(f"  new version: {path}")
+            console.print(f"  new version: {escape(path)}")
     for failure in summary.failed:
-        console.print(f"  [red]failed[/red] {failure.path}: {failure.message}", markup=True)
+        console.print(f"  [red]failed[/red] {escape(failure.path)}: {escape(failure.message)}")
+
+
+def _ask(
+    db: str | None, fmt: AnswerFormat, output: Path | None, question: Callable[[Engine], Answer]
+) -> None:
+    """Open the library, answer, print, and always close the connections."""
+    engine = _open(db)
+    try:
+        _show(question(engine), fmt, output)
+    finally:
+        engine.dispose()
 
 
 def _show(answer: Answer, fmt: AnswerFormat, output: Path | None) -> None:
@@ -227,11 +240,12 @@ def compare_command(
 
     if scope not in (None, "department", "unit"):
         raise UsageError("--scope is department or unit")
-    engine = _open(db)
-    try:
-        _show(compare(engine, year, metric, kind=kind.value, scope=scope, level=level), fmt, output)
-    finally:
-        engine.dispose()
+    _ask(
+        db,
+        fmt,
+        output,
+        lambda engine: compare(engine, year, metric, kind=kind.value, scope=scope, level=level),
+    )
 
 
 def history_command(
@@ -249,11 +263,12 @@ def history_command(
     """One organisation across years, with year-over-year changes."""
     from cnbudget.library.questions import history
 
-    engine = _open(db)
-    try:
-        _show(history(engine, organisation, metric, kind=kind.value if kind else None), fmt, output)
-    finally:
-        engine.dispose()
+    _ask(
+        db,
+        fmt,
+        output,
+        lambda engine: history(engine, organisation, metric, kind=kind.value if kind else None),
+    )
 
 
 def execution_command(
@@ -268,11 +283,7 @@ def execution_command(
     """Final accounts against the budget of the same year, per function code and for 三公."""
     from cnbudget.library.questions import execution
 
-    engine = _open(db)
-    try:
-        _show(execution(engine, organisation, year), fmt, output)
-    finally:
-        engine.dispose()
+    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year))
 
 
 def findings_command(
@@ -298,9 +309,11 @@ def findings_command(
     """Audit findings across the library, filtered by rule, severity, organisation, year."""
     from cnbudget.library.questions import findings
 
-    engine = _open(db)
-    try:
-        answer = findings(
+    _ask(
+        db,
+        fmt,
+        output,
+        lambda engine: findings(
             engine,
             rule=rule,
             severity=severity.value if severity else None,
@@ -309,10 +322,8 @@ def findings_command(
             kind=kind.value if kind else None,
             all_versions=all_versions,
             limit=limit,
-        )
-        _show(answer, fmt, output)
-    finally:
-        engine.dispose()
+        ),
+    )
 
 
 def organisations_command(
@@ -321,11 +332,7 @@ def organisations_command(
     """Organisations in the library, with their units and number of documents."""
     from cnbudget.library.questions import organisations
 
-    engine = _open(db)
-    try:
-        _show(organisations(engine), fmt, output)
-    finally:
-        engine.dispose()
+    _ask(db, fmt, output, organisations)
 
 
 def metrics_command(fmt: FormatOpt = AnswerFormat.text) -> None:
