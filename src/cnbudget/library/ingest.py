@@ -135,7 +135,7 @@ def ingest(
             known.add(digest)  # the same bytes twice in one batch are parsed once
             pending.append(str(path))
     if on_start:
-        on_start(len(files))
+        on_start(len(files) + len(failures))
     for name in summary.unchanged:
         _report(progress, name, "unchanged")
     for failure in failures:
