@@ -338,7 +338,7 @@ def organisations_command(
 def metrics_command(fmt: FormatOpt = AnswerFormat.text) -> None:
     """The figures compare and history can show."""
     from cnbudget.library.answers import Answer
-    from cnbudget.library.metrics import DERIVED, metric_specs
+    from cnbudget.store.metrics import DERIVED, metric_specs
 
     answer = Answer(title="可比较的指标", columns=["metric", "label", "description"])
     for spec in metric_specs().values():

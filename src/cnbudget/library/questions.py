@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, sele
 
 from cnbudget.errors import UsageError
 from cnbudget.library.answers import Answer
-from cnbudget.library.metrics import DERIVED, known_metric, metric_label, stored_metrics
 from cnbudget.parse.names import core_name, name_key
 from cnbudget.store import schema
+from cnbudget.store.metrics import DERIVED, known_metric, metric_label, stored_metrics
 
 DEFAULT_METRICS = (
     "total_spending",

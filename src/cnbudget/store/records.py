@@ -12,11 +12,11 @@ from typing import Any
 
 from cnbudget.audit import AuditReport
 from cnbudget.audit.lookup import code_of
-from cnbudget.library.metrics import document_metrics
 from cnbudget.model import Document, Indicator
 from cnbudget.parse.catalog import FINANCIAL_IDS
 from cnbudget.parse.names import core_name, name_key, typo_pair
 from cnbudget.read.normalize import compact
+from cnbudget.store.metrics import document_metrics
 
 
 @dataclass(slots=True)
