@@ -187,3 +187,35 @@ def test_answers_as_json_and_csv(engine) -> None:
     lines = answer.to_csv().splitlines()
     assert lines[0] == "organisation,code,scope,document_id,total_spending,errors"
     assert lines[1].startswith("武汉市信息中心（武汉市大数据中心）,157,department,")
+
+
+def test_execution_sums_the_units_budgets_when_the_department_has_none(
+    library_url: str, tmp_path: Path
+) -> None:
+    """硚口区经信局: units known from its 2026 budget (seed 004: 135001, 135002); for 2025 the library holds
+    its final accounts (seed 003 renamed) and the budget of one unit (seed 002 renamed 武汉市硚口区大数据中心)."""
+    final_text = (
+        SEED_FILES["003"]
+        .read_text("utf-8")
+        .replace("武汉市数据局", "硚口区经济信息化和科技创新局")
+        .replace("2024", "2025")
+    )
+    unit_text = (
+        SEED_FILES["002"]
+        .read_text("utf-8")
+        .replace("武汉市工业信息化中心", "武汉市硚口区大数据中心")
+        .replace("2026", "2025")
+    )
+    final, unit = tmp_path / "final-2025.txt", tmp_path / "unit-budget-2025.txt"
+    final.write_text(final_text, "utf-8")
+    unit.write_text(unit_text, "utf-8")
+    engine = open_database(library_url)
+    assert len(ingest(engine, [SEED_FILES["004"], final, unit], jobs=1).ingested) == 3
+    answer = q.execution(engine, "硚口区经济信息化和科技创新局", 2025)
+    total = next(r for r in answer.rows if r["item"] == "支出合计")
+    assert (total["budget"], total["final"]) == (
+        Decimal("778.64"),
+        Decimal("14784.19"),
+    )  # seed 002 B03; 003 F03
+    assert any("units' budgets are summed" in n for n in answer.notes)
+    engine.dispose()
