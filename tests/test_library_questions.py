@@ -218,4 +218,5 @@ def test_execution_sums_the_units_budgets_when_the_department_has_none(
         Decimal("14784.19"),
     )  # seed 002 B03; 003 F03
     assert any("units' budgets are summed" in n for n in answer.notes)
+    assert total["budget_source"] == "sum of 1 unit budget(s)"
     engine.dispose()

@@ -1,9 +1,9 @@
 """A library of many disclosures: ingest into a database, then compare departments and years.
 
-    from cnbudget.library import open_library, ingest, compare, history, execution, findings
-    engine = open_library("cnbudget.db")          # or "postgresql://user@host/db"
-    ingest(engine, [Path("disclosures/")], jobs=2)
-    compare(engine, 2026, ["total_spending", "three_public"]).rows
+from cnbudget.library import open_library, ingest, compare, history, execution, findings
+engine = open_library("cnbudget.db")          # or "postgresql://user@host/db"
+ingest(engine, [Path("disclosures/")], jobs=2)
+compare(engine, 2026, ["total_spending", "three_public"]).rows
 """
 
 from cnbudget.library.answers import Answer

@@ -277,12 +277,14 @@ def execution(engine: Engine, organisation: str, year: int) -> Answer:
             raise UsageError(f"the library holds no {year} final accounts (决算) of {org_name}")
         budget = _latest(conn, [org_id], year, "budget")
         budget_note = ""
+        origin = "budget document"
         if budget:
             budget_note = f"budget: document {budget[0]} ({year} 预算)"
         else:
             units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id == org_id))]
             budget = _latest(conn, units, year, "budget")
             if budget:
+                origin = f"sum of {len(budget)} unit budget(s)"
                 budget_note = (
                     f"no {year} budget of {org_name} itself: its units' budgets are summed "
                     f"(documents {', '.join(str(b) for b in budget)}); units without a budget are missing from it"
@@ -318,7 +320,7 @@ def execution(engine: Engine, organisation: str, year: int) -> Answer:
         b, f = budget_values.get(metric), final_values.get(metric)
         if b is not None or f is not None:
             answer.rows.append(
-                _execution_row(metric_label(metric), "", "", b, f, "budget document" if b is not None else "")
+                _execution_row(metric_label(metric), "", "", b, f, origin if b is not None else "")
             )
     codes = sorted(
         {m.split(":")[1] for m in (*final_values, *budget_values) if m.startswith("function:")},
@@ -328,14 +330,12 @@ def execution(engine: Engine, organisation: str, year: int) -> Answer:
         metric = f"function:{code}"
         b, f = budget_values.get(metric), final_values.get(metric)
         answer.rows.append(
-            _execution_row(
-                "功能分类", code, names.get(code, ""), b, f, "budget document" if b is not None else ""
-            )
+            _execution_row("功能分类", code, names.get(code, ""), b, f, origin if b is not None else "")
         )
     for metric in THREE_PUBLIC_ITEMS:
         f = final_values.get(metric)
         b = budget_values.get(metric)
-        source = "budget document (B07)" if b is not None else ""
+        source = f"{origin} (B07)" if b is not None else ""
         if b is None and final_values.get(f"{metric}_budgeted") is not None:
             b, source = final_values[f"{metric}_budgeted"], "final accounts F09 预算数"
         if b is not None or f is not None:
