@@ -232,3 +232,16 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
     assert done.returncode == 0, done.stderr
     assert f"ingested {len(files) - before}, new versions 0, unchanged {before}, failed 0" in done.stderr
     assert consistent() == len(files)
+
+
+def test_parquet_without_pyarrow_says_so_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cnbudget.errors import UsageError
+
+    db = tmp_path / "lib.db"
+    run("ingest", str(SEED_FILES["002"]), "--db", str(db))
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    with pytest.raises(UsageError, match="parquet extra"):
+        run("export", "--db", str(db), "-o", str(tmp_path / "out"), "-f", "parquet")
+    assert not (tmp_path / "out").exists()

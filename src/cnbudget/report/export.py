@@ -164,6 +164,8 @@ def export(
     """Write the tables; return each file written with its number of rows."""
     if fmt == "xlsx":
         return [(output, _xlsx(engine, output, tables, all_versions))]
+    if fmt == "parquet":
+        _require_pyarrow()  # before anything is created
     if output.exists() and not output.is_dir():
         raise UsageError(f"--format {fmt} writes one file per table: give a folder, not a file", str(output))
     try:
@@ -222,14 +224,22 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _require_pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            "Parquet export needs pyarrow: install the parquet extra (pip install -e '.[parquet]' in a "
+            "checkout, pip install 'cnbudget[parquet]' otherwise)"
+        ) from exc
+
+
 def _parquet(
     path: Path, columns: list[str], batches: Iterator[list[tuple[Any, ...]]], types: list[Any]
 ) -> int:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise UsageError("Parquet export needs pyarrow: pip install 'cnbudget[parquet]'") from exc
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     arrow_schema = pa.schema([(name, _arrow_type(pa, t)) for name, t in zip(columns, types, strict=True)])
     count = 0
     with pq.ParquetWriter(str(path), arrow_schema) as writer:
