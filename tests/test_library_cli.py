@@ -245,3 +245,16 @@ def test_parquet_without_pyarrow_says_so_and_creates_nothing(
     with pytest.raises(UsageError, match="parquet extra"):
         run("export", "--db", str(db), "-o", str(tmp_path / "out"), "-f", "parquet")
     assert not (tmp_path / "out").exists()
+
+
+def test_metrics_lists_every_figure_and_the_code_forms() -> None:
+    done = cli("metrics", "-f", "csv")
+    names = [row["metric"] for row in csv.DictReader(io.StringIO(done.stdout))]
+    assert done.returncode == 0
+    assert {
+        "total_spending",
+        "three_public_reception",
+        "basic_share",
+        "function:CODE",
+        "economic:CODE",
+    } <= set(names)

@@ -63,6 +63,10 @@ def test_compare_on_codes_and_three_public_parts(engine) -> None:
     assert rows["硚口区经济信息化和科技创新局"]["economic:30217"] == Decimal("0.20")  # B06 line 338
     assert rows["武汉市信息中心（武汉市大数据中心）"]["three_public_vehicle_purchase"] == Decimal("17.99")
     assert rows["武汉市工业信息化中心"]["function:206"] is None  # it has no 206 row
+    shares = {
+        r["organisation"]: r["personnel_share"] for r in q.compare(engine, 2026, ["personnel_share"]).rows
+    }
+    assert shares["武汉市信息中心（武汉市大数据中心）"] == Decimal("92.58")  # 1,681.58 / 1,816.35 (B05 合计)
     assert any("do not state every figure" in n for n in answer.notes)
 
 

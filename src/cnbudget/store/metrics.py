@@ -110,14 +110,6 @@ def document_metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
             if found is not None:
                 yield spec.name, found[0], found[1]
                 break
-    # 一般公共预算基本支出, the base of the personnel share
-    for table_id, column in (("B05", "基本支出/小计"), ("F05", "本年支出/基本支出"), ("B06", "合计")):
-        table = tables.get(table_id)
-        if table is not None:
-            found = _value(table, {"row": "total", "column": column})
-            if found is not None:
-                yield "general_budget_basic", found[0], found[1]
-                break
 
 
 def _value(table: Table, source: dict[str, Any]) -> tuple[Decimal, str] | None:
