@@ -152,19 +152,19 @@ def test_a_failure_while_writing_leaves_nothing_of_that_document(
     import cnbudget.store.writer as writer
 
     engine = open_database(library_url)
-    real_insert = writer.insert
+    real_insert = writer._insert_rows
 
-    def failing_insert(table):  # type: ignore[no-untyped-def]
-        if table is schema.findings:
+    def failing_insert(conn, table, rows):  # type: ignore[no-untyped-def]
+        if table is schema.findings:  # the last table written: everything before it must be undone
             raise RuntimeError("disk full (simulated)")
-        return real_insert(table)
+        return real_insert(conn, table, rows)
 
-    monkeypatch.setattr(writer, "insert", failing_insert)
+    monkeypatch.setattr(writer, "_insert_rows", failing_insert)
     summary = ingest(engine, [SEED_FILES["000"]], jobs=1)
     assert summary.failed and "disk full" in summary.failed[0].message
     for table in schema.TABLES:
         assert _count(engine, table) == 0, table.name  # organisations too: one transaction
-    monkeypatch.setattr(writer, "insert", real_insert)
+    monkeypatch.setattr(writer, "_insert_rows", real_insert)
     assert len(ingest(engine, [SEED_FILES["000"]], jobs=1).ingested) == 1  # a re-run stores it
     engine.dispose()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cnbudget.store import schema
@@ -92,8 +92,22 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
         (schema.findings, record.findings),
     ):
         if rows:
-            conn.execute(insert(table), [{"document_id": document_id, **row} for row in rows])
+            _insert_rows(conn, table, [{"document_id": document_id, **row} for row in rows])
     return WriteResult("new_version" if previous else "ingested", document_id, version)
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+    """Many rows at once. On PostgreSQL through COPY, in the same transaction: psycopg's executemany
+    sends one statement per row, which made the server's writes six times slower than SQLite's."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None) -> int:
