@@ -119,7 +119,7 @@ def ingest(
 ) -> IngestSummary:
     """Ingest files and folders into the library opened as ``engine``."""
     files, failures = collect_paths(inputs)
-    summary = IngestSummary(failed=list(failures))
+    summary = IngestSummary(failed=failures)
     with engine.connect() as conn:
         known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
     pending: list[str] = []
@@ -127,7 +127,7 @@ def ingest(
         try:
             digest = file_sha256(path)
         except OSError as exc:
-            summary.failed.append(Failure(str(path), f"cannot read: {exc.strerror or exc}"))
+            failures.append(Failure(str(path), f"cannot read: {exc.strerror or exc}"))
             continue
         if digest in known:
             summary.unchanged.append(str(path))
