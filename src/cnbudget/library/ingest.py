@@ -120,6 +120,7 @@ def ingest(
     """Ingest files and folders into the library opened as ``engine``."""
     files, failures = collect_paths(inputs)
     summary = IngestSummary(failed=failures)
+    total = len(files) + len(failures)  # files found, and inputs that do not exist
     with engine.connect() as conn:
         known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
     pending: list[str] = []
@@ -135,7 +136,7 @@ def ingest(
             known.add(digest)  # the same bytes twice in one batch are parsed once
             pending.append(str(path))
     if on_start:
-        on_start(len(files) + len(failures))
+        on_start(total)
     for name in summary.unchanged:
         _report(progress, name, "unchanged")
     for failure in failures:
