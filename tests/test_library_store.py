@@ -216,3 +216,18 @@ def test_amounts_survive_storage_exactly(library_url: str, values: list[Decimal]
     assert [stored[f"m{i}"] for i in range(len(values))] == values
     assert all(str(stored[f"m{i}"]) == str(v) for i, v in enumerate(values))
     engine.dispose()
+
+
+def test_a_pdf_is_stored_with_the_pages_of_its_facts_and_findings(tmp_path: Path) -> None:
+    pdf = Path(__file__).parent / "fixtures" / "pdf" / "putuo-planning-resources-2024-final.pdf"
+    engine = open_database(str(tmp_path / "library.db"))
+    summary = ingest(engine, [pdf], jobs=1)
+    assert len(summary.ingested) == 1, summary.failed
+    f, d = schema.facts.c, schema.documents.c
+    with engine.connect() as conn:
+        assert conn.execute(select(d.source_format, d.kind, d.fiscal_year)).one() == ("pdf", "final", 2024)
+        pages = conn.execute(select(f.page).where(f.table_kind == "F01")).scalars().all()
+        finding_pages = conn.execute(select(schema.findings.c.pages)).scalars().all()
+    assert pages and all(isinstance(p, int) and p > 0 for p in pages)
+    assert any(p for p in finding_pages)  # the two narrative errors cite their pages
+    engine.dispose()
