@@ -86,6 +86,10 @@ def test_usage_and_input_errors_are_messages_with_exit_codes(tmp_path: Path) -> 
     bad.write_text("这不是预算公开文件。\n", "utf-8")
     done = cli("ingest", str(bad), str(SEED_FILES["002"]), "--db", str(db))
     assert done.returncode == 2 and "failed 1" in done.stderr and "bad.txt" in done.stderr
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    nothing = cli("ingest", str(empty), "--db", str(db))
+    assert nothing.returncode == 2 and "no documents found" in nothing.stderr
     unknown = cli("history", "不存在的局", "--db", str(db))
     assert unknown.returncode == 4 and "no organisation" in unknown.stderr
     metric = cli("compare", "-y", "2026", "-m", "nonsense", "--db", str(db))

@@ -14,7 +14,7 @@ import typer
 
 from cnbudget.cli.documents import MaxPagesOpt, MaxSecondsOpt, OcrOpt, OutputOpt, read_options
 from cnbudget.cli.inputs import write_output
-from cnbudget.errors import EXIT_INPUT, EXIT_OK, UsageError
+from cnbudget.errors import EXIT_INPUT, EXIT_OK, InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -114,6 +114,13 @@ def ingest_command(
     _print_summary(summary, quiet)
     if summary.interrupted:
         raise SystemExit(130)
+    if summary.total == 0:
+        from cnbudget.library.ingest import DOCUMENT_SUFFIXES
+
+        raise InputError(
+            "no documents found (folders are searched for " + " ".join(sorted(DOCUMENT_SUFFIXES)) + " files)",
+            " ".join(str(p) for p in paths),
+        )
     raise SystemExit(EXIT_INPUT if summary.failed else EXIT_OK)
 
 
