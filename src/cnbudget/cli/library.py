@@ -67,6 +67,14 @@ MetricOpt = Annotated[
 ]
 
 
+AllVersionsOpt = Annotated[
+    bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
+]
+KindFilterOpt = Annotated[
+    Kind | None, typer.Option("--kind", help="budget or final only.", show_default=False)
+]
+
+
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
     app.command("compare")(compare_command)
@@ -260,9 +268,7 @@ def history_command(
         str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
     ],
     metric: MetricOpt = None,
-    kind: Annotated[
-        Kind | None, typer.Option("--kind", help="budget or final only.", show_default=False)
-    ] = None,
+    kind: KindFilterOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
@@ -304,10 +310,8 @@ def findings_command(
         str | None, typer.Option("--org", help="Name, part of a name, code, or #id.", show_default=False)
     ] = None,
     year: Annotated[int | None, typer.Option("--year", "-y", show_default=False)] = None,
-    kind: Annotated[Kind | None, typer.Option("--kind", show_default=False)] = None,
-    all_versions: Annotated[
-        bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
-    ] = False,
+    kind: KindFilterOpt = None,
+    all_versions: AllVersionsOpt = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, show_default=False)] = None,
     db: DbOpt = None,
     fmt: FormatOpt = AnswerFormat.text,
@@ -380,9 +384,7 @@ def export_command(
             show_default=False,
         ),
     ] = None,
-    all_versions: Annotated[
-        bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
-    ] = False,
+    all_versions: AllVersionsOpt = False,
     db: DbOpt = None,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
