@@ -157,6 +157,19 @@ def test_execution_against_a_budget_of_the_same_year(library_url: str, tmp_path:
         Decimal("24.49"), Decimal("10.05"), "budget document (B07)",
     )  # fmt: skip
     assert any("budget: document" in n for n in answer.notes)
+    # 一般公共预算 only: B05 (seed 000 lines 224, 229) against F05 (seed 003 lines 284, 291)
+    general = q.execution(engine, "武汉市数据局", 2024, funds="general")
+    rows = {(r["item"], r["code"]): r for r in general.rows}
+    assert (rows[("一般公共预算支出", "")]["budget"], rows[("一般公共预算支出", "")]["final"]) == (
+        Decimal("5916.68"), Decimal("14784.19"),
+    )  # fmt: skip
+    assert rows[("一般公共预算基本支出", "")]["budget"] == Decimal("1816.35")
+    assert rows[("一般公共预算基本支出", "")]["final"] == Decimal("2867.82")
+    assert (rows[("功能分类", "206")]["budget"], rows[("功能分类", "206")]["final"]) == (
+        Decimal("2565.35"), Decimal("2965.73"),
+    )  # fmt: skip
+    with pytest.raises(UsageError):
+        q.execution(engine, "武汉市数据局", 2024, funds="special")
     engine.dispose()
 
 

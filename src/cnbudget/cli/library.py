@@ -35,6 +35,11 @@ class Kind(StrEnum):
     final = "final"
 
 
+class Funds(StrEnum):
+    all = "all"
+    general = "general"
+
+
 class Severity(StrEnum):
     error = "error"
     warning = "warning"
@@ -289,6 +294,10 @@ def execution_command(
         str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
     ],
     year: Annotated[int, typer.Argument(help="Fiscal year.", show_default=False)],
+    funds: Annotated[
+        Funds,
+        typer.Option("--funds", help="all (B03 against F03) or general: 一般公共预算 (B05 against F05)."),
+    ] = Funds.all,
     db: DbOpt = None,
     fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
@@ -296,7 +305,7 @@ def execution_command(
     """Final accounts against the budget of the same year, per function code and for 三公."""
     from cnbudget.library.questions import execution
 
-    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year))
+    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value))
 
 
 def findings_command(

@@ -268,8 +268,21 @@ def _gaps(years: list[int | None]) -> list[int]:
 
 
 # ---- execution --------------------------------------------------------------------------------------
-def execution(engine: Engine, organisation: str, year: int) -> Answer:
-    """Final accounts against the budget of the same year: per function code and for 三公."""
+EXECUTION_FUNDS = {
+    # funds → (totals shown, per-code metric)
+    "all": (("total_spending", "basic_spending", "project_spending"), "function"),
+    "general": (("general_budget_spending", "general_budget_basic"), "general_function"),
+}
+
+
+def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all") -> Answer:
+    """Final accounts against the budget of the same year: per function code and for 三公.
+
+    ``funds``: ``all`` compares all funds (B03 against F03); ``general`` the 一般公共预算 appropriations
+    (B05 against F05), the base of the 年初预算 execution rates final accounts state."""
+    if funds not in EXECUTION_FUNDS:
+        raise UsageError(f"funds is one of {', '.join(EXECUTION_FUNDS)}")
+    totals, per_code = EXECUTION_FUNDS[funds]
     with engine.connect() as conn:
         org_id, org_name = resolve_organisation(conn, organisation)
         final = _latest(conn, [org_id], year, "final")
@@ -292,7 +305,7 @@ def execution(engine: Engine, organisation: str, year: int) -> Answer:
         final_values = _all_metrics(conn, final)
         budget_values = _all_metrics(conn, budget) if budget else {}
     answer = Answer(
-        title=f"{org_name} {year} 年预算执行（决算/预算）",
+        title=f"{org_name} {year} 年预算执行（决算/预算{'，一般公共预算' if funds == 'general' else ''}）",
         columns=["item", "code", "name", "budget", "final", "difference", "rate_pct", "budget_source"],
         headers={
             "item": "项目",
@@ -316,18 +329,18 @@ def execution(engine: Engine, organisation: str, year: int) -> Answer:
     from cnbudget.parse.catalog import function_codes
 
     names = function_codes()
-    for metric in ("total_spending", "basic_spending", "project_spending"):
+    for metric in totals:
         b, f = budget_values.get(metric), final_values.get(metric)
         if b is not None or f is not None:
             answer.rows.append(
                 _execution_row(metric_label(metric), "", "", b, f, origin if b is not None else "")
             )
     codes = sorted(
-        {m.split(":")[1] for m in (*final_values, *budget_values) if m.startswith("function:")},
+        {m.split(":")[1] for m in (*final_values, *budget_values) if m.startswith(f"{per_code}:")},
         key=lambda c: (c[:3], c),
     )
     for code in codes:
-        metric = f"function:{code}"
+        metric = f"{per_code}:{code}"
         b, f = budget_values.get(metric), final_values.get(metric)
         answer.rows.append(
             _execution_row("功能分类", code, names.get(code, ""), b, f, origin if b is not None else "")

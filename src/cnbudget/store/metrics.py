@@ -49,7 +49,7 @@ DERIVED = {
         Derived("personnel_share", "人员经费占一般公共预算基本支出(%)", "personnel", "general_budget_basic"),
     )
 }
-_CODE_METRIC = re.compile(r"^(function|economic):(\d{3}(?:\d{2}){0,2})$")
+_CODE_METRIC = re.compile(r"^(function|general_function|economic):(\d{3}(?:\d{2}){0,2})$")
 
 
 @cache
@@ -83,7 +83,7 @@ def metric_label(name: str) -> str:
     if m:
         from cnbudget.parse.catalog import economic_codes, function_codes
 
-        names = function_codes() if m.group(1) == "function" else economic_codes()
+        names = economic_codes() if m.group(1) == "economic" else function_codes()
         return f"{m.group(2)} {names.get(m.group(2), '')}".strip()
     return name
 
