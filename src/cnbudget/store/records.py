@@ -13,9 +13,9 @@ from typing import Any
 from cnbudget.audit import AuditReport
 from cnbudget.audit.lookup import code_of
 from cnbudget.model import Document, Indicator
-from cnbudget.parse.catalog import FINANCIAL_IDS
 from cnbudget.parse.names import core_name, name_key, typo_pair
 from cnbudget.read.normalize import compact
+from cnbudget.report.facts import fact_cells, printed_value
 from cnbudget.store.metrics import document_metrics
 
 
@@ -161,30 +161,21 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
 
 
 def _facts(doc: Document, record: DocumentRecord) -> None:
-    from cnbudget.parse.numbers import amount_text
-
-    for table in doc.tables:
-        if table.id not in FINANCIAL_IDS:
-            continue
-        for row in table.rows:
-            code = code_of(row)
-            for cell in row.cells:
-                if cell.value is None:
-                    continue
-                printed = amount_text(cell.raw)
-                record.facts.append(
-                    {
-                        "table_kind": table.id,
-                        "row_code": row.code[:40],
-                        "code": code[:40],
-                        "code_level": row.level,
-                        "row_label": compact(row.label)[:200],
-                        "column_path": cell.column[:200],
-                        "value": Decimal(printed) if printed else cell.value,
-                        "line": cell.line,
-                        "page": cell.page,
-                    }
-                )
+    """The facts command's rows (`report.facts`), with the full code, level, line and page."""
+    for table, row, cell in fact_cells(doc):
+        record.facts.append(
+            {
+                "table_kind": table.id,
+                "row_code": row.code[:40],
+                "code": code_of(row)[:40],
+                "code_level": row.level,
+                "row_label": compact(row.label)[:200],
+                "column_path": cell.column[:200],
+                "value": Decimal(printed_value(cell)),
+                "line": cell.line,
+                "page": cell.page,
+            }
+        )
 
 
 def _indicator_row(source: str, project: str, ind: Indicator) -> dict[str, Any]:
