@@ -134,12 +134,15 @@ def test_bad_files_are_listed_and_the_rest_of_the_batch_is_stored(library_url: s
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.pdf").write_bytes(b"\x00\x01\x02 not a pdf at all" * 50)
     (folder / "letter.txt").write_text("尊敬的领导：\n您好，这是一封信。\n", "utf-8")
+    (folder / "letter-copy.txt").write_text("尊敬的领导：\n您好，这是一封信。\n", "utf-8")
     (folder / ".hidden.txt").write_text("skipped", "utf-8")
     (folder / "notes.json").write_text("{}", "utf-8")  # not a document suffix: not picked up
     engine = open_database(library_url)
     summary = ingest(engine, [folder, tmp_path / "missing.txt"], jobs=2)
     failed = {Path(f.path).name: f.message for f in summary.failed}
-    assert set(failed) == {"empty.txt", "binary.pdf", "letter.txt", "missing.txt"}
+    assert set(failed) == {"empty.txt", "binary.pdf", "letter.txt", "letter-copy.txt", "missing.txt"}
+    # the copy that comes second is parsed once and fails with the first, not reported "unchanged"
+    assert failed["letter.txt"].startswith("same content as") and "letter-copy.txt" in failed["letter.txt"]
     assert all(message for message in failed.values())
     assert [Path(p).name for p in summary.ingested] == ["good.txt"]
     assert _count(engine, schema.documents) == 1

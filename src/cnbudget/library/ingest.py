@@ -124,6 +124,9 @@ def ingest(
     with engine.connect() as conn:
         known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
     pending: list[str] = []
+    first_of: dict[str, str] = {}
+    copies: dict[str, list[str]] = {}
+    """The same bytes twice in one batch are parsed once; the copies share the first one's outcome."""
     for path in files:
         try:
             digest = file_sha256(path)
@@ -132,8 +135,11 @@ def ingest(
             continue
         if digest in known:
             summary.unchanged.append(str(path))
+        elif digest in first_of:
+            copies[first_of[digest]].append(str(path))
         else:
-            known.add(digest)  # the same bytes twice in one batch are parsed once
+            first_of[digest] = str(path)
+            copies[str(path)] = []
             pending.append(str(path))
     if on_start:
         on_start(total)
@@ -146,17 +152,18 @@ def ingest(
     try:
         for outcome in results:
             if isinstance(outcome, Failure):
-                summary.failed.append(outcome)
-                _report(progress, outcome.path, "failed")
+                _fail(summary, progress, outcome, copies)
                 continue
             try:
                 written = write_record(engine, outcome)
             except Exception as exc:  # noqa: BLE001 - the transaction rolled back; report and go on
-                summary.failed.append(Failure(outcome.path, f"could not be stored: {_short(exc)}"))
-                _report(progress, outcome.path, "failed")
+                _fail(summary, progress, Failure(outcome.path, f"could not be stored: {_short(exc)}"), copies)
                 continue
             _tally(summary, outcome.path, written)
             _report(progress, outcome.path, written.status)
+            for copy in copies.get(outcome.path, []):
+                summary.unchanged.append(copy)
+                _report(progress, copy, "unchanged")
     except KeyboardInterrupt:
         summary.interrupted = True
         results.close()  # cancels queued files and waits for the workers to stop
@@ -198,6 +205,18 @@ def _results(
             finally:
                 for future in running:
                     future.cancel()
+
+
+def _fail(
+    summary: IngestSummary, progress: Progress | None, failure: Failure, copies: dict[str, list[str]]
+) -> None:
+    summary.failed.append(failure)
+    _report(progress, failure.path, "failed")
+    for copy in copies.get(failure.path, []):
+        summary.failed.append(
+            Failure(copy, f"same content as {failure.path}, which failed: {failure.message}")
+        )
+        _report(progress, copy, "failed")
 
 
 def _tally(summary: IngestSummary, path: str, written: WriteResult) -> None:
