@@ -22,7 +22,7 @@ from cnbudget.model import Document
 from cnbudget.read import ReadOptions, read_path
 from cnbudget.report.facts import facts_csv
 from conftest import SEED_FILES
-from convert import assert_reads_like_its_text, text_to_pdf
+from support.convert import assert_reads_like_its_text, text_to_pdf
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
 PUTUO = PDF / "putuo-planning-resources-2024-final.pdf"

@@ -11,7 +11,7 @@ from cnbudget.errors import InputError
 from cnbudget.read import read_path
 from cnbudget.read.grid import expand_spans
 from conftest import SEED_FILES
-from convert import assert_reads_like_its_text, text_to_docx, text_to_html
+from support.convert import assert_reads_like_its_text, text_to_docx, text_to_html
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html"])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cnbudget.errors import InputError
 from cnbudget.read import archive, read_path, xlsx
 from conftest import SEED_FILES
-from convert import assert_reads_like_its_text, text_to_xls, text_to_xlsx
+from support.convert import assert_reads_like_its_text, text_to_xls, text_to_xlsx
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xls"])

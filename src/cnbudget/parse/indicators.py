@@ -112,7 +112,7 @@ class IndicatorReader:
                 self._goal(kind_word, number, texts[1], line)
                 return
             texts = texts[1:]
-        if is_header or _NOT_INDICATOR.match(texts[0]):
+        if is_header or not texts or _NOT_INDICATOR.match(texts[0]):
             return
         if self._continuation(texts):
             return

@@ -7,6 +7,7 @@ same way (1,297.30 → 1297.3 formatted "#,##0.00"); codes stay text; every othe
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -48,24 +49,48 @@ ROW_HEIGHT = 14.0
 MARGIN = 36.0
 
 
+FONT_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "fonts" / "cnbudget-test-sans.ttf"
+FONT = "cnbudget-test-sans"
+
+
+@cache
+def _font() -> frozenset[int]:
+    """Register the shipped test font (once) and return the characters it covers."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = TTFont(FONT, str(FONT_FILE))
+    pdfmetrics.registerFont(font)
+    return frozenset(font.face.charToGlyph)
+
+
+def _text(text: str) -> str:
+    """The text to draw; a character the font lacks would silently vanish from the PDF, so it fails here."""
+    missing = sorted({ch for ch in text if ord(ch) not in _font() and ch.isprintable() and not ch.isspace()})
+    if missing:
+        raise AssertionError(
+            f"the test font lacks {''.join(missing)!r}: add them in tools/build_test_font.py and rebuild it"
+        )
+    return text
+
+
 def _width(text: str) -> float:
     from reportlab.pdfbase import pdfmetrics
 
-    return float(pdfmetrics.stringWidth(text, "STSong-Light", FONT_SIZE))
+    return float(pdfmetrics.stringWidth(text, FONT, FONT_SIZE))
 
 
 def text_to_pdf(source: Path, target: Path, turned: bool = False) -> None:
     """Draw a text document as a PDF: table rows in ruled grids, other lines as plain text.
 
-    The font is reportlab's built-in STSong-Light (an Adobe CJK font that needs no file), so the test
-    runs on any machine; every page is wide enough that no cell wraps. `turned` draws each landscape page
+    The font is the one the tests ship (tests/fixtures/fonts), embedded in the PDF, so the test reads the
+    same characters and boxes on any machine, with or without CJK fonts; every page is wide enough that no
+    cell wraps. `turned` draws each landscape page
     turned a quarter inside a portrait page marked /Rotate 90, as some exporters do.
     """
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    _font()
     pdf = canvas.Canvas(str(target), pagesize=(PAGE[1], PAGE[0]) if turned else PAGE)
 
     def start_page() -> float:
@@ -73,7 +98,7 @@ def text_to_pdf(source: Path, target: Path, turned: bool = False) -> None:
             pdf.translate(PAGE[1], 0)
             pdf.rotate(90)
             pdf.setPageRotation(90)
-        pdf.setFont("STSong-Light", FONT_SIZE)
+        pdf.setFont(FONT, FONT_SIZE)
         return PAGE[1] - MARGIN
 
     def new_page() -> float:
@@ -90,7 +115,7 @@ def text_to_pdf(source: Path, target: Path, turned: bool = False) -> None:
             if y < MARGIN + ROW_HEIGHT:
                 y = new_page()
             if line.text.strip():
-                pdf.drawString(MARGIN, y - FONT_SIZE, line.text.rstrip())
+                pdf.drawString(MARGIN, y - FONT_SIZE, _text(line.text.rstrip()))
             y -= ROW_HEIGHT
             i += 1
             continue
@@ -115,7 +140,7 @@ def text_to_pdf(source: Path, target: Path, turned: bool = False) -> None:
             pdf.line(edges[0], y, edges[-1], y)
             for c, raw in enumerate(cells):
                 if raw.strip():
-                    pdf.drawString(edges[c] + 4, y - ROW_HEIGHT + 3.5, raw.strip())
+                    pdf.drawString(edges[c] + 4, y - ROW_HEIGHT + 3.5, _text(raw.strip()))
             y -= ROW_HEIGHT
         pdf.line(edges[0], y, edges[-1], y)
         _rule_columns(pdf, edges, top, y)
