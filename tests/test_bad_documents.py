@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import cnbudget
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 

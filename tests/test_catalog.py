@@ -1,6 +1,7 @@
 import pytest
 
-from cnbudget.parse.catalog import function_codes, match_title, spec_for, table_marker, table_specs
+from cnbudget.domain.catalog import match_title, spec_for, table_marker, table_specs
+from cnbudget.domain.codes import function_codes
 
 
 @pytest.mark.parametrize(

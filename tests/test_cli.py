@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cnbudget.errors import EXIT_INPUT, EXIT_USAGE
+from cnbudget.domain.errors import EXIT_INPUT, EXIT_USAGE
 from conftest import SEED_FILES
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cnbudget.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from conftest import SEED_FILES
 
 

@@ -4,7 +4,7 @@ import csv
 import io
 from collections import Counter
 
-from cnbudget.parse.numbers import amount_text, is_decimal_amount
+from cnbudget.domain.numbers import amount_text, is_decimal_amount
 from cnbudget.read import read_path
 from cnbudget.report.facts import FACT_COLUMNS, facts_csv, iter_facts
 from conftest import SEED_FILES, seed

@@ -164,7 +164,7 @@ def test_xlsx_export_refuses_more_rows_than_a_sheet_holds(
     db = tmp_path / "lib.db"
     run("ingest", str(SEED_FILES["002"]), "--db", str(db))
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 10)
-    from cnbudget.errors import UsageError
+    from cnbudget.domain.errors import UsageError
 
     with pytest.raises(UsageError, match="more than an Excel sheet holds"):
         run("export", "--db", str(db), "-o", str(tmp_path / "x.xlsx"), "-f", "xlsx")
@@ -241,7 +241,7 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
 def test_parquet_without_pyarrow_says_so_and_creates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cnbudget.errors import UsageError
+    from cnbudget.domain.errors import UsageError
 
     db = tmp_path / "lib.db"
     run("ingest", str(SEED_FILES["002"]), "--db", str(db))

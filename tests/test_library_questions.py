@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cnbudget.audit import audit
-from cnbudget.errors import UsageError
+from cnbudget.domain.errors import UsageError
 from cnbudget.library import questions as q
 from cnbudget.library.ingest import ingest
 from cnbudget.store.database import open_database

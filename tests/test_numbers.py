@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnbudget.parse.numbers import (
+from cnbudget.domain.codes import code_level
+from cnbudget.domain.numbers import (
     amount_text,
-    code_level,
     format_amount,
     has_decimal_amount,
     is_code,

@@ -17,7 +17,7 @@ import pytest
 
 import cnbudget
 from cnbudget.audit import audit
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.model import Document
 from cnbudget.read import ReadOptions, read_path
 from cnbudget.report.facts import facts_csv
@@ -198,7 +198,7 @@ def test_seed_round_trip_through_pdf(tmp_path: Path, name: str) -> None:
 
 
 def test_every_amount_in_the_table_grids_is_a_fact() -> None:
-    from cnbudget.parse.numbers import amount_text, is_decimal_amount
+    from cnbudget.domain.numbers import amount_text, is_decimal_amount
 
     printed = sorted(
         (line.number, amount_text(c))

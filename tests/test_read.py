@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import cnbudget
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read import read_path, source_from_text
 
 SAMPLE = (Path(__file__).parent / "fixtures" / "seeds" / "002_259adb099584b024.txt").read_text("utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read import read_path
 from cnbudget.read.grid import expand_spans
 from conftest import SEED_FILES

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read import archive, read_path, xlsx
 from conftest import SEED_FILES
 from support.convert import assert_reads_like_its_text, text_to_xls, text_to_xlsx

@@ -90,7 +90,9 @@ def main() -> None:
             record.string = "cnbudget test sans" if record.nameID != 6 else "cnbudget-test-sans"
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     merged.save(TARGET)
-    print(f"{TARGET.relative_to(ROOT)}: {len(latin_chars) + len(cjk_chars)} characters, {TARGET.stat().st_size:,} bytes")
+    print(
+        f"{TARGET.relative_to(ROOT)}: {len(latin_chars) + len(cjk_chars)} characters, {TARGET.stat().st_size:,} bytes"
+    )
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ def golden_path(path: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 on a difference")
+    parser.add_argument(
+        "--check", action="store_true", help="compare instead of writing; exit 1 on a difference"
+    )
     args = parser.parse_args()
     GOLDEN.mkdir(parents=True, exist_ok=True)
     differ = 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from cnbudget.parse.numbers import amount_text, is_decimal_amount
+from cnbudget.domain.numbers import amount_text, is_decimal_amount
 from cnbudget.read import read_path
 
 

@@ -6,30 +6,23 @@ rules ran, a single mistyped cell can be told from rounding tails (see `locate`)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable
 from cnbudget.audit.tolerance import classify, precision, tolerance
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.numbers import format_amount
 from cnbudget.model import Cell, Document, Row, Table
-from cnbudget.parse.catalog import spec_for
-from cnbudget.parse.numbers import format_amount
-
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十廿]+[、.．]|[（(][一二三四五六七八九十廿]+[)）])\s*")
 
 
-def plain_label(label: str) -> str:
-    """A label without its ordinal: "（一）一般公共预算拨款" → "一般公共预算拨款"."""
-    return _ORDINAL.sub("", label)
-
-
-def table_name(table_id: str) -> str:
-    try:
-        return spec_for(table_id).name
-    except KeyError:
-        return table_id
+def first_value(table: Table, side: str | None = None) -> str:
+    """The first amount column (of ``side``); a table without one cannot be checked."""
+    column = table.first_value_column(side)
+    if column is None:
+        raise NotEvaluable(f"{table.id} has no amount column")
+    return column
 
 
 def fmt(value: Decimal | None) -> str:

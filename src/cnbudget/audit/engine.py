@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cnbudget.audit.context import Context, Identity, fmt, table_name
+from cnbudget.audit.context import Context, Identity, fmt
 from cnbudget.audit.findings import SEVERITY_RANK, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule, all_rules, rule
 from cnbudget.audit.tolerance import precision
+from cnbudget.domain.catalog import table_name
 from cnbudget.model import Document
 
 

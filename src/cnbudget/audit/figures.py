@@ -11,10 +11,10 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from cnbudget.audit.context import Context, Ref, plain_label
-from cnbudget.audit.lookup import code_of, coded_rows, first_value, three_public_view, total_row
+from cnbudget.audit.context import Context, Ref, first_value
+from cnbudget.domain.text import key, plain_label
 from cnbudget.model import Row, Table
-from cnbudget.read.normalize import key
+from cnbudget.model.tables import three_public_view
 
 # canonical subject → patterns of narrative subjects (after normalisation)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,7 +85,7 @@ class FigureIndex:
         for table_id in ("B05", "B03", "F05", "F03"):
             table = ctx.table(table_id)
             if table is not None:
-                self.items[table_id] = [(r, code_of(r), key(r.label)) for r in coded_rows(table)]
+                self.items[table_id] = [(r, r.full_code, key(r.label)) for r in table.coded_rows()]
         self._build()
 
     def add(self, name: str, ref: Ref) -> None:
@@ -111,7 +111,7 @@ class FigureIndex:
         Column names are matched in full ("本年支出/基本支出") or by their last level ("基本支出"): some
         regions print F05 without the 本年支出 group.
         """
-        total = total_row(table)
+        total = table.total_row()
         keys = [c.key for c in table.columns if c.role == "value"]
         if not keys:
             return
@@ -119,9 +119,9 @@ class FigureIndex:
             found = column if column in keys else next((k for k in keys if k == column.split("/")[-1]), None)
             if total is not None and found is not None:
                 self.add(canon, Ref(table, total, found, f"合计 {found}"))
-        for row in coded_rows(table):
+        for row in table.coded_rows():
             self.add(key(row.label), Ref(table, row, keys[0], row.label))
-            self.add(f"#{code_of(row)}", Ref(table, row, keys[0], row.label))
+            self.add(f"#{row.full_code}", Ref(table, row, keys[0], row.label))
 
     def _build(self) -> None:
         ctx = self.ctx
@@ -145,13 +145,13 @@ class FigureIndex:
         b06 = ctx.table("B06")
         if b06 is not None:
             keys = [c.key for c in b06.columns if c.role == "value"]
-            total = total_row(b06)
+            total = b06.total_row()
             if total is not None and len(keys) == 3:
                 for canon, column in zip(("基本支出", "人员经费", "公用经费"), keys, strict=True):
                     self.add(canon, Ref(b06, total, column, canon))
                 self.add("一般公共预算基本支出", Ref(b06, total, keys[0], "合计"))
-            for row in coded_rows(b06):
-                if len(code_of(row)) == 3:
+            for row in b06.coded_rows():
+                if len(row.full_code) == 3:
                     for column in keys:  # 商品和服务支出 is quoted under 人员经费 and under 公用经费 too
                         self.add(
                             key(row.label), Ref(b06, row, column, f"{row.label} {column.split('/')[-1]}")
@@ -161,7 +161,7 @@ class FigureIndex:
             for row in f06.rows:
                 if row.label in ("人员经费合计", "公用经费合计") and row.cells:
                     self.add(row.label[:4], Ref(f06, row, row.cells[0].column, row.label))
-                elif len(code_of(row)) == 3 and row.cells:
+                elif len(row.full_code) == 3 and row.cells:
                     self.add(key(row.label), Ref(f06, row, row.cells[0].column, row.label))
         self._three_public()
 

@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from cnbudget.audit.context import cell_key
 from cnbudget.audit.engine import AuditReport, audit
+from cnbudget.domain.catalog import FINANCIAL_IDS
 from cnbudget.model import Cell, Document, Row, Table
-from cnbudget.parse.catalog import FINANCIAL_IDS
 from cnbudget.parse.tables.financial import projects_from
 
 KINDS = ("digit", "swap", "drop")

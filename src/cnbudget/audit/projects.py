@@ -11,9 +11,8 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import combinations
 
+from cnbudget.domain.text import key, similarity
 from cnbudget.model import Project
-from cnbudget.parse.codes import similarity
-from cnbudget.read.normalize import key
 
 MAX_CARRY_LINES = 12
 

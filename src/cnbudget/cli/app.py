@@ -7,7 +7,7 @@ import sys
 import typer
 
 from cnbudget.cli import audit, documents, library
-from cnbudget.errors import EXIT_OK, EXIT_USAGE, CnbudgetError
+from cnbudget.domain.errors import EXIT_OK, EXIT_USAGE, CnbudgetError
 
 app = typer.Typer(
     name="cnbudget",

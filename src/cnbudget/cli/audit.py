@@ -12,7 +12,7 @@ import typer
 
 from cnbudget.cli.documents import read_options
 from cnbudget.cli.inputs import sample_path, write_bytes_output, write_output
-from cnbudget.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cnbudget.cli.inputs import resolve_input, write_output
-from cnbudget.errors import UsageError
+from cnbudget.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from cnbudget.read import ReadOptions

@@ -6,19 +6,10 @@ import os
 import sys
 import tempfile
 from contextlib import suppress
-from importlib import resources
 from pathlib import Path
 
-from cnbudget.errors import OutputError, UsageError
-
-SAMPLE_NAME = "wuhan-information-center-2026-budget.txt"
-
-
-def sample_path() -> Path:
-    with resources.as_file(
-        resources.files("cnbudget.data").joinpath("samples").joinpath(SAMPLE_NAME)
-    ) as path:
-        return Path(path)
+from cnbudget.domain.errors import OutputError, UsageError
+from cnbudget.domain.reference import sample_path
 
 
 def resolve_input(file: Path | None, sample: bool) -> Path:

@@ -14,7 +14,7 @@ import typer
 
 from cnbudget.cli.documents import MaxPagesOpt, MaxSecondsOpt, OcrOpt, OutputOpt, read_options
 from cnbudget.cli.inputs import write_output
-from cnbudget.errors import EXIT_INPUT, EXIT_OK, InputError, UsageError
+from cnbudget.domain.errors import EXIT_INPUT, EXIT_OK, InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cnbudget.parse.numbers import format_amount
+from cnbudget.domain.numbers import format_amount
 
 
 @dataclass(slots=True)

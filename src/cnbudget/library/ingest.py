@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from cnbudget.errors import CnbudgetError
+from cnbudget.domain.errors import CnbudgetError
 from cnbudget.read.source import ReadOptions
 from cnbudget.store import schema
 from cnbudget.store.records import DocumentRecord

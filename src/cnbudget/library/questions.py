@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, select
 
-from cnbudget.errors import UsageError
+from cnbudget.domain.errors import UsageError
+from cnbudget.domain.names import core_name, name_key
 from cnbudget.library.answers import Answer
-from cnbudget.parse.names import core_name, name_key
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, stored_metrics
 
@@ -326,7 +326,7 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
             f"the library holds no {year} budget of {org_name} or of its units: only 三公 can be compared, "
             "against the 预算数 printed in the final accounts (F09)"
         )
-    from cnbudget.parse.catalog import function_codes
+    from cnbudget.domain.codes import function_codes
 
     names = function_codes()
     for metric in totals:

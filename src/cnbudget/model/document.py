@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
+from cnbudget.domain.catalog import FINANCIAL_IDS
+from cnbudget.domain.vocabulary import DocumentKind, Level, Scope, SourceFormat, TextLayout
 from cnbudget.model.narrative import NarrativeClaim, NarrativeSection
 from cnbudget.model.performance import PerformanceTable, SelfEvaluation
-from cnbudget.model.tables import Project, Table
+from cnbudget.model.tables import Cell, Project, Row, Table
 
 
 @dataclass(slots=True)
@@ -20,11 +24,11 @@ class Metadata:
     unit_names: list[str] = field(default_factory=list)
     unit_codes: list[str] = field(default_factory=list)
     fiscal_year: int | None = None
-    kind: str = ""
-    """``budget`` (预算) or ``final`` (决算)."""
-    scope: str = ""
+    kind: DocumentKind | Literal[""] = ""
+    """``budget`` (预算) or ``final`` (决算); empty when the document does not say."""
+    scope: Scope | Literal[""] = ""
     """``department`` (部门, 汇总) or ``unit`` (单位)."""
-    level: str = ""
+    level: Level | Literal[""] = ""
     """``province``, ``city`` or ``district``."""
     region: str = ""
     amount_unit: str = "万元"
@@ -32,8 +36,8 @@ class Metadata:
     """Dates printed in the document (填报日期, publication date), ISO formatted."""
     source_path: str = ""
     source_sha256: str = ""
-    source_format: str = "text"
-    text_layout: str = ""
+    source_format: SourceFormat = "text"
+    text_layout: TextLayout | Literal[""] = ""
     """Dominant layout of the text input: ``tab``, ``pipe`` or ``space``."""
 
 
@@ -79,3 +83,13 @@ class Document:
     @property
     def claims(self) -> list[NarrativeClaim]:
         return [claim for section in self.narrative for claim in section.claims]
+
+    def fact_cells(self) -> Iterator[tuple[Table, Row, Cell]]:
+        """Every non-blank amount of the standard financial tables, with its table and row: the facts."""
+        for table in self.tables:
+            if table.id not in FINANCIAL_IDS:
+                continue
+            for row in table.rows:
+                for cell in row.cells:
+                    if cell.value is not None:
+                        yield table, row, cell

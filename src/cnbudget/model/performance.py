@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cnbudget.domain.vocabulary import EvaluationScope, GoalKind
+
 
 @dataclass(slots=True, frozen=True)
 class TargetValue:
@@ -44,7 +46,7 @@ class Indicator:
 
 @dataclass(slots=True)
 class PerformanceGoal:
-    kind: str
+    kind: GoalKind
     """``long_term``, ``annual`` or ``overall``."""
     number: int | None
     text: str
@@ -89,7 +91,7 @@ class SelfEvaluation:
     """部门整体绩效自评表 or 项目自评表 (final accounts, 附件)."""
 
     title: str
-    scope: str
+    scope: EvaluationScope
     """``department`` or ``project``."""
     title_line: int
     first_line: int

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cnbudget.domain.numbers import amount_text
+from cnbudget.domain.text import plain_label
+from cnbudget.domain.vocabulary import ColumnRole, ProjectLevel, RowKind, Side, TableLayout, TableStatus
+
 
 @dataclass(slots=True)
 class Column:
@@ -16,11 +20,11 @@ class Column:
 
     path: list[str]
     """Header labels from the top level down, whitespace removed, as printed."""
-    role: str
+    role: ColumnRole
     """``value`` (an amount), ``code``, ``label``, ``text`` (e.g. 项目单位) or ``ordinal`` (行次/栏次)."""
     index: int | None = None
     """Position in the printed row (cell layouts); None when columns were matched by order."""
-    side: str | None = None
+    side: Side | None = None
     """For two-sided tables (B01, B04, F01, F04): 收入 or 支出."""
 
     @property
@@ -41,6 +45,11 @@ class Cell:
     bbox: tuple[float, float, float, float] | None = None
     ocr: bool = False
 
+    @property
+    def printed(self) -> str:
+        """The amount as printed, without thousands separators ("1,234.50" → "1234.50")."""
+        return amount_text(self.raw) or str(self.value)
+
 
 @dataclass(slots=True)
 class Row:
@@ -52,9 +61,9 @@ class Row:
     """Full code when the printed one is only a prefix (final-account tables print 20103 for 2010301)."""
     level: int | None = None
     """1 = 类 (3 digits), 2 = 款 (5), 3 = 项 (7) for function/economic codes; None otherwise."""
-    kind: str = "item"
+    kind: RowKind = "item"
     """``item``, ``total`` (合计/总计 rows) or ``group`` (unit and 一级项目 rows of B10)."""
-    side: str | None = None
+    side: Side | None = None
     cells: list[Cell] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     """Non-numeric columns other than code and label, e.g. {"项目单位": "…"}."""
@@ -62,11 +71,26 @@ class Row:
     last_line: int = 0
     page: int | None = None
 
-    def value(self, column: str) -> Decimal | None:
+    @property
+    def full_code(self) -> str:
+        """The code the row stands for: the resolved full code, else the printed one ("" when none)."""
+        return self.resolved_code or self.code
+
+    @property
+    def is_coded(self) -> bool:
+        """A classification row: a 3-, 5- or 7-digit function or economic code."""
+        code = self.full_code
+        return code.isdigit() and len(code) in (3, 5, 7)
+
+    def cell(self, column: str) -> Cell | None:
         for cell in self.cells:
             if cell.column == column:
-                return cell.value
+                return cell
         return None
+
+    def value(self, column: str) -> Decimal | None:
+        cell = self.cell(column)
+        return cell.value if cell is not None else None
 
 
 @dataclass(slots=True)
@@ -85,14 +109,14 @@ class Table:
     first_line: int
     last_line: int
     amount_unit: str = "万元"
-    layout: str = "cells"
+    layout: TableLayout = "cells"
     """``cells`` (tab or pipe separated) or ``tokens`` (space separated, headers matched by catalog)."""
     columns: list[Column] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     is_empty: bool = False
     """True when the table has no body rows (B08/B09/F07/F08 often); see `notes` for the reason given."""
-    status: str = "ok"
+    status: TableStatus = "ok"
     """``ok``, ``partial`` (some rows could not be aligned to columns) or ``failed``."""
     warnings: list[str] = field(default_factory=list)
     page: int | None = None
@@ -107,6 +131,33 @@ class Table:
                 return row
         return None
 
+    # ---- navigation shared by the audit, the library and the reports ------------------------------
+    def coded_rows(self) -> list[Row]:
+        """Rows of classification codes (类 3 digits, 款 5, 项 7), in printed order."""
+        return [r for r in self.rows if r.is_coded]
+
+    def total_row(self) -> Row | None:
+        """The 合计/总计 row of a table of codes or units."""
+        return next((r for r in self.rows if r.kind == "total" and r.label in ("合计", "总计")), None)
+
+    def side_row(self, side: str, name: str) -> Row | None:
+        """The row of a two-sided table named ``name`` on ``side``, ordinal and 含专用结余 ignored."""
+        for row in self.rows:
+            if row.side == side and plain_label(row.label).replace("（含专用结余）", "") == name:
+                return row
+        return None
+
+    def value_keys(self) -> list[str]:
+        """Keys of the amount columns, left to right, each once."""
+        return list(dict.fromkeys(c.key for c in self.columns if c.role == "value"))
+
+    def first_value_column(self, side: str | None = None) -> str | None:
+        """The first amount column (of ``side`` in two-sided tables), or None."""
+        for col in self.columns:
+            if col.role == "value" and (side is None or col.side == side):
+                return col.key
+        return None
+
 
 @dataclass(slots=True)
 class Project:
@@ -115,8 +166,33 @@ class Project:
     name: str
     code: str = ""
     unit: str = ""
-    level: str = "project"
+    level: ProjectLevel = "project"
     """``project``, ``first_level`` (一级项目 with no unit), ``unit`` or ``category`` (本级支出项目)."""
     total: Decimal | None = None
     amounts: dict[str, Decimal] = field(default_factory=dict)
     line: int = 0
+
+
+def leaves_under(rows: list[Row], code: str) -> int:
+    """How many lowest-level rows a code's figure sums (for the rounding tolerance)."""
+    codes = {r.full_code for r in rows}
+    below = [c for c in codes if c != code and c.startswith(code)]
+    parents = {c[:-2] for c in below}
+    return max(sum(1 for c in below if c not in parents), 1)
+
+
+MEASURES = ("预算数", "决算数")
+
+
+def three_public_view(column: str) -> tuple[str, tuple[str, ...]]:
+    """A 三公 column as (measure, item path), whichever way the header is built.
+
+    Regions print 预算数/决算数 above the items ("决算数/公务接待费") or below them
+    ("财政拨款“三公”经费/公务接待费/决算数"); the outer 财政拨款“三公”经费 group is dropped.
+    """
+    parts = column.split("/")
+    measure = next((p for p in parts if p in MEASURES), "")
+    rest = [p for p in parts if p != measure]
+    if len(rest) > 1 and "三公" in rest[0]:
+        rest = rest[1:]
+    return measure, tuple(rest)

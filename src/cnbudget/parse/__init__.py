@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import re
 
-from cnbudget.errors import InputError
+from cnbudget.domain.catalog import spec_for, table_specs
+from cnbudget.domain.errors import InputError
+from cnbudget.domain.text import compact
 from cnbudget.model import Document, Warning_
-from cnbudget.parse.catalog import spec_for, table_specs
 from cnbudget.parse.codes import resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative
@@ -16,7 +17,6 @@ from cnbudget.parse.segment import Region, segment
 from cnbudget.parse.self_evaluation import parse_self_evaluation
 from cnbudget.parse.tables.financial import parse_financial, projects_from
 from cnbudget.read import Line, Source
-from cnbudget.read.normalize import compact
 
 
 def parse_source(source: Source) -> Document:

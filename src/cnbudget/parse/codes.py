@@ -7,12 +7,11 @@ tables of the same document (F05 prints full codes), then in the reference lists
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
+from cnbudget.domain.codes import code_level, economic_codes, function_codes
+from cnbudget.domain.text import key, similarity
 from cnbudget.model import Table
-from cnbudget.parse.catalog import economic_codes, function_codes
-from cnbudget.parse.numbers import code_level
-from cnbudget.read.normalize import key
 
 ECONOMIC_TABLES = ("B06", "F06")
 
@@ -28,24 +27,6 @@ def _names_match(printed_key: str, name_key: str) -> bool:
 def _reference_keys(family: str) -> dict[str, str]:
     names = function_codes() if family == "function" else economic_codes()
     return {code: key(name) for code, name in names.items()}
-
-
-@lru_cache(maxsize=65536)
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of character bigrams: 1.0 for equal names, ~0.8 for 其他技术与开发支出 vs 其他技术研究与开发支出."""
-    if a == b:
-        return 1.0
-    pa = [a[i : i + 2] for i in range(len(a) - 1)]
-    pb = [b[i : i + 2] for i in range(len(b) - 1)]
-    if not pa or not pb:
-        return 0.0
-    remaining = list(pb)
-    common = 0
-    for gram in pa:
-        if gram in remaining:
-            remaining.remove(gram)
-            common += 1
-    return 2 * common / (len(pa) + len(pb))
 
 
 def _family(table_id: str) -> str:

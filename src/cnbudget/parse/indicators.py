@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from cnbudget.domain.text import compact
+from cnbudget.domain.vocabulary import GoalKind
 from cnbudget.model import Indicator, PerformanceGoal
 from cnbudget.parse.targets import clean_latex, looks_like_value, parse_target
-from cnbudget.read.normalize import compact
 
 WEIGHT = re.compile(r"[（(]\s*(?:得)?\s*(\d+(?:\.\d+)?)\s*分\s*(?:\*[^)）]*)?[)）]")
 _LEVEL1 = re.compile(r"^(产出|效益|满意度|成本|效果|影响)指标\d*$")
@@ -61,8 +62,11 @@ def strip_weight(text: str) -> tuple[str, Decimal | None]:
     return (text[: m.start()] + text[m.end() :]).strip(), weight
 
 
-def _kind(word: str | None) -> str:
-    return {"长期": "long_term", "年度": "annual", "中期": "long_term"}.get(word or "", "overall")
+_GOAL_KINDS: dict[str, GoalKind] = {"长期": "long_term", "年度": "annual", "中期": "long_term"}
+
+
+def _kind(word: str | None) -> GoalKind:
+    return _GOAL_KINDS.get(word or "", "overall")
 
 
 @dataclass

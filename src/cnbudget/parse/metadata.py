@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
+from cnbudget.domain.vocabulary import Level, TextLayout
 from cnbudget.model import Metadata
 from cnbudget.read import Line
 
@@ -25,7 +27,7 @@ def _clean_org(name: str) -> str:
     return name
 
 
-def read_metadata(lines: list[Line], path: str, sha256: str, layout: str) -> Metadata:
+def read_metadata(lines: list[Line], path: str, sha256: str, layout: TextLayout) -> Metadata:
     meta = Metadata(source_path=path, source_sha256=sha256, text_layout=layout)
     head = [ln for ln in lines[:60] if ln.layout == "text"]
     for line in head:
@@ -87,7 +89,7 @@ def _kind_and_year_from_parts(lines: list[Line], meta: Metadata) -> None:
             return
 
 
-def _level(name: str) -> str:
+def _level(name: str) -> Level | Literal[""]:
     bare = name.replace("区直", "").replace("县直", "")
     if re.search(r"[区县旗]", bare):
         return "district"

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from cnbudget.domain.numbers import parse_amount
+from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import NarrativeClaim, NarrativeSection, Part
-from cnbudget.parse.numbers import parse_amount
-from cnbudget.parse.segment import chinese_number
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
 _CHANGE_WORDS = ("增加", "减少", "增长", "下降", "降低", "减", "增", "多", "少", "节约", "压减")

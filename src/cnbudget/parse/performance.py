@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from cnbudget.domain.numbers import amount_text, is_code, parse_amount
+from cnbudget.domain.text import compact
 from cnbudget.model import FundSource, PerformanceTable
 from cnbudget.parse.indicators import _BASIS, _LEVEL1, _LEVEL2, IndicatorReader, split_fragment_value
-from cnbudget.parse.numbers import amount_text, is_code, parse_amount
 from cnbudget.parse.segment import Region
 from cnbudget.parse.tables.common import caption_unit
 from cnbudget.parse.targets import looks_like_value
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact
 
 _FUND_ROW = re.compile(r"^(\S.*?)\s+(\d[\d,]*(?:\.\d+)?)\s*(?:万元)?(?:\s|$)")
 _INDICATOR_HEADER = re.compile(r"一级|长期绩效指标|年度绩效指标|三级指标")

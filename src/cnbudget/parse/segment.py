@@ -9,33 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cnbudget.domain.catalog import match_title, spec_for, table_marker
+from cnbudget.domain.numbers import has_decimal_amount
+from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import Part
-from cnbudget.parse.catalog import match_title, spec_for, table_marker
-from cnbudget.parse.numbers import has_decimal_amount
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact
 
 _MARKER_PREFIX = re.compile(r"^表\s*\d+(?:\s*[-—–]\s*\d+)?\s*[.．、:：]?\s*")
 _UNIT_CAPTION = re.compile(r"单位\s*[：:]\s*(?:万元|元|千元)")
 _PART = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def chinese_number(text: str) -> int | None:
-    """一 … 九十九, and 廿一 … 廿九 (= 21 … 29), as used in ordinals."""
-    if not text:
-        return None
-    if text.startswith("廿"):
-        rest = chinese_number(text[1:]) if len(text) > 1 else 0
-        return 20 + (rest or 0)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
-    return _CN_DIGITS.get(text)
 
 
 @dataclass(slots=True)

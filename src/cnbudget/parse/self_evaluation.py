@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from cnbudget.domain.numbers import parse_amount, parse_percent
+from cnbudget.domain.text import compact
 from cnbudget.model import SelfEvaluation
 from cnbudget.parse.indicators import IndicatorReader, strip_weight
-from cnbudget.parse.numbers import parse_amount, parse_percent
 from cnbudget.parse.segment import Region
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact
 
 _GOAL_ROW = re.compile(r"^(年度|长期)(绩效)?(目标|指标)")
 _EQUALS_TAIL = re.compile(r"=\s*([\d,]+(?:\.\d+)?)\s*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 """A disclosure workbook or document is a few megabytes; more than this unpacked is refused."""

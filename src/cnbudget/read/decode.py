@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

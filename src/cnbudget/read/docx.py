@@ -9,7 +9,7 @@ import hashlib
 import io
 from typing import Any
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import Source
 

@@ -6,7 +6,7 @@ what the parser's header inference expects from every input.
 
 from __future__ import annotations
 
-from cnbudget.read.normalize import normalize_text
+from cnbudget.domain.text import normalize_text
 from cnbudget.read.source import Line, make_line
 
 

@@ -10,7 +10,7 @@ import hashlib
 import re
 from typing import Any
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read.grid import LineWriter, expand_spans
 from cnbudget.read.source import Source
 

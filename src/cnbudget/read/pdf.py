@@ -12,10 +12,10 @@ import re
 import time
 from typing import Any
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
+from cnbudget.domain.text import normalize_text
 from cnbudget.read import ocr
 from cnbudget.read.layout import Char, Row, Rule, grid_rows, reading_turn, text_lines, turn
-from cnbudget.read.normalize import normalize_text
 from cnbudget.read.source import Line, ReadOptions, Source, make_line
 
 RULE_MAX_THICKNESS = 3.0

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
+from cnbudget.domain.text import normalize_text
+from cnbudget.domain.vocabulary import LineLayout, SourceFormat, TextLayout
 from cnbudget.read.decode import decode
-from cnbudget.read.normalize import normalize_text
 
 Box = tuple[float, float, float, float]
 """x0, top, x1, bottom in points from the page's top-left corner."""
@@ -24,7 +25,7 @@ class Line:
     text: str
     cells: list[str] | None = None
     """Cells when the layout marks them (tab-separated or a pipe table); None for plain text."""
-    layout: str = "text"
+    layout: LineLayout = "text"
     """``tab``, ``pipe``, ``text`` or ``blank``; pipe separator rows are ``rule``."""
     page: int | None = None
     indent: int = 0
@@ -44,18 +45,17 @@ class Source:
     path: str
     lines: list[Line]
     sha256: str
-    format: str = "text"
+    format: SourceFormat = "text"
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def layout(self) -> str:
-        counts = {"tab": 0, "pipe": 0}
-        for line in self.lines:
-            if line.layout in counts:
-                counts[line.layout] += 1
-        best = max(counts, key=lambda k: counts[k])
-        return best if counts[best] >= 10 else "space"
+    def layout(self) -> TextLayout:
+        tabs = sum(1 for line in self.lines if line.layout == "tab")
+        pipes = sum(1 for line in self.lines if line.layout == "pipe")
+        if max(tabs, pipes) < 10:
+            return "space"
+        return "tab" if tabs >= pipes else "pipe"
 
 
 def _split_pipe(stripped: str) -> list[str]:

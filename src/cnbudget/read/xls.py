@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import Source
 from cnbudget.read.xlsx import cell_text

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cnbudget.errors import InputError
+from cnbudget.domain.errors import InputError
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import Source
 

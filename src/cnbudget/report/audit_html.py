@@ -11,10 +11,10 @@ from datetime import date
 
 from cnbudget import __version__
 from cnbudget.audit import AuditReport, Evidence, Finding
-from cnbudget.audit.context import table_name
 from cnbudget.audit.registry import all_rules
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.numbers import format_amount
 from cnbudget.model import Document, Table
-from cnbudget.parse.numbers import format_amount
 from cnbudget.report.page_crops import PageCrops
 
 _CSS = """

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Engine, Integer, Select, func, select
 
-from cnbudget.errors import OutputError, UsageError
+from cnbudget.domain.errors import OutputError, UsageError
 from cnbudget.store import schema
 
 XLSX_MAX_ROWS = 1_048_575

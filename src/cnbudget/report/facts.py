@@ -16,10 +16,8 @@ import json
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from cnbudget.model import Cell, Document, Row, Table
-from cnbudget.parse.catalog import FINANCIAL_IDS
-from cnbudget.parse.numbers import amount_text
-from cnbudget.read.normalize import compact
+from cnbudget.domain.text import compact
+from cnbudget.model import Document
 
 FACT_COLUMNS = ("table_kind", "row_code", "row_label", "column", "value")
 
@@ -32,25 +30,9 @@ class Fact(NamedTuple):
     value: str
 
 
-def fact_cells(doc: Document) -> Iterator[tuple[Table, Row, Cell]]:
-    """Every non-blank amount of the standard financial tables, with its table and row."""
-    for table in doc.tables:
-        if table.id not in FINANCIAL_IDS:
-            continue
-        for row in table.rows:
-            for cell in row.cells:
-                if cell.value is not None:
-                    yield table, row, cell
-
-
-def printed_value(cell: Cell) -> str:
-    """The amount as printed, without thousands separators ("1,234.50" → "1234.50")."""
-    return amount_text(cell.raw) or str(cell.value)
-
-
 def iter_facts(doc: Document) -> Iterator[Fact]:
-    for table, row, cell in fact_cells(doc):
-        yield Fact(table.id, row.code, compact(row.label), cell.column, printed_value(cell))
+    for table, row, cell in doc.fact_cells():
+        yield Fact(table.id, row.code, compact(row.label), cell.column, cell.printed)
 
 
 def facts_csv(doc: Document) -> str:

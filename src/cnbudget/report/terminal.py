@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from cnbudget.errors import UsageError
+from cnbudget.domain.errors import UsageError
+from cnbudget.domain.numbers import format_amount
 from cnbudget.model import Document, PerformanceTable, Table
-from cnbudget.parse.numbers import format_amount
 
 
 def _known_ids(doc: Document) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from cnbudget.errors import DatabaseError
+from cnbudget.domain.errors import DatabaseError
 
 DEFAULT_PATH = "cnbudget.db"
 ENV_VAR = "CNBUDGET_DB"

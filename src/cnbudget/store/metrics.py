@@ -9,17 +9,16 @@ stored as rows of the ``metrics`` table. Where each figure is printed is referen
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from cnbudget.audit.context import plain_label
-from cnbudget.audit.lookup import code_of, three_public_view, total_row
+from cnbudget.domain.reference import data_toml
+from cnbudget.domain.text import plain_label
 from cnbudget.model import Document, Row, Table
+from cnbudget.model.tables import three_public_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +53,8 @@ _CODE_METRIC = re.compile(r"^(function|general_function|economic):(\d{3}(?:\d{2}
 
 @cache
 def metric_specs() -> dict[str, MetricSpec]:
-    text = resources.files("cnbudget.data").joinpath("metrics.toml").read_text("utf-8")
     specs: dict[str, MetricSpec] = {}
-    for name, entry in tomllib.loads(text).items():
+    for name, entry in data_toml("metrics.toml").items():
         specs[name] = MetricSpec(
             name=name,
             label=entry["label"],
@@ -81,7 +79,7 @@ def metric_label(name: str) -> str:
         return DERIVED[name].label
     m = _CODE_METRIC.match(name)
     if m:
-        from cnbudget.parse.catalog import economic_codes, function_codes
+        from cnbudget.domain.codes import economic_codes, function_codes
 
         names = economic_codes() if m.group(1) == "economic" else function_codes()
         return f"{m.group(2)} {names.get(m.group(2), '')}".strip()
@@ -131,7 +129,7 @@ def _value(table: Table, source: dict[str, Any]) -> tuple[Decimal, str] | None:
 def _row(table: Table, source: dict[str, Any]) -> Row | None:
     wanted = source.get("row", "total")
     if wanted == "total":
-        return total_row(table)
+        return table.total_row()
     side = source.get("side")
     for row in table.rows:
         if (side is None or row.side == side) and plain_label(row.label) == wanted:
@@ -184,7 +182,7 @@ def _per_code(spec: MetricSpec, tables: dict[str, Table]) -> Iterator[tuple[str,
             continue
         seen: set[str] = set()
         for row in table.rows:
-            code = code_of(row)
+            code = row.full_code
             if not (code.isdigit() and len(code) in (3, 5, 7)) or code in seen:
                 continue
             cell = _cell(row, source.get("column"))

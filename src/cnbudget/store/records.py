@@ -11,11 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from cnbudget.audit import AuditReport
-from cnbudget.audit.lookup import code_of
+from cnbudget.domain.names import core_name, name_key, typo_pair
+from cnbudget.domain.text import compact
 from cnbudget.model import Document, Indicator
-from cnbudget.parse.names import core_name, name_key, typo_pair
-from cnbudget.read.normalize import compact
-from cnbudget.report.facts import fact_cells, printed_value
 from cnbudget.store.metrics import document_metrics
 
 
@@ -162,16 +160,16 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
 
 def _facts(doc: Document, record: DocumentRecord) -> None:
     """The facts command's rows (`report.facts`), with the full code, level, line and page."""
-    for table, row, cell in fact_cells(doc):
+    for table, row, cell in doc.fact_cells():
         record.facts.append(
             {
                 "table_kind": table.id,
                 "row_code": row.code[:40],
-                "code": code_of(row)[:40],
+                "code": row.full_code[:40],
                 "code_level": row.level,
                 "row_label": compact(row.label)[:200],
                 "column_path": cell.column[:200],
-                "value": Decimal(printed_value(cell)),
+                "value": Decimal(cell.printed),
                 "line": cell.line,
                 "page": cell.page,
             }

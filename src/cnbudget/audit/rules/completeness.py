@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnbudget.audit.context import Context, table_name
+from cnbudget.audit.context import Context
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
-from cnbudget.parse.catalog import table_specs
+from cnbudget.domain.catalog import table_name, table_specs
 
 _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
 
@@ -225,7 +225,7 @@ _TOTALS_ROW_TABLES = ("B03", "B05", "B06", "F02", "F03", "F05")
     basis="regulation",
 )
 def required_rows(ctx: Context) -> Iterator[Finding]:
-    from cnbudget.audit.context import plain_label
+    from cnbudget.domain.text import plain_label
 
     for table in ctx.doc.tables:
         if table.is_empty:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnbudget.audit.context import Context, table_name
+from cnbudget.audit.context import Context
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
-from cnbudget.parse.names import core_name as _core
-from cnbudget.parse.names import typo_pair as _typo_pair
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.names import core_name as _core
+from cnbudget.domain.names import typo_pair as _typo_pair
 
 _YEAR_CAPTION = re.compile(r"^(20\d{2})\s*年度?$")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年度?")

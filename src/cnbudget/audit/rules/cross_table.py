@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cnbudget.audit.context import Context, Ref, plain_label, row_name, table_name
+from cnbudget.audit.context import Context, Ref, first_value, row_name
 from cnbudget.audit.findings import Evidence, Finding
-from cnbudget.audit.lookup import (
-    class_code,
-    code_of,
-    coded_rows,
-    first_value,
-    leaves_under,
-    side_row,
-    three_public_view,
-    total_row,
-)
 from cnbudget.audit.registry import NotEvaluable, rule
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.codes import class_code
+from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
+from cnbudget.model.tables import leaves_under, three_public_view
 
 _NON_APPROPRIATION = (
     "财政专户管理资金收入",
@@ -51,8 +45,8 @@ def _classes_vs(
 ) -> Iterator[Finding]:
     """Expenditure items of a summary table against the 类 rows of a function-code table."""
     col = first_value(summary, "支出")
-    by_code = {code_of(r): r for r in coded_rows(detail)}
-    rows = coded_rows(detail)
+    by_code = {r.full_code: r for r in detail.coded_rows()}
+    rows = detail.coded_rows()
     for row in summary.rows:
         if row.side != "支出":
             continue
@@ -90,7 +84,7 @@ def b01_b03(ctx: Context) -> Iterator[Finding]:
     b03 = ctx.need("B03")
     yield from _classes_vs(ctx, "XT-B01-B03", ctx.need("B01"), b03, first_value(b03))
     b01 = ctx.need("B01")
-    total, b03_total = side_row(b01, "支出", "本年支出合计"), total_row(b03)
+    total, b03_total = b01.side_row("支出", "本年支出合计"), b03.total_row()
     if total is not None and b03_total is not None:
         f = ctx.check_copy("XT-B01-B03", Ref(b01, total, first_value(b01, "支出"), "本年支出合计"),
                            Ref(b03, b03_total, first_value(b03), "合计"), "收支总表与支出总表")  # fmt: skip
@@ -137,17 +131,17 @@ def b03_b05(ctx: Context) -> Iterator[Finding]:
     if not only_general_budget(ctx):
         raise NotEvaluable("income is not only 一般公共预算")
     b03, b05 = ctx.need("B03"), ctx.need("B05")
-    b05_rows = {code_of(r): r for r in coded_rows(b05)}
-    pairs = [(r, b05_rows.get(code_of(r))) for r in coded_rows(b03)]
-    totals = (total_row(b03), total_row(b05))
+    b05_rows = {r.full_code: r for r in b05.coded_rows()}
+    pairs = [(r, b05_rows.get(r.full_code)) for r in b03.coded_rows()]
+    totals = (b03.total_row(), b05.total_row())
     if totals[0] is not None and totals[1] is not None:
         pairs.append((totals[0], totals[1]))
-    b03_codes = {code_of(r) for r in coded_rows(b03)}
+    b03_codes = {r.full_code for r in b03.coded_rows()}
     one_sided = [(b03, r, b05) for r, other in pairs if other is None and any(c.value for c in r.cells)]
     one_sided += [
         (b05, r, b03)
-        for r in coded_rows(b05)
-        if code_of(r) not in b03_codes and any(c.value for c in r.cells)
+        for r in b05.coded_rows()
+        if r.full_code not in b03_codes and any(c.value for c in r.cells)
     ]
     for table, r, other in one_sided:
         yield Finding(
@@ -173,8 +167,8 @@ def b03_b05(ctx: Context) -> Iterator[Finding]:
       kinds=("budget",), tables=("B05", "B05U"))  # fmt: skip
 def b05_b05u(ctx: Context) -> Iterator[Finding]:
     b05, b05u = ctx.need("B05"), ctx.need("B05U")
-    total_a = total_row(b05)
-    total_b = total_row(b05u) or next((r for r in b05u.rows if r.code and len(r.code) == 3), None)
+    total_a = b05.total_row()
+    total_b = b05u.total_row() or next((r for r in b05u.rows if r.code and len(r.code) == 3), None)
     if total_b is None and len([r for r in b05u.rows if r.code]) == 1:
         total_b = next(r for r in b05u.rows if r.code)
     if total_a is not None and total_b is None and not b05u.rows and any(c.value for c in total_a.cells):
@@ -202,7 +196,7 @@ def b05_b05u(ctx: Context) -> Iterator[Finding]:
       kinds=("budget",), tables=("B05", "B06"))  # fmt: skip
 def b06_b05(ctx: Context) -> Iterator[Finding]:
     b05, b06 = ctx.need("B05"), ctx.need("B06")
-    t5, t6 = total_row(b05), total_row(b06)
+    t5, t6 = b05.total_row(), b06.total_row()
     if t5 is None or t6 is None:
         raise NotEvaluable("no totals row in B05 or B06")
     keys6 = [c.key for c in b06.columns if c.role == "value"]
@@ -227,7 +221,7 @@ def _three_public_column(table: Table, leaf: str, measure: str = "") -> str | No
 
 
 def _basic_value(table: Table, code: str) -> Ref | None:
-    row = next((r for r in table.rows if code_of(r) == code), None)
+    row = next((r for r in table.rows if r.full_code == code), None)
     if row is None or not row.cells:
         return None
     return Ref(table, row, row.cells[0].column, row_name(row))
@@ -284,7 +278,7 @@ def b10_b03(ctx: Context) -> Iterator[Finding]:
     lines = {p.line for p in ctx.doc.projects if p.level == "project"}
     total_column = first_value(b10)
     projects = [Ref(b10, r, total_column, r.label) for r in b10.rows if r.line in lines and r.label]
-    t3 = total_row(b03)
+    t3 = b03.total_row()
     if not projects or t3 is None:
         raise NotEvaluable("no project rows with amounts, or no totals row in B03")
     f = ctx.check_sum("XT-B10-B03", Ref(b03, t3, "项目支出", "支出总表 项目支出"), projects,
@@ -306,7 +300,7 @@ _B02_B01 = (
       tables=("B02", "B01"))  # fmt: skip
 def b02_b01(ctx: Context) -> Iterator[Finding]:
     b02, b01 = ctx.need("B02"), ctx.need("B01")
-    top = total_row(b02) or next((r for r in b02.rows if r.code and len(r.code) == 3), None)
+    top = b02.total_row() or next((r for r in b02.rows if r.code and len(r.code) == 3), None)
     if top is None:
         raise NotEvaluable("no totals row in B02")
     col = first_value(b01, "收入")
@@ -315,7 +309,7 @@ def b02_b01(ctx: Context) -> Iterator[Finding]:
     if carry:
         pairs.append((carry, "上年结转结余"))
     for b02_col, b01_name in pairs:
-        target = side_row(b01, "收入", b01_name)
+        target = b01.side_row("收入", b01_name)
         if target is None:
             continue
         a = Ref(b02, top, b02_col, f"{row_name(top)} {b02_col}")
@@ -353,8 +347,8 @@ def f04_f05(ctx: Context) -> Iterator[Finding]:
     col5 = next((c.key for c in f05.columns if c.role == "value"), None)
     if col4 is None or col5 is None:
         raise NotEvaluable("F04 or F05 columns not recognised")
-    by_code = {code_of(r): r for r in coded_rows(f05)}
-    rows = coded_rows(f05)
+    by_code = {r.full_code: r for r in f05.coded_rows()}
+    rows = f05.coded_rows()
     for row in f04.rows:
         code = class_code(row.label) if row.side == "支出" else None
         if code and code in by_code:
@@ -369,7 +363,7 @@ def f04_f05(ctx: Context) -> Iterator[Finding]:
       kinds=("final",), tables=("F01", "F02"))  # fmt: skip
 def f01_f02(ctx: Context) -> Iterator[Finding]:
     f01, f02 = ctx.need("F01"), ctx.need("F02")
-    a_row, b_row = side_row(f01, "收入", "本年收入合计"), total_row(f02)
+    a_row, b_row = f01.side_row("收入", "本年收入合计"), f02.total_row()
     if a_row is None or b_row is None:
         raise NotEvaluable("no 本年收入合计 in F01 or no 合计 in F02")
     f = ctx.check_copy("XT-F01-F02", Ref(f01, a_row, first_value(f01, "收入"), "本年收入合计"),
@@ -382,7 +376,7 @@ def f01_f02(ctx: Context) -> Iterator[Finding]:
       kinds=("final",), tables=("F05", "F06"))  # fmt: skip
 def f05_f06(ctx: Context) -> Iterator[Finding]:
     f05, f06 = ctx.need("F05"), ctx.need("F06")
-    t5 = total_row(f05)
+    t5 = f05.total_row()
     parts = [r for r in f06.rows if r.label in ("人员经费合计", "公用经费合计") and r.cells]
     basic = next((c.key for c in f05.columns if c.role == "value" and c.key.endswith("基本支出")), None)
     if t5 is None or len(parts) != 2 or basic is None:
@@ -398,7 +392,7 @@ def f05_f06(ctx: Context) -> Iterator[Finding]:
 def b11_b01(ctx: Context) -> Iterator[Finding]:
     b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
     b01 = ctx.need("B01")
-    grand = side_row(b01, "收入", "收入总计")
+    grand = b01.side_row("收入", "收入总计")
     if b11 is None or b11.total_budget is None or grand is None:
         raise NotEvaluable("B11 funds total or B01 收入总计 not found")
     ref = Ref(b01, grand, first_value(b01, "收入"), "收入总计")
@@ -433,7 +427,7 @@ def units_add_up(ctx: Context) -> Iterator[Finding]:
         if table is None:
             continue
         departments, units = _units(table)
-        total = total_row(table)
+        total = table.total_row()
         columns = list(dict.fromkeys(c.key for c in table.columns if c.role == "value"))
         for dept in departments:
             members = [u for u in units if u.code.startswith(dept.code)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from cnbudget.audit.context import Context, row_name, table_name
+from cnbudget.audit.context import Context, row_name
 from cnbudget.audit.findings import Evidence, Finding
-from cnbudget.audit.lookup import code_of
 from cnbudget.audit.registry import rule
+from cnbudget.domain.catalog import table_name
 
 
 @rule("DUP-PROJECT-001", "duplicates", "error", "同一项目编码用于两个不同的项目", basis="consistency",
@@ -38,7 +38,7 @@ def repeated_codes(ctx: Context) -> Iterator[Finding]:
             continue
         seen: dict[str, object] = {}
         for row in table.rows:
-            code = code_of(row)
+            code = row.full_code
             if not code or not code.isdigit():
                 continue
             key = f"{row.side}|{code}"

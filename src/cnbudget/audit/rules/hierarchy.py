@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cnbudget.audit.context import Context, Ref, row_name, table_name
+from cnbudget.audit.context import Context, Ref, row_name
 from cnbudget.audit.findings import Evidence, Finding
-from cnbudget.audit.lookup import code_of, coded_rows, leaves_under
 from cnbudget.audit.registry import rule
+from cnbudget.domain.catalog import spec_for, table_name
+from cnbudget.domain.codes import economic_codes, function_codes
 from cnbudget.model import Row, Table
-from cnbudget.parse.catalog import economic_codes, function_codes, spec_for
+from cnbudget.model.tables import leaves_under
 
 FUNCTION_TABLES = ("B03", "B05", "B08", "B09", "F02", "F03", "F05", "F07", "F08")
 ECONOMIC_TABLES = ("B06",)
@@ -21,11 +22,11 @@ def _value_keys(table: Table) -> list[str]:
 
 
 def check_level(ctx: Context, rule_id: str, table: Table, parent_len: int) -> Iterator[Finding]:
-    rows = coded_rows(table)
-    parents = [r for r in rows if len(code_of(r)) == parent_len]
+    rows = table.coded_rows()
+    parents = [r for r in rows if len(r.full_code) == parent_len]
     for parent in parents:
-        code = code_of(parent)
-        children = [r for r in rows if len(code_of(r)) == parent_len + 2 and code_of(r).startswith(code)]
+        code = parent.full_code
+        children = [r for r in rows if len(r.full_code) == parent_len + 2 and r.full_code.startswith(code)]
         if not children:
             continue
         leaves = leaves_under(rows, code)
@@ -42,12 +43,12 @@ def check_level(ctx: Context, rule_id: str, table: Table, parent_len: int) -> It
 
 
 def check_total(ctx: Context, rule_id: str, table: Table) -> Iterator[Finding]:
-    rows = coded_rows(table)
-    classes = [r for r in rows if len(code_of(r)) == 3]
+    rows = table.coded_rows()
+    classes = [r for r in rows if len(r.full_code) == 3]
     totals = [r for r in table.rows if r.kind == "total" and not r.code and r.label in ("合计", "总计")]
     if not classes or not totals:
         return
-    leaves = sum(leaves_under(rows, code_of(c)) for c in classes)
+    leaves = sum(leaves_under(rows, c.full_code) for c in classes)
     for column in _value_keys(table):
         f = ctx.check_sum(
             rule_id,
@@ -89,8 +90,8 @@ for _t in ("B03", "B05", "B06", "F02", "F03", "F05"):
 
 
 def _f06_groups(table: Table) -> tuple[list[Row], list[Row]]:
-    personnel = [r for r in table.rows if code_of(r)[:3] in ("301", "303")]
-    public = [r for r in table.rows if code_of(r)[:3] in ("302", "307", "309", "310", "312", "399")]
+    personnel = [r for r in table.rows if r.full_code[:3] in ("301", "303")]
+    public = [r for r in table.rows if r.full_code[:3] in ("302", "307", "309", "310", "312", "399")]
     return personnel, public
 
 
@@ -98,15 +99,15 @@ def _f06_groups(table: Table) -> tuple[list[Row], list[Row]]:
       kinds=("final",), tables=("F06",))  # fmt: skip
 def f06_classes(ctx: Context) -> Iterator[Finding]:
     table = ctx.need("F06")
-    rows = [r for r in table.rows if code_of(r).isdigit()]
-    for parent in [r for r in rows if len(code_of(r)) == 3]:
-        children = [r for r in rows if len(code_of(r)) == 5 and code_of(r).startswith(code_of(parent))]
+    rows = [r for r in table.rows if r.full_code.isdigit()]
+    for parent in [r for r in rows if len(r.full_code) == 3]:
+        children = [r for r in rows if len(r.full_code) == 5 and r.full_code.startswith(parent.full_code)]
         for cell in parent.cells:
             f = ctx.check_sum(
                 "HIER-F06-CLASS",
                 Ref(table, parent, cell.column, row_name(parent)),
                 [Ref(table, r, cell.column, row_name(r)) for r in children],
-                f"{table_name(table.id)} {code_of(parent)} 下级科目合计",
+                f"{table_name(table.id)} {parent.full_code} 下级科目合计",
             )
             if f:
                 yield f
@@ -119,11 +120,11 @@ def f06_totals(ctx: Context) -> Iterator[Finding]:
     personnel, public = _f06_groups(table)
     for label, members in (("人员经费合计", personnel), ("公用经费合计", public)):
         total = next((r for r in table.rows if r.label == label), None)
-        classes = [r for r in members if len(code_of(r)) == 3]
+        classes = [r for r in members if len(r.full_code) == 3]
         if total is None or not total.cells or not classes:
             continue
         column = total.cells[0].column
-        leaves = sum(1 for r in members if len(code_of(r)) == 5 and r.cells) or len(classes)
+        leaves = sum(1 for r in members if len(r.full_code) == 5 and r.cells) or len(classes)
         f = ctx.check_sum(
             "HIER-F06-TOTAL",
             Ref(table, total, column, label),
@@ -143,8 +144,8 @@ def unknown_codes(ctx: Context) -> Iterator[Finding]:
         if table.id not in FUNCTION_TABLES + ECONOMIC_TABLES + ("F06",):
             continue
         reference = economic_codes() if table.id in ("B06", "F06") else function_codes()
-        for row in coded_rows(table):
-            head = code_of(row)[:3]
+        for row in table.coded_rows():
+            head = row.full_code[:3]
             if head not in reference:
                 yield Finding(
                     rule_id="HIER-CODE-001",
@@ -162,10 +163,10 @@ def orphan_codes(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.tables:
         if table.id not in FUNCTION_TABLES + ECONOMIC_TABLES + ("F06",):
             continue
-        rows = coded_rows(table)
-        codes = {code_of(r) for r in rows}
+        rows = table.coded_rows()
+        codes = {r.full_code for r in rows}
         for row in rows:
-            code = code_of(row)
+            code = row.full_code
             if len(code) > 3 and code[:-2] not in codes:
                 yield Finding(
                     rule_id="HIER-CODE-002",
@@ -186,8 +187,8 @@ def names_differ(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.tables:
         if table.id not in FUNCTION_TABLES:
             continue
-        for row in coded_rows(table):
-            code = code_of(row)
+        for row in table.coded_rows():
+            code = row.full_code
             if row.code != code:
                 continue  # names of prefix-only rows are truncated by the converter
             first = seen.setdefault(code, (table.id, row))
@@ -219,10 +220,10 @@ def childless_codes(ctx: Context) -> Iterator[Finding]:
         if table.id not in FUNCTION_TABLES + ECONOMIC_TABLES + ("F06",):
             continue
         economic = table.id in ("B06", "F06")
-        rows = coded_rows(table)
-        codes = {code_of(r) for r in rows}
+        rows = table.coded_rows()
+        codes = {r.full_code for r in rows}
         for row in rows:
-            code = code_of(row)
+            code = row.full_code
             if len(code) >= (5 if economic else 7) or not any(c.value for c in row.cells):
                 continue
             if not any(c != code and c.startswith(code) and len(c) == len(code) + 2 for c in codes):

@@ -13,15 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cnbudget.audit.context import Context, fmt, table_name
+from cnbudget.audit.context import Context, fmt
 from cnbudget.audit.figures import FigureIndex, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import display_tolerance
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.text import key, similarity
 from cnbudget.model import NarrativeClaim
-from cnbudget.parse.codes import similarity
-from cnbudget.read.normalize import key
 
 TAIL = Decimal("0.02")
 _NESTED = re.compile(r"包括|其中|主要用于")

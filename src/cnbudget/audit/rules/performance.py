@@ -10,8 +10,8 @@ from cnbudget.audit.context import Context, fmt
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import rule
+from cnbudget.domain.text import key
 from cnbudget.model import Indicator, PerformanceTable, SelfEvaluation
-from cnbudget.read.normalize import key
 
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _RATE = re.compile(r"(率|满意度|满意率|占比|比例|比重)$")
@@ -315,10 +315,9 @@ _HEADER_COLUMNS = {"基本支出总额": "基本支出", "项目支出总额": "
       kinds=("final",), tables=("F03",))  # fmt: skip
 def self_eval_header(ctx: Context) -> Iterator[Finding]:
     from cnbudget.audit.context import Ref
-    from cnbudget.audit.lookup import total_row
 
     f03 = ctx.need("F03")
-    total = total_row(f03)
+    total = f03.total_row()
     if total is None:
         return
     for ev in ctx.doc.self_evaluations:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cnbudget.audit.context import Context, Ref, row_name, table_name
+from cnbudget.audit.context import Context, Ref, row_name
 from cnbudget.audit.findings import Finding
-from cnbudget.audit.lookup import MEASURES
 from cnbudget.audit.registry import rule
+from cnbudget.domain.catalog import spec_for, table_name
 from cnbudget.model import Column, Table
-from cnbudget.parse.catalog import spec_for
+from cnbudget.model.tables import MEASURES
 
 
 @dataclass(frozen=True, slots=True)

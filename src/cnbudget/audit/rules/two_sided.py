@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cnbudget.audit.context import Context, Ref, plain_label, table_name
+from cnbudget.audit.context import Context, Ref
 from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import rule
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
 
 _TOP = re.compile(r"^[一二三四五六七八九十廿]+[、.．]")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from cnbudget.domain.catalog import TableSpec
+from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
+from cnbudget.domain.text import compact, key
 from cnbudget.model import Cell, Column, Row, Table
-from cnbudget.parse.catalog import TableSpec
-from cnbudget.parse.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
 from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
 from cnbudget.parse.tables.header import assign_sides, build_columns, prefix_side, rename_duplicates
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact, key
 
 _BODY_START_LABELS = ("合计", "总计")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from cnbudget.domain.codes import code_level
+from cnbudget.domain.text import compact
 from cnbudget.model import Note, Row, Table
-from cnbudget.parse.numbers import code_level
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact
 
 UNIT = re.compile(r"(?:金额)?单位\s*[：:]\s*(万元|元|千元|亿元)")
 _NOTE = re.compile(r"^(?:注|备注|说明|附注)\s*(?:\d+\s*)?[：:.．、]?")

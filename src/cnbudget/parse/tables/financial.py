@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from cnbudget.domain.catalog import spec_for
+from cnbudget.domain.vocabulary import ProjectLevel
 from cnbudget.model import Project, Table
-from cnbudget.parse.catalog import spec_for
 from cnbudget.parse.segment import Region
 from cnbudget.parse.tables.cells import parse_cell_table
 from cnbudget.parse.tables.common import caption_unit
@@ -57,6 +58,7 @@ def projects_from(table: Table, units: tuple[str, ...] = ()) -> list[Project]:
         if row.kind == "total" or not row.label:
             continue
         unit = row.texts.get("项目单位", "")
+        level: ProjectLevel
         if unit:
             level = "project"
         elif row.label in units:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from cnbudget.domain.text import compact, key
+from cnbudget.domain.vocabulary import SIDES, ColumnRole, Side
 from cnbudget.model import Column
-from cnbudget.read.normalize import compact, key
 
 _CODE_LABELS = {
     "科目编码", "功能分类科目编码", "功能分类科目", "支出功能分类科目编码", "经济分类科目编码", "单位编码",
@@ -23,10 +24,10 @@ _LABEL_LABELS = {
 }  # fmt: skip
 _TEXT_LABELS = {"项目单位", "项目类别", "备注", "项目类型"}
 _ORDINAL_LABELS = {"行", "行次", "栏次", "序号"}
-_SIDES = {"收入": "收入", "支出": "支出"}
+_SIDES: dict[str, Side] = {"收入": "收入", "支出": "支出"}
 
 
-def role_of(path: list[str]) -> str:
+def role_of(path: list[str]) -> ColumnRole:
     if not path:
         return "unknown"
     leaf = key(path[-1])
@@ -119,17 +120,17 @@ def assign_sides(columns: list[Column]) -> list[list[Column]]:
     return [g for g in groups if g]
 
 
-def prefix_side(columns: list[Column], sides: tuple[str, ...] = ("收入", "支出")) -> None:
+def prefix_side(columns: list[Column], sides: tuple[Side, ...] = SIDES) -> None:
     """Two-sided tables report columns as 收入/… and 支出/… even when the header lacks that row."""
     groups = assign_sides(columns)
     for i, group in enumerate(groups[: len(sides)]):
         for col in group:
-            if col.side is None:
-                col.side = sides[i]
+            side = col.side or sides[i]
+            col.side = side
             if not col.path or key(col.path[0]) not in _SIDES:
-                col.path = [col.side, *col.path]
+                col.path = [side, *col.path]
             else:
-                col.path[0] = col.side
+                col.path[0] = side
 
 
 _TRUNCATED = re.compile(r"\s+")

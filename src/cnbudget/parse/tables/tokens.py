@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from cnbudget.domain.catalog import TableSpec
+from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, parse_amount
+from cnbudget.domain.text import compact, key
+from cnbudget.domain.vocabulary import Side
 from cnbudget.model import Cell, Column, Row, Table
-from cnbudget.parse.catalog import TableSpec
-from cnbudget.parse.numbers import amount_text, is_code, is_decimal_amount, parse_amount
 from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
 from cnbudget.read import Line
-from cnbudget.read.normalize import compact, key
 
 _ORDINAL_START = re.compile(r"^(?:[（(][一二三四五六七八九十廿]+[)）]|[一二三四五六七八九十廿]+[、.．])")
 _EXPENDITURE_SIDE = ("支出", "年终结转结余", "年末结转和结余", "结余分配")
+_SIDE: dict[str, Side] = {"收入": "收入", "支出": "支出"}
 
 
 def _tokens(text: str) -> list[str]:
@@ -103,7 +105,7 @@ def _choose_columns(
     for leaf in variant:
         parts = leaf.split("/")
         printed_parts = [_printed_form(p, printed) for p in parts]
-        side = parts[0] if parts[0] in ("收入", "支出") else None
+        side = _SIDE.get(parts[0])
         columns.append(Column(path=printed_parts, role="value", index=None, side=side))
     warning = ""
     if not spec.two_sided and expected and expected != len(variant):
@@ -135,7 +137,7 @@ def _two_sided_row(table: Table, columns: list[Column], row_lines: list[Line], t
         segments[-1][0].append(tok)
     if not segments:
         return
-    sides: list[str]
+    sides: list[Side]
     if len(segments) >= 2:
         sides = ["收入", "支出"]
     else:

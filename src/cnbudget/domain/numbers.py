@@ -105,13 +105,6 @@ def is_code(text: str) -> bool:
     return bool(re.fullmatch(r"\d{6}", s) or _PROJECT_CODE.match(s))
 
 
-def code_level(code: str) -> int | None:
-    """1 = 类, 2 = 款, 3 = 项 for classification codes; None otherwise."""
-    if not code.isdigit():
-        return None
-    return {3: 1, 5: 2, 7: 3}.get(len(code))
-
-
 def format_amount(value: Decimal) -> str:
     """Chinese-report style with thousands separators, two decimals: 1,234.50."""
     return f"{value:,.2f}"

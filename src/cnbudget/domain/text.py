@@ -1,4 +1,6 @@
-"""Character clean-up that never changes what a reader sees as the printed text.
+"""Text helpers every layer shares: character clean-up, matching keys, ordinals, name similarity.
+
+Character clean-up never changes what a reader sees as the printed text.
 
 Kangxi radicals (⼀ U+2F00) stand in for ideographs (一) in some PDF exports; zero-width and
 non-breaking spaces come from converters. Full-width punctuation is kept: labels are reported as printed.
@@ -70,3 +72,49 @@ def key(text: str) -> str:
 
     Cached: the audit keys the same labels and subjects over and over."""
     return compact(text).translate(_KEY_TABLE)
+
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十廿]+[、.．]|[（(][一二三四五六七八九十廿]+[)）])\s*")
+
+
+def plain_label(label: str) -> str:
+    """A label without its ordinal: "（一）一般公共预算拨款" → "一般公共预算拨款"."""
+    return _ORDINAL.sub("", label)
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 … 九十九, and 廿一 … 廿九 (= 21 … 29), as used in ordinals."""
+    if not text:
+        return None
+    if text.startswith("廿"):
+        rest = chinese_number(text[1:]) if len(text) > 1 else 0
+        return 20 + (rest or 0)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS.get(text[1:], 0)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+    return _CN_DIGITS.get(text)
+
+
+@lru_cache(maxsize=65536)
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams: 1.0 for equal names, ~0.8 for 其他技术与开发支出 vs 其他技术研究与开发支出."""
+    if a == b:
+        return 1.0
+    pa = [a[i : i + 2] for i in range(len(a) - 1)]
+    pb = [b[i : i + 2] for i in range(len(b) - 1)]
+    if not pa or not pb:
+        return 0.0
+    remaining = list(pb)
+    common = 0
+    for gram in pa:
+        if gram in remaining:
+            remaining.remove(gram)
+            common += 1
+    return 2 * common / (len(pa) + len(pb))

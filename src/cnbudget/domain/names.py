@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from cnbudget.read.normalize import compact, key
+from cnbudget.domain.text import compact, key
 
 _REGION = re.compile(r"^(?:湖北省|武汉市|.{2,3}[省市](?=.{2,}[区县]))")
 _SUFFIX = re.compile(r"(?:本级|[（(]汇总[)）])$")

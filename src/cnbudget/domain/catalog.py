@@ -1,15 +1,13 @@
-"""Table definitions and code lists, loaded once from the package's data files."""
+"""The catalogue of standard tables (data/tables.toml): ids, names, printed titles, column layouts."""
 
 from __future__ import annotations
 
-import csv
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from cnbudget.read.normalize import key
+from cnbudget.domain.reference import data_toml
+from cnbudget.domain.text import key
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +29,8 @@ class TableSpec:
 
 @cache
 def table_specs() -> dict[str, TableSpec]:
-    data = tomllib.loads(resources.files("cnbudget.data").joinpath("tables.toml").read_text("utf-8"))
     specs = {}
-    for table_id, entry in data.items():
+    for table_id, entry in data_toml("tables.toml").items():
         specs[table_id] = TableSpec(
             id=table_id,
             name=entry["name"],
@@ -123,17 +120,9 @@ def match_title(text: str, org_names: tuple[str, ...] = ()) -> TitleMatch | None
     return None
 
 
-@cache
-def _codes(filename: str) -> dict[str, str]:
-    text = resources.files("cnbudget.data").joinpath(filename).read_text("utf-8")
-    return {row["code"]: row["name"] for row in csv.DictReader(text.splitlines())}
-
-
-def function_codes() -> dict[str, str]:
-    """支出功能分类科目: code → name (类 3 digits, 款 5, 项 7)."""
-    return _codes("function_codes.csv")
-
-
-def economic_codes() -> dict[str, str]:
-    """部门预算支出经济分类科目: code → name (类 3 digits, 款 5)."""
-    return _codes("economic_codes.csv")
+def table_name(table_id: str) -> str:
+    """The table's Chinese name for messages ("支出总表"); the id itself when it is not in the catalogue."""
+    try:
+        return spec_for(table_id).name
+    except KeyError:
+        return table_id

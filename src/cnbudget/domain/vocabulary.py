@@ -1,0 +1,112 @@
+"""The fixed sets of values every layer speaks of, as `Literal` types with their Chinese labels.
+
+One copy of each set and of each label map: the model's fields, the rules, the reports and the CLI all
+take them from here, and mypy checks that a value used anywhere is one of the set. Labels are what a
+reviewer reads (Chinese first); the values are the stable keys stored in the library and the JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+# ---- documents -------------------------------------------------------------------------------------
+DocumentKind = Literal["budget", "final"]
+DOCUMENT_KINDS: Final[tuple[DocumentKind, ...]] = get_args(DocumentKind)
+KIND_LABELS: Final[dict[DocumentKind, str]] = {"budget": "预算", "final": "决算"}
+
+Scope = Literal["department", "unit"]
+SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
+SCOPE_LABELS: Final[dict[Scope, str]] = {"department": "部门", "unit": "单位"}
+
+Level = Literal["province", "city", "district"]
+LEVELS: Final[tuple[Level, ...]] = get_args(Level)
+LEVEL_LABELS: Final[dict[Level, str]] = {"province": "省级", "city": "市级", "district": "区县级"}
+
+SourceFormat = Literal["text", "pdf", "xlsx", "xls", "docx", "html"]
+TextLayout = Literal["tab", "pipe", "space"]
+"""The dominant layout of a text conversion: tab-separated, Markdown pipe tables, or space-aligned."""
+LineLayout = Literal["tab", "pipe", "text", "blank", "rule"]
+"""One line of a source: cells (tab, pipe), plain text, blank, or a Markdown separator row (rule)."""
+
+# ---- tables ----------------------------------------------------------------------------------------
+TableKind = Literal["financial", "performance", "self_evaluation"]
+TableShape = Literal["rows", "two_sided", "grouped", "single_row"]
+TableLayout = Literal["cells", "tokens"]
+"""How a table was read: from cell boundaries, or from space-separated tokens matched to the catalogue."""
+
+TableStatus = Literal["ok", "partial", "failed"]
+TABLE_STATUS_LABELS: Final[dict[TableStatus, str]] = {
+    "ok": "完整",
+    "partial": "部分读取",
+    "failed": "未能读取",
+}
+
+ColumnRole = Literal["value", "code", "label", "text", "ordinal", "unknown"]
+Side = Literal["收入", "支出"]
+SIDES: Final[tuple[Side, ...]] = get_args(Side)
+
+RowKind = Literal["item", "total", "group"]
+ROW_KIND_LABELS: Final[dict[RowKind, str]] = {"item": "明细行", "total": "合计行", "group": "分组行"}
+
+ProjectLevel = Literal["project", "first_level", "unit", "category"]
+GoalKind = Literal["long_term", "annual", "overall"]
+EvaluationScope = Literal["department", "project"]
+
+# ---- audit -----------------------------------------------------------------------------------------
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
+SEVERITY_LABELS: Final[dict[Severity, str]] = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_RANK: Final[dict[Severity, int]] = {"info": 0, "warning": 1, "error": 2}
+"""Order of severity: a finding reaches a threshold when its rank is at least the threshold's."""
+
+Family = Literal[
+    "completeness",
+    "sums",
+    "hierarchy",
+    "cross_table",
+    "narrative",
+    "consistency",
+    "duplicates",
+    "performance",
+]
+FAMILY_LABELS: Final[dict[Family, str]] = {
+    "completeness": "完整性",
+    "sums": "表内勾稽",
+    "hierarchy": "科目层级",
+    "cross_table": "表间勾稽",
+    "narrative": "说明与报表一致",
+    "consistency": "年份与名称",
+    "duplicates": "重复",
+    "performance": "绩效",
+}
+FAMILIES: Final[tuple[Family, ...]] = get_args(Family)
+
+Basis = Literal["identity", "regulation", "consistency"]
+BASIS_LABELS: Final[dict[Basis, str]] = {
+    "identity": "勾稽关系",
+    "regulation": "公开规定",
+    "consistency": "前后一致",
+}
+
+Phase = Literal["main", "after"]
+"""When a rule runs: ``after`` rules read what the ``main`` rules recorded (the identities they checked)."""
+PHASES: Final[tuple[Phase, ...]] = get_args(Phase)
+
+RuleStatus = Literal["evaluated", "not_applicable", "not_evaluated"]
+RULE_STATUS_LABELS: Final[dict[RuleStatus, str]] = {
+    "evaluated": "已检查",
+    "not_applicable": "不适用",
+    "not_evaluated": "未能检查（数据缺失）",
+}
+
+EvidenceKind = Literal["cell", "claim", "row", "table", "line"]
+EvidenceRole = Literal["", "total", "part", "copy", "claim", "suspect"]
+
+# ---- library ---------------------------------------------------------------------------------------
+IngestStatus = Literal["ingested", "new_version", "unchanged", "failed"]
+INGEST_STATUS_LABELS: Final[dict[IngestStatus, str]] = {
+    "ingested": "新入库",
+    "new_version": "新版本",
+    "unchanged": "未变",
+    "failed": "失败",
+}
