@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from cnbudget.audit import audit
-from conftest import seed
+from support.seeds import seed
 
 # (rule, primary line) → why it is an error, checked in the document
 GENUINE_ERRORS = {

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_USAGE
-from conftest import SEED_FILES
+from support.seeds import SEED_FILES
 
 
 def run(*args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[str]:

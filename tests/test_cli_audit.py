@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE
-from conftest import SEED_FILES
+from support.seeds import SEED_FILES
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

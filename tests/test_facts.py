@@ -7,7 +7,7 @@ from collections import Counter
 from cnbudget.domain.numbers import amount_text, is_decimal_amount
 from cnbudget.read import read_path
 from cnbudget.report.facts import FACT_COLUMNS, facts_csv, iter_facts
-from conftest import SEED_FILES, seed
+from support.seeds import SEED_FILES, seed
 
 
 def _printed_amounts(name: str, table) -> Counter:  # type: ignore[no-untyped-def]

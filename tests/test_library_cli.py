@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from cnbudget.cli.app import app
 from cnbudget.store import schema
 from cnbudget.store.database import open_database
-from conftest import SEED_FILES, SEEDS
+from support.seeds import SEED_FILES, SEEDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate  # noqa: E402

@@ -18,7 +18,7 @@ from cnbudget.domain.errors import UsageError
 from cnbudget.library import questions as q
 from cnbudget.library.ingest import ingest
 from cnbudget.store.database import open_database
-from conftest import SEED_FILES, seed
+from support.seeds import SEED_FILES, seed
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from cnbudget.library.ingest import ingest
 from cnbudget.report.facts import iter_facts
 from cnbudget.store import schema
 from cnbudget.store.database import DatabaseError, current_revision, head_revision, open_database
-from conftest import SEED_FILES, SEEDS, seed
+from support.seeds import SEED_FILES, SEEDS, seed
 
 
 def _count(engine, table, **where) -> int:

@@ -11,7 +11,7 @@ from cnbudget.audit import audit
 from cnbudget.audit.findings import Finding
 from cnbudget.audit.mutation import mutate_document
 from cnbudget.model import Document
-from conftest import seed
+from support.seeds import seed
 
 
 @pytest.mark.parametrize("name", ["000", "001", "003", "004"])

@@ -21,8 +21,8 @@ from cnbudget.domain.errors import InputError
 from cnbudget.model import Document
 from cnbudget.read import ReadOptions, read_path
 from cnbudget.report.facts import facts_csv
-from conftest import SEED_FILES
 from support.convert import assert_reads_like_its_text, text_to_pdf
+from support.seeds import SEED_FILES
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
 PUTUO = PDF / "putuo-planning-resources-2024-final.pdf"

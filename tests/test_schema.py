@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 
 from cnbudget.model import Document
 from cnbudget.report.json_model import document_json
-from conftest import seed
+from support.seeds import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 

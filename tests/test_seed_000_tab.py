@@ -5,7 +5,7 @@ Every expected value below was read from the document text (tests/fixtures/seeds
 
 from decimal import Decimal as D
 
-from conftest import cell, seed
+from support.seeds import cell, seed
 
 
 def test_metadata() -> None:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from conftest import cell, seed
+from support.seeds import cell, seed
 
 
 def test_metadata_keeps_printed_name() -> None:

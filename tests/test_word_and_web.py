@@ -10,8 +10,8 @@ import pytest
 from cnbudget.domain.errors import InputError
 from cnbudget.read import read_path
 from cnbudget.read.grid import expand_spans
-from conftest import SEED_FILES
 from support.convert import assert_reads_like_its_text, text_to_docx, text_to_html
+from support.seeds import SEED_FILES
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html"])

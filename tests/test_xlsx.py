@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from cnbudget.domain.errors import InputError
 from cnbudget.read import archive, read_path, xlsx
-from conftest import SEED_FILES
 from support.convert import assert_reads_like_its_text, text_to_xls, text_to_xlsx
+from support.seeds import SEED_FILES
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xls"])

@@ -13,7 +13,8 @@ PATH = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
 def render() -> str:
-    from cnbudget.audit.registry import FAMILIES, all_rules
+    from cnbudget.audit.registry import all_rules
+    from cnbudget.domain.vocabulary import BASIS_LABELS, FAMILIES, FAMILY_LABELS, KIND_LABELS, SEVERITY_LABELS
 
     rules = all_rules()
     lines = [
@@ -23,13 +24,19 @@ def render() -> str:
         "`cnbudget rules` prints the same catalog. Severity is the most severe level a rule reports: sum and",
         "reconciliation rules also report rounding tails (尾差) as `info`.",
         "",
+        "Severity policy: **error** (错误) — a figure or a statement that is wrong; **warning** (警告) — probably",
+        "wrong, needs a look; **info** (提示) — rounding tails and accepted conventions.",
+        "",
+        "Each rule is one decorated function in `src/cnbudget/audit/rules/` (see docs/architecture.md); its",
+        "cases are in `tests/rules/test_<family>.py`.",
+        "",
     ]
-    for family, name in FAMILIES.items():
+    for family in FAMILIES:
         members = [r for r in rules if r.family == family]
         if not members:
             continue
         lines += [
-            f"## {name} ({family})",
+            f"## {FAMILY_LABELS[family]} ({family})",
             "",
             "| id | severity | documents | tables | basis | checks |",
             "|---|---|---|---|---|---|",
@@ -37,8 +44,24 @@ def render() -> str:
         for r in members:
             kinds = ", ".join(r.kinds)
             tables = ", ".join(r.tables) or "—"
-            lines.append(f"| `{r.id}` | {r.severity} | {kinds} | {tables} | {r.basis} | {r.description} |")
+            lines.append(
+                f"| [`{r.id}`](#{r.id.lower()}) | {r.severity} | {kinds} | {tables} | {r.basis} | {r.description} |"
+            )
         lines.append("")
+        for r in members:
+            kinds = "、".join(KIND_LABELS[k] for k in r.kinds)
+            lines += [
+                f"### {r.id}",
+                "",
+                f"{r.description}（{SEVERITY_LABELS[r.severity]} · {kinds} · {BASIS_LABELS[r.basis]}"
+                + (f" · 需要 {'、'.join(r.tables)}" if r.tables else "")
+                + ("，在其他规则之后运行" if r.phase == "after" else "")
+                + "）",
+                "",
+                f"- **为什么**：{r.rationale}",
+                f"- **审核与更正**：{r.fix}",
+                "",
+            ]
     return "\n".join(lines)
 
 

@@ -1,20 +1,25 @@
-"""What every rule needs: table lookup, cell references, and the identity checks with rounding.
+"""What every rule needs: table lookup, cell references, findings, and the identity checks with rounding.
 
-Every identity checked (a sum or a copy) is recorded with its cells and residual, so that after all
-rules ran, a single mistyped cell can be told from rounding tails (see `locate`).
+The engine sets `Context.rule` before it runs a rule's check, so `ctx.finding(…)` and the identity checks
+know the rule's id and severity: a check never repeats them. Every identity checked (a sum or a copy) is
+recorded with its cells and residual, so that after all rules ran, a single mistyped cell can be told from
+rounding tails (the ``after`` phase rule SUM-LOCATE-001).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeAlias
 
 from cnbudget.audit.findings import Evidence, Finding
-from cnbudget.audit.registry import NotEvaluable
+from cnbudget.audit.registry import NotEvaluable, Rule
 from cnbudget.audit.tolerance import classify, precision, tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.numbers import format_amount
-from cnbudget.model import Cell, Document, Row, Table
+from cnbudget.domain.vocabulary import EvidenceRole, Severity
+from cnbudget.model import Cell, Document, NarrativeClaim, Row, Table
 
 
 def first_value(table: Table, side: str | None = None) -> str:
@@ -54,7 +59,7 @@ class Ref:
     def describe(self) -> str:
         return self.name or row_name(self.row)
 
-    def evidence(self, role: str) -> Evidence:
+    def evidence(self, role: EvidenceRole = "") -> Evidence:
         c = self.cell
         return Evidence(
             kind="cell",
@@ -96,17 +101,54 @@ class Identity:
     refs: list[Ref] = field(default_factory=list)
 
 
+Place: TypeAlias = "Ref | tuple[Table, Row] | Table | NarrativeClaim"
+"""Where a finding is: a cell, a row of a table, a whole table, or a claim of the narrative."""
+
+
+def claim_evidence(claim: NarrativeClaim) -> Evidence:
+    return Evidence(
+        "claim", raw=claim.raw, value=claim.amount, line=claim.line, page=claim.page, text=claim.sentence,
+        role="claim",
+    )  # fmt: skip
+
+
+def row_evidence(table: Table, row: Row, value: Decimal | None = None) -> Evidence:
+    return Evidence("row", table.id, row.code, row.label, value=value, line=row.line, page=row.page)
+
+
+def table_evidence(table: Table) -> Evidence:
+    return Evidence("table", table.id, line=table.title_line, page=table.page)
+
+
+def place_evidence(at: Place) -> Evidence:
+    if isinstance(at, Ref):
+        return at.evidence()
+    if isinstance(at, tuple):
+        return row_evidence(*at)
+    if isinstance(at, Table):
+        return table_evidence(at)
+    return claim_evidence(at)
+
+
 class Context:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.kind = doc.metadata.kind
         self.year = doc.metadata.fiscal_year
         self.identities: list[Identity] = []
+        self.rule: Rule | None = None
+        """The rule whose check is running (set by the engine)."""
         self._tables = {t.id: t for t in doc.tables}
         self.cache: dict[str, object] = {}
         """Built once per audit and shared by rules (the narrative figure index)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
         self.declares_tails = "尾数" in notes or "尾差" in notes
+
+    @property
+    def rule_id(self) -> str:
+        if self.rule is None:
+            raise RuntimeError("no rule is running: the engine sets Context.rule before a check")
+        return self.rule.id
 
     def table(self, table_id: str) -> Table | None:
         return self._tables.get(table_id)
@@ -119,10 +161,52 @@ class Context:
             raise NotEvaluable(f"{table_id} could not be read (see its parse-health finding)")
         return table
 
-    # ---- identities -------------------------------------------------------------------------------
+    # ---- findings -----------------------------------------------------------------------------------
+    def finding(
+        self,
+        message: str,
+        at: Place | None = None,
+        *,
+        severity: Severity | None = None,
+        evidence: Iterable[Evidence] = (),
+        expected: Decimal | None = None,
+        actual: Decimal | None = None,
+        difference: Decimal | None = None,
+        table: str | None = None,
+        row_code: str | None = None,
+        row_label: str | None = None,
+        column: str | None = None,
+    ) -> Finding:
+        """A finding of the running rule at a place: its id, severity, table, row, column and first evidence
+        are filled in from the rule and the place; ``evidence`` follows the place's own."""
+        place_table = place_row = None
+        place_column = ""
+        if isinstance(at, Ref):
+            place_table, place_row, place_column = at.table, at.row, at.column
+        elif isinstance(at, tuple):
+            place_table, place_row = at
+        elif isinstance(at, Table):
+            place_table = at
+        rule = self.rule
+        assert rule is not None, "no rule is running"
+        return Finding(
+            rule_id=rule.id,
+            severity=severity or rule.severity,
+            message=message,
+            table=table if table is not None else (place_table.id if place_table else ""),
+            row_code=row_code if row_code is not None else (place_row.code if place_row else ""),
+            row_label=row_label if row_label is not None else (place_row.label if place_row else ""),
+            column=column if column is not None else place_column,
+            expected=expected,
+            actual=actual,
+            difference=difference,
+            evidence=[*([place_evidence(at)] if at is not None else []), *evidence],
+        )
+
+    # ---- identities ---------------------------------------------------------------------------------
     def check_sum(
-        self, rule_id: str, total: Ref, parts: list[Ref], heading: str, rounded_items: int = 0
-    ) -> Finding | None:
+        self, total: Ref, parts: list[Ref], heading: str, rounded_items: int = 0
+    ) -> Iterator[Finding]:
         """total = Σ parts, within the rounding model. Blank parts count as zero; a blank total is skipped.
 
         ``rounded_items``: how many rounded amounts the parts stand for, when they are themselves
@@ -130,7 +214,7 @@ class Context:
         t = total.value
         present = [p for p in parts if p.value is not None]
         if t is None or (not present and not t):
-            return None
+            return
         expected = sum((p.value or Decimal(0) for p in present), Decimal(0))
         diff = t - expected
         finding = None
@@ -151,7 +235,7 @@ class Context:
                     f"{heading}：{total.describe()} {fmt(t)} ≠ {terms} = {fmt(expected)}（相差 {fmt(diff)}）"
                 )
             finding = Finding(
-                rule_id=rule_id,
+                rule_id=self.rule_id,
                 severity="info" if verdict == "tail" else "error",
                 message=message,
                 table=total.table.id,
@@ -165,17 +249,22 @@ class Context:
             )
         self.identities.append(
             Identity(
-                [(total.key, 1), *((p.key, -1) for p in present)], diff, rule_id, finding, [total, *present]
+                [(total.key, 1), *((p.key, -1) for p in present)],
+                diff,
+                self.rule_id,
+                finding,
+                [total, *present],
             )
         )
-        return finding
+        if finding is not None:
+            yield finding
 
-    def check_copy(self, rule_id: str, a: Ref, b: Ref, heading: str, items: int = 0) -> Finding | None:
+    def check_copy(self, a: Ref, b: Ref, heading: str, items: int = 0) -> Iterator[Finding]:
         """The same figure printed twice. It may differ by a rounding tail only when one side sums ``items``
         rounded amounts, or when the document itself declares unit-conversion tails (尾数误差)."""
         va, vb = a.value, b.value
         if va is None and vb is None or (va is None and not vb) or (vb is None and not va):
-            return None
+            return
         if va is None or vb is None:  # printed blank on one side, an amount on the other
             va, vb = va or Decimal(0), vb or Decimal(0)
         diff = va - vb
@@ -196,7 +285,7 @@ class Context:
                 f"{'与' if tail else '≠'} {table_name(b.table.id)} {b.describe()} {fmt(vb)}（相差 {fmt(diff)}{reason}）"
             )
             finding = Finding(
-                rule_id=rule_id,
+                rule_id=self.rule_id,
                 severity="info" if tail else "error",
                 message=message,
                 table=a.table.id,
@@ -208,5 +297,6 @@ class Context:
                 difference=diff,
                 evidence=[a.evidence("copy"), b.evidence("copy")],
             )
-        self.identities.append(Identity([(a.key, 1), (b.key, -1)], diff, rule_id, finding, [a, b]))
-        return finding
+        self.identities.append(Identity([(a.key, 1), (b.key, -1)], diff, self.rule_id, finding, [a, b]))
+        if finding is not None:
+            yield finding

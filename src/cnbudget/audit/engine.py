@@ -1,24 +1,26 @@
-"""Run every applicable rule and report what was checked, what was not, and what was found."""
+"""Run every applicable rule and report what was checked, what was not, and what was found.
+
+Rules run phase by phase (`Phase`): the ``main`` rules first, then the ``after`` rules, which read what
+the main rules recorded (the identities they checked). Before each check the engine tells the context
+which rule runs; a check that lacks data raises `NotEvaluable` and is reported as not evaluated.
+"""
 
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cnbudget.audit.context import Context, Identity, fmt
-from cnbudget.audit.findings import SEVERITY_RANK, Finding
-from cnbudget.audit.registry import NotEvaluable, Rule, all_rules, rule
-from cnbudget.audit.tolerance import precision
-from cnbudget.domain.catalog import table_name
+from cnbudget.audit.context import Context, Identity
+from cnbudget.audit.findings import Finding
+from cnbudget.audit.registry import NotEvaluable, Rule, all_rules
+from cnbudget.domain.vocabulary import PHASES, SEVERITY_RANK, RuleStatus, Severity
 from cnbudget.model import Document
 
 
 @dataclass(slots=True)
 class RuleOutcome:
     rule_id: str
-    status: str
+    status: RuleStatus
     """``evaluated``, ``not_applicable`` (wrong document kind) or ``not_evaluated`` (data missing)."""
     reason: str = ""
     findings: int = 0
@@ -32,34 +34,22 @@ class AuditReport:
     identities: list[Identity] = field(default_factory=list)
     """Every arithmetic relation checked, with its cells and residual (for coverage and the mutation harness)."""
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def worst(self) -> str | None:
+    def worst(self) -> Severity | None:
         if not self.findings:
             return None
         return max((f.severity for f in self.findings), key=lambda s: SEVERITY_RANK[s])
 
-    def reaches(self, threshold: str) -> bool:
-        """True when some finding is at least as severe as ``threshold`` (error, warning; never = False)."""
-        if threshold == "never":
+    def reaches(self, threshold: Severity | None) -> bool:
+        """True when some finding is at least as severe as ``threshold`` (None: never)."""
+        if threshold is None:
             return False
         return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in self.findings)
 
 
-LOCATE_RULE = "SUM-LOCATE-001"
 OCR_NOTE = "（所涉数值由 OCR 从扫描页识别，需人工复核）"
-
-
-@rule(
-    LOCATE_RULE,
-    "sums",
-    "error",
-    "单个单元格同时使多个勾稽关系相差同一数额：录入错误而非尾差；仅差末位一个单位时为警告（在其他规则之后运行）",
-)
-def _locate_placeholder(ctx: Context) -> Iterator[Finding]:
-    """Runs after every other rule, over the identities they recorded (see `locate`)."""
-    return iter(locate(ctx.identities))
 
 
 def audit(doc: Document, rules: list[Rule] | None = None) -> AuditReport:
@@ -76,93 +66,31 @@ def audit(doc: Document, rules: list[Rule] | None = None) -> AuditReport:
 def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
     ctx = Context(doc)
     report = AuditReport(document=doc)
-    for r in rules if rules is not None else all_rules():
-        if r.id == LOCATE_RULE:
-            continue
-        if ctx.kind and ctx.kind not in r.kinds:
-            report.outcomes.append(RuleOutcome(r.id, "not_applicable", f"applies to {', '.join(r.kinds)}"))
-            continue
-        missing = [t for t in r.tables if ctx.table(t) is None]
-        if missing:
-            report.outcomes.append(RuleOutcome(r.id, "not_evaluated", f"missing {', '.join(missing)}"))
-            continue
-        try:
-            found = list(r.check(ctx))
-        except NotEvaluable as exc:
-            report.outcomes.append(RuleOutcome(r.id, "not_evaluated", str(exc)))
-            continue
-        report.findings.extend(found)
-        report.outcomes.append(RuleOutcome(r.id, "evaluated", "", len(found)))
+    selected = rules if rules is not None else all_rules()
+    for phase in PHASES:
+        for r in selected:
+            if r.phase == phase:
+                report.outcomes.append(_run(ctx, r, report.findings))
+    ctx.rule = None
     report.identities = ctx.identities
-    located = list(_locate_placeholder(ctx))
-    report.findings.extend(located)
-    report.outcomes.append(RuleOutcome(LOCATE_RULE, "evaluated", "", len(located)))
     for finding in report.findings:
         if any(e.ocr for e in finding.evidence):
             finding.message += OCR_NOTE
+            finding.needs_review = True
     report.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.lines[0] if f.lines else 0, f.rule_id))
     return report
 
 
-def locate(identities: list[Identity]) -> list[Finding]:
-    """A single cell that alone explains several small differences is a typo, not rounding.
-
-    Rounding tails scatter over totals; a mistyped cell shifts every identity it takes part in by the
-    same amount. When every identity containing one cell misses by an amount that the same correction
-    of that cell would repair, and at least two do, the cell is reported. A correction of more than one
-    unit of the last printed digit is an error. A correction of exactly one unit is a warning: it is also
-    what rounding leaves when that cell's unrounded value ends in a half (348.375 printed 348.38 while
-    the totals were rounded from the unrounded figures), so the reviewer must look at the source.
-    """
-    by_cell: dict[tuple[str, int, str], list[tuple[Identity, int]]] = defaultdict(list)
-    for identity in identities:
-        for key, coef in identity.terms:
-            by_cell[key].append((identity, coef))
-    findings = []
-    reported: set[int] = set()
-    for key, memberships in by_cell.items():
-        failing = [(i, c) for i, c in memberships if i.residual != 0]
-        if len(failing) < 2 or len(failing) != len(memberships):
-            continue
-        if all(i.finding is not None and i.finding.severity == "error" for i, _ in failing):
-            continue  # already reported as broken identities
-        corrections = {-(i.residual / c) for i, c in failing}
-        if len(corrections) != 1:
-            continue
-        group = frozenset(id(i) for i, _ in failing)
-        if hash(group) in reported:
-            continue
-        reported.add(hash(group))
-        correction = corrections.pop()
-        ref = next(r for r in failing[0][0].refs if r.key == key)
-        value = ref.value
-        expected = value + correction if value is not None else None
-        rules = sorted({i.rule_id for i, _ in failing})
-        one_unit = abs(correction) <= precision([value])
-        findings.append(
-            Finding(
-                rule_id=LOCATE_RULE,
-                severity="warning" if one_unit else "error",
-                message=(
-                    f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
-                    f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
-                    + (
-                        "可能是录入错误，也可能是该数未四舍五入前恰为半分所致，请核对原始数据"
-                        if one_unit
-                        else "应为录入错误而非尾差"
-                    )
-                ),
-                table=ref.table.id,
-                row_code=ref.row.code,
-                row_label=ref.row.label,
-                column=ref.column,
-                expected=expected,
-                actual=value,
-                difference=-correction if value is not None else None,
-                evidence=[
-                    ref.evidence("suspect"),
-                    *(e for i, _ in failing if i.finding for e in i.finding.evidence[:1]),
-                ],
-            )
-        )
-    return findings
+def _run(ctx: Context, r: Rule, findings: list[Finding]) -> RuleOutcome:
+    if ctx.kind and ctx.kind not in r.kinds:
+        return RuleOutcome(r.id, "not_applicable", f"applies to {', '.join(r.kinds)}")
+    missing = [t for t in r.tables if ctx.table(t) is None]
+    if missing:
+        return RuleOutcome(r.id, "not_evaluated", f"missing {', '.join(missing)}")
+    ctx.rule = r
+    try:
+        found = list(r.check(ctx))
+    except NotEvaluable as exc:
+        return RuleOutcome(r.id, "not_evaluated", str(exc))
+    findings.extend(found)
+    return RuleOutcome(r.id, "evaluated", "", len(found))

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+from cnbudget.domain.vocabulary import SEVERITY_RANK, EvidenceKind, EvidenceRole, Severity
+
+__all__ = ["SEVERITY_RANK", "Evidence", "Finding"]
 
 
 @dataclass(slots=True)
 class Evidence:
     """One place in the document: a table cell, a narrative claim, or a whole line."""
 
-    kind: str
+    kind: EvidenceKind
     """``cell``, ``claim``, ``row``, ``table`` or ``line``."""
     table: str = ""
     row_code: str = ""
@@ -25,7 +27,7 @@ class Evidence:
     bbox: tuple[float, float, float, float] | None = None
     text: str = ""
     """For narrative evidence: the sentence."""
-    role: str = ""
+    role: EvidenceRole = ""
     """``total``, ``part``, ``copy``, ``claim`` …: how the place takes part in the check."""
     ocr: bool = False
     """The value was read by OCR from a scanned page."""
@@ -34,7 +36,7 @@ class Evidence:
 @dataclass(slots=True)
 class Finding:
     rule_id: str
-    severity: str
+    severity: Severity
     message: str
     """Precise, in Chinese, naming the cells and the arithmetic."""
     table: str = ""

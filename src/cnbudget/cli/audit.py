@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from cnbudget.audit import AuditReport
+    from cnbudget.domain.vocabulary import Severity
 
 
 class AuditFormat(StrEnum):
@@ -114,7 +115,8 @@ def audit_command(
     _write(reports, failures, fmt, output, not no_info)
     if failures:
         raise SystemExit(EXIT_INPUT)
-    threshold = fail_on.value
+    thresholds: dict[FailOn, Severity] = {FailOn.error: "error", FailOn.warning: "warning"}
+    threshold = thresholds.get(fail_on)
     raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
 
@@ -166,7 +168,8 @@ def rules_command(
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, json or csv.")] = RulesFormat.text,
 ) -> None:
     """List the rule catalog: id, family, severity, documents, tables, description, basis."""
-    from cnbudget.audit.registry import FAMILIES, all_rules
+    from cnbudget.audit.registry import all_rules
+    from cnbudget.domain.vocabulary import FAMILY_LABELS
 
     rules = all_rules()
     if fmt is RulesFormat.json:
@@ -195,5 +198,5 @@ def rules_command(
             table.add_column(name, no_wrap=name != "说明")
         for r in rules:
             kinds = "、".join({"budget": "预算", "final": "决算"}[k] for k in r.kinds)
-            table.add_row(r.id, FAMILIES[r.family], r.severity, kinds, r.description, r.basis)
+            table.add_row(r.id, FAMILY_LABELS[r.family], r.severity, kinds, r.description, r.basis)
         Console().print(table)

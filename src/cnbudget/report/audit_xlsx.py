@@ -6,7 +6,8 @@ import io
 from decimal import Decimal
 
 from cnbudget.audit import AuditReport
-from cnbudget.audit.registry import FAMILIES, all_rules
+from cnbudget.audit.registry import all_rules
+from cnbudget.domain.vocabulary import FAMILY_LABELS
 
 _HEADERS = ("文件", "单位", "年度", "规则", "类别", "级别", "说明", "表", "行编码", "行名称", "列", "应为", "实为", "差额",
             "行号", "页码", "复核意见", "处理状态")  # fmt: skip
@@ -37,7 +38,7 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
             rule = rules.get(f.rule_id)
             ws.append([
                 meta.source_path, meta.department, meta.fiscal_year or "", f.rule_id,
-                FAMILIES.get(rule.family, "") if rule else "", _LABEL[f.severity], f.message, f.table, f.row_code,
+                FAMILY_LABELS[rule.family] if rule else "", _LABEL[f.severity], f.message, f.table, f.row_code,
                 f.row_label, f.column, _num(f.expected), _num(f.actual), _num(f.difference),
                 ",".join(str(n) for n in f.lines), ",".join(str(n) for n in f.pages), "", "",
             ])  # fmt: skip

@@ -8,6 +8,6 @@ from cnbudget.audit.rules import (  # noqa: F401
     hierarchy,
     narrative,
     performance,
-    rows,
+    sums,
     two_sided,
 )

@@ -15,21 +15,25 @@ _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
 
 @rule(
     "COMP-TABLE-001",
-    "completeness",
-    "error",
-    "公开的报表齐全（预算 B01–B12，决算 公开01–09表）",
+    family="completeness",
     basis="regulation",
+    description="公开的报表齐全（预算 B01–B12，决算 公开01–09表）",
+    rationale=(
+        "《预算法》第十四条要求部门预算、决算及报表向社会公开，"
+        "公开模板规定了必须公开的整套报表（预算按本地模板为收支总表至项目支出绩效目标表 B01–B1"
+        "2，决算为全国统一的公开01–09表）；缺表即公开内容不完整。"
+    ),
+    fix=(
+        "对照目录和正文核实报告所列的表是否确实未公开，"
+        "还是标题写法与模板差异过大而未被识别（一般公共预算支出表（分单位）和绩效自评表不在必备之列）"
+        "。确属缺失的，部门应补充该表后重新公开；本部门没有相关收支的，也应以空表列出并注明原因。"
+    ),
 )
 def required_tables(ctx: Context) -> Iterator[Finding]:
     present = {t.id for t in ctx.doc.tables} | {p.id.split("-")[0] for p in ctx.doc.performance}
     for spec in table_specs().values():
         if spec.required and ctx.kind in spec.doc_kinds and spec.id not in present:
-            yield Finding(
-                rule_id="COMP-TABLE-001",
-                severity="error",
-                message=f"缺少{spec.id}“{spec.name}”：应公开的报表未在文件中找到",
-                table=spec.id,
-            )
+            yield ctx.finding(f"缺少{spec.id}“{spec.name}”：应公开的报表未在文件中找到", table=spec.id)
 
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|Ｘ{2,}|×{2,})(?![A-Za-z])")
@@ -53,8 +57,21 @@ def placeholders(ctx: Context) -> list[tuple[int, str]]:
     return found
 
 
-@rule("COMP-TEMPLATE-001", "completeness", "error", "文件中没有未填写的模板占位符（XX、XXX 万元）",
-      basis="regulation")  # fmt: skip
+@rule(
+    "COMP-TEMPLATE-001",
+    family="completeness",
+    basis="regulation",
+    description="文件中没有未填写的模板占位符（XX、XXX 万元）",
+    rationale=(
+        "公开文件应是填报完成的正式文本；文件标题或情况说明中残留“XX”“XXX万元”等占位符，"
+        "说明公开的是未填写完成的模板，内容不真实、不完整。"
+    ),
+    fix=(
+        "本规则对整份文件只报告一次，列出占位符个数、前几处所在行以及没有任何金额的报表数；"
+        "此时空表说明规则（COMP-EMPTY-001）不再逐表报告。"
+        "部门应将全部占位符替换为实际名称和金额，核对后重新公开。"
+    ),
+)
 def template_placeholders(ctx: Context) -> Iterator[Finding]:
     """One finding for the whole document: a template's hundreds of blanks are one mistake, not hundreds."""
     found = placeholders(ctx)
@@ -62,20 +79,30 @@ def template_placeholders(ctx: Context) -> Iterator[Finding]:
         return
     empty = [t.id for t in ctx.doc.tables if not any(c.value for r in t.rows for c in r.cells)]
     examples = "；".join(f"第 {line} 行“{text}”" for line, text in found[:3])
-    yield Finding(
-        rule_id="COMP-TEMPLATE-001",
-        severity="error",
-        message=(
-            f"文件含 {len(found)} 处未填写的占位符（如 {examples}）"
-            + (f"，{len(empty)} 张表没有任何金额" if empty else "")
-            + "：这是未填报的模板，不是可公开的文件"
-        ),
+    yield ctx.finding(
+        f"文件含 {len(found)} 处未填写的占位符（如 {examples}）"
+        + (f"，{len(empty)} 张表没有任何金额" if empty else "")
+        + "：这是未填报的模板，不是可公开的文件",
         evidence=[Evidence("line", line=line, text=text) for line, text in found[:10]],
     )
 
 
-@rule("COMP-EMPTY-001", "completeness", "warning", "空表附有说明（如“本部门没有使用政府性基金预算拨款安排的支出”）",
-      basis="regulation")  # fmt: skip
+@rule(
+    "COMP-EMPTY-001",
+    family="completeness",
+    severity="warning",
+    basis="regulation",
+    description="空表附有说明（如“本部门没有使用政府性基金预算拨款安排的支出”）",
+    rationale=(
+        "按公开模板要求，本部门没有相应收支的报表（常见为政府性基金预算、国有资本经营预算支出表）"
+        "也应以空表公开并注明原因，使读者能区分“没有此项收支”与“漏报”。"
+    ),
+    fix=(
+        "查看该表是否全表无非零金额，以及表下（表注）有无“没有／无／未／不涉及／为零”之类的说明；"
+        "只在情况说明正文中交代的不算。部门应在空表下加注，"
+        "如“本部门2026年没有使用政府性基金预算拨款安排的支出，故本表为空表”。"
+    ),
+)
 def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
     if placeholders(ctx):
         return  # an unfilled template: COMP-TEMPLATE-001 reports it once
@@ -84,55 +111,86 @@ def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
         if has_amounts:
             continue
         if not any(_NONE_WORDS.search(n.text) for n in table.notes):
-            yield Finding(
-                rule_id="COMP-EMPTY-001",
-                severity="warning",
-                message=f"{table.id}“{table_name(table.id)}”为空表，但没有说明原因",
+            yield ctx.finding(
+                f"{table.id}“{table_name(table.id)}”为空表，但没有说明原因",
                 table=table.id,
                 evidence=[Evidence("table", table.id, line=table.title_line)],
             )
 
 
 @rule(
-    "COMP-EMPTY-002", "completeness", "error", "说明称“没有/无”此类支出的表中却列有金额", basis="consistency"
+    "COMP-EMPTY-002",
+    family="completeness",
+    basis="consistency",
+    description="说明称“没有/无”此类支出的表中却列有金额",
+    rationale=(
+        "表注称“没有使用……”或“无……支出（收入）”，而表中却列有金额，表注与数据互相矛盾，至少有一方是错的。"
+    ),
+    fix=(
+        "核对该表金额与表注：确有此类收支的，删去“没有／无”的表注并在情况说明中如实说明；"
+        "确无此类收支的，删去误填的金额（常见为从其他表误粘贴）。"
+    ),
 )
 def empty_note_contradicted(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.tables:
         amounts = [c for r in table.rows for c in r.cells if c.value]
         notes = [n for n in table.notes if re.search(r"没有使用|无.{0,10}(支出|收入)", n.text)]
         if amounts and notes:
-            yield Finding(
-                rule_id="COMP-EMPTY-002",
-                severity="error",
-                message=f"{table.id}“{table_name(table.id)}”注明“{notes[0].text[:40]}”，但表中列有 {len(amounts)} 个金额",
+            yield ctx.finding(
+                f"{table.id}“{table_name(table.id)}”注明“{notes[0].text[:40]}”，但表中列有 {len(amounts)} 个金额",
                 table=table.id,
-                evidence=[Evidence("line", table.id, line=notes[0].line, text=notes[0].text),
-                          *(Evidence("cell", table.id, raw=c.raw, value=c.value, line=c.line) for c in amounts[:3])],
-            )  # fmt: skip
+                evidence=[
+                    Evidence("line", table.id, line=notes[0].line, text=notes[0].text),
+                    *(Evidence("cell", table.id, raw=c.raw, value=c.value, line=c.line) for c in amounts[:3]),
+                ],
+            )
 
 
-@rule("COMP-PARSE-001", "completeness", "warning", "报表能被完整读取（表头识别、各列对齐），否则不做算术检查",
-      basis="consistency")  # fmt: skip
+@rule(
+    "COMP-PARSE-001",
+    family="completeness",
+    severity="warning",
+    basis="consistency",
+    description="报表能被完整读取（表头识别、各列对齐），否则不做算术检查",
+    rationale=(
+        "表内、表间勾稽检查以正确识别表头、各列对齐为前提；读取不完整的表，其算术检查结果不可靠甚至无法进行。"
+    ),
+    fix=(
+        "对照原文件查看报告所述问题（表头未识别金额列、某行单元格多于表头列数、表头列数与各行不符等）"
+        "并人工核对该表；状态为“读取失败”的表不做任何算术检查，“部分读取”的表仍参加检查，"
+        "其报出的差额可能源于列错位，应先核实原表。问题出在文件本身（缺列、合并单元格错位）的，"
+        "部门应按模板格式重新排版公开。"
+    ),
+)
 def parse_health(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.tables:
         if table.status == "ok":
             continue
-        yield Finding(
-            rule_id="COMP-PARSE-001",
-            severity="warning",
-            message=f"{table.id}“{table_name(table.id)}”未能完整读取（{table.status}）：{'；'.join(table.warnings[:3])}",
+        yield ctx.finding(
+            f"{table.id}“{table_name(table.id)}”未能完整读取（{table.status}）：{'；'.join(table.warnings[:3])}",
             table=table.id,
             evidence=[Evidence("table", table.id, line=table.title_line)],
         )
 
 
-@rule("COMP-NARR-001", "completeness", "error", "有情况说明部分（第三部分）", basis="regulation")
+@rule(
+    "COMP-NARR-001",
+    family="completeness",
+    basis="regulation",
+    description="有情况说明部分（第三部分）",
+    rationale=(
+        "《预算法》第十四条要求对部门预算、决算中机关运行经费的安排、使用情况等重要事项作出说明，"
+        "公开模板也要求报表之后附情况说明（第三部分）；没有说明部分，公开内容不完整。"
+    ),
+    fix=(
+        "核对文件在报表之后有无“情况说明／预算编制说明／决算情况说明”部分，"
+        "或说明是否另成文件而未一并提供。确属缺失的，部门应补充情况说明后重新公开。"
+    ),
+)
 def narrative_present(ctx: Context) -> Iterator[Finding]:
     if not ctx.doc.narrative:
-        yield Finding(
-            rule_id="COMP-NARR-001",
-            severity="error",
-            message="未找到情况说明部分（第三部分）：报表之后文件可能不完整",
+        yield ctx.finding(
+            "未找到情况说明部分（第三部分）：报表之后文件可能不完整",
         )
 
 
@@ -150,8 +208,23 @@ _FINAL_SECTIONS = (
 )  # fmt: skip
 
 
-@rule("COMP-NARR-002", "completeness", "warning", "情况说明包含规定的各节（收支总体、收入、支出、三公、基金、国资等）",
-      basis="regulation")  # fmt: skip
+@rule(
+    "COMP-NARR-002",
+    family="completeness",
+    severity="warning",
+    basis="regulation",
+    description="情况说明包含规定的各节（收支总体、收入、支出、三公、基金、国资等）",
+    rationale=(
+        "公开模板规定情况说明应逐项说明收支总体、收入、支出、财政拨款收支、一般公共预算支出、"
+        "基本支出、“三公”经费、政府性基金和国有资本经营预算支出等情况，决算另须说明机关运行经费、"
+        "政府采购、国有资产占用和预算绩效情况；缺节即说明不完整。"
+    ),
+    fix=(
+        "按报告列出的缺节名称查看说明的各级标题（含“其他重要事项的情况说明”下的小标题），"
+        "本规则按标题中的关键词判断，先确认是否只是标题措辞不同。确实缺少的，部门应补写该节；"
+        "没有此类收支的也应写明“无”及原因。"
+    ),
+)
 def narrative_sections(ctx: Context) -> Iterator[Finding]:
     if not ctx.doc.narrative:
         return
@@ -160,15 +233,28 @@ def narrative_sections(ctx: Context) -> Iterator[Finding]:
     headings += "".join(_SUB_HEADING.findall("".join(s.text for s in ctx.doc.narrative)))
     for word, name in _BUDGET_SECTIONS if ctx.kind == "budget" else _FINAL_SECTIONS:
         if word not in headings:
-            yield Finding(
-                rule_id="COMP-NARR-002",
-                severity="warning",
-                message=f"情况说明中没有“{name}”一节",
+            yield ctx.finding(
+                f"情况说明中没有“{name}”一节",
                 evidence=[Evidence("line", line=ctx.doc.narrative[0].line)],
             )
 
 
-@rule("COMP-3GONG-001", "completeness", "info", "“三公”经费为零的项目在说明中有交代", basis="regulation")
+@rule(
+    "COMP-3GONG-001",
+    family="completeness",
+    severity="info",
+    basis="regulation",
+    description="“三公”经费为零的项目在说明中有交代",
+    rationale=(
+        "“三公”经费是预决算公开的重点，公开要求对“三公”经费各项的安排及增减变化作出说明；"
+        "某项为零的也应交代（如“本部门无因公出国（境）安排”），以免被误认为漏填。"
+    ),
+    fix=(
+        "本规则只检查“三公”经费表中填为 0 的项目（留空不计）的名称是否在情况说明中出现，"
+        "出现即视为已交代，属提示级。审核时应查看“三公”经费一节是否确实说明了该项为零及原因，"
+        "未说明的由部门补充。"
+    ),
+)
 def zero_three_public_explained(ctx: Context) -> Iterator[Finding]:
     table = ctx.table("B07") or ctx.table("F09")
     if table is None or not table.rows:
@@ -179,10 +265,8 @@ def zero_three_public_explained(ctx: Context) -> Iterator[Finding]:
         name = parts[-2] if parts[-1] == "小计" and len(parts) > 1 else parts[-1]
         name = name.replace("（境）", "(境)").removeprefix("“三公”经费")
         if cell.value == 0 and name and name[:4] not in text.replace("（境）", "(境)"):
-            yield Finding(
-                rule_id="COMP-3GONG-001",
-                severity="info",
-                message=f"{table_name(table.id)} {cell.column} 为 0，情况说明未提及",
+            yield ctx.finding(
+                f"{table_name(table.id)} {cell.column} 为 0，情况说明未提及",
                 table=table.id,
                 column=cell.column,
                 evidence=[
@@ -193,16 +277,28 @@ def zero_three_public_explained(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("COMP-B12-001", "completeness", "warning", "项目支出表中的项目公开了项目支出绩效目标表", basis="regulation",
-      kinds=("budget",), tables=("B10",))  # fmt: skip
+@rule(
+    "COMP-B12-001",
+    family="completeness",
+    severity="warning",
+    basis="regulation",
+    kinds=("budget",),
+    tables=("B10",),
+    description="项目支出表中的项目公开了项目支出绩效目标表",
+    rationale=(
+        "预算公开模板要求随部门预算公开项目支出绩效目标表，使项目支出表中的项目都有对应的绩效目标可查。"
+    ),
+    fix=(
+        "本规则只在项目支出表列有项目、而全文找不到任何项目支出绩效目标表时报告，不逐个项目核对。"
+        "审核时应对照项目支出表核实主要项目是否都公开了绩效目标表，缺失的由部门补充公开。"
+    ),
+)
 def project_goals_published(ctx: Context) -> Iterator[Finding]:
     projects = [p for p in ctx.doc.projects if p.level == "project"]
     b12 = [p for p in ctx.doc.performance if p.id.startswith("B12")]
     if projects and not b12:
-        yield Finding(
-            rule_id="COMP-B12-001",
-            severity="warning",
-            message=f"项目支出表列有 {len(projects)} 个项目，但未公开项目支出绩效目标表",
+        yield ctx.finding(
+            f"项目支出表列有 {len(projects)} 个项目，但未公开项目支出绩效目标表",
             table="B10",
         )
 
@@ -219,10 +315,18 @@ _TOTALS_ROW_TABLES = ("B03", "B05", "B06", "F02", "F03", "F05")
 
 @rule(
     "COMP-ROWS-001",
-    "completeness",
-    "error",
-    "报表的合计、总计行齐全（“三公”经费表有数据行）",
+    family="completeness",
     basis="regulation",
+    description="报表的合计、总计行齐全（“三公”经费表有数据行）",
+    rationale=(
+        "合计、总计行是表内勾稽和表间核对的依据：收支总表须有本年收入合计、收入总计、本年支出合计、"
+        "支出总计，科目表和收入总表须有合计行，基本支出决算明细表须有人员经费合计、公用经费合计，"
+        "“三公”经费表须有数据行；缺少这些行，表不完整也无法核对。"
+    ),
+    fix=(
+        "查看报告所列表缺少的行，确认是否跨页截断、漏印或改用了其他称谓；空表不检查本规则。"
+        "部门应按模板补齐合计／总计行并填列金额。"
+    ),
 )
 def required_rows(ctx: Context) -> Iterator[Finding]:
     from cnbudget.domain.text import plain_label
@@ -252,10 +356,8 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
         ):
             missing.append("合计")
         if missing:
-            yield Finding(
-                rule_id="COMP-ROWS-001",
-                severity="error",
-                message=f"{table.id}“{table_name(table.id)}”缺少 {'、'.join(missing)} 行",
+            yield ctx.finding(
+                f"{table.id}“{table_name(table.id)}”缺少 {'、'.join(missing)} 行",
                 table=table.id,
                 evidence=[Evidence("table", table.id, line=table.title_line)],
             )

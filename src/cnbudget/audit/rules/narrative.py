@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cnbudget.audit.context import Context, fmt
+from cnbudget.audit.context import Context, claim_evidence, fmt
 from cnbudget.audit.figures import FigureIndex, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
@@ -21,6 +21,7 @@ from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import display_tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.text import key, similarity
+from cnbudget.domain.vocabulary import Severity
 from cnbudget.model import NarrativeClaim
 
 TAIL = Decimal("0.02")
@@ -33,18 +34,6 @@ def figure_index(ctx: Context) -> FigureIndex:
         index = FigureIndex(ctx)
         ctx.cache["figures"] = index
     return index
-
-
-def claim_evidence(claim: NarrativeClaim) -> Evidence:
-    return Evidence(
-        "claim",
-        raw=claim.raw,
-        value=claim.amount,
-        line=claim.line,
-        page=claim.page,
-        text=claim.sentence,
-        role="claim",
-    )
 
 
 def _tol(value: Decimal) -> Decimal:
@@ -93,8 +82,23 @@ def _is_budget_figure_of_final(ctx: Context, claim: NarrativeClaim) -> bool:
     )
 
 
-@rule("NARR-AMOUNT-001", "narrative", "error", "情况说明中的金额与报表一致（总额、收入、支出、功能分类、经济分类、三公等）",
-      basis="consistency")  # fmt: skip
+@rule(
+    "NARR-AMOUNT-001",
+    family="narrative",
+    basis="consistency",
+    description="情况说明中的金额与报表一致（总额、收入、支出、功能分类、经济分类、三公等）",
+    rationale=(
+        "情况说明是对报表的文字说明，其中引用的总额、收入、支出、功能分类、经济分类、"
+        "“三公”经费等金额必须与报表数一致，否则公开信息自相矛盾。"
+    ),
+    fix=(
+        "对照报告给出的说明原文和报表单元格："
+        "按说明所写精度比较（如“55.1万元”代表 55.05–55.15），"
+        "超出部分在 0.02 万元以内作尾差提示，再多即为错误；只核对以万元表述、"
+        "能对应到报表项目的金额，决算说明中引用的年初预算数不核对。部门应以报表为准修改说明，"
+        "报表本身有误的先改报表。"
+    ),
+)
 def amounts(ctx: Context) -> Iterator[Finding]:
     index = figure_index(ctx)
     for claim in ctx.doc.claims:
@@ -116,14 +120,11 @@ def amounts(ctx: Context) -> Iterator[Finding]:
         if best <= allowed:
             continue
         tail = best <= allowed + TAIL
-        yield Finding(
-            rule_id="NARR-AMOUNT-001",
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”{'与' if tail else '与报表不一致：'}"
+            f"{table_name(ref.table.id)} {ref.describe()} 为 {fmt(ref.value)}"
+            f"{'，相差在尾差范围内' if tail else ''}",
             severity="info" if tail else "error",
-            message=(
-                f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”{'与' if tail else '与报表不一致：'}"
-                f"{table_name(ref.table.id)} {ref.describe()} 为 {fmt(ref.value)}"
-                f"{'，相差在尾差范围内' if tail else ''}"
-            ),
             table=ref.table.id,
             row_code=ref.row.code,
             row_label=ref.row.label,
@@ -150,7 +151,20 @@ def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> list[Deci
     return bases
 
 
-@rule("NARR-SHARE-001", "narrative", "error", "情况说明中的占比（占 X%）与金额相符", basis="identity")
+@rule(
+    "NARR-SHARE-001",
+    family="narrative",
+    description="情况说明中的占比（占 X%）与金额相符",
+    rationale=(
+        "说明中“占 X%”的比例应能由所述金额除以其基数（同节前文的较大金额，或收支总计、支出合计、"
+        "基本支出、项目支出、“三公”经费等报表总额）得出，否则比例或金额有误。"
+    ),
+    fix=(
+        "用所述金额和应有基数复算比例，计算时考虑各印出数字的四舍五入区间；"
+        "只要有一个合理基数能得出所印比例即不报告，所印比例是截尾而非四舍五入所得的为警告。"
+        "部门应更正比例或金额，并确认所用基数正确。"
+    ),
+)
 def shares(ctx: Context) -> Iterator[Finding]:
     index = figure_index(ctx)
     for claim in ctx.doc.claims:
@@ -166,22 +180,32 @@ def shares(ctx: Context) -> Iterator[Finding]:
             (b for b in reversed(bases[: len(bases)]) if b >= claim.amount), bases[0] if bases else None
         )
         expected = _same_places(claim.amount * 100 / base, claim.share_pct) if base else None
-        yield Finding(
-            rule_id="NARR-SHARE-001",
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，占 {claim.share_pct}%”：占比与金额不符"
+            + (f"（按 {fmt(base)} 计算应为 {expected}%）" if base else "")
+            + (_TRUNCATED if truncated else ""),
             severity="warning" if truncated else "error",
-            message=(
-                f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，占 {claim.share_pct}%”：占比与金额不符"
-                + (f"（按 {fmt(base)} 计算应为 {expected}%）" if base else "")
-                + (_TRUNCATED if truncated else "")
-            ),
             expected=expected,
             actual=claim.share_pct,
             evidence=[claim_evidence(claim)],
         )
 
 
-@rule("NARR-CHANGE-001", "narrative", "error", "情况说明中的增减率与增减额相符（增减率 = 增减额 ÷ 上年数）",
-      basis="identity")  # fmt: skip
+@rule(
+    "NARR-CHANGE-001",
+    family="narrative",
+    description="情况说明中的增减率与增减额相符（增减率 = 增减额 ÷ 上年数）",
+    rationale=(
+        "增减率 = 增减额 ÷ 上年数 × 100%，其中上年数 = 本年数 − 增减额；"
+        "说明中的增减额与增减率必须满足这一关系，增减方向也必须一致。"
+    ),
+    fix=(
+        "以“本年数 − 增减额”推算上年数并复算增减率（考虑数字的四舍五入区间）："
+        "方向相反或偏差超出舍入范围为错误，截尾造成的为警告，"
+        "推算的上年数为零或负数时增减率无意义也报错。部门应更正增减额、增减率或本年数；上年无此项的，"
+        "宜写明“上年无此项支出”而不写增长率。"
+    ),
+)
 def change_rates(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.doc.claims:
         if claim.change_amount is None or claim.change_pct is None or claim.amount is None:
@@ -193,14 +217,14 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
             and claim.change_amount != 0
             and claim.change_pct != 0
         ):
-            yield _change_finding(claim, prior, None, "增减方向与增减率的正负不一致")
+            yield _change_finding(ctx, claim, prior, None, "增减方向与增减率的正负不一致")
             continue
         rng = _pct_range(abs(claim.change_amount), _tol(claim.change_amount), prior, prior_tol)
         if _pct_ok(claim.change_pct, rng):
             continue
         if _pct_truncated(claim.change_pct, rng):
             why = f"上年数 {fmt(prior)} 推算的增减率{_TRUNCATED}"
-            yield _change_finding(claim, prior, None, why, "warning")
+            yield _change_finding(ctx, claim, prior, None, why, "warning")
             continue
         expected = (
             _same_places(abs(claim.change_amount) * 100 / prior, claim.change_pct) if prior > 0 else None
@@ -209,26 +233,38 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
             f"上年数 {fmt(prior)} 推算的增减率应为 {expected}%" if expected is not None
             else f"上年数为 {fmt(prior)}，不能计算增减率"
         )  # fmt: skip
-        yield _change_finding(claim, prior, expected, why)
+        yield _change_finding(ctx, claim, prior, expected, why)
 
 
 def _change_finding(
-    claim: NarrativeClaim, prior: Decimal, expected: Decimal | None, why: str, severity: str = "error"
+    ctx: Context,
+    claim: NarrativeClaim,
+    prior: Decimal,
+    expected: Decimal | None,
+    why: str,
+    severity: Severity = "error",
 ) -> Finding:
-    return Finding(
-        rule_id="NARR-CHANGE-001",
+    return ctx.finding(
+        f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，增减 {fmt(claim.change_amount)} 万元，"
+        f"{claim.change_pct}%”：{why}",
         severity=severity,
-        message=(
-            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，增减 {fmt(claim.change_amount)} 万元，"
-            f"{claim.change_pct}%”：{why}"
-        ),
         expected=expected,
         actual=claim.change_pct,
         evidence=[claim_evidence(claim)],
     )
 
 
-@rule("NARR-PRIOR-001", "narrative", "error", "同一项目在说明各处隐含的上年数一致", basis="consistency")
+@rule(
+    "NARR-PRIOR-001",
+    family="narrative",
+    basis="consistency",
+    description="同一项目在说明各处隐含的上年数一致",
+    rationale="同一项目在说明多处与上年比较时，由“本年数 − 增减额”推算出的上年数是同一个数，必须一致。",
+    fix=(
+        "对报告列出的两处说明分别推算上年数，两者相差超过印刷精度加 0.02 万元即报告。"
+        "部门应核实上年实际数，统一各处的增减额（和本年数）。"
+    ),
+)
 def prior_consistent(ctx: Context) -> Iterator[Finding]:
     by_subject: dict[str, list[tuple[NarrativeClaim, Decimal]]] = defaultdict(list)
     for claim in ctx.doc.claims:
@@ -242,13 +278,9 @@ def prior_consistent(ctx: Context) -> Iterator[Finding]:
                 abs(other - prior)
                 > _tol(first.amount or Decimal(0)) + _tol(claim.amount or Decimal(0)) + TAIL
             ):
-                yield Finding(
-                    rule_id="NARR-PRIOR-001",
-                    severity="error",
-                    message=(
-                        f"“{subject}”的上年数前后不一致：第 {first.line} 行推算为 {fmt(prior)}，"
-                        f"第 {claim.line} 行推算为 {fmt(other)}"
-                    ),
+                yield ctx.finding(
+                    f"“{subject}”的上年数前后不一致：第 {first.line} 行推算为 {fmt(prior)}，"
+                    f"第 {claim.line} 行推算为 {fmt(other)}",
                     expected=prior,
                     actual=other,
                     difference=other - prior,
@@ -256,8 +288,21 @@ def prior_consistent(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("NARR-PRIOR-002", "narrative", "error", "说明推算的上年收支总额与整体绩效目标表所列上年金额一致",
-      kinds=("budget",), basis="consistency")  # fmt: skip
+@rule(
+    "NARR-PRIOR-002",
+    family="narrative",
+    basis="consistency",
+    kinds=("budget",),
+    description="说明推算的上年收支总额与整体绩效目标表所列上年金额一致",
+    rationale=(
+        "情况说明中收支总预算与上年比较所隐含的上年数，"
+        "与部门整体支出绩效目标表“近两年收支金额”中所列上年金额是同一数。"
+    ),
+    fix=(
+        "以说明中的收支总预算减增减额推算上年数，与整体支出绩效目标表资金合计行最后一列（上年）比较，"
+        "相差超过印刷精度加 0.02 万元即报告。部门应核实上年预算数后统一两处。"
+    ),
+)
 def prior_vs_b11(ctx: Context) -> Iterator[Finding]:
     b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
     if b11 is None or not ctx.year:
@@ -275,13 +320,9 @@ def prior_vs_b11(ctx: Context) -> Iterator[Finding]:
             continue
         prior = claim.amount - claim.change_amount
         if abs(prior - last_year) > _tol(claim.amount) + _tol(claim.change_amount) + TAIL:
-            yield Finding(
-                rule_id="NARR-PRIOR-002",
-                severity="error",
-                message=(
-                    f"情况说明第 {claim.line} 行推算上年收支总额为 {fmt(prior)}，整体支出绩效目标表所列 {ctx.year - 1} 年"
-                    f"为 {fmt(last_year)}"
-                ),
+            yield ctx.finding(
+                f"情况说明第 {claim.line} 行推算上年收支总额为 {fmt(prior)}，整体支出绩效目标表所列 {ctx.year - 1} 年"
+                f"为 {fmt(last_year)}",
                 table="B11",
                 expected=last_year,
                 actual=prior,
@@ -290,8 +331,21 @@ def prior_vs_b11(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("NARR-YEAR-001", "narrative", "error", "情况说明中金额所属的年度是本文件年度（不是上年或更早的年度）",
-      basis="consistency")  # fmt: skip
+@rule(
+    "NARR-YEAR-001",
+    family="narrative",
+    basis="consistency",
+    description="情况说明中金额所属的年度是本文件年度（不是上年或更早的年度）",
+    rationale=(
+        "本年度预算（决算）说明所述金额应属于本文件年度；"
+        "出现上年或更早年度的金额表述（如 2024 年预算中写“2023年一般公共预算基本支出……”"
+        "），通常是沿用旧稿未改，金额也可能是旧数。"
+    ),
+    fix=(
+        "查看报告所列句子的年度和金额；与上年比较的句子（“比……”）和“截至……”的时点表述不报告。"
+        "部门应将年度改为本年度，并核对金额是否为本年数。"
+    ),
+)
 def years(ctx: Context) -> Iterator[Finding]:
     if not ctx.year:
         return
@@ -300,33 +354,35 @@ def years(ctx: Context) -> Iterator[Finding]:
             continue
         if "截至" in claim.sentence or "比" in claim.sentence.split(claim.raw)[0][-20:]:
             continue
-        yield Finding(
-            rule_id="NARR-YEAR-001",
-            severity="error",
-            message=(
-                f"情况说明第 {claim.line} 行“{claim.sentence[:60]}”：金额 {claim.raw} 标为 {claim.year} 年，"
-                f"本文件为 {ctx.year} 年{'预算' if ctx.kind == 'budget' else '决算'}"
-            ),
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行“{claim.sentence[:60]}”：金额 {claim.raw} 标为 {claim.year} 年，"
+            f"本文件为 {ctx.year} 年{'预算' if ctx.kind == 'budget' else '决算'}",
             expected=Decimal(ctx.year),
             actual=Decimal(claim.year),
             evidence=[claim_evidence(claim)],
         )
 
 
-@rule("NARR-YEAR-002", "narrative", "error", "增减比较的对象是上一年度", basis="consistency")
+@rule(
+    "NARR-YEAR-002",
+    family="narrative",
+    basis="consistency",
+    description="增减比较的对象是上一年度",
+    rationale=(
+        "预算说明与上年预算比较、决算说明与上年决算比较，增减比较的对象应是上一年度；"
+        "与更早年度比较通常是沿用旧稿未改。"
+    ),
+    fix="查看报告所列句子中的比较年度。部门应改为与上一年度比较，并重新核算增减额和增减率。",
+)
 def compared_years(ctx: Context) -> Iterator[Finding]:
     if not ctx.year:
         return
     for claim in ctx.doc.claims:
         if claim.compared_year is None or claim.compared_year == ctx.year - 1:
             continue
-        yield Finding(
-            rule_id="NARR-YEAR-002",
-            severity="error",
-            message=(
-                f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”与 {claim.compared_year} 年比较，"
-                f"应与 {ctx.year - 1} 年比较"
-            ),
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”与 {claim.compared_year} 年比较，"
+            f"应与 {ctx.year - 1} 年比较",
             expected=Decimal(ctx.year - 1),
             actual=Decimal(claim.compared_year),
             evidence=[claim_evidence(claim)],
@@ -335,10 +391,17 @@ def compared_years(ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "NARR-COMPLETION-001",
-    "narrative",
-    "error",
-    "决算说明中的完成预算百分比 = 决算数 ÷ 预算数",
+    family="narrative",
     kinds=("final",),
+    description="决算说明中的完成预算百分比 = 决算数 ÷ 预算数",
+    rationale=(
+        "决算说明中“完成年初预算的 X%”= 决算数 ÷ 预算数 × 100%，"
+        "应能由同一段中前面所写的预算数和该决算数算出。"
+    ),
+    fix=(
+        "以同段中紧邻的预算数和决算数复算（考虑印刷数字的四舍五入区间）：不符为错误，截尾所致为警告，"
+        "预算数为零的不检查。部门应更正百分比，或核对所引预算数、决算数。"
+    ),
 )
 def completion(ctx: Context) -> Iterator[Finding]:
     claims = ctx.doc.claims
@@ -355,21 +418,29 @@ def completion(ctx: Context) -> Iterator[Finding]:
             continue
         truncated = _pct_truncated(claim.completion_pct, rng)
         expected = _same_places(claim.amount * 100 / budget.amount, claim.completion_pct)
-        yield Finding(
-            rule_id="NARR-COMPLETION-001",
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行：决算 {claim.raw} ÷ 预算 {budget.raw} 应为 {expected}%，"
+            f"说明写作 {claim.completion_pct}%" + (_TRUNCATED if truncated else ""),
             severity="warning" if truncated else "error",
-            message=(
-                f"情况说明第 {claim.line} 行：决算 {claim.raw} ÷ 预算 {budget.raw} 应为 {expected}%，"
-                f"说明写作 {claim.completion_pct}%" + (_TRUNCATED if truncated else "")
-            ),
             expected=expected,
             actual=claim.completion_pct,
             evidence=[claim_evidence(budget), claim_evidence(claim)],
         )
 
 
-@rule("NARR-PARTS-001", "narrative", "error", "说明中“合计……其中……”所列各部分之和不超过（且一般等于）合计数",
-      basis="identity")  # fmt: skip
+@rule(
+    "NARR-PARTS-001",
+    family="narrative",
+    description="说明中“合计……其中……”所列各部分之和不超过（且一般等于）合计数",
+    rationale=(
+        "说明中“合计……，其中：……”所列各部分是合计数的组成，各部分之和不能超过合计数，列全时应等于合计数。"
+    ),
+    fix=(
+        "把“其中”所列各部分相加后与合计比较，容差为各数印刷精度之和：超过合计为错误；"
+        "少于合计为警告，需确认是否有部分未列出。某部分自带“包括／其中”的嵌套列示不检查；"
+        "部门应更正金额或补全所列部分。"
+    ),
+)
 def parts_add_up(ctx: Context) -> Iterator[Finding]:
     for section in ctx.doc.narrative:
         claims = section.claims
@@ -386,14 +457,11 @@ def parts_add_up(ctx: Context) -> Iterator[Finding]:
             if abs(diff) <= tol:
                 continue
             over = diff < 0
-            yield Finding(
-                rule_id="NARR-PARTS-001",
+            yield ctx.finding(
+                f"情况说明第 {total.line} 行“{total.subject} {total.raw}”：其中所列 "
+                f"{'、'.join(f'{p.subject} {p.raw}' for p in parts)} 合计 {fmt(expected)}，"
+                f"{'超过合计数' if over else '少于合计数（可能有未列出的部分）'}",
                 severity="error" if over else "warning",
-                message=(
-                    f"情况说明第 {total.line} 行“{total.subject} {total.raw}”：其中所列 "
-                    f"{'、'.join(f'{p.subject} {p.raw}' for p in parts)} 合计 {fmt(expected)}，"
-                    f"{'超过合计数' if over else '少于合计数（可能有未列出的部分）'}"
-                ),
                 expected=expected,
                 actual=total.amount,
                 difference=diff,
@@ -424,8 +492,21 @@ def _parts_after(claims: list[NarrativeClaim], i: int) -> list[NarrativeClaim]:
     return parts
 
 
-@rule("NARR-PROJECT-001", "narrative", "warning", "说明中项目金额与项目支出表一致（可为同名项目各行之和）",
-      kinds=("budget",), tables=("B10",), basis="consistency")  # fmt: skip
+@rule(
+    "NARR-PROJECT-001",
+    family="narrative",
+    severity="warning",
+    basis="consistency",
+    kinds=("budget",),
+    tables=("B10",),
+    description="说明中项目金额与项目支出表一致（可为同名项目各行之和）",
+    rationale="情况说明中项目经费部分所述项目金额，应与项目支出表中同名项目的金额（或同名多行之和）一致。",
+    fix=(
+        "本规则只核对标题含“项目”的说明节中、名称与项目支出表相近的金额，为警告级，"
+        "名称匹配可能有误，须人工确认是否为同一项目。确属不一致的，部门应以项目支出表为准修改说明，"
+        "或更正项目支出表。"
+    ),
+)
 def projects(ctx: Context) -> Iterator[Finding]:
     ctx.need("B10")
     projects_ = [p for p in ctx.doc.projects if p.level == "project" and p.total is not None]
@@ -438,13 +519,9 @@ def projects(ctx: Context) -> Iterator[Finding]:
         ):
             continue
         best = max(close, key=lambda p: similarity(key(claim.subject), key(p.name)))
-        yield Finding(
-            rule_id="NARR-PROJECT-001",
-            severity="warning",
-            message=(
-                f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”与项目支出表不一致："
-                f"“{best.name}” 为 {fmt(best.total)}"
-            ),
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”与项目支出表不一致："
+            f"“{best.name}” 为 {fmt(best.total)}",
             table="B10",
             row_code=best.code,
             row_label=best.name,

@@ -25,25 +25,49 @@ def _ev(ind: Indicator, table: str) -> Evidence:
     )
 
 
-@rule("PERF-TARGET-001", "performance", "warning", "绩效指标有可解析的指标值（数值或明确的定性表述）",
-      kinds=("budget",), basis="regulation")  # fmt: skip
+@rule(
+    "PERF-TARGET-001",
+    family="performance",
+    severity="warning",
+    basis="regulation",
+    kinds=("budget",),
+    description="绩效指标有可解析的指标值（数值或明确的定性表述）",
+    rationale=(
+        "绩效目标管理要求绩效指标细化、量化，每个指标都应有明确的指标值（数值或可以评判的定性表述）；"
+        "指标值空白或只填“/”“—”“无”，绩效目标无法据以评价。"
+    ),
+    fix=(
+        "查看报告所列指标的指标值栏，也可能是错行造成该栏为空。"
+        "部门应补填量化目标值或明确的定性标准（如“≥95%”“按期完成”）。"
+    ),
+)
 def targets_parse(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.performance:
         for ind in table.indicators:
             target = ind.target
             if target is None or not target.raw.strip() or target.raw.strip() in ("/", "-", "—", "无"):
-                yield Finding(
-                    rule_id="PERF-TARGET-001",
-                    severity="warning",
-                    message=f"{table.id} 第 {ind.line} 行指标“{ind.name}”没有指标值（“{target.raw if target else ''}”）",
+                yield ctx.finding(
+                    f"{table.id} 第 {ind.line} 行指标“{ind.name}”没有指标值（“{target.raw if target else ''}”）",
                     table=table.id,
                     row_label=ind.name,
                     evidence=[_ev(ind, table.id)],
                 )
 
 
-@rule("PERF-UNIT-001", "performance", "warning", "指标值的计量与指标名称相符（比率类用%，数量类不用%）",
-      kinds=("budget",), basis="consistency")  # fmt: skip
+@rule(
+    "PERF-UNIT-001",
+    family="performance",
+    severity="warning",
+    basis="consistency",
+    kinds=("budget",),
+    description="指标值的计量与指标名称相符（比率类用%，数量类不用%）",
+    rationale=(
+        "指标值的计量应与指标性质相符："
+        "名称为“……率”“满意度”“占比”“比例”“比重”的指标应以百分比表示，"
+        "“人数”“次数”“个数”等数量指标不应为百分比；不相符多为指标值错行。"
+    ),
+    fix=("查看报告所列指标及其前后行，确认指标值是否错位到相邻指标。部门应将指标值与指标逐一对应后更正。"),
+)
 def units_fit(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.performance:
         for ind in table.indicators:
@@ -63,10 +87,8 @@ def units_fit(ctx: Context) -> Iterator[Finding]:
             elif _COUNT.search(ind.name) and target.unit == "%":
                 problem = "数量类指标的值却是百分比"
             if problem:
-                yield Finding(
-                    rule_id="PERF-UNIT-001",
-                    severity="warning",
-                    message=f"{table.id} 第 {ind.line} 行指标“{ind.name}”的指标值“{target.raw}”：{problem}（可能错行）",
+                yield ctx.finding(
+                    f"{table.id} 第 {ind.line} 行指标“{ind.name}”的指标值“{target.raw}”：{problem}（可能错行）",
                     table=table.id,
                     row_label=ind.name,
                     evidence=[_ev(ind, table.id)],
@@ -91,10 +113,17 @@ def _top_funds(table: PerformanceTable) -> tuple[Decimal | None, list[Decimal]]:
 
 @rule(
     "PERF-FUNDS-001",
-    "performance",
-    "error",
-    "项目支出绩效目标表的资金来源各项之和等于合计",
+    family="performance",
     kinds=("budget",),
+    description="项目支出绩效目标表的资金来源各项之和等于合计",
+    rationale=(
+        "项目支出绩效目标表中各资金来源（财政拨款、财政专户管理资金、单位资金、结转资金、其他资金等）"
+        "之和应等于资金合计。"
+    ),
+    fix=(
+        "核对各来源（不含“其中”明细行）之和与合计，容差为各数四舍五入的尾差。超出的，"
+        "部门应更正来源金额或合计。"
+    ),
 )
 def funds_add_up(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.performance:
@@ -106,10 +135,8 @@ def funds_add_up(ctx: Context) -> Iterator[Finding]:
         expected = sum(parts, Decimal(0))
         unit = Decimal(1) if table.amount_unit == "元" else Decimal("0.01")
         if abs(total - expected) > (len(parts) + 1) * unit / 2:
-            yield Finding(
-                rule_id="PERF-FUNDS-001",
-                severity="error",
-                message=f"{table.id}“{table.project_name}”资金来源合计 {fmt(total)} ≠ 各来源之和 {fmt(expected)}",
+            yield ctx.finding(
+                f"{table.id}“{table.project_name}”资金来源合计 {fmt(total)} ≠ 各来源之和 {fmt(expected)}",
                 table=table.id,
                 expected=expected,
                 actual=total,
@@ -121,17 +148,24 @@ def funds_add_up(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("PERF-FUNDS-002", "performance", "error", "项目当年预算等于资金来源合计", kinds=("budget",))
+@rule(
+    "PERF-FUNDS-002",
+    family="performance",
+    kinds=("budget",),
+    description="项目当年预算等于资金来源合计",
+    rationale="项目当年预算就是本年度各资金来源的合计，项目支出绩效目标表中两处所填金额应相同。",
+    fix=(
+        "核对“项目当年预算”与资金来源合计，须完全相等。部门应更正其中错误的一处，并复核与项目支出表是否一致。"
+    ),
+)
 def current_budget(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.performance:
         total, _ = _top_funds(table)
         if not table.id.startswith("B12") or table.current_budget is None or total is None:
             continue
         if table.current_budget != total:
-            yield Finding(
-                rule_id="PERF-FUNDS-002",
-                severity="error",
-                message=f"{table.id}“{table.project_name}”项目当年预算 {fmt(table.current_budget)} ≠ 资金来源合计 {fmt(total)}",
+            yield ctx.finding(
+                f"{table.id}“{table.project_name}”项目当年预算 {fmt(table.current_budget)} ≠ 资金来源合计 {fmt(total)}",
                 table=table.id,
                 expected=total,
                 actual=table.current_budget,
@@ -144,8 +178,22 @@ def _in_wan(table: PerformanceTable, value: Decimal) -> Decimal:
     return value * _TO_WAN.get(table.amount_unit, Decimal(1))
 
 
-@rule("PERF-B10-001", "performance", "error", "项目支出绩效目标表的项目预算与项目支出表同名项目一致",
-      kinds=("budget",), tables=("B10",))  # fmt: skip
+@rule(
+    "PERF-B10-001",
+    family="performance",
+    kinds=("budget",),
+    tables=("B10",),
+    description="项目支出绩效目标表的项目预算与项目支出表同名项目一致",
+    rationale=(
+        "项目支出绩效目标表所列项目当年预算（未填当年预算的取项目总预算）"
+        "与项目支出表中同名项目的金额是同一数。"
+    ),
+    fix=(
+        "将绩效目标表金额换算为万元，与项目支出表同名项目的金额或同名各行之和比较，"
+        "相差超过 0.01 万元即报告；项目支出表中找不到同名项目的不检查。部门应核对后统一两表，"
+        "名称不一致的也应统一项目名称。"
+    ),
+)
 def goals_match_projects(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.performance:
         if not table.id.startswith("B12") or not table.project_name:
@@ -163,23 +211,33 @@ def goals_match_projects(ctx: Context) -> Iterator[Finding]:
         }
         if any(abs(wan - t) <= Decimal("0.01") for t in totals):
             continue
-        yield Finding(
-            rule_id="PERF-B10-001",
-            severity="error",
-            message=(
-                f"{table.id}“{table.project_name}”项目预算 {fmt(amount)} {table.amount_unit}"
-                f"（{fmt(wan)} 万元）与项目支出表同名项目 {fmt(same[0].total)} 万元不一致"
-            ),
+        yield ctx.finding(
+            f"{table.id}“{table.project_name}”项目预算 {fmt(amount)} {table.amount_unit}"
+            f"（{fmt(wan)} 万元）与项目支出表同名项目 {fmt(same[0].total)} 万元不一致",
             table=table.id,
             expected=same[0].total,
             actual=wan,
-            evidence=[Evidence("line", table.id, line=table.first_line),
-                      *(Evidence("row", "B10", p.code, p.name, value=p.total, line=p.line) for p in same)],
-        )  # fmt: skip
+            evidence=[
+                Evidence("line", table.id, line=table.first_line),
+                *(Evidence("row", "B10", p.code, p.name, value=p.total, line=p.line) for p in same),
+            ],
+        )
 
 
-@rule("PERF-B10-002", "performance", "warning", "整体支出绩效目标表所列项目金额与项目支出表一致",
-      kinds=("budget",), tables=("B10",), basis="consistency")  # fmt: skip
+@rule(
+    "PERF-B10-002",
+    family="performance",
+    severity="warning",
+    basis="consistency",
+    kinds=("budget",),
+    tables=("B10",),
+    description="整体支出绩效目标表所列项目金额与项目支出表一致",
+    rationale="部门整体支出绩效目标表“项目支出情况”所列项目金额，应与项目支出表中对应项目一致。",
+    fix=(
+        "按名称相近匹配项目支出表中的项目（可为同名多行之和），相差超过 0.01 万元即报告；"
+        "为警告级，须人工确认是否为同一项目。确属不一致的，部门应以项目支出表为准更正。"
+    ),
+)
 def b11_projects(ctx: Context) -> Iterator[Finding]:
     b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
     if b11 is None:
@@ -191,23 +249,35 @@ def b11_projects(ctx: Context) -> Iterator[Finding]:
         close = similar_projects(item.label, projects)
         if not close or explained(item.amount, close, projects, Decimal("0.01")):
             continue
-        yield Finding(
-            rule_id="PERF-B10-002",
-            severity="warning",
-            message=f"整体支出绩效目标表项目“{item.label}” {item.raw} 与项目支出表“{close[0].name}” {fmt(close[0].total)} 不一致",
+        yield ctx.finding(
+            f"整体支出绩效目标表项目“{item.label}” {item.raw} 与项目支出表“{close[0].name}” {fmt(close[0].total)} 不一致",
             table="B11",
             expected=close[0].total,
             actual=item.amount,
-            evidence=[Evidence("line", "B11", row_label=item.label, value=item.amount, line=item.line),
-                      Evidence("row", "B10", close[0].code, close[0].name, value=close[0].total, line=close[0].line)],
-        )  # fmt: skip
+            evidence=[
+                Evidence("line", "B11", row_label=item.label, value=item.amount, line=item.line),
+                Evidence(
+                    "row", "B10", close[0].code, close[0].name, value=close[0].total, line=close[0].line
+                ),
+            ],
+        )
 
 
 def _se_evidence(ev: SelfEvaluation) -> Evidence:
     return Evidence("table", "SE", row_label=ev.project_name or ev.title, line=ev.title_line, text=ev.title)
 
 
-@rule("SE-TOTAL-001", "performance", "error", "自评表各指标得分与预算执行得分之和等于总分", kinds=("final",))
+@rule(
+    "SE-TOTAL-001",
+    family="performance",
+    kinds=("final",),
+    description="自评表各指标得分与预算执行得分之和等于总分",
+    rationale="绩效自评总分 = 预算执行得分 + 各绩效指标得分之和。",
+    fix=(
+        "将各指标得分与预算执行得分相加后与总分比较，只为带非半分小数的得分留出四舍五入容差。超出的，"
+        "检查是否漏列、多列指标或得分抄错，部门应更正总分或得分。"
+    ),
+)
 def self_eval_total(ctx: Context) -> Iterator[Finding]:
     for ev in ctx.doc.self_evaluations:
         scores = [i.score for i in ev.indicators if i.score is not None]
@@ -217,33 +287,43 @@ def self_eval_total(ctx: Context) -> Iterator[Finding]:
         # only scores with a fraction beyond halves (1.71 of 2 points) can have been rounded
         rounded = sum(1 for s in scores if (s * 2) != (s * 2).to_integral_value())
         if abs(expected - ev.total_score) > Decimal("0.005") * (rounded + 1):
-            yield Finding(
-                rule_id="SE-TOTAL-001",
-                severity="error",
-                message=(
-                    f"自评表“{ev.project_name or ev.title}”：总分 {ev.total_score} ≠ 预算执行得分 {ev.execution_score or 0} + "
-                    f"{len(scores)} 项指标得分 {sum(scores, Decimal(0))} = {expected}"
-                ),
+            yield ctx.finding(
+                f"自评表“{ev.project_name or ev.title}”：总分 {ev.total_score} ≠ 预算执行得分 {ev.execution_score or 0} + "
+                f"{len(scores)} 项指标得分 {sum(scores, Decimal(0))} = {expected}",
                 table="SE",
                 expected=expected,
                 actual=ev.total_score,
                 difference=ev.total_score - expected,
-                evidence=[_se_evidence(ev), *(Evidence("row", "SE", row_label=i.name, value=i.score, line=i.line)
-                                               for i in ev.indicators if i.score is not None)],
-            )  # fmt: skip
+                evidence=[
+                    _se_evidence(ev),
+                    *(
+                        Evidence("row", "SE", row_label=i.name, value=i.score, line=i.line)
+                        for i in ev.indicators
+                        if i.score is not None
+                    ),
+                ],
+            )
 
 
-@rule("SE-RATE-001", "performance", "error", "自评表执行率 = 执行数 ÷ 预算数", kinds=("final",))
+@rule(
+    "SE-RATE-001",
+    family="performance",
+    kinds=("final",),
+    description="自评表执行率 = 执行数 ÷ 预算数",
+    rationale="绩效自评表的预算执行率 = 执行数（B）÷ 预算数（A）× 100%。",
+    fix=(
+        "用自评表所列执行数和预算数复算，与所填执行率相差超过 0.5 个百分点即报告；"
+        "预算数为零的不检查。部门应更正执行率，或核对执行数、预算数。"
+    ),
+)
 def self_eval_rate(ctx: Context) -> Iterator[Finding]:
     for ev in ctx.doc.self_evaluations:
         if ev.budget is None or ev.executed is None or ev.execution_rate is None or ev.budget == 0:
             continue
         expected = ev.executed * 100 / ev.budget
         if abs(expected - ev.execution_rate) > Decimal("0.5"):
-            yield Finding(
-                rule_id="SE-RATE-001",
-                severity="error",
-                message=f"自评表“{ev.project_name or ev.title}”：执行率 {ev.execution_rate}% ≠ {ev.executed} ÷ {ev.budget} = {expected:.2f}%",
+            yield ctx.finding(
+                f"自评表“{ev.project_name or ev.title}”：执行率 {ev.execution_rate}% ≠ {ev.executed} ÷ {ev.budget} = {expected:.2f}%",
                 table="SE",
                 expected=expected,
                 actual=ev.execution_rate,
@@ -251,20 +331,26 @@ def self_eval_rate(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("SE-RATE-002", "performance", "error", "预算执行得分 = 分值 × 执行率（不超过分值）", kinds=("final",))
+@rule(
+    "SE-RATE-002",
+    family="performance",
+    kinds=("final",),
+    description="预算执行得分 = 分值 × 执行率（不超过分值）",
+    rationale="绩效自评表的预算执行得分 = 预算执行分值 × 执行率，且不超过该项分值。",
+    fix=(
+        "以所填分值和执行率复算，相差超过 0.01 分即报告。"
+        "部门应按公式更正得分（执行率达到或超过 100% 的得该项满分）。"
+    ),
+)
 def self_eval_rate_score(ctx: Context) -> Iterator[Finding]:
     for ev in ctx.doc.self_evaluations:
         if ev.execution_rate is None or ev.execution_weight is None or ev.execution_score is None:
             continue
         expected = min(ev.execution_weight, ev.execution_weight * ev.execution_rate / 100)
         if abs(expected - ev.execution_score) > Decimal("0.01"):
-            yield Finding(
-                rule_id="SE-RATE-002",
-                severity="error",
-                message=(
-                    f"自评表“{ev.project_name or ev.title}”：预算执行得分 {ev.execution_score} ≠ "
-                    f"{ev.execution_weight} × {ev.execution_rate}% = {expected:.2f}"
-                ),
+            yield ctx.finding(
+                f"自评表“{ev.project_name or ev.title}”：预算执行得分 {ev.execution_score} ≠ "
+                f"{ev.execution_weight} × {ev.execution_rate}% = {expected:.2f}",
                 table="SE",
                 expected=expected,
                 actual=ev.execution_score,
@@ -272,15 +358,20 @@ def self_eval_rate_score(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("SE-SCORE-001", "performance", "error", "自评表各指标得分不超过其分值", kinds=("final",))
+@rule(
+    "SE-SCORE-001",
+    family="performance",
+    kinds=("final",),
+    description="自评表各指标得分不超过其分值",
+    rationale="绩效自评表中每个指标的得分不能超过该指标的分值。",
+    fix="查看报告所列指标的分值和得分，可能是分值、得分错列或填错。部门应更正后重算总分。",
+)
 def self_eval_score_cap(ctx: Context) -> Iterator[Finding]:
     for ev in ctx.doc.self_evaluations:
         for ind in ev.indicators:
             if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
-                yield Finding(
-                    rule_id="SE-SCORE-001",
-                    severity="error",
-                    message=f"自评表“{ev.project_name or ev.title}”第 {ind.line} 行“{ind.name}”得分 {ind.score} 超过分值 {ind.weight}",
+                yield ctx.finding(
+                    f"自评表“{ev.project_name or ev.title}”第 {ind.line} 行“{ind.name}”得分 {ind.score} 超过分值 {ind.weight}",
                     table="SE",
                     expected=ind.weight,
                     actual=ind.score,
@@ -288,8 +379,19 @@ def self_eval_score_cap(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("SE-WEIGHT-001", "performance", "warning", "自评表各指标分值与预算执行分值合计为 100 分", kinds=("final",),
-      basis="regulation")  # fmt: skip
+@rule(
+    "SE-WEIGHT-001",
+    family="performance",
+    severity="warning",
+    basis="regulation",
+    kinds=("final",),
+    description="自评表各指标分值与预算执行分值合计为 100 分",
+    rationale="绩效自评按百分制评分，预算执行分值与各绩效指标分值合计应为 100 分。",
+    fix=(
+        "只在每个指标都列有分值时检查，合计偏离 100 分超过 0.05 分即报告。"
+        "部门应调整分值设置，或补列遗漏的指标。"
+    ),
+)
 def self_eval_weights(ctx: Context) -> Iterator[Finding]:
     for ev in ctx.doc.self_evaluations:
         weights = [i.weight for i in ev.indicators if i.weight is not None]
@@ -297,10 +399,8 @@ def self_eval_weights(ctx: Context) -> Iterator[Finding]:
             continue
         total = sum(weights, Decimal(0)) + ev.execution_weight
         if abs(total - 100) > Decimal("0.05"):
-            yield Finding(
-                rule_id="SE-WEIGHT-001",
-                severity="warning",
-                message=f"自评表“{ev.project_name or ev.title}”：分值合计 {total}，应为 100",
+            yield ctx.finding(
+                f"自评表“{ev.project_name or ev.title}”：分值合计 {total}，应为 100",
                 table="SE",
                 expected=Decimal(100),
                 actual=total,
@@ -311,8 +411,20 @@ def self_eval_weights(ctx: Context) -> Iterator[Finding]:
 _HEADER_COLUMNS = {"基本支出总额": "基本支出", "项目支出总额": "项目支出"}
 
 
-@rule("SE-HEADER-001", "performance", "error", "部门整体绩效自评表表头的基本支出、项目支出总额与支出决算表一致",
-      kinds=("final",), tables=("F03",))  # fmt: skip
+@rule(
+    "SE-HEADER-001",
+    family="performance",
+    kinds=("final",),
+    tables=("F03",),
+    description="部门整体绩效自评表表头的基本支出、项目支出总额与支出决算表一致",
+    rationale=(
+        "部门整体绩效自评表表头的基本支出总额、项目支出总额，应与支出决算表合计行的基本支出、项目支出一致。"
+    ),
+    fix=(
+        "核对两组数：相差不超过 0.01 万元作尾差提示，超出为错误；"
+        "常见错误是把部门支出总额填进了基本支出总额栏。部门应以支出决算表为准更正自评表。"
+    ),
+)
 def self_eval_header(ctx: Context) -> Iterator[Finding]:
     from cnbudget.audit.context import Ref
 
@@ -327,10 +439,9 @@ def self_eval_header(ctx: Context) -> Iterator[Finding]:
             if value is None or ref.value is None or value == ref.value:
                 continue
             tail = abs(value - ref.value) <= Decimal("0.01")
-            yield Finding(
-                rule_id="SE-HEADER-001",
+            yield ctx.finding(
+                f"自评表“{ev.project_name or ev.title}”表头{label} {value} {'与' if tail else '≠'} 支出决算表 {column} {fmt(ref.value)}",
                 severity="info" if tail else "error",
-                message=f"自评表“{ev.project_name or ev.title}”表头{label} {value} {'与' if tail else '≠'} 支出决算表 {column} {fmt(ref.value)}",
                 table="SE",
                 expected=ref.value,
                 actual=value,

@@ -1,5 +1,5 @@
-"""Two-sided summary tables (收支总表 B01, 财政拨款收支总表 B04, F01, F04): items add up to the
-side totals, carry-overs to the grand totals, and income balances expenditure."""
+"""Two-sided summary tables (收支总表 B01, 财政拨款收支总表 B04, F01, F04), family ``sums``: items add up
+to the side totals, carry-overs to the grand totals, and income balances expenditure."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cnbudget.audit.context import Context, Ref
+from cnbudget.audit.context import Context, Ref, first_value
 from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.text import plain_label
+from cnbudget.domain.vocabulary import SIDES
 from cnbudget.model import Row, Table
 
 _TOP = re.compile(r"^[一二三四五六七八九十廿]+[、.．]")
@@ -78,82 +79,109 @@ def _heading(table: Table) -> str:
     return f"{table_name(table.id)}（{table.id}）"
 
 
-def _items_sum(ctx: Context, rule_id: str, table: Table) -> Iterator[Finding]:
-    for side in ("收入", "支出"):
-        s = read_side(table, side)
-        for column in _value_columns(table, side):
+@rule(
+    each={"SUM-B01-ITEMS": {"table": "B01"}, "SUM-B04-ITEMS": {"table": "B04"},
+          "SUM-F01-ITEMS": {"table": "F01"}, "SUM-F04-ITEMS": {"table": "F04"}},
+    family="sums",
+    description="{name}：各收入项、支出功能分类之和等于本年收入/支出合计",
+    rationale=(
+        "{name}收入方的本年收入合计等于各收入项之和，支出方的本年支出合计等于各支出功能分类（类级）之和；"
+        "表中以“一、本年收入（支出）”兼作合计、其下分列（一）（二）……的，以其下各项为组成项。"
+    ),
+    fix=(
+        "逐列核对{name}两方的本年合计与各项之和：差额在按非零项个数计算的尾差范围内只作提示，"
+        "超出为错误，只有一个非零项时两数必须相等。"
+        "部门应查明是合计还是某一收入项、功能分类录错并更正，必要时同时更正相关明细表。"
+    ),
+)  # fmt: skip
+def items_sum(ctx: Context, table: str) -> Iterator[Finding]:
+    t = ctx.need(table)
+    for side in SIDES:
+        s = read_side(t, side)
+        for column in _value_columns(t, side):
             if s.subtotal is not None:
                 parts = (
                     s.items if s.items else [r for head, kids in s.groups if head is s.subtotal for r in kids]
                 )
                 if s.items or parts:
-                    f = ctx.check_sum(rule_id, Ref(table, s.subtotal, column), [Ref(table, r, column) for r in parts],
-                                      f"{_heading(table)}{side}方")  # fmt: skip
-                    if f:
-                        yield f
+                    yield from ctx.check_sum(
+                        Ref(t, s.subtotal, column),
+                        [Ref(t, r, column) for r in parts],
+                        f"{_heading(t)}{side}方",
+                    )
 
 
-def _groups_sum(ctx: Context, rule_id: str, table: Table) -> Iterator[Finding]:
-    for side in ("收入", "支出"):
-        s = read_side(table, side)
-        for column in _value_columns(table, side):
+@rule(
+    each={"SUM-B04-GROUPS": {"table": "B04"}, "SUM-F04-GROUPS": {"table": "F04"}},
+    family="sums",
+    description="{name}：本年收入、上年结转等分组数等于其下各项之和",
+    rationale=(
+        "{name}中带下级明细的分组行等于其下各项之和，"
+        "如“一、本年收入”= 一般公共预算 + 政府性基金预算 + 国有资本经营预算拨款，"
+        "“上年结转”“年初财政拨款结转和结余”= 其下各类资金之和。"
+    ),
+    fix="逐列核对{name}各分组行与其下明细之和，尾差处理同上，超出的由部门更正分组数或明细数。",
+)
+def groups_sum(ctx: Context, table: str) -> Iterator[Finding]:
+    t = ctx.need(table)
+    for side in SIDES:
+        s = read_side(t, side)
+        for column in _value_columns(t, side):
             for head, kids in s.groups:
                 if kids and head is not s.subtotal or (kids and not s.items):
-                    f = ctx.check_sum(rule_id, Ref(table, head, column), [Ref(table, r, column) for r in kids],
-                                      f"{_heading(table)}{side}方 {head.label}")  # fmt: skip
-                    if f:
-                        yield f
+                    yield from ctx.check_sum(
+                        Ref(t, head, column),
+                        [Ref(t, r, column) for r in kids],
+                        f"{_heading(t)}{side}方 {head.label}",
+                    )
 
 
-def _grand_total(ctx: Context, rule_id: str, table: Table) -> Iterator[Finding]:
-    for side in ("收入", "支出"):
-        s = read_side(table, side)
+@rule(
+    each={"SUM-B01-TOTAL": {"table": "B01"}, "SUM-B04-TOTAL": {"table": "B04"},
+          "SUM-F01-TOTAL": {"table": "F01"}, "SUM-F04-TOTAL": {"table": "F04"}},
+    family="sums",
+    description="{name}：总计 = 本年合计 + 结转结余（收入方与支出方）",
+    rationale=(
+        "{name}中，收入总计 = 本年收入合计 + 上年结转结余（决算为年初结转和结余，另含使用非财政拨款结余），"
+        "支出总计 = 本年支出合计 + 年终结转结余（决算为年末结转和结余，另含结余分配）。"
+    ),
+    fix=(
+        "逐列核对{name}两方总计与本年合计及各结转结余行之和，尾差处理同上。"
+        "超出的，检查结转结余行是否漏填、错填或与上年决算不衔接，由部门更正。"
+    ),
+)  # fmt: skip
+def grand_total(ctx: Context, table: str) -> Iterator[Finding]:
+    t = ctx.need(table)
+    for side in SIDES:
+        s = read_side(t, side)
         if s.grand is None:
             continue
         base = [s.subtotal] if s.subtotal is not None else s.items
-        for column in _value_columns(table, side):
-            f = ctx.check_sum(rule_id, Ref(table, s.grand, column), [Ref(table, r, column) for r in [*base, *s.carries]],
-                              f"{_heading(table)}{side}总计")  # fmt: skip
-            if f:
-                yield f
+        for column in _value_columns(t, side):
+            yield from ctx.check_sum(
+                Ref(t, s.grand, column),
+                [Ref(t, r, column) for r in [*base, *s.carries]],
+                f"{_heading(t)}{side}总计",
+            )
 
 
-def _balance(ctx: Context, rule_id: str, table: Table) -> Iterator[Finding]:
-    income, spending = read_side(table, "收入").grand, read_side(table, "支出").grand
+@rule(
+    each={"SUM-B01-BALANCE": {"table": "B01"}, "SUM-B04-BALANCE": {"table": "B04"},
+          "SUM-F01-BALANCE": {"table": "F01"}, "SUM-F04-BALANCE": {"table": "F04"}},
+    family="sums",
+    description="{name}：收入总计等于支出总计",
+    rationale="{name}是平衡表，资金来源等于资金运用：收入总计必须等于支出总计。",
+    fix=(
+        "比较{name}收入总计与支出总计（各取第一个金额列），须完全相等，"
+        "只有表注声明存在尾数（尾差）误差时才允许相差末位一个单位。"
+        "不平衡的，先看两方总计自身的勾稽（同表 TOTAL 规则），再查结转结余和各项金额，由部门更正。"
+    ),
+)  # fmt: skip
+def balance(ctx: Context, table: str) -> Iterator[Finding]:
+    t = ctx.need(table)
+    income, spending = read_side(t, "收入").grand, read_side(t, "支出").grand
     if income is None or spending is None:
         return
-    a = Ref(table, income, _value_columns(table, "收入")[0], "收入总计")
-    b = Ref(table, spending, _value_columns(table, "支出")[0], "支出总计")
-    f = ctx.check_copy(rule_id, a, b, f"{_heading(table)}收支平衡")
-    if f:
-        yield f
-
-
-def _register(table_id: str, kind: str) -> None:
-    name = table_name(table_id)
-
-    @rule(f"SUM-{table_id}-ITEMS", "sums", "error", f"{name}：各收入项、支出功能分类之和等于本年收入/支出合计",
-          kinds=(kind,), tables=(table_id,))  # fmt: skip
-    def items(ctx: Context) -> Iterator[Finding]:
-        return _items_sum(ctx, f"SUM-{table_id}-ITEMS", ctx.need(table_id))
-
-    @rule(f"SUM-{table_id}-TOTAL", "sums", "error", f"{name}：总计 = 本年合计 + 结转结余（收入方与支出方）",
-          kinds=(kind,), tables=(table_id,))  # fmt: skip
-    def grand(ctx: Context) -> Iterator[Finding]:
-        return _grand_total(ctx, f"SUM-{table_id}-TOTAL", ctx.need(table_id))
-
-    @rule(f"SUM-{table_id}-BALANCE", "sums", "error", f"{name}：收入总计等于支出总计", kinds=(kind,),
-          tables=(table_id,))  # fmt: skip
-    def balance(ctx: Context) -> Iterator[Finding]:
-        return _balance(ctx, f"SUM-{table_id}-BALANCE", ctx.need(table_id))
-
-    if table_id in ("B04", "F04"):
-
-        @rule(f"SUM-{table_id}-GROUPS", "sums", "error",
-              f"{name}：本年收入、上年结转等分组数等于其下各项之和", kinds=(kind,), tables=(table_id,))  # fmt: skip
-        def groups(ctx: Context) -> Iterator[Finding]:
-            return _groups_sum(ctx, f"SUM-{table_id}-GROUPS", ctx.need(table_id))
-
-
-for _table_id, _kind in (("B01", "budget"), ("B04", "budget"), ("F01", "final"), ("F04", "final")):
-    _register(_table_id, _kind)
+    a = Ref(t, income, first_value(t, "收入"), "收入总计")
+    b = Ref(t, spending, first_value(t, "支出"), "支出总计")
+    yield from ctx.check_copy(a, b, f"{_heading(t)}收支平衡")

@@ -1,0 +1,85 @@
+"""The rule catalogue: every rule is declared once, documented, findable by its id, and tested in its family."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+from cnbudget.audit import all_rules
+from cnbudget.audit.rules.sums import ROW_SUM_RULES, column_identities
+from cnbudget.domain.catalog import spec_for
+from cnbudget.domain.vocabulary import FAMILIES
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = {r.id: r for r in all_rules()}
+
+
+def _cases(family: str) -> list[str]:
+    module = importlib.import_module(f"rules.test_{family}")
+    return [c.rule_id for c in module.CASES]
+
+
+def test_every_rule_has_a_firing_and_a_clean_case_in_its_family_file() -> None:
+    covered: list[str] = []
+    for family in FAMILIES:
+        ids = _cases(family)
+        assert all(RULES[i].family == family for i in ids), f"test_{family}.py holds cases of other families"
+        covered += ids
+    assert sorted(covered) == sorted(RULES), set(RULES) ^ set(covered)
+    assert len(RULES) >= 100
+
+
+def test_every_rule_is_documented() -> None:
+    for r in RULES.values():
+        assert r.description and r.rationale and r.fix, r.id
+        assert "{" not in r.description + r.rationale + r.fix, f"{r.id}: a placeholder was not filled"
+        assert r.kinds and r.severity in ("error", "warning", "info")
+
+
+def test_every_id_is_written_out_where_its_rule_is_declared() -> None:
+    """No id is assembled at run time: grep for an id finds its declaration."""
+    for r in RULES.values():
+        check = getattr(r.check, "func", r.check)
+        source = Path(inspect.getsourcefile(check) or "").read_text("utf-8")
+        assert f'"{r.id}"' in source, r.id
+
+
+def test_row_sum_rules_match_the_identities_the_catalogue_implies() -> None:
+    """A table layout added to the catalogue with a 合计/小计 column needs its row-sum rule declared."""
+    implied: set[str] = set()
+    for table_id in {v["table"] for v in ROW_SUM_RULES.values()} | {
+        "B02",
+        "B03",
+        "B05",
+        "B06",
+        "B07",
+        "B10",
+        "F02",
+        "F03",
+        "F04",
+        "F05",
+        "F07",
+        "F08",
+        "F09",
+    }:
+        spec = spec_for(table_id)
+        for variant in spec.variants:
+            paths = [tuple(v.split("/")) for v in variant]
+            if spec.two_sided:
+                paths = [p[1:] for p in paths if p[0] == "支出"]
+            for identity in column_identities(paths):
+                implied.add(f"SUM-{table_id}-{'ROW' if identity.level == 'row' else 'SUBTOTAL'}")
+    assert implied == set(ROW_SUM_RULES)
+    assert all(RULES[i].tables == (ROW_SUM_RULES[i]["table"],) for i in ROW_SUM_RULES)
+
+
+def test_rules_documentation_is_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate_rules_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,64 @@
+"""Rules of the family hierarchy (科目层级): each fires on a seed with the mistake it looks for and stays
+quiet on a clean one."""
+
+from __future__ import annotations
+
+from cnbudget.model import Document
+from support.rulecases import B06, Case, _b, _drop_row, assert_fires, assert_quiet, cases_of, row
+
+
+def _unknown_class(doc: Document) -> None:
+    r = row(doc, "B03", code="221")
+    r.code = r.resolved_code = "998"
+
+
+def _orphan(doc: Document) -> None:
+    t = doc.table("B03")
+    t.rows = [r for r in t.rows if r.code != "20141"]
+
+
+def _rename(doc: Document) -> None:
+    row(doc, "B05", code="2014150").label = "事业机构运转经费"
+
+
+CASES = [
+    Case("HIER-B03-TOTAL", "000", _b("B03", "合计", code="201"), "000"),
+    Case("HIER-B03-CLASS", "000", _b("B03", "合计", code="20141"), "000"),
+    Case("HIER-B03-KUAN", "000", _b("B03", "合计", code="2014150"), "000"),
+    Case("HIER-B05-TOTAL", "004", _b("B05", "合计", code="206"), "004"),
+    Case("HIER-B05-CLASS", "004", _b("B05", "合计", code="20601"), "004"),
+    Case("HIER-B05-KUAN", "004", _b("B05", "合计", code="2060101"), "004"),
+    Case("HIER-B06-TOTAL", "000", _b("B06", B06 + "合计", code="301"), "000"),
+    Case("HIER-B06-CLASS", "000", _b("B06", B06 + "合计", code="30101"), "000"),
+    Case("HIER-F02-TOTAL", "003", _b("F02", "本年收入合计", code="210"), "003"),
+    Case("HIER-F02-CLASS", "003", _b("F02", "本年收入合计", code="21011", nth=0), "003"),
+    Case("HIER-F02-KUAN", "003", _b("F02", "本年收入合计", code="2101101"), "003"),
+    Case("HIER-F03-TOTAL", "003", _b("F03", "本年支出合计", code="210"), "003"),
+    Case("HIER-F03-CLASS", "003", _b("F03", "本年支出合计", code="21011", nth=0), "003"),
+    Case("HIER-F03-KUAN", "003", _b("F03", "本年支出合计", code="2101101"), "003"),
+    Case("HIER-F05-TOTAL", "003", _b("F05", "本年支出/小计", code="210"), "003"),
+    Case("HIER-F05-CLASS", "003", _b("F05", "本年支出/小计", code="21011"), "003"),
+    Case("HIER-F05-KUAN", "003", _b("F05", "本年支出/小计", code="2101101"), "003"),
+    Case("HIER-F06-CLASS", "003", _b("F06", "人员经费/决算数", code="30101"), "003"),
+    Case("HIER-F06-TOTAL", "003", _b("F06", "人员经费/决算数", code="301", nth=0), "003"),
+    Case("HIER-CODE-001", "000", _unknown_class, "000"),
+    Case("HIER-CODE-002", "000", _orphan, "000"),
+    Case("HIER-NAME-001", "004", _rename, "004"),
+    Case(
+        "HIER-CODE-003",
+        "000",
+        _drop_row("B05", code="2210201")
+        and (lambda d: [_drop_row("B05", code=c)(d) for c in ("2210201", "2210202", "2210203")]),
+        "000",
+    ),
+]
+
+
+@cases_of(CASES)
+def test_fires(case: Case) -> None:
+    assert_fires(case)
+
+
+@cases_of(CASES)
+def test_quiet_when_clean(case: Case) -> None:
+    assert_quiet(case)
