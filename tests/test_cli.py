@@ -3,24 +3,19 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_USAGE
+from support.cli import invoke as run
+from support.cli import process
 from support.seeds import SEED_FILES
 
 
-def run(*args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cnbudget", *args], capture_output=True, text=True, timeout=60
-    )
-
-
 def test_facts_csv_on_the_bundled_sample() -> None:
-    result = run("facts", "--sample")
+    """The installed entry point, in a process of its own, as a user runs it."""
+    result = process("facts", "--sample")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["table_kind", "row_code", "row_label", "column", "value"]

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from support.cli import invoke as run
 from support.seeds import SEED_FILES
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cnbudget", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def test_sample_audit_in_the_terminal() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,9 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
-from cnbudget.cli.app import app
 from cnbudget.store import schema
 from cnbudget.store.database import open_database
 from support.seeds import SEED_FILES, SEEDS
@@ -25,30 +22,15 @@ from support.seeds import SEED_FILES, SEEDS
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate  # noqa: E402
 
-runner = CliRunner()
-
-
-def run(*args: str, env: dict[str, str] | None = None):
-    return runner.invoke(app, list(args), env=env, catch_exceptions=False, standalone_mode=False)
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed entry point in a new process (exit codes and messages as users see them)."""
-    return subprocess.run(
-        [sys.executable, "-m", "cnbudget.cli.app", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
+from support.cli import invoke as cli
 
 
 def test_ingest_then_ask(library_url: str) -> None:
     done = cli("ingest", str(SEEDS), "--db", library_url, "--jobs", "2")
     assert done.returncode == 0, done.stderr
-    assert "ingested 5, new versions 0, unchanged 0, failed 0" in done.stderr
+    assert "新入库 5，新版本 0，未变 0，失败 0" in done.stderr
     again = cli("ingest", str(SEEDS), "--db", library_url)
-    assert again.returncode == 0 and "unchanged 5" in again.stderr
+    assert again.returncode == 0 and "未变 5" in again.stderr
     text = cli("compare", "--year", "2026", "--db", library_url)
     assert text.returncode == 0 and "5,916.68" in text.stdout and "2026 年预算" in text.stdout
     rows = list(
@@ -85,7 +67,7 @@ def test_usage_and_input_errors_are_messages_with_exit_codes(tmp_path: Path) -> 
     bad = tmp_path / "bad.txt"
     bad.write_text("这不是预算公开文件。\n", "utf-8")
     done = cli("ingest", str(bad), str(SEED_FILES["002"]), "--db", str(db))
-    assert done.returncode == 2 and "failed 1" in done.stderr and "bad.txt" in done.stderr
+    assert done.returncode == 2 and "失败 1" in done.stderr and "bad.txt" in done.stderr
     empty = tmp_path / "empty-folder"
     empty.mkdir()
     nothing = cli("ingest", str(empty), "--db", str(db))
@@ -159,15 +141,17 @@ def test_exports_in_three_formats(tmp_path: Path, library_url: str) -> None:
 def test_xlsx_export_refuses_more_rows_than_a_sheet_holds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cnbudget.report.export as export
+    import cnbudget.library.export as export
 
     db = tmp_path / "lib.db"
-    run("ingest", str(SEED_FILES["002"]), "--db", str(db))
+    cli("ingest", str(SEED_FILES["002"]), "--db", str(db))
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 10)
-    from cnbudget.domain.errors import UsageError
-
-    with pytest.raises(UsageError, match="more than an Excel sheet holds"):
-        run("export", "--db", str(db), "-o", str(tmp_path / "x.xlsx"), "-f", "xlsx")
+    done = cli("export", "--db", str(db), "-o", str(tmp_path / "x.xlsx"), "-f", "xlsx")
+    assert (
+        done.returncode == 4
+        and "more than an Excel sheet holds" in done.stderr
+        and "(--table)" in done.stderr
+    )
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -178,11 +162,11 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
     files = generate(corpus, 40)
     db = library_url
     sqlite = "://" not in db
-    process = subprocess.Popen(
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "cnbudget.cli.app",
+            "cnbudget",
             "ingest",
             str(corpus),
             "--db",
@@ -196,7 +180,7 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
     )
     stored = 0
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
+    while time.monotonic() < deadline and proc.poll() is None:
         if not sqlite or Path(db).exists():
             try:
                 engine = open_database(db, create=False)
@@ -208,8 +192,8 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
         if stored >= 5:
             break
         time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
     assert 5 <= stored < len(files), "the batch finished before it could be killed"
 
     def consistent() -> int:
@@ -234,20 +218,18 @@ def test_a_batch_killed_halfway_leaves_whole_documents_and_a_rerun_finishes_it(
     before = consistent()
     done = cli("ingest", str(corpus), "--db", db, "--jobs", "2")
     assert done.returncode == 0, done.stderr
-    assert f"ingested {len(files) - before}, new versions 0, unchanged {before}, failed 0" in done.stderr
+    assert f"新入库 {len(files) - before}，新版本 0，未变 {before}，失败 0" in done.stderr
     assert consistent() == len(files)
 
 
 def test_parquet_without_pyarrow_says_so_and_creates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cnbudget.domain.errors import UsageError
-
     db = tmp_path / "lib.db"
-    run("ingest", str(SEED_FILES["002"]), "--db", str(db))
+    cli("ingest", str(SEED_FILES["002"]), "--db", str(db))
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
-    with pytest.raises(UsageError, match="parquet extra"):
-        run("export", "--db", str(db), "-o", str(tmp_path / "out"), "-f", "parquet")
+    done = cli("export", "--db", str(db), "-o", str(tmp_path / "out"), "-f", "parquet")
+    assert done.returncode == 4 and "parquet extra" in done.stderr
     assert not (tmp_path / "out").exists()
 
 

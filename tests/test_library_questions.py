@@ -194,7 +194,7 @@ def test_findings_across_the_library_are_the_audits_findings(engine) -> None:
     ] and "硃口区" in typo.rows[0]["message"]
     assert q.findings(engine, year=2024, kind="final", severity="warning").rows
     limited = q.findings(engine, limit=3)
-    assert len(limited.rows) == 3 and "showing 3 of" in limited.notes[0]
+    assert len(limited.rows) == 3 and limited.total is not None and limited.total > 3
 
 
 def test_answers_as_json_and_csv(engine) -> None:

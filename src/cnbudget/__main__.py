@@ -1,5 +1,5 @@
 """`python -m cnbudget` runs the command line."""
 
-from cnbudget.cli.app import main
+from cnbudget.cli.fast import main
 
 main()

@@ -2,50 +2,29 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cnbudget.cli.inputs import resolve_input, write_output
+from cnbudget.cli.options import (
+    FactsFormat,
+    FileArg,
+    MaxPagesOpt,
+    MaxSecondsOpt,
+    OcrOpt,
+    OutputOpt,
+    ParseFormat,
+    SampleOpt,
+    read_options,
+)
+from cnbudget.cli.render import console_for
 from cnbudget.domain.errors import UsageError
 
 if TYPE_CHECKING:
-    from cnbudget.read import ReadOptions
-
-FileArg = Annotated[
-    Path | None, typer.Argument(help="A disclosure document: text conversion or PDF.", show_default=False)
-]
-SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
-MaxSecondsOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--max-seconds", min=1, help="Stop reading a PDF after this long (default 600).", show_default=False
-    ),
-]
-MaxPagesOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--max-pages", min=1, help="Refuse PDFs with more pages than this (default 1000).", show_default=False
-    ),
-]
-OcrOpt = Annotated[
-    bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-]
-
-
-class ParseFormat(StrEnum):
-    json = "json"
-    text = "text"
-
-
-class FactsFormat(StrEnum):
-    csv = "csv"
-    json = "json"
+    from cnbudget.model import Document
 
 
 def register(app: typer.Typer) -> None:
@@ -54,19 +33,12 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_command)
 
 
-def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) -> ReadOptions:
-    from cnbudget.read import ReadOptions
+def _load(
+    file: Path | None, sample: bool, max_pages: int | None, max_seconds: float | None, ocr: bool
+) -> Document:
+    from cnbudget.parse import parse_file
 
-    defaults = ReadOptions()
-    return ReadOptions(
-        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
-    )
-
-
-def _load(file: Path | None, sample: bool, options: ReadOptions):  # type: ignore[no-untyped-def]
-    from cnbudget import parse_file
-
-    return parse_file(resolve_input(file, sample), options)
+    return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr))
 
 
 def parse_command(
@@ -81,15 +53,18 @@ def parse_command(
     ocr: OcrOpt = True,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(file, sample, read_options(max_pages, max_seconds, ocr))
+    doc = _load(file, sample, max_pages, max_seconds, ocr)
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
         write_output(document_json(doc), output)
-    else:
-        from cnbudget.report.summary import render_summary
+        return
+    from cnbudget.report.summary import render_summary
 
-        render_summary(doc, output)
+    buffer = io.StringIO() if output is not None else None
+    render_summary(doc, console_for(output, buffer))
+    if buffer is not None:
+        write_output(buffer.getvalue(), output)
 
 
 def facts_command(
@@ -104,7 +79,7 @@ def facts_command(
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(file, sample, read_options(max_pages, max_seconds, ocr))
+    doc = _load(file, sample, max_pages, max_seconds, ocr)
     write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
 
 
@@ -123,5 +98,5 @@ def show_command(
 
     if not table:
         raise UsageError("choose a table with --table, e.g. --table B03")
-    doc = _load(file, sample, read_options(max_pages, max_seconds, ocr))
-    show_table(doc, table.strip().upper())
+    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    show_table(doc, table.strip().upper(), console_for(None))

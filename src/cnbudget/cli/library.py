@@ -2,82 +2,41 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable
-from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cnbudget.cli.documents import MaxPagesOpt, MaxSecondsOpt, OcrOpt, OutputOpt, read_options
-from cnbudget.cli.inputs import write_output
-from cnbudget.domain.errors import EXIT_INPUT, EXIT_OK, InputError, UsageError
+from cnbudget.cli.options import (
+    AllVersionsOpt,
+    DbOpt,
+    ExportFormat,
+    FormatOpt,
+    Funds,
+    Kind,
+    KindFilterOpt,
+    Level,
+    MaxPagesOpt,
+    MaxSecondsOpt,
+    MetricOpt,
+    OcrOpt,
+    OrganisationArg,
+    OutputOpt,
+    Scope,
+    SeverityChoice,
+    TableFormat,
+    read_options,
+)
+from cnbudget.cli.render import show_answer, show_ingest_summary
+from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from sqlalchemy import Engine
 
     from cnbudget.library.answers import Answer
-    from cnbudget.library.ingest import IngestSummary
-
-
-class AnswerFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-
-
-class Kind(StrEnum):
-    budget = "budget"
-    final = "final"
-
-
-class Funds(StrEnum):
-    all = "all"
-    general = "general"
-
-
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-    xlsx = "xlsx"
-
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
-        show_default=False,
-    ),
-]
-FormatOpt = Annotated[AnswerFormat, typer.Option("--format", "-f", help="text, json or csv.")]
-MetricOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--metric",
-        "-m",
-        help="A figure to show (repeatable): see `cnbudget metrics`; function:206 or economic:30217 for one code.",
-        show_default=False,
-    ),
-]
-
-
-AllVersionsOpt = Annotated[
-    bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
-]
-KindFilterOpt = Annotated[
-    Kind | None, typer.Option("--kind", help="budget or final only.", show_default=False)
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -97,6 +56,15 @@ def _open(db: str | None, create: bool = False) -> Engine:
     return open_database(db, create=create)
 
 
+def _ask(db: str | None, fmt: TableFormat, output: Path | None, question: Callable[[Engine], Answer]) -> None:
+    """Open the library, answer, print, and always close the connections."""
+    engine = _open(db)
+    try:
+        show_answer(question(engine), fmt, output)
+    finally:
+        engine.dispose()
+
+
 def ingest_command(
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)
@@ -114,22 +82,22 @@ def ingest_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
-    from cnbudget.library.ingest import ingest
+    from cnbudget.library.ingest import DOCUMENT_SUFFIXES, ingest
 
     engine = _open(db, create=True)
-    options = read_options(max_pages, max_seconds, ocr)
     bar = _Bar(quiet)
     try:
-        summary = ingest(engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start)
+        summary = ingest(
+            engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
+            on_start=bar.start,
+        )  # fmt: skip
     finally:
         bar.stop()
         engine.dispose()
-    _print_summary(summary, quiet)
+    show_ingest_summary(summary, quiet)
     if summary.interrupted:
-        raise SystemExit(130)
+        raise SystemExit(EXIT_INTERRUPTED)
     if summary.total == 0:
-        from cnbudget.library.ingest import DOCUMENT_SUFFIXES
-
         raise InputError(
             "no documents found (folders are searched for " + " ".join(sorted(DOCUMENT_SUFFIXES)) + " files)",
             " ".join(str(p) for p in paths),
@@ -153,14 +121,9 @@ class _Bar:
         from rich.progress import Progress as RichProgress
 
         self.progress = RichProgress(
-            TextColumn("入库"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[last]}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
+            TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("{task.fields[last]}", markup=False), console=Console(stderr=True), transient=True,
+        )  # fmt: skip
         self.task = self.progress.add_task("ingest", total=total, last="")
         self.progress.start()
 
@@ -173,109 +136,35 @@ class _Bar:
             self.progress.stop()
 
 
-def _print_summary(summary: IngestSummary, quiet: bool) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(stderr=True, highlight=False)
-    line = (
-        f"ingested {len(summary.ingested)}, new versions {len(summary.new_versions)}, "
-        f"unchanged {len(summary.unchanged)}, failed {len(summary.failed)}"
-    )
-    if summary.interrupted:
-        line += " — interrupted: documents stored so far are complete; run the same command again to finish"
-    console.print(line)
-    if not quiet:
-        for path in summary.new_versions:
-            console.print(f"  new version: {escape(path)}")
-    for failure in summary.failed:
-        console.print(f"  [red]failed[/red] {escape(failure.path)}: {escape(failure.message)}")
-
-
-def _ask(
-    db: str | None, fmt: AnswerFormat, output: Path | None, question: Callable[[Engine], Answer]
-) -> None:
-    """Open the library, answer, print, and always close the connections."""
-    engine = _open(db)
-    try:
-        _show(question(engine), fmt, output)
-    finally:
-        engine.dispose()
-
-
-def _show(answer: Answer, fmt: AnswerFormat, output: Path | None) -> None:
-    if fmt is AnswerFormat.json:
-        write_output(answer.to_json(), output)
-        return
-    if fmt is AnswerFormat.csv:
-        write_output(answer.to_csv(), output)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    from cnbudget.library.answers import display
-
-    buffer = io.StringIO() if output is not None else None
-    if buffer is not None:
-        console = Console(file=buffer, width=220, highlight=False)
-    else:  # a pipe or a log gets whole lines rather than 80 columns
-        console = Console(highlight=False, width=None if sys.stdout.isatty() else 220)
-    columns = answer.terminal_columns or answer.columns
-    table = Table(title=answer.title, header_style="bold")
-    for column in columns:
-        values = [r.get(column) for r in answer.rows]
-        numeric = any(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in values)
-        table.add_column(
-            answer.heading(column),
-            justify="right" if numeric else "left",
-            no_wrap=column not in ("message", "organisation", "name", "description"),
-            overflow="fold",
-            ratio=3 if column == "message" else None,
-        )
-    for row in answer.rows:
-        table.add_row(*(display(row.get(c)) for c in columns))
-    console.print(table)
-    for note in answer.notes:
-        console.print(f"  注：{note}")
-    if buffer is not None:
-        write_output(buffer.getvalue(), output)
-
-
 def compare_command(
     year: Annotated[int, typer.Option("--year", "-y", help="Fiscal year.")],
     metric: MetricOpt = None,
     kind: Annotated[Kind, typer.Option("--kind", help="budget (预算) or final (决算).")] = Kind.budget,
     scope: Annotated[
-        str | None, typer.Option("--scope", help="department or unit documents only.", show_default=False)
+        Scope | None, typer.Option("--scope", help="department or unit documents only.", show_default=False)
     ] = None,
     level: Annotated[
-        str | None, typer.Option("--level", help="province, city or district.", show_default=False)
+        Level | None, typer.Option("--level", help="province, city or district.", show_default=False)
     ] = None,
     db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
+    fmt: FormatOpt = TableFormat.text,
     output: OutputOpt = None,
 ) -> None:
     """Departments side by side for one year (total, 基本/项目 shares, 人员经费, 三公, any code)."""
     from cnbudget.library.questions import compare
 
-    if scope not in (None, "department", "unit"):
-        raise UsageError("--scope is department or unit")
-    _ask(
-        db,
-        fmt,
-        output,
-        lambda engine: compare(engine, year, metric, kind=kind.value, scope=scope, level=level),
-    )
+    _ask(db, fmt, output, lambda engine: compare(
+        engine, year, metric, kind=kind.value, scope=scope.value if scope else None,
+        level=level.value if level else None,
+    ))  # fmt: skip
 
 
 def history_command(
-    organisation: Annotated[
-        str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
-    ],
+    organisation: OrganisationArg,
     metric: MetricOpt = None,
     kind: KindFilterOpt = None,
     db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
+    fmt: FormatOpt = TableFormat.text,
     output: OutputOpt = None,
 ) -> None:
     """One organisation across years, with year-over-year changes."""
@@ -290,16 +179,14 @@ def history_command(
 
 
 def execution_command(
-    organisation: Annotated[
-        str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
-    ],
+    organisation: OrganisationArg,
     year: Annotated[int, typer.Argument(help="Fiscal year.", show_default=False)],
     funds: Annotated[
         Funds,
         typer.Option("--funds", help="all (B03 against F03) or general: 一般公共预算 (B05 against F05)."),
     ] = Funds.all,
     db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
+    fmt: FormatOpt = TableFormat.text,
     output: OutputOpt = None,
 ) -> None:
     """Final accounts against the budget of the same year, per function code and for 三公."""
@@ -313,41 +200,32 @@ def findings_command(
         str | None, typer.Option("--rule", help="A rule id (NARR-* for a family of ids).", show_default=False)
     ] = None,
     severity: Annotated[
-        Severity | None, typer.Option("--severity", help="At least this severe.", show_default=False)
+        SeverityChoice | None, typer.Option("--severity", help="At least this severe.", show_default=False)
     ] = None,
     organisation: Annotated[
         str | None, typer.Option("--org", help="Name, part of a name, code, or #id.", show_default=False)
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", show_default=False)] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Fiscal year.", show_default=False)] = None,
     kind: KindFilterOpt = None,
     all_versions: AllVersionsOpt = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, show_default=False)] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many.", show_default=False)
+    ] = None,
     db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
+    fmt: FormatOpt = TableFormat.text,
     output: OutputOpt = None,
 ) -> None:
     """Audit findings across the library, filtered by rule, severity, organisation, year."""
     from cnbudget.library.questions import findings
 
-    _ask(
-        db,
-        fmt,
-        output,
-        lambda engine: findings(
-            engine,
-            rule=rule,
-            severity=severity.value if severity else None,
-            organisation=organisation,
-            year=year,
-            kind=kind.value if kind else None,
-            all_versions=all_versions,
-            limit=limit,
-        ),
-    )
+    _ask(db, fmt, output, lambda engine: findings(
+        engine, rule=rule, severity=severity.value if severity else None, organisation=organisation, year=year,
+        kind=kind.value if kind else None, all_versions=all_versions, limit=limit,
+    ))  # fmt: skip
 
 
 def organisations_command(
-    db: DbOpt = None, fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None
+    db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
 ) -> None:
     """Organisations in the library, with their units and number of documents."""
     from cnbudget.library.questions import organisations
@@ -355,20 +233,11 @@ def organisations_command(
     _ask(db, fmt, output, organisations)
 
 
-def metrics_command(fmt: FormatOpt = AnswerFormat.text) -> None:
+def metrics_command(fmt: FormatOpt = TableFormat.text, output: OutputOpt = None) -> None:
     """The figures compare and history can show."""
-    from cnbudget.library.answers import Answer
-    from cnbudget.store.metrics import DERIVED, metric_specs
+    from cnbudget.library.questions import metrics
 
-    answer = Answer(title="可比较的指标", columns=["metric", "label", "description"])
-    for spec in metric_specs().values():
-        name = f"{spec.name}:CODE" if spec.per_code else spec.name
-        answer.rows.append({"metric": name, "label": spec.label, "description": spec.description})
-    for d in DERIVED.values():
-        answer.rows.append(
-            {"metric": d.name, "label": d.label, "description": f"{d.numerator} / {d.denominator} × 100"}
-        )
-    _show(answer, fmt, None)
+    show_answer(metrics(), fmt, output)
 
 
 def export_command(
@@ -397,7 +266,7 @@ def export_command(
     db: DbOpt = None,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
-    from cnbudget.report.export import EXPORT_TABLES, export
+    from cnbudget.library.export import EXPORT_TABLES, export
 
     names = table or list(EXPORT_TABLES)
     unknown = [n for n in names if n not in EXPORT_TABLES]

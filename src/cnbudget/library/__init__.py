@@ -4,21 +4,43 @@ from cnbudget.library import open_library, ingest, compare, history, execution, 
 engine = open_library("cnbudget.db")          # or "postgresql://user@host/db"
 ingest(engine, [Path("disclosures/")], jobs=2)
 compare(engine, 2026, ["total_spending", "three_public"]).rows
+
+The names are loaded on first use: a question does not pay for the parser, and ingest not for exports.
 """
 
-from cnbudget.library.answers import Answer
-from cnbudget.library.ingest import IngestSummary, ingest
-from cnbudget.library.questions import compare, execution, findings, history, organisations
-from cnbudget.store.database import open_database as open_library
+from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cnbudget.library.answers import Answer
+    from cnbudget.library.export import export
+    from cnbudget.library.ingest import IngestSummary, ingest
+    from cnbudget.library.questions import compare, execution, findings, history, metrics, organisations
+    from cnbudget.store.database import open_database as open_library
+
+_WHERE = {
+    "Answer": ("cnbudget.library.answers", "Answer"),
+    "IngestSummary": ("cnbudget.library.ingest", "IngestSummary"),
+    "ingest": ("cnbudget.library.ingest", "ingest"),
+    "export": ("cnbudget.library.export", "export"),
+    "compare": ("cnbudget.library.questions", "compare"),
+    "execution": ("cnbudget.library.questions", "execution"),
+    "findings": ("cnbudget.library.questions", "findings"),
+    "history": ("cnbudget.library.questions", "history"),
+    "metrics": ("cnbudget.library.questions", "metrics"),
+    "organisations": ("cnbudget.library.questions", "organisations"),
+    "open_library": ("cnbudget.store.database", "open_database"),
+}
 __all__ = [
-    "Answer",
-    "IngestSummary",
-    "compare",
-    "execution",
-    "findings",
-    "history",
-    "ingest",
-    "open_library",
-    "organisations",
-]
+    "Answer", "IngestSummary", "compare", "execution", "export", "findings", "history", "ingest", "metrics",
+    "open_library", "organisations",
+]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'cnbudget.library' has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    return getattr(import_module(module), attribute)

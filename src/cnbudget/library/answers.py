@@ -24,6 +24,8 @@ class Answer:
     """Where figures come from, what is missing."""
     terminal_columns: list[str] | None = None
     """The columns worth the width of a terminal (JSON and CSV always carry all of them)."""
+    total: int | None = None
+    """When the rows are the first of more (a limit was given): how many there are in all."""
 
     def heading(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -35,6 +37,7 @@ class Answer:
                 "columns": [{"key": c, "heading": self.heading(c)} for c in self.columns],
                 "rows": [{c: _json_value(row.get(c)) for c in self.columns} for row in self.rows],
                 "notes": self.notes,
+                **({"total": self.total} if self.total is not None else {}),
             },
             ensure_ascii=False,
             indent=1,

@@ -85,8 +85,8 @@ def file_sha256(path: Path) -> str:
 def process_file(path: str, options: ReadOptions | None = None) -> DocumentRecord | Failure:
     """Read, parse, audit and flatten one file (runs in a worker process). Never raises."""
     try:
-        from cnbudget import parse_file
         from cnbudget.audit import audit
+        from cnbudget.parse import parse_file
         from cnbudget.store.records import build_record
 
         doc = parse_file(path, options)
@@ -96,8 +96,6 @@ def process_file(path: str, options: ReadOptions | None = None) -> DocumentRecor
         if exc.line is not None:
             message = f"line {exc.line}: {message}"
         return Failure(path, message)
-    except ValueError as exc:
-        return Failure(path, str(exc))
     except MemoryError:
         return Failure(path, "ran out of memory reading this file")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported

@@ -18,7 +18,7 @@ from cnbudget.domain.errors import UsageError
 from cnbudget.domain.names import core_name, name_key
 from cnbudget.library.answers import Answer
 from cnbudget.store import schema
-from cnbudget.store.metrics import DERIVED, known_metric, metric_label, stored_metrics
+from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
 
 DEFAULT_METRICS = (
     "total_spending",
@@ -47,8 +47,9 @@ def check_metrics(names: list[str]) -> list[str]:
     unknown = [n for n in names if not known_metric(n)]
     if unknown:
         raise UsageError(
-            f"unknown metric {', '.join(unknown)}: see `cnbudget metrics` "
-            "(or use function:CODE / economic:CODE, e.g. function:206)"
+            f"unknown metric {', '.join(unknown)} (use function:CODE / economic:CODE for one code, "
+            "e.g. function:206)",
+            setting="metric",
         )
     return names
 
@@ -168,11 +169,24 @@ def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
         if len(departments) == 1:
             hits = departments
     if not hits:
-        raise UsageError(f"no organisation in the library matches {text!r} (see `cnbudget organisations`)")
+        raise UsageError(f"no organisation in the library matches {text!r}", setting="organisation")
     if len(hits) > 1:
         listed = "; ".join(f"#{r.id} {r.name} ({r.kind}{', ' + r.code if r.code else ''})" for r in hits[:12])
         raise UsageError(f"{text!r} matches {len(hits)} organisations, name one of them: {listed}")
     return hits[0].id, hits[0].name
+
+
+def metrics() -> Answer:
+    """The figures compare and history can show (no library needed)."""
+    answer = Answer(title="可比较的指标", columns=["metric", "label", "description"])
+    for spec in metric_specs().values():
+        name = f"{spec.name}:CODE" if spec.per_code else spec.name
+        answer.rows.append({"metric": name, "label": spec.label, "description": spec.description})
+    for d in DERIVED.values():
+        answer.rows.append(
+            {"metric": d.name, "label": d.label, "description": f"{d.numerator} / {d.denominator} × 100"}
+        )
+    return answer
 
 
 def organisations(engine: Engine) -> Answer:
@@ -510,5 +524,5 @@ def findings(
             }
         )
     if limit is not None and total > limit:
-        answer.notes.append(f"showing {limit} of {total}; use --limit to see more")
+        answer.total = total
     return answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+from pathlib import Path
 
 from cnbudget.domain.catalog import spec_for, table_specs
 from cnbudget.domain.errors import InputError
@@ -16,7 +17,17 @@ from cnbudget.parse.performance import parse_performance
 from cnbudget.parse.segment import Region, segment
 from cnbudget.parse.self_evaluation import parse_self_evaluation
 from cnbudget.parse.tables.financial import parse_financial, projects_from
-from cnbudget.read import Line, Source
+from cnbudget.read import Line, ReadOptions, Source, read_path, source_from_text
+
+
+def parse_file(path: str | Path, options: ReadOptions | None = None) -> Document:
+    """Read and parse one disclosure file (PDF, XLSX, XLS, DOCX, HTML or text, told apart by content)."""
+    return parse_source(read_path(path, options))
+
+
+def parse_text(text: str, name: str = "<text>") -> Document:
+    """Parse a disclosure already decoded to text."""
+    return parse_source(source_from_text(text, name))
 
 
 def parse_source(source: Source) -> Document:
@@ -137,4 +148,4 @@ def _missing_tables(doc: Document) -> None:
             doc.warnings.append(Warning_("missing-table", f"{spec.id} {spec.name} not found in the document"))
 
 
-__all__ = ["parse_source"]
+__all__ = ["parse_file", "parse_source", "parse_text"]

@@ -14,7 +14,34 @@ from dataclasses import dataclass
 
 from cnbudget.read.source import Box
 
-SNAP = 1.5
+
+@dataclass(frozen=True, slots=True)
+class LayoutSettings:
+    """The heuristics of turning positioned characters and ruling lines into rows of cells, named.
+
+    Lengths are PDF points; factors multiply a character's height (its em). The defaults read the
+    disclosures seen so far (ruled grids from Excel or WPS, text at 9–12 pt); change one here, not in code.
+    """
+
+    snap: float = 1.5
+    """Rules closer than this are one rule, and a character this close to a rule's end is still inside it."""
+    rule_max_thickness: float = 3.0
+    """A path thinner than this in one direction is a ruling line, not a filled shape."""
+    max_box_share: float = 0.5
+    """A stroked rectangle covering more than this share of the page is a frame, not a cell's box."""
+    same_line: float = 0.5
+    """Characters whose centres differ by less than this many heights are on one line."""
+    column_gap: float = 0.6
+    """A gap wider than this many heights between characters of a line separates words or columns."""
+    space_width: float = 0.5
+    """A separating gap becomes one space per this many heights, so text aligned by spaces keeps columns."""
+    neighbour_reach: float = 1.5
+    """Characters further apart than this many heights are not neighbours in one word (turn detection)."""
+    turn_ratio: float = 3.0
+    """A page is turned when vertical steps between neighbours outnumber horizontal ones this many times."""
+
+
+LAYOUT = LayoutSettings()
 
 
 @dataclass(slots=True)
@@ -47,21 +74,23 @@ class Rule:
     hi: float
 
 
-def _snap(values: list[float]) -> list[float]:
+def _snap(values: list[float], snap: float) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > SNAP:
+        if not out or v - out[-1] > snap:
             out.append(v)
     return out
 
 
-def text_of(chars: list[Char]) -> str:
+def text_of(chars: list[Char], settings: LayoutSettings = LAYOUT) -> str:
     """Characters of one cell or line in reading order; sub-lines joined without a space (CJK wraps)."""
     if not chars:
         return ""
     rows: list[list[Char]] = []
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if rows and abs(ch.cy - rows[-1][0].cy) < 0.5 * max(ch.height, rows[-1][0].height, 1.0):
+        if rows and abs(ch.cy - rows[-1][0].cy) < settings.same_line * max(
+            ch.height, rows[-1][0].height, 1.0
+        ):
             rows[-1].append(ch)
         else:
             rows.append([ch])
@@ -72,9 +101,9 @@ def text_of(chars: list[Char]) -> str:
         for prev, ch in zip(row, row[1:], strict=False):
             gap = ch.x0 - prev.x1
             size = max(ch.height, prev.height, 1.0)
-            if gap > 0.6 * size:
+            if gap > settings.column_gap * size:
                 # text aligned with spaces keeps its columns: one space per half em of empty paper
-                out.append(" " * max(1, round(gap / (0.5 * size))))
+                out.append(" " * max(1, round(gap / (settings.space_width * size))))
             out.append(ch.text)
         parts.append("".join(out))
     return "".join(parts)
@@ -99,21 +128,22 @@ class Row:
 class _Rules:
     """Rules of one direction indexed by position, each position with the merged spans drawn there."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], snap: float) -> None:
         spans: dict[float, list[tuple[float, float]]] = {}
-        positions = _snap([r.at for r in rules])
+        positions = _snap([r.at for r in rules], snap)
         for r in sorted(rules, key=lambda r: r.lo):
-            at = positions[bisect_left(positions, r.at - SNAP)]
+            at = positions[bisect_left(positions, r.at - snap)]
             merged = spans.setdefault(at, [])
-            if merged and r.lo <= merged[-1][1] + SNAP:
+            if merged and r.lo <= merged[-1][1] + snap:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], r.hi))
             else:
                 merged.append((r.lo, r.hi))
         self.positions = positions
         self.spans = spans
+        self.snap = snap
 
     def covers(self, at: float, point: float) -> bool:
-        return any(lo - SNAP <= point <= hi + SNAP for lo, hi in self.spans[at])
+        return any(lo - self.snap <= point <= hi + self.snap for lo, hi in self.spans[at])
 
     def before(self, value: float, point: float) -> float | None:
         """The nearest rule at or before `value` that runs across `point`."""
@@ -135,11 +165,11 @@ class _Rules:
         return None
 
 
-def _regions(vertical: list[Rule]) -> list[tuple[float, float]]:
+def _regions(vertical: list[Rule], snap: float) -> list[tuple[float, float]]:
     """Vertical extents of the ruled tables on a page: overlapping vertical rules belong to one table."""
     out: list[tuple[float, float]] = []
     for r in sorted(vertical, key=lambda r: r.lo):
-        if out and r.lo <= out[-1][1] + SNAP:
+        if out and r.lo <= out[-1][1] + snap:
             out[-1] = (out[-1][0], max(out[-1][1], r.hi))
         else:
             out.append((r.lo, r.hi))
@@ -147,15 +177,16 @@ def _regions(vertical: list[Rule]) -> list[tuple[float, float]]:
 
 
 def grid_rows(
-    chars: list[Char], horizontal: list[Rule], vertical: list[Rule]
+    chars: list[Char], horizontal: list[Rule], vertical: list[Rule], settings: LayoutSettings = LAYOUT
 ) -> tuple[list[Row], list[Char]]:
     """Rows of ruled tables on one page, and the characters that lie outside every grid.
 
     A cell is the box of rules around a character; a cell spanning several rows or columns belongs to the
     row of its top rule and puts its text in its leftmost column, as spreadsheet exports do.
     """
-    hs, vs = _Rules(horizontal), _Rules(vertical)
-    regions = _regions(vertical)
+    snap = settings.snap
+    hs, vs = _Rules(horizontal, snap), _Rules(vertical, snap)
+    regions = _regions(vertical, snap)
     cells: dict[tuple[int, float, float], list[Char]] = {}
     free: list[Char] = []
     for ch in chars:
@@ -165,7 +196,7 @@ def grid_rows(
         if left is None or right is None or top is None or bottom is None:
             free.append(ch)
             continue
-        region = next((i for i, (lo, hi) in enumerate(regions) if lo - SNAP <= cy <= hi + SNAP), -1)
+        region = next((i for i, (lo, hi) in enumerate(regions) if lo - snap <= cy <= hi + snap), -1)
         cells.setdefault((region, top, left), []).append(ch)
     rows: dict[tuple[int, float], dict[float, list[Char]]] = {}
     for (region, top, left), members in cells.items():
@@ -176,23 +207,25 @@ def grid_rows(
     out: list[Row] = []
     for (region, top), by_left in rows.items():
         leaf = columns.get(region) or sorted(by_left)
-        texts = [text_of(by_left.get(x, [])) for x in leaf]
+        texts = [text_of(by_left.get(x, []), settings) for x in leaf]
         boxes: list[Box | None] = [_box(by_left[x]) if x in by_left else None for x in leaf]
         out.append(Row(top, texts, boxes))
     return out, free
 
 
-def text_lines(chars: list[Char]) -> list[Row]:
+def text_lines(chars: list[Char], settings: LayoutSettings = LAYOUT) -> list[Row]:
     lines: list[list[Char]] = []
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if lines and abs(ch.cy - lines[-1][-1].cy) < 0.5 * max(ch.height, lines[-1][-1].height, 1.0):
+        if lines and abs(ch.cy - lines[-1][-1].cy) < settings.same_line * max(
+            ch.height, lines[-1][-1].height, 1.0
+        ):
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    return [Row(min(c.top for c in line), [text_of(line)], [_box(line)]) for line in lines]
+    return [Row(min(c.top for c in line), [text_of(line, settings)], [_box(line)]) for line in lines]
 
 
-def reading_turn(chars: list[Char]) -> int:
+def reading_turn(chars: list[Char], settings: LayoutSettings = LAYOUT) -> int:
     """How the text runs on the page: 0 left to right, 90 bottom to top, 270 top to bottom.
 
     Landscape tables are often drawn turned inside a portrait page (and the page given /Rotate); the
@@ -201,7 +234,7 @@ def reading_turn(chars: list[Char]) -> int:
     across = up = down = 0
     for a, b in zip(chars, chars[1:], strict=False):
         step_x, step_y = b.cx - a.cx, b.cy - a.cy
-        reach = 1.5 * max(a.height, a.x1 - a.x0, 1.0)
+        reach = settings.neighbour_reach * max(a.height, a.x1 - a.x0, 1.0)
         if abs(step_x) > reach or abs(step_y) > reach:
             continue  # not neighbours in one word
         if abs(step_x) >= abs(step_y):
@@ -210,7 +243,7 @@ def reading_turn(chars: list[Char]) -> int:
             up += 1
         else:
             down += 1
-    if max(up, down) <= 3 * across:
+    if max(up, down) <= settings.turn_ratio * across:
         return 0
     return 90 if up > down else 270
 

@@ -15,11 +15,18 @@ from typing import Any
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.text import normalize_text
 from cnbudget.read import ocr
-from cnbudget.read.layout import Char, Row, Rule, grid_rows, reading_turn, text_lines, turn
+from cnbudget.read.layout import (
+    LAYOUT,
+    Char,
+    LayoutSettings,
+    Row,
+    Rule,
+    grid_rows,
+    reading_turn,
+    text_lines,
+    turn,
+)
 from cnbudget.read.source import Line, ReadOptions, Source, make_line
-
-RULE_MAX_THICKNESS = 3.0
-"""A path thinner than this (points) in one direction is a ruling line, not a filled shape."""
 
 
 def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int]:
@@ -41,17 +48,20 @@ def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int
     return chars, unmapped
 
 
-def _page_rules(page: Any, width: float, height: float, raw: Any) -> tuple[list[Rule], list[Rule]]:
+def _page_rules(
+    page: Any, width: float, height: float, raw: Any, settings: LayoutSettings = LAYOUT
+) -> tuple[list[Rule], list[Rule]]:
+    thin = settings.rule_max_thickness
     horizontal: list[Rule] = []
     vertical: list[Rule] = []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
-        if h < RULE_MAX_THICKNESS and w >= RULE_MAX_THICKNESS:
+        if h < thin <= w:
             horizontal.append(Rule(height - (top + bottom) / 2, left, right))
-        elif w < RULE_MAX_THICKNESS and h >= RULE_MAX_THICKNESS:
+        elif w < thin <= h:
             vertical.append(Rule((left + right) / 2, height - top, height - bottom))
-        elif w >= RULE_MAX_THICKNESS and h >= RULE_MAX_THICKNESS and w * h < 0.5 * width * height:
+        elif w >= thin and h >= thin and w * h < settings.max_box_share * width * height:
             # a stroked rectangle: its four edges are rules (cell borders drawn as boxes)
             t, b = height - top, height - bottom
             horizontal += [Rule(t, left, right), Rule(b, left, right)]
@@ -104,7 +114,9 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
             raise InputError("the PDF has no pages", path)
         if len(document) > max_pages:
             raise InputError(
-                f"the PDF has {len(document)} pages, more than the limit of {max_pages} (--max-pages)", path
+                f"the PDF has {len(document)} pages, more than the limit of {max_pages}",
+                path,
+                setting="max_pages",
             )
         can_ocr = use_ocr and ocr.available()
         unread: list[int] = []
@@ -112,9 +124,9 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
         for index in range(len(document)):
             if time.monotonic() - started > options.max_seconds:
                 raise InputError(
-                    f"reading stopped at page {index + 1} of {len(document)} after {options.max_seconds:g} s "
-                    "(--max-seconds)",
+                    f"reading stopped at page {index + 1} of {len(document)} after {options.max_seconds:g} s",
                     path,
+                    setting="max_seconds",
                 )
             page = document[index]
             width, height = page.get_size()

@@ -9,11 +9,11 @@ import html
 from collections import defaultdict
 from datetime import date
 
-from cnbudget import __version__
 from cnbudget.audit import AuditReport, Evidence, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.numbers import format_amount
+from cnbudget.domain.version import __version__
 from cnbudget.model import Document, Table
 from cnbudget.report.page_crops import PageCrops
 

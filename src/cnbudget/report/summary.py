@@ -2,47 +2,43 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
-from cnbudget.cli.inputs import write_output
+from cnbudget.domain.vocabulary import KIND_LABELS, LEVEL_LABELS, SCOPE_LABELS, TABLE_STATUS_LABELS
 from cnbudget.model import Document
 
-_KIND = {"budget": "预算", "final": "决算"}
-_SCOPE = {"department": "部门", "unit": "单位"}
 
-
-def render_summary(doc: Document, output: Path | None = None) -> None:
-    buffer = io.StringIO()
-    console = Console(file=buffer if output else None, width=120, highlight=False)
+def render_summary(doc: Document, console: Console) -> None:
+    """Who and what the document is, each table read with its health, and the parser's warnings."""
     meta = doc.metadata
-    console.print(f"[bold]{meta.title or meta.department}[/bold]")
+    kind = KIND_LABELS[meta.kind] if meta.kind else "?"
+    scope = SCOPE_LABELS[meta.scope] if meta.scope else ""
+    level = LEVEL_LABELS[meta.level] if meta.level else "?"
+    console.print(f"[bold]{escape(meta.title or meta.department)}[/bold]")
     console.print(
-        f"{meta.department}  {meta.fiscal_year or '?'}年{_SCOPE.get(meta.scope, '')}{_KIND.get(meta.kind, '')}"
-        f"  level={meta.level or '?'}  code={meta.department_code or '-'}  layout={meta.text_layout}"
+        f"{escape(meta.department)}  {meta.fiscal_year or '?'}年{scope}{kind}  级次 {level}"
+        f"  编码 {escape(meta.department_code) or '—'}  版式 {meta.text_layout or meta.source_format}"
     )
-    console.print(f"source {meta.source_path}  sha256 {meta.source_sha256[:16]}…")
-    tables = RichTable(title="Tables", header_style="bold")
-    for name in ("id", "title", "lines", "rows", "cells", "status", "notes"):
+    console.print(f"来源 {escape(meta.source_path)}  sha256 {meta.source_sha256[:16]}…")
+    tables = RichTable(title="报表", header_style="bold")
+    for name in ("表", "标题", "行号", "行数", "金额", "读取", "表注"):
         tables.add_column(name)
     for t in doc.tables:
         cells = sum(1 for r in t.rows for c in r.cells if c.value is not None)
-        status = "empty" if t.is_empty else t.status
-        tables.add_row(t.id, t.title, f"{t.first_line}–{t.last_line}", str(len(t.rows)), str(cells), status,
+        status = "空表" if t.is_empty else TABLE_STATUS_LABELS[t.status]
+        tables.add_row(t.id, escape(t.title), f"{t.first_line}–{t.last_line}", str(len(t.rows)), str(cells), status,
                        str(len(t.notes)))  # fmt: skip
     for p in doc.performance:
-        tables.add_row(p.id, p.title, f"{p.first_line}–{p.last_line}", f"{len(p.indicators)} indicators",
-                       f"{len(p.goals)} goals", "ok", "")  # fmt: skip
+        tables.add_row(p.id, escape(p.title), f"{p.first_line}–{p.last_line}", f"{len(p.indicators)} 个指标",
+                       f"{len(p.goals)} 个目标", "完整", "")  # fmt: skip
     for s in doc.self_evaluations:
-        tables.add_row("SE", s.title, f"{s.first_line}–{s.last_line}", f"{len(s.indicators)} indicators",
-                       f"总分 {s.total_score}", "ok", "")  # fmt: skip
+        tables.add_row("SE", escape(s.title), f"{s.first_line}–{s.last_line}", f"{len(s.indicators)} 个指标",
+                       f"总分 {s.total_score}", "完整", "")  # fmt: skip
     console.print(tables)
-    console.print(f"narrative: {len(doc.narrative)} sections, {len(doc.claims)} numeric claims; "
-                  f"projects: {len(doc.projects)}")  # fmt: skip
+    console.print(
+        f"情况说明：{len(doc.narrative)} 节，{len(doc.claims)} 处数字表述；项目：{len(doc.projects)} 个"
+    )
     for w in doc.warnings:
-        console.print(f"[yellow]warning[/yellow] {w.table or ''} {w.message}")
-    if output:
-        write_output(buffer.getvalue(), output)
+        console.print(f"[yellow]提示[/yellow] {escape(w.table or '')} {escape(w.message)}")

@@ -64,9 +64,7 @@ def open_database(db: str | None = None, *, create: bool = True) -> Engine:
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///") :])
         if not create and not path.exists():
-            raise DatabaseError(
-                "no library here: run `cnbudget ingest` first, or give --db / CNBUDGET_DB", str(path)
-            )
+            raise DatabaseError("no library here", str(path), setting="db")
         if create and not path.parent.exists():
             raise DatabaseError("the folder for the library does not exist", str(path))
     try:

@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Table
+
 from cnbudget.audit import AuditReport
+from cnbudget.domain.errors import InputError
 from cnbudget.domain.names import core_name, name_key, typo_pair
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, Indicator
+from cnbudget.store import schema
 from cnbudget.store.metrics import document_metrics
+from cnbudget.store.schema import fit, fit_text
 
 
 @dataclass(slots=True)
@@ -28,7 +33,7 @@ class OrganisationRecord:
 
     @property
     def key(self) -> str:
-        return name_key(self.name)
+        return fit_text(schema.organisations, "name_key", name_key(self.name))
 
 
 @dataclass(slots=True)
@@ -45,6 +50,17 @@ class DocumentRecord:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[Table, list[dict[str, Any]]]]:
+        """Each table of the library with this document's rows for it."""
+        return [
+            (schema.facts, self.facts),
+            (schema.metrics, self.metrics),
+            (schema.projects, self.projects),
+            (schema.indicators, self.indicators),
+            (schema.claims, self.claims),
+            (schema.findings, self.findings),
+        ]
 
 
 def organisation_name(doc: Document) -> str:
@@ -67,20 +83,29 @@ def organisation_name(doc: Document) -> str:
 def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     meta = doc.metadata
     if not meta.department:
-        raise ValueError("the document does not say which organisation it is about (no title found)")
+        raise InputError(
+            "the document does not say which organisation it is about (no title found)", meta.source_path
+        )
     if not meta.kind:
-        raise ValueError("the document does not say whether it is a budget or final accounts")
+        raise InputError(
+            "the document does not say whether it is a budget or final accounts", meta.source_path
+        )
     org_kind = "unit" if meta.scope == "unit" else "department"
     code = meta.department_code
     if org_kind == "unit" and len(meta.unit_codes) == 1:
         code = meta.unit_codes[0]
     organisation = OrganisationRecord(
-        organisation_name(doc), org_kind, code=code, region=meta.region, level=meta.level
+        fit_text(schema.organisations, "name", organisation_name(doc)),
+        org_kind,
+        code=code,
+        region=meta.region,
+        level=meta.level,
     )
     units = []
     if org_kind == "department":
         for unit_name, unit_code in zip(meta.unit_names, meta.unit_codes, strict=False):
-            units.append(OrganisationRecord(compact(unit_name), "unit", unit_code, meta.region, meta.level))
+            name = fit_text(schema.organisations, "name", compact(unit_name))
+            units.append(OrganisationRecord(name, "unit", unit_code, meta.region, meta.level))
     counts = {s: report.count(s) for s in ("error", "warning", "info")}
     record = DocumentRecord(
         path=meta.source_path,
@@ -91,8 +116,8 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
             "kind": meta.kind,
             "fiscal_year": meta.fiscal_year,
             "scope": meta.scope or "department",
-            "title": meta.title[:300],
-            "department_name": meta.department[:200],
+            "title": meta.title,
+            "department_name": meta.department,
             "source_path": meta.source_path,
             "source_format": meta.source_format,
             "content_sha256": meta.source_sha256,
@@ -106,12 +131,12 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
         },
     )
     _facts(doc, record)
-    record.metrics = [{"metric": m, "value": v, "source": s[:120]} for m, v, s in document_metrics(doc)]
+    record.metrics = [{"metric": m, "value": v, "source": s} for m, v, s in document_metrics(doc)]
     record.projects = [
         {
-            "name": p.name[:300],
-            "code": p.code[:64],
-            "unit": p.unit[:200],
+            "name": p.name,
+            "code": p.code,
+            "unit": p.unit,
             "level": p.level,
             "total": p.total,
             "line": p.line,
@@ -121,8 +146,8 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     _indicators(doc, record)
     record.claims = [
         {
-            "section": c.section[:200],
-            "subject": c.subject[:300],
+            "section": c.section,
+            "subject": c.subject,
             "amount": c.amount,
             "unit": c.unit,
             "year": c.year,
@@ -143,18 +168,21 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
             "severity": f.severity,
             "message": f.message,
             "table_kind": f.table,
-            "row_code": f.row_code[:40],
-            "row_label": f.row_label[:200],
-            "column_path": f.column[:200],
+            "row_code": f.row_code,
+            "row_label": f.row_label,
+            "column_path": f.column,
             "expected": f.expected,
             "actual": f.actual,
             "difference": f.difference,
-            "lines": ",".join(str(n) for n in f.lines)[:200],
-            "pages": ",".join(str(n) for n in f.pages)[:200],
+            "lines": ",".join(str(n) for n in f.lines),
+            "pages": ",".join(str(n) for n in f.pages),
             "needs_review": f.needs_review,
         }
         for f in report.findings
     ]
+    record.document = fit(schema.documents, record.document)
+    for table, rows in record.rows():
+        rows[:] = [fit(table, row) for row in rows]
     return record
 
 
@@ -164,11 +192,11 @@ def _facts(doc: Document, record: DocumentRecord) -> None:
         record.facts.append(
             {
                 "table_kind": table.id,
-                "row_code": row.code[:40],
-                "code": row.full_code[:40],
+                "row_code": row.code,
+                "code": row.full_code,
                 "code_level": row.level,
-                "row_label": compact(row.label)[:200],
-                "column_path": cell.column[:200],
+                "row_label": compact(row.label),
+                "column_path": cell.column,
                 "value": Decimal(cell.printed),
                 "line": cell.line,
                 "page": cell.page,
@@ -179,16 +207,16 @@ def _facts(doc: Document, record: DocumentRecord) -> None:
 def _indicator_row(source: str, project: str, ind: Indicator) -> dict[str, Any]:
     target = ind.target
     return {
-        "source": source[:16],
-        "project_name": project[:300],
-        "level1": ind.level1[:40],
-        "level2": ind.level2[:40],
-        "name": ind.name[:300],
-        "target": target.raw[:200] if target else "",
+        "source": source,
+        "project_name": project,
+        "level1": ind.level1,
+        "level2": ind.level2,
+        "name": ind.name,
+        "target": target.raw if target else "",
         "target_number": target.number if target else None,
         "comparator": target.comparator if target else None,
-        "target_unit": target.unit[:40] if target else "",
-        "actual": ind.actual.raw[:200] if ind.actual else "",
+        "target_unit": target.unit if target else "",
+        "actual": ind.actual.raw if ind.actual else "",
         "weight": ind.weight,
         "score": ind.score,
         "line": ind.line,

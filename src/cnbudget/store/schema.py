@@ -211,3 +211,14 @@ findings = Table(
 )
 
 TABLES = (organisations, documents, facts, metrics, projects, indicators, claims, findings)
+
+
+def fit_text(table: Table, column: str, value: str) -> str:
+    """The text cut to the column's length (a long label must not fail a whole document)."""
+    length = getattr(table.c[column].type, "length", None)
+    return value[:length] if length is not None and len(value) > length else value
+
+
+def fit(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every text cut to its column's length."""
+    return {name: fit_text(table, name, v) if isinstance(v, str) else v for name, v in row.items()}

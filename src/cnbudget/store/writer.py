@@ -83,14 +83,7 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
             **doc_fields,
         )
     ).inserted_primary_key[0]  # type: ignore[index]
-    for table, rows in (
-        (schema.facts, record.facts),
-        (schema.metrics, record.metrics),
-        (schema.projects, record.projects),
-        (schema.indicators, record.indicators),
-        (schema.claims, record.claims),
-        (schema.findings, record.findings),
-    ):
+    for table, rows in record.rows():
         if rows:
             _insert_rows(conn, table, [{"document_id": document_id, **row} for row in rows])
     return WriteResult("new_version" if previous else "ingested", document_id, version)
@@ -121,8 +114,8 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
         return int(
             conn.execute(
                 insert(schema.organisations).values(
-                    name=org.name[:200],
-                    name_key=org.key[:200],
+                    name=org.name,
+                    name_key=org.key,
                     kind=org.kind,
                     code=org.code,
                     region=org.region,

@@ -167,7 +167,11 @@ def export(
     if fmt == "parquet":
         _require_pyarrow()  # before anything is created
     if output.exists() and not output.is_dir():
-        raise UsageError(f"--format {fmt} writes one file per table: give a folder, not a file", str(output))
+        raise UsageError(
+            f"{fmt} exports write one file per table: give a folder, not a file",
+            str(output),
+            setting="output",
+        )
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -283,10 +287,13 @@ def _xlsx(engine: Engine, output: Path, tables: list[str], all_versions: bool) -
         if rows > XLSX_MAX_ROWS:
             raise UsageError(
                 f"{name} has {rows:,} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS:,}): "
-                "export it as csv or parquet, or export the other tables with --table"
+                "export it as csv or parquet, or export the other tables",
+                setting="table",
             )
     if output.exists() and output.is_dir():
-        raise UsageError("--format xlsx writes one workbook: give a file name ending in .xlsx", str(output))
+        raise UsageError(
+            "an xlsx export is one workbook: give a file name ending in .xlsx", str(output), setting="output"
+        )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,0 +1,153 @@
+"""Options shared by the commands, declared once; how the CLI names the library's settings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from cnbudget.read import ReadOptions
+
+
+class ParseFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+class FactsFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+class AuditFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+    xlsx = "xlsx"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+class TableFormat(StrEnum):
+    """How an answer or a catalogue is printed."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class Kind(StrEnum):
+    budget = "budget"
+    final = "final"
+
+
+class Scope(StrEnum):
+    department = "department"
+    unit = "unit"
+
+
+class Level(StrEnum):
+    province = "province"
+    city = "city"
+    district = "district"
+
+
+class Funds(StrEnum):
+    all = "all"
+    general = "general"
+
+
+class SeverityChoice(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+# ---- one document -------------------------------------------------------------------------------------
+FileArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="A disclosure document: PDF, XLSX, XLS, DOCX, HTML or a text conversion.", show_default=False
+    ),
+]
+SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
+MaxPagesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-pages", min=1, help="Refuse PDFs with more pages than this (default 1000).", show_default=False
+    ),
+]
+MaxSecondsOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-seconds", min=1, help="Stop reading a PDF after this long (default 600).", show_default=False
+    ),
+]
+OcrOpt = Annotated[
+    bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+# ---- the library --------------------------------------------------------------------------------------
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")]
+MetricOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help="A figure to show (repeatable): see `cnbudget metrics`; function:206 or economic:30217 for one code.",
+        show_default=False,
+    ),
+]
+KindFilterOpt = Annotated[
+    Kind | None, typer.Option("--kind", help="budget or final only.", show_default=False)
+]
+AllVersionsOpt = Annotated[
+    bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
+]
+OrganisationArg = Annotated[
+    str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
+]
+
+SETTING_HINTS = {
+    "max_pages": "--max-pages",
+    "max_seconds": "--max-seconds",
+    "db": "--db or CNBUDGET_DB; `cnbudget ingest` creates a library",
+    "metric": "see `cnbudget metrics`",
+    "organisation": "see `cnbudget organisations`",
+    "output": "--output",
+    "table": "--table",
+}
+"""How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
+
+
+def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) -> ReadOptions:
+    from cnbudget.read import ReadOptions
+
+    defaults = ReadOptions()
+    return ReadOptions(
+        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
+    )

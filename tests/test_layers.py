@@ -1,0 +1,85 @@
+"""The layers import only downwards: cli → library/report → store → audit → parse → read → model → domain.
+
+Every import in src/cnbudget (at module level or inside a function) is read with `ast`; an import of a
+layer above, or of a sibling on the same level (library ↔ report), fails with the file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cnbudget"
+LAYERS: dict[str, int] = {
+    "domain": 0,
+    "model": 1,
+    "read": 2,
+    "parse": 3,
+    "audit": 4,
+    "store": 5,
+    "library": 6,
+    "report": 6,
+    "cli": 7,
+    "web": 7,
+}
+"""Each package's floor. The package root (`cnbudget/__init__.py`, `__main__.py`) is the public face, above all."""
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "cnbudget":
+        return None
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "<root>"
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    relative_to = ".".join(("cnbudget", *path.relative_to(PACKAGE).with_suffix("").parts))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = relative_to.split(".")[: -node.level]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            found.append((node.lineno, module))
+    return found
+
+
+def violations() -> list[str]:
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        own = _layer(".".join(("cnbudget", *path.relative_to(PACKAGE).with_suffix("").parts)))
+        if own == "<root>":
+            continue
+        assert own is not None
+        for line, module in _imports(path):
+            target = _layer(module)
+            if target is None or target == own:
+                continue
+            if target == "<root>":
+                out.append(
+                    f"{path.relative_to(PACKAGE)}:{line}: imports the package root ({module}); import the layer"
+                )
+            elif LAYERS[target] >= LAYERS[own]:
+                out.append(
+                    f"{path.relative_to(PACKAGE)}:{line}: {own} imports {module} ({target} is not below it)"
+                )
+    return out
+
+
+def test_every_import_points_down() -> None:
+    assert violations() == []
+
+
+def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
+    """The test itself can fail: an audit module importing the store is caught."""
+    probe = PACKAGE / "audit" / "_layer_probe.py"
+    probe.write_text("from cnbudget.store import schema\n", "utf-8")
+    try:
+        assert any("_layer_probe.py:1: audit imports cnbudget.store" in v for v in violations())
+    finally:
+        probe.unlink()
