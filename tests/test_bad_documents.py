@@ -44,3 +44,17 @@ def test_table_with_a_missing_header_column() -> None:
     assert any(w.table == "B05" for w in doc.warnings)
     row = b05.row(code="2014150")  # the amounts stay under their own columns
     assert row.value("基本支出/公用经费") == Decimal("134.77") and row.value("项目支出") == Decimal("0.00")
+
+
+REPRO = Path(__file__).parent / "fixtures" / "repro"
+
+
+@pytest.mark.parametrize("path", sorted(REPRO.glob("*.txt")), ids=lambda p: p.stem)
+def test_inputs_that_crashed_give_a_report(path: Path) -> None:
+    """One-line damages that once crashed the parser or a rule (IndexError): now a report."""
+    from cnbudget.audit import audit
+
+    report = audit(cnbudget.parse_file(path))
+    assert report.outcomes and all(
+        o.status in ("evaluated", "not_applicable", "not_evaluated") for o in report.outcomes
+    )
