@@ -29,6 +29,8 @@ class LayoutSettings:
     """A path thinner than this in one direction is a ruling line, not a filled shape."""
     max_box_share: float = 0.5
     """A stroked rectangle covering more than this share of the page is a frame, not a cell's box."""
+    invisible_from: int = 240
+    """Paint whose every colour channel (0–255) is at least this is white on white paper: no rule."""
     same_line: float = 0.5
     """Characters whose centres differ by less than this many heights are on one line."""
     column_gap: float = 0.6

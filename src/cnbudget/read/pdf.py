@@ -7,6 +7,7 @@ lines) in a few milliseconds a page; pdfminer-based table extraction takes secon
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import re
 import time
@@ -48,6 +49,27 @@ def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int
     return chars, unmapped
 
 
+def _visible(obj: Any, raw: Any, settings: LayoutSettings) -> tuple[bool, bool]:
+    """(drawn by its stroke, drawn by its fill): paint that cannot be seen on white paper draws nothing.
+
+    Spreadsheet exports paint every cell's white background as thin filled shapes; read as rules they
+    would cut the visible cells into rows that are not there."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return True, True
+    rgba = [ctypes.c_uint() for _ in range(4)]
+
+    def seen(getter: Any) -> bool:
+        if not getter(obj.raw, *(ctypes.byref(c) for c in rgba)):
+            return True
+        r, g, b, a = (c.value for c in rgba)
+        return a > 0 and min(r, g, b) < settings.invisible_from
+
+    return bool(stroke.value) and seen(raw.FPDFPageObj_GetStrokeColor), bool(fill_mode.value) and seen(
+        raw.FPDFPageObj_GetFillColor
+    )
+
+
 def _page_rules(
     page: Any, width: float, height: float, raw: Any, settings: LayoutSettings = LAYOUT
 ) -> tuple[list[Rule], list[Rule]]:
@@ -55,13 +77,16 @@ def _page_rules(
     horizontal: list[Rule] = []
     vertical: list[Rule] = []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        stroked, filled = _visible(obj, raw, settings)
+        if not stroked and not filled:
+            continue
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
         if h < thin <= w:
             horizontal.append(Rule(height - (top + bottom) / 2, left, right))
         elif w < thin <= h:
             vertical.append(Rule((left + right) / 2, height - top, height - bottom))
-        elif w >= thin and h >= thin and w * h < settings.max_box_share * width * height:
+        elif stroked and w >= thin and h >= thin and w * h < settings.max_box_share * width * height:
             # a stroked rectangle: its four edges are rules (cell borders drawn as boxes)
             t, b = height - top, height - bottom
             horizontal += [Rule(t, left, right), Rule(b, left, right)]
