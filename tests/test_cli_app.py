@@ -41,7 +41,7 @@ def test_help_and_version_without_loading_typer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "Usage: cnbudget" in done.stdout and "compare" in done.stdout
+    assert "Usage: cnbudget" in done.stdout and "compare" in done.stdout and "ingest" in done.stdout
     version = process("--version")
     assert version.returncode == 0 and re.fullmatch(r"cnbudget \d+\.\d+\.\d+\n", version.stdout)
 

@@ -1,7 +1,9 @@
-"""Write src/cnbudget/cli/help_text.py: the top-level `cnbudget --help`, rendered by the Typer app.
+"""Write src/cnbudget/cli/help_text.py: the top-level `cnbudget --help`, from the Typer app's commands.
 
-`cnbudget`, `cnbudget --help` and `-h` print this text without importing Typer (see cli/fast.py); a test
-renders the app's help again and fails when the two differ.
+`cnbudget`, `cnbudget --help` and `-h` print this text without importing Typer (see cli/fast.py). It is
+rendered here from the app's own command list and each command's summary (the first line of its
+docstring), not by Typer, so it does not change with Typer's version; a test fails when it is stale.
+`cnbudget COMMAND --help` is Typer's, with every option.
 
 python tools/generate_cli_help.py          # rewrite it
 python tools/generate_cli_help.py --check  # exit 1 when it is out of date
@@ -9,9 +11,8 @@ python tools/generate_cli_help.py --check  # exit 1 when it is out of date
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 TARGET = Path(__file__).resolve().parents[1] / "src" / "cnbudget" / "cli" / "help_text.py"
@@ -19,23 +20,35 @@ WIDTH = 100
 
 
 def render_help() -> str:
-    """The app's help in a fresh process with a fixed, plain terminal: the same text on every machine."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "COLUMNS": str(WIDTH),
-        "LINES": "50",
-        "TERM": "dumb",
-        "NO_COLOR": "1",
-        "PYTHONIOENCODING": "utf-8",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", "from cnbudget.cli.app import run; run(['--help'])"],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=60,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise SystemExit(f"cnbudget --help failed: {done.stderr}")
-    return done.stdout
+    from cnbudget.cli.app import app
+
+    commands = []
+    for command in app.registered_commands:
+        callback = command.callback
+        doc = (callback.__doc__ or "").strip().splitlines()[0] if callback and callback.__doc__ else ""
+        commands.append((command.name or "", doc))
+    width = max(len(name) for name, _ in commands) + 2
+    lines = [
+        "Usage: cnbudget [--version] COMMAND [OPTIONS] [ARGS]...",
+        "",
+        "Read, check and compare Chinese government budget and final-account disclosures (部门预算/决算公开).",
+        "",
+        "Commands:",
+    ]
+    for name, doc in commands:
+        wrapped = textwrap.wrap(doc, WIDTH - width - 2) or [""]
+        lines.append(f"  {name.ljust(width)}{wrapped[0]}")
+        lines += [f"  {' ' * width}{more}" for more in wrapped[1:]]
+    lines += [
+        "",
+        "Options:",
+        "  --version   Print the version and exit.",
+        "  -h, --help  Show this message and exit.",
+        "",
+        "The options of a command: cnbudget COMMAND --help",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def module_text() -> str:
