@@ -49,3 +49,32 @@ def test_markers_and_specs() -> None:
     assert spec_for("B12-3").kind == "performance"
     assert all(spec.titles for spec in table_specs().values())
     assert function_codes()["2014199"] == "其他数据事务支出"
+
+
+def test_financial_ids_spelled_out_are_the_catalogues() -> None:
+    from cnbudget.domain.catalog import FINANCIAL_IDS, financial_ids
+
+    assert financial_ids() == FINANCIAL_IDS
+
+
+def test_every_template_names_tables_of_the_catalogue_and_one_generic_per_kind() -> None:
+    from cnbudget.domain.catalog import templates
+
+    specs = table_specs()
+    for template in templates().values():
+        assert set(template.tables) <= set(specs), template.id
+        assert set(template.titles) <= set(template.tables), template.id
+        assert all(template.kind in specs[t].doc_kinds for t in template.tables), template.id
+    for kind in ("budget", "final"):
+        assert [t.id for t in templates().values() if t.generic and t.kind == kind]
+
+
+def test_a_templates_own_titles_name_its_tables() -> None:
+    """Shanghai's 一般公共预算支出功能分类预算表 is B05; Jiangsu's 财政拨款支出预算表（功能科目） is B15."""
+    assert match_title("2025年部门一般公共预算支出功能分类预算表").table_id == "B05"
+    assert match_title("2025年预算单位一般公共预算基本支出部门预算经济分类预算表").table_id == "B06"
+    assert match_title("2025年部门“三公”经费和机关运行经费预算表").table_id == "B07"
+    assert match_title("财政拨款支出预算表（功能科目）").table_id == "B15"
+    assert match_title("财政拨款基本支出预算表（经济科目）").table_id == "B16"
+    assert match_title("财政拨款收支预算总表").table_id == "B04"
+    assert match_title("一般公共预算机关运行经费支出预算表").table_id == "B13"

@@ -1,4 +1,9 @@
-"""The catalogue of standard tables (data/tables.toml): ids, names, printed titles, column layouts."""
+"""The catalogue of standard tables (data/tables.toml) and of templates (data/templates.toml).
+
+A table spec gives the canonical id, the name, the printed titles and the column layouts seen; a template
+says which tables a region's documents of one kind contain, in which unit, with which narrative sections.
+Both are data: a new title, layout or template is an entry in those files, not code.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from functools import cache
 
 from cnbudget.domain.reference import data_toml
 from cnbudget.domain.text import key
+from cnbudget.domain.vocabulary import SCOPES, DocumentKind, Scope, TableKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,11 +21,11 @@ class TableSpec:
     id: str
     name: str
     titles: tuple[str, ...]
-    kind: str
-    """financial, performance or self_evaluation."""
+    """Every printed title known for the table: the catalogue's and the templates'."""
+    kind: TableKind
+    """financial (rows of amounts), listing (amounts in a tree of text, not audited), performance, self_evaluation."""
     shape: str
-    doc_kinds: tuple[str, ...]
-    required: bool
+    doc_kinds: tuple[DocumentKind, ...]
     variants: tuple[tuple[str, ...], ...]
 
     @property
@@ -27,18 +33,73 @@ class TableSpec:
         return self.shape == "two_sided"
 
 
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    id: str
+    name: str
+    kind: DocumentKind
+    scopes: tuple[Scope, ...]
+    regions: tuple[str, ...]
+    unit: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    titles: dict[str, tuple[str, ...]]
+    """Table id → the titles this template prints."""
+    sections: dict[str, tuple[str, ...]]
+    """Narrative section → words of its printed heading."""
+    generic: bool = False
+    """The fallback for its kind when no regional template matches."""
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return self.required + tuple(t for t in self.optional if t not in self.required)
+
+
+@cache
+def templates() -> dict[str, TemplateSpec]:
+    out = {}
+    for template_id, entry in data_toml("templates.toml").items():
+        out[template_id] = TemplateSpec(
+            id=template_id,
+            name=entry["name"],
+            kind=entry["kind"],
+            scopes=tuple(entry.get("scopes", SCOPES)),
+            regions=tuple(entry.get("regions", ())),
+            unit=entry.get("unit", "万元"),
+            required=tuple(entry.get("required", ())),
+            optional=tuple(entry.get("optional", ())),
+            titles={table: tuple(titles) for table, titles in entry.get("titles", {}).items()},
+            sections={name: tuple(words) for name, words in entry.get("sections", {}).items()},
+            generic=bool(entry.get("generic", False)),
+        )
+    return out
+
+
+def template_of(meta: object) -> TemplateSpec:
+    """The template a parsed document names (``meta.template``), else the generic one of its kind."""
+    found = templates().get(getattr(meta, "template", "") or "")
+    if found is not None:
+        return found
+    kind = getattr(meta, "kind", "") or "budget"
+    return next(t for t in templates().values() if t.generic and t.kind == kind)
+
+
 @cache
 def table_specs() -> dict[str, TableSpec]:
+    extra: dict[str, list[str]] = {}
+    for template in templates().values():
+        for table_id, titles in template.titles.items():
+            extra.setdefault(table_id, []).extend(titles)
     specs = {}
     for table_id, entry in data_toml("tables.toml").items():
+        known = tuple(dict.fromkeys([*entry["titles"], *extra.get(table_id, [])]))
         specs[table_id] = TableSpec(
             id=table_id,
             name=entry["name"],
-            titles=tuple(entry["titles"]),
+            titles=known,
             kind=entry["kind"],
             shape=entry.get("shape", ""),
             doc_kinds=tuple(entry.get("doc_kinds", ())),
-            required=bool(entry.get("required", False)),
             variants=tuple(tuple(v) for v in entry.get("variants", ())),
         )
     return specs
@@ -52,8 +113,14 @@ def spec_for(table_id: str) -> TableSpec:
     return specs[table_id.split("-")[0]] if table_id.startswith("B12") else specs[table_id]
 
 
-FINANCIAL_IDS = ("B01", "B02", "B03", "B04", "B05", "B05U", "B06", "B07", "B08", "B09", "B10",
-                 "F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09")  # fmt: skip
+def financial_ids() -> tuple[str, ...]:
+    """Tables of amounts by row and column (their cells are the document's facts)."""
+    return tuple(spec.id for spec in table_specs().values() if spec.kind == "financial")
+
+
+FINANCIAL_IDS = ("B01", "B02", "B03", "B04", "B05", "B05U", "B06", "B07", "B08", "B09", "B10", "B13", "B15",
+                 "B16", "F01", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F09")  # fmt: skip
+"""The same as `financial_ids()`, spelled out for readers of the facts export (a test keeps them equal)."""
 
 
 @cache

@@ -29,7 +29,7 @@ LineLayout = Literal["tab", "pipe", "text", "blank", "rule"]
 """One line of a source: cells (tab, pipe), plain text, blank, or a Markdown separator row (rule)."""
 
 # ---- tables ----------------------------------------------------------------------------------------
-TableKind = Literal["financial", "performance", "self_evaluation"]
+TableKind = Literal["financial", "listing", "performance", "self_evaluation"]
 TableShape = Literal["rows", "two_sided", "grouped", "single_row"]
 TableLayout = Literal["cells", "tokens"]
 """How a table was read: from cell boundaries, or from space-separated tokens matched to the catalogue."""

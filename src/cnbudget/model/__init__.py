@@ -4,7 +4,7 @@ Plain dataclasses keep `import cnbudget` cheap (the CLI must start in well under
 the JSON schema is generated from these classes at development time (see ``docs/schema``).
 """
 
-from cnbudget.model.document import Document, Metadata, Part, Warning_
+from cnbudget.model.document import Document, Metadata, Part, SourcePart, Warning_
 from cnbudget.model.narrative import NarrativeClaim, NarrativeSection
 from cnbudget.model.performance import (
     FundSource,
@@ -32,6 +32,7 @@ __all__ = [
     "Project",
     "Row",
     "SelfEvaluation",
+    "SourcePart",
     "Table",
     "TargetValue",
     "Warning_",

@@ -14,12 +14,27 @@ from cnbudget.model.tables import Cell, Project, Row, Table
 
 
 @dataclass(slots=True)
+class SourcePart:
+    """One file of a disclosure published as several (narrative and tables apart), read as one document."""
+
+    path: str
+    sha256: str
+    first_line: int
+    last_line: int
+    first_page: int | None = None
+    """The document's page number of this file's first page (pages are numbered on across the files)."""
+    pages: int = 0
+
+
+@dataclass(slots=True)
 class Metadata:
     title: str = ""
     title_line: int = 0
     """Line of the document's title (0 when it has none)."""
     department: str = ""
-    """The organisation the document is about, as printed in its title."""
+    """The organisation the document is about, as printed in its title (else in its table captions)."""
+    organisation: str = ""
+    """The organisation by its full name: as the table captions print it ("部门：…"), else as the title does."""
     department_code: str = ""
     unit_names: list[str] = field(default_factory=list)
     unit_codes: list[str] = field(default_factory=list)
@@ -32,10 +47,15 @@ class Metadata:
     """``province``, ``city`` or ``district``."""
     region: str = ""
     amount_unit: str = "万元"
+    template: str = ""
+    """The template the document was printed from (domain/data/templates.toml), e.g. shanghai-district-budget."""
     dates: list[str] = field(default_factory=list)
     """Dates printed in the document (填报日期, publication date), ISO formatted."""
     source_path: str = ""
+    """The file read; for several files read as one disclosure, their paths joined by " + "."""
     source_sha256: str = ""
+    source_files: list[SourcePart] = field(default_factory=list)
+    """The files of a disclosure published as several, with where each one's lines and pages are."""
     source_format: SourceFormat = "text"
     text_layout: TextLayout | Literal[""] = ""
     """Dominant layout of the text input: ``tab``, ``pipe`` or ``space``."""

@@ -6,10 +6,10 @@ import gc
 import re
 from pathlib import Path
 
-from cnbudget.domain.catalog import spec_for, table_specs
+from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.text import compact
-from cnbudget.model import Document, Warning_
+from cnbudget.model import Document, SourcePart, Warning_
 from cnbudget.parse.codes import resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative
@@ -17,12 +17,18 @@ from cnbudget.parse.performance import parse_performance
 from cnbudget.parse.segment import Region, segment
 from cnbudget.parse.self_evaluation import parse_self_evaluation
 from cnbudget.parse.tables.financial import parse_financial, projects_from
-from cnbudget.read import Line, ReadOptions, Source, read_path, source_from_text
+from cnbudget.parse.template import match_template
+from cnbudget.read import Line, ReadOptions, Source, read_bundle, read_path, source_from_text
 
 
 def parse_file(path: str | Path, options: ReadOptions | None = None) -> Document:
     """Read and parse one disclosure file (PDF, XLSX, XLS, DOCX, HTML or text, told apart by content)."""
     return parse_source(read_path(path, options))
+
+
+def parse_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> Document:
+    """Read and parse several files that together are one disclosure (narrative and tables apart)."""
+    return parse_source(read_bundle(paths, options))
 
 
 def parse_text(text: str, name: str = "<text>") -> Document:
@@ -46,6 +52,9 @@ def _parse(source: Source) -> Document:
     lines = source.lines
     meta = read_metadata(lines, source.path, source.sha256, source.layout)
     meta.source_format = source.format
+    meta.source_files = [
+        SourcePart(f.path, f.sha256, f.first_line, f.last_line, f.first_page, f.pages) for f in source.files
+    ]
     captions = org_names_from_captions(lines)
     org_names = tuple(n for n in [meta.department, *captions] if n)
     segments = segment(lines, org_names)
@@ -58,15 +67,20 @@ def _parse(source: Source) -> Document:
             source.path,
         )
 
+    if not meta.kind and segments.regions:
+        finals = sum(1 for r in segments.regions if r.table_id.startswith("F"))
+        meta.kind = "final" if 2 * finals > len(segments.regions) else "budget"
+    template = match_template(meta, [(r.table_id, r.title) for r in segments.regions], org_names)
+    meta.template = template.id
     units = _unit_names(lines, segments.regions, captions)
     for region in segments.regions:
         spec = spec_for(region.table_id)
-        if spec.kind == "financial":
-            table = parse_financial(region, lines, meta.amount_unit, tuple(units))
+        if spec.kind in ("financial", "listing"):
+            table = parse_financial(region, lines, template.unit, tuple(units))
             doc.tables.append(table)
             doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings)
         elif spec.kind == "performance":
-            doc.performance.append(parse_performance(region, lines, meta.amount_unit))
+            doc.performance.append(parse_performance(region, lines, template.unit))
         else:
             doc.self_evaluations.append(parse_self_evaluation(region, lines))
     resolve_codes(doc.tables)
@@ -79,8 +93,8 @@ def _parse(source: Source) -> Document:
         meta.amount_unit = main.amount_unit
     doc.narrative = read_narrative(lines, doc.parts)
     if not meta.kind:
-        meta.kind = "final" if any(t.id.startswith("F") for t in doc.tables) else "budget"
-    _missing_tables(doc)
+        meta.kind = template.kind
+    _missing_tables(doc, template)
     if doc.tables and not doc.narrative:
         last = max(t.last_line for t in doc.tables)
         doc.warnings.append(Warning_("truncated", f"no narrative part (情况说明) after the tables, which end at line "
@@ -141,11 +155,16 @@ def _organisation_codes(doc: Document) -> None:
                 break
 
 
-def _missing_tables(doc: Document) -> None:
+def _missing_tables(doc: Document, template: TemplateSpec) -> None:
     present = {t.id for t in doc.tables} | {p.id.split("-")[0] for p in doc.performance}
-    for spec in table_specs().values():
-        if spec.required and doc.metadata.kind in spec.doc_kinds and spec.id not in present:
-            doc.warnings.append(Warning_("missing-table", f"{spec.id} {spec.name} not found in the document"))
+    for table_id in template.required:
+        if table_id not in present:
+            doc.warnings.append(
+                Warning_(
+                    "missing-table",
+                    f"{table_id} {table_name(table_id)} not found ({template.name} requires it)",
+                )
+            )
 
 
-__all__ = ["parse_file", "parse_source", "parse_text"]
+__all__ = ["parse_bundle", "parse_file", "parse_source", "parse_text"]

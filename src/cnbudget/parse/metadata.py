@@ -1,69 +1,162 @@
-"""Who and what the document is about, read from its title lines and table captions."""
+"""Who and what the document is about, read from its cover, title lines and table captions.
+
+Covers are printed many ways: the whole title on one line ("2017年度江苏省高级人民法院部门预算公开"), the
+title wrapped over two lines ("2018年度江苏省高级" / "人民法院预算公开"), the organisation on one line and
+"2019年度部门预算公开" on the next, or a series title that names only the region ("上海市普陀区2025年区级
+部门预算") with the organisation on its own line ("预算主管部门：上海市普陀区商务委员会"). The title gives
+the year, the kind (预算/决算) and the scope (部门/单位); table captions ("部门：…", "编制部门：…") give the
+organisation's full name.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Literal
 
-from cnbudget.domain.vocabulary import Level, TextLayout
+from cnbudget.domain.text import compact
+from cnbudget.domain.vocabulary import DocumentKind, Level, Scope, TextLayout
 from cnbudget.model import Metadata
 from cnbudget.read import Line
 
-_SPACES = re.compile(r"\s+")
+_COVER_LINES = 60
+"""Lines at the start of a document where its title may be printed."""
 
-_TITLE = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分\s*)?(?P<pre_year>20\d{2})?\s*(?:年度?)?\s*(?P<org>[^\s].*?)\s*"
-    r"(?P<year>20\d{2})?\s*(?:年度?)?\s*(?P<scope>部门|单位)?(?P<kind>预算|决算)(?:公开|表|情况说明)?$"
+_KIND = re.compile(r"(部门|单位)?(预算|决算)")
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+_TITLE_END = re.compile(r"(?:预算|决算)(?:公开|表|情况说明|公开报表|报表)?$")
+_NOT_NAME = re.compile(
+    r"20\d{2}\s*年度?|省级|市级|区级|县级|区县级|市直|区直|省直|(?<!\d)年度?|[（(]汇总[)）]"
 )
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _OVERVIEW = re.compile(r"^第[一二三四五六七八九十]+部分\s*(?P<org>.+?)概况$")
-_ORG_LINE = re.compile(r"^(?:部门|单位|部门/单位|单位名称|部门名称|部门\(单位\)名称)[：:]\s*(?P<org>\S.*)$")
+_CAPTION = re.compile(
+    r"^(?:预算主管部门|预算单位|编制部门|编制单位|填报单位|部门名称|单位名称|部门/单位|部门\(单位\)名称|部门|单位)"
+    r"[：:]\s*(?P<org>\S.*)$"
+)
+_MONEY_UNIT = re.compile(r"^(?:金额单位[：:])?(?:万元|元|千元|亿元)")
 _DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ORG_SUFFIX = re.compile(r"[（(]汇总[)）]$")
+_REGION_ONLY = re.compile(r"^(?:.{2,4}省)?(?:.{1,5}[市州盟])?(?:.{1,5}[区县旗])?$")
+_INSTITUTION = re.compile(
+    r"(?:局|委|办|院|厅|会|中心|所|站|队|处|室|部|署|馆|校|团|社|司|组|委员会|政府|法院|检察院|街道|镇|乡)"
+)
+_NOT_ORG = re.compile(r"^(?:第|目录|[一二三四五六七八九十]+[、.．])")
 
 
 def _clean_org(name: str) -> str:
-    name = re.sub(r"\s+", "", name)
-    name = name.rstrip("-—:：")
-    return name
+    name = compact(name).rstrip("-—:：")
+    return re.split(r"单位[：:]|填报日期|金额单位|单位$", name)[0]
+
+
+def _is_organisation(name: str) -> bool:
+    """An institution's name, not a region alone ("上海市普陀区") nor a heading, a date or a caption."""
+    return (
+        bool(name)
+        and 3 <= len(name) <= 40
+        and not _NOT_ORG.match(name)
+        and not re.search(r"预算|决算|公开|报表|目录|[：:]", name)
+        and not re.search(r"\d", name)
+        and not _REGION_ONLY.match(name)
+        and bool(_INSTITUTION.search(name))
+    )
+
+
+def _title_candidates(lines: list[Line]) -> list[tuple[int, str]]:
+    """(line number, text) of possible titles on the cover: a line naming 预算/决算, joined with up to two
+    lines above it when the title is wrapped ("上海市普陀区规划和自然" / "资源局" / "2024年度部门决算"),
+    the longest joins first."""
+    head = [ln for ln in lines[:_COVER_LINES] if ln.layout == "text" and ln.stripped]
+    out: list[tuple[int, str]] = []
+    for i, line in enumerate(head):
+        text = compact(line.stripped)
+        if not _KIND.search(text):
+            continue
+        for k in (2, 1, 0):
+            above = head[max(0, i - k) : i]
+            if len(above) < k or any(_KIND.search(compact(a.stripped)) for a in above):
+                continue
+            out.append((line.number, "".join(compact(a.stripped) for a in above) + text))
+    return out
+
+
+def _read_title(meta: Metadata, lines: list[Line]) -> None:
+    for number, text in _title_candidates(lines):
+        if len(text) > 60 or _PART.match(text) or text.startswith("目录"):
+            continue
+        end = _TITLE_END.search(text)
+        if end is None:
+            continue
+        head = _NOT_NAME.sub("", text[: end.start()])
+        head = re.sub(r"(?:预算单位|部门|单位)$", "", head)
+        org = _clean_org(head)
+        if org and not _is_organisation(org):
+            if not _REGION_ONLY.match(org):
+                continue
+            org = ""  # a series title that names only the region: the organisation is printed elsewhere
+        meta.title = text
+        meta.title_line = number
+        year = _YEAR.search(text)
+        if year:
+            meta.fiscal_year = int(year.group(1))
+        words = _KIND.findall(text)
+        meta.kind = _kind(words[-1][1])
+        scope = next((w[0] for w in reversed(words) if w[0]), "")
+        if "汇总" in text:
+            meta.scope = "department"
+        elif scope:
+            meta.scope = _scope(scope)
+        if org:
+            meta.department = org
+        return
+
+
+def _cover_organisation(lines: list[Line], title_line: int) -> str:
+    """An organisation printed on its own above the title, on one line or wrapped over several
+    ("江苏省高级人民法院" / "2019年度部门预算公开"; "上海市普陀区规划和自然" / "资源局" / "2024年度部门决算")."""
+    before = [
+        ln for ln in lines[:_COVER_LINES] if ln.layout == "text" and ln.stripped and ln.number < title_line
+    ]
+    best = ""
+    for k in (1, 2, 3):
+        if len(before) < k:
+            break
+        name = _ORG_SUFFIX.sub("", _clean_org("".join(ln.stripped for ln in before[-k:])))
+        if _is_organisation(name):
+            best = name
+    return best
+
+
+def _kind(word: str) -> DocumentKind:
+    return "budget" if word == "预算" else "final"
+
+
+def _scope(word: str) -> Scope:
+    return "department" if word == "部门" else "unit"
 
 
 def read_metadata(lines: list[Line], path: str, sha256: str, layout: TextLayout) -> Metadata:
     meta = Metadata(source_path=path, source_sha256=sha256, text_layout=layout)
-    head = [ln for ln in lines[:60] if ln.layout == "text"]
-    for line in head:
-        s = _SPACES.sub(" ", line.stripped)
-        m = _TITLE.match(s)
-        if m and m.group("org") and ("预算" in s or "决算" in s) and len(s) < 80:
-            org = _clean_org(m.group("org"))
-            if org.endswith("部门") or org.endswith("单位"):
-                org = org[:-2]
-            if not org or org.startswith("第"):
-                continue
-            meta.title = re.sub(r"\s+", "", s)
-            meta.title_line = line.number
-            year = m.group("year") or m.group("pre_year")
-            if year:
-                meta.fiscal_year = int(year)
-            meta.kind = "budget" if m.group("kind") == "预算" else "final"
-            if "汇总" in org:
-                meta.scope = "department"
-            elif m.group("scope"):
-                meta.scope = "department" if m.group("scope") == "部门" else "unit"
-            meta.department = _ORG_SUFFIX.sub("", org)
-            break
+    _read_title(meta, lines)
     if not meta.department:
         for line in lines[:400]:
-            m2 = _OVERVIEW.match(_SPACES.sub("", line.stripped))
-            if m2:
-                meta.department = _clean_org(m2.group("org"))
+            m = _OVERVIEW.match(compact(line.stripped))
+            if m and _is_organisation(_clean_org(m.group("org"))):
+                meta.department = _clean_org(m.group("org"))
                 break
+    if not meta.department and meta.title_line:
+        meta.department = _cover_organisation(lines, meta.title_line)
     if not meta.kind or not meta.fiscal_year:
         _kind_and_year_from_parts(lines, meta)
+    captions = org_names_from_captions(lines)
+    printed = _most_printed(captions, lines)
+    if not meta.department and printed:
+        meta.department = printed
+    meta.organisation = printed or meta.department
     if not meta.scope:
         text = "".join(ln.stripped for ln in lines[:120])
         meta.scope = "unit" if "单位预算" in text and "部门预算" not in text else "department"
-    meta.level = _level(meta.department)
-    meta.region = _region(meta.department)
+    meta.level = _level(meta.organisation or meta.department)
+    meta.region = _region(meta.organisation or meta.department)
     seen: set[str] = set()
     for line in lines:
         for y, mo, d in _DATE.findall(line.text):
@@ -79,13 +172,13 @@ def read_metadata(lines: list[Line], path: str, sha256: str, layout: TextLayout)
 
 def _kind_and_year_from_parts(lines: list[Line], meta: Metadata) -> None:
     for line in lines[:600]:
-        s = _SPACES.sub("", line.stripped)
+        s = compact(line.stripped)
         m = re.match(r"^第[一二三四五六七八九十]+部分.*?(20\d{2})年度?(部门|单位)?(预算|决算)", s)
         if m:
             meta.fiscal_year = meta.fiscal_year or int(m.group(1))
-            meta.kind = meta.kind or ("budget" if m.group(3) == "预算" else "final")
+            meta.kind = meta.kind or _kind(m.group(3))
             if m.group(2) and not meta.scope:
-                meta.scope = "department" if m.group(2) == "部门" else "unit"
+                meta.scope = _scope(m.group(2))
             return
 
 
@@ -105,16 +198,30 @@ def _region(name: str) -> str:
     return m.group(1) if m else ""
 
 
+def _most_printed(names: list[str], lines: list[Line]) -> str:
+    """The caption name printed most often (a cut-off "中国共产党江苏省委员会办" loses to the whole name)."""
+    if not names:
+        return ""
+    counts = dict.fromkeys(names, 0)
+    for line in lines:
+        m = _CAPTION.match(compact(line.stripped)) if line.layout == "text" else None
+        if m:
+            org = _ORG_SUFFIX.sub("", _clean_org(m.group("org")))
+            if org in counts:
+                counts[org] += 1
+    return max(names, key=lambda n: (counts[n], len(n)))
+
+
 def org_names_from_captions(lines: list[Line]) -> list[str]:
-    """Organisation names printed in table captions ("部门/单位：…", "部门：…")."""
+    """Organisation names printed in table captions ("部门：…", "编制部门：…", "预算主管部门：…")."""
     names: list[str] = []
     for line in lines:
         if line.layout != "text":
             continue
-        m = _ORG_LINE.match(line.stripped.replace(" ", ""))
-        if m:
-            org = _clean_org(m.group("org"))
-            org = re.split(r"单位[：:]|填报日期|金额单位", org)[0]
-            if org and not re.match(r"^(万元|元|千元)$", org) and org not in names:
-                names.append(org)
+        m = _CAPTION.match(compact(line.stripped))
+        if not m or _MONEY_UNIT.match(m.group("org")):
+            continue
+        org = _ORG_SUFFIX.sub("", _clean_org(m.group("org")))
+        if org and _is_organisation(org) and org not in names:
+            names.append(org)
     return names

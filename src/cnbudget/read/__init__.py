@@ -4,6 +4,18 @@ Text conversions come in three layouts (tab-separated, Markdown pipe tables, spa
 spreadsheet readers produce the same `Source`, with page numbers and boxes filled in.
 """
 
-from cnbudget.read.source import Line, ReadOptions, Source, read_path, source_from_bytes, source_from_text
+from cnbudget.read.source import (
+    Line,
+    ReadOptions,
+    Source,
+    SourceFile,
+    read_bundle,
+    read_path,
+    source_from_bytes,
+    source_from_text,
+)
 
-__all__ = ["Line", "ReadOptions", "Source", "read_path", "source_from_bytes", "source_from_text"]
+__all__ = [
+    "Line", "ReadOptions", "Source", "SourceFile", "read_bundle", "read_path", "source_from_bytes",
+    "source_from_text",
+]  # fmt: skip

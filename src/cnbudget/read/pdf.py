@@ -134,7 +134,9 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
         raise InputError(f"not a readable PDF ({message})", path) from exc
     warnings: list[str] = []
     lines: list[Line] = []
+    page_count = 0
     try:
+        page_count = len(document)
         if len(document) == 0:
             raise InputError("the PDF has no pages", path)
         if len(document) > max_pages:
@@ -204,5 +206,6 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
     finally:
         document.close()
     return Source(
-        path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest(), format="pdf", warnings=warnings
-    )
+        path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest(), format="pdf", warnings=warnings,
+        pages=page_count,
+    )  # fmt: skip

@@ -40,6 +40,19 @@ class Line:
         return self.text.strip()
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file of a source read from several (a disclosure published as narrative and tables apart)."""
+
+    path: str
+    sha256: str
+    first_line: int
+    last_line: int
+    first_page: int | None = None
+    """The bundle's page number of the file's first page (pages are numbered on across the files)."""
+    pages: int = 0
+
+
 @dataclass(slots=True)
 class Source:
     path: str
@@ -48,6 +61,10 @@ class Source:
     format: SourceFormat = "text"
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)
+    pages: int = 0
+    """Pages of a PDF (0 for inputs without pages)."""
+    files: list[SourceFile] = field(default_factory=list)
+    """For a bundle read from several files: each file and where its lines and pages are."""
 
     @property
     def layout(self) -> TextLayout:
@@ -147,3 +164,37 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
             return read_html(data, text, encoding, name)
         return source_from_text(text, name, encoding, sha256=hashlib.sha256(data).hexdigest())
     return source_from_bytes(data, name)
+
+
+def read_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> Source:
+    """Several files that together are one disclosure (narrative and tables published apart), as one source.
+
+    Lines and pages are numbered on across the files, in the order given; `Source.files` says where each
+    file's lines and pages are, so that evidence can be traced back to the file and its own page."""
+    if len(paths) == 1:
+        return read_path(paths[0], options)
+    sources = [read_path(path, options) for path in paths]
+    lines: list[Line] = []
+    files: list[SourceFile] = []
+    warnings: list[str] = []
+    page_offset = 0
+    for source in sources:
+        first = len(lines) + 1
+        pages = source.pages or max((line.page or 0 for line in source.lines), default=0)
+        for line in source.lines:
+            line.number = len(lines) + 1
+            if line.page is not None:
+                line.page += page_offset
+            lines.append(line)
+        files.append(
+            SourceFile(
+                source.path, source.sha256, first, len(lines), page_offset + 1 if pages else None, pages
+            )
+        )
+        warnings += [f"{source.path}: {w}" for w in source.warnings]
+        page_offset += pages
+    digest = hashlib.sha256("".join(f.sha256 for f in files).encode("ascii")).hexdigest()
+    return Source(
+        path=" + ".join(str(p) for p in paths), lines=lines, sha256=digest, format=sources[0].format,
+        encoding=sources[0].encoding, warnings=warnings, pages=page_offset, files=files,
+    )  # fmt: skip

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from cnbudget.audit.context import Context
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
-from cnbudget.domain.catalog import table_name, table_specs
+from cnbudget.domain.catalog import table_name, template_of
 
 _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
 
@@ -17,7 +17,7 @@ _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
     "COMP-TABLE-001",
     family="completeness",
     basis="regulation",
-    description="公开的报表齐全（预算 B01–B12，决算 公开01–09表）",
+    description="公开的报表齐全：文件所用模板要求的各表都已公开（武汉预算 B01–B12、上海 9 张表、江苏 12 张表、决算 公开01–09表）",
     rationale=(
         "《预算法》第十四条要求部门预算、决算及报表向社会公开，"
         "公开模板规定了必须公开的整套报表（预算按本地模板为收支总表至项目支出绩效目标表 B01–B1"
@@ -30,10 +30,14 @@ _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
     ),
 )
 def required_tables(ctx: Context) -> Iterator[Finding]:
+    template = template_of(ctx.doc.metadata)
     present = {t.id for t in ctx.doc.tables} | {p.id.split("-")[0] for p in ctx.doc.performance}
-    for spec in table_specs().values():
-        if spec.required and ctx.kind in spec.doc_kinds and spec.id not in present:
-            yield ctx.finding(f"缺少{spec.id}“{spec.name}”：应公开的报表未在文件中找到", table=spec.id)
+    for table_id in template.required:
+        if table_id not in present:
+            yield ctx.finding(
+                f"缺少{table_id}“{table_name(table_id)}”：{template.name}应公开的报表未在文件中找到",
+                table=table_id,
+            )
 
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|Ｘ{2,}|×{2,})(?![A-Za-z])")
