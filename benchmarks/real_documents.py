@@ -1,0 +1,220 @@
+"""Real disclosures end to end: read, parse and audit each, and hold the result against what is known of it.
+
+    python benchmarks/real_documents.py [--jobs 2] [--json FILE] [--extra DIR ...] [--only NAME]
+
+Documents: the corpus in tests/fixtures/corpus (real budgets of Shanghai districts and Jiangsu provincial
+organs; a disclosure published as two files is one document), the five seeds and the PDF fixtures, each
+declared in tests/fixtures/corpus/expectations.toml with its organisation, year, kind, scope, template
+and the error-level findings that are real errors of the document (each with the text that proves it).
+`--extra DIR` adds every file of a folder as a document of its own, with nothing expected of it (real
+documents from elsewhere: their findings are listed for a reader to judge).
+
+Per document: outcome (ok, refused with a message, crash), organisation, year, kind, scope, template,
+tables found / required by the template, errors (of which unexpected), warnings, seconds. Then a summary;
+the exit code is 1 when a crash, a wrong metadata field, a lost recorded error or an unexpected error
+happened. tests/test_real_documents.py runs the same comparison as a regression test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tomllib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTATIONS = ROOT / "tests" / "fixtures" / "corpus" / "expectations.toml"
+
+
+@dataclass(frozen=True)
+class Expected:
+    name: str
+    files: tuple[Path, ...]
+    organisation: tuple[str, ...] = ()
+    year: int | None = None
+    kind: str = ""
+    scope: str = ""
+    template: str = ""
+    errors: tuple[dict[str, str], ...] = ()
+    """Real errors: rule, where (a part of the finding's message), quote (the document's own words)."""
+    checked: bool = True
+    """False for documents brought with --extra: nothing is known of them."""
+
+
+@dataclass
+class Result:
+    name: str
+    outcome: str = "ok"
+    """ok, refused (a clear error message), crash (an unexpected exception)."""
+    message: str = ""
+    organisation: str = ""
+    year: int | None = None
+    kind: str = ""
+    scope: str = ""
+    template: str = ""
+    tables: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    """What differs from the expectation: wrong metadata, missing tables, lost or unexpected errors."""
+
+    @property
+    def found(self) -> int:
+        return sum(1 for t in self.required if t in self.tables)
+
+
+def expectations() -> list[Expected]:
+    data = tomllib.loads(EXPECTATIONS.read_text("utf-8"))
+    out = []
+    for entry in data["document"]:
+        base = ROOT / entry.get("folder", "tests/fixtures/corpus")
+        organisation = entry.get("organisation", ())
+        out.append(
+            Expected(
+                name=entry.get("name") or Path(entry["files"][0]).stem,
+                files=tuple(base / f for f in entry["files"]),
+                organisation=(organisation,) if isinstance(organisation, str) else tuple(organisation),
+                year=entry.get("year"),
+                kind=entry.get("kind", ""),
+                scope=entry.get("scope", ""),
+                template=entry.get("template", ""),
+                errors=tuple(entry.get("errors", ())),
+            )
+        )
+    return out
+
+
+def extra(folders: list[Path]) -> list[Expected]:
+    return [
+        Expected(name=p.name, files=(p,), checked=False)
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix.lower() in (".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm", ".txt")
+    ]
+
+
+def run(expected: Expected) -> Result:
+    """Read, parse and audit one document (in a worker process); never raises."""
+    from cnbudget.audit import audit
+    from cnbudget.domain.catalog import template_of
+    from cnbudget.domain.errors import CnbudgetError
+    from cnbudget.parse import parse_bundle
+
+    result = Result(expected.name)
+    started = time.perf_counter()
+    try:
+        doc = parse_bundle(list(expected.files))
+        report = audit(doc)
+    except CnbudgetError as exc:
+        result.outcome, result.message = "refused", str(exc)
+        result.seconds = time.perf_counter() - started
+        return result
+    except Exception as exc:  # noqa: BLE001 - a crash is what this benchmark counts
+        result.outcome, result.message = "crash", f"{type(exc).__name__}: {exc}"
+        result.seconds = time.perf_counter() - started
+        return result
+    result.seconds = time.perf_counter() - started
+    meta = doc.metadata
+    result.organisation, result.year, result.kind, result.scope = meta.organisation, meta.fiscal_year, meta.kind, meta.scope
+    result.template = meta.template
+    result.tables = sorted({t.id for t in doc.tables} | {p.id.split("-")[0] for p in doc.performance})
+    result.required = list(template_of(meta).required)
+    result.errors = [
+        {"rule": f.rule_id, "message": f.message, "pages": ",".join(map(str, f.pages)), "lines": ",".join(map(str, f.lines))}
+        for f in report.findings
+        if f.severity == "error"
+    ]
+    result.warnings = report.count("warning")
+    return result
+
+
+def compare(expected: Expected, result: Result) -> Result:
+    """Fill in `result.problems`: what differs from what is known of the document."""
+    if not expected.checked:
+        return result
+    if result.outcome != "ok":
+        result.problems.append(f"{result.outcome}: {result.message}")
+        return result
+    from cnbudget.domain.names import name_key
+
+    if expected.organisation and name_key(result.organisation) not in {name_key(o) for o in expected.organisation}:
+        result.problems.append(f"organisation {result.organisation!r}, expected {expected.organisation[0]!r}")
+    for field_name in ("year", "kind", "scope", "template"):
+        want, got = getattr(expected, field_name), getattr(result, field_name)
+        if want and want != got:
+            result.problems.append(f"{field_name} {got!r}, expected {want!r}")
+    missing = [t for t in result.required if t not in result.tables]
+    if missing:
+        result.problems.append(f"tables not found: {', '.join(missing)}")
+    recorded = list(expected.errors)
+    for known in recorded:
+        if not any(e["rule"] == known["rule"] and known["where"] in e["message"] for e in result.errors):
+            result.problems.append(f"recorded error not found: {known['rule']} {known['where']}")
+    for error in result.errors:
+        if not any(error["rule"] == k["rule"] and k["where"] in error["message"] for k in recorded):
+            result.problems.append(f"unexpected error {error['rule']} (p.{error['pages'] or '-'}): {error['message'][:160]}")
+    return result
+
+
+def unexpected(result: Result) -> int:
+    return sum(1 for p in result.problems if p.startswith("unexpected error"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="write every result as JSON")
+    parser.add_argument("--extra", type=Path, action="append", default=[], help="a folder of other real documents")
+    parser.add_argument("--only", help="only documents whose name contains this")
+    parser.add_argument("--show", action="store_true", help="print every problem, not only the counts")
+    args = parser.parse_args()
+
+    todo = [e for e in expectations() + extra(args.extra) if not args.only or args.only in e.name]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = [compare(e, r) for e, r in zip(todo, pool.map(run, todo), strict=True)]
+    wall = time.perf_counter() - started
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    header = f"{'document':40} {'outcome':7} {'organisation':22} {'year':>4} {'kind':6} {'scope':10} {'template':26} {'tables':>6} {'err':>4} {'unexp':>5} {'warn':>4} {'s':>5}"
+    print(header)
+    for r in results:
+        print(
+            f"{r.name[:40]:40} {r.outcome:7} {r.organisation[:22]:22} {r.year or '':>4} {r.kind:6} {r.scope:10} "
+            f"{r.template[:26]:26} {f'{r.found}/{len(r.required)}':>6} {len(r.errors):>4} {unexpected(r):>5} "
+            f"{r.warnings:>4} {r.seconds:>5.2f}"
+        )
+        if args.show:
+            for problem in r.problems:
+                print(f"    {problem}")
+    checked = [r for e, r in zip(todo, results, strict=True) if e.checked]
+    crashes = sum(1 for r in results if r.outcome == "crash")
+    wrong = sum(1 for r in checked if any(p.split()[0] in ("organisation", "year", "kind", "scope", "template") for p in r.problems))
+    lost = sum(1 for r in checked for p in r.problems if p.startswith("recorded error not found"))
+    extra_errors = sum(unexpected(r) for r in checked)
+    missing = sum(1 for r in checked for p in r.problems if p.startswith("tables not found"))
+    print(
+        f"\n{len(results)} documents ({len(checked)} with expectations) in {wall:.1f} s with {args.jobs} workers; "
+        f"median {statistics.median([r.seconds for r in results]):.2f} s per document\n"
+        f"crashes {crashes}; refused {sum(1 for r in results if r.outcome == 'refused')}; "
+        f"metadata wrong on {wrong}; documents with required tables not found {missing}; "
+        f"recorded real errors lost {lost}; unexpected errors {extra_errors} "
+        f"({extra_errors / max(len(checked), 1):.2f} per document)"
+    )
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1), "utf-8")
+    return 1 if crashes or wrong or lost or extra_errors or missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
