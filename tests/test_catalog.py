@@ -14,7 +14,8 @@ from cnbudget.domain.codes import function_codes
         ("一般公共预算支出表(分单位)", "B05U"),
         ("一般公共预算“三公”经费支出表", "B07"),
         ("2024 年度收入支出决算总表", "F01"),
-        ("公开 05 表", "F05"),
+        ("公开01表：收支预算总表", "B01"),
+        ("一、2017年度武汉市数据局部门收支预算总表", "B01"),
         ("2024 年度一般公共预算财政拨款支出决算表", "F05"),
         ("部门整体支出绩效目标申报表", "B11"),
         ("网络建设运转维护项目支出绩效目标表", "B12"),
@@ -38,6 +39,15 @@ def test_titles(title: str, table_id: str) -> None:
 )
 def test_not_titles(text: str) -> None:
     assert match_title(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("公开 05 表", "5"), ("公开表十二", "12"), ("表 5-1.", "5-1"), ("表3", "3")]
+)
+def test_a_table_number_alone_is_a_marker_not_a_title(text: str, number: str) -> None:
+    """ "公开05表" numbers a table in the national final accounts and in Jiangsu's budgets alike: the title
+    printed with it says which table it is."""
+    assert table_marker(text) == number and match_title(text) is None
 
 
 def test_markers_and_specs() -> None:

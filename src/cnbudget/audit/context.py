@@ -17,7 +17,7 @@ from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule
 from cnbudget.audit.tolerance import classify, precision, tolerance
 from cnbudget.domain.catalog import table_name
-from cnbudget.domain.numbers import format_amount
+from cnbudget.domain.numbers import YUAN_PER_UNIT, convert, format_amount
 from cnbudget.domain.vocabulary import EvidenceRole, Severity
 from cnbudget.model import Cell, Document, NarrativeClaim, Row, Table
 
@@ -28,6 +28,15 @@ def first_value(table: Table, side: str | None = None) -> str:
     if column is None:
         raise NotEvaluable(f"{table.id} has no amount column")
     return column
+
+
+def column(table: Table, *names: str) -> str:
+    """The amount column a rule needs, by any of its names (`Table.find_column`); a table printed without
+    it cannot be checked, which is not the same as a figure that is wrong."""
+    found = table.find_column(*names)
+    if found is None:
+        raise NotEvaluable(f"{table.id} has no column {' / '.join(names)}")
+    return found
 
 
 def fmt(value: Decimal | None) -> str:
@@ -55,6 +64,15 @@ class Ref:
     def value(self) -> Decimal | None:
         c = self.cell
         return c.value if c is not None else None
+
+    @property
+    def unit(self) -> str:
+        """The money unit the table prints (单位：元 / 万元)."""
+        return self.table.amount_unit
+
+    def value_in(self, unit: str) -> Decimal | None:
+        v = self.value
+        return None if v is None else convert(v, self.unit, unit)
 
     def describe(self) -> str:
         return self.name or row_name(self.row)
@@ -261,28 +279,44 @@ class Context:
 
     def check_copy(self, a: Ref, b: Ref, heading: str, items: int = 0) -> Iterator[Finding]:
         """The same figure printed twice. It may differ by a rounding tail only when one side sums ``items``
-        rounded amounts, or when the document itself declares unit-conversion tails (尾数误差)."""
+        rounded amounts, or when the document itself declares unit-conversion tails (尾数误差). Printed in
+        two units (元 in one table, 万元 in another), the figures are compared in the smaller unit, within
+        half a unit of the last digit the coarser side prints."""
         va, vb = a.value, b.value
         if va is None and vb is None or (va is None and not vb) or (vb is None and not va):
             return
         if va is None or vb is None:  # printed blank on one side, an amount on the other
             va, vb = va or Decimal(0), vb or Decimal(0)
-        diff = va - vb
+        units = a.unit != b.unit
+        fine = min((a.unit, b.unit), key=lambda u: YUAN_PER_UNIT.get(u, Decimal(1))) if units else a.unit
+        ca, cb = convert(va, a.unit, fine), convert(vb, b.unit, fine)
+        diff = ca - cb
         finding = None
         if diff != 0:
             unit = precision([va, vb])
-            allowed = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
+            if units:  # the coarser printing's last digit, in the finer unit: 1.35 万元 stands for ±50 元
+                coarse, cv = (
+                    (a, va) if YUAN_PER_UNIT.get(a.unit, 1) > YUAN_PER_UNIT.get(b.unit, 1) else (b, vb)
+                )
+                allowed = convert(precision([cv]), coarse.unit, fine) / 2
+            else:
+                allowed = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
             tail = abs(diff) <= allowed
             reason = (
-                f"，在 {items} 项四舍五入的尾差范围内"
+                "，在两种金额单位换算的尾差范围内"
+                if tail and units
+                else f"，在 {items} 项四舍五入的尾差范围内"
                 if tail and items
                 else "，报表注明存在尾数误差"
                 if tail
                 else ""
             )
+            shown_a = f"{fmt(va)}{a.unit}" if units else fmt(va)
+            shown_b = f"{fmt(vb)}{b.unit}" if units else fmt(vb)
             message = (
-                f"{heading}：{table_name(a.table.id)} {a.describe()} {fmt(va)} "
-                f"{'与' if tail else '≠'} {table_name(b.table.id)} {b.describe()} {fmt(vb)}（相差 {fmt(diff)}{reason}）"
+                f"{heading}：{table_name(a.table.id)} {a.describe()} {shown_a} "
+                f"{'与' if tail else '≠'} {table_name(b.table.id)} {b.describe()} {shown_b}"
+                f"（相差 {fmt(diff)}{fine if units else ''}{reason}）"
             )
             finding = Finding(
                 rule_id=self.rule_id,
@@ -297,6 +331,7 @@ class Context:
                 difference=diff,
                 evidence=[a.evidence("copy"), b.evidence("copy")],
             )
-        self.identities.append(Identity([(a.key, 1), (b.key, -1)], diff, self.rule_id, finding, [a, b]))
+        if not units:  # the typo locator adds residuals: only those of one unit
+            self.identities.append(Identity([(a.key, 1), (b.key, -1)], diff, self.rule_id, finding, [a, b]))
         if finding is not None:
             yield finding

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from cnbudget.domain.reference import data_toml
-from cnbudget.domain.text import key
+from cnbudget.domain.text import chinese_number, compact, key
 from cnbudget.domain.vocabulary import SCOPES, DocumentKind, Scope, TableKind
 
 
@@ -130,7 +130,11 @@ def _title_index() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-_MARKER = re.compile(r"^表\s*(\d+)(?:\s*[-—–]\s*(\d+))?\s*[.．、:：]?\s*")
+_MARKER = re.compile(
+    r"^(?:表\s*(\d+)(?:\s*[-—–]\s*(\d+))?|公开\s*(\d+)\s*表|公开表\s*([一二三四五六七八九十]+))\s*[.．、:：]?\s*"
+)
+"""A table's number printed before or above its title: "表 5-1.", "公开01表：", "公开表一"."""
+_ORDINAL_PREFIX = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
 _YEAR = re.compile(r"^20\d{2}\s*(?:年度|年)?")
 _GENERIC_PREFIX = ("部门", "单位", "区直", "市直", "省直")
 
@@ -142,12 +146,20 @@ class TitleMatch:
     """The printed "表 N" or "表 N-M" marker, if any ("12-1")."""
 
 
+def _marker_number(m: re.Match[str]) -> str:
+    if m.group(1):
+        return m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+    if m.group(3):
+        return str(int(m.group(3)))
+    return str(chinese_number(m.group(4)) or "")
+
+
 def table_marker(text: str) -> str | None:
-    """For a line that is only a table marker ("表 1", "表5-1", "表 12-1."), its number."""
-    s = text.strip()
+    """For a line that is only a table marker ("表 1", "表5-1", "表 12-1.", "公开01表", "公开表一"), its number."""
+    s = compact(text)
     m = _MARKER.match(s)
     if m and not s[m.end() :].strip():
-        return m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+        return _marker_number(m)
     return None
 
 
@@ -157,9 +169,10 @@ def match_title(text: str, org_names: tuple[str, ...] = ()) -> TitleMatch | None
     if not s or len(s) > 80 or "表" not in s:
         return None  # every title and alias ends in 表
     number = ""
+    s = _ORDINAL_PREFIX.sub("", s)  # "一、2017年度江苏省高级人民法院部门收支预算总表"
     m = _MARKER.match(s)
     if m:
-        number = m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+        number = _marker_number(m)
         s = s[m.end() :]
     k = key(s)
     k = _YEAR.sub("", k)

@@ -108,3 +108,14 @@ def is_code(text: str) -> bool:
 def format_amount(value: Decimal) -> str:
     """Chinese-report style with thousands separators, two decimals: 1,234.50."""
     return f"{value:,.2f}"
+
+
+YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+"""Money units as printed in captions (单位：万元), in 元."""
+
+
+def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """An amount printed in one money unit, in another (exact: Decimal division by a power of ten)."""
+    if from_unit == to_unit:
+        return value
+    return value * YUAN_PER_UNIT.get(from_unit, Decimal(1)) / YUAN_PER_UNIT.get(to_unit, Decimal(1))

@@ -147,6 +147,36 @@ class Table:
                 return row
         return None
 
+    @property
+    def lists_units(self) -> bool:
+        """Rows are departments and units (Wuhan's 收入总表 by unit), not classification codes (Shanghai's
+        收入预算总表 by function): said by the header's code and name columns, else by the codes printed."""
+        heads = [c.key for c in self.columns if c.role in ("code", "label")]
+        if any("单位" in h or "部门" in h for h in heads):
+            return True
+        if any("功能" in h or "科目" in h or "经济" in h for h in heads):
+            return False
+        codes = [r.code for r in self.rows if r.code.isdigit()]
+        return any(len(c) == 6 for c in codes) and not any(len(c) in (5, 7) for c in codes)
+
+    def find_column(self, *names: str) -> str | None:
+        """The key of the first amount column that is one of ``names``: the whole path, else a path ending
+        with it ("基本支出" finds "一般公共预算支出/基本支出"), else the same last level; None when none is."""
+        keys = self.value_keys()
+        for name in names:
+            if name in keys:
+                return name
+        for name in names:
+            found = [k for k in keys if k.endswith("/" + name)]
+            if len(found) == 1:
+                return found[0]
+        for name in names:
+            leaf = name.split("/")[-1]
+            found = [k for k in keys if k.split("/")[-1] == leaf]
+            if len(found) == 1 and leaf not in ("小计", "合计"):
+                return found[0]
+        return None
+
     def value_keys(self) -> list[str]:
         """Keys of the amount columns, left to right, each once."""
         return list(dict.fromkeys(c.key for c in self.columns if c.role == "value"))

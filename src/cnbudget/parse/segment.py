@@ -15,7 +15,10 @@ from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import Part
 from cnbudget.read import Line
 
-_MARKER_PREFIX = re.compile(r"^表\s*\d+(?:\s*[-—–]\s*\d+)?\s*[.．、:：]?\s*")
+_MARKER_PREFIX = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]\s*)?(?:表\s*\d+(?:\s*[-—–]\s*\d+)?|公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十]+)?"
+    r"\s*[.．、:：]?\s*"
+)
 _UNIT_CAPTION = re.compile(r"单位\s*[：:]\s*(?:万元|元|千元)")
 _PART = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 
@@ -69,6 +72,19 @@ def _has_table_content(flags: list[bool], start: int, end: int) -> bool:
     return any(flags[start:end])
 
 
+def _title_end(lines: list[Line], start: int) -> int:
+    """The index of the last line of a title that starts at ``start`` (a title may wrap to the next line)."""
+    nxt = start + 1
+    if (
+        nxt < len(lines)
+        and lines[nxt].layout == "text"
+        and lines[nxt].stripped.endswith("表")
+        and not (lines[start].stripped.endswith("表"))
+    ):
+        return nxt
+    return start
+
+
 def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
     toc = find_toc(lines)
     flags = _content_flags(lines)
@@ -98,9 +114,24 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
             continue
         num = table_marker(s)
         if num is not None:
-            marker = (i, num)
+            previous = titles[-1] if titles else None
+            if previous is not None and _title_end(lines, previous[0]) >= i - 1:
+                # the number printed under the title it belongs to ("支出预算总表" / "公开表三")
+                titles[-1] = (*previous[:3], previous[3] or num)
+            else:
+                marker = (i, num)
             continue
         m = match_title(s, org_names)
+        if m is None and i + 1 < len(lines) and not s.endswith("表") and not flags[i]:
+            # a title wrapped over two lines ("…“三公”经费、会议费、培训费支" / "出预算表")
+            tail = lines[i + 1].stripped
+            if (
+                lines[i + 1].layout == "text"
+                and tail.endswith("表")
+                and len(compact(tail)) <= 12
+                and match_title(tail, org_names) is None
+            ):
+                m = match_title(s + tail, org_names)
         if m is None:
             continue
         printed_number = m.number
@@ -140,9 +171,10 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
             b12_count += 1
             suffix = number.split("-")[1] if "-" in number else str(b12_count)
             table_id = f"B12-{suffix}"
-        title_line = next(
-            (ln.number for ln in lines[start:end] if match_title(ln.stripped, org_names)), lines[start].number
-        )
+        # the title printed nearest the table (an attachment list may name it just above)
+        content = next((k for k in range(start, end) if flags[k]), end)
+        printed = [ln.number for ln in lines[start:content] if match_title(ln.stripped, org_names)]
+        title_line = printed[-1] if printed else lines[start].number
         regions.append(Region(table_id, title, title_line, start, end, number))
     for idx, part in enumerate(parts):
         nxt = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number
