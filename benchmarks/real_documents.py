@@ -28,7 +28,6 @@ import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTATIONS = ROOT / "tests" / "fixtures" / "corpus" / "expectations.toml"
@@ -125,12 +124,22 @@ def run(expected: Expected) -> Result:
         return result
     result.seconds = time.perf_counter() - started
     meta = doc.metadata
-    result.organisation, result.year, result.kind, result.scope = meta.organisation, meta.fiscal_year, meta.kind, meta.scope
+    result.organisation, result.year, result.kind, result.scope = (
+        meta.organisation,
+        meta.fiscal_year,
+        meta.kind,
+        meta.scope,
+    )
     result.template = meta.template
     result.tables = sorted({t.id for t in doc.tables} | {p.id.split("-")[0] for p in doc.performance})
     result.required = list(template_of(meta).required)
     result.errors = [
-        {"rule": f.rule_id, "message": f.message, "pages": ",".join(map(str, f.pages)), "lines": ",".join(map(str, f.lines))}
+        {
+            "rule": f.rule_id,
+            "message": f.message,
+            "pages": ",".join(map(str, f.pages)),
+            "lines": ",".join(map(str, f.lines)),
+        }
         for f in report.findings
         if f.severity == "error"
     ]
@@ -147,7 +156,9 @@ def compare(expected: Expected, result: Result) -> Result:
         return result
     from cnbudget.domain.names import name_key
 
-    if expected.organisation and name_key(result.organisation) not in {name_key(o) for o in expected.organisation}:
+    if expected.organisation and name_key(result.organisation) not in {
+        name_key(o) for o in expected.organisation
+    }:
         result.problems.append(f"organisation {result.organisation!r}, expected {expected.organisation[0]!r}")
     for field_name in ("year", "kind", "scope", "template"):
         want, got = getattr(expected, field_name), getattr(result, field_name)
@@ -162,7 +173,9 @@ def compare(expected: Expected, result: Result) -> Result:
             result.problems.append(f"recorded error not found: {known['rule']} {known['where']}")
     for error in result.errors:
         if not any(error["rule"] == k["rule"] and k["where"] in error["message"] for k in recorded):
-            result.problems.append(f"unexpected error {error['rule']} (p.{error['pages'] or '-'}): {error['message'][:160]}")
+            result.problems.append(
+                f"unexpected error {error['rule']} (p.{error['pages'] or '-'}): {error['message'][:160]}"
+            )
     return result
 
 
@@ -171,10 +184,14 @@ def unexpected(result: Result) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write every result as JSON")
-    parser.add_argument("--extra", type=Path, action="append", default=[], help="a folder of other real documents")
+    parser.add_argument(
+        "--extra", type=Path, action="append", default=[], help="a folder of other real documents"
+    )
     parser.add_argument("--only", help="only documents whose name contains this")
     parser.add_argument("--show", action="store_true", help="print every problem, not only the counts")
     args = parser.parse_args()
@@ -185,7 +202,9 @@ def main() -> int:
         results = [compare(e, r) for e, r in zip(todo, pool.map(run, todo), strict=True)]
     wall = time.perf_counter() - started
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     header = f"{'document':40} {'outcome':7} {'organisation':22} {'year':>4} {'kind':6} {'scope':10} {'template':26} {'tables':>6} {'err':>4} {'unexp':>5} {'warn':>4} {'s':>5}"
     print(header)
     for r in results:
@@ -199,7 +218,11 @@ def main() -> int:
                 print(f"    {problem}")
     checked = [r for e, r in zip(todo, results, strict=True) if e.checked]
     crashes = sum(1 for r in results if r.outcome == "crash")
-    wrong = sum(1 for r in checked if any(p.split()[0] in ("organisation", "year", "kind", "scope", "template") for p in r.problems))
+    wrong = sum(
+        1
+        for r in checked
+        if any(p.split()[0] in ("organisation", "year", "kind", "scope", "template") for p in r.problems)
+    )
     lost = sum(1 for r in checked for p in r.problems if p.startswith("recorded error not found"))
     extra_errors = sum(unexpected(r) for r in checked)
     missing = sum(1 for r in checked for p in r.problems if p.startswith("tables not found"))

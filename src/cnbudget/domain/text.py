@@ -74,11 +74,13 @@ def key(text: str) -> str:
     return compact(text).translate(_KEY_TABLE)
 
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十廿]+[、.．]|[（(][一二三四五六七八九十廿]+[)）])\s*")
+_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十廿]+[、.．]|[（(][一二三四五六七八九十廿]+[)）]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])\s*"
+)
 
 
 def plain_label(label: str) -> str:
-    """A label without its ordinal: "（一）一般公共预算拨款" → "一般公共预算拨款"."""
+    """A label without its ordinal: "（一）一般公共预算拨款" → "一般公共预算拨款", "1.一般公共预算资金" → "一般公共预算资金"."""
     return _ORDINAL.sub("", label)
 
 

@@ -23,7 +23,7 @@ def _name_occurrences(ctx: Context) -> list[tuple[str, int]]:
         found.append((meta.department, meta.title_line))
     for table_id in ("B02", "B05U"):
         table = ctx.table(table_id)
-        for row in table.rows if table else []:
+        for row in table.rows if table is not None and table.lists_units else []:
             if row.code and row.label:
                 found.append((row.label, row.line))
     for part in ctx.doc.parts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cnbudget.audit.context import Context, Ref, first_value, row_name, table_evidence
+from cnbudget.audit.context import Context, Ref, column, first_value, row_name, table_evidence
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.rules.sums import departments_and_units as _units
@@ -45,6 +45,8 @@ def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str)
     """Expenditure items of a summary table against the 类 rows of a function-code table."""
     col = first_value(summary, "支出")
     rows = detail.coded_rows()
+    if not rows:
+        raise NotEvaluable(f"{detail.id} lists no function codes (printed by purpose, or as one row)")
     by_code = {r.full_code: r for r in rows}
     for row in summary.rows:
         if row.side != "支出":
@@ -90,8 +92,11 @@ def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str)
 )
 def b01_b03(ctx: Context) -> Iterator[Finding]:
     b01, b03 = ctx.need("B01"), ctx.need("B03")
-    yield from _classes_vs(ctx, b01, b03, first_value(b03))
     total, b03_total = b01.side_row("支出", "本年支出合计"), b03.total_row()
+    if not b03.coded_rows() and (total is None or b03_total is None):
+        raise NotEvaluable("B03 lists no function codes and no totals row to compare")
+    if b03.coded_rows():
+        yield from _classes_vs(ctx, b01, b03, first_value(b03))
     if total is not None and b03_total is not None:
         yield from ctx.check_copy(
             Ref(b01, total, first_value(b01, "支出"), "本年支出合计"),
@@ -155,7 +160,12 @@ def b01_b04(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_B03_B05 = (("合计", "合计"), ("基本支出", "基本支出/小计"), ("项目支出", "项目支出"))
+_B03_B05 = (
+    (("合计",), ("合计",)),
+    (("基本支出",), ("基本支出/小计", "基本支出")),
+    (("项目支出",), ("项目支出",)),
+)
+"""Columns of B03 and the same columns of B05, by the names each may print."""
 
 
 @rule(
@@ -176,6 +186,16 @@ def b03_b05(ctx: Context) -> Iterator[Finding]:
     if not only_general_budget(ctx):
         raise NotEvaluable("income is not only 一般公共预算")
     b03, b05 = ctx.need("B03"), ctx.need("B05")
+    if not b03.coded_rows() or not b05.coded_rows():
+        raise NotEvaluable("B03 or B05 lists no function codes")
+    columns = [
+        (col_a, col_b)
+        for names_a, names_b in _B03_B05
+        if (col_a := b03.find_column(*names_a)) is not None
+        and (col_b := b05.find_column(*names_b)) is not None
+    ]
+    if not columns:
+        raise NotEvaluable("B03 and B05 print no amount column in common")
     b05_rows = {r.full_code: r for r in b05.coded_rows()}
     pairs: list[tuple[Row, Row | None]] = [(r, b05_rows.get(r.full_code)) for r in b03.coded_rows()]
     totals = (b03.total_row(), b05.total_row())
@@ -196,7 +216,7 @@ def b03_b05(ctx: Context) -> Iterator[Finding]:
     for a_row, b_row in pairs:
         if b_row is None:
             continue
-        for a_col, b_col in _B03_B05:
+        for a_col, b_col in columns:
             yield from ctx.check_copy(
                 Ref(b03, a_row, a_col, f"{row_name(a_row)} {a_col}"),
                 Ref(b05, b_row, b_col, f"{row_name(b_row)} {b_col}"),
@@ -261,14 +281,23 @@ def b06_b05(ctx: Context) -> Iterator[Finding]:
     t5, t6 = b05.total_row(), b06.total_row()
     if t5 is None or t6 is None:
         raise NotEvaluable("no totals row in B05 or B06")
-    keys6 = [c.key for c in b06.columns if c.role == "value"]
-    for col6, col5 in zip(keys6, ("基本支出/小计", "基本支出/人员经费", "基本支出/公用经费"), strict=False):
+    pairs = [
+        (col6, col5)
+        for col6, names5 in zip(b06.value_keys(), _B06_B05, strict=False)
+        if (col5 := b05.find_column(*names5)) is not None
+    ]
+    if not pairs:
+        raise NotEvaluable("B05 prints no 基本支出 column")
+    for col6, col5 in pairs:
         yield from ctx.check_copy(
             Ref(b06, t6, col6, f"合计 {col6.split('/')[-1]}"),
             Ref(b05, t5, col5, f"合计 {col5}"),
             "基本支出表与一般公共预算支出表",
         )
 
+
+_B06_B05 = (("基本支出/小计", "基本支出"), ("基本支出/人员经费",), ("基本支出/公用经费",))
+"""B06's 合计, 人员经费, 公用经费 as B05 prints them (it may print 基本支出 without its two parts)."""
 
 _THREE_PUBLIC_CODES = (("公务接待费", "30217"), ("公务用车运行费", "30231"), ("公务用车购置费", "31013"))
 
@@ -378,19 +407,32 @@ def b10_b03(ctx: Context) -> Iterator[Finding]:
     if not projects or t3 is None:
         raise NotEvaluable("no project rows with amounts, or no totals row in B03")
     yield from ctx.check_sum(
-        Ref(b03, t3, "项目支出", "支出总表 项目支出"),
+        Ref(b03, t3, column(b03, "项目支出"), "支出总表 项目支出"),
         projects,
         f"项目支出表 {len(projects)} 个项目与支出总表项目支出",
     )
 
 
-_B02_B01 = (
-    ("本年收入/一般公共预算", "一般公共预算拨款收入"), ("本年收入/政府性基金预算", "政府性基金预算拨款收入"),
-    ("本年收入/国有资本经营预算", "国有资本经营预算拨款收入"), ("本年收入/财政专户管理资金", "财政专户管理资金收入"),
-    ("本年收入/事业收入", "事业收入"), ("本年收入/事业单位经营收入", "事业单位经营收入"),
-    ("本年收入/上级补助收入", "上级补助收入"), ("本年收入/附属单位上缴收入", "附属单位上缴收入"),
-    ("本年收入/其他收入", "其他收入"), ("本年收入/小计", "本年收入合计"), ("合计", "收入总计"),
-)  # fmt: skip
+_B02_B01: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        ("本年收入/一般公共预算", "一般公共预算"),
+        ("一般公共预算拨款收入", "一般公共预算资金", "一般公共预算拨款"),
+    ),
+    (("本年收入/政府性基金预算", "政府性基金预算"), ("政府性基金预算拨款收入", "政府性基金")),
+    (("本年收入/国有资本经营预算", "国有资本经营预算"), ("国有资本经营预算拨款收入", "国有资本经营预算")),
+    (("财政拨款收入",), ("财政拨款收入",)),
+    (("本年收入/财政专户管理资金", "财政专户管理资金"), ("财政专户管理资金收入", "财政专户管理资金")),
+    (("本年收入/事业收入", "事业收入"), ("事业收入",)),
+    (("本年收入/事业单位经营收入", "事业单位经营收入"), ("事业单位经营收入",)),
+    (("本年收入/上级补助收入", "上级补助收入"), ("上级补助收入",)),
+    (("本年收入/附属单位上缴收入", "附属单位上缴收入"), ("附属单位上缴收入",)),
+    (("本年收入/其他收入", "其他收入"), ("其他收入",)),
+    (("本年收入/小计",), ("本年收入合计",)),
+    (("合计",), ("收入总计",)),
+    (("上年结转结余/小计", "上年结转结余"), ("上年结转结余",)),
+)
+"""A column of 收入总表 (by the names it may be printed under) and the 收支总表 income row stating the same
+figure (by the names that row may carry)."""
 
 
 @rule(
@@ -410,19 +452,20 @@ def b02_b01(ctx: Context) -> Iterator[Finding]:
     if top is None:
         raise NotEvaluable("no totals row in B02")
     col = first_value(b01, "收入")
-    pairs = list(_B02_B01)
-    carry = next((c.key for c in b02.columns if c.key in ("上年结转结余/小计", "上年结转结余")), None)
-    if carry:
-        pairs.append((carry, "上年结转结余"))
-    for b02_col, b01_name in pairs:
-        target = b01.side_row("收入", b01_name)
-        if target is None:
+    compared = False
+    for b02_names, b01_names in _B02_B01:
+        b02_col = b02.find_column(*b02_names)
+        target = next((r for name in b01_names if (r := b01.side_row("收入", name)) is not None), None)
+        if b02_col is None or target is None:
             continue
         a = Ref(b02, top, b02_col, f"{row_name(top)} {b02_col}")
-        b = Ref(b01, target, col, b01_name)
+        b = Ref(b01, target, col, b01_names[0])
+        compared = True
         if a.value is None and not b.value:
             continue
         yield from ctx.check_copy(a, b, "收入总表与收支总表")
+    if not compared:
+        raise NotEvaluable("no income source printed in both B02 and B01")
 
 
 def _final_classes(ctx: Context, summary_id: str, detail_id: str, detail_column: str) -> Iterator[Finding]:
@@ -596,6 +639,8 @@ def _b10_units(ctx: Context) -> dict[str, Row]:
 )
 def same_units(ctx: Context) -> Iterator[Finding]:
     b02, b05u = ctx.need("B02"), ctx.need("B05U")
+    if not (b02.lists_units and b05u.lists_units):
+        raise NotEvaluable("B02 or B05U is printed by function code, not by unit")
     # departments are compared only when both tables list them (a unit's own budget may show only the unit)
     with_departments = all(_units(t)[0] for t in (b02, b05u))
     listed = {
@@ -622,6 +667,6 @@ def same_units(ctx: Context) -> Iterator[Finding]:
         shown = set(b10) | {r.label for r in b10.values()}
         for part in _units(b05u):
             for row in part:
-                spending = Ref(b05u, row, "项目支出").value
+                spending = Ref(b05u, row, b05u.find_column("项目支出") or "项目支出").value
                 if spending and row.code not in shown and row.label not in shown:
                     yield missing(b05u, ctx.need("B10"), row)

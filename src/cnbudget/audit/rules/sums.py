@@ -251,7 +251,7 @@ def departments_and_units(table: Table) -> tuple[list[Row], list[Row]]:
 def units_add_up(ctx: Context) -> Iterator[Finding]:
     for table_id in ("B02", "B05U"):
         table = ctx.table(table_id)
-        if table is None:
+        if table is None or not table.lists_units:
             continue
         departments, units = departments_and_units(table)
         total = table.total_row()
