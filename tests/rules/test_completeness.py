@@ -57,7 +57,7 @@ CASES = [
     Case("COMP-NARR-002", "000", _no_three_public_section, "000"),
     Case("COMP-3GONG-001", "000", None, "001"),
     Case("COMP-B12-001", "000", _no_b12, "000"),
-    Case("COMP-ROWS-001", "000", _drop_row("B01", label="本年支出合计", side="支出"), "000"),
+    Case("COMP-ROWS-001", "000", _drop_row("B01", label="支出总计", side="支出"), "000"),
 ]
 
 

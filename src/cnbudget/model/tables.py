@@ -137,8 +137,12 @@ class Table:
         return [r for r in self.rows if r.is_coded]
 
     def total_row(self) -> Row | None:
-        """The 合计/总计 row of a table of codes or units."""
-        return next((r for r in self.rows if r.kind == "total" and r.label in ("合计", "总计")), None)
+        """The 合计/总计 row of a table of codes or units; a table printed as one unlabelled row of amounts
+        (Jiangsu's 支出预算总表: 合计 | 基本支出 | 项目支出 …) is its own total."""
+        found = next((r for r in self.rows if r.kind == "total" and r.label in ("合计", "总计")), None)
+        if found is None and len(self.rows) == 1 and not self.rows[0].code and not self.rows[0].label:
+            return self.rows[0] if self.rows[0].cells else None
+        return found
 
     def side_row(self, side: str, name: str) -> Row | None:
         """The row of a two-sided table named ``name`` on ``side``, ordinal and 含专用结余 ignored."""

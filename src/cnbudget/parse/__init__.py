@@ -91,7 +91,11 @@ def _parse(source: Source) -> Document:
     main = next((t for t in doc.tables if t.id in ("B01", "F01")), doc.tables[0] if doc.tables else None)
     if main is not None:
         meta.amount_unit = main.amount_unit
-    doc.narrative = read_narrative(lines, doc.parts)
+    outside = [(t.first_line, t.last_line) for t in doc.tables]
+    outside += [(p.first_line, p.last_line) for p in doc.performance]
+    if doc.toc_lines:
+        outside.append(doc.toc_lines)
+    doc.narrative = read_narrative(lines, doc.parts, outside)
     if not meta.kind:
         meta.kind = template.kind
     _missing_tables(doc, template)

@@ -24,7 +24,8 @@ _CHANGE = re.compile(
 _CHANGE_PCT = re.compile(r"(增长|下降|降低|减少|增加|上升|下滑)了?\s*(\d+(?:\.\d+)?)\s*%")
 _SHARE = re.compile(r"占(?:比|本年[收支出入]+|[^，,。；;\d]{0,12}的?)?\s*(\d+(?:\.\d+)?)\s*%")
 _COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*%")
-_YEAR = re.compile(r"(20\d{2})\s*年")
+_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+"""A year that labels a figure ("2025年预算"), not a date ("自2017年7月起")."""
 _COMPARED = re.compile(r"(?:比|较|与|同)\s*(?:上年|(20\d{2})\s*年)")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*\S")
 _SUBJECT_TRIM = re.compile(
@@ -45,6 +46,35 @@ def find_narrative_part(parts: list[Part]) -> Part | None:
     return None
 
 
+_NARRATIVE_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．])?(?:20\d{2}年度?)?[^，,。；;：:\d]{0,24}(?:情况说明|编制说明|相关说明|相关情况)$"
+)
+
+
+def narrative_parts(lines: list[Line], parts: list[Part], outside: list[tuple[int, int]]) -> list[Part]:
+    """Where the narrative is: the part that holds it (第三部分 …情况说明), or, in documents not divided into
+    parts (Shanghai's: 四、部门预算编制说明 … 六、其他相关情况说明 … 项目经费情况说明), each section headed by a
+    line that names a 说明, up to the next such heading or table. ``outside``: (first, last) line numbers
+    of the contents and the tables, where no narrative begins."""
+    part = find_narrative_part(parts)
+    if part is not None:
+        return [part]
+    starts = [
+        line
+        for line in lines
+        if line.layout == "text"
+        and _NARRATIVE_HEADING.match(compact(line.stripped))
+        and not _AMOUNT.search(line.stripped)
+        and not any(a <= line.number <= b for a, b in outside)
+    ]
+    found: list[Part] = []
+    for k, line in enumerate(starts):
+        end = starts[k + 1].number - 1 if k + 1 < len(starts) else lines[-1].number
+        end = min([end, *(a - 1 for a, _ in outside if line.number < a <= end)])
+        found.append(Part(number=0, title=compact(line.stripped), line=line.number, last_line=end))
+    return found
+
+
 def _sections(lines: list[Line], part: Part) -> list[tuple[str, int, list[Line]]]:
     sections: list[tuple[str, int, list[Line]]] = [(part.title, part.line, [])]
     for line in lines:
@@ -63,10 +93,16 @@ def _sections(lines: list[Line], part: Part) -> list[tuple[str, int, list[Line]]
     return [s for s in sections if s[2] or s[0] != part.title]
 
 
-def read_narrative(lines: list[Line], parts: list[Part]) -> list[NarrativeSection]:
-    part = find_narrative_part(parts)
-    if part is None:
-        return []
+def read_narrative(
+    lines: list[Line], parts: list[Part], outside: list[tuple[int, int]] | None = None
+) -> list[NarrativeSection]:
+    result = []
+    for part in narrative_parts(lines, parts, outside or []):
+        result.extend(_read_part(lines, part))
+    return result
+
+
+def _read_part(lines: list[Line], part: Part) -> list[NarrativeSection]:
     result = []
     for heading, first, body in _sections(lines, part):
         text, offsets = _join(body)

@@ -307,13 +307,18 @@ def project_goals_published(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_REQUIRED_ROWS = {
-    "B01": (("收入", "本年收入合计"), ("收入", "收入总计"), ("支出", "本年支出合计"), ("支出", "支出总计")),
-    "B04": (("收入", "收入总计"), ("支出", "支出总计")),
-    "F01": (("收入", "本年收入合计"), ("收入", "总计"), ("支出", "本年支出合计"), ("支出", "总计")),
-    "F04": (("收入", "本年收入合计"), ("收入", "总计"), ("支出", "本年支出合计"), ("支出", "总计")),
-    "F06": ((None, "人员经费合计"), (None, "公用经费合计")),
+_GRAND_TOTALS = (
+    ("收入", ("收入总计", "总计", "收入合计"), "收入总计"),
+    ("支出", ("支出总计", "总计", "支出合计"), "支出总计"),
+)
+_REQUIRED_ROWS: dict[str, tuple[tuple[str | None, tuple[str, ...], str], ...]] = {
+    "B01": _GRAND_TOTALS,
+    "B04": _GRAND_TOTALS,
+    "F01": _GRAND_TOTALS,
+    "F04": _GRAND_TOTALS,
+    "F06": ((None, ("人员经费合计",), "人员经费合计"), (None, ("公用经费合计",), "公用经费合计")),
 }
+"""Rows a table cannot do without: (side, the names the row may be printed with, the name in messages)."""
 _TOTALS_ROW_TABLES = ("B03", "B05", "B06", "F02", "F03", "F05")
 
 
@@ -339,15 +344,14 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
         if table.is_empty:
             continue
         missing: list[str] = []
-        for side, label in _REQUIRED_ROWS.get(table.id, ()):
+        for side, names, shown in _REQUIRED_ROWS.get(table.id, ()):
             if not any(
-                (side is None or r.side == side) and plain_label(r.label) == label for r in table.rows
+                (side is None or r.side == side) and plain_label(r.label) in names for r in table.rows
             ):
-                missing.append(f"{side or ''}{label}")
+                missing.append(f"{side or ''}{shown}")
         data_rows = [r for r in table.rows if r.code]
-        needs_total = (
-            table.id in _TOTALS_ROW_TABLES or table.id == "B02" or (table.id == "B05U" and len(data_rows) > 1)
-        )
+        # a table printed as rows of codes or units needs its total; one printed as a single row has none
+        needs_total = len(data_rows) > 1 and (table.id in _TOTALS_ROW_TABLES or table.id in ("B02", "B05U"))
         if needs_total and not any(r.label in ("合计", "总计") for r in table.rows):
             missing.append("合计")
         if table.id in ("B07", "F09") and not any(r.cells for r in table.rows):
@@ -362,6 +366,5 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
         if missing:
             yield ctx.finding(
                 f"{table.id}“{table_name(table.id)}”缺少 {'、'.join(missing)} 行",
-                table=table.id,
-                evidence=[Evidence("table", table.id, line=table.title_line)],
+                at=table,
             )

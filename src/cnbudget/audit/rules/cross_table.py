@@ -9,8 +9,10 @@ from cnbudget.audit.context import Context, Ref, column, first_value, row_name, 
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.rules.sums import departments_and_units as _units
+from cnbudget.audit.tolerance import precision
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.codes import class_code
+from cnbudget.domain.numbers import convert
 from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
 from cnbudget.model.tables import leaves_under, three_public_view
@@ -332,17 +334,27 @@ def _three_public_vs_basic(ctx: Context, tp: Table, basic: Table, measure: str) 
             continue
         ref_a = Ref(tp, row, column, leaf)
         value = ref_a.value if ref_a.value is not None else Decimal(0)
-        if value < ref_b.value:
+        # the two tables may print different units (三公 in 万元, basic spending in 元): compare in ref_b's,
+        # allowing half a unit of the last digit ref_a prints
+        in_b = convert(value, ref_a.unit, ref_b.unit)
+        slack = (
+            convert(precision([value]), ref_a.unit, ref_b.unit) / 2
+            if ref_a.unit != ref_b.unit
+            else Decimal(0)
+        )
+        if in_b + slack < ref_b.value:
+            units = ref_a.unit != ref_b.unit
             yield ctx.finding(
-                f"{table_name(tp.id)} {leaf} {ref_a.cell.raw if ref_a.cell else '空白'} 小于"
-                f"{table_name(basic.id)} {ref_b.describe()} {ref_b.value}：“三公”经费应包含基本支出中的该项",
+                f"{table_name(tp.id)} {leaf} {ref_a.cell.raw if ref_a.cell else '空白'}{ref_a.unit if units else ''} 小于"
+                f"{table_name(basic.id)} {ref_b.describe()} {ref_b.value}{ref_b.unit if units else ''}："
+                "“三公”经费应包含基本支出中的该项",
                 table=tp.id,
                 row_code="",
                 row_label="",
                 column=column,
                 expected=ref_b.value,
-                actual=value,
-                difference=value - ref_b.value,
+                actual=in_b,
+                difference=in_b - ref_b.value,
                 evidence=[ref_a.evidence("copy"), ref_b.evidence("copy")],
             )
 

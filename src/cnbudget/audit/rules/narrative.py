@@ -20,11 +20,13 @@ from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import display_tolerance
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
 from cnbudget.domain.text import key, similarity
 from cnbudget.domain.vocabulary import Severity
 from cnbudget.model import NarrativeClaim
 
 TAIL = Decimal("0.02")
+_COMPARING = re.compile(r"较上年|比上年|与上年|上年同期|同比")
 _NESTED = re.compile(r"包括|其中|主要用于")
 
 
@@ -102,39 +104,43 @@ def _is_budget_figure_of_final(ctx: Context, claim: NarrativeClaim) -> bool:
 def amounts(ctx: Context) -> Iterator[Finding]:
     index = figure_index(ctx)
     for claim in ctx.doc.claims:
-        if claim.amount is None or claim.unit != "万元" or _is_budget_figure_of_final(ctx, claim):
+        if claim.amount is None or claim.unit not in YUAN_PER_UNIT or _is_budget_figure_of_final(ctx, claim):
             continue
         subject = (
             claim.subject.split("/")[0]
             if "/" in claim.subject and "支出决算" in claim.subject
             else claim.subject
         )
-        name, refs = index.lookup(subject)
+        _, refs = index.lookup(subject)
         if not refs:
             continue
-        allowed = display_tolerance(claim.raw.replace("万元", "").replace("元", ""))
-        diffs = [(abs(claim.amount - r.value), r) for r in refs if r.value is not None]
+        # tables may print 元 where the narrative says 万元: compare in the narrative's unit
+        allowed = display_tolerance(claim.raw.replace("万元", "").replace("亿元", "").replace("元", ""))
+        diffs = [
+            (abs(claim.amount - value), r) for r in refs if (value := r.value_in(claim.unit)) is not None
+        ]
         if not diffs:
             continue
         best, ref = min(diffs, key=lambda d: d[0])
         if best <= allowed:
             continue
-        tail = best <= allowed + TAIL
+        tail = best <= allowed + convert(TAIL, "万元", claim.unit)
+        shown = fmt(ref.value) + (ref.unit if ref.unit != claim.unit else "")
+        in_claim_unit = ref.value_in(claim.unit)
         yield ctx.finding(
             f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”{'与' if tail else '与报表不一致：'}"
-            f"{table_name(ref.table.id)} {ref.describe()} 为 {fmt(ref.value)}"
+            f"{table_name(ref.table.id)} {ref.describe()} 为 {shown}"
             f"{'，相差在尾差范围内' if tail else ''}",
             severity="info" if tail else "error",
             table=ref.table.id,
             row_code=ref.row.code,
             row_label=ref.row.label,
             column=ref.column,
-            expected=ref.value,
+            expected=in_claim_unit,
             actual=claim.amount,
-            difference=claim.amount - ref.value if ref.value is not None else None,
+            difference=claim.amount - in_claim_unit if in_claim_unit is not None else None,
             evidence=[claim_evidence(claim), *(r.evidence("copy") for r in refs[:4])],
         )
-        _ = name
 
 
 def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> list[Decimal]:
@@ -147,7 +153,7 @@ def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> list[Deci
         if c.amount is not None and claim.amount is not None and c.amount >= claim.amount
     ]
     for name in ("收支总计", "收入", "支出", "一般公共预算拨款", "基本支出", "项目支出", "三公"):
-        bases.extend(r.value for r in index.by_key.get(name, []) if r.value is not None)
+        bases.extend(v for r in index.by_key.get(name, []) if (v := r.value_in(claim.unit)) is not None)
     return bases
 
 
@@ -354,6 +360,8 @@ def years(ctx: Context) -> Iterator[Finding]:
             continue
         if "截至" in claim.sentence or "比" in claim.sentence.split(claim.raw)[0][-20:]:
             continue
+        if _COMPARING.search(claim.sentence) or re.search(rf"{ctx.year}\s*年", claim.sentence):
+            continue  # a change explained against last year's figure, or both years named: not a stale figure
         yield ctx.finding(
             f"情况说明第 {claim.line} 行“{claim.sentence[:60]}”：金额 {claim.raw} 标为 {claim.year} 年，"
             f"本文件为 {ctx.year} 年{'预算' if ctx.kind == 'budget' else '决算'}",

@@ -8,6 +8,7 @@ tables print 类/款/项 and 科目名称 in columns that do not line up with th
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from cnbudget.domain.catalog import TableSpec
 from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
@@ -16,6 +17,7 @@ from cnbudget.model import Cell, Column, Row, Table
 from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
 from cnbudget.parse.tables.header import assign_sides, build_columns, prefix_side, rename_duplicates
 from cnbudget.read import Line
+from cnbudget.read.source import Box
 
 _BODY_START_LABELS = ("合计", "总计")
 
@@ -83,8 +85,12 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
     had_ordinals = any(compact(c) in ("栏次", "行次") for r in header_rows for c in r)
     width = len(columns)
     keys = {id(col): col.key for col in columns}  # Column.key joins the path; compute it once per column
+    value_positions = [c.index for c in columns if c.role == "value" and c.index is not None]
     for line in body:
         cells = line.cells or []
+        if len(groups) == 1 and len(_trim(cells)) < width:
+            line = _right_aligned(line, value_positions, width)
+            cells = line.cells or []
         extra = [c for c in cells[width:] if c.strip()]
         if extra and len(groups) > 1:
             _read_by_segments(table, groups, line)
@@ -140,6 +146,34 @@ def _repair_narrow_header(
     return columns[:first_value] + [
         Column(path=leaf.split("/"), role="value", index=first_value + i) for i, leaf in enumerate(variant)
     ]
+
+
+def _right_aligned(line: Line, value_positions: list[int], width: int) -> Line:
+    """A row printed with fewer cells than the header (a 合计 label merged across the code and name
+    columns, alone on a continuation page): its amounts are the last amount columns, its text the label.
+
+    Only when the amounts would otherwise fall under code or name columns, every amount sits after the
+    row's text, and they fit the amount columns."""
+    cells = _trim(line.cells or [])
+    amounts = [
+        i for i, c in enumerate(cells) if amount_text(c.strip()) is not None and not is_code(c.strip())
+    ]
+    if not amounts or amounts != list(range(amounts[0], len(cells))) or len(amounts) > len(value_positions):
+        return line
+    first_value = value_positions[0] if value_positions else width
+    if amounts[0] >= first_value:
+        return line  # the amounts already stand under amount columns
+    out = [""] * width
+    boxes: list[Box | None] = [None] * width
+    texts = [i for i in range(amounts[0]) if cells[i].strip()]
+    for k, i in enumerate(texts[: max(first_value, 1)]):
+        out[k] = cells[i]
+        boxes[k] = line.boxes[i] if line.boxes and i < len(line.boxes) else None
+    targets = value_positions[len(value_positions) - len(amounts) :]
+    for i, target in zip(amounts, targets, strict=True):
+        out[target] = cells[i]
+        boxes[target] = line.boxes[i] if line.boxes and i < len(line.boxes) else None
+    return replace(line, cells=out, boxes=boxes if line.boxes else None)
 
 
 def _ordinal_leak(row: Row) -> bool:
