@@ -47,6 +47,9 @@ def test_decimal_amount_excludes_codes_and_row_numbers() -> None:
 def test_codes() -> None:
     assert join_code(["201", "06", "01"]) == "2010601"
     assert join_code(["201 06 01"]) == "2010601"
+    # Shanghai prints 款 without its leading zero in a column of its own ("301 | 2 | 津贴补贴")
+    assert join_code(["301", "2"]) == "30102" and join_code(["201", "6", "1"]) == "2010601"
+    assert join_code(["301", "12"]) == "30112"
     assert is_code("42010026157Y000000101") and is_code("157003") and is_code("2014150")
     assert not is_code("一般公共服务支出")
     assert [code_level(c) for c in ("201", "20141", "2014150", "157003")] == [1, 2, 3, None]

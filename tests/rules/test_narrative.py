@@ -6,8 +6,10 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
+from cnbudget.audit import audit
+from cnbudget.audit.findings import Finding
 from cnbudget.model import Document
-from support.rulecases import Case, assert_fires, assert_quiet, cases_of, claim
+from support.rulecases import Case, assert_fires, assert_quiet, cases_of, claim, fresh
 
 
 def _share(doc: Document) -> None:
@@ -61,3 +63,50 @@ def test_fires(case: Case) -> None:
 @cases_of(CASES)
 def test_quiet_when_clean(case: Case) -> None:
     assert_quiet(case)
+
+
+def _line_findings(doc: Document, rule_id: str, line: int) -> list[Finding]:
+    return [f for f in audit(doc).findings if f.rule_id == rule_id and f"第 {line} 行" in f.message]
+
+
+def test_a_share_one_unit_off_is_evened_out_not_an_error() -> None:
+    # 基本支出 1816.35 of 5916.69 is 30.699%: printed 30.70; 30.71 is what evening shares out to 100% gives
+    doc = fresh("000")
+    basic = claim(doc, "基本支出", "1816.35")
+    basic.share_pct = Decimal("30.71")
+    assert not _line_findings(doc, "NARR-SHARE-001", basic.line)
+    basic.share_pct = Decimal("30.73")
+    assert [f.severity for f in _line_findings(doc, "NARR-SHARE-001", basic.line)] == ["error"]
+
+
+def test_a_share_of_a_named_base_is_computed_on_it() -> None:
+    # “三公”经费 of seed 000 total 24.49 (B07): 公务用车购置及运行维护费 23.99 is 97.96% of it
+    doc = fresh("000")
+    car = claim(doc, "公务用车购置及运行维护费", "23.99")
+    car.change_amount = car.change_pct = None
+    car.share_pct, car.share_base = Decimal("97.96"), "“三公”经费"
+    assert not _line_findings(doc, "NARR-SHARE-001", car.line)
+    car.share_pct = Decimal("0.41")  # of the whole budget 5,916.69, not of the 三公 total the sentence names
+    found = _line_findings(doc, "NARR-SHARE-001", car.line)
+    assert len(found) == 1 and "“三公”经费 24.49 计算应为 97.96%" in found[0].message
+
+
+def test_a_rise_from_nothing_written_as_100_percent_is_a_warning() -> None:
+    doc = fresh("000")
+    purchase = claim(doc, "公务用车购置费", "17.99")
+    purchase.change_amount, purchase.change_pct = Decimal("17.99"), Decimal("100")
+    assert [f.severity for f in _line_findings(doc, "NARR-CHANGE-001", purchase.line)] == ["warning"]
+    purchase.change_pct = Decimal("50")
+    assert [f.severity for f in _line_findings(doc, "NARR-CHANGE-001", purchase.line)] == ["error"]
+
+
+def test_a_function_item_named_without_its_class_is_found() -> None:
+    # “行政事业单位医疗（款）公务员医疗补助（项）” is 2101103 of B05 (96.50 in seed 000)
+    doc = fresh("000")
+    full = claim(doc, "公务员医疗补助", "96.50")
+    full.subject = "行政事业单位医疗（款）公务员医疗补助（项）"
+    full.change_amount = full.change_pct = None
+    assert not _line_findings(doc, "NARR-AMOUNT-001", full.line)
+    full.amount = Decimal("99.50")
+    found = _line_findings(doc, "NARR-AMOUNT-001", full.line)
+    assert found and found[0].severity == "error" and "公务员医疗补助 为 96.50" in found[0].message

@@ -51,7 +51,12 @@ _LEADING = re.compile(
     r"^(?:20\d{2}年度?|本部门|部门|单位|其中|主要用于|包括|[（(]?[一二三四五六七八九十\d]+[)）.．、])+"
 )
 _TRAILING = re.compile(r"(?:类支出|为|是|达|均|预算数|决算数|总额|共计|合计)$")
-_FUNCTION_PATH = re.compile(r"^(.+?)[（(]类[)）](.+?)[（(]款[)）](.+?)[（(]项[)）]")
+_LEVEL_NAME = re.compile(r"(.+?)[（(]([类款项])[)）]")
+_CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
+_GENERAL_BUDGET = ("B05", "F05", "B15")
+_ALL_FUNDS = ("B03", "F03")
+_GENERAL_SECTION = re.compile(r"一般公共预算|财政拨款")
+_ALL_FUNDS_SECTION = re.compile(r"收支|收入|支出")
 
 
 @lru_cache(maxsize=8192)
@@ -82,7 +87,7 @@ class FigureIndex:
         self.by_key: dict[str, list[Ref]] = defaultdict(list)
         # coded rows of the detailed tables with their label keys, computed once per audit
         self.items: dict[str, list[tuple[Row, str, str]]] = {}
-        for table_id in ("B05", "B03", "F05", "F03"):
+        for table_id in (*_GENERAL_BUDGET, *_ALL_FUNDS):
             table = ctx.table(table_id)
             if table is not None:
                 self.items[table_id] = [(r, r.full_code, key(r.label)) for r in table.coded_rows()]
@@ -171,13 +176,17 @@ class FigureIndex:
             if table is None or not table.rows:
                 continue
             row = table.rows[0]
+            # a table that also lists 会议费/培训费 has a 合计 over all of them: the 三公 total is its 小计
+            wider = any("会议" in c.key or "培训" in c.key for c in table.columns)
             for cell in row.cells:
                 found, items = three_public_view(cell.column)
                 if found != measure or not items:
                     continue
                 name = items[-1]
+                grouped = "三公" in cell.column.split("/")[0] and len(items) == 1
                 canon = (
-                    "三公" if "合计" in name and len(items) == 1
+                    "三公" if ("合计" in name and len(items) == 1 and not wider) or (grouped and name == "小计")
+                    else None if "合计" in name
                     else "公务用车购置及运行费" if name == "小计"
                     else "公务用车购置费" if "购置" in name
                     else "公务用车运行费" if "运行" in name
@@ -188,17 +197,23 @@ class FigureIndex:
                 if canon:
                     self.add(canon, Ref(table, row, cell.column, canon))
 
-    def lookup(self, subject: str) -> tuple[str, list[Ref]]:
-        """The matching figures for a narrative subject, and the key they were found under."""
+    def lookup(self, subject: str, section: str = "") -> tuple[str, list[Ref]]:
+        """The matching figures for a narrative subject, and the key they were found under.
+
+        A function-code path ("公共安全（类）", "住房改革支出（款）提租补贴（项）") is looked up in the tables of the
+        funds its section is about: 一般公共预算/财政拨款 sections in B05/F05/B15, sections on all income and
+        expenditure in B03/F03 (or in B05/F05 when both state the same total).
+        """
         canon = canonical(subject)
         if canon and self.by_key.get(canon):
             return canon, self.by_key[canon]
-        m = _FUNCTION_PATH.match(key(subject))
-        if m:
-            refs = self._function_item(m.group(1), m.group(2), m.group(3))
-            if refs:
-                return f"{m.group(1)}/{m.group(2)}/{m.group(3)}", refs
-            return "", []
+        levels = [
+            (name.strip("\"'“”‘’「」:："), _CODE_LENGTH[level])
+            for name, level in _LEVEL_NAME.findall(key(subject))
+        ]
+        if levels:
+            # its last level's row, under the levels named before it, when only one code fits
+            return "/".join(name for name, _ in levels), self._level_item(levels, self._scope(section))
         s = normalise(subject)
         if s.endswith("支出") and self.by_key.get(s):
             return s, self.by_key[s]
@@ -219,19 +234,51 @@ class FigureIndex:
                 return [Ref(table, rows[0], keys[0], rows[0].label)]
         return []
 
-    def _function_item(self, cls: str, kuan: str, item: str) -> list[Ref]:
+    def _scope(self, section: str) -> tuple[str, ...]:
+        if _GENERAL_SECTION.search(section):
+            return _GENERAL_BUDGET
+        if not _ALL_FUNDS_SECTION.search(section):
+            return (*_GENERAL_BUDGET, *_ALL_FUNDS)
+        coded = tuple(t for t in _ALL_FUNDS if any(len(code) == 3 for _, code, _ in self.items.get(t, [])))
+        if coded:
+            return coded
+        # no table lists all funds by function: the general budget's does when the totals are the same
+        pairs = (("B03", "B05"), ("F03", "F05"))
+        return next(((general,) for every, general in pairs if self._same_total(every, general)), ())
+
+    def _same_total(self, first: str, second: str) -> bool:
+        totals = []
+        for table_id in (first, second):
+            table = self.ctx.table(table_id)
+            total = table.total_row() if table is not None else None
+            cell = total.cells[0] if total is not None and total.cells else None
+            totals.append(cell.value if cell is not None else None)
+        return totals[0] is not None and totals[0] == totals[1]
+
+    def _level_item(self, levels: list[tuple[str, int]], tables: tuple[str, ...]) -> list[Ref]:
         refs: list[Ref] = []
-        for table_id in ("B05", "B03", "F05", "F03"):
+        codes: set[str] = set()
+        for table_id in tables:
             table = self.ctx.table(table_id)
             if table is None or table_id not in self.items:
                 continue
-            rows = self.items[table_id]
             keys = [c.key for c in table.columns if c.role == "value"]
-            kuans = {code for r, code, _ in rows if len(code) == 5 and _close(r.label, kuan)}
+            rows = self.items[table_id]
+            prefixes: set[str] | None = None
+            for name, length in levels[:-1]:
+                fitting = {code for r, code, _ in rows if len(code) == length and _close(r.label, name)}
+                prefixes = {c for c in fitting if prefixes is None or any(c.startswith(p) for p in prefixes)}
+            name, length = levels[-1]
             for row, code, _ in rows:
-                if len(code) == 7 and code[:5] in kuans and _close(row.label, item):
+                if (
+                    len(code) == length
+                    and _close(row.label, name)
+                    and (prefixes is None or any(code.startswith(p) for p in prefixes))
+                    and keys
+                ):
+                    codes.add(code)
                     refs.append(Ref(table, row, keys[0], row.label))
-        return refs
+        return refs if len(codes) == 1 else []
 
 
 @lru_cache(maxsize=16384)

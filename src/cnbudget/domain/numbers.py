@@ -82,6 +82,13 @@ def parse_percent(text: str) -> Decimal | None:
 def join_code(parts: list[str]) -> str:
     """Join a code printed over 类/款/项 columns ("201", "06", "01") or in one cell ("201 06 01")."""
     pieces = [p.strip() for p in parts if p and p.strip()]
+    if (
+        len(pieces) > 1
+        and re.fullmatch(r"\d{3}", pieces[0])
+        and all(re.fullmatch(r"\d{1,2}", p) for p in pieces[1:])
+    ):
+        # 款/项 printed in their own columns without the leading zero ("301 | 2" for 30102)
+        pieces = [pieces[0], *(p.zfill(2) for p in pieces[1:])]
     joined = "".join(pieces)
     m = _SPLIT_CODE.match(" ".join(pieces))
     if m:

@@ -17,6 +17,8 @@ class NarrativeClaim:
     year: int | None = None
     share_pct: Decimal | None = None
     """"占90.55%" → 90.55."""
+    share_base: str = ""
+    """What the share is of, when named ("占“三公”经费的26.86%" → "“三公”经费"); empty when not."""
     change_amount: Decimal | None = None
     """Signed: 减少 gives a negative amount."""
     change_pct: Decimal | None = None

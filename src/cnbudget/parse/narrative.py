@@ -14,6 +14,7 @@ from decimal import Decimal
 from cnbudget.domain.numbers import parse_amount
 from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import NarrativeClaim, NarrativeSection, Part
+from cnbudget.parse.furniture import page_number_lines
 from cnbudget.read import Line
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
@@ -22,7 +23,9 @@ _CHANGE = re.compile(
     r"(增加|减少|增长|下降|降低|减|增)了?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)"
 )
 _CHANGE_PCT = re.compile(r"(增长|下降|降低|减少|增加|上升|下滑)了?\s*(\d+(?:\.\d+)?)\s*%")
-_SHARE = re.compile(r"占(?:比|本年[收支出入]+|[^，,。；;\d]{0,12}的?)?\s*(\d+(?:\.\d+)?)\s*%")
+_SHARE = re.compile(r"占(?P<base>比|本年[收支出入]+|[^，,。；;\d]{0,12}的?)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
+_GENERIC_SUBJECT = re.compile(r"^(?:预算|决算)?支出(?:预算|决算)?$")
+_LEVEL_LABEL = re.compile(r"[（(][类款项][)）]$")
 _COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*%")
 _YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 """A year that labels a figure ("2025年预算"), not a date ("自2017年7月起")."""
@@ -75,10 +78,14 @@ def narrative_parts(lines: list[Line], parts: list[Part], outside: list[tuple[in
     return found
 
 
-def _sections(lines: list[Line], part: Part) -> list[tuple[str, int, list[Line]]]:
+def _sections(lines: list[Line], part: Part, furniture: set[int]) -> list[tuple[str, int, list[Line]]]:
     sections: list[tuple[str, int, list[Line]]] = [(part.title, part.line, [])]
     for line in lines:
-        if not (part.line < line.number <= part.last_line) or line.layout == "blank":
+        if (
+            not (part.line < line.number <= part.last_line)
+            or line.layout == "blank"
+            or line.number in furniture
+        ):
             continue
         text = line.stripped
         if (
@@ -97,14 +104,15 @@ def read_narrative(
     lines: list[Line], parts: list[Part], outside: list[tuple[int, int]] | None = None
 ) -> list[NarrativeSection]:
     result = []
+    furniture = page_number_lines(lines)
     for part in narrative_parts(lines, parts, outside or []):
-        result.extend(_read_part(lines, part))
+        result.extend(_read_part(lines, part, furniture))
     return result
 
 
-def _read_part(lines: list[Line], part: Part) -> list[NarrativeSection]:
+def _read_part(lines: list[Line], part: Part, furniture: set[int]) -> list[NarrativeSection]:
     result = []
-    for heading, first, body in _sections(lines, part):
+    for heading, first, body in _sections(lines, part, furniture):
         text, offsets = _join(body)
         section = NarrativeSection(
             heading=heading, line=first, last_line=body[-1].number if body else first, text=text
@@ -255,9 +263,13 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
                 paragraph=paragraph,
                 line=_line_at(offsets, start + m.start()),
             )
+            if (not subject or _GENERIC_SUBJECT.match(subject)) and head_start >= 0:
+                subject = _labelled(sentence, head_start, subject)
+                claim.subject = subject
             share = _SHARE.search(tail)
             if share:
-                claim.share_pct = Decimal(share.group(1))
+                claim.share_pct = Decimal(share.group("pct"))
+                claim.share_base = (share.group("base") or "").removesuffix("的").strip()
             change = _CHANGE.search(tail)
             if change:
                 claim.change_amount = _signed(change.group(1), change.group(2))
@@ -270,6 +282,17 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
                 claim.completion_pct = Decimal(completion.group(1))
             claims.append(claim)
     return claims
+
+
+def _labelled(sentence: str, colon: int, subject: str) -> str:
+    """ "检察（款）：预算支出合计 16,444.36 万元": a bare 支出 after a colon is the labelled item's."""
+    if sentence[colon] not in "：:":
+        return subject
+    start = max(sentence.rfind(ch, 0, colon) for ch in "，,；;。：:")
+    label = compact(sentence[start + 1 : colon])
+    for _ in range(3):
+        label = _SUBJECT_TRIM.sub("", label)
+    return label + subject if _LEVEL_LABEL.search(label) else subject
 
 
 def heading_number(heading: str) -> int | None:

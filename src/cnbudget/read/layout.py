@@ -33,6 +33,8 @@ class LayoutSettings:
     """Paint whose every colour channel (0–255) is at least this is white on white paper: no rule."""
     same_line: float = 0.5
     """Characters whose centres differ by less than this many heights are on one line."""
+    open_row_height: float = 6.0
+    """A row of a grid without its outer rule is read as a row when it is at most this many heights high."""
     column_gap: float = 0.6
     """A gap wider than this many heights between characters of a line separates words or columns."""
     space_width: float = 0.5
@@ -147,6 +149,12 @@ class _Rules:
     def covers(self, at: float, point: float) -> bool:
         return any(lo - self.snap <= point <= hi + self.snap for lo, hi in self.spans[at])
 
+    def span(self, at: float, point: float) -> tuple[float, float] | None:
+        """The merged span of the rule at `at` that runs across `point`."""
+        return next(
+            ((lo, hi) for lo, hi in self.spans[at] if lo - self.snap <= point <= hi + self.snap), None
+        )
+
     def before(self, value: float, point: float) -> float | None:
         """The nearest rule at or before `value` that runs across `point`."""
         i = bisect_right(self.positions, value) - 1
@@ -178,6 +186,26 @@ def _regions(vertical: list[Rule], snap: float) -> list[tuple[float, float]]:
     return out
 
 
+def _open_edge(
+    vs: _Rules, left: float, ch: Char, top: float | None, bottom: float | None, settings: LayoutSettings
+) -> tuple[float | None, float | None]:
+    """A grid row drawn without its outer top or bottom rule (a table continued on the next page).
+
+    The column rules end where the missing rule would be; it counts as drawn there when the row is one
+    row high and at least one inner column rule runs through it too (not just a frame around text).
+    """
+    span = vs.span(left, ch.cy)
+    crossing = sum(1 for at in vs.positions if vs.covers(at, ch.cy))
+    if span is None or crossing < 3:
+        return top, bottom
+    reach = settings.open_row_height * max(ch.height, 1.0)
+    if top is None and bottom is not None and 0 < bottom - span[0] <= reach:
+        return span[0], bottom
+    if bottom is None and top is not None and 0 < span[1] - top <= reach:
+        return top, span[1]
+    return top, bottom
+
+
 def grid_rows(
     chars: list[Char], horizontal: list[Rule], vertical: list[Rule], settings: LayoutSettings = LAYOUT
 ) -> tuple[list[Row], list[Char]]:
@@ -195,7 +223,9 @@ def grid_rows(
         cx, cy = ch.cx, ch.cy
         left, right = vs.before(cx, cy), vs.after(cx, cy)
         top, bottom = hs.before(cy, cx), hs.after(cy, cx)
-        if left is None or right is None or top is None or bottom is None:
+        if left is not None and right is not None and (top is None) != (bottom is None):
+            top, bottom = _open_edge(vs, left, ch, top, bottom, settings)
+        if left is None or right is None or top is None or bottom is None or bottom - top <= snap:
             free.append(ch)
             continue
         region = next((i for i, (lo, hi) in enumerate(regions) if lo - snap <= cy <= hi + snap), -1)

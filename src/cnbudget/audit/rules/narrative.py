@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from cnbudget.audit.context import Context, claim_evidence, fmt
-from cnbudget.audit.figures import FigureIndex, normalise
+from cnbudget.audit.figures import FigureIndex, canonical, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import rule
@@ -111,7 +111,7 @@ def amounts(ctx: Context) -> Iterator[Finding]:
             if "/" in claim.subject and "支出决算" in claim.subject
             else claim.subject
         )
-        _, refs = index.lookup(subject)
+        _, refs = index.lookup(subject, claim.section)
         if not refs:
             continue
         # tables may print 元 where the narrative says 万元: compare in the narrative's unit
@@ -143,10 +143,16 @@ def amounts(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> list[Decimal]:
+def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> tuple[list[Decimal], list[Decimal]]:
+    """(named, other): the figures of the base the sentence names ("占“三公”经费的"), and the usual bases."""
     same = [
         c for c in ctx.doc.claims if c.section == claim.section and c.line <= claim.line and c is not claim
     ]
+    named: list[Decimal] = []
+    canon = canonical(claim.share_base) if claim.share_base else None
+    if canon:
+        named.extend(v for r in index.by_key.get(canon, []) if (v := r.value_in(claim.unit)) is not None)
+        named.extend(c.amount for c in same if c.amount is not None and canonical(c.subject) == canon)
     bases = [
         c.amount
         for c in same
@@ -154,7 +160,15 @@ def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> list[Deci
     ]
     for name in ("收支总计", "收入", "支出", "一般公共预算拨款", "基本支出", "项目支出", "三公"):
         bases.extend(v for r in index.by_key.get(name, []) if (v := r.value_in(claim.unit)) is not None)
-    return bases
+    return named, bases
+
+
+def _pct_adjusted(printed: Decimal, rng: tuple[Decimal, Decimal] | None) -> bool:
+    """One unit of the last printed digit off: shares are evened out so that they add up to 100%."""
+    if rng is None:
+        return False
+    unit = 2 * _tol(printed)
+    return rng[0] - 3 * unit / 2 <= abs(printed) <= rng[1] + 3 * unit / 2
 
 
 @rule(
@@ -162,12 +176,14 @@ def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> list[Deci
     family="narrative",
     description="情况说明中的占比（占 X%）与金额相符",
     rationale=(
-        "说明中“占 X%”的比例应能由所述金额除以其基数（同节前文的较大金额，或收支总计、支出合计、"
-        "基本支出、项目支出、“三公”经费等报表总额）得出，否则比例或金额有误。"
+        "说明中“占 X%”的比例应能由所述金额除以其基数（句中点名的基数，如“占‘三公’经费的”，就只用它；"
+        "未点名时为同节前文的较大金额，或收支总计、支出合计、基本支出、项目支出、“三公”经费等报表总额）得出，"
+        "否则比例或金额有误。"
     ),
     fix=(
         "用所述金额和应有基数复算比例，计算时考虑各印出数字的四舍五入区间；"
-        "只要有一个合理基数能得出所印比例即不报告，所印比例是截尾而非四舍五入所得的为警告。"
+        "只要有一个合理基数能得出所印比例即不报告；所印比例是截尾而非四舍五入所得的为警告；"
+        "其余与复算结果只差末位一个单位的不报告（各项占比常被调整到合计 100%）。"
         "部门应更正比例或金额，并确认所用基数正确。"
     ),
 )
@@ -176,19 +192,26 @@ def shares(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.doc.claims:
         if claim.share_pct is None or claim.amount is None:
             continue
-        bases = _bases(ctx, claim, index)
+        named, others = _bases(ctx, claim, index)
+        bases = named or others  # a base the sentence names is the base
         tol = _tol(claim.amount)
         ranges = [_pct_range(claim.amount, tol, b, _tol(b)) for b in bases]
         if any(_pct_ok(claim.share_pct, r) for r in ranges):
             continue
         truncated = any(_pct_truncated(claim.share_pct, r) for r in ranges)
-        base = next(
-            (b for b in reversed(bases[: len(bases)]) if b >= claim.amount), bases[0] if bases else None
-        )
-        expected = _same_places(claim.amount * 100 / base, claim.share_pct) if base else None
+        if not truncated and any(_pct_adjusted(claim.share_pct, r) for r in ranges):
+            continue
+        amount, printed = claim.amount, claim.share_pct
+        candidates = [b for b in bases if b >= amount and b > 0]
+        base = min(candidates, key=lambda b: abs(amount * 100 / b - printed), default=None)
+        expected = _same_places(amount * 100 / base, printed) if base else None
         yield ctx.finding(
             f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，占 {claim.share_pct}%”：占比与金额不符"
-            + (f"（按 {fmt(base)} 计算应为 {expected}%）" if base else "")
+            + (
+                f"（按 {claim.share_base + ' ' if claim.share_base else ''}{fmt(base)} 计算应为 {expected}%）"
+                if base
+                else ""
+            )
             + (_TRUNCATED if truncated else ""),
             severity="warning" if truncated else "error",
             expected=expected,
@@ -208,7 +231,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
     fix=(
         "以“本年数 − 增减额”推算上年数并复算增减率（考虑数字的四舍五入区间）："
         "方向相反或偏差超出舍入范围为错误，截尾造成的为警告，"
-        "推算的上年数为零或负数时增减率无意义也报错。部门应更正增减额、增减率或本年数；上年无此项的，"
+        "推算的上年数为零或负数时增减率无意义也报错（按惯例写作“增长100%”的为警告）。部门应更正增减额、增减率或本年数；上年无此项的，"
         "宜写明“上年无此项支出”而不写增长率。"
     ),
 )
@@ -227,6 +250,10 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
             continue
         rng = _pct_range(abs(claim.change_amount), _tol(claim.change_amount), prior, prior_tol)
         if _pct_ok(claim.change_pct, rng):
+            continue
+        if abs(prior) <= prior_tol and claim.change_pct == 100:
+            why = "上年数为零，增长率无意义；宜写明“上年无此项”而不写“增长100%”"
+            yield _change_finding(ctx, claim, prior, None, why, "warning")
             continue
         if _pct_truncated(claim.change_pct, rng):
             why = f"上年数 {fmt(prior)} 推算的增减率{_TRUNCATED}"
