@@ -69,3 +69,19 @@ def test_figures_read_off_the_pages() -> None:
     assert [(c.amount, c.share_pct, c.share_base) for c in abroad] == [
         (Decimal("222.5"), Decimal("26.69"), "“三公”经费")
     ]
+
+
+def test_a_table_ends_where_running_text_begins() -> None:
+    """Shanghai prints its 其他相关情况说明 after the last table (p.21): that text and the project forms
+    after it are narrative and forms, not rows of the 三公 table above them."""
+    import cnbudget
+
+    doc = cnbudget.parse_file(CORPUS / "shpt-govoffice-2025-budget-dept.pdf")
+    b07 = doc.table("B07")
+    assert b07 is not None and len(b07.rows) == 1 and b07.status == "ok"
+    headings = [s.heading for s in doc.narrative]
+    assert "一、2025年“三公”经费预算情况说明" in headings
+    car = [c for c in doc.claims if c.subject == "公务用车运行费"]
+    assert [c.amount for c in car] == [0]  # "公务用车运行费0万元", as B07 leaves it blank
+    wanli = cnbudget.parse_file(CORPUS / "shpt-wanli-2023-budget-dept.pdf")
+    assert len(wanli.table("B07").rows) == 1  # type: ignore[union-attr]

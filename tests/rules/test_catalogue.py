@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from cnbudget.audit import all_rules
-from cnbudget.audit.rules.sums import ROW_SUM_RULES, column_identities
+from cnbudget.audit.rules.sums import ROW_SUM_RULES
 from cnbudget.domain.catalog import spec_for
 from cnbudget.domain.vocabulary import FAMILIES
+from cnbudget.model.headers import column_identities
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = {r.id: r for r in all_rules()}

@@ -18,7 +18,7 @@ from cnbudget.audit.registry import NotEvaluable, Rule
 from cnbudget.audit.tolerance import classify, precision, tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert, format_amount
-from cnbudget.domain.vocabulary import EvidenceRole, Severity
+from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, EvidenceRole, Severity
 from cnbudget.model import Cell, Document, NarrativeClaim, Row, Table
 
 
@@ -156,7 +156,9 @@ class Context:
         self.identities: list[Identity] = []
         self.rule: Rule | None = None
         """The rule whose check is running (set by the engine)."""
-        self._tables = {t.id: t for t in doc.tables}
+        # a table read too badly to trust (see the parser's self-check) takes part in no check: the
+        # completeness rules see it in doc.tables, COMP-PARSE-001 reports it once
+        self._tables = {t.id: t for t in doc.tables if t.status not in UNUSABLE_STATUSES}
         self.cache: dict[str, object] = {}
         """Built once per audit and shared by rules (the narrative figure index)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
@@ -174,10 +176,23 @@ class Context:
     def need(self, table_id: str) -> Table:
         table = self._tables.get(table_id)
         if table is None:
-            raise NotEvaluable(f"{table_id} {table_name(table_id)} is missing")
-        if table.status == "failed":
-            raise NotEvaluable(f"{table_id} could not be read (see its parse-health finding)")
+            raise NotEvaluable(self.absence(table_id))
         return table
+
+    def printed_table(self, table_id: str) -> Table | None:
+        """The table as printed, however well it was read (for telling what a figure refers to)."""
+        return next((t for t in self.doc.tables if t.id == table_id), None)
+
+    def tables(self) -> list[Table]:
+        """The tables the checks may use (read well enough), in document order."""
+        return list(self._tables.values())
+
+    def absence(self, table_id: str) -> str:
+        """Why a table takes part in no check: missing, or read too badly (its parse finding says why)."""
+        printed = next((t for t in self.doc.tables if t.id == table_id), None)
+        if printed is not None:
+            return f"{table_id} {table_name(table_id)} was not read reliably ({printed.status}; see COMP-PARSE-001)"
+        return f"{table_id} {table_name(table_id)} is missing"
 
     # ---- findings -----------------------------------------------------------------------------------
     def finding(

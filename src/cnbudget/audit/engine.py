@@ -86,7 +86,7 @@ def _run(ctx: Context, r: Rule, findings: list[Finding]) -> RuleOutcome:
         return RuleOutcome(r.id, "not_applicable", f"applies to {', '.join(r.kinds)}")
     missing = [t for t in r.tables if ctx.table(t) is None]
     if missing:
-        return RuleOutcome(r.id, "not_evaluated", f"missing {', '.join(missing)}")
+        return RuleOutcome(r.id, "not_evaluated", "; ".join(ctx.absence(t) for t in missing))
     ctx.rule = r
     try:
         found = list(r.check(ctx))

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from cnbudget.audit.context import Context, Ref, first_value
 from cnbudget.domain.text import key, plain_label
+from cnbudget.domain.vocabulary import UNUSABLE_STATUSES
 from cnbudget.model import Row, Table
 from cnbudget.model.tables import three_public_view
 
@@ -88,7 +89,7 @@ class FigureIndex:
         # coded rows of the detailed tables with their label keys, computed once per audit
         self.items: dict[str, list[tuple[Row, str, str]]] = {}
         for table_id in (*_GENERAL_BUDGET, *_ALL_FUNDS):
-            table = ctx.table(table_id)
+            table = ctx.printed_table(table_id)
             if table is not None:
                 self.items[table_id] = [(r, r.full_code, key(r.label)) for r in table.coded_rows()]
         self._build()
@@ -131,7 +132,7 @@ class FigureIndex:
     def _build(self) -> None:
         ctx = self.ctx
         for table_id in ("B01", "B04", "F01", "F04"):
-            table = ctx.table(table_id)
+            table = ctx.printed_table(table_id)
             if table is not None:
                 self._two_sided(table)
         for table_id, columns in (
@@ -144,10 +145,10 @@ class FigureIndex:
                      "一般公共预算基本支出": "本年支出/基本支出"}),
             ("F02", {"收入": "本年收入合计", "一般公共预算拨款收入": "财政拨款收入"}),
         ):  # fmt: skip
-            table = ctx.table(table_id)
+            table = ctx.printed_table(table_id)
             if table is not None:
                 self._code_table(table, columns)
-        b06 = ctx.table("B06")
+        b06 = ctx.printed_table("B06")
         if b06 is not None:
             keys = [c.key for c in b06.columns if c.role == "value"]
             total = b06.total_row()
@@ -161,7 +162,7 @@ class FigureIndex:
                         self.add(
                             key(row.label), Ref(b06, row, column, f"{row.label} {column.split('/')[-1]}")
                         )
-        f06 = ctx.table("F06")
+        f06 = ctx.printed_table("F06")
         if f06 is not None:
             for row in f06.rows:
                 if row.label in ("人员经费合计", "公用经费合计") and row.cells:
@@ -172,7 +173,7 @@ class FigureIndex:
 
     def _three_public(self) -> None:
         for table_id, measure in (("B07", ""), ("F09", "决算数"), ("F09", "预算数")):
-            table = self.ctx.table(table_id)
+            table = self.ctx.printed_table(table_id)
             if table is None or not table.rows:
                 continue
             row = table.rows[0]
@@ -183,6 +184,8 @@ class FigureIndex:
                 if found != measure or not items:
                     continue
                 name = items[-1]
+                if "机关运行" in cell.column or "会议" in name or "培训" in name:
+                    continue  # printed beside the 三公 items, not one of them
                 grouped = "三公" in cell.column.split("/")[0] and len(items) == 1
                 canon = (
                     "三公" if ("合计" in name and len(items) == 1 and not wider) or (grouped and name == "小计")
@@ -198,6 +201,15 @@ class FigureIndex:
                     self.add(canon, Ref(table, row, cell.column, canon))
 
     def lookup(self, subject: str, section: str = "") -> tuple[str, list[Ref]]:
+        """The matching figures for a narrative subject; none when one of them is in a table read too
+        badly to trust (the subject is that table's, and comparing it with another table's figure would
+        be a false finding)."""
+        found, refs = self._lookup(subject, section)
+        if any(r.table.status in UNUSABLE_STATUSES for r in refs):
+            return found, []
+        return found, refs
+
+    def _lookup(self, subject: str, section: str = "") -> tuple[str, list[Ref]]:
         """The matching figures for a narrative subject, and the key they were found under.
 
         A function-code path ("公共安全（类）", "住房改革支出（款）提租补贴（项）") is looked up in the tables of the
@@ -225,7 +237,7 @@ class FigureIndex:
     def _unique_item(self, name: str) -> list[Ref]:
         """A bare 款/项 name ("行政运行 745.86 万元") that names exactly one row of B05 or F05."""
         for table_id in ("B05", "F05"):
-            table = self.ctx.table(table_id)
+            table = self.ctx.printed_table(table_id)
             if table is None or table_id not in self.items:
                 continue
             keys = [c.key for c in table.columns if c.role == "value"]
@@ -249,7 +261,7 @@ class FigureIndex:
     def _same_total(self, first: str, second: str) -> bool:
         totals = []
         for table_id in (first, second):
-            table = self.ctx.table(table_id)
+            table = self.ctx.printed_table(table_id)
             total = table.total_row() if table is not None else None
             cell = total.cells[0] if total is not None and total.cells else None
             totals.append(cell.value if cell is not None else None)
@@ -259,7 +271,7 @@ class FigureIndex:
         refs: list[Ref] = []
         codes: set[str] = set()
         for table_id in tables:
-            table = self.ctx.table(table_id)
+            table = self.ctx.printed_table(table_id)
             if table is None or table_id not in self.items:
                 continue
             keys = [c.key for c in table.columns if c.role == "value"]

@@ -34,12 +34,15 @@ TableShape = Literal["rows", "two_sided", "grouped", "single_row"]
 TableLayout = Literal["cells", "tokens"]
 """How a table was read: from cell boundaries, or from space-separated tokens matched to the catalogue."""
 
-TableStatus = Literal["ok", "partial", "failed"]
+TableStatus = Literal["ok", "partial", "unreliable", "failed"]
 TABLE_STATUS_LABELS: Final[dict[TableStatus, str]] = {
     "ok": "完整",
     "partial": "部分读取",
+    "unreliable": "读取不可信",
     "failed": "未能读取",
 }
+UNUSABLE_STATUSES: Final[tuple[TableStatus, ...]] = ("unreliable", "failed")
+"""Tables read so badly that the audit runs no arithmetic on them."""
 
 ColumnRole = Literal["value", "code", "label", "text", "ordinal", "unknown"]
 Side = Literal["收入", "支出"]

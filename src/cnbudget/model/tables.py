@@ -117,7 +117,8 @@ class Table:
     is_empty: bool = False
     """True when the table has no body rows (B08/B09/F07/F08 often); see `notes` for the reason given."""
     status: TableStatus = "ok"
-    """``ok``, ``partial`` (some rows could not be aligned to columns) or ``failed``."""
+    """``ok``, ``partial`` (some rows could not be aligned to columns), ``unreliable`` (the reading fails
+    the table's own relations: see `cnbudget.parse.tables.selfcheck`) or ``failed``."""
     warnings: list[str] = field(default_factory=list)
     page: int | None = None
 

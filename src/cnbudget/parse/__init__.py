@@ -17,6 +17,7 @@ from cnbudget.parse.performance import parse_performance
 from cnbudget.parse.segment import Region, segment
 from cnbudget.parse.self_evaluation import parse_self_evaluation
 from cnbudget.parse.tables.financial import parse_financial, projects_from
+from cnbudget.parse.tables.selfcheck import check_reading
 from cnbudget.parse.template import match_template
 from cnbudget.read import Line, ReadOptions, Source, read_bundle, read_path, source_from_text
 
@@ -84,6 +85,10 @@ def _parse(source: Source) -> Document:
         else:
             doc.self_evaluations.append(parse_self_evaluation(region, lines))
     resolve_codes(doc.tables)
+    for table in doc.tables:
+        before = len(table.warnings)
+        check_reading(table)
+        doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings[before:])
     for table in doc.tables:
         if table.id == "B10":
             doc.projects.extend(projects_from(table, tuple(units)))

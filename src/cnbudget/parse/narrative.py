@@ -27,8 +27,8 @@ _SHARE = re.compile(r"占(?P<base>比|本年[收支出入]+|[^，,。；;\d]{0,1
 _GENERIC_SUBJECT = re.compile(r"^(?:预算|决算)?支出(?:预算|决算)?$")
 _LEVEL_LABEL = re.compile(r"[（(][类款项][)）]$")
 _COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*%")
-_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-"""A year that labels a figure ("2025年预算"), not a date ("自2017年7月起")."""
+_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月|\s*(?:起|以来|开始))")
+"""A year that labels a figure ("2025年预算"), not a date ("自2017年7月起") or a start ("从2020年起")."""
 _COMPARED = re.compile(r"(?:比|较|与|同)\s*(?:上年|(20\d{2})\s*年)")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*\S")
 _SUBJECT_TRIM = re.compile(

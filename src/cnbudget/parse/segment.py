@@ -72,6 +72,46 @@ def _has_table_content(flags: list[bool], start: int, end: int) -> bool:
     return any(flags[start:end])
 
 
+_PROSE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\S")
+
+
+_TABLE_NOTE = re.compile(r"^(?:注|备注|说明)|本表|空表|此表|无数据|数据为零|单位[:：]")
+
+
+def _is_prose(line: Line) -> bool:
+    """Running text, not a note under a table ("注：本单位没有……，故本表为空表。")."""
+    text = compact(line.stripped)
+    return (
+        line.layout == "text"
+        and len(text) >= 20
+        and ("，" in text or "。" in text)
+        and not _TABLE_NOTE.search(text)
+    )
+
+
+def _prose_break(lines: list[Line], content: int, end: int) -> int:
+    """Where a ruled table gives way to running text: its region ends there, not at the next title.
+
+    A table drawn as a grid (cells) ends where a section heading or a line of prose, followed by prose,
+    comes after its cells;
+    a document whose narrative comes after its last table would otherwise read that narrative, and the
+    forms printed after it, as rows of that table. Space-aligned tables (no cells) are left alone: their
+    rows are text lines themselves.
+    """
+    if content >= end or lines[content].cells is None:
+        return end
+    for k in range(content + 1, end):
+        line = lines[k]
+        if line.layout != "text":
+            continue
+        text = compact(line.stripped)
+        heading = _PROSE_HEADING.match(text) and len(text) <= 20 and not has_decimal_amount(text)
+        following = next((ln for ln in lines[k + 1 : end] if ln.layout != "blank"), None)
+        if (heading or _is_prose(line)) and following is not None and _is_prose(following):
+            return k
+    return end
+
+
 def _title_end(lines: list[Line], start: int) -> int:
     """The index of the last line of a title that starts at ``start`` (a title may wrap to the next line)."""
     nxt = start + 1
@@ -173,6 +213,8 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
             table_id = f"B12-{suffix}"
         # the title printed nearest the table (an attachment list may name it just above)
         content = next((k for k in range(start, end) if flags[k]), end)
+        if spec_for(table_id).kind in ("financial", "listing"):
+            end = _prose_break(lines, content, end)
         printed = [ln.number for ln in lines[start:content] if match_title(ln.stripped, org_names)]
         title_line = printed[-1] if printed else lines[start].number
         regions.append(Region(table_id, title, title_line, start, end, number))

@@ -9,6 +9,7 @@ from cnbudget.audit.context import Context
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.catalog import table_name, template_of
+from cnbudget.domain.vocabulary import TABLE_STATUS_LABELS, UNUSABLE_STATUSES
 
 _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
 
@@ -110,7 +111,7 @@ def template_placeholders(ctx: Context) -> Iterator[Finding]:
 def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
     if placeholders(ctx):
         return  # an unfilled template: COMP-TEMPLATE-001 reports it once
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         has_amounts = any(c.value for r in table.rows for c in r.cells)
         if has_amounts:
             continue
@@ -136,7 +137,7 @@ def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def empty_note_contradicted(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         amounts = [c for r in table.rows for c in r.cells if c.value]
         notes = [n for n in table.notes if re.search(r"没有使用|无.{0,10}(支出|收入)", n.text)]
         if amounts and notes:
@@ -155,26 +156,36 @@ def empty_note_contradicted(ctx: Context) -> Iterator[Finding]:
     family="completeness",
     severity="warning",
     basis="consistency",
-    description="报表能被完整读取（表头识别、各列对齐），否则不做算术检查",
+    description="报表能被可靠读取（表头识别、各列对齐、读取结果符合表内勾稽关系），否则不做算术检查",
     rationale=(
-        "表内、表间勾稽检查以正确识别表头、各列对齐为前提；读取不完整的表，其算术检查结果不可靠甚至无法进行。"
+        "表内、表间勾稽检查以正确识别表头、各列对齐为前提；读错的表会使几乎每个勾稽关系都不成立，"
+        "报出的几十个“差错”其实是读取问题。读取后先用表内自身的关系（合计列、上下级科目、合计行、"
+        "收支总计、编码与科目名称）检验读法，读法不可信的表只报告一次，不做算术检查。"
     ),
     fix=(
-        "对照原文件查看报告所述问题（表头未识别金额列、某行单元格多于表头列数、表头列数与各行不符等）"
-        "并人工核对该表；状态为“读取失败”的表不做任何算术检查，“部分读取”的表仍参加检查，"
-        "其报出的差额可能源于列错位，应先核实原表。问题出在文件本身（缺列、合并单元格错位）的，"
-        "部门应按模板格式重新排版公开。"
+        "对照原文件查看报告所述问题（表头未识别金额列、某行单元格多于表头列数、多数勾稽关系不成立、"
+        "编码与名称不符等）并人工核对该表。状态为“读取不可信”或“未能读取”的表不做任何算术检查，"
+        "需人工复核；“部分读取”的表仍参加检查，其报出的差额可能源于列错位，应先核实原表；"
+        "按勾稽关系改读（如金额列整体移位）的表照常检查，报告中注明所作改读。"
+        "问题出在文件本身（缺列、合并单元格错位）的，部门应按模板格式重新排版公开。"
     ),
 )
 def parse_health(ctx: Context) -> Iterator[Finding]:
     for table in ctx.doc.tables:
+        where = f"{table.id}“{table_name(table.id)}”" + (f"（第 {table.page} 页）" if table.page else "")
+        evidence = [Evidence("table", table.id, line=table.title_line, page=table.page)]
         if table.status == "ok":
+            reread = [w for w in table.warnings if w.startswith("按表内勾稽关系改读")]
+            if reread:
+                yield ctx.finding(f"{where}{reread[0]}", severity="info", table=table.id, evidence=evidence)
             continue
-        yield ctx.finding(
-            f"{table.id}“{table_name(table.id)}”未能完整读取（{table.status}）：{'；'.join(table.warnings[:3])}",
+        finding = ctx.finding(
+            f"{where}{TABLE_STATUS_LABELS[table.status]}：{'；'.join(table.warnings[:3])}",
             table=table.id,
-            evidence=[Evidence("table", table.id, line=table.title_line)],
+            evidence=evidence,
         )
+        finding.needs_review = table.status in UNUSABLE_STATUSES
+        yield finding
 
 
 @rule(
@@ -340,7 +351,7 @@ _TOTALS_ROW_TABLES = ("B03", "B05", "B06", "F02", "F03", "F05")
 def required_rows(ctx: Context) -> Iterator[Finding]:
     from cnbudget.domain.text import plain_label
 
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         if table.is_empty:
             continue
         missing: list[str] = []

@@ -75,7 +75,7 @@ def organisation_names(ctx: Context) -> Iterator[Finding]:
 def table_years(ctx: Context) -> Iterator[Finding]:
     if not ctx.year:
         return
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         years = {int(y) for y in _YEAR_IN_TITLE.findall(table.title)}
         for year in years:
             if year != ctx.year:

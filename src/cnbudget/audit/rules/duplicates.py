@@ -61,7 +61,7 @@ def project_codes(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def repeated_codes(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         if table.id in ("B10", "F06"):
             continue
         seen: dict[str, Row] = {}

@@ -193,7 +193,7 @@ def f06_totals(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def unknown_codes(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         if table.id not in CODE_TABLES:
             continue
         economic = table.id in ECONOMIC_TABLES
@@ -222,7 +222,7 @@ def unknown_codes(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def orphan_codes(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         if table.id not in CODE_TABLES:
             continue
         rows = table.coded_rows()
@@ -253,7 +253,7 @@ def orphan_codes(ctx: Context) -> Iterator[Finding]:
 def names_differ(ctx: Context) -> Iterator[Finding]:
     seen: dict[str, tuple[Table, Row]] = {}
     reported: set[tuple[str, str]] = set()
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         if table.id not in FUNCTION_TABLES:
             continue
         for row in table.coded_rows():
@@ -291,7 +291,7 @@ def names_differ(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def childless_codes(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.doc.tables:
+    for table in ctx.tables():
         if table.id not in CODE_TABLES:
             continue
         economic = table.id in ECONOMIC_TABLES

@@ -22,7 +22,7 @@ from cnbudget.audit.tolerance import display_tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
 from cnbudget.domain.text import key, similarity
-from cnbudget.domain.vocabulary import Severity
+from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, Severity
 from cnbudget.model import NarrativeClaim
 
 TAIL = Decimal("0.02")
@@ -201,6 +201,8 @@ def shares(ctx: Context) -> Iterator[Finding]:
         truncated = any(_pct_truncated(claim.share_pct, r) for r in ranges)
         if not truncated and any(_pct_adjusted(claim.share_pct, r) for r in ranges):
             continue
+        if any(t.status in UNUSABLE_STATUSES for t in ctx.doc.tables):
+            continue  # the base may be a figure of the table that could not be read
         amount, printed = claim.amount, claim.share_pct
         candidates = [b for b in bases if b >= amount and b > 0]
         base = min(candidates, key=lambda b: abs(amount * 100 / b - printed), default=None)
