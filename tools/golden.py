@@ -53,6 +53,11 @@ def snapshot(path: Path) -> dict[str, object]:
                 "lines": f.lines,
                 "pages": f.pages,
                 "message": f.message,
+                **(
+                    {"related": [f"{r.rule_id} {r.severity}: {r.message}" for r in f.related]}
+                    if f.related
+                    else {}
+                ),
             }
             for f in report.findings
         ],

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from cnbudget.audit import audit
 from cnbudget.model import Cell, Document
-from support.rulecases import B06, Case, _b, assert_fires, assert_quiet, cases_of, row, set_cell
+from support.rulecases import B06, Case, _b, assert_fires, assert_quiet, bump, cases_of, fresh, row, set_cell
 
 
 def _f07(doc: Document) -> None:
@@ -95,3 +96,23 @@ def test_fires(case: Case) -> None:
 @cases_of(CASES)
 def test_quiet_when_clean(case: Case) -> None:
     assert_quiet(case)
+
+
+def test_one_mistyped_cell_is_reported_once_with_the_sums_it_breaks_under_it() -> None:
+    # B05 2014150 事业运行 人员经费 is 666.95 in seed 000; typed as 671.95 it breaks the 基本支出 subtotal
+    # of its row and the 款 sum of its column, each by 5.00
+    doc = fresh("000")
+    bump(doc, "B05", "基本支出/人员经费", code="2014150", by="5.00")
+    report = audit(doc)
+    located = [f for f in report.findings if f.rule_id == "SUM-LOCATE-001"]
+    assert len(located) == 1 and located[0].severity == "error"
+    assert "若为 666.95 则全部相符" in located[0].message
+    assert sorted(r.rule_id for r in located[0].related) == ["HIER-B05-KUAN", "SUM-B05-SUBTOTAL"]
+    assert all(r.severity == "error" for r in located[0].related)
+    # the broken sums are listed under it, not reported again on their own
+    assert not [
+        f
+        for f in report.findings
+        if f.rule_id in ("HIER-B05-KUAN", "SUM-B05-SUBTOTAL") and f.severity == "error"
+    ]
+    assert report.count("error") == audit(fresh("000")).count("error") + 1

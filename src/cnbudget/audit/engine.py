@@ -73,6 +73,8 @@ def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
                 report.outcomes.append(_run(ctx, r, report.findings))
     ctx.rule = None
     report.identities = ctx.identities
+    folded = {id(r) for f in report.findings for r in f.related}
+    report.findings = [f for f in report.findings if id(f) not in folded]
     for finding in report.findings:
         if any(e.ocr for e in finding.evidence):
             finding.message += OCR_NOTE

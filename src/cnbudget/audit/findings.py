@@ -48,7 +48,10 @@ class Finding:
     difference: Decimal | None = None
     evidence: list[Evidence] = field(default_factory=list)
     needs_review: bool = False
-    """True when the finding rests on values read by OCR."""
+    """True when the finding rests on values read by OCR, or on a table read too badly to trust."""
+    related: list[Finding] = field(default_factory=list)
+    """The broken checks this finding explains (one mistyped cell breaks every sum it is in): listed
+    under it, not reported on their own."""
 
     @property
     def lines(self) -> list[int]:

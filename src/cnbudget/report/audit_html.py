@@ -35,6 +35,7 @@ td.copy{background:#e0ecff;outline:2px solid #3060c0}td.suspect{background:#ffb3
 blockquote{margin:.4em 0;padding:.3em .8em;background:#f6f6f6;border-left:3px solid #999}
 mark{background:#ffd24d}table.coverage{border-collapse:collapse;font-size:.8em}
 table.coverage td{border-bottom:1px solid #eee;padding:1px 6px}
+.related{color:#555;font-size:.88em;margin:.3em 0}.related ul{margin:.2em 0 .2em 1.2em;padding:0}
 """
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _ROLE_CLASS = {"total": "hit", "part": "part", "copy": "copy", "suspect": "suspect"}
@@ -42,6 +43,14 @@ _ROLE_CLASS = {"total": "hit", "part": "part", "copy": "copy", "suspect": "suspe
 
 def _e(text: object) -> str:
     return html.escape(str(text))
+
+
+def _related(finding: Finding) -> str:
+    """The broken checks the finding explains, listed under it."""
+    if not finding.related:
+        return ""
+    items = "".join(f"<li>{_e(r.rule_id)}：{_e(r.message)}</li>" for r in finding.related)
+    return f'<div class="related">由此引起的 {len(finding.related)} 处不符：<ul>{items}</ul></div>'
 
 
 def _crops(crops: PageCrops, finding: Finding) -> str:
@@ -128,7 +137,7 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             out.append(
                 f'<div class="finding {f.severity}"><div class="meta"><b class="sev-{f.severity}">{_LABEL[f.severity]}</b> · '
                 f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · {where}第 {lines} 行</div>"
-                f'<div class="msg">{_e(f.message)}</div>{_excerpt(doc, f)}{_crops(crops, f)}</div>'
+                f'<div class="msg">{_e(f.message)}</div>{_related(f)}{_excerpt(doc, f)}{_crops(crops, f)}</div>'
             )
         crops.close()
         skipped = [o for o in report.outcomes if o.status == "not_evaluated"]

@@ -35,6 +35,8 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
             if f.pages:  # PDF inputs: the page is what a reviewer turns to
                 lines = "p." + ",".join(str(p) for p in f.pages[:3]) + " " + lines
             table.add_row(f"[{_STYLE[f.severity]}]{_LABEL[f.severity]}[/]", f.rule_id, lines, f.message)
+            for r in f.related:  # the broken checks this finding explains, under it
+                table.add_row("", f"[dim]└ {r.rule_id}[/]", "", f"[dim]{r.message}[/]")
         if report.findings:
             console.print(table)
         evaluated = [o for o in report.outcomes if o.status == "evaluated"]

@@ -15,6 +15,7 @@ from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import precision
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.vocabulary import Severity
 from cnbudget.model import Row, Table
 from cnbudget.model.headers import column_identities, table_paths
 from cnbudget.model.tables import MEASURES
@@ -256,7 +257,7 @@ def b10_groups(ctx: Context) -> Iterator[Finding]:
         "按报告给出的单元格和应有数，对照原始数据（预算系统报表、批复文件）核实并更正："
         "更正幅度超过末位一个单位的为错误；恰为末位一个单位（0.01 万元）的为警告，"
         "因为未四舍五入前恰为半分的数也会留下这种痕迹，须查原始数据确认。"
-        "所涉关系已全部作为错误报告的，不再重复定位。"
+        "所涉各勾稽关系列在本条之下，不再单独报告：一处录错只报一次。"
     ),
 )
 def locate(ctx: Context) -> Iterator[Finding]:
@@ -278,8 +279,6 @@ def locate(ctx: Context) -> Iterator[Finding]:
         failing = [(i, c) for i, c in memberships if i.residual != 0]
         if len(failing) < 2 or len(failing) != len(memberships):
             continue
-        if all(i.finding is not None and i.finding.severity == "error" for i, _ in failing):
-            continue  # already reported as broken identities
         corrections = {-(i.residual / c) for i, c in failing}
         if len(corrections) != 1:
             continue
@@ -293,7 +292,11 @@ def locate(ctx: Context) -> Iterator[Finding]:
         expected = value + correction if value is not None else None
         rules = sorted({i.rule_id for i, _ in failing})
         one_unit = abs(correction) <= precision([value])
-        yield ctx.finding(
+        related = [i.finding for i, _ in failing if i.finding is not None]
+        severity: Severity = (
+            "warning" if one_unit and all(f.severity != "error" for f in related) else "error"
+        )
+        finding = ctx.finding(
             f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
             f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
             + (
@@ -301,7 +304,7 @@ def locate(ctx: Context) -> Iterator[Finding]:
                 if one_unit
                 else "应为录入错误而非尾差"
             ),
-            severity="warning" if one_unit else "error",
+            severity=severity,
             table=ref.table.id,
             row_code=ref.row.code,
             row_label=ref.row.label,
@@ -314,3 +317,5 @@ def locate(ctx: Context) -> Iterator[Finding]:
                 *(e for i, _ in failing if i.finding for e in i.finding.evidence[:1]),
             ],
         )
+        finding.related = related
+        yield finding
