@@ -58,10 +58,18 @@ def audit_command(
     no_info: Annotated[
         bool, typer.Option("--no-info", help="Leave rounding tails and other notes out of text/html.")
     ] = False,
+    bundle: Annotated[
+        bool,
+        typer.Option(
+            "--bundle",
+            help="The FILEs are one disclosure published in parts (e.g. narrative and tables apart), "
+            "checked as one document, in the order given.",
+        ),
+    ] = False,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
     from cnbudget.audit import audit
-    from cnbudget.parse import parse_file
+    from cnbudget.parse import parse_bundle
 
     if sample and files:
         raise UsageError("give either FILE… or --sample, not both")
@@ -70,15 +78,18 @@ def audit_command(
         raise UsageError("missing FILE (or use --sample to check the bundled sample document)")
     if fmt is AuditFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if bundle and len(paths) < 2:
+        raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
     options = read_options(max_pages, max_seconds, ocr)
     reports = []
     failures: list[tuple[str, str]] = []
-    progress = _progress(len(paths))
-    for path in paths:
+    documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
+    progress = _progress(len(documents))
+    for parts in documents:
         try:
-            reports.append(audit(parse_file(path, options)))
+            reports.append(audit(parse_bundle(list(parts), options)))
         except InputError as exc:
-            failures.append((str(path), exc.message))
+            failures.append((exc.path or " + ".join(map(str, parts)), exc.message))
             sys.stderr.write(f"cnbudget: error: {error_text(exc)}\n")
         if progress is not None:
             progress[0].advance(progress[1])

@@ -80,6 +80,14 @@ def ingest_command(
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
+    bundle: Annotated[
+        bool,
+        typer.Option(
+            "--bundle",
+            help="The files are one disclosure published in parts (e.g. narrative and tables apart), "
+            "stored as one document, in the order given.",
+        ),
+    ] = False,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
     from cnbudget.library.ingest import DOCUMENT_SUFFIXES, ingest
@@ -89,7 +97,7 @@ def ingest_command(
     try:
         summary = ingest(
             engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
-            on_start=bar.start,
+            on_start=bar.start, bundle=bundle,
         )  # fmt: skip
     finally:
         bar.stop()

@@ -82,24 +82,29 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def process_file(path: str, options: ReadOptions | None = None) -> DocumentRecord | Failure:
-    """Read, parse, audit and flatten one file (runs in a worker process). Never raises."""
+def process_file(path: str | tuple[str, ...], options: ReadOptions | None = None) -> DocumentRecord | Failure:
+    """Read, parse, audit and flatten one file, or the files of one disclosure published in parts (runs in
+    a worker process). Never raises."""
+    parts = list(path) if isinstance(path, tuple) else [path]
+    name = " + ".join(parts)
     try:
         from cnbudget.audit import audit
-        from cnbudget.parse import parse_file
+        from cnbudget.parse import parse_bundle
         from cnbudget.store.records import build_record
 
-        doc = parse_file(path, options)
+        doc = parse_bundle(list(parts), options)
         return build_record(doc, audit(doc))
     except CnbudgetError as exc:
         message = exc.message
         if exc.line is not None:
             message = f"line {exc.line}: {message}"
-        return Failure(path, message)
+        if len(parts) > 1 and exc.path:
+            message = f"{exc.path}: {message}"
+        return Failure(name, message)
     except MemoryError:
-        return Failure(path, "ran out of memory reading this file")
+        return Failure(name, "ran out of memory reading this file")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported
-        return Failure(path, f"internal error ({type(exc).__name__}: {exc}); please report it with the file")
+        return Failure(name, f"internal error ({type(exc).__name__}: {exc}); please report it with the file")
 
 
 Progress = Callable[[str, str], None]
@@ -114,23 +119,40 @@ def ingest(
     options: ReadOptions | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    bundle: bool = False,
 ) -> IngestSummary:
-    """Ingest files and folders into the library opened as ``engine``."""
+    """Ingest files and folders into the library opened as ``engine``.
+
+    ``bundle``: the files are the parts of one disclosure (narrative and tables published apart), stored
+    as one document, in the order given."""
     files, failures = collect_paths(inputs)
     summary = IngestSummary(failed=failures)
-    total = len(files) + len(failures)  # files found, and inputs that do not exist
+    total = (1 if bundle and files else len(files)) + len(failures)  # documents, and inputs that do not exist
     with engine.connect() as conn:
         known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
-    pending: list[str] = []
+    pending: list[str | tuple[str, ...]] = []
     first_of: dict[str, str] = {}
     copies: dict[str, list[str]] = {}
     """The same bytes twice in one batch are parsed once; the copies share the first one's outcome."""
+    digests: list[tuple[Path, str]] = []
     for path in files:
         try:
-            digest = file_sha256(path)
+            digests.append((path, file_sha256(path)))
         except OSError as exc:
             failures.append(Failure(str(path), f"cannot read: {exc.strerror or exc}"))
-            continue
+    if bundle and digests and not failures:
+        # the bundle's identity is that of `read_bundle`: the digest of its parts' digests, in order
+        digest = hashlib.sha256("".join(d for _, d in digests).encode("ascii")).hexdigest()
+        name = " + ".join(str(p) for p, _ in digests)
+        if digest in known:
+            summary.unchanged.append(name)
+        else:
+            copies[name] = []
+            pending.append(tuple(str(p) for p, _ in digests))
+        digests = []
+    elif bundle and failures:
+        digests = []  # one part missing: the disclosure is not stored incomplete
+    for path, digest in digests:
         if digest in known:
             summary.unchanged.append(str(path))
         elif digest in first_of:
@@ -169,7 +191,7 @@ def ingest(
 
 
 def _results(
-    paths: list[str], workers: int, options: ReadOptions | None
+    paths: list[str | tuple[str, ...]], workers: int, options: ReadOptions | None
 ) -> Generator[DocumentRecord | Failure, None, None]:
     if workers == 1 or len(paths) <= 1:
         for path in paths:
@@ -179,7 +201,7 @@ def _results(
     while queue:
         # a bounded number of files in flight: a batch of 10,000 must not hold 10,000 parsed records
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            running: dict[Future[DocumentRecord | Failure], str] = {}
+            running: dict[Future[DocumentRecord | Failure], str | tuple[str, ...]] = {}
             broken = False
             try:
                 while queue or running:
@@ -194,7 +216,7 @@ def _results(
                         except BrokenProcessPool:
                             broken = True
                             yield Failure(
-                                path,
+                                path if isinstance(path, str) else " + ".join(path),
                                 "a worker process died (crash or out of memory) while this file was being "
                                 "read; run the batch again to retry it",
                             )

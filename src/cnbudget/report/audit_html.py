@@ -126,7 +126,7 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             f'<span class="sev-warning">{report.count("warning")} 警告</span>'
             f'<span class="sev-info">{report.count("info")} 提示</span></p>'
         )
-        crops = PageCrops(meta.source_path, meta.source_format)
+        crops = PageCrops(meta.source_path, meta.source_format, meta.source_files)
         for f in report.findings:
             if f.severity == "info" and not show_info:
                 continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cnbudget.audit.findings import Evidence
+from cnbudget.model import SourcePart
 
 SCALE = 1.5
 MARGIN_Y = 48.0
@@ -22,26 +23,43 @@ MAX_CROPS = 200
 
 
 class PageCrops:
-    """Renders crops from one PDF, opened once; silently does nothing for other inputs."""
+    """Renders crops from the PDF file(s) of a document, each opened once; silently does nothing for other
+    inputs. A disclosure read from several files numbers its pages on across them (`Metadata.source_files`):
+    each page is cropped from its own file."""
 
-    def __init__(self, path: str, source_format: str) -> None:
-        self._document: Any = None
+    def __init__(self, path: str, source_format: str, parts: list[SourcePart] | None = None) -> None:
+        self._files: list[tuple[int, int, Any]] = []
+        """(first page in the document, pages, opened PDF)."""
         self._made = 0
-        if source_format == "pdf" and Path(path).is_file():
+        if source_format != "pdf":
+            return
+        spans = (
+            [(p.path, p.first_page or 1, p.pages) for p in parts or []] if parts and len(parts) > 1 else []
+        )
+        for file, first, count in spans or [(path, 1, 0)]:
+            if not Path(file).is_file():
+                continue
             try:
                 import pypdfium2 as pdfium
 
-                self._document = pdfium.PdfDocument(path)
+                document = pdfium.PdfDocument(file)
             except Exception:  # noqa: BLE001 - the report is still useful without images
-                self._document = None
+                continue
+            self._files.append((first, count or len(document), document))
 
     def close(self) -> None:
-        if self._document is not None:
-            self._document.close()
+        for _, _, document in self._files:
+            document.close()
+
+    def _page(self, number: int) -> Any:
+        for first, count, document in self._files:
+            if first <= number < first + count and number - first < len(document):
+                return document[number - first]
+        return None
 
     def for_evidence(self, evidence: list[Evidence]) -> list[tuple[int, str]]:
         """(page, data URI) for each page the evidence cells are on."""
-        if self._document is None:
+        if not self._files:
             return []
         boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
         for ev in evidence:
@@ -49,16 +67,16 @@ class PageCrops:
                 boxes[ev.page].append(ev.bbox)
         out = []
         for page_number, page_boxes in sorted(boxes.items())[:3]:
-            if self._made >= MAX_CROPS or not 1 <= page_number <= len(self._document):
+            page = self._page(page_number)
+            if self._made >= MAX_CROPS or page is None:
                 break
-            out.append((page_number, self._crop(page_number, page_boxes)))
+            out.append((page_number, self._crop(page, page_boxes)))
             self._made += 1
         return out
 
-    def _crop(self, page_number: int, boxes: list[tuple[float, float, float, float]]) -> str:
+    def _crop(self, page: Any, boxes: list[tuple[float, float, float, float]]) -> str:
         from PIL import ImageDraw
 
-        page = self._document[page_number - 1]
         width, height = page.get_size()
         left, right = 0.0, width
         top = max(0.0, min(b[1] for b in boxes) - MARGIN_Y)
