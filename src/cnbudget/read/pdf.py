@@ -34,33 +34,36 @@ def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int
     """Characters in top-left coordinates; the count of glyphs without a Unicode mapping."""
     chars: list[Char] = []
     unmapped = 0
-    for i in range(textpage.count_chars()):
-        if raw.FPDFText_IsGenerated(textpage, i) == 1:
+    handle = textpage.raw
+    rect = raw.FS_RECTF()
+    box = ctypes.byref(rect)
+    for i in range(raw.FPDFText_CountChars(handle)):
+        if raw.FPDFText_IsGenerated(handle, i) == 1:
             continue
-        code = raw.FPDFText_GetUnicode(textpage, i)
+        code = raw.FPDFText_GetUnicode(handle, i)
         if code in (0, 0xFFFE, 0xFFFD):
             unmapped += 1
             continue
         ch = chr(code)
         if ch.isspace() and ch not in " \u3000":
             continue  # line breaks; spaces PDFium inferred were skipped above as generated
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
-        chars.append(Char(ch, left, height - top, right, height - bottom))
+        raw.FPDFText_GetLooseCharBox(handle, i, box)  # the raw call: a wrapper per character costs more
+        chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
     return chars, unmapped
 
 
-def _visible(obj: Any, raw: Any, settings: LayoutSettings) -> tuple[bool, bool]:
+def _visible(handle: Any, raw: Any, settings: LayoutSettings) -> tuple[bool, bool]:
     """(drawn by its stroke, drawn by its fill): paint that cannot be seen on white paper draws nothing.
 
     Spreadsheet exports paint every cell's white background as thin filled shapes; read as rules they
     would cut the visible cells into rows that are not there."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+    if not raw.FPDFPath_GetDrawMode(handle, ctypes.byref(fill_mode), ctypes.byref(stroke)):
         return True, True
     rgba = [ctypes.c_uint() for _ in range(4)]
 
     def seen(getter: Any) -> bool:
-        if not getter(obj.raw, *(ctypes.byref(c) for c in rgba)):
+        if not getter(handle, *(ctypes.byref(c) for c in rgba)):
             return True
         r, g, b, a = (c.value for c in rgba)
         return a > 0 and min(r, g, b) < settings.invisible_from
@@ -70,17 +73,36 @@ def _visible(obj: Any, raw: Any, settings: LayoutSettings) -> tuple[bool, bool]:
     )
 
 
+def _paths(raw: Any, parent: Any, form: bool, depth: int = 0, max_depth: int = 2) -> Any:
+    """Raw handles of the path objects of a page (or of a form XObject), descending into forms.
+
+    Through the raw API: a page of a spreadsheet export holds thousands of paths, and wrapping each in
+    a Python object costs more than reading the page's text."""
+    count = raw.FPDFFormObj_CountObjects(parent) if form else raw.FPDFPage_CountObjects(parent)
+    for i in range(max(count, 0)):
+        handle = raw.FPDFFormObj_GetObject(parent, i) if form else raw.FPDFPage_GetObject(parent, i)
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            yield handle
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < max_depth:
+            yield from _paths(raw, handle, True, depth + 1, max_depth)
+
+
 def _page_rules(
     page: Any, width: float, height: float, raw: Any, settings: LayoutSettings = LAYOUT
 ) -> tuple[list[Rule], list[Rule]]:
     thin = settings.rule_max_thickness
     horizontal: list[Rule] = []
     vertical: list[Rule] = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        stroked, filled = _visible(obj, raw, settings)
+    edges = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(e) for e in edges]
+    for handle in _paths(raw, page.raw, False):
+        stroked, filled = _visible(handle, raw, settings)
         if not stroked and not filled:
             continue
-        left, bottom, right, top = obj.get_bounds()
+        if not raw.FPDFPageObj_GetBounds(handle, *refs):
+            continue
+        left, bottom, right, top = (e.value for e in edges)
         w, h = right - left, top - bottom
         if h < thin <= w:
             horizontal.append(Rule(height - (top + bottom) / 2, left, right))
