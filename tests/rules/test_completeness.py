@@ -4,6 +4,7 @@ quiet on a clean one."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from cnbudget.model import Cell, Document, Row
 from support.rulecases import Case, _drop_row, _drop_table, assert_fires, assert_quiet, cases_of
@@ -69,3 +70,19 @@ def test_fires(case: Case) -> None:
 @cases_of(CASES)
 def test_quiet_when_clean(case: Case) -> None:
     assert_quiet(case)
+
+
+def test_narrative_sections_are_those_of_the_documents_template() -> None:
+    """Shanghai district budgets have their own two sections (templates.toml), not the national nine."""
+    import cnbudget
+    from cnbudget.audit import audit
+
+    corpus = Path(__file__).parents[1] / "fixtures" / "corpus"
+    doc = cnbudget.parse_file(corpus / "shpt-govoffice-2025-budget-dept.pdf")
+    assert doc.metadata.template == "shanghai-district-budget"
+    assert not [f for f in audit(doc).findings if f.rule_id == "COMP-NARR-002"]
+    for section in doc.narrative:  # the document without its 其他相关情况说明 (p.21)
+        if "其他相关" in section.heading:
+            section.heading = "附件"
+    found = [f.message for f in audit(doc).findings if f.rule_id == "COMP-NARR-002"]
+    assert found == ["情况说明中没有“其他相关情况说明”一节（上海市区级部门（单位）预算公开）"]

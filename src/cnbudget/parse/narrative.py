@@ -97,7 +97,8 @@ def _sections(lines: list[Line], part: Part, furniture: set[int]) -> list[tuple[
             sections.append((compact(text), line.number, []))
             continue
         sections[-1][2].append(line)
-    return [s for s in sections if s[2] or s[0] != part.title]
+    # the part's own title stays, even when a numbered section follows it at once: it is a heading too
+    return sections
 
 
 def read_narrative(

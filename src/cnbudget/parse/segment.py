@@ -108,8 +108,22 @@ def _prose_break(lines: list[Line], content: int, end: int) -> int:
         heading = _PROSE_HEADING.match(text) and len(text) <= 20 and not has_decimal_amount(text)
         following = next((ln for ln in lines[k + 1 : end] if ln.layout != "blank"), None)
         if (heading or _is_prose(line)) and following is not None and _is_prose(following):
+            # a heading printed above that ("其他相关情况说明") belongs to the text too
+            while k - 1 > content and _is_heading_above(lines[k - 1]):
+                k -= 1
             return k
     return end
+
+
+def _is_heading_above(line: Line) -> bool:
+    text = compact(line.stripped)
+    return (
+        line.layout == "text"
+        and 0 < len(text) <= 30
+        and not has_decimal_amount(text)
+        and not _TABLE_NOTE.search(text)
+        and not _is_prose(line)
+    )
 
 
 def _title_end(lines: list[Line], start: int) -> int:

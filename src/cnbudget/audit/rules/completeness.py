@@ -209,18 +209,7 @@ def narrative_present(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_BUDGET_SECTIONS = (
-    ("收支", "收支预算总体情况"), ("收入", "收入预算情况"), ("支出", "支出预算情况"), ("财政拨款", "财政拨款收支总体情况"),
-    ("一般公共预算", "一般公共预算支出情况"), ("基本支出", "一般公共预算基本支出情况"), ("三公", "“三公”经费支出情况"),
-    ("政府性基金", "政府性基金预算支出情况"), ("国有资本", "国有资本经营预算支出情况"),
-)  # fmt: skip
 _SUB_HEADING = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][^（(。，]{2,24}?(?:情况|说明)")
-_FINAL_SECTIONS = (
-    ("收入支出决算总体", "收入支出决算总体情况"), ("收入决算", "收入决算情况"), ("支出决算", "支出决算情况"),
-    ("财政拨款收入支出", "财政拨款收入支出决算总体情况"), ("一般公共预算财政拨款支出", "一般公共预算财政拨款支出决算情况"),
-    ("基本支出", "一般公共预算财政拨款基本支出决算情况"), ("三公", "“三公”经费支出决算情况"), ("机关运行经费", "机关运行经费支出情况"),
-    ("政府采购", "政府采购支出情况"), ("国有资产", "国有资产占用情况"), ("绩效", "预算绩效情况"),
-)  # fmt: skip
 
 
 @rule(
@@ -228,11 +217,12 @@ _FINAL_SECTIONS = (
     family="completeness",
     severity="warning",
     basis="regulation",
-    description="情况说明包含规定的各节（收支总体、收入、支出、三公、基金、国资等）",
+    description="情况说明包含其公开模板规定的各节（收支总体、收入、支出、三公、基金、国资等）",
     rationale=(
         "公开模板规定情况说明应逐项说明收支总体、收入、支出、财政拨款收支、一般公共预算支出、"
         "基本支出、“三公”经费、政府性基金和国有资本经营预算支出等情况，决算另须说明机关运行经费、"
-        "政府采购、国有资产占用和预算绩效情况；缺节即说明不完整。"
+        "政府采购、国有资产占用和预算绩效情况；各地模板的节目不尽相同（上海区级预算为“预算编制说明”"
+        "和“其他相关情况说明”），按文件所用模板（templates.toml）判断，缺节即说明不完整。"
     ),
     fix=(
         "按报告列出的缺节名称查看说明的各级标题（含“其他重要事项的情况说明”下的小标题），"
@@ -246,10 +236,11 @@ def narrative_sections(ctx: Context) -> Iterator[Finding]:
     headings = "".join(s.heading for s in ctx.doc.narrative)
     # sub-sections count too: "十一、其他重要事项的情况说明 （一）机关运行经费支出情况 （二）政府采购…"
     headings += "".join(_SUB_HEADING.findall("".join(s.text for s in ctx.doc.narrative)))
-    for word, name in _BUDGET_SECTIONS if ctx.kind == "budget" else _FINAL_SECTIONS:
-        if word not in headings:
+    template = template_of(ctx.doc.metadata)
+    for name, words in template.sections.items():  # the template's own sections (templates.toml)
+        if not any(word in headings for word in words):
             yield ctx.finding(
-                f"情况说明中没有“{name}”一节",
+                f"情况说明中没有“{name}”一节（{template.name}）",
                 evidence=[Evidence("line", line=ctx.doc.narrative[0].line)],
             )
 
