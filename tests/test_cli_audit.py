@@ -89,3 +89,23 @@ def test_rules_catalog() -> None:
     }
     assert all(r["id"] and r["description"] and r["severity"] in ("error", "warning", "info") for r in rules)
     assert run("rules", "-f", "csv").stdout.startswith("id,family,severity")
+
+
+def test_output_to_a_device_or_pipe_is_written_in_place(tmp_path: Path) -> None:
+    """`-o /dev/null` or a named pipe: the report goes through it; the device is not replaced by a file
+    (the atomic write renames a finished file over its target, which would destroy a device)."""
+    import os
+    import stat
+    import threading
+
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    done = run("audit", "--sample", "-f", "json", "-o", str(pipe), "--fail-on", "never")
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert json.loads(received[0])["reports"][0]["document"]["fiscal_year"] == 2026
+    assert not list(tmp_path.glob(".cnbudget-*"))

@@ -159,6 +159,8 @@ class Context:
         # a table read too badly to trust (see the parser's self-check) takes part in no check: the
         # completeness rules see it in doc.tables, COMP-PARSE-001 reports it once
         self._tables = {t.id: t for t in doc.tables if t.status not in UNUSABLE_STATUSES}
+        self.earlier: list[Finding] = []
+        """The findings of the phases before the running one (an ``after`` rule may explain them)."""
         self.cache: dict[str, object] = {}
         """Built once per audit and shared by rules (the narrative figure index)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)

@@ -68,6 +68,7 @@ def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
     report = AuditReport(document=doc)
     selected = rules if rules is not None else all_rules()
     for phase in PHASES:
+        ctx.earlier = list(report.findings)  # what the rules of the phases before found
         for r in selected:
             if r.phase == phase:
                 report.outcomes.append(_run(ctx, r, report.findings))

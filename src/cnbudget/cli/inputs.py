@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from contextlib import suppress
@@ -31,6 +32,10 @@ def write_output(text: str, output: Path | None) -> None:
         return
     target = output.resolve()
     try:
+        if _is_device(target):
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -40,10 +45,24 @@ def write_output(text: str, output: Path | None) -> None:
         raise OutputError(f"cannot write the output: {exc.strerror or exc}", str(output)) from exc
 
 
+def _is_device(target: Path) -> bool:
+    """/dev/null, /dev/stdout, a named pipe: written in place. Moving a finished file over them (the atomic
+    write) would replace the device with a regular file."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
+
+
 def write_bytes_output(data: bytes, output: Path) -> None:
     """Write a binary report atomically."""
     target = output.resolve()
     try:
+        if _is_device(target):
+            with target.open("wb") as handle:
+                handle.write(data)
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:

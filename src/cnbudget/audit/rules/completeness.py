@@ -66,6 +66,7 @@ def placeholders(ctx: Context) -> list[tuple[int, str]]:
     "COMP-TEMPLATE-001",
     family="completeness",
     basis="regulation",
+    phase="after",
     description="文件中没有未填写的模板占位符（XX、XXX 万元）",
     rationale=(
         "公开文件应是填报完成的正式文本；文件标题或情况说明中残留“XX”“XXX万元”等占位符，"
@@ -73,7 +74,8 @@ def placeholders(ctx: Context) -> list[tuple[int, str]]:
     ),
     fix=(
         "本规则对整份文件只报告一次，列出占位符个数、前几处所在行以及没有任何金额的报表数；"
-        "此时空表说明规则（COMP-EMPTY-001）不再逐表报告。"
+        "此时空表说明规则（COMP-EMPTY-001）不再逐表报告；报表全部没有金额的（整份未填报的模板），"
+        "其他规则的发现都列在本条之下，不再单独报告。"
         "部门应将全部占位符替换为实际名称和金额，核对后重新公开。"
     ),
 )
@@ -83,13 +85,18 @@ def template_placeholders(ctx: Context) -> Iterator[Finding]:
     if not found:
         return
     empty = [t.id for t in ctx.doc.tables if not any(c.value for r in t.rows for c in r.cells)]
+    unfilled = bool(ctx.doc.tables) and len(empty) == len(ctx.doc.tables)
     examples = "；".join(f"第 {line} 行“{text}”" for line, text in found[:3])
-    yield ctx.finding(
+    finding = ctx.finding(
         f"文件含 {len(found)} 处未填写的占位符（如 {examples}）"
         + (f"，{len(empty)} 张表没有任何金额" if empty else "")
         + "：这是未填报的模板，不是可公开的文件",
         evidence=[Evidence("line", line=line, text=text) for line, text in found[:10]],
     )
+    if unfilled:
+        # every other finding on a blank template follows from its being blank: listed under this one
+        finding.related = [f for f in ctx.earlier if f.severity != "info"]
+    yield finding
 
 
 @rule(
