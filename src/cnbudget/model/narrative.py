@@ -35,6 +35,23 @@ class NarrativeClaim:
     line: int = 0
     page: int | None = None
     """Page of the line, for PDF inputs."""
+    position: int = -1
+    """Where the amount starts in `sentence` (-1 when unknown): the same figure may be printed twice in one
+    sentence ("收入预算16497.86万元，其中：财政拨款收入16497.86万元")."""
+
+    @property
+    def head(self) -> str:
+        """The sentence before this claim's amount."""
+        if 0 <= self.position <= len(self.sentence):
+            return self.sentence[: self.position]
+        return self.sentence.split(self.raw, 1)[0]
+
+    @property
+    def tail(self) -> str:
+        """The sentence after this claim's amount."""
+        if 0 <= self.position <= len(self.sentence):
+            return self.sentence[self.position + len(self.raw) :]
+        return self.sentence.split(self.raw, 1)[1] if self.raw in self.sentence else ""
 
 
 @dataclass(slots=True)

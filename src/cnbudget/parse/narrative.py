@@ -19,10 +19,13 @@ from cnbudget.read import Line
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
 _CHANGE_WORDS = ("增加", "减少", "增长", "下降", "降低", "减", "增", "多", "少", "节约", "压减")
+_EITHER = r"(?:[（(](?:增加|减少|增长|下降|降低|持平)[)）])?"
+"""A template's "增加（减少）" left as printed: the word before the brackets counts."""
 _CHANGE = re.compile(
-    r"(增加|减少|增长|下降|降低|减|增)了?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)"
-)
-_CHANGE_PCT = re.compile(r"(增长|下降|降低|减少|增加|上升|下滑)了?\s*(\d+(?:\.\d+)?)\s*%")
+    r"(增加|减少|增长|下降|降低|减|增)" + _EITHER
+    + r"了?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)"
+)  # fmt: skip
+_CHANGE_PCT = re.compile(r"(增长|下降|降低|减少|增加|上升|下滑)" + _EITHER + r"了?\s*(\d+(?:\.\d+)?)\s*%")
 _SHARE = re.compile(r"占(?P<base>比|本年[收支出入]+|[^，,。；;\d]{0,12}的?)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
 _GENERIC_SUBJECT = re.compile(r"^(?:预算|决算)?支出(?:预算|决算)?$")
 _LEVEL_LABEL = re.compile(r"[（(][类款项][)）]$")
@@ -263,6 +266,7 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
                 sentence=sentence.strip(),
                 paragraph=paragraph,
                 line=_line_at(offsets, start + m.start()),
+                position=m.start() - (len(sentence) - len(sentence.lstrip())),
             )
             if (not subject or _GENERIC_SUBJECT.match(subject)) and head_start >= 0:
                 subject = _labelled(sentence, head_start, subject)

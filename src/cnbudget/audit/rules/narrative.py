@@ -28,6 +28,7 @@ from cnbudget.model import NarrativeClaim
 TAIL = Decimal("0.02")
 _COMPARING = re.compile(r"较上年|比上年|与上年|上年同期|同比")
 _NESTED = re.compile(r"包括|其中|主要用于")
+_THRESHOLD = re.compile(r"\s*(?:以上|以下|以内|及以上|及以下|左右)")
 
 
 def figure_index(ctx: Context) -> FigureIndex:
@@ -78,7 +79,7 @@ _TRUNCATED = "（说明的数字是截尾而非四舍五入的结果）"
 
 def _is_budget_figure_of_final(ctx: Context, claim: NarrativeClaim) -> bool:
     """Final accounts quote 年初预算 next to 决算: the budget figure is in no table."""
-    head = claim.sentence.split(claim.raw)[0]
+    head = claim.head
     return ctx.kind == "final" and (
         "预算为" in head[-12:] or "全年预算" in head[-12:] or "预算数" in head[-10:]
     )
@@ -241,6 +242,8 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.doc.claims:
         if claim.change_amount is None or claim.change_pct is None or claim.amount is None:
             continue
+        if claim.change_amount == 0 and claim.change_pct == 0:
+            continue  # "增加（减少）0万元，增长（下降）0%": no change, whatever the prior year had
         prior = claim.amount - claim.change_amount
         prior_tol = _tol(claim.amount) + _tol(claim.change_amount)
         if (
@@ -387,7 +390,7 @@ def years(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.doc.claims:
         if claim.year is None or claim.year == ctx.year or claim.year == claim.compared_year:
             continue
-        if "截至" in claim.sentence or "比" in claim.sentence.split(claim.raw)[0][-20:]:
+        if "截至" in claim.sentence or "比" in claim.head[-20:]:
             continue
         if _COMPARING.search(claim.sentence) or re.search(rf"{ctx.year}\s*年", claim.sentence):
             continue  # a change explained against last year's figure, or both years named: not a stale figure
@@ -508,7 +511,7 @@ def parts_add_up(ctx: Context) -> Iterator[Finding]:
 
 def _parts_after(claims: list[NarrativeClaim], i: int) -> list[NarrativeClaim]:
     total = claims[i]
-    tail = total.sentence.split(total.raw, 1)[1] if total.raw in total.sentence else ""
+    tail = total.tail
     if "其中" in tail:
         same = [c for c in claims[i + 1 :] if c.paragraph == total.paragraph]
     else:
@@ -522,7 +525,9 @@ def _parts_after(claims: list[NarrativeClaim], i: int) -> list[NarrativeClaim]:
     for claim in same:
         if total.share_pct is not None and claim.share_pct is not None:
             break  # "基本支出 X，占 a%，其中：…；项目支出 Y，占 b%": a sibling of the total, not a part
-        rest = claim.sentence.split(claim.raw, 1)[1] if claim.raw in claim.sentence else ""
+        rest = claim.tail
+        if _THRESHOLD.match(rest):
+            return []  # "单价50万元以上的设备": a threshold, not a part
         if _NESTED.search(rest[:12]):
             return []  # a part with its own breakdown: the list is nested, not checked
         parts.append(claim)
