@@ -11,7 +11,10 @@ from support.rulecases import Case, _drop_row, _drop_table, assert_fires, assert
 
 
 def _empty_note(doc: Document) -> None:
+    """B08 left empty with neither its note nor the narrative's "没有使用政府性基金预算拨款安排的支出"."""
     doc.table("B08").notes = []
+    for section in doc.narrative:
+        section.text = section.text.replace("没有使用政府性基金预算拨款安排的支出", "")
 
 
 def _unfilled_template(doc: Document) -> None:
@@ -86,3 +89,12 @@ def test_narrative_sections_are_those_of_the_documents_template() -> None:
             section.heading = "附件"
     found = [f.message for f in audit(doc).findings if f.rule_id == "COMP-NARR-002"]
     assert found == ["情况说明中没有“其他相关情况说明”一节（上海市区级部门（单位）预算公开）"]
+
+
+def test_an_empty_table_explained_in_the_narrative_is_explained() -> None:
+    from cnbudget.audit import audit
+    from support.rulecases import fresh
+
+    doc = fresh("000")
+    doc.table("B08").notes = []  # the note under B08 gone, the narrative still says there is no such spending
+    assert not [f for f in audit(doc).findings if f.rule_id == "COMP-EMPTY-001"]

@@ -10,6 +10,7 @@ from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.catalog import table_name, template_of
 from cnbudget.domain.vocabulary import TABLE_STATUS_LABELS, UNUSABLE_STATUSES
+from cnbudget.model import Table
 
 _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
 
@@ -99,6 +100,27 @@ def template_placeholders(ctx: Context) -> Iterator[Finding]:
     yield finding
 
 
+_FUNDS = ("政府性基金", "国有资本经营", "财政专户", "一般公共预算", "三公", "机关运行经费", "政府采购")
+_ZERO_FIGURE = re.compile(r"(?<![\d.])0(?:\.0+)?\s*万?元|为零|为0(?![\d.])")
+
+
+def _explained_in_narrative(ctx: Context, table: Table) -> bool:
+    """A narrative sentence about the table's funds that says they are nil ("本部门2017年政府性基金支出预算
+    支出0万元", "没有国有资本经营预算拨款"): templates that give each table its own paragraph explain an
+    empty table there."""
+    title = table.title or table_name(table.id)
+    funds = [f for f in _FUNDS if f in title]
+    if not funds:
+        return False
+    for section in ctx.doc.narrative:
+        for sentence in re.split(r"[。；;]", section.text):
+            if any(f in sentence for f in funds) and (
+                _NONE_WORDS.search(sentence) or _ZERO_FIGURE.search(sentence)
+            ):
+                return True
+    return False
+
+
 @rule(
     "COMP-EMPTY-001",
     family="completeness",
@@ -111,7 +133,8 @@ def template_placeholders(ctx: Context) -> Iterator[Finding]:
     ),
     fix=(
         "查看该表是否全表无非零金额，以及表下（表注）有无“没有／无／未／不涉及／为零”之类的说明；"
-        "只在情况说明正文中交代的不算。部门应在空表下加注，"
+        "表下没有注的，情况说明中讲该类资金为零或没有的句子（如“政府性基金支出预算支出0万元”）也算交代。"
+        "部门应在空表下加注，"
         "如“本部门2026年没有使用政府性基金预算拨款安排的支出，故本表为空表”。"
     ),
 )
@@ -122,7 +145,9 @@ def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
         has_amounts = any(c.value for r in table.rows for c in r.cells)
         if has_amounts:
             continue
-        if not any(_NONE_WORDS.search(n.text) for n in table.notes):
+        if not any(_NONE_WORDS.search(n.text) for n in table.notes) and not _explained_in_narrative(
+            ctx, table
+        ):
             yield ctx.finding(
                 f"{table.id}“{table_name(table.id)}”为空表，但没有说明原因",
                 table=table.id,
