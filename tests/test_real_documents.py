@@ -85,3 +85,30 @@ def test_a_table_ends_where_running_text_begins() -> None:
     assert [c.amount for c in car] == [0]  # "公务用车运行费0万元", as B07 leaves it blank
     wanli = cnbudget.parse_file(CORPUS / "shpt-wanli-2023-budget-dept.pdf")
     assert len(wanli.table("B07").rows) == 1  # type: ignore[union-attr]
+
+
+TEXT_TWINS = [
+    "js-npc-2018-budget-dept", "js-procuratorate-2019-budget-dept", "js-cpcoffice-2019-budget-dept",
+    "shpt-wanli-2024-budget-dept", "shpt-govoffice-2025-budget-unit", "putuo-planning-resources-2024-final",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TEXT_TWINS)
+def test_a_text_conversion_of_the_pdf_is_audited_alike(name: str) -> None:
+    """The same disclosure as a tab-separated text conversion (no pages, no boxes): the same tables and the
+    same error-level findings as its PDF (page numbers inside sentences are recognised without pages)."""
+    from cnbudget.audit import audit
+    from cnbudget.parse import parse_bundle, parse_text
+    from cnbudget.read import read_bundle
+
+    expected = next(e for e in DOCUMENTS if e.name == name)
+    text = "\n".join(line.text for line in read_bundle(list(expected.files)).lines)
+    as_pdf, as_text = parse_bundle(list(expected.files)), parse_text(text, name)
+    assert sorted(t.id for t in as_text.tables) == sorted(t.id for t in as_pdf.tables)
+
+    def errors(doc):  # type: ignore[no-untyped-def]
+        return sorted(
+            (f.rule_id, f.message.split("：")[0]) for f in audit(doc).findings if f.severity == "error"
+        )
+
+    assert errors(as_text) == errors(as_pdf)

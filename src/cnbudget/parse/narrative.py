@@ -38,6 +38,8 @@ _SUBJECT_TRIM = re.compile(
     r"^(?:20\d{2}\s*年度?|[（(]?[一二三四五六七八九十\d]+[)）.．、]|其中|包括|主要(?:用于|是|包括)?|具体(?:包括|如下)?|按照|以及|和|及|共|合计|总计|为|是|用于)[:：]?|"
     r"(?:20\d{2}\s*年度?|预算数|决算数|支出决算|年初预算|全年预算|为|是|达|均|共计|合计|总额)$"
 )
+_LONE_NUMBER = re.compile(r"^[-—–·\s]*\d{1,3}[-—–·\s]*$")
+"""A line that is nothing but a short number: in running text, a page number."""
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^\d+[.．、]")
 _NEGATIVE = ("减少", "下降", "降低", "减", "下滑")
 
@@ -88,8 +90,9 @@ def _sections(lines: list[Line], part: Part, furniture: set[int]) -> list[tuple[
             not (part.line < line.number <= part.last_line)
             or line.layout == "blank"
             or line.number in furniture
+            or (line.cells is None and _LONE_NUMBER.match(line.stripped))
         ):
-            continue
+            continue  # a page number, also in text conversions that lost the pages
         text = line.stripped
         if (
             _HEADING.match(text)
