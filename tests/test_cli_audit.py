@@ -109,3 +109,16 @@ def test_output_to_a_device_or_pipe_is_written_in_place(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert json.loads(received[0])["reports"][0]["document"]["fiscal_year"] == 2026
     assert not list(tmp_path.glob(".cnbudget-*"))
+
+
+def test_xlsx_lists_the_checks_a_finding_explains(tmp_path: Path) -> None:
+    """004's 348.38 breaks two sums; the workbook row of the located cell names both under its message."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "audit.xlsx"
+    assert run("audit", str(SEED_FILES["004"]), "-f", "xlsx", "-o", str(out)).returncode == EXIT_FINDINGS
+    sheet = load_workbook(out)["审核发现"]
+    located = [row[6].value for row in sheet.iter_rows(min_row=2) if row[3].value == "SUM-LOCATE-001"]
+    assert located and "348.38" in located[0]
+    assert "由此引起的 2 处不符" in located[0]
+    assert "SUM-B05U-SUBTOTAL" in located[0] and "SUM-UNITS-001" in located[0]

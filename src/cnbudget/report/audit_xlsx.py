@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from cnbudget.audit import AuditReport
+from cnbudget.audit import AuditReport, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.vocabulary import FAMILY_LABELS
 
@@ -16,6 +16,15 @@ _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def _num(value: Decimal | None) -> float | str:
     return float(value) if value is not None else ""
+
+
+def _message(finding: Finding) -> str:
+    """The message, with the broken checks this finding explains listed under it."""
+    if not finding.related:
+        return finding.message
+    lines = [finding.message, f"由此引起的 {len(finding.related)} 处不符："]
+    lines += [f"· {r.rule_id}：{r.message}" for r in finding.related]
+    return "\n".join(lines)
 
 
 def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> bytes:
@@ -38,7 +47,7 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
             rule = rules.get(f.rule_id)
             ws.append([
                 meta.source_path, meta.department, meta.fiscal_year or "", f.rule_id,
-                FAMILY_LABELS[rule.family] if rule else "", _LABEL[f.severity], f.message, f.table, f.row_code,
+                FAMILY_LABELS[rule.family] if rule else "", _LABEL[f.severity], _message(f), f.table, f.row_code,
                 f.row_label, f.column, _num(f.expected), _num(f.actual), _num(f.difference),
                 ",".join(str(n) for n in f.lines), ",".join(str(n) for n in f.pages), "", "",
             ])  # fmt: skip
