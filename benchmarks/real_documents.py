@@ -44,6 +44,9 @@ class Expected:
     template: str = ""
     errors: tuple[dict[str, str], ...] = ()
     """Real errors: rule, where (a part of the finding's message), quote (the document's own words)."""
+    warnings: tuple[dict[str, str], ...] = ()
+    """Real defects reported as warnings (text quality …), recorded the same way: they must stay found;
+    other warnings are counted, not held against the document."""
     checked: bool = True
     """False for documents brought with --extra: nothing is known of them."""
 
@@ -63,6 +66,7 @@ class Result:
     required: list[str] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: int = 0
+    warning_list: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     """What differs from the expectation: wrong metadata, missing tables, lost or unexpected errors."""
@@ -88,6 +92,7 @@ def expectations() -> list[Expected]:
                 scope=entry.get("scope", ""),
                 template=entry.get("template", ""),
                 errors=tuple(entry.get("errors", ())),
+                warnings=tuple(entry.get("warnings", ())),
             )
         )
     return out
@@ -144,6 +149,9 @@ def run(expected: Expected) -> Result:
         if f.severity == "error"
     ]
     result.warnings = report.count("warning")
+    result.warning_list = [
+        {"rule": f.rule_id, "message": f.message} for f in report.findings if f.severity == "warning"
+    ]
     return result
 
 
@@ -172,6 +180,11 @@ def compare(expected: Expected, result: Result) -> Result:
     for known in recorded:
         if not any(e["rule"] == known["rule"] and known["where"] in e["message"] for e in result.errors):
             result.problems.append(f"recorded error not found: {known['rule']} {known['where']}")
+    for known in expected.warnings:
+        if not any(
+            w["rule"] == known["rule"] and known["where"] in w["message"] for w in result.warning_list
+        ):
+            result.problems.append(f"recorded warning not found: {known['rule']} {known['where']}")
     for error in result.errors:
         if not any(error["rule"] == k["rule"] and k["where"] in error["message"] for k in recorded):
             result.problems.append(
@@ -225,6 +238,7 @@ def main() -> int:
         if any(p.split()[0] in ("organisation", "year", "kind", "scope", "template") for p in r.problems)
     )
     lost = sum(1 for r in checked for p in r.problems if p.startswith("recorded error not found"))
+    lost_warnings = sum(1 for r in checked for p in r.problems if p.startswith("recorded warning not found"))
     extra_errors = sum(unexpected(r) for r in checked)
     missing = sum(1 for r in checked for p in r.problems if p.startswith("tables not found"))
     print(
@@ -232,7 +246,7 @@ def main() -> int:
         f"median {statistics.median([r.seconds for r in results]):.2f} s per document\n"
         f"crashes {crashes}; refused {sum(1 for r in results if r.outcome == 'refused')}; "
         f"metadata wrong on {wrong}; documents with required tables not found {missing}; "
-        f"recorded real errors lost {lost}; unexpected errors {extra_errors} "
+        f"recorded real errors lost {lost}; recorded real warnings lost {lost_warnings}; unexpected errors {extra_errors} "
         f"({extra_errors / max(len(checked), 1):.2f} per document)"
     )
     if args.json:

@@ -24,8 +24,23 @@ def render() -> str:
         "`cnbudget rules` prints the same catalog. Severity is the most severe level a rule reports: sum and",
         "reconciliation rules also report rounding tails (尾差) as `info`.",
         "",
-        "Severity policy: **error** (错误) — a figure or a statement that is wrong; **warning** (警告) — probably",
-        "wrong, needs a look; **info** (提示) — rounding tails and accepted conventions.",
+        "## Severity policy (级别)",
+        "",
+        "| level | when | examples |",
+        "|---|---|---|",
+        "| **error** 错误 | a figure or a statement is wrong: the document says something the figures prove false |"
+        " a sum that does not add up beyond rounding; a narrative amount that differs from its table; "
+        "“决算数大于预算数” when it is smaller; a rate that does not follow from its amounts; a wrong year |",
+        "| **warning** 警告 | probably wrong, or a defect of the text that needs a look; the reviewer decides |"
+        " a rate that only a truncated (not rounded) figure explains; a doubled full stop; a bracket left open; "
+        "template words (“增加（减少）”); an empty table without its note; a table read too badly to check |",
+        "| **info** 提示 | rounding tails and accepted conventions: nothing to correct |"
+        " a sum off by the rounding of its parts (尾差); “增长100%” from a zero base; 0/0 completion |",
+        "",
+        "A rule's severity below is the most severe level it reports; a finding's message says why it has its",
+        "level when a rule reports several. A finding resting on OCR or on a table read unreliably also carries",
+        "`needs_review`. A broken check explained by one mistyped cell is listed under that cell's finding",
+        "(SUM-LOCATE-001), not reported again.",
         "",
         "Each rule is one decorated function in `src/cnbudget/audit/rules/` (see docs/architecture.md); its",
         "cases are in `tests/rules/test_<family>.py`.",

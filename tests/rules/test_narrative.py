@@ -9,7 +9,7 @@ from decimal import Decimal
 from cnbudget.audit import audit
 from cnbudget.audit.findings import Finding
 from cnbudget.model import Document
-from support.rulecases import Case, assert_fires, assert_quiet, cases_of, claim, fresh
+from support.rulecases import Case, assert_fires, assert_quiet, cases_of, claim, edited, fresh
 
 
 def _share(doc: Document) -> None:
@@ -52,6 +52,15 @@ CASES = [
     Case("NARR-COMPLETION-001", "003", None, "003", fix=_fix_completion),
     Case("NARR-PARTS-001", "000", _parts, "000"),
     Case("NARR-PROJECT-001", "000", _project_claim, "000"),
+    # 1,409.69 budgeted, 1,791.15 spent: the seed says 大于; the mutation says 小于
+    Case(
+        "NARR-DIRECTION-001",
+        "003",
+        edited("支出决算数大于年初预算数主要原因", "支出决算数小于年初预算数主要原因"),
+        "003",
+    ),
+    # "2026 年预算数 31.18 万元，比 2025 年预算增加 0.01 万元，增长 0.03%，与上年基本持平" loses 基本
+    Case("NARR-FLAT-001", "002", edited("与上年基本持平", "与上年持平"), "002"),
 ]
 
 

@@ -8,6 +8,7 @@ whose genuine mistake has been corrected. Each family's cases live in tests/rule
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -78,6 +79,25 @@ class Case:
     clean_seed: str
     fix: Mutation | None = None
     """Applied to the clean seed first: corrects a genuine mistake the document has."""
+
+
+def edited(old: str, new: str, count: int = 1) -> Mutation:
+    """The seed's own text with ``old`` replaced by ``new`` (the first ``count`` times), parsed again: a
+    mistake in the words, as a reviewer would meet it."""
+
+    def mutate(doc: Document) -> None:
+        from pathlib import Path
+
+        from cnbudget.parse import parse_text
+
+        path = Path(doc.metadata.source_path)
+        text = path.read_text("utf-8")
+        assert text.count(old) >= count, f"{old!r} is not in {path.name}"
+        new_doc = parse_text(text.replace(old, new, count), name=str(path))
+        for f in dataclasses.fields(Document):
+            setattr(doc, f.name, getattr(new_doc, f.name))
+
+    return mutate
 
 
 def _drop_row(table_id: str, code: str = "", label: str = "", side: str | None = None) -> Mutation:

@@ -71,6 +71,7 @@ Family = Literal[
     "consistency",
     "duplicates",
     "performance",
+    "text",
 ]
 FAMILY_LABELS: Final[dict[Family, str]] = {
     "completeness": "完整性",
@@ -81,6 +82,7 @@ FAMILY_LABELS: Final[dict[Family, str]] = {
     "consistency": "年份与名称",
     "duplicates": "重复",
     "performance": "绩效",
+    "text": "文字质量",
 }
 FAMILIES: Final[tuple[Family, ...]] = get_args(Family)
 

@@ -61,3 +61,14 @@ class NarrativeSection:
     last_line: int
     text: str
     claims: list[NarrativeClaim] = field(default_factory=list)
+    line_starts: list[tuple[int, int, int | None]] = field(default_factory=list)
+    """(offset in ``text``, line number, page) where each source line of the section begins."""
+
+    def place(self, pos: int) -> tuple[int, int | None]:
+        """The line and page of the character at ``pos`` in ``text`` (the heading's line when unknown)."""
+        found: tuple[int, int | None] = (self.line, None)
+        for start, line, page in self.line_starts:
+            if start > pos:
+                break
+            found = (line, page)
+        return found

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from cnbudget.read import Line
 
 PAGE_NUMBER = re.compile(
-    r"^[-—–·\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:[/／]|共)\s*\d{1,4}\s*页?)?[-—–·\s]*$"
+    r"^[-—–·─━－‐\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:[/／]|共)\s*\d{1,4}\s*页?)?[-—–·─━－‐\s]*$"
 )
-"""A printed page number in the usual forms: "27", "- 27 -", "第27页", "27/40", "第 3 页 共 40 页"."""
+"""A printed page number in the usual forms: "27", "- 27 -", "─7─", "第27页", "27/40", "第 3 页 共 40 页"."""
 
 
 def page_number_lines(lines: Iterable[Line]) -> set[int]:

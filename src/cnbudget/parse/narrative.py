@@ -38,7 +38,7 @@ _SUBJECT_TRIM = re.compile(
     r"^(?:20\d{2}\s*年度?|[（(]?[一二三四五六七八九十\d]+[)）.．、]|其中|包括|主要(?:用于|是|包括)?|具体(?:包括|如下)?|按照|以及|和|及|共|合计|总计|为|是|用于)[:：]?|"
     r"(?:20\d{2}\s*年度?|预算数|决算数|支出决算|年初预算|全年预算|为|是|达|均|共计|合计|总额)$"
 )
-_LONE_NUMBER = re.compile(r"^[-—–·\s]*\d{1,3}[-—–·\s]*$")
+_LONE_NUMBER = re.compile(r"^[-—–·─━－‐\s]*\d{1,3}[-—–·─━－‐\s]*$")
 """A line that is nothing but a short number: in running text, a page number."""
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^\d+[.．、]")
 _NEGATIVE = ("减少", "下降", "降低", "减", "下滑")
@@ -126,6 +126,7 @@ def _read_part(lines: list[Line], part: Part, furniture: set[int]) -> list[Narra
         )
         section.claims = _claims(text, offsets, heading)
         pages = {line.number: line.page for line in body}
+        section.line_starts = [(start, number, pages.get(number)) for start, number in offsets]
         for claim in section.claims:
             claim.page = pages.get(claim.line)
         result.append(section)

@@ -10,4 +10,5 @@ from cnbudget.audit.rules import (  # noqa: F401
     performance,
     sums,
     two_sided,
+    wording,
 )
