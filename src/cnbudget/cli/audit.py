@@ -44,7 +44,12 @@ def audit_command(
     ] = False,
     fmt: Annotated[
         AuditFormat,
-        typer.Option("--format", "-f", help="text, json, html (one self-contained file) or xlsx."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, html (one self-contained file), xlsx (the findings), or checklist: the "
+            "review checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
+        ),
     ] = AuditFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
@@ -129,6 +134,13 @@ def _write(
         from cnbudget.report.audit_html import render_html
 
         write_output(render_html(reports, failures, info), output)
+    elif fmt is AuditFormat.checklist:
+        from cnbudget.report.checklist import render_checklist_html, render_checklist_xlsx
+
+        if output is not None and output.suffix.lower() == ".xlsx":
+            write_bytes_output(render_checklist_xlsx(reports, failures), output)
+        else:
+            write_output(render_checklist_html(reports, failures), output)
     elif fmt is AuditFormat.xlsx:
         from cnbudget.report.audit_xlsx import render_xlsx
 

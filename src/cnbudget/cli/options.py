@@ -27,6 +27,7 @@ class AuditFormat(StrEnum):
     json = "json"
     html = "html"
     xlsx = "xlsx"
+    checklist = "checklist"
 
 
 class FailOn(StrEnum):

@@ -1,4 +1,5 @@
-"""The catalogue of standard tables (data/tables.toml) and of templates (data/templates.toml).
+"""The catalogue of standard tables (data/tables.toml), of templates (data/templates.toml) and of the
+review checklists filled for them (data/checklists.toml).
 
 A table spec gives the canonical id, the name, the printed titles and the column layouts seen; a template
 says which tables a region's documents of one kind contain, in which unit, with which narrative sections.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal, get_args
 
 from cnbudget.domain.reference import data_toml
 from cnbudget.domain.text import chinese_number, compact, key
@@ -206,3 +208,75 @@ def table_name(table_id: str) -> str:
         return spec_for(table_id).name
     except KeyError:
         return table_id
+
+
+ChecklistPart = Literal["manual", "cover", "contents", "section", "narrative", "table", "tables"]
+CHECKLIST_PARTS: tuple[ChecklistPart, ...] = get_args(ChecklistPart)
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRow:
+    """One row of a review checklist: the part of the document it is about (see checklists.toml)."""
+
+    item: str
+    part: ChecklistPart
+    group: str = ""
+    headings: tuple[str, ...] = ()
+    table: str = ""
+    judge: Literal["full", "presence"] = "full"
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistSpec:
+    id: str
+    templates: tuple[str, ...]
+    kind: str
+    title: str
+    header: str
+    org_label: str
+    rows: tuple[ChecklistRow, ...]
+
+
+@cache
+def checklists() -> dict[str, ChecklistSpec]:
+    """The review checklists of checklists.toml, checked when loaded (a bad entry is a data error)."""
+    out = {}
+    for checklist_id, entry in data_toml("checklists.toml").items():
+        rows = []
+        for raw in entry["rows"]:
+            part = raw["part"]
+            if part not in CHECKLIST_PARTS:
+                raise ValueError(f"checklists.toml [{checklist_id}]: unknown part {part!r}")
+            if part == "table" and raw.get("table") not in table_specs():
+                raise ValueError(f"checklists.toml [{checklist_id}]: unknown table {raw.get('table')!r}")
+            rows.append(
+                ChecklistRow(
+                    item=raw["item"],
+                    part=part,
+                    group=raw.get("group", ""),
+                    headings=tuple(raw.get("headings", ())),
+                    table=raw.get("table", ""),
+                    judge=raw.get("judge", "full"),
+                    required=bool(raw.get("required", True)),
+                )
+            )
+        out[checklist_id] = ChecklistSpec(
+            id=checklist_id,
+            templates=tuple(entry["templates"]),
+            kind=entry.get("kind", ""),
+            title=entry["title"],
+            header=entry["header"],
+            org_label=entry["org_label"],
+            rows=tuple(rows),
+        )
+    return out
+
+
+def checklist_for(template_id: str, kind: str) -> ChecklistSpec:
+    """The checklist of a document's template, else the one for any template of its kind."""
+    specs = checklists().values()
+    own = next((c for c in specs if template_id in c.templates), None)
+    if own is not None:
+        return own
+    return next(c for c in specs if "*" in c.templates and c.kind in ("", kind or "budget"))

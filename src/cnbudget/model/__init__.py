@@ -4,7 +4,7 @@ Plain dataclasses keep `import cnbudget` cheap (the CLI must start in well under
 the JSON schema is generated from these classes at development time (see ``docs/schema``).
 """
 
-from cnbudget.model.document import Document, Metadata, Part, SourcePart, Warning_
+from cnbudget.model.document import Document, Heading, Metadata, Part, SourcePart, Warning_
 from cnbudget.model.narrative import NarrativeClaim, NarrativeSection
 from cnbudget.model.performance import (
     FundSource,
@@ -20,6 +20,7 @@ __all__ = [
     "Cell",
     "Column",
     "Document",
+    "Heading",
     "FundSource",
     "Indicator",
     "Metadata",

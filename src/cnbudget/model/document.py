@@ -72,6 +72,17 @@ class Part:
 
 
 @dataclass(slots=True)
+class Heading:
+    """A heading of the document's text (第一部分 …, 一、…, （一）…, or a short title such as 名词解释)."""
+
+    text: str
+    line: int
+    page: int | None = None
+    level: int = 2
+    """1 for 第X部分, 2 for 一、 and unnumbered titles, 3 for （一）."""
+
+
+@dataclass(slots=True)
 class Warning_:
     """Something the parser could not do fully; the model is still usable."""
 
@@ -92,6 +103,8 @@ class Document:
     narrative: list[NarrativeSection] = field(default_factory=list)
     toc_lines: tuple[int, int] | None = None
     """First and last line of the table of contents, when one was found."""
+    outline: list[Heading] = field(default_factory=list)
+    """Every heading of the text outside the tables and the contents, in order."""
     warnings: list[Warning_] = field(default_factory=list)
 
     def table(self, table_id: str) -> Table | None:

@@ -13,6 +13,7 @@ from cnbudget.model import Document, SourcePart, Warning_
 from cnbudget.parse.codes import resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative
+from cnbudget.parse.outline import read_outline
 from cnbudget.parse.performance import parse_performance
 from cnbudget.parse.segment import Region, segment
 from cnbudget.parse.self_evaluation import parse_self_evaluation
@@ -101,6 +102,7 @@ def _parse(source: Source) -> Document:
     if doc.toc_lines:
         outside.append(doc.toc_lines)
     doc.narrative = read_narrative(lines, doc.parts, outside)
+    doc.outline = read_outline(lines, outside)
     if not meta.kind:
         meta.kind = template.kind
     _missing_tables(doc, template)
