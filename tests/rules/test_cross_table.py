@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from support.rulecases import B06, Case, _b, _drop_row, _set, assert_fires, assert_quiet, cases_of
+from support.rulecases import B06, Case, _b, _drop_row, _set, assert_fires, assert_quiet, cases_of, edited
 
 CASES = [
+    # the two changes that went unnoticed before (issue 11): 人员类 1,681.58 → 1,681.98; 特定目标类 4,100.34 → 4,100.04;
+    # seed 002's 运转类 123.66 includes a project of 72.00 beside the 公用经费 51.66, and stays quiet
+    Case("XT-B11-B03", "000", edited("人员类项目支出\t1681.58", "人员类项目支出\t1681.98"), "002"),
+    Case(
+        "XT-B11-B03", "000", edited("特定目标类项目支出\t\t4100.34", "特定目标类项目支出\t\t4100.04"), "000"
+    ),
     Case("XT-B01-B03", "000", _b("B03", "合计", code="201"), "000"),
     Case("XT-B04-B05", "000", _b("B04", "支出/预算数", label="（一）一般公共服务支出", side="支出"), "000"),
     Case("XT-B01-B04", "000", _b("B04", "支出/预算数", label="（四）科学技术支出", side="支出"), "000"),

@@ -61,6 +61,22 @@ CASES = [
     ),
     # "2026 年预算数 31.18 万元，比 2025 年预算增加 0.01 万元，增长 0.03%，与上年基本持平" loses 基本
     Case("NARR-FLAT-001", "002", edited("与上年基本持平", "与上年持平"), "002"),
+    # 事业单位医疗 is 2101102, not under 住房改革支出 (22102)
+    Case(
+        "NARR-NAME-001",
+        "000",
+        edited("住房改革支出(款)购房补贴(项)", "住房改革支出(款)事业单位医疗(项)"),
+        "000",
+    ),
+    Case(
+        "NARR-PURPOSE-001",
+        "000",
+        edited(
+            "购房补贴(项)2026年预算数27.68万元,比2025年预算增加1.05万元,增长3.94%,主要是:新入职6人,费用增加。",
+            "购房补贴(项)2026年预算数27.68万元,比2025年预算增加1.05万元,增长3.94%,主要用于:职工基本医疗保险缴费。",
+        ),
+        "000",
+    ),
 ]
 
 
@@ -119,3 +135,12 @@ def test_a_function_item_named_without_its_class_is_found() -> None:
     full.amount = Decimal("99.50")
     found = _line_findings(doc, "NARR-AMOUNT-001", full.line)
     assert found and found[0].severity == "error" and "公务员医疗补助 为 96.50" in found[0].message
+
+
+def test_a_misspelt_item_name_is_a_warning_naming_the_printed_one() -> None:
+    """ "一般行政事务管理" for the tables' 一般行政管理事务 (as three Jiangsu court budgets print it)."""
+    doc = fresh("000")
+    edited("数据事务(款)事业运行(项)", "数据事务(款)运行事业(项)")(doc)
+    found = [f for f in audit(doc).findings if f.rule_id == "NARR-NAME-001"]
+    assert [f.severity for f in found] == ["warning"]
+    assert "事业运行" in found[0].message and "运行事业" in found[0].message

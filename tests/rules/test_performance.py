@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cnbudget.model import Document
-from support.rulecases import Case, _se, assert_fires, assert_quiet, cases_of
+from support.rulecases import Case, _se, assert_fires, assert_quiet, cases_of, edited
 
 
 def _target(doc: Document) -> None:
@@ -68,6 +68,20 @@ CASES = [
     Case("SE-SCORE-001", "003", _se_score, "003"),
     Case("SE-WEIGHT-001", "003", _se_weight, "003"),
     Case("SE-HEADER-001", "003", None, "003", fix=_fix_header),
+    # 1681.58 is 28.42% of 5916.68; the mutation prints 26.42%
+    Case("PERF-SHARE-001", "000", edited("1681.58\t28.42%", "1681.58\t26.42%"), "000"),
+    # the seed's own error (its 大数据中心工作经费 综述 says 2,416.83, the table 3,797.75), and the seed with the
+    # 综述 corrected to the table
+    Case(
+        "SE-NARR-001",
+        "003",
+        None,
+        "003",
+        fix=edited(
+            "项目全年预算数为 2,416.83 万元，执行数为 2,416.83 万元",
+            "项目全年预算数为 3,797.75 万元，执行数为 3,797.75 万元",
+        ),
+    ),
 ]
 
 

@@ -19,7 +19,7 @@ from cnbudget.model.tables import three_public_view
 
 # canonical subject → patterns of narrative subjects (after normalisation)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "收支总计": (r"^(部门)?收支总(预算|计)$", r"^收、?支总计$", r"^收支(决算)?总计$"),
+    "收支总计": (r"^(部门)?收支总(预算|计)$", r"^收、?支总计$", r"^收支(决算)?总计$", r"^收入[、,]?支出(预算|决算)?总计$"),
     "收入": (r"^(部门)?(预算)?收入(预算|合计|决算)?$", r"^本年收入(合计)?$"),
     "支出": (r"^(部门)?(预算)?支出(预算|合计|决算)?$", r"^本年支出(合计)?$", r"^预算支出$"),
     "财政拨款收支总计": (r"^财政拨款收、?支总(预算|计)$", r"^财政拨款收支总(预算|计)$"),
@@ -28,6 +28,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "一般公共预算拨款收入": (
         r"^一般公共预算(财政)?拨款收入$", r"^一般公共预算财政拨款本年收入$", r"^财政拨款收入$", r"^本年预算$",
+        r"^一般公共预算收入$",
     ),
     "上年结转结余": (r"^上年结转(结余)?$", r"^结转结余$", r"^年初结转和结余$"),
     # the 一般公共预算 figure is B05/F05's; a bare 基本支出 may also be B03/F03's (all funds)
@@ -37,11 +38,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "人员经费": (r"^人员经费$",),
     "公用经费": (r"^公用经费$",),
     "三公": (r"^(一般公共预算)?[“\"]?三公[”\"]?经费(财政拨款)?(支出)?(决算)?$",),
-    "公务用车购置及运行费": (r"^公务用车购置及运行(维护)?费$",),
+    "公务用车购置及运行费": (r"^公务用车购置及运行(维护)?费(支出)?$",),
     "公务用车购置费": (r"^公务用车购置费(支出)?$",),
     "公务用车运行费": (r"^公务用车运行(维护)?费(支出)?$",),
     "公务接待费": (r"^(国内)?公务接待费(支出)?$",),
-    "因公出国(境)费": (r"^因公出国[(（]境[)）](经)?费$",),
+    "因公出国(境)费": (r"^因公出国[(（]境[)）](经)?费(支出)?$",),
+    "机关运行经费": (r"^(一般公共预算)?机关运行经费(预算|决算)?(支出)?(预算|决算)?$",),
     "工资福利支出": (r"^工资福利支出$",),
     "商品和服务支出": (r"^商品和服务支出$",),
     "对个人和家庭的补助": (r"^对个人和家庭的补助$",),
@@ -170,6 +172,9 @@ class FigureIndex:
                 elif len(row.full_code) == 3 and row.cells:
                     self.add(key(row.label), Ref(f06, row, row.cells[0].column, row.label))
         self._three_public()
+        b13 = ctx.printed_table("B13")
+        if b13 is not None and (total := b13.total_row()) is not None and total.cells:
+            self.add("机关运行经费", Ref(b13, total, total.cells[0].column, "合计"))
 
     def _three_public(self) -> None:
         for table_id, measure in (("B07", ""), ("F09", "决算数"), ("F09", "预算数")):
@@ -184,6 +189,8 @@ class FigureIndex:
                 if found != measure or not items:
                     continue
                 name = items[-1]
+                if "机关运行" in cell.column and measure == "":
+                    self.add("机关运行经费", Ref(table, row, cell.column, "机关运行经费"))
                 if "机关运行" in cell.column or "会议" in name or "培训" in name:
                     continue  # printed beside the 三公 items, not one of them
                 grouped = "三公" in cell.column.split("/")[0] and len(items) == 1
@@ -225,9 +232,14 @@ class FigureIndex:
         ]
         if levels:
             # its last level's row, under the levels named before it, when only one code fits
-            return "/".join(name for name, _ in levels), self._level_item(levels, self._scope(section))
+            found = self._level_item(levels, self._scope(section))
+            if not found and len(levels) == 1 and levels[0][1] == 3:
+                # a class alone ("公共安全（类）支出"): the 收支总表 states it on its 支出 side
+                found = self.by_key.get(key(levels[0][0] + "支出"), []) if levels[0][0][-2:] != "支出" else []
+                found = found or self.by_key.get(key(levels[0][0]), [])
+            return "/".join(name for name, _ in levels), found
         s = normalise(subject)
-        if s.endswith("支出") and self.by_key.get(s):
+        if (s.endswith("支出") or len(s) >= 4) and self.by_key.get(s):
             return s, self.by_key[s]
         item = self._unique_item(s)
         if item:
@@ -293,6 +305,15 @@ class FigureIndex:
         return refs if len(codes) == 1 else []
 
 
+def figure_index(ctx: Context) -> FigureIndex:
+    """The index of the document being audited, built once and shared by the rules that ask."""
+    index = ctx.cache.get("figures")
+    if not isinstance(index, FigureIndex):
+        index = FigureIndex(ctx)
+        ctx.cache["figures"] = index
+    return index
+
+
 @lru_cache(maxsize=16384)
 def _close(printed: str, said: str) -> bool:
     a, b = key(printed), key(said)
@@ -311,6 +332,7 @@ _CANONICAL_OF_LABEL: dict[str, tuple[str, ...]] = {
     "一般公共预算财政拨款收入": ("一般公共预算拨款收入",),
     "一般公共预算拨款": ("一般公共预算拨款收入",),
     "一般公共预算财政拨款": ("一般公共预算拨款收入",),
+    "一般公共预算": ("一般公共预算拨款收入",),
     "上年结转结余": ("上年结转结余",),
     "上年结转": ("上年结转结余",),
     "年初结转和结余": ("上年结转结余",),

@@ -61,6 +61,8 @@ class FundSource:
     line: int
     others: list[Decimal] = field(default_factory=list)
     """Further amounts on the same row: B11 prints the two previous years' figures after this year's."""
+    share: Decimal | None = None
+    """The share printed beside this year's amount (B11's 占比 column: "28.42%")."""
 
 
 @dataclass(slots=True)

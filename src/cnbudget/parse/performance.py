@@ -108,7 +108,8 @@ def _read_cells(table: PerformanceTable, content: list[Line]) -> None:
             labels = [w for w in words[: idx if idx >= 0 else len(words)] if w not in _FUND_START]
             if idx >= 0 and labels:
                 others = [a for a in (parse_amount(w) for w in words[idx + 1 :]) if a is not None]
-                table.funds.append(FundSource(labels[-1], amount, raw, line.number, others))
+                share = _share(words[idx + 1]) if idx + 1 < len(words) else None
+                table.funds.append(FundSource(labels[-1], amount, raw, line.number, others, share))
                 if labels[-1] == "合计" and table.total_budget is None and table.id == "B11":
                     table.total_budget = amount
         elif section == "projects":
@@ -161,7 +162,10 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
                 rest = text[fund.end() :].split()
                 others = [a for a in (parse_amount(t) for t in rest) if a is not None]
                 label = compact(fund.group(1))
-                source = FundSource(label, parse_amount(fund.group(2)), fund.group(2), line.number, others)
+                share = _share(rest[0]) if rest else None
+                source = FundSource(
+                    label, parse_amount(fund.group(2)), fund.group(2), line.number, others, share
+                )
                 table.funds.append(source)
                 if label == "合计" and table.id == "B11" and table.total_budget is None:
                     table.total_budget = source.amount
@@ -249,3 +253,12 @@ def _header_fields(table: PerformanceTable, text: str, flat: str) -> None:
         if flat.startswith(label) and getattr(table, attr) is None:
             am = _AMOUNT_IN_TEXT.search(flat)
             setattr(table, attr, parse_amount(am.group(1)) if am else None)
+
+
+_SHARE = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*[%％]$")
+
+
+def _share(word: str) -> Decimal | None:
+    """A printed share ("28.42%"), or None."""
+    m = _SHARE.match(word.strip())
+    return Decimal(m.group(1)) if m else None

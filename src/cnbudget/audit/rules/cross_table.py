@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cnbudget.audit.context import Context, Ref, column, first_value, row_name, table_evidence
+from cnbudget.audit.context import Context, Ref, column, first_value, fmt, row_name, table_evidence
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.rules.sums import departments_and_units as _units
-from cnbudget.audit.tolerance import precision
+from cnbudget.audit.tolerance import display_tolerance, precision
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.numbers import convert
 from cnbudget.domain.text import plain_label
-from cnbudget.model import Row, Table
+from cnbudget.model import FundSource, PerformanceTable, Row, Table
 from cnbudget.model.tables import leaves_under, three_public_view
 
 _NON_APPROPRIATION = (
@@ -682,3 +682,100 @@ def same_units(ctx: Context) -> Iterator[Finding]:
                 spending = Ref(b05u, row, b05u.find_column("项目支出") or "项目支出").value
                 if spending and row.code not in shown and row.label not in shown:
                     yield missing(b05u, ctx.need("B10"), row)
+
+
+def expenditure_rows(b11: PerformanceTable) -> list[FundSource]:
+    """The 支出构成 rows of a B11: after the 收入构成's 合计, up to (not with) the next 合计."""
+    totals = [k for k, f in enumerate(b11.funds) if f.label == "合计"]
+    if len(totals) < 2:
+        return []
+    return b11.funds[totals[0] + 1 : totals[1]]
+
+
+def _composition(rows: list[FundSource]) -> list[tuple[list[FundSource], tuple[str, ...]]]:
+    """(B11 rows, the budget figures their sum restates).
+
+    人员类项目支出 is the 人员经费; 运转类 (公用经费 and the projects that keep the organisation running) and
+    特定目标类 together are the 公用经费 and 项目支出; a B11 that prints 基本支出/项目支出 restates those."""
+
+    def having(word: str) -> list[FundSource]:
+        return [f for f in rows if word in f.label]
+
+    out: list[tuple[list[FundSource], tuple[str, ...]]] = []
+    if having("人员"):
+        out.append((having("人员"), ("人员经费",)))
+    if having("运转") and having("特定目标"):
+        out.append((having("运转") + having("特定目标"), ("公用经费", "项目支出")))
+    basic = [f for f in rows if f.label == "基本支出"]
+    projects = [f for f in rows if f.label == "项目支出"]
+    if basic:
+        out.append((basic, ("基本支出",)))
+    if projects:
+        out.append((projects, ("项目支出",)))
+    return out
+
+
+@rule(
+    "XT-B11-B03",
+    family="cross_table",
+    description="整体支出绩效目标表“支出构成”与预算表一致（人员类 = 人员经费；运转类 + 特定目标类 = 公用经费 + 项目支出）",
+    rationale=(
+        "部门整体支出绩效目标表的支出构成按预算编列：人员类项目支出即人员经费；运转类项目支出是公用经费加上保障运转的项目，"
+        "特定目标类是其余项目，两者之和即公用经费与项目支出之和（列“基本支出”“项目支出”的，即预算表的基本支出、项目支出）。"
+        "不一致说明绩效目标表与预算表不是同一版本。"
+    ),
+    fix=(
+        "按上述对应关系，与支出总表或一般公共预算支出表的合计行比较（按印刷精度）；预算表中找不到对应数的不判断。"
+        "部门应以预算表为准改正绩效目标表。"
+    ),
+)
+def b11_composition(ctx: Context) -> Iterator[Finding]:
+    from cnbudget.audit.figures import figure_index
+
+    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    rows = expenditure_rows(b11) if b11 is not None else []
+    if b11 is None or not rows:
+        raise NotEvaluable("B11 支出构成 not found")
+    index = figure_index(ctx)
+    for funds, figures in _composition(rows):
+        if any(f.amount is None for f in funds):
+            continue
+        choices = [
+            [r.value_in("万元") for r in index.by_key.get(name, []) if r.value is not None]
+            for name in figures
+        ]
+        if not all(choices):
+            continue
+        said = sum(
+            (convert(f.amount, b11.amount_unit, "万元") for f in funds if f.amount is not None), Decimal(0)
+        )
+        allowed = sum((convert(display_tolerance(f.raw), b11.amount_unit, "万元") for f in funds), Decimal(0))
+        sums = {sum((v for v in combo if v is not None), Decimal(0)) for combo in _combinations(choices)}
+        best = min(sums, key=lambda v: abs(said - v))
+        if abs(said - best) <= allowed:
+            continue
+        refs = [index.by_key[name][0] for name in figures]
+        what = " + ".join(f"“{f.label}” {f.raw}" for f in funds)
+        budget = " + ".join(figures)
+        yield ctx.finding(
+            f"整体支出绩效目标表支出构成 {what} = {fmt(said)}，预算表{budget} = {fmt(best)}，相差 {fmt(said - best)}",
+            table="B11",
+            row_label=funds[0].label,
+            expected=best,
+            actual=said,
+            difference=said - best,
+            evidence=[
+                *(
+                    Evidence("line", "B11", row_label=f.label, raw=f.raw, value=f.amount, line=f.line)
+                    for f in funds
+                ),
+                *(r.evidence("copy") for r in refs),
+            ],  # fmt: skip
+        )
+
+
+def _combinations(choices: list[list[Decimal | None]]) -> list[tuple[Decimal | None, ...]]:
+    out: list[tuple[Decimal | None, ...]] = [()]
+    for options in choices:
+        out = [(*combo, v) for combo in out for v in dict.fromkeys(options)]
+    return out

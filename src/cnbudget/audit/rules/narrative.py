@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from cnbudget.audit.context import Context, claim_evidence, fmt
-from cnbudget.audit.figures import FigureIndex, canonical, normalise
+from cnbudget.audit.figures import FigureIndex, canonical, figure_index, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import display_tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
-from cnbudget.domain.text import key, similarity
+from cnbudget.domain.text import key, plain_label, similarity
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, Severity
 from cnbudget.model import NarrativeClaim
 
@@ -29,14 +29,6 @@ TAIL = Decimal("0.02")
 _COMPARING = re.compile(r"较上年|比上年|与上年|上年同期|同比")
 _NESTED = re.compile(r"包括|其中|主要用于")
 _THRESHOLD = re.compile(r"\s*(?:以上|以下|以内|及以上|及以下|左右)")
-
-
-def figure_index(ctx: Context) -> FigureIndex:
-    index = ctx.cache.get("figures")
-    if not isinstance(index, FigureIndex):
-        index = FigureIndex(ctx)
-        ctx.cache["figures"] = index
-    return index
 
 
 def _tol(value: Decimal) -> Decimal:
@@ -675,3 +667,153 @@ def flat_but_changed(ctx: Context) -> Iterator[Finding]:
             f"{'%' if claim.change_amount in (None, 0) else ' 万元'}，同一句又称“持平”",
             evidence=[claim_evidence(claim)],
         )
+
+
+# ---- names of function classes and items ------------------------------------------------------------------
+
+_NAME_CHARS = r"(?:[^（）()，,。；;：:、\s\d“”]|[（(][^类款项（）()]{1,3}[)）])"
+_PATH_PART = re.compile(rf"({_NAME_CHARS}+?)\s*[（(]([类款项])[)）]")
+_LEVEL_LENGTH = {"类": 3, "款": 5, "项": 7}
+_FUNCTION_TABLES = ("B03", "B05", "B08", "B09", "B15", "F03", "F05", "F07", "F08")
+
+
+def _function_names(ctx: Context) -> dict[str, set[str]]:
+    """Name key → the function codes printed with that name: the document's own tables (its fiscal year's
+    names), then the code catalogue."""
+    cached = ctx.cache.get("function_names")
+    if isinstance(cached, dict):
+        return cached
+    from cnbudget.domain.codes import function_codes
+
+    names: dict[str, set[str]] = defaultdict(set)
+    printed: dict[str, str] = {}
+    for table in ctx.tables():
+        if table.id in _FUNCTION_TABLES:
+            for row in table.rows:
+                code = row.full_code
+                if code.isdigit() and len(code) in (3, 5, 7) and row.label:
+                    names[key(plain_label(row.label))].add(code)
+                    printed.setdefault(code, plain_label(row.label))
+    ctx.cache["function_labels"] = printed
+    for code, name in function_codes().items():
+        names[key(name)].add(code)
+    ctx.cache["function_names"] = names
+    return names
+
+
+def _printed_near(ctx: Context, name: str, parents: set[str], length: int) -> tuple[str, str] | None:
+    """The code and printed name of the tables' item under ``parents`` that ``name`` is a misspelling of
+    (the same characters in another order, or most of its character pairs)."""
+    printed = ctx.cache.get("function_labels")
+    if not isinstance(printed, dict):
+        return None
+    said = key(name)
+    best: tuple[float, str, str] | None = None
+    for code, label in printed.items():
+        if len(code) != length or not any(code.startswith(p) for p in parents):
+            continue
+        shown = key(label)
+        score = 1.0 if sorted(shown) == sorted(said) else similarity(shown, said)
+        if score >= 0.6 and (best is None or score > best[0]):
+            best = (score, code, label)
+    return (best[1], best[2]) if best is not None else None
+
+
+@rule(
+    "NARR-NAME-001",
+    family="narrative",
+    basis="consistency",
+    description="说明中“××（类）××（款）××（项）”的科目名称与科目层级相符（项属于所写的款，款属于所写的类）",
+    rationale=(
+        "情况说明按“类—款—项”逐级写出支出功能分类科目；项的名称写成了另一款下的项（或款写错了类），"
+        "说明所说的金额和用途对应不到报表中的科目，多为复制上一段后没有改全。"
+    ),
+    fix=(
+        "用本文件报表中印出的科目编码和名称（不足时用支出功能分类科目目录）查出各级名称对应的编码，"
+        "下级编码应以上级编码开头，否则为错误；上级找得到而下级名称与报表中该上级下某科目只差字序或个别字的"
+        "（如“一般行政事务管理”与“一般行政管理事务”），提示名称不一致；名称在报表和目录中都找不到的不判断。"
+        "部门应按报表改正科目名称。"
+    ),
+)
+def item_names(ctx: Context) -> Iterator[Finding]:
+    names = _function_names(ctx)
+    seen: set[tuple[int, str]] = set()
+    for claim in ctx.doc.claims:
+        parts = [(plain_label(name), level) for name, level in _PATH_PART.findall(claim.subject)]
+        if len(parts) < 2 or (claim.line, claim.subject) in seen:
+            continue
+        seen.add((claim.line, claim.subject))
+        for (parent, parent_level), (child, child_level) in zip(parts, parts[1:], strict=False):
+            if _LEVEL_LENGTH[child_level] <= _LEVEL_LENGTH[parent_level]:
+                continue
+            parent_codes = {c for c in names.get(key(parent), ()) if len(c) == _LEVEL_LENGTH[parent_level]}
+            child_codes = {c for c in names.get(key(child), ()) if len(c) == _LEVEL_LENGTH[child_level]}
+            if parent_codes and not child_codes:
+                near = _printed_near(ctx, child, parent_codes, _LEVEL_LENGTH[child_level])
+                if near is not None:
+                    yield ctx.finding(
+                        f"情况说明第 {claim.line} 行写作“{child}（{child_level}）”，报表中“{parent}”下的科目为"
+                        f"“{near[1]}”（{near[0]}）：科目名称应与报表一致",
+                        severity="warning",
+                        evidence=[claim_evidence(claim)],
+                    )
+                    break
+            if not parent_codes or not child_codes:
+                continue
+            if any(c.startswith(p) for c in child_codes for p in parent_codes):
+                continue
+            yield ctx.finding(
+                f"情况说明第 {claim.line} 行“{parent}（{parent_level}）{child}（{child_level}）”："
+                f"“{child}”的科目编码为 {'、'.join(sorted(child_codes))}，"
+                f"不在“{parent}”（{'、'.join(sorted(parent_codes))}）之下",
+                evidence=[claim_evidence(claim)],
+            )
+            break
+
+
+# ---- what an item is for -----------------------------------------------------------------------------------
+
+_PURPOSE = re.compile(r"主要用于[：:]?\s*([^。；;]{2,80})")
+
+
+def _topics(text: str, field_name: str) -> set[str]:
+    from cnbudget.domain.reference import data_toml
+
+    return {
+        topic["name"]
+        for topic in data_toml("purposes.toml").values()
+        if any(word in text for word in topic[field_name])
+    }
+
+
+@rule(
+    "NARR-PURPOSE-001",
+    family="narrative",
+    basis="consistency",
+    severity="warning",
+    description="说明中科目“主要用于”的内容属于该科目（不是另一科目的用途）",
+    rationale=(
+        "情况说明逐项说明支出科目的用途；用途写成另一科目的（如“购房补贴（项）主要用于：职工基本医疗保险缴费”），"
+        "多为复制相邻段落后没有改，读者会被误导。"
+    ),
+    fix=(
+        "按用途主题词表（domain/data/purposes.toml：医疗、养老和离退休、住房）判断：用途只提到其他主题、"
+        "没有提到科目本身的主题时提示。部门应核对该科目的实际用途并改正。"
+    ),
+)
+def purposes(ctx: Context) -> Iterator[Finding]:
+    seen: set[tuple[int, str]] = set()
+    for claim in ctx.doc.claims:
+        parts = _PATH_PART.findall(claim.subject)
+        purpose = _PURPOSE.search(claim.tail)
+        if not parts or purpose is None or (claim.line, claim.subject) in seen:
+            continue
+        seen.add((claim.line, claim.subject))
+        item = parts[-1][0]
+        own, named = _topics(item, "item"), _topics(purpose.group(1), "purpose")
+        if own and named and not own & named:
+            yield ctx.finding(
+                f"情况说明第 {claim.line} 行“{item}（{parts[-1][1]}）”主要用于“{purpose.group(1)[:30]}”："
+                f"所写用途属于{'、'.join(sorted(named))}，而该科目属于{'、'.join(sorted(own))}",
+                evidence=[claim_evidence(claim)],
+            )

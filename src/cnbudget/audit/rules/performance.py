@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from cnbudget.audit.context import Context, fmt
+from cnbudget.audit.context import Context, claim_evidence, fmt
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
-from cnbudget.audit.registry import rule
+from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.domain.text import key
-from cnbudget.model import Indicator, PerformanceTable, SelfEvaluation
+from cnbudget.model import FundSource, Indicator, PerformanceTable, SelfEvaluation
 
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _RATE = re.compile(r"(率|满意度|满意率|占比|比例|比重)$")
@@ -448,3 +448,102 @@ def self_eval_header(ctx: Context) -> Iterator[Finding]:
                 difference=value - ref.value,
                 evidence=[_se_evidence(ev), ref.evidence("copy")],
             )
+
+
+def _blocks(b11: PerformanceTable) -> list[list[FundSource]]:
+    """B11's 收入构成 and 支出构成: each run of rows ending at its 合计."""
+    blocks: list[list[FundSource]] = [[]]
+    for fund in b11.funds:
+        blocks[-1].append(fund)
+        if fund.label == "合计":
+            blocks.append([])
+    return [b for b in blocks if b and b[-1].label == "合计"]
+
+
+@rule(
+    "PERF-SHARE-001",
+    family="performance",
+    description="整体支出绩效目标表收入构成、支出构成各项的占比 = 该项金额 ÷ 合计",
+    rationale="部门整体支出绩效目标表在收入构成、支出构成各项旁列出占比，应等于该项当年金额除以构成合计。",
+    fix=(
+        "按占比的印刷精度复算（与复算结果只差末位一个单位的视为凑整到 100% 的调整，不报告）。"
+        "部门应按金额改正占比，或核对金额。"
+    ),
+)
+def b11_shares(ctx: Context) -> Iterator[Finding]:
+    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    blocks = _blocks(b11) if b11 is not None else []
+    if not blocks or not any(f.share is not None for block in blocks for f in block):
+        raise NotEvaluable("B11 prints no 占比")
+    for block in blocks:
+        total = block[-1].amount
+        if not total:
+            continue
+        for fund in block[:-1]:
+            if fund.share is None or fund.amount is None:
+                continue
+            exact = fund.amount * 100 / total
+            unit = Decimal(1).scaleb(fund.share.as_tuple().exponent)  # type: ignore[arg-type]
+            if abs(exact - fund.share) <= unit * Decimal("1.5"):
+                continue
+            expected = exact.quantize(unit)
+            yield ctx.finding(
+                f"整体支出绩效目标表“{fund.label}” {fund.raw} 占合计 {fmt(total)} 的 {expected}%，表中写作 {fund.share}%",
+                table="B11",
+                row_label=fund.label,
+                expected=expected,
+                actual=fund.share,
+                evidence=[
+                    Evidence(
+                        "line", "B11", row_label=fund.label, raw=fund.raw, value=fund.amount, line=fund.line
+                    )
+                ],
+            )
+
+
+_SE_BUDGET = re.compile(r"^项目(?:全年|年初|年度)?(?:预算)?(?:数)?$|^(?:全年|年初)?预算")
+_SE_EXECUTED = re.compile(r"^执行数|^(?:实际)?执行金额|^支出")
+
+
+@rule(
+    "SE-NARR-001",
+    family="performance",
+    kinds=("final",),
+    description="决算说明对项目自评的综述（“××绩效自评综述：项目全年预算数为……执行数为……”）与该项目自评表的预算数、执行数一致",
+    rationale=(
+        "决算说明的预算绩效情况逐个综述项目自评结果，所写的全年预算数、执行数应与附件中同名项目自评表一致；"
+        "不一致说明综述与自评表不是同一口径或同一版本（如自评表 3,797.75 万元，综述写 2,416.83 万元）。"
+    ),
+    fix=(
+        "找到句中写明项目名称和“自评”的综述句，把其后的全年预算数、执行数与同名项目自评表的预算数（A）、"
+        "执行数（B）按印刷精度比较。部门应核对后改正综述或自评表。"
+    ),
+)
+def self_eval_narrative(ctx: Context) -> Iterator[Finding]:
+    projects = [ev for ev in ctx.doc.self_evaluations if ev.scope == "project" and ev.project_name]
+    if not projects:
+        raise NotEvaluable("no project self-evaluation table")
+    for claim in ctx.doc.claims:
+        if claim.amount is None or "自评" not in claim.sentence:
+            continue
+        ev = next((e for e in projects if e.project_name in claim.sentence), None)
+        if ev is None:
+            continue
+        if _SE_BUDGET.match(claim.subject):
+            field, printed = "预算数（A）", ev.budget
+        elif _SE_EXECUTED.match(claim.subject):
+            field, printed = "执行数（B）", ev.executed
+        else:
+            continue
+        if printed is None or abs(claim.amount - printed) <= Decimal("0.01"):
+            continue
+        yield ctx.finding(
+            f"情况说明第 {claim.line} 行“{ev.project_name}”综述写 {claim.subject} {claim.raw}，"
+            f"该项目自评表{field}为 {fmt(printed)}",
+            table="SE-P",
+            row_label=ev.project_name,
+            expected=printed,
+            actual=claim.amount,
+            difference=claim.amount - printed,
+            evidence=[claim_evidence(claim), _se_evidence(ev)],
+        )
