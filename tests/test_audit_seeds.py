@@ -46,7 +46,10 @@ GENUINE_ERRORS = {
             "SE-HEADER-001",
             774,
         ): "整体绩效自评表 header gives 基本支出总额 14,784.19 (the total); 基本支出 is 2,867.82",
-        ("SE-NARR-001", 658): "大数据中心工作经费 综述 says 2,416.83 budgeted and executed; its self-evaluation 3,797.75",
+        (
+            "SE-NARR-001",
+            658,
+        ): "大数据中心工作经费 综述 says 2,416.83 budgeted and executed; its self-evaluation 3,797.75",
     },
     "004": {
         ("NAME-ORG-001", 3): "the title says 硃口区, the tables 硚口区",
