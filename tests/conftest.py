@@ -69,7 +69,7 @@ def library_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def seeded_library(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A library holding the five seeds, shared by the tests of a module that only read it."""
-    from cnbudget.library.ingest import ingest
+    from cnbudget.library.ingestion import ingest
     from cnbudget.store.database import open_database
 
     if request.param == "sqlite":

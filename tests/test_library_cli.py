@@ -141,7 +141,7 @@ def test_exports_in_three_formats(tmp_path: Path, library_url: str) -> None:
 def test_xlsx_export_refuses_more_rows_than_a_sheet_holds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cnbudget.library.export as export
+    import cnbudget.library.exports as export
 
     db = tmp_path / "lib.db"
     cli("ingest", str(SEED_FILES["002"]), "--db", str(db))

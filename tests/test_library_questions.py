@@ -16,7 +16,7 @@ import pytest
 from cnbudget.audit import audit
 from cnbudget.domain.errors import UsageError
 from cnbudget.library import questions as q
-from cnbudget.library.ingest import ingest
+from cnbudget.library.ingestion import ingest
 from cnbudget.store.database import open_database
 from support.seeds import SEED_FILES, seed
 
@@ -67,7 +67,7 @@ def test_compare_on_codes_and_three_public_parts(engine) -> None:
         r["organisation"]: r["personnel_share"] for r in q.compare(engine, 2026, ["personnel_share"]).rows
     }
     assert shares["武汉市信息中心（武汉市大数据中心）"] == Decimal("92.58")  # 1,681.58 / 1,816.35 (B05 合计)
-    assert any("do not state every figure" in n for n in answer.notes)
+    assert any("未列出所问的全部数字" in n for n in answer.notes)
 
 
 def test_compare_final_accounts_and_filters(engine) -> None:
@@ -121,7 +121,7 @@ def test_execution_without_a_budget_uses_the_final_accounts_own_budget_column(en
     functions = [r for r in answer.rows if r["item"] == "功能分类"]
     assert {r["code"]: r["final"] for r in functions}["206"] == Decimal("2965.73")  # F03 line 154
     assert all(r["budget"] is None for r in functions)
-    assert any("no 2024 budget" in n for n in answer.notes)
+    assert any("2024 年预算" in n and "F09" in n for n in answer.notes)
     with pytest.raises(UsageError, match="no 2026 final accounts"):
         q.execution(engine, "武汉市数据局", 2026)
 
@@ -237,3 +237,25 @@ def test_execution_sums_the_units_budgets_when_the_department_has_none(
     assert any("units' budgets are summed" in n for n in answer.notes)
     assert total["budget_source"] == "sum of 1 unit budget(s)"
     engine.dispose()
+
+
+def test_documents_printed_in_yuan_compare_in_wan(tmp_path: Path) -> None:
+    """Shanghai prints its tables in 元, Wuhan in 万元: the library compares both in 万元, and a Shanghai
+    收入预算总表 listing income by function class (201 一般公共服务支出) gives no organisation code."""
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    engine = open_database(f"sqlite:///{tmp_path / 'lib.db'}")
+    ingest(engine, [corpus / "shpt-finance-2025-budget-dept.pdf", SEED_FILES["000"]], jobs=1)
+    shanghai = next(r for r in q.compare(engine, 2025, ["total_spending"]).rows)
+    # its 财务收支预算总表 p.9 prints 支出总计 in 元; the library holds the same figure in 万元
+    from cnbudget.parse import parse_file
+
+    doc = parse_file(corpus / "shpt-finance-2025-budget-dept.pdf")
+    b03 = doc.table("B03")
+    assert b03 is not None and b03.amount_unit == "元"
+    total = b03.total_row()
+    assert total is not None and total.cells[0].value is not None
+    assert shanghai["total_spending"] == total.cells[0].value / 10000
+    assert shanghai["code"] in ("", None)
+    answer = q.compare(engine, 2026, ["total_spending"])
+    assert answer.rows[0]["total_spending"] == Decimal("5916.68")  # seed 000, printed in 万元
+    assert any("万元" in n for n in answer.notes)

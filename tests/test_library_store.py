@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
 from cnbudget.audit import audit
-from cnbudget.library.ingest import ingest
+from cnbudget.library.ingestion import ingest
 from cnbudget.report.facts import iter_facts
 from cnbudget.store import schema
 from cnbudget.store.database import DatabaseError, current_revision, head_revision, open_database

@@ -116,11 +116,13 @@ def test_a_share_of_a_named_base_is_computed_on_it() -> None:
     assert len(found) == 1 and "“三公”经费 24.49 计算应为 97.96%" in found[0].message
 
 
-def test_a_rise_from_nothing_written_as_100_percent_is_a_warning() -> None:
+def test_a_rise_from_nothing_written_as_100_percent_is_information() -> None:
+    """A new item's “增长100%” is the accepted convention (issue 11): info with the explanation, never an error."""
     doc = fresh("000")
     purchase = claim(doc, "公务用车购置费", "17.99")
     purchase.change_amount, purchase.change_pct = Decimal("17.99"), Decimal("100")
-    assert [f.severity for f in _line_findings(doc, "NARR-CHANGE-001", purchase.line)] == ["warning"]
+    found = _line_findings(doc, "NARR-CHANGE-001", purchase.line)
+    assert [f.severity for f in found] == ["info"] and "新增" in found[0].message
     purchase.change_pct = Decimal("50")
     assert [f.severity for f in _line_findings(doc, "NARR-CHANGE-001", purchase.line)] == ["error"]
 

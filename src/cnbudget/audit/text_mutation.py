@@ -10,9 +10,12 @@ Kinds (each one line of the narrative changed, at a place the audit can judge):
   * ``name``: an item's name (…（项）) replaced by the name of another item with a different amount;
   * ``purpose``: what an item is "主要用于" exchanged with the purpose of an item of another topic (医疗,
     养老和离退休, 住房: domain/data/purposes.toml);
-  * ``amount``: one digit of an amount the narrative shares with a table changed in one place.
+  * ``amount``: one digit (not the last: one unit of it is a rounding tail) of an amount the narrative
+    restates from a table, changed in the narrative.
 A mutation is *detected* when the audit of the changed document has a finding (warning or error) on the
-changed line that the audit of the original did not have.
+changed line (or on the line before, where a wrapped sentence starts) that the audit of the original did
+not have; lines the original already has a finding on are
+not changed.
 """
 
 from __future__ import annotations
@@ -83,7 +86,8 @@ class TextHarness:
         lines[number - 1] = new_line
         doc = self._parse("\n".join(lines), self.source_name)
         found = _places(audit(doc)) - self.baseline
-        return TextOutcome(kind, number, description, any(line == number for _, line in found))
+        # a sentence wrapped over two lines is cited by the line it starts on
+        return TextOutcome(kind, number, description, any(line in (number - 1, number) for _, line in found))
 
     # ---- candidates per kind -----------------------------------------------------------------------------
     def _narrative_lines(self) -> list[int]:
@@ -186,15 +190,26 @@ class TextHarness:
                 line = self.lines[number - 1]
                 yield number, line[: m.start(1)] + other + line[m.end(1) :], f"用途 → “{other[:16]}…”"
 
-    def amount(self) -> Iterator[tuple[int, str, str]]:
+    def _shared(self) -> set[int]:
+        """ids of the claims whose amount a table states (the figures NARR-AMOUNT-001 holds to a cell)."""
+        from cnbudget.audit.context import Context
+        from cnbudget.audit.figures import figure_index
+
+        index = figure_index(Context(self.doc))
+        out: set[int] = set()
         for claim in self.doc.claims:
-            if (
-                claim.amount is None
-                or claim.amount == 0
-                or claim.share_pct is None
-                and claim.change_amount is None
-            ):
-                continue  # a figure no other figure relates to is beyond any check
+            if claim.amount is None or claim.unit != "万元":
+                continue
+            _, refs = index.lookup(claim.subject, claim.section)
+            if any(r.value_in("万元") == claim.amount for r in refs):
+                out.add(id(claim))
+        return out
+
+    def amount(self) -> Iterator[tuple[int, str, str]]:
+        shared = self._shared()
+        for claim in self.doc.claims:
+            if claim.amount is None or claim.amount == 0 or id(claim) not in shared:
+                continue  # a figure no table states is beyond this kind (the issue: one place of two)
             line = self.lines[claim.line - 1]
             at = line.find(claim.raw)
             digits = [at + i for i, ch in enumerate(claim.raw) if ch.isdigit()] if at >= 0 else []
@@ -211,8 +226,10 @@ class TextHarness:
             )
 
     def run(self, per_kind: int) -> Iterator[TextOutcome]:
+        flagged = {line for _, line in self.baseline}
         for kind in TEXT_KINDS:
-            candidates = list(dict.fromkeys(getattr(self, kind)()))
+            # a line the original already has a finding on cannot show a new one: not a fair test
+            candidates = [c for c in dict.fromkeys(getattr(self, kind)()) if c[0] not in flagged]
             self.rng.shuffle(candidates)
             for number, new_line, description in candidates[:per_kind]:
                 if new_line != self.lines[number - 1]:

@@ -90,7 +90,7 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
-    from cnbudget.library.ingest import DOCUMENT_SUFFIXES, ingest
+    from cnbudget.library.ingestion import DOCUMENT_SUFFIXES, ingest
 
     engine = _open(db, create=True)
     bar = _Bar(quiet)
@@ -274,7 +274,7 @@ def export_command(
     db: DbOpt = None,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
-    from cnbudget.library.export import EXPORT_TABLES, export
+    from cnbudget.library.exports import EXPORT_TABLES, export
 
     names = table or list(EXPORT_TABLES)
     unknown = [n for n in names if n not in EXPORT_TABLES]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cnbudget.audit.registry import Rule
     from cnbudget.domain.errors import CnbudgetError
     from cnbudget.library.answers import Answer
-    from cnbudget.library.ingest import IngestSummary
+    from cnbudget.library.ingestion import IngestSummary
 
 WIDE = 220
 """Columns of a report written to a file or a pipe: whole lines rather than a terminal's 80."""

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cnbudget.library.answers import Answer
-    from cnbudget.library.export import export
-    from cnbudget.library.ingest import IngestSummary, ingest
+    from cnbudget.library.exports import export
+    from cnbudget.library.ingestion import IngestSummary, ingest
     from cnbudget.library.questions import compare, execution, findings, history, metrics, organisations
     from cnbudget.store.database import open_database as open_library
 
 _WHERE = {
     "Answer": ("cnbudget.library.answers", "Answer"),
-    "IngestSummary": ("cnbudget.library.ingest", "IngestSummary"),
-    "ingest": ("cnbudget.library.ingest", "ingest"),
-    "export": ("cnbudget.library.export", "export"),
+    "IngestSummary": ("cnbudget.library.ingestion", "IngestSummary"),
+    "ingest": ("cnbudget.library.ingestion", "ingest"),
+    "export": ("cnbudget.library.exports", "export"),
     "compare": ("cnbudget.library.questions", "compare"),
     "execution": ("cnbudget.library.questions", "execution"),
     "findings": ("cnbudget.library.questions", "findings"),
@@ -43,4 +43,7 @@ def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'cnbudget.library' has no attribute {name!r}")
     module, attribute = _WHERE[name]
-    return getattr(import_module(module), attribute)
+    value = getattr(import_module(module), attribute)
+    # importing cnbudget.library.ingestion binds the submodule to the name "ingest" here: the function wins
+    globals()[name] = value
+    return value

@@ -138,18 +138,22 @@ def compare(
         for name in names:
             row[name] = _value(values.get(d.id, {}), name)
         answer.rows.append(row)
+    answer.notes.append(_UNIT_NOTE)
     first = names[0]
     answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
     if not documents:
-        answer.notes.append(f"the library holds no {year} {kind} documents matching the filters")
+        answer.notes.append(f"库中没有符合条件的 {year} 年{KIND_NAMES.get(kind, kind)}文件")
     missing = [r["organisation"] for r in answer.rows if any(r[n] is None for n in names)]
     if missing:
         answer.notes.append(
-            f"{len(missing)} document(s) do not state every figure asked (shown as —): "
+            f"{len(missing)} 份文件未列出所问的全部数字（显示为 —）："
             + "、".join(missing[:10])
             + (" …" if len(missing) > 10 else "")
         )
     return answer
+
+
+_UNIT_NOTE = "金额单位：万元（以元列示的文件已换算为万元；比率为百分比）"
 
 
 # ---- organisations ----------------------------------------------------------------------------------
@@ -264,14 +268,15 @@ def history(
                         row[f"{name}_change_pct"] = _percent(now - then, then)
         previous[d.kind] = (d.fiscal_year or 0, current)
         answer.rows.append(row)
+    answer.notes.append(_UNIT_NOTE)
     if not documents:
-        answer.notes.append(f"the library holds no documents of {org_name}")
+        answer.notes.append(f"库中没有{org_name}的文件")
     gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
         [d.fiscal_year for d in documents if d.kind == "final"]
     )
     if gaps:
         answer.notes.append(
-            "no change is shown across a missing year: " + ", ".join(str(g) for g in sorted(set(gaps)))
+            "缺少年度，跨过缺少的年度不计算增减：" + "、".join(str(g) for g in sorted(set(gaps)))
         )
     return answer
 
@@ -332,13 +337,12 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
             "budget_source": "预算数来源",
         },
     )
-    answer.notes.append(f"final accounts: document {final[0]} ({year} 决算)")
+    answer.notes.append(f"决算：文档 {final[0]}（{year} 年决算）")
     if budget_note:
         answer.notes.append(budget_note)
     else:
         answer.notes.append(
-            f"the library holds no {year} budget of {org_name} or of its units: only 三公 can be compared, "
-            "against the 预算数 printed in the final accounts (F09)"
+            f"库中没有{org_name}或其所属单位的 {year} 年预算：只能比较“三公”经费，以决算 F09 表所列预算数为准"
         )
     from cnbudget.domain.codes import function_codes
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
+from cnbudget.domain.codes import class_code
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, SourcePart, Warning_
@@ -151,6 +152,8 @@ def _organisation_codes(doc: Document) -> None:
         if table is None:
             continue
         for row in table.rows:
+            if class_code(row.label) is not None or row.label.endswith("支出"):
+                continue  # a table listing income by function class (Shanghai's 收入预算总表): 201 is 一般公共服务
             if row.code.isdigit() and len(row.code) == 3 and not doc.metadata.department_code:
                 doc.metadata.department_code = row.code
             elif row.code.isdigit() and len(row.code) == 6 and row.code not in doc.metadata.unit_codes:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from cnbudget.domain.numbers import convert
 from cnbudget.domain.reference import data_toml
 from cnbudget.domain.text import plain_label
 from cnbudget.model import Document, Row, Table
@@ -94,7 +95,15 @@ def stored_metrics(name: str) -> tuple[str, ...]:
 
 
 def document_metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
-    """(metric, value, source) for every figure the document states."""
+    """(metric, value in 万元, source) for every figure the document states: tables printed in 元 (Shanghai's)
+    are converted, so that departments and years compare in one unit."""
+    units = {t.id: t.amount_unit for t in doc.tables}
+    for name, value, source in _metrics(doc):
+        table_id = source.split(" ", 1)[0]
+        yield name, convert(value, units.get(table_id, "万元"), "万元"), source
+
+
+def _metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
     tables = {t.id: t for t in doc.tables}
     for spec in metric_specs().values():
         if spec.per_code:

@@ -14,6 +14,7 @@ from cnbudget.domain.names import typo_pair as _typo_pair
 
 _YEAR_CAPTION = re.compile(r"^(20\d{2})\s*年度?$")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年度?")
+_OWN_REPORT = re.compile(r"20\d{2}\s*年度?(?:部门|单位)?(?:预算|决算)(?:编制)?(?:情况)?说明")
 
 
 def _name_occurrences(ctx: Context) -> list[tuple[str, int]]:
@@ -90,7 +91,7 @@ def table_years(ctx: Context) -> Iterator[Finding]:
     "YEAR-PART-001",
     family="consistency",
     basis="consistency",
-    description="各部分标题中的年度与文件年度一致",
+    description="各部分标题（及说明本文件预算、决算的各节标题）中的年度与文件年度一致",
     rationale=(
         "各部分标题（如“第三部分 2026年部门预算情况说明”）中的年度应与文件年度一致，年度错误多为沿用旧稿。"
     ),
@@ -99,12 +100,19 @@ def table_years(ctx: Context) -> Iterator[Finding]:
 def part_years(ctx: Context) -> Iterator[Finding]:
     if not ctx.year:
         return
-    for part in ctx.doc.parts:
-        for year in {int(y) for y in _YEAR_IN_TITLE.findall(part.title)}:
+    headings: list[tuple[str, int, int | None]] = [(part.title, part.line, None) for part in ctx.doc.parts]
+    seen = {line for _, line, _ in headings}
+    # the headings of the text that name this document's own 预算/决算 ("二、2025年部门预算编制说明"); a heading
+    # on last year's work ("2025年工作完成情况") names another year on purpose
+    headings += [
+        (h.text, h.line, h.page) for h in ctx.doc.outline if h.line not in seen and _OWN_REPORT.search(h.text)
+    ]
+    for title, line, page in headings:
+        for year in sorted({int(y) for y in _YEAR_IN_TITLE.findall(title)}):
             if year != ctx.year:
                 yield ctx.finding(
-                    f"“{part.title}”中的年度为 {year} 年，文件年度为 {ctx.year} 年",
-                    evidence=[Evidence("line", line=part.line, text=part.title)],
+                    f"“{title}”中的年度为 {year} 年，文件年度为 {ctx.year} 年",
+                    evidence=[Evidence("line", line=line, page=page, text=title)],
                 )
     _ = _YEAR_CAPTION
 

@@ -226,7 +226,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
     fix=(
         "以“本年数 − 增减额”推算上年数并复算增减率（考虑数字的四舍五入区间）："
         "方向相反或偏差超出舍入范围为错误，截尾造成的为警告，"
-        "推算的上年数为零或负数时增减率无意义也报错（按惯例写作“增长100%”的为警告）。部门应更正增减额、增减率或本年数；上年无此项的，"
+        "推算的上年数为零或负数时增减率无意义也报错（新增事项按惯例写作“增长100%”的只作提示）。部门应更正增减额、增减率或本年数；上年无此项的，"
         "宜写明“上年无此项支出”而不写增长率。"
     ),
 )
@@ -249,8 +249,8 @@ def change_rates(ctx: Context) -> Iterator[Finding]:
         if _pct_ok(claim.change_pct, rng):
             continue
         if abs(prior) <= prior_tol and claim.change_pct == 100:
-            why = "上年数为零，增长率无意义；宜写明“上年无此项”而不写“增长100%”"
-            yield _change_finding(ctx, claim, prior, None, why, "warning")
+            why = "上年数为零（新增事项），按惯例写作“增长100%”：不是错误，宜写明“上年无此项”"
+            yield _change_finding(ctx, claim, prior, None, why, "info")
             continue
         if _pct_truncated(claim.change_pct, rng):
             why = f"上年数 {fmt(prior)} 推算的增减率{_TRUNCATED}"
@@ -701,7 +701,9 @@ def _function_names(ctx: Context) -> dict[str, set[str]]:
     return names
 
 
-def _printed_near(ctx: Context, name: str, parents: set[str], length: int) -> tuple[str, str] | None:
+def _printed_near(
+    ctx: Context, name: str, parents: set[str], length: int, threshold: float = 0.6
+) -> tuple[str, str] | None:
     """The code and printed name of the tables' item under ``parents`` that ``name`` is a misspelling of
     (the same characters in another order, or most of its character pairs)."""
     printed = ctx.cache.get("function_labels")
@@ -714,7 +716,7 @@ def _printed_near(ctx: Context, name: str, parents: set[str], length: int) -> tu
             continue
         shown = key(label)
         score = 1.0 if sorted(shown) == sorted(said) else similarity(shown, said)
-        if score >= 0.6 and (best is None or score > best[0]):
+        if score >= threshold and (best is None or score > best[0]):
             best = (score, code, label)
     return (best[1], best[2]) if best is not None else None
 
@@ -747,7 +749,19 @@ def item_names(ctx: Context) -> Iterator[Finding]:
             if _LEVEL_LENGTH[child_level] <= _LEVEL_LENGTH[parent_level]:
                 continue
             parent_codes = {c for c in names.get(key(parent), ()) if len(c) == _LEVEL_LENGTH[parent_level]}
+            # a level marked wrong ("住房改革支出（类）" for the 款 22102) still names its code
+            parent_codes = parent_codes or {
+                c for c in names.get(key(parent), ()) if len(c) < _LEVEL_LENGTH[child_level]
+            }
             child_codes = {c for c in names.get(key(child), ()) if len(c) == _LEVEL_LENGTH[child_level]}
+            if (
+                parent_codes
+                and not child_codes
+                and _printed_near(ctx, child, parent_codes, _LEVEL_LENGTH[child_level]) is None
+            ):
+                # not a misspelling of an item of this parent: perhaps of another's ("…基本养老保险缴费")
+                elsewhere = _printed_near(ctx, child, {""}, _LEVEL_LENGTH[child_level], threshold=0.8)
+                child_codes = {elsewhere[0]} if elsewhere is not None else set()
             if parent_codes and not child_codes:
                 near = _printed_near(ctx, child, parent_codes, _LEVEL_LENGTH[child_level])
                 if near is not None:
