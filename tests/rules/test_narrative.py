@@ -146,3 +146,21 @@ def test_a_misspelt_item_name_is_a_warning_naming_the_printed_one() -> None:
     found = [f for f in audit(doc).findings if f.rule_id == "NARR-NAME-001"]
     assert [f.severity for f in found] == ["warning"]
     assert "事业运行" in found[0].message and "运行事业" in found[0].message
+
+
+def test_a_completion_rate_of_nothing_budgeted() -> None:
+    """0 spent of 0 budgeted written as 0.0% is the convention (info); money spent against a budget of 0 has
+    no completion rate (warning)."""
+    doc = fresh("003")
+    found = [
+        f for f in audit(doc).findings if f.rule_id == "NARR-COMPLETION-001" and "第 580 行" in f.message
+    ]
+    assert [f.severity for f in found] == ["info"]
+    edited(
+        "全年预算为 0.00 万元，支出决算为 0.00 万元，完成全年预算的 0.0%",
+        "全年预算为 0.00 万元，支出决算为 3.00 万元，完成全年预算的 100.0%",
+    )(doc)
+    found = [
+        f for f in audit(doc).findings if f.rule_id == "NARR-COMPLETION-001" and "第 580 行" in f.message
+    ]
+    assert [f.severity for f in found] == ["warning"] and "无意义" in found[0].message

@@ -103,6 +103,8 @@ class Document:
     narrative: list[NarrativeSection] = field(default_factory=list)
     toc_lines: tuple[int, int] | None = None
     """First and last line of the table of contents, when one was found."""
+    blank_pages: list[int] = field(default_factory=list)
+    """Pages of a PDF with no text at all (not even by OCR): blank, or an image nobody can read."""
     outline: list[Heading] = field(default_factory=list)
     """Every heading of the text outside the tables and the contents, in order."""
     warnings: list[Warning_] = field(default_factory=list)

@@ -104,6 +104,9 @@ def _parse(source: Source) -> Document:
         outside.append(doc.toc_lines)
     doc.narrative = read_narrative(lines, doc.parts, outside)
     doc.outline = read_outline(lines, outside)
+    if source.pages:
+        printed = {line.page for line in lines if line.page is not None and line.text.strip()}
+        doc.blank_pages = [page for page in range(1, source.pages + 1) if page not in printed]
     if not meta.kind:
         meta.kind = template.kind
     _missing_tables(doc, template)

@@ -342,6 +342,9 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
                 [row.group, row.item, None, row.status, text, "、".join(map(str, pages)), " ".join(rules)]
             )
             ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+            # rows tall enough for their wrapped problems (LibreOffice does not grow them when it opens the file)
+            wrapped = sum(max(1, -(-len(line) // 45)) for line in text.split("\n")) if text else 1
+            ws.row_dimensions[r].height = min(409, 16 * wrapped)
             for cell in ws[r]:
                 cell.border, cell.alignment = border, wrap
             ws.cell(r, 4).alignment = centre
@@ -379,6 +382,12 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
         for column, width in zip("ABCDEFG", (12, 30, 14, 12, 80, 10, 22), strict=True):
             ws.column_dimensions[column].width = width
         ws.freeze_panes = "A5"
+        # printed as the form is: landscape, all columns on one page width
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "4:4"
     if failures:
         ws = wb.create_sheet("无法读取")
         ws.append(["文件", "原因"])

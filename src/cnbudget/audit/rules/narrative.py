@@ -431,8 +431,8 @@ def compared_years(ctx: Context) -> Iterator[Finding]:
         "应能由同一段中前面所写的预算数和该决算数算出。"
     ),
     fix=(
-        "以同段中紧邻的预算数和决算数复算（考虑印刷数字的四舍五入区间）：不符为错误，截尾所致为警告，"
-        "预算数为零的不检查。部门应更正百分比，或核对所引预算数、决算数。"
+        "以同段中紧邻的预算数和决算数复算（考虑印刷数字的四舍五入区间）：不符为错误，截尾所致为警告；"
+        "预算数为零而写了完成率的为警告（完成率无意义），0 对 0 按惯例写的只作提示。部门应更正百分比，或核对所引预算数、决算数。"
     ),
 )
 def completion(ctx: Context) -> Iterator[Finding]:
@@ -443,8 +443,25 @@ def completion(ctx: Context) -> Iterator[Finding]:
         budget = claims[i - 1]
         if budget.amount is None or budget.paragraph != claim.paragraph or budget.section != claim.section:
             continue
+        if budget.amount == 0 and _is_budget_figure_of_final(ctx, budget):
+            # no budget: a rate is undefined; 0 spent of 0 written as 0% or 100% is the accepted convention
+            nothing = claim.amount == 0
+            yield ctx.finding(
+                f"情况说明第 {claim.line} 行：预算数为 0，"
+                + (
+                    "决算数也为 0，完成率按惯例写作 "
+                    if nothing
+                    else f"决算 {claim.raw}，完成率无意义，说明却写作 "
+                )
+                + f"{claim.completion_pct}%"
+                + ("" if nothing else "；宜写明“年初未安排预算”及支出原因"),
+                severity="info" if nothing else "warning",
+                actual=claim.completion_pct,
+                evidence=[claim_evidence(budget), claim_evidence(claim)],
+            )
+            continue
         if budget.amount == 0:
-            continue  # no budget: the percentage is undefined whatever is printed
+            continue  # the figure before is not this item's budget
         rng = _pct_range(claim.amount, _tol(claim.amount), budget.amount, _tol(budget.amount))
         if _pct_ok(claim.completion_pct, rng):
             continue

@@ -227,3 +227,26 @@ def scope_words(ctx: Context) -> Iterator[Finding]:
             f"这是一份{_SCOPE_LABEL[scope]}文件，但第 {line} 行的标题“{text}”称“{m.group(0)}”",
             evidence=[Evidence("line", line=line, text=text)],
         )
+
+
+# ---- blank pages ----------------------------------------------------------------------------------------
+
+
+@rule(
+    "TEXT-PAGE-001",
+    family="text",
+    basis="regulation",
+    severity="warning",
+    description="PDF 文件中没有空白页（没有任何文字的页面）",
+    rationale="公开文件中的空白页多为排版或转换 PDF 时留下的，也可能是一页扫描图像没有文字层，读者无法检索；审核时会被指出。",
+    fix="查看报告列出的页码（OCR 也读不出文字的页）。部门应删去空白页，或换成有文字层的页面。",
+)
+def blank_pages(ctx: Context) -> Iterator[Finding]:
+    pages = ctx.doc.blank_pages
+    if not pages:
+        return
+    shown = "、".join(str(p) for p in pages[:10]) + ("等" if len(pages) > 10 else "")
+    yield ctx.finding(
+        f"第 {shown} 页没有任何文字（共 {len(pages)} 页）：空白页，或没有文字层的图像",
+        evidence=[Evidence("line", page=p, text="（空白页）") for p in pages],
+    )
