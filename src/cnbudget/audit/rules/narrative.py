@@ -9,9 +9,11 @@ accepted when some value consistent with the printed inputs gives the printed pe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 
 from cnbudget.audit.context import Context, claim_evidence, fmt
 from cnbudget.audit.figures import FigureIndex, canonical, figure_index, normalise
@@ -640,9 +642,14 @@ def _stated_relation(scope: str) -> tuple[str, str] | None:
 def stated_direction(ctx: Context) -> Iterator[Finding]:
     for section in ctx.doc.narrative:
         text = section.text
+        if "决算" not in text:
+            continue
+        starts: list[int] | None = None
         for m in _DIRECTION.finditer(text):
-            starts = [s.start() for s in _ITEM_START.finditer(text, 0, m.start())]
-            scope = text[(starts[-1] if starts else 0) : m.start()]
+            if starts is None:
+                starts = [s.start() for s in _ITEM_START.finditer(text)]
+            begin = starts[bisect_right(starts, m.start() - 1) - 1] if starts and starts[0] < m.start() else 0
+            scope = text[begin : m.start()]
             shown = _stated_relation(scope)
             if shown is None:
                 continue
@@ -694,14 +701,38 @@ _LEVEL_LENGTH = {"类": 3, "款": 5, "项": 7}
 _FUNCTION_TABLES = ("B03", "B05", "B08", "B09", "B15", "F03", "F05", "F07", "F08")
 
 
+def _claim_paths(ctx: Context) -> list[tuple[NarrativeClaim, list[tuple[str, str]]]]:
+    """Each claim that names a function path, with its (name, level) parts; computed once per audit."""
+    cached = ctx.cache.get("claim_paths")
+    if isinstance(cached, list):
+        return cached
+    out = []
+    for claim in ctx.doc.claims:
+        subject = claim.subject
+        if "类" in subject or "款" in subject or "项" in subject:
+            parts = [(plain_label(name), level) for name, level in _PATH_PART.findall(subject)]
+            if parts:
+                out.append((claim, parts))
+    ctx.cache["claim_paths"] = out
+    return out
+
+
+@cache
+def _catalogue_names() -> dict[str, frozenset[str]]:
+    from cnbudget.domain.codes import function_codes
+
+    names: dict[str, set[str]] = defaultdict(set)
+    for code, name in function_codes().items():
+        names[key(name)].add(code)
+    return {k: frozenset(v) for k, v in names.items()}
+
+
 def _function_names(ctx: Context) -> dict[str, set[str]]:
     """Name key → the function codes printed with that name: the document's own tables (its fiscal year's
     names), then the code catalogue."""
     cached = ctx.cache.get("function_names")
     if isinstance(cached, dict):
         return cached
-    from cnbudget.domain.codes import function_codes
-
     names: dict[str, set[str]] = defaultdict(set)
     printed: dict[str, str] = {}
     for table in ctx.tables():
@@ -712,8 +743,8 @@ def _function_names(ctx: Context) -> dict[str, set[str]]:
                     names[key(plain_label(row.label))].add(code)
                     printed.setdefault(code, plain_label(row.label))
     ctx.cache["function_labels"] = printed
-    for code, name in function_codes().items():
-        names[key(name)].add(code)
+    for name, codes in _catalogue_names().items():
+        names[name].update(codes)
     ctx.cache["function_names"] = names
     return names
 
@@ -757,8 +788,7 @@ def _printed_near(
 def item_names(ctx: Context) -> Iterator[Finding]:
     names = _function_names(ctx)
     seen: set[tuple[int, str]] = set()
-    for claim in ctx.doc.claims:
-        parts = [(plain_label(name), level) for name, level in _PATH_PART.findall(claim.subject)]
+    for claim, parts in _claim_paths(ctx):
         if len(parts) < 2 or (claim.line, claim.subject) in seen:
             continue
         seen.add((claim.line, claim.subject))
@@ -834,10 +864,11 @@ def _topics(text: str, field_name: str) -> set[str]:
 )
 def purposes(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[int, str]] = set()
-    for claim in ctx.doc.claims:
-        parts = _PATH_PART.findall(claim.subject)
+    for claim, parts in _claim_paths(ctx):
+        if "用于" not in claim.sentence:
+            continue
         purpose = _PURPOSE.search(claim.tail)
-        if not parts or purpose is None or (claim.line, claim.subject) in seen:
+        if purpose is None or (claim.line, claim.subject) in seen:
             continue
         seen.add((claim.line, claim.subject))
         item = parts[-1][0]

@@ -73,6 +73,7 @@ def doubled_punctuation(ctx: Context) -> Iterator[Finding]:
 _OPENING = {"（": "（）", "(": "（）", "“": "“”", "《": "《》", "【": "【】"}
 _CLOSING = {"）": "（）", ")": "（）", "”": "“”", "》": "《》", "】": "【】"}
 _IN_SENTENCE = {"《》", "【】"}
+_MARKS = re.compile(r"[（()）“”《》【】。\n]")
 """Titles and marks that never run past the end of a sentence; parentheses and quotations may."""
 
 
@@ -83,7 +84,8 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
     sentence (before 。 or a paragraph break), （） and “” within the section."""
     stack: list[tuple[str, int]] = []
     found: list[tuple[int, str]] = []
-    for i, ch in enumerate(text):
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group(0)
         if ch in "。\n":
             while stack and stack[-1][0] in _IN_SENTENCE:
                 pair, at = stack.pop()
