@@ -118,8 +118,14 @@ def row_sums(ctx: Context, table: str, level: str, example: str) -> Iterator[Fin
 )
 def blank_totals(ctx: Context) -> Iterator[Finding]:
     for table in ctx.tables():
-        for identity in column_identities(table_paths(table)):
-            for row in table.rows:
+        identities = column_identities(table_paths(table))
+        if not identities:
+            continue
+        for row in table.rows:
+            values = {c.column: c.value for c in row.cells}
+            for identity in identities:
+                if values.get(identity.total) is not None or not any(values.get(p) for p in identity.parts):
+                    continue  # the common case, decided without building references
                 total = Ref(table, row, identity.total, _name(identity.total))
                 parts = [Ref(table, row, p, _name(p)) for p in identity.parts]
                 filled = [p for p in parts if p.value not in (None, 0)]
@@ -270,10 +276,15 @@ def locate(ctx: Context) -> Iterator[Finding]:
     what rounding leaves when that cell's unrounded value ends in a half (348.375 printed 348.38 while
     the totals were rounded from the unrounded figures), so the reviewer must look at the source.
     """
+    # only a cell of a broken identity can be the one to blame: index the memberships of those cells alone
+    suspects = {key for identity in ctx.identities if identity.residual != 0 for key, _ in identity.terms}
+    if not suspects:
+        return
     by_cell: dict[tuple[str, int, str], list[tuple[Identity, int]]] = defaultdict(list)
     for identity in ctx.identities:
         for key, coef in identity.terms:
-            by_cell[key].append((identity, coef))
+            if key in suspects:
+                by_cell[key].append((identity, coef))
     reported: set[frozenset[int]] = set()
     for key, memberships in by_cell.items():
         failing = [(i, c) for i, c in memberships if i.residual != 0]
