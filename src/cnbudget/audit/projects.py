@@ -37,11 +37,12 @@ def explained(amount: Decimal, matches: list[Project], projects: list[Project], 
     """True when the amount is a matched line, their sum, or either plus some carried-over lines."""
     bases = {p.total for p in matches if p.total is not None}
     bases.add(sum((p.total for p in matches if p.total is not None), Decimal(0)))
-    carries = [p.total for p in projects if carry_only(p) and p.total is not None and p not in matches]
+    if any(abs(amount - base) <= tolerance for base in bases):
+        return True  # the common case: no carried-over lines to combine
+    chosen = {id(p) for p in matches}
+    carries = [p.total for p in projects if p.total is not None and id(p) not in chosen and carry_only(p)]
     carries = carries[:MAX_CARRY_LINES]
     for base in bases:
-        if abs(amount - base) <= tolerance:
-            return True
         for size in (1, 2, 3):
             for combo in combinations(carries, size):
                 if abs(amount - base - sum(combo, Decimal(0))) <= tolerance:
