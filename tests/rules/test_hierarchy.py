@@ -21,7 +21,13 @@ def _rename(doc: Document) -> None:
     row(doc, "B05", code="2014150").label = "事业机构运转经费"
 
 
+def _old_class_name(doc: Document) -> None:
+    # class 210 was 医疗卫生与计划生育支出 until 2018; seed 000 is a 2026 budget
+    row(doc, "B05", code="210").label = "医疗卫生与计划生育支出"
+
+
 CASES = [
+    Case("HIER-NAME-002", "000", _old_class_name, "000"),
     Case("HIER-B03-TOTAL", "000", _b("B03", "合计", code="201"), "000"),
     Case("HIER-B03-CLASS", "000", _b("B03", "合计", code="20141"), "000"),
     Case("HIER-B03-KUAN", "000", _b("B03", "合计", code="2014150"), "000"),
@@ -62,3 +68,15 @@ def test_fires(case: Case) -> None:
 @cases_of(CASES)
 def test_quiet_when_clean(case: Case) -> None:
     assert_quiet(case)
+
+
+def test_names_by_year_judge_only_known_periods() -> None:
+    from cnbudget.domain.codes import name_out_of_year
+
+    assert name_out_of_year("210", "医疗卫生与计划生育支出", 2026).name == "卫生健康支出"  # type: ignore[union-attr]
+    assert name_out_of_year("210", "卫生健康支出", 2026) is None
+    assert name_out_of_year("210", "卫生健康支出", 2017).name == "医疗卫生与计划生育支出"  # type: ignore[union-attr]
+    # 行政事业单位离退休 is printed up to 2019 and 行政事业单位养老支出 from 2023: 2021 is not judged
+    assert name_out_of_year("20805", "行政事业单位离退休", 2021) is None
+    assert name_out_of_year("20805", "行政事业单位离退休", 2025).name == "行政事业单位养老支出"  # type: ignore[union-attr]
+    assert name_out_of_year("2010101", "行政运行", 2025) is None  # no history recorded

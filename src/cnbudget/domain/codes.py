@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from cnbudget.domain.reference import data_csv
@@ -38,3 +39,41 @@ def code_level(code: str) -> int | None:
     if not code.isdigit():
         return None
     return {3: 1, 5: 2, 7: 3}.get(len(code))
+
+
+@dataclass(frozen=True, slots=True)
+class NamePeriod:
+    """A function code's name and the fiscal years it is known to be in force (None: open)."""
+
+    code: str
+    name: str
+    first: int | None
+    last: int | None
+
+    def covers(self, year: int) -> bool:
+        return (self.first is None or self.first <= year) and (self.last is None or year <= self.last)
+
+
+@cache
+def names_by_year() -> dict[str, tuple[NamePeriod, ...]]:
+    """Function code → its names by period (data/function_names_by_year.csv). Only periods known from a
+    source are listed; between two known periods nothing is assumed."""
+    out: dict[str, list[NamePeriod]] = {}
+    for row in data_csv("function_names_by_year.csv"):
+        period = NamePeriod(
+            row["code"],
+            row["name"],
+            int(row["from"]) if row["from"] else None,
+            int(row["until"]) if row["until"] else None,
+        )
+        out.setdefault(period.code, []).append(period)
+    return {code: tuple(periods) for code, periods in out.items()}
+
+
+def name_out_of_year(code: str, name: str, year: int) -> NamePeriod | None:
+    """The name in force in ``year`` when ``name`` is one of ``code``'s names of another period, else None."""
+    periods = names_by_year().get(code, ())
+    printed = next((p for p in periods if p.name == name), None)
+    if printed is None or printed.covers(year):
+        return None
+    return next((p for p in periods if p.covers(year)), None)

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 from cnbudget.audit.context import Context, Ref, row_evidence, row_name
 from cnbudget.audit.findings import Finding
-from cnbudget.audit.registry import rule
+from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.codes import economic_codes, function_codes
+from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
 from cnbudget.model.tables import leaves_under
 
@@ -233,6 +234,43 @@ def orphan_codes(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding(
                     f"{table_name(table.id)} {row_name(row)}：缺少上级科目 {code[:-2]} 行", at=(table, row)
                 )
+
+
+@rule(
+    "HIER-NAME-002",
+    family="hierarchy",
+    severity="warning",
+    basis="regulation",
+    description="科目名称是本文件年度的名称（不是该编码在其他年度的旧名称或新名称）",
+    rationale=(
+        "支出功能分类科目的名称随年度调整（如 210 类 2019 年起称“卫生健康支出”，此前为“医疗卫生与计划生育支出”）；"
+        "文件应使用本年度的科目名称，沿用旧名称多为套用旧表。"
+    ),
+    fix=(
+        "按 domain/data/function_names_by_year.csv 中有出处的各名称及其适用年度判断：印出的名称只适用于其他年度、"
+        "而本年度另有适用名称的提示；两段已知年度之间的年份不判断。部门应改用本年度科目名称。"
+    ),
+)
+def names_of_the_year(ctx: Context) -> Iterator[Finding]:
+    from cnbudget.domain.codes import name_out_of_year
+
+    year = ctx.year
+    if not year:
+        raise NotEvaluable("the document's fiscal year is not known")
+    reported: set[tuple[str, str]] = set()
+    for table in ctx.tables():
+        if table.id not in FUNCTION_TABLES:
+            continue
+        for row in table.coded_rows():
+            code, name = row.full_code, plain_label(row.label)
+            current = name_out_of_year(code, name, year)
+            if current is None or (code, name) in reported:
+                continue
+            reported.add((code, name))
+            yield ctx.finding(
+                f"科目 {code} 印作“{name}”，这是其他年度的名称；{year} 年度该科目称“{current.name}”",
+                at=(table, row),
+            )
 
 
 @rule(
