@@ -879,3 +879,48 @@ def purposes(ctx: Context) -> Iterator[Finding]:
                 f"所写用途属于{'、'.join(sorted(named))}，而该科目属于{'、'.join(sorted(own))}",
                 evidence=[claim_evidence(claim)],
             )
+
+
+_RESTATED = re.compile(r"^(?:20\d{2}\s*年度?)?(?:的)?(?:预算安排|当年预算|本年预算|预算数|预算安排数)$")
+
+
+@rule(
+    "NARR-REPEAT-001",
+    family="narrative",
+    basis="consistency",
+    description="同一科目在说明中前后两处的金额一致（“××（项）”X万元，下文“本年预算安排”Y万元）",
+    rationale=(
+        "说明逐项写出科目金额后，常在下一句再写一次本年预算安排数（“……（项）”220.63万元……2023年预算安排"
+        "441.25万元”）；同一个数写成两个，至少一处是错的，读者无法知道哪个是真的。"
+    ),
+    fix=(
+        "取写明科目（××（项））及金额的句子，与其后、下一个科目之前的“（本年）预算安排/预算数”比较，"
+        "年度须为本文件年度、单位相同。部门应核对报表，改正错误的一处（与报表相符的为准）。"
+    ),
+)
+def restated_amounts(ctx: Context) -> Iterator[Finding]:
+    claims = ctx.doc.claims
+    paths = {id(c) for c, _ in _claim_paths(ctx)}
+    for i, item in enumerate(claims):
+        if item.amount is None or id(item) not in paths:
+            continue
+        for later in claims[i + 1 : i + 8]:
+            if later.section != item.section or later.paragraph > item.paragraph + 2 or id(later) in paths:
+                break
+            if (
+                later.amount is None
+                or later.unit != item.unit
+                or later.year not in (None, ctx.year)
+                or not _RESTATED.match(later.subject.strip())
+            ):
+                continue
+            if later.amount != item.amount:
+                yield ctx.finding(
+                    f"情况说明第 {item.line} 行“{item.subject.strip('“”')}”{item.raw}，第 {later.line} 行又写"
+                    f"“{later.subject}”{later.raw}：同一科目两处金额不同",
+                    expected=item.amount,
+                    actual=later.amount,
+                    difference=later.amount - item.amount,
+                    evidence=[claim_evidence(item), claim_evidence(later)],
+                )
+            break
