@@ -32,8 +32,13 @@ def _place(section: NarrativeSection, start: int, end: int) -> Evidence:
     return Evidence("line", line=line, page=page, text=_snippet(section.text, start, end, 30))
 
 
+def _matches(ctx: Context, pattern: re.Pattern[str]) -> list[tuple[NarrativeSection, int, int]]:
+    """(section, start, end) of every match of ``pattern`` in the narrative."""
+    return [(s, m.start(), m.end()) for s in ctx.doc.narrative for m in pattern.finditer(s.text)]
+
+
 def _report(
-    ctx: Context, what: str, hits: list[tuple[NarrativeSection, int, int]], advice: str
+    ctx: Context, hits: list[tuple[NarrativeSection, int, int]], what: str, advice: str
 ) -> Iterator[Finding]:
     """One finding per document for a kind of defect: how many, the first few quoted, every place as evidence."""
     if not hits:
@@ -64,8 +69,7 @@ _DOUBLED = re.compile(r"[，。；：、！？,;]{2,}")
     fix="查看报告引用的句子。部门应删去多余的标点，并检查该处是否删漏了文字。",
 )
 def doubled_punctuation(ctx: Context) -> Iterator[Finding]:
-    hits = [(s, m.start(), m.end()) for s in ctx.doc.narrative for m in _DOUBLED.finditer(s.text)]
-    yield from _report(ctx, "重复或连用的标点", hits, "应删去多余的标点")
+    yield from _report(ctx, _matches(ctx, _DOUBLED), "重复或连用的标点", "应删去多余的标点")
 
 
 # ---- brackets and quotation marks ----------------------------------------------------------------------
@@ -122,7 +126,7 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
 )
 def brackets(ctx: Context) -> Iterator[Finding]:
     hits = [(s, at, at + 1) for s in ctx.doc.narrative for at, _ in unbalanced(s.text)]
-    yield from _report(ctx, "不成对的括号或引号", hits, "应补全缺失的一半并核对该处文字")
+    yield from _report(ctx, hits, "不成对的括号或引号", "应补全缺失的一半并核对该处文字")
 
 
 # ---- sentences that stop where the explanation should begin ---------------------------------------------
@@ -142,8 +146,7 @@ _STOPPED = re.compile(
     fix="查看报告引用的句子。部门应补写原因或用途；确实无需说明的，删去这半句。",
 )
 def stopped_sentences(ctx: Context) -> Iterator[Finding]:
-    hits = [(s, m.start(), m.end()) for s in ctx.doc.narrative for m in _STOPPED.finditer(s.text)]
-    yield from _report(ctx, "说到“原因”“用途”就结束的句子", hits, "应补写原因或用途")
+    yield from _report(ctx, _matches(ctx, _STOPPED), "说到“原因”“用途”就结束的句子", "应补写原因或用途")
 
 
 # ---- template words left in -----------------------------------------------------------------------------
@@ -169,8 +172,12 @@ _TEMPLATE_WORDS = re.compile(
     fix="查看报告引用的句子。部门应按实际增减选用一个词（无变化的写“与上年持平”），并填写空格。",
 )
 def template_words(ctx: Context) -> Iterator[Finding]:
-    hits = [(s, m.start(), m.end()) for s in ctx.doc.narrative for m in _TEMPLATE_WORDS.finditer(s.text)]
-    yield from _report(ctx, "模板的备选用语或待填空格", hits, "应按实际情况选用一个词并填写完整")
+    yield from _report(
+        ctx,
+        _matches(ctx, _TEMPLATE_WORDS),
+        "模板的备选用语或待填空格",
+        "应按实际情况选用一个词并填写完整",
+    )
 
 
 # ---- characters that did not render -------------------------------------------------------------------
@@ -188,8 +195,12 @@ _UNRENDERED = re.compile(r"[\ufffd\ue000-\uf8ff\u25a1\x00-\x08\x0b\x0c\x0e-\x1f]
     fix="查看报告引用的位置。部门应嵌入完整字体重新生成文件，并核对该处原文。",
 )
 def unrendered(ctx: Context) -> Iterator[Finding]:
-    hits = [(s, m.start(), m.end()) for s in ctx.doc.narrative for m in _UNRENDERED.finditer(s.text)]
-    yield from _report(ctx, "无法显示的字符（缺字、方框或乱码）", hits, "应嵌入完整字体重新生成并核对原文")
+    yield from _report(
+        ctx,
+        _matches(ctx, _UNRENDERED),
+        "无法显示的字符（缺字、方框或乱码）",
+        "应嵌入完整字体重新生成并核对原文",
+    )
 
 
 # ---- 部门 / 单位 wording -------------------------------------------------------------------------------
