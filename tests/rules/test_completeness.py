@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from cnbudget.model import Cell, Document, Row
-from support.rulecases import Case, _drop_row, _drop_table, assert_fires, assert_quiet, cases_of
+from support.rulecases import Case, _drop_row, _drop_table, assert_fires, assert_quiet, cases_of, edited
 
 
 def _empty_note(doc: Document) -> None:
@@ -62,6 +62,13 @@ CASES = [
     Case("COMP-3GONG-001", "000", None, "001"),
     Case("COMP-B12-001", "000", _no_b12, "000"),
     Case("COMP-ROWS-001", "000", _drop_row("B01", label="支出总计", side="支出"), "000"),
+    # seed 000's B08 is empty and its narrative says so; the mutation gives the funds an amount
+    Case(
+        "COMP-EMPTY-003",
+        "000",
+        edited("2026 年没有使用政府性基金预算拨款安排的支出。", "2026 年政府性基金预算拨款支出 50.00 万元。"),
+        "000",
+    ),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cnbudget.audit.context import Context
+from cnbudget.audit.context import Context, claim_evidence
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.catalog import table_name, template_of
@@ -179,6 +179,47 @@ def empty_note_contradicted(ctx: Context) -> Iterator[Finding]:
                 evidence=[
                     Evidence("line", table.id, line=notes[0].line, text=notes[0].text),
                     *(Evidence("cell", table.id, raw=c.raw, value=c.value, line=c.line) for c in amounts[:3]),
+                ],
+            )
+
+
+@rule(
+    "COMP-EMPTY-003",
+    family="completeness",
+    basis="consistency",
+    description="空表（只有表头）对应的资金，情况说明中没有写出不为零的金额",
+    rationale=(
+        "报表只有表头、没有任何金额，而情况说明却写出了该类资金（如政府性基金、国有资本经营预算）的金额，"
+        "表与说明互相矛盾：要么表中漏填，要么说明沿用了别的年度或别的单位的数字。"
+    ),
+    fix=(
+        "只检查标题中写明资金类别（政府性基金、国有资本经营、“三公”、机关运行经费、政府采购等）的空表："
+        "说明中提到该类资金、年度为本文件年度、金额不为零的句子即报告。部门应补填报表或改正说明。"
+    ),
+)
+def empty_table_with_amounts(ctx: Context) -> Iterator[Finding]:
+    if placeholders(ctx):
+        return  # an unfilled template: COMP-TEMPLATE-001 reports it once
+    for table in ctx.tables():
+        if any(c.value for r in table.rows for c in r.cells):
+            continue
+        title = table.title or table_name(table.id)
+        funds = [f for f in _FUNDS if f in title]
+        if not funds:
+            continue
+        said = [
+            c for c in ctx.doc.claims
+            if c.amount and any(f in c.subject for f in funds) and c.year in (None, ctx.year)
+            and c.change_amount is None and c.share_pct is None
+        ]  # fmt: skip
+        if said:
+            claim = said[0]
+            yield ctx.finding(
+                f"{table.id}“{table_name(table.id)}”为空表，但情况说明第 {claim.line} 行写“{claim.subject} {claim.raw}”",
+                table=table.id,
+                evidence=[
+                    claim_evidence(claim),
+                    Evidence("table", table.id, line=table.title_line, page=table.page),
                 ],
             )
 
