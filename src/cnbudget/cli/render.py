@@ -72,7 +72,7 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
             ratio=3 if column == "message" else None,
         )
     for row in answer.rows:
-        table.add_row(*(escape(display(row.get(c))) for c in columns))
+        table.add_row(*(escape(display(_label(c, row.get(c)))) for c in columns))
     console.print(table)
     for note in answer.notes:
         console.print(f"  注：{escape(note)}")
@@ -130,3 +130,16 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
             console.print(f"  新版本：{escape(path)}")
     for failure in summary.failed:
         console.print(f"  [red]失败[/red] {escape(failure.path)}：{escape(failure.message)}")
+
+
+def _label(column: str, value: object) -> object:
+    """Fixed values in the reviewer's language on screen (files keep the stable English values)."""
+    from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
+
+    labels: dict[str, dict[str, str]] = {
+        "scope": {str(k): v for k, v in SCOPE_LABELS.items()},
+        "kind": {str(k): v for k, v in KIND_LABELS.items()},
+    }
+    if column in labels and isinstance(value, str):
+        return labels[column].get(value, value)
+    return value

@@ -125,7 +125,7 @@ def compare(
             "errors": "错误数",
             **{n: metric_label(n) for n in names},
         },
-        terminal_columns=["organisation", "code", *names, "errors"],
+        terminal_columns=["organisation", "code", "scope", *names, "errors"],
     )
     for d in documents:
         row: dict[str, Any] = {
