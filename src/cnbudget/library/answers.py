@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cnbudget.domain.escape import csv_cell
 from cnbudget.domain.numbers import format_amount
 
 
@@ -48,7 +49,9 @@ class Answer:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
         for row in self.rows:
-            writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in self.columns])
+            writer.writerow(
+                ["" if row.get(c) is None else csv_cell(_plain(row.get(c))) for c in self.columns]
+            )
         return out.getvalue()
 
 

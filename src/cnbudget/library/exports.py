@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Engine, Integer, Select, func, select
 
 from cnbudget.domain.errors import OutputError, UsageError
+from cnbudget.domain.escape import csv_cell, write_only_value
 from cnbudget.store import schema
 
 XLSX_MAX_ROWS = 1_048_575
@@ -211,7 +212,7 @@ def _csv(path: Path, columns: list[str], batches: Iterator[list[tuple[Any, ...]]
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for batch in batches:
-            writer.writerows(tuple(_text(v) for v in row) for row in batch)
+            writer.writerows(tuple(csv_cell(_text(v)) for v in row) for row in batch)
             count += len(batch)
     return count
 
@@ -309,7 +310,7 @@ def _xlsx(engine: Engine, output: Path, tables: list[str], all_versions: bool) -
             sheet.append(columns)
             for batch in batches:
                 for row in batch:
-                    sheet.append([_cell(v) for v in row])
+                    sheet.append([write_only_value(sheet, _cell(v)) for v in row])
                 total += len(batch)
         book.save(tmp)
         return total

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.audit.registry import all_rules
+from cnbudget.domain.escape import text_cells
 from cnbudget.domain.vocabulary import FAMILY_LABELS
 
 _HEADERS = ("文件", "单位", "年度", "规则", "类别", "级别", "说明", "表", "行编码", "行名称", "列", "应为", "实为", "差额",
@@ -75,6 +76,7 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
     cov.freeze_panes = "A2"
     for path, error in failures:
         ws.append([path, "", "", "", "", "错误", f"无法读取：{error}"])
+    text_cells(wb)  # a label like =HYPERLINK(…) stays text
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ from typing import Literal
 
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, table_name, template_of
+from cnbudget.domain.escape import text_cells
 from cnbudget.domain.vocabulary import SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
 
@@ -395,6 +396,7 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
             ws.append([path, error])
     if not wb.worksheets:
         wb.create_sheet("检查表")
+    text_cells(wb)  # a label like =HYPERLINK(…) stays text
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

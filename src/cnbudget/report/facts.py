@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from cnbudget.domain.escape import csv_cell
 from cnbudget.domain.text import compact
 from cnbudget.model import Document
 
@@ -39,7 +40,7 @@ def facts_csv(doc: Document) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FACT_COLUMNS)
-    writer.writerows(iter_facts(doc))
+    writer.writerows(tuple(csv_cell(v) for v in row) for row in iter_facts(doc))
     return out.getvalue()
 
 

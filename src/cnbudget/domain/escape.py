@@ -1,0 +1,43 @@
+"""Writing document text into spreadsheets safely (formula injection).
+
+A disclosure is untrusted input: an organisation named ``=HYPERLINK(…)`` or a label ``=cmd|'/C calc'!A0``
+must reach a reviewer's spreadsheet as text, never as a live formula. Every CSV and XLSX writer of the
+package goes through this module (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet program may read as the start of a formula (or a command in a CSV cell)."""
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: text that a spreadsheet would run is written with a leading apostrophe (plain numbers,
+    negative ones included, are left as they are)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def text_cells(workbook: Any) -> None:
+    """Make every cell openpyxl took for a formula a text cell again (the package writes no formulas)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def write_only_value(sheet: Any, value: Any) -> Any:
+    """A value for a write-only sheet: text beginning with "=" as an explicit text cell."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
