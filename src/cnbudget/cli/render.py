@@ -52,9 +52,9 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
     if fmt is TableFormat.csv:
         write_output(answer.to_csv(), output)
         return
-    from rich.markup import escape
     from rich.table import Table
 
+    from cnbudget.domain.escape import terminal_text as escape
     from cnbudget.library.answers import display
 
     buffer = io.StringIO() if output is not None else None
@@ -115,7 +115,7 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
 
 
 def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
-    from rich.markup import escape
+    from cnbudget.domain.escape import terminal_text as escape
 
     console = console_for(None, stderr=True)
     line = (

@@ -41,3 +41,18 @@ def write_only_value(sheet: Any, value: Any) -> Any:
         cell.data_type = "s"
         return cell
     return value
+
+
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f\x9b]")
+"""Terminal escape sequences (ESC [ … m and the like) and other control characters."""
+
+
+def terminal_text(value: object) -> str:
+    """Document text for a Rich terminal: control characters and escape sequences removed, and every
+    "[" escaped, so that a label such as "[/bold]" is printed as written, never read as markup."""
+    text = _CONTROL.sub("", str(value))
+    # backslashes only mean something before "[": double those, then escape every "["
+    text = re.sub(r"(\\*)\[", lambda m: m.group(1) * 2 + "\\[", text)
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        text += "\\"  # a lone backslash at the end would escape the markup that follows it
+    return text

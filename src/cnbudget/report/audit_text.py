@@ -7,6 +7,7 @@ from rich.table import Table as RichTable
 
 from cnbudget.audit import AuditReport
 from cnbudget.audit.registry import all_rules
+from cnbudget.domain.escape import terminal_text as t
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -18,7 +19,9 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
     for report in reports:
         meta = report.document.metadata
         kind = {"budget": "预算", "final": "决算"}.get(meta.kind, "")
-        console.rule(f"[bold]{meta.department}[/bold] {meta.fiscal_year or ''}年{kind}  {meta.source_path}")
+        console.rule(
+            f"[bold]{t(meta.department)}[/bold] {meta.fiscal_year or ''}年{kind}  {t(meta.source_path)}"
+        )
         console.print(
             f"[bold red]{report.count('error')} 错误[/bold red]  [yellow]{report.count('warning')} 警告[/yellow]  "
             f"[dim]{report.count('info')} 提示（含四舍五入尾差）[/dim]"
@@ -34,9 +37,9 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
             lines = ",".join(str(n) for n in f.lines[:4]) + ("…" if len(f.lines) > 4 else "")
             if f.pages:  # PDF inputs: the page is what a reviewer turns to
                 lines = "p." + ",".join(str(p) for p in f.pages[:3]) + " " + lines
-            table.add_row(f"[{_STYLE[f.severity]}]{_LABEL[f.severity]}[/]", f.rule_id, lines, f.message)
+            table.add_row(f"[{_STYLE[f.severity]}]{_LABEL[f.severity]}[/]", f.rule_id, lines, t(f.message))
             for r in f.related:  # the broken checks this finding explains, under it
-                table.add_row("", f"[dim]└ {r.rule_id}[/]", "", f"[dim]{r.message}[/]")
+                table.add_row("", f"[dim]└ {r.rule_id}[/]", "", f"[dim]{t(r.message)}[/]")
         if report.findings:
             console.print(table)
         evaluated = [o for o in report.outcomes if o.status == "evaluated"]
@@ -47,6 +50,6 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
         )
         for o in skipped:
             name = rules[o.rule_id].description if o.rule_id in rules else ""
-            console.print(f"  [yellow]未检查[/yellow] {o.rule_id} {name}：{o.reason}")
+            console.print(f"  [yellow]未检查[/yellow] {o.rule_id} {name}：{t(o.reason)}")
     for path, error in failures:
-        console.print(f"[bold red]无法读取[/bold red] {path}: {error}")
+        console.print(f"[bold red]无法读取[/bold red] {t(path)}: {t(error)}")

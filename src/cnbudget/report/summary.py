@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
 
+from cnbudget.domain.escape import terminal_text as escape
 from cnbudget.domain.vocabulary import KIND_LABELS, LEVEL_LABELS, SCOPE_LABELS, TABLE_STATUS_LABELS
 from cnbudget.model import Document
 

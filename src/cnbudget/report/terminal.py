@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from cnbudget.domain.errors import UsageError
+from cnbudget.domain.escape import terminal_text as t
 from cnbudget.domain.numbers import format_amount
 from cnbudget.model import Document, PerformanceTable, Table
 
@@ -21,9 +22,9 @@ def show_table(doc: Document, table_id: str, console: Console | None = None) -> 
     if table is not None:
         console.print(render_financial(table))
         for note in table.notes:
-            console.print(f"[dim]{note.text}[/dim]  (line {note.line})")
+            console.print(f"[dim]{t(note.text)}[/dim]  （第 {note.line} 行）")
         for warning in table.warnings:
-            console.print(f"[yellow]warning:[/yellow] {warning}")
+            console.print(f"[yellow]读取提示：[/yellow]{t(warning)}")
         return
     perf = next((p for p in doc.performance if p.id == table_id), None)
     if perf is not None:
@@ -34,9 +35,7 @@ def show_table(doc: Document, table_id: str, console: Console | None = None) -> 
 
 def render_financial(table: Table) -> RichTable:
     value_cols = list({c.key: c for c in table.columns if c.role == "value"}.values())
-    title = (
-        f"{table.id} {table.title}  (单位：{table.amount_unit}; lines {table.first_line}–{table.last_line})"
-    )
+    title = f"{table.id} {t(table.title)}  （单位：{table.amount_unit}；第 {table.first_line}–{table.last_line} 行）"
     out = RichTable(title=title, show_lines=False, header_style="bold")
     out.add_column("行", justify="right", style="dim")
     if any(r.side for r in table.rows):
@@ -44,7 +43,7 @@ def render_financial(table: Table) -> RichTable:
     out.add_column("编码")
     out.add_column("项目")
     for col in value_cols:
-        out.add_column(col.key, justify="right")
+        out.add_column(t(col.key), justify="right")
     has_side = any(r.side for r in table.rows)
     for row in table.rows:
         by_column = {c.column: c for c in row.cells}
@@ -54,28 +53,28 @@ def render_financial(table: Table) -> RichTable:
             if cell is None:
                 values.append("")
             elif cell.value is None:
-                values.append(f"[red]{cell.raw}[/red]")
+                values.append(f"[red]{t(cell.raw)}[/red]")
             else:
                 values.append(format_amount(cell.value))
         style = "bold" if row.kind == "total" else None
         lead = [str(row.line)] + ([row.side or ""] if has_side else [])
-        out.add_row(*lead, row.code, row.label, *values, style=style)
+        out.add_row(*lead, t(row.code), t(row.label), *values, style=style)
     if table.is_empty:
-        out.caption = "（空表）" + (" — " + table.notes[0].text if table.notes else "")
+        out.caption = "（空表）" + (" — " + t(table.notes[0].text) if table.notes else "")
     return out
 
 
 def render_performance(perf: PerformanceTable) -> RichTable:
-    title = f"{perf.id} {perf.title}  ({perf.project_name or '整体'})"
+    title = f"{perf.id} {t(perf.title)}  （{t(perf.project_name or '整体')}）"
     out = RichTable(title=title, header_style="bold")
     for name in ("行", "目标", "一级指标", "二级指标", "三级指标", "指标值", "比较", "数值", "单位", "依据"):
         out.add_column(name)
     for ind in perf.indicators:
         target = ind.target
         out.add_row(
-            str(ind.line), ind.goal, ind.level1, ind.level2, ind.name,
-            target.raw if target else "", (target.comparator or "") if target else "",
-            str(target.number) if target and target.number is not None else "", target.unit if target else "",
-            ind.basis,
+            str(ind.line), t(ind.goal), t(ind.level1), t(ind.level2), t(ind.name),
+            t(target.raw) if target else "", (target.comparator or "") if target else "",
+            str(target.number) if target and target.number is not None else "", t(target.unit) if target else "",
+            t(ind.basis),
         )  # fmt: skip
     return out

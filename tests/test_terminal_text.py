@@ -1,0 +1,45 @@
+"""Document text in the terminal is printed as written: never read as Rich markup, no control sequences."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from cnbudget.audit import audit
+from cnbudget.domain.escape import terminal_text
+from cnbudget.report.audit_text import render_text
+from support.rulecases import fresh, row
+
+_PRINTABLE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
+
+
+def _shown(markup: str) -> str:
+    console = Console(width=400, color_system=None, soft_wrap=True)
+    with console.capture() as capture:
+        console.print(markup, end="")
+    return capture.get()
+
+
+@settings(max_examples=300)
+@given(_PRINTABLE)
+def test_any_text_is_printed_as_written(text: str) -> None:
+    assert _shown(terminal_text(text) + "[dim]尾[/dim]") == text + "尾"
+
+
+def test_control_sequences_are_dropped() -> None:
+    assert _shown(terminal_text("\x1b[31m红\x1b[0m\x07字")) == "红字"
+
+
+def test_audit_report_with_markup_in_the_document() -> None:
+    """An organisation and a label carrying "[/bold]" (MarkupError before) print as they are."""
+    doc = fresh("000")
+    doc.metadata.department = "[/bold]武汉市[red]信息中心"
+    row(doc, "B05", code="2014150").label = "事业运行[/]\x1b[2J"
+    target = row(doc, "B05", code="2014150")
+    target.cells[0].value = (target.cells[0].value or 0) + 100
+    console = Console(width=200, color_system=None)
+    with console.capture() as capture:
+        render_text([audit(doc)], [("bad[/b].pdf", "不是 PDF [x]")], console)
+    out = capture.get()
+    assert "[/bold]武汉市[red]信息中心" in out and "bad[/b].pdf" in out and "\x1b" not in out
