@@ -117,7 +117,7 @@ def test_a_misread_table_is_one_parse_finding_not_many_errors() -> None:
     }
     assert not new_errors
     outcome = next(o for o in report.outcomes if o.rule_id == "HIER-B05-KUAN")
-    assert outcome.status == "not_evaluated" and "not read reliably" in outcome.reason
+    assert outcome.status == "not_evaluated" and "未能可靠读取" in outcome.reason
 
 
 def test_the_real_documents_read_as_plausible() -> None:

@@ -43,3 +43,27 @@ def test_audit_report_with_markup_in_the_document() -> None:
         render_text([audit(doc)], [("bad[/b].pdf", "不是 PDF [x]")], console)
     out = capture.get()
     assert "[/bold]武汉市[red]信息中心" in out and "bad[/b].pdf" in out and "\x1b" not in out
+
+
+def test_figures_are_never_cut_on_a_narrow_terminal(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """history at 80 columns showed 14,784.19 as "14,784" and a year as "20": figures keep all their digits."""
+    from decimal import Decimal
+
+    import cnbudget.cli.render as render
+    from cnbudget.cli.options import TableFormat
+    from cnbudget.library.answers import Answer
+
+    answer = Answer(
+        title="武汉市数据局：历年支出合计等", columns=["year", "kind", "total", "change", "pct", "note"]
+    )
+    answer.rows = [
+        {"year": 2024, "kind": "final", "total": Decimal("14784.19"), "change": Decimal("-4626.07"),
+         "pct": Decimal("-23.83"), "note": "一段很长的说明文字，" * 6},
+        {"year": 2026, "kind": "budget", "total": Decimal("164978640.00"), "change": None, "pct": None, "note": ""},
+    ]  # fmt: skip
+    monkeypatch.setattr(render, "WIDE", 80)
+    out_file = None
+    render.show_answer(answer, TableFormat.text, out_file)
+    shown = capsys.readouterr().out
+    for figure in ("2024", "2026", "14,784.19", "-4,626.07", "164,978,640.00", "决算"):
+        assert figure in shown, shown

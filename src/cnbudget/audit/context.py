@@ -26,7 +26,7 @@ def first_value(table: Table, side: str | None = None) -> str:
     """The first amount column (of ``side``); a table without one cannot be checked."""
     column = table.first_value_column(side)
     if column is None:
-        raise NotEvaluable(f"{table.id} has no amount column")
+        raise NotEvaluable(f"{table.id} 没有金额列")
     return column
 
 
@@ -35,7 +35,7 @@ def column(table: Table, *names: str) -> str:
     it cannot be checked, which is not the same as a figure that is wrong."""
     found = table.find_column(*names)
     if found is None:
-        raise NotEvaluable(f"{table.id} has no column {' / '.join(names)}")
+        raise NotEvaluable(f"{table.id} 没有“{'／'.join(names)}”列")
     return found
 
 
@@ -193,8 +193,8 @@ class Context:
         """Why a table takes part in no check: missing, or read too badly (its parse finding says why)."""
         printed = next((t for t in self.doc.tables if t.id == table_id), None)
         if printed is not None:
-            return f"{table_id} {table_name(table_id)} was not read reliably ({printed.status}; see COMP-PARSE-001)"
-        return f"{table_id} {table_name(table_id)} is missing"
+            return f"{table_id}“{table_name(table_id)}”未能可靠读取（{printed.status}，见 COMP-PARSE-001）"
+        return f"缺少{table_id}“{table_name(table_id)}”"
 
     # ---- findings -----------------------------------------------------------------------------------
     def finding(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from cnbudget.audit.context import Context, Identity
 from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import NotEvaluable, Rule, all_rules
-from cnbudget.domain.vocabulary import PHASES, SEVERITY_RANK, RuleStatus, Severity
+from cnbudget.domain.vocabulary import KIND_LABELS, PHASES, SEVERITY_RANK, RuleStatus, Severity
 from cnbudget.model import Document
 
 
@@ -86,10 +86,10 @@ def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
 
 def _run(ctx: Context, r: Rule, findings: list[Finding]) -> RuleOutcome:
     if ctx.kind and ctx.kind not in r.kinds:
-        return RuleOutcome(r.id, "not_applicable", f"applies to {', '.join(r.kinds)}")
+        return RuleOutcome(r.id, "not_applicable", f"只适用于{'、'.join(KIND_LABELS[k] for k in r.kinds)}")
     missing = [t for t in r.tables if ctx.table(t) is None]
     if missing:
-        return RuleOutcome(r.id, "not_evaluated", "; ".join(ctx.absence(t) for t in missing))
+        return RuleOutcome(r.id, "not_evaluated", "；".join(ctx.absence(t) for t in missing))
     ctx.rule = r
     try:
         found = list(r.check(ctx))

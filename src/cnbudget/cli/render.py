@@ -67,9 +67,11 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
         table.add_column(
             escape(answer.heading(column)),
             justify="right" if numeric else "left",
-            no_wrap=column not in ("message", "organisation", "name", "description"),
+            no_wrap=numeric,  # figures stay on one line; text columns wrap to make room for them
             overflow="fold",
             ratio=3 if column == "message" else None,
+            # a figure is never cut: its column is as wide as its longest value (text columns wrap instead)
+            min_width=max((len(display(v)) for v in values), default=1) if numeric else None,
         )
     for row in answer.rows:
         table.add_row(*(escape(display(_label(c, row.get(c)))) for c in columns))

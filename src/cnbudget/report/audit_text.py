@@ -30,7 +30,7 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
         table.add_column("行", no_wrap=True)
-        table.add_column("说明", ratio=1)
+        table.add_column("说明", ratio=1, overflow="fold")  # long sums fold, never lose a term to "…"
         for f in report.findings:
             if f.severity == "info" and not show_info:
                 continue

@@ -48,7 +48,7 @@ def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str)
     col = first_value(summary, "支出")
     rows = detail.coded_rows()
     if not rows:
-        raise NotEvaluable(f"{detail.id} lists no function codes (printed by purpose, or as one row)")
+        raise NotEvaluable(f"{detail.id} 没有列出功能分类科目（按用途列示，或只有一行）")
     by_code = {r.full_code: r for r in rows}
     for row in summary.rows:
         if row.side != "支出":
@@ -96,7 +96,7 @@ def b01_b03(ctx: Context) -> Iterator[Finding]:
     b01, b03 = ctx.need("B01"), ctx.need("B03")
     total, b03_total = b01.side_row("支出", "本年支出合计"), b03.total_row()
     if not b03.coded_rows() and (total is None or b03_total is None):
-        raise NotEvaluable("B03 lists no function codes and no totals row to compare")
+        raise NotEvaluable("B03 没有列出功能分类科目，也没有可比较的合计行")
     if b03.coded_rows():
         yield from _classes_vs(ctx, b01, b03, first_value(b03))
     if total is not None and b03_total is not None:
@@ -125,7 +125,7 @@ def b04_b05(ctx: Context) -> Iterator[Finding]:
         name = plain_label(row.label)
         value = Ref(b04, row, first_value(b04, "收入")).value if row.side == "收入" else None
         if value and ("政府性基金" in name or "国有资本" in name):
-            raise NotEvaluable("B04 includes government-fund or state-capital appropriations")
+            raise NotEvaluable("B04 含政府性基金或国有资本经营预算拨款")
     b05 = ctx.need("B05")
     yield from _classes_vs(ctx, b04, b05, first_value(b05))
 
@@ -147,7 +147,7 @@ def b04_b05(ctx: Context) -> Iterator[Finding]:
 )
 def b01_b04(ctx: Context) -> Iterator[Finding]:
     if not only_general_budget(ctx):
-        raise NotEvaluable("income is not only 一般公共预算: the two tables may legitimately differ")
+        raise NotEvaluable("收入不只有一般公共预算：两表可以不同")
     b01, b04 = ctx.need("B01"), ctx.need("B04")
     col_a, col_b = first_value(b01, "支出"), first_value(b04, "支出")
     by_code = {class_code(r.label): r for r in b04.rows if r.side == "支出" and class_code(r.label)}
@@ -186,10 +186,10 @@ _B03_B05 = (
 )
 def b03_b05(ctx: Context) -> Iterator[Finding]:
     if not only_general_budget(ctx):
-        raise NotEvaluable("income is not only 一般公共预算")
+        raise NotEvaluable("收入不只有一般公共预算")
     b03, b05 = ctx.need("B03"), ctx.need("B05")
     if not b03.coded_rows() or not b05.coded_rows():
-        raise NotEvaluable("B03 or B05 lists no function codes")
+        raise NotEvaluable("B03 或 B05 没有列出功能分类科目")
     columns = [
         (col_a, col_b)
         for names_a, names_b in _B03_B05
@@ -197,7 +197,7 @@ def b03_b05(ctx: Context) -> Iterator[Finding]:
         and (col_b := b05.find_column(*names_b)) is not None
     ]
     if not columns:
-        raise NotEvaluable("B03 and B05 print no amount column in common")
+        raise NotEvaluable("B03 与 B05 没有相同的金额列")
     b05_rows = {r.full_code: r for r in b05.coded_rows()}
     pairs: list[tuple[Row, Row | None]] = [(r, b05_rows.get(r.full_code)) for r in b03.coded_rows()]
     totals = (b03.total_row(), b05.total_row())
@@ -255,7 +255,7 @@ def b05_b05u(ctx: Context) -> Iterator[Finding]:
         )
         return
     if total_a is None or total_b is None:
-        raise NotEvaluable("no totals row in B05 or B05U")
+        raise NotEvaluable("B05 或 B05U 没有合计行")
     for col in b05.value_keys():
         yield from ctx.check_copy(
             Ref(b05, total_a, col, f"合计 {col}"),
@@ -282,14 +282,14 @@ def b06_b05(ctx: Context) -> Iterator[Finding]:
     b05, b06 = ctx.need("B05"), ctx.need("B06")
     t5, t6 = b05.total_row(), b06.total_row()
     if t5 is None or t6 is None:
-        raise NotEvaluable("no totals row in B05 or B06")
+        raise NotEvaluable("B05 或 B06 没有合计行")
     pairs = [
         (col6, col5)
         for col6, names5 in zip(b06.value_keys(), _B06_B05, strict=False)
         if (col5 := b05.find_column(*names5)) is not None
     ]
     if not pairs:
-        raise NotEvaluable("B05 prints no 基本支出 column")
+        raise NotEvaluable("B05 没有基本支出列")
     for col6, col5 in pairs:
         yield from ctx.check_copy(
             Ref(b06, t6, col6, f"合计 {col6.split('/')[-1]}"),
@@ -417,7 +417,7 @@ def b10_b03(ctx: Context) -> Iterator[Finding]:
     projects = [Ref(b10, r, total_column, r.label) for r in b10.rows if r.line in lines and r.label]
     t3 = b03.total_row()
     if not projects or t3 is None:
-        raise NotEvaluable("no project rows with amounts, or no totals row in B03")
+        raise NotEvaluable("项目支出表没有列有金额的项目，或 B03 没有合计行")
     yield from ctx.check_sum(
         Ref(b03, t3, column(b03, "项目支出"), "支出总表 项目支出"),
         projects,
@@ -462,7 +462,7 @@ def b02_b01(ctx: Context) -> Iterator[Finding]:
     b02, b01 = ctx.need("B02"), ctx.need("B01")
     top = b02.total_row() or next((r for r in b02.rows if r.code and len(r.code) == 3), None)
     if top is None:
-        raise NotEvaluable("no totals row in B02")
+        raise NotEvaluable("B02 没有合计行")
     col = first_value(b01, "收入")
     compared = False
     for b02_names, b01_names in _B02_B01:
@@ -477,7 +477,7 @@ def b02_b01(ctx: Context) -> Iterator[Finding]:
             continue
         yield from ctx.check_copy(a, b, "收入总表与收支总表")
     if not compared:
-        raise NotEvaluable("no income source printed in both B02 and B01")
+        raise NotEvaluable("B02 与 B01 没有共同列示的收入来源")
 
 
 def _final_classes(ctx: Context, summary_id: str, detail_id: str, detail_column: str) -> Iterator[Finding]:
@@ -486,7 +486,7 @@ def _final_classes(ctx: Context, summary_id: str, detail_id: str, detail_column:
         (c.key for c in detail.columns if c.role == "value" and c.key.startswith(detail_column)), None
     )
     if column is None:
-        raise NotEvaluable(f"{detail_id} has no {detail_column} column")
+        raise NotEvaluable(f"{detail_id} 没有“{detail_column}”列")
     yield from _classes_vs(ctx, summary, detail, column)
 
 
@@ -524,7 +524,7 @@ def f04_f05(ctx: Context) -> Iterator[Finding]:
     col4 = next((c.key for c in f04.columns if c.side == "支出" and "一般公共预算" in c.key), None)
     col5 = next((c.key for c in f05.columns if c.role == "value"), None)
     if col4 is None or col5 is None:
-        raise NotEvaluable("F04 or F05 columns not recognised")
+        raise NotEvaluable("未能识别 F04 或 F05 的列")
     rows = f05.coded_rows()
     by_code = {r.full_code: r for r in rows}
     for row in f04.rows:
@@ -554,7 +554,7 @@ def f01_f02(ctx: Context) -> Iterator[Finding]:
     f01, f02 = ctx.need("F01"), ctx.need("F02")
     a_row, b_row = f01.side_row("收入", "本年收入合计"), f02.total_row()
     if a_row is None or b_row is None:
-        raise NotEvaluable("no 本年收入合计 in F01 or no 合计 in F02")
+        raise NotEvaluable("F01 没有本年收入合计，或 F02 没有合计行")
     yield from ctx.check_copy(
         Ref(f01, a_row, first_value(f01, "收入"), "本年收入合计"),
         Ref(f02, b_row, first_value(f02), "合计"),
@@ -582,7 +582,7 @@ def f05_f06(ctx: Context) -> Iterator[Finding]:
     parts = [r for r in f06.rows if r.label in ("人员经费合计", "公用经费合计") and r.cells]
     basic = next((c.key for c in f05.columns if c.role == "value" and c.key.endswith("基本支出")), None)
     if t5 is None or len(parts) != 2 or basic is None:
-        raise NotEvaluable("totals not found in F05 or F06")
+        raise NotEvaluable("F05 或 F06 没有合计行")
     yield from ctx.check_sum(
         Ref(f05, t5, basic, "合计 基本支出"),
         [Ref(f06, r, r.cells[0].column, r.label) for r in parts],
@@ -607,7 +607,7 @@ def b11_b01(ctx: Context) -> Iterator[Finding]:
     b01 = ctx.need("B01")
     grand = b01.side_row("收入", "收入总计")
     if b11 is None or b11.total_budget is None or grand is None:
-        raise NotEvaluable("B11 funds total or B01 收入总计 not found")
+        raise NotEvaluable("未找到整体支出绩效目标表资金合计或收支总表收入总计")
     ref = Ref(b01, grand, first_value(b01, "收入"), "收入总计")
     if ref.value is None or ref.value == b11.total_budget:
         return
@@ -652,7 +652,7 @@ def _b10_units(ctx: Context) -> dict[str, Row]:
 def same_units(ctx: Context) -> Iterator[Finding]:
     b02, b05u = ctx.need("B02"), ctx.need("B05U")
     if not (b02.lists_units and b05u.lists_units):
-        raise NotEvaluable("B02 or B05U is printed by function code, not by unit")
+        raise NotEvaluable("B02 或 B05U 按功能科目而非按单位列示")
     # departments are compared only when both tables list them (a unit's own budget may show only the unit)
     with_departments = all(_units(t)[0] for t in (b02, b05u))
     listed = {
@@ -735,7 +735,7 @@ def b11_composition(ctx: Context) -> Iterator[Finding]:
     b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
     rows = expenditure_rows(b11) if b11 is not None else []
     if b11 is None or not rows:
-        raise NotEvaluable("B11 支出构成 not found")
+        raise NotEvaluable("未找到整体支出绩效目标表的支出构成")
     index = figure_index(ctx)
     for funds, figures in _composition(rows):
         if any(f.amount is None for f in funds):

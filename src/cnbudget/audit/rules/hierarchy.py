@@ -256,7 +256,7 @@ def names_of_the_year(ctx: Context) -> Iterator[Finding]:
 
     year = ctx.year
     if not year:
-        raise NotEvaluable("the document's fiscal year is not known")
+        raise NotEvaluable("未能识别文件年度")
     reported: set[tuple[str, str]] = set()
     for table in ctx.tables():
         if table.id not in FUNCTION_TABLES:

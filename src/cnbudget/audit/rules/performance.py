@@ -474,7 +474,7 @@ def b11_shares(ctx: Context) -> Iterator[Finding]:
     b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
     blocks = _blocks(b11) if b11 is not None else []
     if not blocks or not any(f.share is not None for block in blocks for f in block):
-        raise NotEvaluable("B11 prints no 占比")
+        raise NotEvaluable("整体支出绩效目标表没有列出占比")
     for block in blocks:
         total = block[-1].amount
         if not total:
@@ -522,7 +522,7 @@ _SE_EXECUTED = re.compile(r"^执行数|^(?:实际)?执行金额|^支出")
 def self_eval_narrative(ctx: Context) -> Iterator[Finding]:
     projects = [ev for ev in ctx.doc.self_evaluations if ev.scope == "project" and ev.project_name]
     if not projects:
-        raise NotEvaluable("no project self-evaluation table")
+        raise NotEvaluable("没有项目自评表")
     for claim in ctx.doc.claims:
         if claim.amount is None or "自评" not in claim.sentence:
             continue
