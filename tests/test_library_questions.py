@@ -195,6 +195,10 @@ def test_findings_across_the_library_are_the_audits_findings(engine) -> None:
     assert q.findings(engine, year=2024, kind="final", severity="warning").rows
     limited = q.findings(engine, limit=3)
     assert len(limited.rows) == 3 and limited.total is not None and limited.total > 3
+    # a real rule with nothing to report is an empty answer; an id that names no rule is a mistake
+    assert q.findings(engine, rule="TEXT-GLYPH-001").rows == []
+    with pytest.raises(UsageError, match="NARR-AMOUNT-001"):
+        q.findings(engine, rule="NARR-AMOUNT-01")
 
 
 def test_answers_as_json_and_csv(engine) -> None:

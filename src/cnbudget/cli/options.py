@@ -141,6 +141,7 @@ SETTING_HINTS = {
     "organisation": "see `cnbudget organisations`",
     "output": "--output",
     "table": "--table",
+    "rule": "--rule",
 }
 """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
 

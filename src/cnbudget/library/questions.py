@@ -417,6 +417,24 @@ def _execution_row(
 
 
 # ---- findings ---------------------------------------------------------------------------------------
+def _known_rule(rule: str) -> None:
+    """An id (or pattern) that names no rule is a mistake, not "no findings" (checked only when nothing was
+    found: the rule catalogue is not loaded for the questions that find something)."""
+    import fnmatch
+
+    from cnbudget.audit.registry import all_rules
+
+    ids = [r.id for r in all_rules()]
+    if not any(fnmatch.fnmatchcase(i, rule) for i in ids):
+        close = [i for i in ids if i.split("-")[0] == rule.split("-")[0]][:8]
+        raise UsageError(
+            f"没有规则 {rule}"
+            + (f"；同类规则有：{'、'.join(close)}" if close else "")
+            + "（全部规则：cnbudget rules）",
+            setting="rule",
+        )
+
+
 def findings(
     engine: Engine,
     *,
@@ -471,6 +489,8 @@ def findings(
         if limit is not None:
             query = query.limit(limit)
         rows = conn.execute(query).all()
+    if rule and not total:
+        _known_rule(rule)
     answer = Answer(
         title=f"{total} 条审核发现",
         columns=[
