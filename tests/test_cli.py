@@ -74,5 +74,12 @@ def test_output_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("x")
     result = run("facts", "--sample", "--output", str(blocked / "facts.csv"))
-    assert result.returncode == 3 and "cannot write" in result.stderr
+    assert result.returncode == 3 and "文件夹不存在" in result.stderr
     assert blocked.read_text() == "x"
+    # a mistyped folder is not created; a folder as the target leaves no hidden partial file in it
+    result = run("facts", "--sample", "--output", str(tmp_path / "no" / "such" / "facts.csv"))
+    assert result.returncode == 3 and "文件夹不存在" in result.stderr and not (tmp_path / "no").exists()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run("audit", "--sample", "-f", "xlsx", "-o", str(folder))
+    assert result.returncode == 3 and "文件夹" in result.stderr and list(folder.iterdir()) == []

@@ -30,19 +30,7 @@ def write_output(text: str, output: Path | None) -> None:
         if text and not text.endswith("\n"):
             sys.stdout.write("\n")
         return
-    target = output.resolve()
-    try:
-        if _is_device(target):
-            with target.open("w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        _publish(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write the output: {exc.strerror or exc}", str(output)) from exc
+    write_bytes_output(text.encode("utf-8"), output)
 
 
 def _is_device(target: Path) -> bool:
@@ -56,20 +44,35 @@ def _is_device(target: Path) -> bool:
 
 
 def write_bytes_output(data: bytes, output: Path) -> None:
-    """Write a binary report atomically."""
+    """Write a report atomically: into a temporary file beside the target, moved over it when complete.
+
+    The folder must exist (a mistyped folder is not created silently); a folder as the target, or any
+    failure, leaves nothing behind."""
     target = output.resolve()
-    try:
-        if _is_device(target):
+    if _is_device(target):
+        try:
             with target.open("wb") as handle:
                 handle.write(data)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"无法写入：{exc.strerror or exc}", str(output)) from exc
+        return
+    if target.is_dir():
+        raise OutputError("这是一个文件夹，请给出文件名（如 review.xlsx）", str(output), setting="output")
+    if not target.parent.is_dir():
+        raise OutputError(f"文件夹不存在：{target.parent}", str(output), setting="output")
+    tmp = ""
+    try:
         fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         _publish(tmp, target)
+        tmp = ""
     except OSError as exc:
-        raise OutputError(f"cannot write the output: {exc.strerror or exc}", str(output)) from exc
+        raise OutputError(f"无法写入：{exc.strerror or exc}", str(output)) from exc
+    finally:
+        if tmp:
+            with suppress(OSError):
+                os.unlink(tmp)
 
 
 def _publish(tmp: str, target: Path) -> None:
