@@ -78,3 +78,22 @@ def test_thousands_separators_are_dropped(units: int, cents: int) -> None:
 @given(st.text(alphabet="0123456789.,-−（）() \t\u3000元万%a", max_size=40))
 def test_line_scan_agrees_with_token_check(text: str) -> None:
     assert has_decimal_amount(text) == any(is_decimal_amount(t) for t in text.split())
+
+
+def test_fullwidth_digits_and_decimal_points_are_read() -> None:
+    """“5,357．53” (a fullwidth point) and fullwidth digits were silently not read: the same document printed
+    with them gives the same figures and the same findings."""
+    from cnbudget.audit import audit
+    from cnbudget.parse import parse_text
+    from support.seeds import SEED_FILES
+
+    text = SEED_FILES["000"].read_text("utf-8")
+    wide = text.replace("5,357.53", "5,357．53").replace("5,916.68", "５,９１６.６８")
+    assert wide != text
+    plain, fullwidth = parse_text(text, "a"), parse_text(wide, "a")
+    assert [(c.subject, c.amount) for c in plain.claims] == [(c.subject, c.amount) for c in fullwidth.claims]
+
+    def errors(doc):  # type: ignore[no-untyped-def]
+        return sorted((f.rule_id, f.message) for f in audit(doc).findings)
+
+    assert errors(plain) == errors(fullwidth)

@@ -23,6 +23,8 @@ def _build_table() -> dict[int, str]:
             table[code] = mapped
     for code in (0x200B, 0x200C, 0x200D, 0xFEFF):
         table[code] = ""
+    for code in range(0xFF10, 0xFF1A):  # fullwidth digits ０–９
+        table[code] = chr(code - 0xFF10 + ord("0"))
     table[0x00A0] = " "
     table[0x3000] = "  "
     table[0x000B] = " "
@@ -36,11 +38,17 @@ _TABLE = _build_table()
 _SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
 
 
+_FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")
+"""A fullwidth full stop between digits is a decimal point ("5,357．53"); elsewhere ("1．") an ordinal."""
+
+
 def normalize_text(text: str) -> str:
     # str.translate costs a dict lookup per character; the characters to map are rare, so find them first
-    if not _SPECIAL.search(text):
-        return text
-    return _SPECIAL.sub(lambda m: _TABLE[ord(m.group(0))], text)
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(lambda m: _TABLE[ord(m.group(0))], text)
+    if "．" in text:
+        text = _FULLWIDTH_POINT.sub(".", text)
+    return text
 
 
 def compact(text: str) -> str:
