@@ -73,7 +73,7 @@ def test_usage_and_input_errors_are_messages_with_exit_codes(tmp_path: Path) -> 
     nothing = cli("ingest", str(empty), "--db", str(db))
     assert nothing.returncode == 2 and "no documents found" in nothing.stderr
     unknown = cli("history", "不存在的局", "--db", str(db))
-    assert unknown.returncode == 4 and "no organisation" in unknown.stderr
+    assert unknown.returncode == 4 and "库中没有" in unknown.stderr
     metric = cli("compare", "-y", "2026", "-m", "nonsense", "--db", str(db))
     assert metric.returncode == 4 and "unknown metric" in metric.stderr
     url = cli("compare", "-y", "2026", "--db", "postgresql://nobody@127.0.0.1:1/none")

@@ -101,9 +101,12 @@ def test_organisations_are_found_by_code_name_part_or_id(engine) -> None:
         assert q.resolve_organisation(conn, "工业信息化")[1] == "武汉市工业信息化中心"
         # 信息中心 names the department and its own unit row: the department is meant
         assert q.resolve_organisation(conn, "武汉市信息中心")[1] == "武汉市信息中心（武汉市大数据中心）"
-        with pytest.raises(UsageError, match="matches"):
+        with pytest.raises(UsageError, match="相符，请指明"):
             q.resolve_organisation(conn, "中心")
-        with pytest.raises(UsageError, match="no organisation"):
+        # 武汉 is part of the name of every 武汉市 organisation: ambiguous, not the first department found
+        with pytest.raises(UsageError, match="武汉市数据局"):
+            q.resolve_organisation(conn, "武汉")
+        with pytest.raises(UsageError, match="没有"):
             q.resolve_organisation(conn, "不存在的局")
 
 

@@ -136,11 +136,16 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
 
 def _label(column: str, value: object) -> object:
     """Fixed values in the reviewer's language on screen (files keep the stable English values)."""
-    from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
+    from cnbudget.domain.vocabulary import KIND_LABELS, LEVEL_LABELS, SCOPE_LABELS
 
     labels: dict[str, dict[str, str]] = {
         "scope": {str(k): v for k, v in SCOPE_LABELS.items()},
-        "kind": {str(k): v for k, v in KIND_LABELS.items()},
+        # a document's kind (预算/决算), or an organisation's (部门/单位)
+        "kind": {
+            **{str(k): v for k, v in KIND_LABELS.items()},
+            **{str(k): v for k, v in SCOPE_LABELS.items()},
+        },
+        "level": {str(k): v for k, v in LEVEL_LABELS.items()},
     }
     if column in labels and isinstance(value, str):
         return labels[column].get(value, value)

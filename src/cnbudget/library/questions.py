@@ -167,16 +167,20 @@ def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
         wanted_key, wanted_core = name_key(text), core_name(text)
         hits = [r for r in rows if r.code and r.code == text]
         hits = hits or [r for r in rows if name_key(r.name) == wanted_key]
+        # part of a name: of the full name (武汉 names every 武汉市 organisation: ambiguous), else of its core
+        hits = hits or [r for r in rows if wanted_key and wanted_key in name_key(r.name)]
         hits = hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
     if len(hits) > 1:
         departments = [r for r in hits if r.kind == "department"]
         if len(departments) == 1:
             hits = departments
     if not hits:
-        raise UsageError(f"no organisation in the library matches {text!r}", setting="organisation")
+        raise UsageError(f"库中没有与“{text}”相符的部门（单位）", setting="organisation")
     if len(hits) > 1:
         listed = "; ".join(f"#{r.id} {r.name} ({r.kind}{', ' + r.code if r.code else ''})" for r in hits[:12])
-        raise UsageError(f"{text!r} matches {len(hits)} organisations, name one of them: {listed}")
+        raise UsageError(
+            f"“{text}”与 {len(hits)} 个部门（单位）相符，请指明其中一个：{listed}", setting="organisation"
+        )
     return hits[0].id, hits[0].name
 
 
