@@ -244,3 +244,13 @@ def test_metrics_lists_every_figure_and_the_code_forms() -> None:
         "function:CODE",
         "economic:CODE",
     } <= set(names)
+
+
+def test_ingest_sample_and_metrics_with_db(tmp_path: Path) -> None:
+    """`ingest --sample` and `metrics --db` were rejected; a bare `ingest` says what is missing."""
+    db = tmp_path / "lib.db"
+    done = cli("ingest", "--sample", "--db", str(db))
+    assert done.returncode == 0 and "新入库 1" in done.stdout + done.stderr
+    assert cli("metrics", "--db", str(db)).returncode == 0
+    bare = cli("ingest", "--db", str(db))
+    assert bare.returncode == 4 and "--sample" in bare.stderr

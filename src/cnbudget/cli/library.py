@@ -67,8 +67,11 @@ def _ask(db: str | None, fmt: TableFormat, output: Path | None, question: Callab
 
 def ingest_command(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)
-    ],
+        list[Path] | None, typer.Argument(help="Files or folders (read recursively).", show_default=False)
+    ] = None,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Ingest the sample document bundled with cnbudget.")
+    ] = False,
     db: DbOpt = None,
     jobs: Annotated[
         int | None,
@@ -90,8 +93,14 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
+    from cnbudget.domain.reference import sample_path
     from cnbudget.library.ingestion import DOCUMENT_SUFFIXES, ingest
 
+    if sample and paths:
+        raise UsageError("give either PATH… or --sample, not both")
+    paths = [sample_path()] if sample else list(paths or [])
+    if not paths:
+        raise UsageError("missing PATH (or use --sample to ingest the bundled sample document)")
     engine = _open(db, create=True)
     bar = _Bar(quiet)
     try:
@@ -241,8 +250,8 @@ def organisations_command(
     _ask(db, fmt, output, organisations)
 
 
-def metrics_command(fmt: FormatOpt = TableFormat.text, output: OutputOpt = None) -> None:
-    """The figures compare and history can show."""
+def metrics_command(fmt: FormatOpt = TableFormat.text, output: OutputOpt = None, db: DbOpt = None) -> None:
+    """The figures compare and history can show (the same for every library: --db is accepted, not needed)."""
     from cnbudget.library.questions import metrics
 
     show_answer(metrics(), fmt, output)
