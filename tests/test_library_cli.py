@@ -254,3 +254,19 @@ def test_ingest_sample_and_metrics_with_db(tmp_path: Path) -> None:
     assert cli("metrics", "--db", str(db)).returncode == 0
     bare = cli("ingest", "--db", str(db))
     assert bare.returncode == 4 and "--sample" in bare.stderr
+
+
+def test_ingest_logs_a_json_line_per_document(tmp_path: Path) -> None:
+    """--log: one JSON line per document as it finishes, failures with their reason."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("000", "002"):
+        (folder / f"{name}.txt").write_bytes(SEED_FILES[name].read_bytes())
+    (folder / "bad.txt").write_text("会议纪要\n", "utf-8")
+    log = tmp_path / "ingest.jsonl"
+    done = cli("ingest", str(folder), "--db", str(tmp_path / "lib.db"), "--log", str(log), "--jobs", "2")
+    assert done.returncode == 2  # one input failed
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    assert sorted(Path(e["path"]).name for e in entries) == ["000.txt", "002.txt", "bad.txt"]
+    assert {e["status"] for e in entries if e["path"].endswith("bad.txt")} == {"failed"}
+    assert all(e["time"] and (e["status"] != "failed" or e["message"]) for e in entries)

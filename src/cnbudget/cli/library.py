@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -30,7 +32,7 @@ from cnbudget.cli.options import (
     read_options,
 )
 from cnbudget.cli.render import show_answer, show_ingest_summary
-from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, UsageError
+from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -91,6 +93,15 @@ def ingest_command(
             "stored as one document, in the order given.",
         ),
     ] = False,
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            help="Append a JSON line per document to this file as soon as it is done (time, path, status, "
+            "message).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
     from cnbudget.domain.reference import sample_path
@@ -101,8 +112,9 @@ def ingest_command(
     paths = [sample_path()] if sample else list(paths or [])
     if not paths:
         raise UsageError("missing PATH (or use --sample to ingest the bundled sample document)")
+    journal = _open_log(log)
     engine = _open(db, create=True)
-    bar = _Bar(quiet)
+    bar = _Bar(quiet, journal)
     try:
         summary = ingest(
             engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
@@ -111,6 +123,8 @@ def ingest_command(
     finally:
         bar.stop()
         engine.dispose()
+        if journal is not None:
+            journal.close()
     show_ingest_summary(summary, quiet)
     if summary.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
@@ -122,13 +136,23 @@ def ingest_command(
     raise SystemExit(EXIT_INPUT if summary.failed else EXIT_OK)
 
 
+def _open_log(path: Path | None) -> TextIO | None:
+    if path is None:
+        return None
+    try:
+        return path.open("a", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"无法写入日志：{exc.strerror or exc}", str(path), setting="output") from exc
+
+
 class _Bar:
     """A Rich progress bar on stderr, only on a terminal (logs and pipes get the summary alone)."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, journal: TextIO | None = None) -> None:
         self.progress: Progress | None = None
         self.task: TaskID | None = None
         self.quiet = quiet
+        self.journal = journal
 
     def start(self, total: int) -> None:
         if self.quiet or not sys.stderr.isatty() or total < 2:
@@ -144,7 +168,13 @@ class _Bar:
         self.task = self.progress.add_task("ingest", total=total, last="")
         self.progress.start()
 
-    def advance(self, path: str, status: str) -> None:
+    def advance(self, path: str, status: str, message: str = "") -> None:
+        if self.journal is not None:
+            entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "path": path, "status": status}
+            if message:
+                entry["message"] = message
+            self.journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self.journal.flush()  # a line per document as it finishes, readable while the batch runs
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, last=Path(path).name[-40:])
 

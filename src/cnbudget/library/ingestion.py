@@ -107,7 +107,9 @@ def process_file(path: str | tuple[str, ...], options: ReadOptions | None = None
         return Failure(name, f"internal error ({type(exc).__name__}: {exc}); please report it with the file")
 
 
-Progress = Callable[[str, str], None]
+Progress = Callable[[str, str, str], None]
+"""Called as each document finishes: (path, status, message) — status ingested, new_version, unchanged or
+failed; the message says why a document failed."""
 """Called after each file with its path and outcome (ingested, new_version, unchanged, failed)."""
 
 
@@ -166,7 +168,7 @@ def ingest(
     for name in summary.unchanged:
         _report(progress, name, "unchanged")
     for failure in failures:
-        _report(progress, failure.path, "failed")
+        _report(progress, failure.path, "failed", failure.message)
     workers = max(1, jobs or os.cpu_count() or 1)
     results = _results(pending, workers, options)
     try:
@@ -231,12 +233,11 @@ def _fail(
     summary: IngestSummary, progress: Progress | None, failure: Failure, copies: dict[str, list[str]]
 ) -> None:
     summary.failed.append(failure)
-    _report(progress, failure.path, "failed")
+    _report(progress, failure.path, "failed", failure.message)
     for copy in copies.get(failure.path, []):
-        summary.failed.append(
-            Failure(copy, f"same content as {failure.path}, which failed: {failure.message}")
-        )
-        _report(progress, copy, "failed")
+        message = f"same content as {failure.path}, which failed: {failure.message}"
+        summary.failed.append(Failure(copy, message))
+        _report(progress, copy, "failed", message)
 
 
 def _tally(summary: IngestSummary, path: str, written: WriteResult) -> None:
@@ -248,9 +249,9 @@ def _tally(summary: IngestSummary, path: str, written: WriteResult) -> None:
         summary.unchanged.append(path)
 
 
-def _report(progress: Progress | None, path: str, status: str) -> None:
+def _report(progress: Progress | None, path: str, status: str, message: str = "") -> None:
     if progress is not None:
-        progress(path, status)
+        progress(path, status, message)
 
 
 def _short(exc: Exception) -> str:
