@@ -270,3 +270,43 @@ def test_ingest_logs_a_json_line_per_document(tmp_path: Path) -> None:
     assert sorted(Path(e["path"]).name for e in entries) == ["000.txt", "002.txt", "bad.txt"]
     assert {e["status"] for e in entries if e["path"].endswith("bad.txt")} == {"failed"}
     assert all(e["time"] and (e["status"] != "failed" or e["message"]) for e in entries)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc to find the worker processes")
+def test_workers_end_with_a_killed_ingest(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    generate(corpus, 60)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cnbudget", "ingest", str(corpus), "--db", str(tmp_path / "lib.db"), "--jobs", "2",
+         "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers = [c for c in _children(proc.pid) if _alive(c)]
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the workers did not start"
+    time.sleep(0.5)  # let them get busy
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the killed ingest"

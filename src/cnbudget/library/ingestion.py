@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,7 +204,9 @@ def _results(
     queue = list(reversed(paths))
     while queue:
         # a bounded number of files in flight: a batch of 10,000 must not hold 10,000 parsed records
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             running: dict[Future[DocumentRecord | Failure], str | tuple[str, ...]] = {}
             broken = False
             try:
@@ -227,6 +231,29 @@ def _results(
             finally:
                 for future in running:
                     future.cancel()
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: stop when the ingest that started it is gone (killed, even with SIGKILL), instead of
+    finishing files nobody will store. Linux is told to send SIGTERM at once; elsewhere a watch thread
+    notices within a second."""
+    import signal
+    import threading
+
+    with suppress(Exception):  # prctl(PR_SET_PDEATHSIG, SIGTERM): Linux only
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="cnbudget-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
 
 
 def _fail(
