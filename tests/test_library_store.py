@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -233,4 +234,38 @@ def test_a_pdf_is_stored_with_the_pages_of_its_facts_and_findings(tmp_path: Path
         finding_pages = conn.execute(select(schema.findings.c.pages)).scalars().all()
     assert pages and all(isinstance(p, int) and p > 0 for p in pages)
     assert any(p for p in finding_pages)  # the two narrative errors cite their pages
+    engine.dispose()
+
+
+def _open_at_once(url: str, barrier: Any, out: Any) -> None:
+    from cnbudget.store.database import open_database
+
+    barrier.wait()
+    try:
+        engine = open_database(url)
+        engine.dispose()
+        out.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_many_processes_create_one_library_at_once(library_url: str) -> None:
+    """Twelve processes opening a library that does not exist yet (PostgreSQL failed 9 of 12, SQLite 2 of
+    20): one migrates, the others wait, and all of them open it."""
+    import multiprocessing
+
+    from cnbudget.store.database import current_revision, open_database
+    from cnbudget.store.migrations import HEAD
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(12), ctx.Queue()
+    procs = [ctx.Process(target=_open_at_once, args=(library_url, barrier, out)) for _ in range(12)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    results = [out.get(timeout=5) for _ in procs]
+    assert results == ["ok"] * 12, results
+    engine = open_database(library_url, create=False)
+    assert current_revision(engine) == HEAD
     engine.dispose()

@@ -8,6 +8,8 @@ brings the schema to the newest migration, so a library written by an older cnbu
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -125,6 +127,41 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
 
     config = _alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    # several processes may open a new library at once (a batch of ingests, a question while an ingest
+    # creates it): one migrates, the others wait for it and then find the schema there
+    with _migration_lock(engine):
+        if current_revision(engine) == HEAD:
+            return
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                if conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is not None and (
+                    conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+                ):
+                    return  # another process migrated while this one waited for the lock
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+_MIGRATION_LOCK_KEY = 0x636E6264  # "cnbd": the advisory lock all cnbudget processes take to migrate
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """For SQLite, an exclusive flock on the library file while migrating (PostgreSQL locks inside the
+    migration's transaction instead). Without fcntl (Windows) the migration is not serialised."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Linux/macOS
+        yield
+        return
+    with open(path, "ab") as handle:  # noqa: PTH123 - a lock on the file itself, beside SQLite's own locks
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
