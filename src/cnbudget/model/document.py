@@ -115,6 +115,10 @@ class Document:
                 return table
         return None
 
+    def performance_table(self, table_id: str) -> PerformanceTable | None:
+        """A performance table by id (B11, B12-1 …)."""
+        return next((p for p in self.performance if p.id == table_id), None)
+
     @property
     def claims(self) -> list[NarrativeClaim]:
         return [claim for section in self.narrative for claim in section.claims]

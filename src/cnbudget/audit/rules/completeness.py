@@ -121,6 +121,15 @@ def _explained_in_narrative(ctx: Context, table: Table) -> bool:
     return False
 
 
+def _empty_tables(ctx: Context) -> Iterator[Table]:
+    """The tables with no amount at all (none on an unfilled template: COMP-TEMPLATE-001 reports it once)."""
+    if placeholders(ctx):
+        return
+    for table in ctx.tables():
+        if not any(c.value for r in table.rows for c in r.cells):
+            yield table
+
+
 @rule(
     "COMP-EMPTY-001",
     family="completeness",
@@ -139,12 +148,7 @@ def _explained_in_narrative(ctx: Context, table: Table) -> bool:
     ),
 )
 def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
-    if placeholders(ctx):
-        return  # an unfilled template: COMP-TEMPLATE-001 reports it once
-    for table in ctx.tables():
-        has_amounts = any(c.value for r in table.rows for c in r.cells)
-        if has_amounts:
-            continue
+    for table in _empty_tables(ctx):
         if not any(_NONE_WORDS.search(n.text) for n in table.notes) and not _explained_in_narrative(
             ctx, table
         ):
@@ -198,11 +202,7 @@ def empty_note_contradicted(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def empty_table_with_amounts(ctx: Context) -> Iterator[Finding]:
-    if placeholders(ctx):
-        return  # an unfilled template: COMP-TEMPLATE-001 reports it once
-    for table in ctx.tables():
-        if any(c.value for r in table.rows for c in r.cells):
-            continue
+    for table in _empty_tables(ctx):
         title = table.title or table_name(table.id)
         funds = [f for f in _FUNDS if f in title]
         if not funds:

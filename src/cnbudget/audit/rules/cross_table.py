@@ -603,7 +603,7 @@ def f05_f06(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def b11_b01(ctx: Context) -> Iterator[Finding]:
-    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    b11 = ctx.doc.performance_table("B11")
     b01 = ctx.need("B01")
     grand = b01.side_row("收入", "收入总计")
     if b11 is None or b11.total_budget is None or grand is None:
@@ -732,7 +732,7 @@ def _composition(rows: list[FundSource]) -> list[tuple[list[FundSource], tuple[s
 def b11_composition(ctx: Context) -> Iterator[Finding]:
     from cnbudget.audit.figures import figure_index
 
-    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    b11 = ctx.doc.performance_table("B11")
     rows = expenditure_rows(b11) if b11 is not None else []
     if b11 is None or not rows:
         raise NotEvaluable("未找到整体支出绩效目标表的支出构成")

@@ -336,7 +336,7 @@ def prior_consistent(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def prior_vs_b11(ctx: Context) -> Iterator[Finding]:
-    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    b11 = ctx.doc.performance_table("B11")
     if b11 is None or not ctx.year:
         return
     fund = next((f for f in b11.funds if f.label == "合计" and f.others), None)

@@ -239,7 +239,7 @@ def goals_match_projects(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def b11_projects(ctx: Context) -> Iterator[Finding]:
-    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    b11 = ctx.doc.performance_table("B11")
     if b11 is None:
         return
     projects = [p for p in ctx.doc.projects if p.level == "project" and p.total is not None]
@@ -471,7 +471,7 @@ def _blocks(b11: PerformanceTable) -> list[list[FundSource]]:
     ),
 )
 def b11_shares(ctx: Context) -> Iterator[Finding]:
-    b11 = next((p for p in ctx.doc.performance if p.id == "B11"), None)
+    b11 = ctx.doc.performance_table("B11")
     blocks = _blocks(b11) if b11 is not None else []
     if not blocks or not any(f.share is not None for block in blocks for f in block):
         raise NotEvaluable("整体支出绩效目标表没有列出占比")
