@@ -96,8 +96,14 @@ def test_findings_filed_under_their_part() -> None:
     located = by_item["《财政拨款收入支出决算总表》"]
     assert [p.rule_id for p in located.problems] == ["SUM-LOCATE-001"] and located.status == "待复核"
 
-    cover = next(r for r in fill_checklist(audit(seed("004"))).rows if r.item == "封面")
+    rows_004 = fill_checklist(audit(seed("004"))).rows
+    cover = next(r for r in rows_004 if r.item == "封面")
     assert cover.status == "否" and any(p.rule_id == "NAME-ORG-001" for p in cover.problems)
+    # a cell of a table the checklist has no row for (B05U) goes to the row for other parts, not to the
+    # section of the text whose lines happen to surround the table
+    other = next(r for r in rows_004 if r.item.startswith("其他（"))
+    assert any(p.rule_id == "SUM-LOCATE-001" for p in other.problems)
+    assert not any(p.rule_id == "SUM-LOCATE-001" for r in rows_004 if r is not other for p in r.problems)
 
 
 def test_every_finding_is_somewhere() -> None:

@@ -84,3 +84,15 @@ def test_rules_documentation_is_current() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_readme_states_the_rule_count_and_families() -> None:
+    """The README's "N rules in M families" is the registry's, not a number from an earlier issue."""
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    m = re.search(r"with (\d+) rules in (\w+) families", readme)
+    assert m, "the README no longer states the rule count"
+    words = {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+    assert int(m.group(1)) == len(RULES)
+    assert words[m.group(2)] == len({r.family for r in RULES.values()})

@@ -125,9 +125,9 @@ def _section_range(outline: list[Heading], words: tuple[str, ...], end: int) -> 
 
 def _where(finding: Finding) -> str:
     if finding.pages:
-        return "第 " + "、".join(str(p) for p in finding.pages[:3]) + " 页："
+        return "第 " + "、".join(str(p) for p in sorted(finding.pages)[:3]) + " 页："
     if finding.lines:
-        return "第 " + "、".join(str(n) for n in finding.lines[:3]) + " 行："
+        return "第 " + "、".join(str(n) for n in sorted(finding.lines)[:3]) + " 行："
     return ""
 
 
@@ -221,6 +221,10 @@ def _file(
             k = table_rows.get(table) or table_rows.get(table.split("-")[0])
             if k is not None:
                 return k
+        if finding.table:
+            return (
+                None  # a table the checklist has no row for (B05U …): the row for other parts, not a section
+            )
     lines = finding.lines
     if lines:
         line = lines[0]
