@@ -66,3 +66,20 @@ def test_a_library_question_does_not_load_the_parser_or_the_audit(tmp_path: Path
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "2026" in done.stdout
+
+
+def test_readme_starts_with_the_two_setup_commands_ci_runs() -> None:
+    """README: what cnbudget does, then exactly two commands — set-up with the sample, and the tests; .ci/run
+    reads the second from README.md itself."""
+    import os
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    top = readme.split("\n## ", 1)[0]
+    blocks = [b.strip() for b in re.findall(r"```sh\n(.*?)```", top, re.S)]
+    assert len(blocks) == 2
+    assert "cnbudget audit --sample" in blocks[0] and "constraints.txt" in blocks[0]
+    command = blocks[1].split()[0]
+    assert os.access(ROOT / command, os.X_OK), command
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "blocks[1]" in ci and 'bash -euo pipefail -c "$readme_test"' in ci
