@@ -55,7 +55,8 @@ _LEADING = re.compile(
 )
 _TRAILING = re.compile(r"(?:类支出|为|是|达|均|预算数|决算数|总额|共计|合计)$")
 _LEVEL_NAME = re.compile(r"(.+?)[（(]([类款项])[)）]")
-_CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
+CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
+"""The length of a function code at each level (类 201, 款 20101, 项 2010101)."""
 _GENERAL_BUDGET = ("B05", "F05", "B15")
 _ALL_FUNDS = ("B03", "F03")
 _GENERAL_SECTION = re.compile(r"一般公共预算|财政拨款")
@@ -227,7 +228,7 @@ class FigureIndex:
         if canon and self.by_key.get(canon):
             return canon, self.by_key[canon]
         levels = [
-            (name.strip("\"'“”‘’「」:："), _CODE_LENGTH[level])
+            (name.strip("\"'“”‘’「」:："), CODE_LENGTH[level])
             for name, level in _LEVEL_NAME.findall(key(subject))
         ]
         if levels:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cnbudget.audit.engine import AuditReport, audit
-from cnbudget.audit.rules.narrative import _topics
+from cnbudget.audit.rules.narrative import purpose_topics
 from cnbudget.domain.text import key
 from cnbudget.domain.vocabulary import SEVERITY_RANK
 
@@ -180,10 +180,10 @@ class TextHarness:
         for k, (number, m) in enumerate(found):
             # in scope: a purpose of another topic (医疗, 住房 …, domain/data/purposes.toml) — two purposes
             # of one topic are both plausible for either item
-            mine = _topics(m.group(1), "purpose")
+            mine = purpose_topics(m.group(1), "purpose")
             others = [
                 o for _, o in found[:k] + found[k + 1 :]
-                if o.group(1) != m.group(1) and mine and (theirs := _topics(o.group(1), "purpose")) and not mine & theirs
+                if o.group(1) != m.group(1) and mine and (theirs := purpose_topics(o.group(1), "purpose")) and not mine & theirs
             ]  # fmt: skip
             if others:
                 other = self.rng.choice(others).group(1)

@@ -29,6 +29,8 @@ class TableSpec:
     shape: str
     doc_kinds: tuple[DocumentKind, ...]
     variants: tuple[tuple[str, ...], ...]
+    codes: str = ""
+    """The classification its rows are coded by: function, economic, or "" (none)."""
 
     @property
     def two_sided(self) -> bool:
@@ -103,8 +105,15 @@ def table_specs() -> dict[str, TableSpec]:
             shape=entry.get("shape", ""),
             doc_kinds=tuple(entry.get("doc_kinds", ())),
             variants=tuple(tuple(v) for v in entry.get("variants", ())),
+            codes=entry.get("codes", ""),
         )
     return specs
+
+
+@cache
+def coded_by(family: str) -> frozenset[str]:
+    """The ids of the tables whose rows are coded by that classification (function or economic)."""
+    return frozenset(t.id for t in table_specs().values() if t.codes == family)
 
 
 def spec_for(table_id: str) -> TableSpec:

@@ -87,6 +87,15 @@ class PerformanceTable:
     goals: list[PerformanceGoal] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
 
+    def fund_blocks(self) -> list[list[FundSource]]:
+        """B11's 收入构成 and 支出构成 (in that order): each run of fund rows ending with its 合计 row."""
+        blocks: list[list[FundSource]] = [[]]
+        for fund in self.funds:
+            blocks[-1].append(fund)
+            if fund.label == "合计":
+                blocks.append([])
+        return [b for b in blocks if b and b[-1].label == "合计"]
+
 
 @dataclass(slots=True)
 class SelfEvaluation:

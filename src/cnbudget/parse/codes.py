@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from cnbudget.domain.catalog import coded_by
 from cnbudget.domain.codes import code_level, economic_codes, function_codes
 from cnbudget.domain.text import key, similarity
 from cnbudget.model import Table
-
-ECONOMIC_TABLES = ("B06", "F06")
 
 
 def _names_match(printed_key: str, name_key: str) -> bool:
@@ -30,7 +29,7 @@ def _reference_keys(family: str) -> dict[str, str]:
 
 
 def _family(table_id: str) -> str:
-    return "economic" if table_id in ECONOMIC_TABLES else "function"
+    return "economic" if table_id in coded_by("economic") else "function"
 
 
 def resolve_codes(tables: list[Table]) -> None:

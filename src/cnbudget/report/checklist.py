@@ -25,7 +25,7 @@ from typing import Literal
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, table_name, template_of
 from cnbudget.domain.escape import text_cells
-from cnbudget.domain.vocabulary import SCOPE_LABELS
+from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
 
 Status = Literal["是", "否", "待复核", "待人工判断"]
@@ -35,7 +35,6 @@ STATUS_HELP = {
     "待复核": "只发现可能的问题（警告），需审核人员判断",
     "待人工判断": "程序无法判断（如及时性、主要职能的文字内容），请审核人员填写",
 }
-_KIND_WORD = {"budget": "预算", "final": "决算"}
 _OTHER = ChecklistRow(item="其他（检查表未列的部分）", part="section", group="内容规范性", required=False)
 
 
@@ -84,14 +83,12 @@ def _words(meta: Metadata) -> dict[str, str]:
         "year": str(meta.fiscal_year) if meta.fiscal_year else "",
         "region": meta.region,
         "scope": SCOPE_LABELS[meta.scope or "department"],
-        "kind": _KIND_WORD.get(meta.kind or "budget", "预算"),
+        "kind": KIND_LABELS[meta.kind or "budget"],
     }
 
 
 def _fill(text: str, words: dict[str, str]) -> str:
-    for name, value in words.items():
-        text = text.replace("{" + name + "}", value)
-    return text
+    return text.format_map(words)
 
 
 def _expand(spec: ChecklistSpec, doc: Document) -> list[ChecklistRow]:

@@ -97,13 +97,6 @@ def stored_metrics(name: str) -> tuple[str, ...]:
 def document_metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
     """(metric, value in 万元, source) for every figure the document states: tables printed in 元 (Shanghai's)
     are converted, so that departments and years compare in one unit."""
-    units = {t.id: t.amount_unit for t in doc.tables}
-    for name, value, source in _metrics(doc):
-        table_id = source.split(" ", 1)[0]
-        yield name, convert(value, units.get(table_id, "万元"), "万元"), source
-
-
-def _metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
     tables = {t.id: t for t in doc.tables}
     for spec in metric_specs().values():
         if spec.per_code:
@@ -115,8 +108,12 @@ def _metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
                 continue
             found = _value(table, source)
             if found is not None:
-                yield spec.name, found[0], found[1]
+                yield spec.name, _in_wan(table, found[0]), found[1]
                 break
+
+
+def _in_wan(table: Table, value: Decimal) -> Decimal:
+    return convert(value, table.amount_unit, "万元")
 
 
 def _value(table: Table, source: dict[str, Any]) -> tuple[Decimal, str] | None:
@@ -197,6 +194,10 @@ def _per_code(spec: MetricSpec, tables: dict[str, Table]) -> Iterator[tuple[str,
             cell = _cell(row, source.get("column"))
             if cell is not None:
                 seen.add(code)
-                yield f"{spec.name}:{code}", cell[1], f"{table.id} {code} {row.label} {cell[0]}"
+                yield (
+                    f"{spec.name}:{code}",
+                    _in_wan(table, cell[1]),
+                    f"{table.id} {code} {row.label} {cell[0]}",
+                )
         if seen:
             return

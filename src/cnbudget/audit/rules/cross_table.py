@@ -14,7 +14,7 @@ from cnbudget.domain.catalog import table_name
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.numbers import convert
 from cnbudget.domain.text import plain_label
-from cnbudget.model import FundSource, PerformanceTable, Row, Table
+from cnbudget.model import FundSource, Row, Table
 from cnbudget.model.tables import leaves_under, three_public_view
 
 _NON_APPROPRIATION = (
@@ -684,14 +684,6 @@ def same_units(ctx: Context) -> Iterator[Finding]:
                     yield missing(b05u, ctx.need("B10"), row)
 
 
-def expenditure_rows(b11: PerformanceTable) -> list[FundSource]:
-    """The 支出构成 rows of a B11: after the 收入构成's 合计, up to (not with) the next 合计."""
-    totals = [k for k, f in enumerate(b11.funds) if f.label == "合计"]
-    if len(totals) < 2:
-        return []
-    return b11.funds[totals[0] + 1 : totals[1]]
-
-
 def _composition(rows: list[FundSource]) -> list[tuple[list[FundSource], tuple[str, ...]]]:
     """(B11 rows, the budget figures their sum restates).
 
@@ -733,7 +725,8 @@ def b11_composition(ctx: Context) -> Iterator[Finding]:
     from cnbudget.audit.figures import figure_index
 
     b11 = ctx.doc.performance_table("B11")
-    rows = expenditure_rows(b11) if b11 is not None else []
+    blocks = b11.fund_blocks() if b11 is not None else []
+    rows = blocks[1][:-1] if len(blocks) > 1 else []  # 支出构成, without its 合计
     if b11 is None or not rows:
         raise NotEvaluable("未找到整体支出绩效目标表的支出构成")
     index = figure_index(ctx)

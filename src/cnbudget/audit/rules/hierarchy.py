@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from cnbudget.audit.context import Context, Ref, row_evidence, row_name
 from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import NotEvaluable, rule
-from cnbudget.domain.catalog import table_name
+from cnbudget.domain.catalog import coded_by, table_name
 from cnbudget.domain.codes import economic_codes, function_codes
 from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
 from cnbudget.model.tables import leaves_under
 
-FUNCTION_TABLES = ("B03", "B05", "B08", "B09", "F02", "F03", "F05", "F07", "F08")
-ECONOMIC_TABLES = ("B06", "F06")
-CODE_TABLES = FUNCTION_TABLES + ECONOMIC_TABLES
+FUNCTION_TABLES = coded_by("function")
+ECONOMIC_TABLES = coded_by("economic")
+CODE_TABLES = FUNCTION_TABLES | ECONOMIC_TABLES
 
 
 @rule(

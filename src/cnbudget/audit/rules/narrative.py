@@ -16,12 +16,12 @@ from decimal import Decimal
 from functools import cache
 
 from cnbudget.audit.context import Context, claim_evidence, fmt
-from cnbudget.audit.figures import FigureIndex, canonical, figure_index, normalise
+from cnbudget.audit.figures import CODE_LENGTH, FigureIndex, canonical, figure_index, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import display_tolerance
-from cnbudget.domain.catalog import table_name
+from cnbudget.domain.catalog import coded_by, table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
 from cnbudget.domain.text import key, plain_label, similarity
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, Severity
@@ -697,8 +697,7 @@ def flat_but_changed(ctx: Context) -> Iterator[Finding]:
 
 _NAME_CHARS = r"(?:[^（）()，,。；;：:、\s\d“”]|[（(][^类款项（）()]{1,3}[)）])"
 _PATH_PART = re.compile(rf"({_NAME_CHARS}+?)\s*[（(]([类款项])[)）]")
-_LEVEL_LENGTH = {"类": 3, "款": 5, "项": 7}
-_FUNCTION_TABLES = ("B03", "B05", "B08", "B09", "B15", "F03", "F05", "F07", "F08")
+_LEVEL_LENGTH = CODE_LENGTH
 
 
 def _claim_paths(ctx: Context) -> list[tuple[NarrativeClaim, list[tuple[str, str]]]]:
@@ -736,7 +735,7 @@ def _function_names(ctx: Context) -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     printed: dict[str, str] = {}
     for table in ctx.tables():
-        if table.id in _FUNCTION_TABLES:
+        if table.id in coded_by("function"):
             for row in table.rows:
                 code = row.full_code
                 if code.isdigit() and len(code) in (3, 5, 7) and row.label:
@@ -837,7 +836,7 @@ def item_names(ctx: Context) -> Iterator[Finding]:
 _PURPOSE = re.compile(r"主要用于[：:]?\s*([^。；;]{2,80})")
 
 
-def _topics(text: str, field_name: str) -> set[str]:
+def purpose_topics(text: str, field_name: str) -> set[str]:
     from cnbudget.domain.reference import data_toml
 
     return {
@@ -872,7 +871,7 @@ def purposes(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add((claim.line, claim.subject))
         item = parts[-1][0]
-        own, named = _topics(item, "item"), _topics(purpose.group(1), "purpose")
+        own, named = purpose_topics(item, "item"), purpose_topics(purpose.group(1), "purpose")
         if own and named and not own & named:
             yield ctx.finding(
                 f"情况说明第 {claim.line} 行“{item}（{parts[-1][1]}）”主要用于“{purpose.group(1)[:30]}”："

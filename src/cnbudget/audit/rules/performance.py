@@ -11,7 +11,7 @@ from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.domain.text import key
-from cnbudget.model import FundSource, Indicator, PerformanceTable, SelfEvaluation
+from cnbudget.model import Indicator, PerformanceTable, SelfEvaluation
 
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _RATE = re.compile(r"(率|满意度|满意率|占比|比例|比重)$")
@@ -450,16 +450,6 @@ def self_eval_header(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _blocks(b11: PerformanceTable) -> list[list[FundSource]]:
-    """B11's 收入构成 and 支出构成: each run of rows ending at its 合计."""
-    blocks: list[list[FundSource]] = [[]]
-    for fund in b11.funds:
-        blocks[-1].append(fund)
-        if fund.label == "合计":
-            blocks.append([])
-    return [b for b in blocks if b and b[-1].label == "合计"]
-
-
 @rule(
     "PERF-SHARE-001",
     family="performance",
@@ -472,7 +462,7 @@ def _blocks(b11: PerformanceTable) -> list[list[FundSource]]:
 )
 def b11_shares(ctx: Context) -> Iterator[Finding]:
     b11 = ctx.doc.performance_table("B11")
-    blocks = _blocks(b11) if b11 is not None else []
+    blocks = b11.fund_blocks() if b11 is not None else []
     if not blocks or not any(f.share is not None for block in blocks for f in block):
         raise NotEvaluable("整体支出绩效目标表没有列出占比")
     for block in blocks:
