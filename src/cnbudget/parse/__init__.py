@@ -10,7 +10,7 @@ from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.text import compact
-from cnbudget.model import Document, SourcePart, Warning_
+from cnbudget.model import Document, Warning_
 from cnbudget.parse.codes import resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative
@@ -55,9 +55,7 @@ def _parse(source: Source) -> Document:
     lines = source.lines
     meta = read_metadata(lines, source.path, source.sha256, source.layout)
     meta.source_format = source.format
-    meta.source_files = [
-        SourcePart(f.path, f.sha256, f.first_line, f.last_line, f.first_page, f.pages) for f in source.files
-    ]
+    meta.source_files = list(source.files)
     captions = org_names_from_captions(lines)
     org_names = tuple(n for n in [meta.department, *captions] if n)
     segments = segment(lines, org_names)

@@ -8,7 +8,6 @@ from cnbudget.read.source import (
     Line,
     ReadOptions,
     Source,
-    SourceFile,
     read_bundle,
     read_path,
     source_from_bytes,
@@ -16,6 +15,6 @@ from cnbudget.read.source import (
 )
 
 __all__ = [
-    "Line", "ReadOptions", "Source", "SourceFile", "read_bundle", "read_path", "source_from_bytes",
+    "Line", "ReadOptions", "Source", "read_bundle", "read_path", "source_from_bytes",
     "source_from_text",
 ]  # fmt: skip

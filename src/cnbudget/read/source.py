@@ -10,6 +10,7 @@ from pathlib import Path
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.text import normalize_text
 from cnbudget.domain.vocabulary import LineLayout, SourceFormat, TextLayout
+from cnbudget.model import SourcePart
 from cnbudget.read.decode import decode
 
 Box = tuple[float, float, float, float]
@@ -40,19 +41,6 @@ class Line:
         return self.text.strip()
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """One file of a source read from several (a disclosure published as narrative and tables apart)."""
-
-    path: str
-    sha256: str
-    first_line: int
-    last_line: int
-    first_page: int | None = None
-    """The bundle's page number of the file's first page (pages are numbered on across the files)."""
-    pages: int = 0
-
-
 @dataclass(slots=True)
 class Source:
     path: str
@@ -63,7 +51,7 @@ class Source:
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
     """Pages of a PDF (0 for inputs without pages)."""
-    files: list[SourceFile] = field(default_factory=list)
+    files: list[SourcePart] = field(default_factory=list)
     """For a bundle read from several files: each file and where its lines and pages are."""
 
     @property
@@ -175,7 +163,7 @@ def read_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> 
         return read_path(paths[0], options)
     sources = [read_path(path, options) for path in paths]
     lines: list[Line] = []
-    files: list[SourceFile] = []
+    files: list[SourcePart] = []
     warnings: list[str] = []
     page_offset = 0
     for source in sources:
@@ -187,7 +175,7 @@ def read_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> 
                 line.page += page_offset
             lines.append(line)
         files.append(
-            SourceFile(
+            SourcePart(
                 source.path, source.sha256, first, len(lines), page_offset + 1 if pages else None, pages
             )
         )
