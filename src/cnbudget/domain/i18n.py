@@ -25,7 +25,10 @@ _chosen: Language | None = None
 def parse_language(value: str) -> Language | None:
     """``zh``/``en`` and their locale spellings (``zh_CN.UTF-8``, ``en-GB``); None when neither."""
     head = value.strip().lower().replace("-", "_").split("_", 1)[0].split(".", 1)[0]
-    return head if head in LANGUAGES else None  # type: ignore[return-value]
+    for lang in LANGUAGES:
+        if head == lang:
+            return lang
+    return None
 
 
 def language() -> Language:
