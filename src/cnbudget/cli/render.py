@@ -88,10 +88,13 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
     """The rule catalogue: id, family, severity, documents, tables, description, basis."""
     from cnbudget.domain.vocabulary import BASIS_LABELS, FAMILY_LABELS, KIND_LABELS, SEVERITY_LABELS
 
-    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale", "fix")
+    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "cites", "rationale",
+              "fix")  # fmt: skip
     if fmt is TableFormat.json:
         rows = [{"id": r.id, "family": r.family, "severity": r.severity, "kinds": list(r.kinds), "tables": list(r.tables),
-                 "description": r.description, "basis": r.basis, "rationale": r.rationale, "fix": r.fix}
+                 "description": r.description, "basis": r.basis,
+                 "cites": [{"title": c.title, "text": c.text, "quoted": c.quoted} for c in r.cites],
+                 "rationale": r.rationale, "fix": r.fix}
                 for r in rules]  # fmt: skip
         write_output(json.dumps(rows, ensure_ascii=False, indent=1), None)
         return
@@ -101,7 +104,7 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
         writer.writerow(fields)
         for r in rules:
             writer.writerow((r.id, r.family, r.severity, " ".join(r.kinds), " ".join(r.tables), r.description,
-                             r.basis, r.rationale, r.fix))  # fmt: skip
+                             r.basis, r.basis_text(), r.rationale, r.fix))  # fmt: skip
         write_output(buffer.getvalue(), None)
         return
     from rich.table import Table
@@ -112,7 +115,8 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
     for r in rules:
         kinds = "、".join(KIND_LABELS[k] for k in r.kinds)
         table.add_row(r.id, FAMILY_LABELS[r.family], SEVERITY_LABELS[r.severity], kinds, r.description,
-                      BASIS_LABELS[r.basis])  # fmt: skip
+                      f"{BASIS_LABELS[r.basis]}：{'、'.join(c.short for c in r.cites)}" if r.cites
+                      else BASIS_LABELS[r.basis])  # fmt: skip
     console_for(None).print(table)
 
 
