@@ -12,6 +12,7 @@ from datetime import date
 from cnbudget.audit import AuditReport, Evidence, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.version import __version__
 from cnbudget.model import Document, Table
@@ -140,12 +141,21 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
                 f'<div class="msg">{_e(f.message)}</div>{_related(f)}{_excerpt(doc, f)}{_crops(crops, f)}</div>'
             )
         crops.close()
-        skipped = [o for o in report.outcomes if o.status == "not_evaluated"]
+        skipped = [o for o in report.outcomes if o.status == "not_evaluated" and not o.disabled]
         evaluated = sum(1 for o in report.outcomes if o.status == "evaluated")
         out.append(f"<p>已检查 {evaluated} 条规则；因数据缺失未能检查 {len(skipped)} 条：</p>")
         if skipped:
             rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
             out.append(f'<table class="coverage">{rows}</table>')
+        if report.profile is not None:
+            off = [o.rule_id for o in report.outcomes if o.disabled]
+            line = t(f"审核配置：{report.profile.label}", f"Review profile: {report.profile.label}")
+            if off:
+                line += t(
+                    f"；已停用 {len(off)} 条规则：{'、'.join(off)}",
+                    f"; {len(off)} rules disabled: {', '.join(off)}",
+                )
+            out.append(f'<p class="meta">{_e(line)}</p>')
     for path, error in failures:
         out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
     out.append("</body></html>")
