@@ -63,6 +63,16 @@ def test_the_example_profile_loads_and_says_what_its_comments_say() -> None:
     assert profile.tolerance == Tolerance(Decimal(1), Decimal(500), True)  # 0.05万元 = 500元
 
 
+def test_the_readme_profile_example_is_a_valid_profile() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[tolerance]" in b)
+    profile = parse_profile(block, "README.md")
+    assert "TEXT-PUNCT-001" in profile.disabled and "NARR-PRIOR-001" not in profile.disabled
+    assert profile.tolerance.max_tail_yuan == Decimal(500)
+
+
 # ---- what a profile changes in the findings --------------------------------------------------------------
 def test_no_profile_and_an_empty_profile_change_nothing() -> None:
     base = expected(golden("000"))
@@ -151,22 +161,22 @@ def test_declared_tails_false_ignores_the_documents_own_note() -> None:
 
 # ---- mistakes in a profile -------------------------------------------------------------------------------
 BAD = [
-    ("[rules]\ndisable = [\"NARR-AMOUN-001\"]\n", 2, ["rules.disable", "NARR-AMOUN-001", "NARR-AMOUNT-001"]),
-    ("[rules]\ndisable = [\"NRR-*\"]\n", 2, ["NRR-*", "NARR-*"]),
-    ("[rules]\ndisable = \"NARR-*\"\n", 2, ["rules.disable"]),
-    ("[rules]\ndisabled = [\"NARR-*\"]\n", 2, ["rules.disabled", "disable"]),
+    ('[rules]\ndisable = ["NARR-AMOUN-001"]\n', 2, ["rules.disable", "NARR-AMOUN-001", "NARR-AMOUNT-001"]),
+    ('[rules]\ndisable = ["NRR-*"]\n', 2, ["NRR-*", "NARR-*"]),
+    ('[rules]\ndisable = "NARR-*"\n', 2, ["rules.disable"]),
+    ('[rules]\ndisabled = ["NARR-*"]\n', 2, ["rules.disabled", "disable"]),
     ("[rulez]\n", 1, ["rulez", "rules"]),
-    ("name = \"x\"\n[severity]\n\"DUP-PROJECT-001\" = \"fatal\"\n", 3, ["DUP-PROJECT-001", "fatal"]),
-    ("[severity]\n\"DUP-PROJECT-999\" = \"warning\"\n", 2, ["DUP-PROJECT-999", "DUP-PROJECT-001"]),
-    ("[severity]\n\"DUP-PROJECT-001\" = 2\n", 2, ["DUP-PROJECT-001"]),
+    ('name = "x"\n[severity]\n"DUP-PROJECT-001" = "fatal"\n', 3, ["DUP-PROJECT-001", "fatal"]),
+    ('[severity]\n"DUP-PROJECT-999" = "warning"\n', 2, ["DUP-PROJECT-999", "DUP-PROJECT-001"]),
+    ('[severity]\n"DUP-PROJECT-001" = 2\n', 2, ["DUP-PROJECT-001"]),
     ("name = 3\n", 1, ["name"]),
-    ("severity = \"warning\"\n", 1, ["severity"]),
+    ('severity = "warning"\n', 1, ["severity"]),
     ("[tolerance]\nrounding_factor = -1\n", 2, ["tolerance.rounding_factor"]),
-    ("[tolerance]\nrounding_factor = \"1\"\n", 2, ["tolerance.rounding_factor"]),
-    ("[tolerance]\nmax_tail = \"0.05美元\"\n", 2, ["tolerance.max_tail"]),
-    ("[tolerance]\ndeclared_tails = \"yes\"\n", 2, ["tolerance.declared_tails"]),
+    ('[tolerance]\nrounding_factor = "1"\n', 2, ["tolerance.rounding_factor"]),
+    ('[tolerance]\nmax_tail = "0.05美元"\n', 2, ["tolerance.max_tail"]),
+    ('[tolerance]\ndeclared_tails = "yes"\n', 2, ["tolerance.declared_tails"]),
     ("[tolerance]\nround = 1\n", 2, ["tolerance.round", "rounding_factor"]),
-    ("name = \"x\"\n[rules\n", 2, ["TOML"]),
+    ('name = "x"\n[rules\n', 2, ["TOML"]),
 ]
 
 
@@ -188,7 +198,11 @@ def test_each_mistake_names_the_file_the_line_and_the_key(
 def test_a_bad_profile_stops_the_command_with_exit_4_before_any_work(tmp_path: Path, command: str) -> None:
     path = write(tmp_path, '[rules]\ndisable = ["TEXT-PUNCT-01"]\n')
     db = tmp_path / "lib.db"
-    args = {"audit": ["audit", "--sample"], "rules": ["rules"], "ingest": ["ingest", "--sample", "--db", str(db)]}
+    args = {
+        "audit": ["audit", "--sample"],
+        "rules": ["rules"],
+        "ingest": ["ingest", "--sample", "--db", str(db)],
+    }
     result = run(*args[command], "--profile", str(path))
     assert result.returncode == EXIT_USAGE, result.stderr
     assert f"{path}:2" in result.stderr and "TEXT-PUNCT-001" in result.stderr
@@ -232,7 +246,8 @@ def _toml(value: object) -> str:
 )
 def test_any_profile_is_read_or_refused_with_a_usage_error(sections: dict[str, dict[str, object]]) -> None:
     text = "".join(
-        f"[{name}]\n" + "".join(f'"{k}" = {_toml(v)}\n' for k, v in body.items()) for name, body in sections.items()
+        f"[{name}]\n" + "".join(f'"{k}" = {_toml(v)}\n' for k, v in body.items())
+        for name, body in sections.items()
     )
     try:
         profile = parse_profile(text, "p.toml")
@@ -249,9 +264,11 @@ def test_any_profile_is_read_or_refused_with_a_usage_error(sections: dict[str, d
 @given(st.text(max_size=200))
 def test_any_text_is_read_or_refused_with_a_usage_error(text: str) -> None:
     try:
-        parse_profile(text, "p.toml")
-    except UsageError:
-        pass
+        profile = parse_profile(text, "p.toml")
+    except UsageError as exc:
+        assert str(exc).startswith("p.toml")
+    else:
+        assert isinstance(profile, AuditProfile)
 
 
 # ---- the command line ------------------------------------------------------------------------------------
@@ -278,7 +295,11 @@ def test_audit_report_records_the_profile(tmp_path: Path) -> None:
     assert report["summary"]["rules_disabled"] == 1
     assert not any(f["rule_id"] == "NARR-CHANGE-001" for f in report["findings"])
     coverage = next(c for c in report["coverage"] if c["rule_id"] == "NARR-CHANGE-001")
-    assert coverage["status"] == "not_evaluated" and coverage["disabled"] and coverage["reason"] == "已被审核配置停用"
+    assert (
+        coverage["status"] == "not_evaluated"
+        and coverage["disabled"]
+        and coverage["reason"] == "已被审核配置停用"
+    )
     text = run("audit", str(SEED_FILES["000"]), "--profile", str(path)).stdout
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     assert f"审核配置：区审核口径 ({digest})" in text and "NARR-CHANGE-001" in text

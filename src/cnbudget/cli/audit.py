@@ -248,8 +248,9 @@ def rules_command(
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")] = TableFormat.text,
     profile_path: ProfileOpt = None,
 ) -> None:
-    """List the rule catalogue: id, family, severity, documents, tables, description, basis; with --profile,
-    the severity and whether each rule runs under that profile."""
+    """List the rule catalogue: id, family, severity, documents, tables, description, basis.
+
+    With --profile: the severity each rule reports at, and whether it runs, under that review profile."""
     from cnbudget.audit.registry import all_rules
 
     show_rules(all_rules(), fmt, load_profile_option(profile_path))
