@@ -10,7 +10,9 @@ import json
 import shutil
 from pathlib import Path
 
-from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+import pytest
+
+from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 from support.cli import invoke as run
 from support.seeds import FIXTURES, SEED_FILES
 
@@ -122,3 +124,24 @@ def test_html_for_a_folder_holds_every_document(tmp_path: Path) -> None:
     for name in ("000", "003"):
         assert golden(name)["metadata"]["department"] in text
     assert "broken.txt" in text
+
+
+def test_a_bug_on_one_file_still_reports_the_others_and_exits_70(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cnbudget.audit
+
+    real = cnbudget.audit.audit
+
+    def audit(doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if doc.metadata.fiscal_year == 2024:  # 003 is the 2024 final accounts
+            raise ValueError("boom")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(cnbudget.audit, "audit", audit)
+    root = folder(tmp_path, bad=False)
+    result = run("audit", str(root), "-f", "json")
+    assert result.returncode == EXIT_INTERNAL
+    data = json.loads(result.stdout)
+    assert [Path(r["document"]["path"]).name for r in data["reports"]] == ["a.txt"]
+    assert "ValueError: boom" in data["unreadable"][0]["error"] and "Traceback" not in result.stderr

@@ -306,6 +306,20 @@ def test_audit_report_records_the_profile(tmp_path: Path) -> None:
     html = tmp_path / "a.html"
     run("audit", str(SEED_FILES["000"]), "-f", "html", "-o", str(html), "--profile", str(path))
     assert "区审核口径" in html.read_text("utf-8")
+    checklist = tmp_path / "c.html"
+    run("audit", str(SEED_FILES["000"]), "-f", "checklist", "-o", str(checklist), "--profile", str(path))
+    assert f"审核配置：区审核口径 ({digest})" in checklist.read_text("utf-8")
+    from openpyxl import load_workbook
+
+    book = tmp_path / "a.xlsx"
+    run("audit", str(SEED_FILES["000"]), "-f", "xlsx", "-o", str(book), "--profile", str(path))
+    coverage = load_workbook(book)["规则覆盖"]
+    rows = [[c.value for c in row] for row in coverage.iter_rows(min_row=2)]
+    assert [next(r for r in rows if r[1] == "NARR-CHANGE-001")[i] for i in (1, 3)] == [
+        "NARR-CHANGE-001",
+        "已被审核配置停用",
+    ]
+    assert any(r[2] and "区审核口径" in str(r[2]) for r in rows)
 
 
 def test_ingest_stores_findings_that_follow_the_profile(tmp_path: Path) -> None:

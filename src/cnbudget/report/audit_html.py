@@ -12,11 +12,11 @@ from datetime import date
 from cnbudget.audit import AuditReport, Evidence, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.catalog import table_name
-from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.version import __version__
 from cnbudget.model import Document, Table
 from cnbudget.report.page_crops import PageCrops
+from cnbudget.report.profile_note import profile_note
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
@@ -148,14 +148,7 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
             out.append(f'<table class="coverage">{rows}</table>')
         if report.profile is not None:
-            off = [o.rule_id for o in report.outcomes if o.disabled]
-            line = t(f"审核配置：{report.profile.label}", f"Review profile: {report.profile.label}")
-            if off:
-                line += t(
-                    f"；已停用 {len(off)} 条规则：{'、'.join(off)}",
-                    f"; {len(off)} rules disabled: {', '.join(off)}",
-                )
-            out.append(f'<p class="meta">{_e(line)}</p>')
+            out.append(f'<p class="meta">{_e(profile_note(report))}</p>')
     for path, error in failures:
         out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
     out.append("</body></html>")

@@ -10,6 +10,7 @@ from cnbudget.audit.registry import all_rules
 from cnbudget.domain.escape import terminal_text as t
 from cnbudget.domain.i18n import t as say
 from cnbudget.domain.vocabulary import KIND_LABELS
+from cnbudget.report.profile_note import profile_note
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -51,25 +52,12 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
             f"规则：{len(evaluated)} 条已检查，{len(na)} 条不适用，{len(skipped)} 条因数据缺失未能检查"
         )
         if report.profile is not None:
-            console.print(profile_line(report))
+            console.print(t(profile_note(report)))
         for o in skipped:
             name = rules[o.rule_id].description if o.rule_id in rules else ""
             console.print(f"  [yellow]未检查[/yellow] {o.rule_id} {name}：{t(o.reason)}")
     for path, error in failures:
         console.print(f"[bold red]无法读取[/bold red] {t(path)}: {t(error)}")
-
-
-def profile_line(report: AuditReport) -> str:
-    """Which review profile the audit followed, and the rules it turned off (for the terminal)."""
-    profile = report.profile
-    assert profile is not None
-    off = [o.rule_id for o in report.outcomes if o.disabled]
-    line = say(f"审核配置：{t(profile.label)}", f"Review profile: {t(profile.label)}")
-    if off:
-        line += say(
-            f"；已停用 {len(off)} 条规则：{'、'.join(off)}", f"; {len(off)} rules disabled: {', '.join(off)}"
-        )
-    return line
 
 
 def render_summary(reports: list[AuditReport], failures: list[tuple[str, str]], console: Console) -> None:
