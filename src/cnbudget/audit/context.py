@@ -15,7 +15,7 @@ from typing import TypeAlias
 
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule
-from cnbudget.audit.tolerance import classify, precision, tolerance
+from cnbudget.audit.tolerance import DEFAULT_TOLERANCE, Tolerance, precision, tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert, format_amount
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, EvidenceRole, Severity
@@ -149,8 +149,10 @@ def place_evidence(at: Place) -> Evidence:
 
 
 class Context:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, accepted: Tolerance = DEFAULT_TOLERANCE) -> None:
         self.doc = doc
+        self.accepted = accepted
+        """How much rounding the review accepts (a profile's [tolerance]; the rounding model by default)."""
         self.kind = doc.metadata.kind
         self.year = doc.metadata.fiscal_year
         self.identities: list[Identity] = []
@@ -164,7 +166,7 @@ class Context:
         self.cache: dict[str, object] = {}
         """Built once per audit and shared by rules (the narrative figure index)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
-        self.declares_tails = "尾数" in notes or "尾差" in notes
+        self.declares_tails = accepted.declared_tails and ("尾数" in notes or "尾差" in notes)
 
     @property
     def rule_id(self) -> str:
@@ -258,12 +260,13 @@ class Context:
             # printed zeros are exact; a single nonzero part is the same figure as its total
             nonzero = sum(1 for p in present if p.value)
             addends = max(nonzero, rounded_items)
-            verdict = "break" if addends <= 1 else classify(diff, addends, unit)
+            allowed = self.accepted.allowed(tolerance(addends, unit), total.unit)
+            verdict = "break" if addends <= 1 or abs(diff) > allowed else "tail"
             terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (
                     f"{heading}：{total.describe()} {fmt(t)} 与 {terms} = {fmt(expected)} 相差 {fmt(diff)}，"
-                    f"在 {addends} 项四舍五入的尾差范围内（±{tolerance(addends, unit)}）"
+                    f"在 {addends} 项四舍五入的尾差范围内（±{allowed}）"
                 )
             else:
                 message = (
@@ -315,9 +318,10 @@ class Context:
                 coarse, cv = (
                     (a, va) if YUAN_PER_UNIT.get(a.unit, 1) > YUAN_PER_UNIT.get(b.unit, 1) else (b, vb)
                 )
-                allowed = convert(precision([cv]), coarse.unit, fine) / 2
+                allowed = self.accepted.allowed(convert(precision([cv]), coarse.unit, fine) / 2, fine)
             else:
-                allowed = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
+                bound = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
+                allowed = self.accepted.allowed(bound, fine)
             tail = abs(diff) <= allowed
             reason = (
                 "，在两种金额单位换算的尾差范围内"

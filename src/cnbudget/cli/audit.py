@@ -16,11 +16,21 @@ from cnbudget.cli.options import (
     MaxPagesOpt,
     MaxSecondsOpt,
     OcrOpt,
+    ProfileOpt,
     TableFormat,
+    load_profile_option,
     read_options,
 )
 from cnbudget.cli.render import console_for, error_text, show_rules
-from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+from cnbudget.domain.errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    CnbudgetError,
+    UsageError,
+)
+from cnbudget.domain.i18n import t
 from cnbudget.domain.reference import sample_path
 
 if TYPE_CHECKING:
@@ -37,7 +47,12 @@ def register(app: typer.Typer) -> None:
 
 def audit_command(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Disclosure documents to check.", show_default=False)
+        list[Path] | None,
+        typer.Argument(
+            help="Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, "
+            "HTML and text files; hidden files skipped).",
+            show_default=False,
+        ),
     ] = None,
     sample: Annotated[
         bool, typer.Option("--sample", help="Check the sample document bundled with cnbudget.")
@@ -71,6 +86,15 @@ def audit_command(
             "checked as one document, in the order given.",
         ),
     ] = False,
+    profile_path: ProfileOpt = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Text format: only the table of documents (file, organisation, year, errors, warnings) and "
+            "the totals — the default when a folder is given.",
+        ),
+    ] = False,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
     from cnbudget.audit import audit
@@ -78,29 +102,40 @@ def audit_command(
 
     if sample and files:
         raise UsageError("give either FILE… or --sample, not both")
-    paths = [sample_path()] if sample else list(files or [])
-    if not paths:
+    given = [sample_path()] if sample else list(files or [])
+    if not given:
         raise UsageError("missing FILE (or use --sample to check the bundled sample document)")
     if fmt is AuditFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    profile = load_profile_option(profile_path)  # a mistake in it stops the run before any document is read
+    paths, failures = _expand(given)
     if bundle and len(paths) < 2:
         raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
     options = read_options(max_pages, max_seconds, ocr)
     reports = []
-    failures: list[tuple[str, str]] = []
+    crashed = False
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
-    progress = _progress(len(documents))
+    bar = _Bar(len(documents))
     for parts in documents:
+        name = " + ".join(map(str, parts))
         try:
-            reports.append(audit(parse_bundle(list(parts), options)))
-        except InputError as exc:
-            failures.append((exc.path or " + ".join(map(str, parts)), exc.message))
-            sys.stderr.write(f"cnbudget: error: {error_text(exc)}\n")
-        if progress is not None:
-            progress[0].advance(progress[1])
-    if progress is not None:
-        progress[0].stop()
-    _write(reports, failures, fmt, output, not no_info)
+            reports.append(audit(parse_bundle(list(parts), options), profile=profile))
+        except CnbudgetError as exc:
+            failures.append((exc.path or name, exc.message))
+            bar.say(f"cnbudget: error: {error_text(exc)}")
+        except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the report on the others
+            crashed = True
+            message = t(f"内部错误（{type(exc).__name__}: {exc}），这是 cnbudget 的缺陷，请附上该文件报告",
+                        f"internal error ({type(exc).__name__}: {exc}); this is a bug in cnbudget, please "
+                        "report it with the file")  # fmt: skip
+            failures.append((name, message))
+            bar.say(f"cnbudget: error: {name}: {message}")
+        bar.advance(parts[-1].name)
+    bar.stop()
+    only_summary = summary or any(p.is_dir() for p in given)
+    _write(reports, failures, fmt, output, not no_info, only_summary)
+    if crashed:
+        raise SystemExit(EXIT_INTERNAL)
     if failures:
         raise SystemExit(EXIT_INPUT)
     thresholds: dict[FailOn, Severity] = {FailOn.error: "error", FailOn.warning: "warning"}
@@ -108,15 +143,63 @@ def audit_command(
     raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
 
-def _progress(total: int) -> tuple[Progress, TaskID] | None:
-    if total < 3 or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
+def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The documents to audit: files as given (a missing one is reported by the reader), folders searched
+    recursively; each file once. A folder without documents is an unreadable input."""
+    from cnbudget.read.folders import DOCUMENT_SUFFIXES, documents_in
 
-    progress = Progress(transient=True)  # on stderr's console: the report itself goes to stdout
-    task = progress.add_task("审核中", total=total)
-    progress.start()
-    return progress, task
+    paths: list[Path] = []
+    failures: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+    for item in given:
+        found = documents_in(item) if item.is_dir() else [item]
+        if item.is_dir() and not found:
+            suffixes = " ".join(sorted(DOCUMENT_SUFFIXES))
+            failures.append((str(item), t(f"文件夹中没有可审核的文件（查找 {suffixes}）",
+                                          f"no documents in this folder (looked for {suffixes})")))  # fmt: skip
+        for path in found:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                paths.append(path)
+    return paths, failures
+
+
+class _Bar:
+    """A Rich progress bar on stderr, only when stderr is a terminal and there are several documents."""
+
+    def __init__(self, total: int) -> None:
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+        if total < 2 or not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as RichProgress
+
+        self.progress = RichProgress(
+            TextColumn(t("审核", "Auditing")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("{task.fields[last]}", markup=False), console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.task = self.progress.add_task("audit", total=total, last="")
+        self.progress.start()
+
+    def say(self, line: str) -> None:
+        """A message on stderr, above the bar while it runs."""
+        if self.progress is not None:
+            from cnbudget.domain.escape import terminal_text
+
+            self.progress.console.print(terminal_text(line), highlight=False)
+        else:
+            sys.stderr.write(line + "\n")
+
+    def advance(self, name: str) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, last=name[-40:])
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _write(
@@ -125,6 +208,7 @@ def _write(
     fmt: AuditFormat,
     output: Path | None,
     info: bool,
+    only_summary: bool = False,
 ) -> None:
     if fmt is AuditFormat.json:
         from cnbudget.report.audit_json import reports_json
@@ -147,18 +231,26 @@ def _write(
         assert output is not None
         write_bytes_output(render_xlsx(reports, failures), output)
     else:
-        from cnbudget.report.audit_text import render_text
+        from cnbudget.report.audit_text import render_summary, render_text
 
         buffer = io.StringIO() if output is not None else None
-        render_text(reports, failures, console_for(output, buffer), info)
+        console = console_for(output, buffer)
+        with_summary = only_summary or len(reports) + len(failures) > 1
+        if not only_summary:  # the unreadable files are listed once: in the summary when there is one
+            render_text(reports, [] if with_summary else failures, console, info)
+        if with_summary:
+            render_summary(reports, failures, console)
         if buffer is not None:
             write_output(buffer.getvalue(), output)
 
 
 def rules_command(
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")] = TableFormat.text,
+    profile_path: ProfileOpt = None,
 ) -> None:
-    """List the rule catalogue: id, family, severity, documents, tables, description, basis."""
+    """List the rule catalogue: id, family, severity, documents, tables, description, basis.
+
+    With --profile: the severity each rule reports at, and whether it runs, under that review profile."""
     from cnbudget.audit.registry import all_rules
 
-    show_rules(all_rules(), fmt)
+    show_rules(all_rules(), fmt, load_profile_option(profile_path))

@@ -26,9 +26,11 @@ from cnbudget.cli.options import (
     OcrOpt,
     OrganisationArg,
     OutputOpt,
+    ProfileOpt,
     Scope,
     SeverityChoice,
     TableFormat,
+    load_profile_option,
     read_options,
 )
 from cnbudget.cli.render import show_answer, show_ingest_summary
@@ -102,23 +104,26 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
+    profile_path: ProfileOpt = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
     from cnbudget.domain.reference import sample_path
-    from cnbudget.library.ingestion import DOCUMENT_SUFFIXES, ingest
+    from cnbudget.library.ingestion import ingest
+    from cnbudget.read.folders import DOCUMENT_SUFFIXES
 
     if sample and paths:
         raise UsageError("give either PATH… or --sample, not both")
     paths = [sample_path()] if sample else list(paths or [])
     if not paths:
         raise UsageError("missing PATH (or use --sample to ingest the bundled sample document)")
+    profile = load_profile_option(profile_path)  # checked before the library is touched
     journal = _open_log(log)
     engine = _open(db, create=True)
     bar = _Bar(quiet, journal)
     try:
         summary = ingest(
             engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
-            on_start=bar.start, bundle=bundle,
+            on_start=bar.start, bundle=bundle, profile=profile,
         )  # fmt: skip
     finally:
         bar.stop()

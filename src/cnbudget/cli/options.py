@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from cnbudget.audit.profile import AuditProfile
     from cnbudget.read import ReadOptions
 
 
@@ -100,6 +101,15 @@ MaxSecondsOpt = Annotated[
 OcrOpt = Annotated[
     bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
 ]
+ProfileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile",
+        help="A review profile (TOML): rules turned off, other severities, the rounding accepted — see "
+        "docs/profile.example.toml.",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -142,6 +152,7 @@ SETTING_HINTS = {
     "output": "--output",
     "table": "--table",
     "rule": "--rule",
+    "profile": "--profile",
 }
 """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
 
@@ -153,3 +164,12 @@ def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) ->
     return ReadOptions(
         max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
     )
+
+
+def load_profile_option(path: Path | None) -> AuditProfile | None:
+    """The review profile named by --profile, checked before any document is read."""
+    if path is None:
+        return None
+    from cnbudget.audit.profile import load_profile
+
+    return load_profile(path)

@@ -20,8 +20,10 @@ from cnbudget.cli.options import SETTING_HINTS, TableFormat
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cnbudget.audit.profile import AuditProfile
     from cnbudget.audit.registry import Rule
     from cnbudget.domain.errors import CnbudgetError
+    from cnbudget.domain.vocabulary import Severity
     from cnbudget.library.answers import Answer
     from cnbudget.library.ingestion import IngestSummary
 
@@ -84,17 +86,26 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
         write_output(buffer.getvalue(), output)
 
 
-def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
-    """The rule catalogue: id, family, severity, documents, tables, description, basis."""
+def show_rules(rules: list[Rule], fmt: TableFormat, profile: AuditProfile | None = None) -> None:
+    """The rule catalogue: id, family, severity, documents, tables, description, basis. With a review
+    profile, the severity is the one it sets, ``enabled`` says whether the rule runs, and
+    ``default_severity`` keeps the built-in level."""
+    from cnbudget.domain.i18n import t
     from cnbudget.domain.vocabulary import BASIS_LABELS, FAMILY_LABELS, KIND_LABELS, SEVERITY_LABELS
 
-    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "cites", "rationale",
-              "fix")  # fmt: skip
+    def severity(r: Rule) -> Severity:
+        return profile.severity_of(r) if profile is not None else r.severity
+
+    def enabled(r: Rule) -> bool:
+        return profile.enabled(r.id) if profile is not None else True
+
+    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale", "fix",
+              "enabled", "default_severity", "cites")  # fmt: skip
     if fmt is TableFormat.json:
-        rows = [{"id": r.id, "family": r.family, "severity": r.severity, "kinds": list(r.kinds), "tables": list(r.tables),
-                 "description": r.description, "basis": r.basis,
-                 "cites": [{"title": c.title, "text": c.text, "quoted": c.quoted} for c in r.cites],
-                 "rationale": r.rationale, "fix": r.fix}
+        rows = [{"id": r.id, "family": r.family, "severity": severity(r), "kinds": list(r.kinds), "tables": list(r.tables),
+                 "description": r.description, "basis": r.basis, "rationale": r.rationale, "fix": r.fix,
+                 "enabled": enabled(r), "default_severity": r.severity,
+                 "cites": [{"title": c.title, "text": c.text, "quoted": c.quoted} for c in r.cites]}
                 for r in rules]  # fmt: skip
         write_output(json.dumps(rows, ensure_ascii=False, indent=1), None)
         return
@@ -103,20 +114,39 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(fields)
         for r in rules:
-            writer.writerow((r.id, r.family, r.severity, " ".join(r.kinds), " ".join(r.tables), r.description,
-                             r.basis, r.basis_text(), r.rationale, r.fix))  # fmt: skip
+            writer.writerow((r.id, r.family, severity(r), " ".join(r.kinds), " ".join(r.tables), r.description,
+                             r.basis, r.rationale, r.fix, "true" if enabled(r) else "false", r.severity,
+                             r.basis_text()))  # fmt: skip
         write_output(buffer.getvalue(), None)
         return
     from rich.table import Table
 
-    table = Table(title=f"cnbudget 审核规则（{len(rules)} 条）", header_style="bold")
+    from cnbudget.domain.escape import terminal_text as escape
+
+    title = f"cnbudget 审核规则（{len(rules)} 条）"
+    if profile is not None:
+        off = sum(1 for r in rules if not enabled(r))
+        title += t(
+            f"，按审核配置 {profile.label}：停用 {off} 条",
+            f", under the profile {profile.label}: {off} disabled",
+        )
+    table = Table(title=escape(title), header_style="bold")
     for name in ("规则", "类别", "级别", "适用", "说明", "依据"):
         table.add_column(name, no_wrap=name != "说明")
     for r in rules:
         kinds = "、".join(KIND_LABELS[k] for k in r.kinds)
-        table.add_row(r.id, FAMILY_LABELS[r.family], SEVERITY_LABELS[r.severity], kinds, r.description,
-                      f"{BASIS_LABELS[r.basis]}：{'、'.join(c.short for c in r.cites)}" if r.cites
-                      else BASIS_LABELS[r.basis])  # fmt: skip
+        level = SEVERITY_LABELS[severity(r)]
+        if severity(r) != r.severity:
+            level += t(f"（原为{SEVERITY_LABELS[r.severity]}）", f" (was {r.severity})")
+        if not enabled(r):
+            level = t("[dim]已停用[/dim]", "[dim]disabled[/dim]")
+        basis = (
+            f"{BASIS_LABELS[r.basis]}：{'、'.join(c.short for c in r.cites)}"
+            if r.cites
+            else BASIS_LABELS[r.basis]
+        )
+        table.add_row(r.id, FAMILY_LABELS[r.family], level, kinds, r.description, basis,
+                      style="dim" if not enabled(r) else None)  # fmt: skip
     console_for(None).print(table)
 
 

@@ -16,6 +16,7 @@ from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.version import __version__
 from cnbudget.model import Document, Table
 from cnbudget.report.page_crops import PageCrops
+from cnbudget.report.profile_note import profile_note
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
@@ -140,12 +141,14 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
                 f'<div class="msg">{_e(f.message)}</div>{_related(f)}{_excerpt(doc, f)}{_crops(crops, f)}</div>'
             )
         crops.close()
-        skipped = [o for o in report.outcomes if o.status == "not_evaluated"]
+        skipped = [o for o in report.outcomes if o.status == "not_evaluated" and not o.disabled]
         evaluated = sum(1 for o in report.outcomes if o.status == "evaluated")
         out.append(f"<p>已检查 {evaluated} 条规则；因数据缺失未能检查 {len(skipped)} 条：</p>")
         if skipped:
             rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
             out.append(f'<table class="coverage">{rows}</table>')
+        if report.profile is not None:
+            out.append(f'<p class="meta">{_e(profile_note(report))}</p>')
     for path, error in failures:
         out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
     out.append("</body></html>")

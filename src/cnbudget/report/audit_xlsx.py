@@ -8,7 +8,9 @@ from decimal import Decimal
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.escape import text_cells
+from cnbudget.domain.i18n import t
 from cnbudget.domain.vocabulary import FAMILY_LABELS
+from cnbudget.report.profile_note import profile_note
 
 _HEADERS = ("文件", "单位", "年度", "规则", "类别", "级别", "说明", "表", "行编码", "行名称", "列", "应为", "实为", "差额",
             "行号", "页码", "复核意见", "处理状态")  # fmt: skip
@@ -72,7 +74,9 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
         for o in report.outcomes:
             rule = rules.get(o.rule_id)
             cov.append((report.document.metadata.source_path, o.rule_id, rule.description if rule else "",
-                        status[o.status], o.reason, o.findings))  # fmt: skip
+                        t("已被审核配置停用", "disabled by the review profile") if o.disabled else status[o.status], o.reason, o.findings))  # fmt: skip
+        if report.profile is not None:  # which practice the coverage above follows
+            cov.append((report.document.metadata.source_path, "", profile_note(report)))
     cov.freeze_panes = "A2"
     for path, error in failures:
         ws.append([path, "", "", "", "", "错误", f"无法读取：{error}"])

@@ -27,6 +27,7 @@ from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, 
 from cnbudget.domain.escape import text_cells
 from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
+from cnbudget.report.profile_note import profile_note
 
 Status = Literal["是", "否", "待复核", "待人工判断"]
 STATUS_HELP = {
@@ -377,7 +378,13 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
         crops.close()
         ws.append([])
         legend = "；".join(f"{k}：{v}" for k, v in STATUS_HELP.items())
-        ws.append([f"说明：由 cnbudget 根据审核结果预填（{filled.source_path}）。{legend}。"])
+        note = profile_note(report)
+        ws.append(
+            [
+                f"说明：由 cnbudget 根据审核结果预填（{filled.source_path}）。{legend}。"
+                + (f"{note}。" if note else "")
+            ]
+        )
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=7)
         ws.cell(ws.max_row, 1).alignment = wrap
         ws.row_dimensions[ws.max_row].height = 48
@@ -435,8 +442,9 @@ def render_checklist_html(reports: list[AuditReport], failures: list[tuple[str, 
         filled = fill_checklist(report)
         meta = report.document.metadata
         crops = PageCrops(meta.source_path, meta.source_format, meta.source_files)
+        note = profile_note(report)
         parts.append(f"<section><h1>{_e(filled.title)}</h1><p>{_e(filled.org_label)}：{_e(filled.organisation)}"
-                     f"<br>文件：{_e(filled.source_path)}</p>")  # fmt: skip
+                     f"<br>文件：{_e(filled.source_path)}" + (f"<br>{_e(note)}" if note else "") + "</p>")  # fmt: skip
         parts.append(
             f"<table><tr><th colspan=2>{_e(filled.header)}</th><th>符合要求</th><th>问题截图</th></tr>"
         )
