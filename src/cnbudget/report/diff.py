@@ -61,7 +61,15 @@ METADATA_FIELDS = (
 )
 """The metadata compared (the file's path, hash and format are what differs by definition, not compared)."""
 
-CLAIM_FIELDS = ("amount", "share_pct", "change_amount", "change_pct", "completion_pct", "year", "compared_year")
+CLAIM_FIELDS = (
+    "amount",
+    "share_pct",
+    "change_amount",
+    "change_pct",
+    "completion_pct",
+    "year",
+    "compared_year",
+)
 """The figures of a narrative claim compared; amount and change_amount are money (converted by unit)."""
 
 
@@ -404,7 +412,17 @@ def _grid(a: _Grid, b: _Grid, out: DocumentDiff) -> None:
     for ro, rn in pairs:
         if ro.label != rn.label:
             out.rows.append(
-                RowChange(a.id, rn.side, rn.code, rn.label, "changed", ro.label, rn.label, old=ro.place, new=rn.place)
+                RowChange(
+                    a.id,
+                    rn.side,
+                    rn.code,
+                    rn.label,
+                    "changed",
+                    ro.label,
+                    rn.label,
+                    old=ro.place,
+                    new=rn.place,
+                )
             )
         for column in common:
             change = _cell(a, b, ro, rn, column, unit)
@@ -451,8 +469,9 @@ def _pair_relabelled(only_old: list[_Row], only_new: list[_Row]) -> list[tuple[_
 
 def _row_change(table: str, row: _Row, change: Change, columns: list[str]) -> RowChange:
     cells = [(c, row.cells[c].raw) for c in columns if c in row.cells and row.cells[c].raw.strip()]
-    place = {"old": row.place} if change == "removed" else {"new": row.place}
-    return RowChange(table, row.side, row.code, row.label, change, cells=cells, **place)
+    if change == "removed":
+        return RowChange(table, row.side, row.code, row.label, change, cells=cells, old=row.place)
+    return RowChange(table, row.side, row.code, row.label, change, cells=cells, new=row.place)
 
 
 def _finer(a: str, b: str) -> str:
@@ -490,11 +509,13 @@ def _rounding(raw_o: str, raw_n: str, unit_o: str, unit_n: str, unit: str) -> De
 
 
 # ---- narrative --------------------------------------------------------------------------------------------
-_SENTENCE_END = re.compile(
-    r"[。！？!?]+|\n(?=[ \t　]*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|\d{1,2}\.(?!\d)))"
+_SENTENCE_END = re.compile(r"[。！？!?]+")
+_HEADING_LINE = re.compile(
+    r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|\d{1,2}\.(?!\d))"
+    r"[^。！？!?]{0,40}"
 )
-"""A sentence ends at 。！？ (clauses joined by ；and ，stay one sentence), or at the end of a line followed by a
-numbered heading or item ("（六）预算绩效管理情况" has no full stop). Other line breaks are wraps inside a
+"""A sentence ends at 。！？ (clauses joined by ；and ，stay one sentence); a numbered heading on a line of its
+own ("（一）事业运行经费情况", no full stop) is a sentence of its own. Other line breaks are wraps inside a
 sentence: removed before comparing."""
 
 
@@ -506,14 +527,15 @@ class _Sentence:
 
 
 def _sentences(section: NarrativeSection) -> list[_Sentence]:
-    out: list[_Sentence] = []
     text = section.text
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        out.extend(_sentence(section, start, m.end()))
-        start = m.end()
-    out.extend(_sentence(section, start, len(text)))
-    return out
+    cuts = {0, len(text)}
+    cuts.update(m.end() for m in _SENTENCE_END.finditer(text))
+    starts = [start for start, _, _ in section.line_starts]
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=False):  # none: no lines known
+        if _HEADING_LINE.fullmatch(text[start:end].strip()):
+            cuts.update((start, end))
+    bounds = sorted(cuts)
+    return [s for start, end in zip(bounds, bounds[1:], strict=False) for s in _sentence(section, start, end)]
 
 
 def _sentence(section: NarrativeSection, start: int, end: int) -> Iterator[_Sentence]:
@@ -613,7 +635,9 @@ def _locate(doc: Document, finding: Finding) -> _Located:
     section, sentence = "", ""
     for ev in finding.evidence:
         if ev.kind in ("claim", "line") and ev.line:
-            section = next((key(plain_label(s.heading)) for s in doc.narrative if s.line <= ev.line <= s.last_line), "")
+            section = next(
+                (key(plain_label(s.heading)) for s in doc.narrative if s.line <= ev.line <= s.last_line), ""
+            )
             sentence = compact(ev.text)
             break
     loose = (finding.rule_id, finding.table, row, finding.column, section)

@@ -228,16 +228,20 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
         console.print(t("表格无变化。", "No table changed."))
 
     console.rule(t("文字变化", "Narrative"))
-    for tc in diff.text:
-        head = f"[bold]{esc(tc.section)}[/bold] · {_change_label(tc.change)}"
-        if tc.whole_section:
+    for xc in diff.text:
+        head = f"[bold]{esc(xc.section)}[/bold] · {_change_label(xc.change)}"
+        if xc.whole_section:
             head += t("（整节）", " (whole section)")
         console.print(head)
-        old_spans, new_spans = _spans(tc.old_text, tc.new_text)
-        if tc.old_text:
-            console.print(f"  [red]− {t('旧', 'old')}[/red] {_where(tc.old)}：{_marked(old_spans, 'bold red')}")
-        if tc.new_text:
-            console.print(f"  [green]+ {t('新', 'new')}[/green] {_where(tc.new)}：{_marked(new_spans, 'bold green')}")
+        old_spans, new_spans = _spans(xc.old_text, xc.new_text)
+        if xc.old_text:
+            console.print(
+                f"  [red]− {t('旧', 'old')}[/red] {_where(xc.old)}：{_marked(old_spans, 'bold red')}"
+            )
+        if xc.new_text:
+            console.print(
+                f"  [green]+ {t('新', 'new')}[/green] {_where(xc.new)}：{_marked(new_spans, 'bold green')}"
+            )
     if diff.claims:
         claims = _table(t("文字中的数字", "Narrative figures"), [
             (t("部分", "section"), False), (t("主题", "subject"), False), (t("项", "figure"), False),
@@ -266,7 +270,9 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
           f"{len(present)} still present ({len(serious)} errors and warnings).")
     )  # fmt: skip
     if serious:
-        console.print(_findings_table(t("仍存在的错误和警告", "Errors and warnings still present"), serious, False))
+        console.print(
+            _findings_table(t("仍存在的错误和警告", "Errors and warnings still present"), serious, False)
+        )
 
 
 def _findings_table(title: str, found: list[FindingChange], old: bool) -> RichTable:
