@@ -360,7 +360,9 @@ def _performance_grid(perf: PerformanceTable) -> _Grid:
 
 
 def _grids(doc: Document) -> dict[str, _Grid]:
-    grids = {t.id: _financial_grid(t) for t in doc.tables}
+    grids: dict[str, _Grid] = {}
+    for table in doc.tables:  # a table printed twice: the first, as Document.table() finds it
+        grids.setdefault(table.id, _financial_grid(table))
     for perf in doc.performance:
         grids.setdefault(perf.id, _performance_grid(perf))
     return grids

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    from cnbudget.report.diff import DocumentDiff, FindingChange, Place
+    from cnbudget.report.diff import CellChange, DocumentDiff, FindingChange, Place
 
 
 # ---- words, in the reviewer's language ------------------------------------------------------------------
@@ -81,6 +81,21 @@ def _where(place: Place | None) -> str:
     if place.page:
         return t(f"第{place.page}页 第{place.line}行", f"p. {place.page}, line {place.line}")
     return t(f"第{place.line}行", f"line {place.line}")
+
+
+def _moved(old: Place | None, new: Place | None) -> str:
+    """Where a thing is in both versions: once when it did not move."""
+    if old == new or not (old and old.line):
+        return _where(new)
+    if not (new and new.line):
+        return _where(old)
+    return f"{_where(old)} → {_where(new)}"
+
+
+def _table_name(table_id: str) -> str:
+    from cnbudget.domain.catalog import table_name
+
+    return table_name(table_id)
 
 
 def _wheres(places: list[Place]) -> str:
@@ -162,10 +177,12 @@ def _table(title: str, columns: list[tuple[str, bool]]) -> RichTable:
 
 def _fit_figures(table: RichTable) -> None:
     """Figure columns as wide as their longest value, so that a narrow terminal wraps the text instead."""
+    from rich.cells import cell_len
+
     for column in table.columns:
         if column.no_wrap:
             cells = [str(c) for c in column.cells]
-            column.min_width = max((len(c) for c in [*cells, str(column.header)]), default=1)
+            column.min_width = max((cell_len(c) for c in [*cells, str(column.header)]), default=1)
 
 
 def _marked(spans: list[tuple[str, bool]], style: str) -> str:
@@ -212,16 +229,19 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
             rows.add_row(esc(rc.table), esc(_row_name(rc.code, rc.label, rc.side)), _change_label(rc.change),
                          detail, _where(rc.old), _where(rc.new))  # fmt: skip
         console.print(rows)
-    if diff.cells:
-        cells = _table(t("单元格", "Cells"), [(t("表", "table"), False), (t("行", "row"), False),
-                                               (t("列", "column"), False), (t("旧值", "old"), True),
-                                               (t("新值", "new"), True), (t("差额", "difference"), True),
-                                               (t("单位", "unit"), False), (t("旧版位置", "old at"), False),
-                                               (t("新版位置", "new at"), False)])  # fmt: skip
-        for c in diff.cells:
-            cells.add_row(esc(c.table), esc(_row_name(c.row_code, c.row_label, c.side)), esc(c.column),
-                          esc(_blank(c.old_raw)), esc(_blank(c.new_raw)), _signed(c.difference), esc(c.unit),
-                          _where(c.old), _where(c.new))  # fmt: skip
+    by_table: dict[str, list[CellChange]] = {}
+    for c in diff.cells:
+        by_table.setdefault(c.table, []).append(c)
+    for table_id, changes in by_table.items():  # one table each: fewer columns, and the unit in the title
+        units = "、".join(dict.fromkeys(c.unit for c in changes if c.unit))
+        title = f"{esc(table_id)} {esc(_table_name(table_id))}" + (t(f"（金额单位：{units}）", f" (amounts in {units})")
+                                                                    if units else "")  # fmt: skip
+        cells = _table(title, [(t("行", "row"), False), (t("列", "column"), False), (t("旧值", "old"), True),
+                               (t("新值", "new"), True), (t("差额", "difference"), True),
+                               (t("位置（旧 → 新）", "at (old → new)"), False)])  # fmt: skip
+        for c in changes:
+            cells.add_row(esc(_row_name(c.row_code, c.row_label, c.side)), esc(c.column), esc(_blank(c.old_raw)),
+                          esc(_blank(c.new_raw)), _signed(c.difference), _moved(c.old, c.new))  # fmt: skip
         _fit_figures(cells)
         console.print(cells)
     if not (diff.metadata or diff.tables or diff.rows or diff.cells):
