@@ -214,6 +214,45 @@ def test_a_finding_in_an_edited_sentence_is_still_present() -> None:
     assert len(present) == 1
 
 
+def test_a_performance_indicator_target_changed() -> None:
+    """B12-1's first indicator ≥10000公里 → ≥12000公里: one cell of the performance table."""
+    perf = _old().document.performance_table("B12-1")
+    assert perf is not None
+    indicator = perf.indicators[0]
+    assert indicator.target is not None
+    old_raw = indicator.target.raw
+    new_raw = old_raw.replace("10000", "12000")
+    assert new_raw != old_raw
+    lines = _lines()
+    fields = lines[indicator.line - 1].split("\t")
+    assert fields.count(old_raw) == 1
+    fields[fields.index(old_raw)] = new_raw
+    lines[indicator.line - 1] = "\t".join(fields)
+    diff, _ = _diff("\n".join(lines), audited=False)
+    _nothing_else(diff, "cells")
+    [change] = diff.cells
+    assert (change.table, change.old_raw, change.new_raw) == ("B12-1", old_raw, new_raw)
+    assert change.row_label.endswith(indicator.name) and change.difference is None
+    assert change.new.line == indicator.line
+
+
+def test_metadata_changes_are_named_field_by_field() -> None:
+    old = _old()
+    doc = copy.deepcopy(old.document)
+    doc.metadata.organisation = doc.metadata.organisation + "（更正）"
+    doc.metadata.kind = "final"
+    doc.metadata.dates = [*doc.metadata.dates, "2026-01-05"]
+    diff = diff_reports(old, AuditReport(document=doc))
+    _nothing_else(diff, "metadata")
+    got = {(m.field, m.old, m.new) for m in diff.metadata}
+    meta = old.document.metadata
+    assert got == {
+        ("organisation", meta.organisation, meta.organisation + "（更正）"),
+        ("kind", "budget", "final"),
+        ("dates", "、".join(meta.dates), "、".join([*meta.dates, "2026-01-05"])),
+    }
+
+
 def test_money_unit_change_alone_is_no_change_of_figures() -> None:
     """B07 reprinted in 元: the same figures ×10,000 are no cell change; a figure beyond the rounding is."""
     old = _old()

@@ -27,10 +27,14 @@ def register(app: typer.Typer) -> None:
 
 def diff_command(
     old: Annotated[
-        Path, typer.Argument(help="The earlier version (any format cnbudget reads).", show_default=False)
+        Path,
+        typer.Argument(
+            help="The earlier version (any format cnbudget reads).", metavar="OLD", show_default=False
+        ),
     ],
     new: Annotated[
-        Path, typer.Argument(help="The later version, e.g. the corrected one.", show_default=False)
+        Path,
+        typer.Argument(help="The later version, e.g. the corrected one.", metavar="NEW", show_default=False),
     ],
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text, json or html (one self-contained file).")

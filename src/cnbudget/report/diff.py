@@ -40,7 +40,7 @@ from typing import Literal, TypeVar
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.domain.numbers import YUAN_PER_UNIT, amount_text, convert
 from cnbudget.domain.text import compact, key, plain_label, similarity
-from cnbudget.model import Document, NarrativeSection, PerformanceTable, Table
+from cnbudget.model import Document, NarrativeClaim, NarrativeSection, PerformanceTable, Table
 
 Change = Literal["added", "removed", "changed"]
 FindingStatus = Literal["resolved", "new", "present"]
@@ -599,8 +599,8 @@ def _claims(so: NarrativeSection, sn: NarrativeSection, gone: list[_Sentence], c
     old_claims = [c for c in so.claims if compact(c.sentence) and compact(c.sentence) in old_text]
     new_claims = [c for c in sn.claims if compact(c.sentence) and compact(c.sentence) in new_text]
 
-    def subject(claim: object) -> tuple[str, ...]:
-        return (key(getattr(claim, "subject", "")),)
+    def subject(claim: NarrativeClaim) -> tuple[str, ...]:
+        return (key(claim.subject),)
 
     by_old, by_new = _keyed(old_claims, subject), _keyed(new_claims, subject)
     for k, co in by_old.items():
@@ -688,7 +688,9 @@ def _alike(a: str, b: str) -> bool:
 
 
 def _finding_change(status: FindingStatus, o: _Located | None, n: _Located | None) -> FindingChange:
-    f = (n or o).finding  # type: ignore[union-attr]
+    either = n or o
+    assert either is not None
+    f = either.finding
     return FindingChange(
         status, f.rule_id, f.severity, f.table, f.row_code, f.row_label, f.column,
         o.finding.message if o else "", n.finding.message if n else "",
