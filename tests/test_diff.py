@@ -200,6 +200,19 @@ def test_an_error_fixed_in_the_narrative() -> None:
     assert not diff.findings_with("new")
 
 
+def test_a_year_corrected_in_a_section_heading_is_one_changed_heading() -> None:
+    section = _old().document.narrative[0]
+    assert "2026" in section.heading
+    lines = _lines()
+    assert "2026" in lines[section.line - 1]
+    lines[section.line - 1] = lines[section.line - 1].replace("2026", "2025")
+    diff, _ = _diff("\n".join(lines), audited=False)
+    _nothing_else(diff, "text")
+    [change] = diff.text
+    assert change.change == "changed" and not change.whole_section
+    assert (change.old_text, change.new_text) == (section.heading, section.heading.replace("2026", "2025"))
+
+
 def test_a_finding_in_an_edited_sentence_is_still_present() -> None:
     """Findings are matched by rule and place, not by message: rewording the sentence of NARR-YEAR-002
     without fixing its year keeps the finding (still present), with the new message."""

@@ -550,8 +550,13 @@ def _sentence(section: NarrativeSection, start: int, end: int) -> Iterator[_Sent
     yield _Sentence(" ".join(chunk.split()), k, Place(line, page))
 
 
+_YEAR = re.compile(r"20\d{2}")
+
+
 def _section_key(section: NarrativeSection) -> tuple[str, ...]:
-    return (key(plain_label(section.heading)),)
+    """A section by its heading without ordinal and years: a corrected year in a heading ("2024年部门预算编制
+    说明" → "2025年…") is a changed heading, not a section removed and another added."""
+    return (_YEAR.sub("", key(plain_label(section.heading))),)
 
 
 def _narrative(a: Document, b: Document, out: DocumentDiff) -> None:
@@ -575,7 +580,9 @@ def _flat(text: str) -> str:
 
 
 def _section(so: NarrativeSection, sn: NarrativeSection, out: DocumentDiff) -> None:
-    old, new = _sentences(so), _sentences(sn)
+    # the heading compared as the section's first sentence
+    old = [_Sentence(so.heading, compact(so.heading), Place(so.line)), *_sentences(so)]
+    new = [_Sentence(sn.heading, compact(sn.heading), Place(sn.line)), *_sentences(sn)]
     matcher = difflib.SequenceMatcher(None, [s.key for s in old], [s.key for s in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -584,12 +591,20 @@ def _section(so: NarrativeSection, sn: NarrativeSection, out: DocumentDiff) -> N
         change: Change = "removed" if not came else "added" if not gone else "changed"
         out.text.append(
             TextChange(
-                sn.heading, change, "".join(s.text for s in gone), "".join(s.text for s in came),
+                sn.heading, change, _joined(gone), _joined(came),
                 gone[0].place if gone else None, came[0].place if came else None,
             )
         )  # fmt: skip
         if gone and came:
             _claims(so, sn, gone, came, out)
+
+
+def _joined(sentences: list[_Sentence]) -> str:
+    """Sentences as one text; a heading (no full stop) is set off from what follows by a space."""
+    out = ""
+    for s in sentences:
+        out += s.text if not out or _SENTENCE_END.search(out[-1]) else " " + s.text
+    return out
 
 
 def _claims(so: NarrativeSection, sn: NarrativeSection, gone: list[_Sentence], came: list[_Sentence],

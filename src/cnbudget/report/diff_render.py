@@ -190,6 +190,9 @@ def _marked(spans: list[tuple[str, bool]], style: str) -> str:
 
 
 def render_diff_text(diff: DocumentDiff, console: Console) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
     console.print(
         f"[bold]{t('旧版', 'old')}[/bold] {esc(diff.old.path)}  sha256 {diff.old.sha256[:12]}\n"
         f"[bold]{t('新版', 'new')}[/bold] {esc(diff.new.path)}  sha256 {diff.new.sha256[:12]}"
@@ -254,14 +257,12 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
             head += t("（整节）", " (whole section)")
         console.print(head)
         old_spans, new_spans = _spans(xc.old_text, xc.new_text)
-        if xc.old_text:
-            console.print(
-                f"  [red]− {t('旧', 'old')}[/red] {_where(xc.old)}：{_marked(old_spans, 'bold red')}"
-            )
+        if xc.old_text:  # the sentence on lines of its own: a long run of Chinese is folded, not pushed down
+            console.print(f"  [red]− {t('旧', 'old')}[/red] {_where(xc.old)}")
+            console.print(Padding(Text.from_markup(_marked(old_spans, "bold red")), (0, 0, 0, 4)))
         if xc.new_text:
-            console.print(
-                f"  [green]+ {t('新', 'new')}[/green] {_where(xc.new)}：{_marked(new_spans, 'bold green')}"
-            )
+            console.print(f"  [green]+ {t('新', 'new')}[/green] {_where(xc.new)}")
+            console.print(Padding(Text.from_markup(_marked(new_spans, "bold green")), (0, 0, 0, 4)))
     if diff.claims:
         claims = _table(t("文字中的数字", "Narrative figures"), [
             (t("部分", "section"), False), (t("主题", "subject"), False), (t("项", "figure"), False),
