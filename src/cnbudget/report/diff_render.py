@@ -100,7 +100,7 @@ def _table_name(table_id: str) -> str:
 
 def _wheres(places: list[Place]) -> str:
     shown = [_where(p) for p in places[:3]]
-    return "；".join(shown) + ("…" if len(places) > 3 else "")
+    return t("；", "; ").join(shown) + ("…" if len(places) > 3 else "")
 
 
 def _blank(raw: str) -> str:
@@ -228,7 +228,7 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
             if rc.change == "changed":
                 detail = f"{esc(rc.old_label)} → {esc(rc.new_label)}"
             else:
-                detail = "；".join(f"{esc(c)} {esc(v)}" for c, v in rc.cells)
+                detail = t("；", "; ").join(f"{esc(c)} {esc(v)}" for c, v in rc.cells)
             rows.add_row(esc(rc.table), esc(_row_name(rc.code, rc.label, rc.side)), _change_label(rc.change),
                          detail, _where(rc.old), _where(rc.new))  # fmt: skip
         console.print(rows)
@@ -382,7 +382,7 @@ def render_diff_html(diff: DocumentDiff) -> str:
             if rc.change == "changed":
                 detail = f'<span class="old">{_e(rc.old_label)}</span> → <span class="new">{_e(rc.new_label)}</span>'
             else:
-                detail = "；".join(f"{_e(c)} {_e(v)}" for c, v in rc.cells)
+                detail = t("；", "; ").join(f"{_e(c)} {_e(v)}" for c, v in rc.cells)
             rows.append([(_e(rc.table), False), (_e(_row_name(rc.code, rc.label, rc.side)), False),
                          (_e(_change_label(rc.change)), False), (detail, False), (_e(_where(rc.old)), False),
                          (_e(_where(rc.new)), False)])  # fmt: skip
