@@ -230,12 +230,72 @@ def reviewed_report(view: DocumentView) -> tuple[Any, dict[str, str]]:
     return replace(report, findings=kept), review_notes(view)
 
 
-def checklist(view: DocumentView, fmt: str) -> bytes:
-    """The review checklist (xlsx or html) with the team's decisions: dismissed findings are not problems,
-    confirmations and comments are written after the problem they are about."""
-    from cnbudget.report.checklist import render_checklist_html, render_checklist_xlsx
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    organisation: str
+    title: str
+    kind: str
+    scope: str
+    fiscal_year: int | None
+    version: int
+    errors: int
+    warnings: int
+    status: str
+    assignee: str
+    ingested_at: datetime
 
-    report, notes = reviewed_report(view)
-    if fmt == "xlsx":
-        return render_checklist_xlsx([report], [], notes=notes)
-    return render_checklist_html([report], [], notes=notes).encode("utf-8")
+
+def documents_overview(
+    engine: Engine, search: str = "", status: str = "", all_versions: bool = False, limit: int = 500
+) -> list[DocumentRow]:
+    """The library's documents, newest first, with their review status: the review team's worklist.
+    ``search`` matches the organisation's name or the title (width and brackets folded)."""
+    from sqlalchemy import and_, func, or_
+
+    from cnbudget.domain.names import name_key
+
+    d, o, r, u = schema.documents.c, schema.organisations.c, schema.reviews.c, schema.users.c
+    query = (
+        select(
+            d.id,
+            o.name,
+            d.title,
+            d.kind,
+            d.scope,
+            d.fiscal_year,
+            d.version,
+            d.errors,
+            d.warnings,
+            r.status,
+            u.username,
+            d.ingested_at,
+        )  # fmt: skip
+        .join(schema.organisations, o.id == d.organisation_id)
+        .outerjoin(
+            schema.reviews,
+            and_(
+                r.organisation_id == d.organisation_id,
+                r.kind == d.kind,
+                r.scope == d.scope,
+                r.fiscal_year == func.coalesce(d.fiscal_year, 0),
+            ),
+        )
+        .outerjoin(schema.users, u.id == r.assignee_id)
+        .order_by(d.fiscal_year.desc(), o.name, d.kind, d.version.desc())
+        .limit(limit)
+    )
+    if not all_versions:
+        query = query.where(d.is_latest.is_(True))
+    if search.strip():
+        words = search.strip()
+        query = query.where(
+            or_(o.name_key.contains(name_key(words)), o.name.contains(words), d.title.contains(words))
+        )
+    if status == "pending":
+        query = query.where(or_(r.status.is_(None), r.status == "pending"))
+    elif status:
+        query = query.where(r.status == status)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [DocumentRow(*row[:9], row[9] or "pending", row[10] or "", row[11]) for row in rows]

@@ -40,6 +40,11 @@ class UploadLimits:
     """Files in one request, members of a zip included."""
     max_unzipped: int = 1024 * 1024 * 1024
     """All members of one zip, unpacked."""
+    max_request: int = 300 * 1024 * 1024
+    """One request, all its files together (refused by its declared length before it is read)."""
+
+    TOO_LARGE = frozenset({"max_upload_mb", "max_upload_files", "max_unzipped"})
+    """The settings of the refusals that mean "too large" (HTTP 413) rather than "wrong type" (415)."""
 
 
 EXTENSIONS = {"pdf": ".pdf", "xlsx": ".xlsx", "docx": ".docx", "ole": ".xls", "html": ".html", "text": ".txt"}
@@ -98,7 +103,9 @@ def receive(stream: IO[bytes], filename: str, storage: Path, limits: UploadLimit
                 size += len(block)
                 if size > limits.max_bytes:
                     raise InputError(
-                        f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限", path=name
+                        f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
+                        path=name,
+                        setting="max_upload_mb",
                     )
                 digest.update(block)
                 tmp.write(block)
@@ -114,7 +121,9 @@ def receive(stream: IO[bytes], filename: str, storage: Path, limits: UploadLimit
             kind = sniff(handle.read(8192))
         if kind is None:
             raise InputError(
-                "不是预决算公开文件：只接受 PDF、XLSX、XLS、DOCX、HTML、文本或它们的 zip 压缩包", path=name
+                "不是预决算公开文件：只接受 PDF、XLSX、XLS、DOCX、HTML、文本或它们的 zip 压缩包",
+                path=name,
+                setting="type",
             )
         if kind == "zip":
             kind = _zip_kind(temp)
@@ -141,26 +150,31 @@ def _unpack(archive_path: Path, name: str, storage: Path, limits: UploadLimits) 
             m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")
         ]
         if len(members) > limits.max_files:
-            raise InputError(f"压缩包内文件太多：{len(members)} 个，上限 {limits.max_files} 个", path=name)
+            raise InputError(
+                f"压缩包内文件太多：{len(members)} 个，上限 {limits.max_files} 个",
+                path=name,
+                setting="max_upload_files",
+            )
         declared = sum(m.file_size for m in members)
         if declared > limits.max_unzipped:
             raise InputError(
                 f"压缩包解开后有 {declared // (1024 * 1024)} MB，超过 {limits.max_unzipped // (1024 * 1024)} MB 的上限",
                 path=name,
+                setting="max_unzipped",
             )
         kept: list[Received] = []
         for member in members:
             member_name = f"{name}/{member.filename}"
             if member.file_size > limits.max_bytes:
                 raise InputError(
-                    f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限", path=member_name
+                    f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
+                    path=member_name,
+                    setting="max_upload_mb",
                 )
             with archive.open(member) as stream:
                 # the declared size can lie: `receive` counts what really comes out
                 for received in receive(stream, member.filename, storage, limits):
-                    kept.append(
-                        Received(received.path, f"{name}/{received.filename}", received.sha256, received.size)
-                    )
+                    kept.append(Received(received.path, member_name, received.sha256, received.size))
         yield from kept
 
 
