@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,7 @@ from cnbudget.store.accounts import add_user  # noqa: E402
 from cnbudget.store.database import open_database  # noqa: E402
 from cnbudget.web.app import create_app  # noqa: E402
 from cnbudget.web.config import WebConfig  # noqa: E402
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PDF = FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"
-PASSWORD = "correct horse battery"
-ROLES = ("admin", "reviewer", "viewer")
+from support.web import PASSWORD, ROLES  # noqa: E402
 
 
 def _client(library_url: str, tmp_path: Path, **settings: Any) -> Iterator[Any]:
@@ -52,29 +47,3 @@ def web_small(tmp_path: Path) -> Iterator[Any]:
 def web_any(library_url: str, tmp_path: Path) -> Iterator[Any]:
     """On SQLite and on PostgreSQL: for what the backends do differently (transactions, triggers)."""
     yield from _client(library_url, tmp_path)
-
-
-def login(client: TestClient, role: str) -> str:
-    """Log the client in through the API; returns the CSRF token for changes."""
-    response = client.post("/api/v1/login", json={"username": role, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return str(response.json()["csrf_token"])
-
-
-def wait_for(client: TestClient, ids: list[int], timeout: float = 120) -> list[dict[str, Any]]:
-    """Poll the uploads until every one is finished, as the page does."""
-    deadline = time.monotonic() + timeout
-    while True:
-        uploads = client.get("/api/v1/uploads", params={"ids": ",".join(map(str, ids))}).json()["uploads"]
-        if all(u["finished"] for u in uploads):
-            return list(uploads)
-        assert time.monotonic() < deadline, uploads
-        time.sleep(0.2)
-
-
-def upload(client: TestClient, csrf: str, *files: tuple[str, bytes]) -> Any:
-    return client.post(
-        "/api/v1/uploads",
-        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
-        headers={"X-CSRF-Token": csrf},
-    )

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
-from tests.web.conftest import PASSWORD, PDF, login, upload, wait_for
 
 from cnbudget.audit import audit
 from cnbudget.parse import parse_file
+from support.web import PASSWORD, PDF, login, upload, wait_for
 
 
 @pytest.fixture(scope="module")
