@@ -13,7 +13,7 @@ function loadEvidence(details) {
   const slot = details.querySelector(".evidence-slot");
   fetch(details.dataset.src, { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
     .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
-    .then((html) => { slot.innerHTML = html; })
+    .then((html) => { slot.innerHTML = html; slot.querySelectorAll("figure.page").forEach(showFirstBox); })
     .catch(() => { slot.textContent = "证据加载失败，请刷新页面重试。"; delete details.dataset.loaded; });
 }
 
@@ -21,6 +21,17 @@ document.addEventListener("toggle", (event) => {
   const details = event.target;
   if (details.tagName === "DETAILS" && details.open && details.dataset.src) loadEvidence(details);
 }, true);
+
+// ---- the page image opens on the boxed cells ----
+function showFirstBox(figure) {
+  const svg = figure.querySelector("svg");
+  const box = figure.querySelector("rect.box");
+  const frame = figure.querySelector(".page-frame");
+  if (!svg || !box || !frame) return;
+  const height = svg.viewBox.baseVal.height;
+  const y = parseFloat(box.getAttribute("y"));
+  requestAnimationFrame(() => { frame.scrollTop = Math.max(0, (y / height) * svg.clientHeight - frame.clientHeight / 3); });
+}
 
 // ---- zoom the page image ----
 document.addEventListener("click", (event) => {
@@ -122,5 +133,6 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  document.querySelectorAll("figure.page").forEach(showFirstBox);
   if (location.hash.startsWith("#f")) { const el = document.getElementById(location.hash.slice(1)); if (el) el.focus(); }
 });
