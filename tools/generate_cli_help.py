@@ -27,6 +27,11 @@ def render_help() -> str:
         callback = command.callback
         doc = (callback.__doc__ or "").strip().splitlines()[0] if callback and callback.__doc__ else ""
         commands.append((command.name or "", doc))
+    for group in app.registered_groups:
+        info = group.typer_instance.info if group.typer_instance else None
+        commands.append(
+            (group.name or (info.name if info else "") or "", str(info.help or "") if info else "")
+        )
     width = max(len(name) for name, _ in commands) + 2
     lines = [
         "Usage: cnbudget [--version] COMMAND [OPTIONS] [ARGS]...",

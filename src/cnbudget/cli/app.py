@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from cnbudget.cli import audit, diff, documents, library
+from cnbudget.cli import audit, diff, documents, library, web
 from cnbudget.cli.render import error_text
 from cnbudget.domain.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CnbudgetError
 from cnbudget.domain.version import __version__
@@ -45,6 +45,7 @@ audit.register(app)
 documents.register(app)
 diff.register(app)
 library.register(app)
+web.register(app)
 
 
 def run(args: list[str] | None = None) -> int:

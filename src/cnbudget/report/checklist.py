@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -129,10 +130,11 @@ def _where(finding: Finding) -> str:
     return ""
 
 
-def _problem(finding: Finding) -> Problem:
+def _problem(finding: Finding, notes: Mapping[str, str]) -> Problem:
     mark = "［需复核］" if finding.severity == "warning" else ""
+    note = notes.get(finding.key, "")
     return Problem(
-        text=f"{mark}{_where(finding)}{finding.message}",
+        text=f"{mark}{_where(finding)}{finding.message}" + (f"（审核意见：{note}）" if note else ""),
         severity=finding.severity,
         rule_id=finding.rule_id,
         pages=finding.pages,
@@ -140,8 +142,12 @@ def _problem(finding: Finding) -> Problem:
     )
 
 
-def fill_checklist(report: AuditReport, include_info: bool = False) -> FilledChecklist:
-    """The checklist of the document's kind and scope, each row marked from the findings filed under it."""
+def fill_checklist(
+    report: AuditReport, include_info: bool = False, notes: Mapping[str, str] | None = None
+) -> FilledChecklist:
+    """The checklist of the document's kind and scope, each row marked from the findings filed under it.
+
+    ``notes``: the review team's words on findings, by `Finding.key`, written after the problem."""
     doc = report.document
     meta = doc.metadata
     spec = checklist_for(meta.template, meta.kind)
@@ -184,9 +190,10 @@ def fill_checklist(report: AuditReport, include_info: bool = False) -> FilledChe
         else:
             filed.setdefault(place, []).append(finding)
 
-    filled = [_mark(row, words, filed.get(k, []), ranges.get(k), doc) for k, row in enumerate(rows)]
+    notes = notes or {}
+    filled = [_mark(row, words, filed.get(k, []), ranges.get(k), doc, notes) for k, row in enumerate(rows)]
     if other:
-        filled.append(_mark(_OTHER, words, other, None, doc))
+        filled.append(_mark(_OTHER, words, other, None, doc, notes))
     return FilledChecklist(
         checklist=spec.id,
         title=_fill(spec.title, words),
@@ -248,10 +255,10 @@ def _file(
 
 def _mark(
     row: ChecklistRow, words: dict[str, str], findings: list[Finding], found: tuple[Heading, int] | None,
-    doc: Document,
+    doc: Document, notes: Mapping[str, str],
 ) -> FilledRow:  # fmt: skip
     item = _fill(row.item, words)
-    problems = [_problem(f) for f in findings]
+    problems = [_problem(f, notes) for f in findings]
     out = FilledRow(group=row.group, item=item, part=row.part, status="是", problems=problems)
     if row.part == "manual":
         out.status, out.note = "待人工判断", "程序无法判断，请审核人员填写"
@@ -302,7 +309,9 @@ def _sheet_name(checklist: FilledChecklist, taken: set[str]) -> str:
     return name
 
 
-def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> bytes:
+def render_checklist_xlsx(
+    reports: list[AuditReport], failures: list[tuple[str, str]], notes: Mapping[str, str] | None = None
+) -> bytes:
     """One sheet per document in the official layout, and a sheet of page crops the problems link to."""
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image as XLImage
@@ -321,7 +330,7 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
     shot_row = 1
     taken: set[str] = set()
     for report in reports:
-        filled = fill_checklist(report)
+        filled = fill_checklist(report, notes=notes)
         ws = wb.create_sheet(_sheet_name(filled, taken))
         ws.append([filled.title])
         ws.merge_cells("A1:G1")
@@ -432,14 +441,16 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def render_checklist_html(reports: list[AuditReport], failures: list[tuple[str, str]]) -> str:
+def render_checklist_html(
+    reports: list[AuditReport], failures: list[tuple[str, str]], notes: Mapping[str, str] | None = None
+) -> str:
     """The same checklist as one self-contained page (crops inline), one section per document."""
     from cnbudget.report.page_crops import PageCrops
 
     parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>公开情况检查表</title>',
              f"<style>{_CSS}</style></head><body>"]  # fmt: skip
     for report in reports:
-        filled = fill_checklist(report)
+        filled = fill_checklist(report, notes=notes)
         meta = report.document.metadata
         crops = PageCrops(meta.source_path, meta.source_format, meta.source_files)
         note = profile_note(report)

@@ -6,6 +6,7 @@ cross to the process that writes the database (the model itself is large and ful
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from cnbudget.audit import AuditReport
+from cnbudget.audit.findings import Finding
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.names import core_name, name_key, typo_pair
 from cnbudget.domain.text import compact
@@ -177,6 +179,8 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
             "lines": ",".join(str(n) for n in f.lines),
             "pages": ",".join(str(n) for n in f.pages),
             "needs_review": f.needs_review,
+            "finding_key": f.key,
+            "evidence": evidence_json(f),
         }
         for f in report.findings
     ]
@@ -184,6 +188,24 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     for table, rows in record.rows():
         rows[:] = [fit(table, row) for row in rows]
     return record
+
+
+def evidence_json(finding: Finding) -> str:
+    """The finding's places as JSON (what the web page boxes on the page image), without repeats."""
+    places: list[dict[str, object]] = []
+    for e in finding.evidence:
+        place: dict[str, object] = {"kind": e.kind, "role": e.role, "line": e.line, "page": e.page}
+        place.update({k: v for k, v in (("table", e.table), ("row_code", e.row_code), ("row_label", e.row_label),
+                                        ("column", e.column), ("raw", e.raw), ("text", e.text)) if v})  # fmt: skip
+        if e.value is not None:
+            place["value"] = str(e.value)
+        if e.bbox is not None:
+            place["bbox"] = [round(v, 1) for v in e.bbox]
+        if e.ocr:
+            place["ocr"] = True
+        if place not in places:
+            places.append(place)
+    return json.dumps(places, ensure_ascii=False)
 
 
 def _facts(doc: Document, record: DocumentRecord) -> None:
