@@ -146,24 +146,14 @@ def audit_command(
 def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """The documents to audit: files as given (a missing one is reported by the reader), folders searched
     recursively; each file once. A folder without documents is an unreadable input."""
-    from cnbudget.read.folders import DOCUMENT_SUFFIXES, documents_in
+    from cnbudget.read.folders import DOCUMENT_SUFFIXES, expand_inputs
 
-    paths: list[Path] = []
-    failures: list[tuple[str, str]] = []
-    seen: set[Path] = set()
-    for item in given:
-        found = documents_in(item) if item.is_dir() else [item]
-        if item.is_dir() and not found:
-            suffixes = " ".join(sorted(DOCUMENT_SUFFIXES))
-            failures.append((str(item), t(f"文件夹中没有可审核的文件（查找 {suffixes}）",
-                                          f"no documents in this folder (looked for {suffixes})")))  # fmt: skip
-        for path in found:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                paths.append(path)
-    return paths, failures
-
+    found = expand_inputs(given, keep_missing=True)
+    suffixes = " ".join(sorted(DOCUMENT_SUFFIXES))
+    failures = [(str(folder), t(f"文件夹中没有可审核的文件（查找 {suffixes}）",
+                                f"no documents in this folder (looked for {suffixes})"))
+                for folder in found.empty]  # fmt: skip
+    return found.files, failures
 
 class _Bar:
     """A Rich progress bar on stderr, only when stderr is a terminal and there are several documents."""

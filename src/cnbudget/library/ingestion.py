@@ -53,8 +53,8 @@ class IngestSummary:
 
 def collect_paths(inputs: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
     """Files to ingest, folders walked recursively in a stable order; missing inputs are failures."""
-    files, missing = expand_inputs(inputs)
-    return files, [Failure(str(item), "no such file or folder") for item in missing]
+    found = expand_inputs(inputs)
+    return found.files, [Failure(str(item), "no such file or folder") for item in found.missing]
 
 
 def file_sha256(path: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm"})
@@ -20,15 +21,31 @@ def documents_in(folder: Path) -> list[Path]:
     )
 
 
-def expand_inputs(inputs: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Files named and the documents of folders named, each once; and the inputs that do not exist."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a list of files and folders named on a command line comes to."""
+
+    files: list[Path]
+    """The files named (in order) and the documents of the folders named, each once."""
+    missing: list[Path]
+    """Inputs that are neither a file nor a folder."""
+    empty: list[Path]
+    """Folders without any document."""
+
+
+def expand_inputs(inputs: Iterable[Path], keep_missing: bool = False) -> Inputs:
+    """Files named and the documents of folders named, each once. ``keep_missing``: a name that does not
+    exist stays among the files (its reader then says so, in the order given)."""
     files: list[Path] = []
     missing: list[Path] = []
+    empty: list[Path] = []
     seen: set[Path] = set()
     for item in inputs:
         if item.is_dir():
             found = documents_in(item)
-        elif item.is_file():
+            if not found:
+                empty.append(item)
+        elif item.is_file() or keep_missing:
             found = [item]
         else:
             missing.append(item)
@@ -38,4 +55,4 @@ def expand_inputs(inputs: Iterable[Path]) -> tuple[list[Path], list[Path]]:
             if resolved not in seen:
                 seen.add(resolved)
                 files.append(path)
-    return files, missing
+    return Inputs(files, missing, empty)
