@@ -27,6 +27,11 @@ def render_help() -> str:
         callback = command.callback
         doc = (callback.__doc__ or "").strip().splitlines()[0] if callback and callback.__doc__ else ""
         commands.append((command.name or "", doc))
+    for group in app.registered_groups:  # a command with subcommands (organisations merge …)
+        info = group.typer_instance.registered_callback
+        callback = info.callback if info else None
+        doc = (callback.__doc__ or "").strip().splitlines()[0] if callback and callback.__doc__ else ""
+        commands.append((group.name or "", doc))
     width = max(len(name) for name, _ in commands) + 2
     lines = [
         "Usage: cnbudget [--version] COMMAND [OPTIONS] [ARGS]...",

@@ -54,10 +54,13 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
     existing = find_by_hash(conn, record.sha256)
     if existing:
         return WriteResult("unchanged", existing[0], existing[1])
-    org_id = _organisation(conn, record.organisation, parent_id=None)
+    parent_id = _parent(conn, record.organisation.parent)
+    named_id = _organisation(conn, record.organisation, parent_id=parent_id)
     for unit in record.units:
-        if unit.key != record.organisation.key or record.organisation.kind != "unit":
-            _organisation(conn, unit, parent_id=org_id)
+        if unit.key != record.organisation.key:
+            _organisation(conn, unit, parent_id=named_id)
+    # an organisation merged into another (`organisations merge`) is an alias: its documents go there
+    org_id = canonical_organisation(conn, named_id)
     docs = schema.documents.c
     doc_fields = record.document
     same = (
@@ -77,6 +80,7 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
     document_id = conn.execute(
         insert(schema.documents).values(
             organisation_id=org_id,
+            filed_as=named_id if named_id != org_id else None,
             version=version,
             is_latest=True,
             ingested_at=datetime.now(UTC),
@@ -103,11 +107,46 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) 
             copy.write_row([row[c] for c in columns])
 
 
+def canonical_organisation(conn: Connection, org_id: int) -> int:
+    """The organisation an alias was merged into (following a chain of merges), else the organisation."""
+    orgs = schema.organisations.c
+    seen = {org_id}
+    while True:
+        target = conn.execute(select(orgs.merged_into).where(orgs.id == org_id)).scalar()
+        if target is None or target in seen:
+            return org_id
+        seen.add(target)
+        org_id = int(target)
+
+
+def _parent(conn: Connection, parent: OrganisationRecord | None) -> int | None:
+    """The department a unit's document names: by its name when its tables print it, else the one
+    department of the library with its code in the same region and level (codes are per region)."""
+    if parent is None:
+        return None
+    if parent.name:
+        return _organisation(conn, parent, parent_id=None)
+    orgs = schema.organisations.c
+    found = conn.execute(
+        select(orgs.id).where(
+            (orgs.code == parent.code)
+            & (orgs.kind == "department")
+            & (orgs.region == parent.region)
+            & (orgs.level == parent.level)
+            & orgs.merged_into.is_(None)
+        )
+    ).all()
+    return int(found[0].id) if len(found) == 1 else None
+
+
 def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None) -> int:
+    """The organisation with the record's folded name (one per name, whatever its kind), created when new;
+    a blank code, region, level or parent is filled in, and a unit's code (157003) replaces the code of
+    its department (157) that an older cnbudget filed it under."""
     orgs = schema.organisations.c
     row = conn.execute(
-        select(orgs.id, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
-            (orgs.name_key == org.key) & (orgs.kind == org.kind)
+        select(orgs.id, orgs.kind, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
+            orgs.name_key == org.key
         )
     ).first()
     if row is None:
@@ -133,6 +172,8 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
         )
         if value and not current
     }
+    if org.kind == "unit" and len(org.code) > len(row.code) > 0 and org.code.startswith(row.code):
+        changes |= {"code": org.code, "kind": "unit"}
     if parent_id is not None and row.parent_id is None and parent_id != row.id:
         changes["parent_id"] = parent_id
     if changes:
