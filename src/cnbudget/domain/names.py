@@ -68,6 +68,10 @@ def typo_pair(a: str, b: str) -> bool:
     return 0 < sum(1 for x, y in zip(a, b, strict=True) if x != y) <= 2
 
 
+def _one_typo(a: str, b: str) -> bool:
+    return len(a) == len(b) >= 6 and sum(1 for x, y in zip(a, b, strict=True) if x != y) == 1
+
+
 @dataclass(frozen=True, slots=True)
 class OwnRow:
     """The row of the document's own organisation tables (B02, B05U) that names the document's subject."""
@@ -85,8 +89,8 @@ def own_row(
 ) -> OwnRow | None:
     """Which of the listed organisations (code, name) the document is about, by its printed names.
 
-    The names are matched on their folded keys, then without region and 本级, then allowing a one- or
-    two-character typo; among equally good matches the shortest code (the department) wins. A unit's
+    The names are matched on their folded keys, then without region and 本级, then allowing one mistyped
+    character in a long name (硃口区… for 硚口区…, not 财政厅 for 教育厅); among equally good matches the shortest code (the department) wins. A unit's
     code extends its department's (157 → 157003, in any region's numbering): its parent is the longest
     listed code it extends, else ``department_code`` when it extends that."""
     listed = [(c, n) for c, n in rows if c and n]
@@ -95,7 +99,7 @@ def own_row(
     tiers = (
         lambda a, b: name_key(a) == name_key(b),
         lambda a, b: core_name(a) == core_name(b),
-        lambda a, b: typo_pair(core_name(a), core_name(b)),
+        lambda a, b: _one_typo(core_name(a), core_name(b)),
     )
     for same in tiers:
         hits = [(c, n) for c, n in listed for wanted in names if wanted and same(wanted, n)]

@@ -73,7 +73,7 @@ def upgrade() -> None:
 
 
 def _merge_folded_duplicates(conn: sa.Connection) -> None:
-    o, d = _organisations.c, _documents.c
+    o = _organisations.c
     rows = conn.execute(sa.select(_organisations).order_by(o.id)).mappings().all()
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
