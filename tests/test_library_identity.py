@@ -202,10 +202,13 @@ def test_organisations_merge_on_the_command_line(tmp_path: Path) -> None:
 
 
 # ---- an old library ---------------------------------------------------------------------------------
-def test_migration_merges_organisations_that_fold_to_one_name(library_url: str) -> None:
+@pytest.mark.parametrize("bureau_known", [True, False])
+def test_migration_merges_organisations_that_fold_to_one_name(library_url: str, bureau_known: bool) -> None:
     """A library written before names were folded: the centre as a department (title's 全角 brackets,
     code 157), as its own unit (B02's half-width brackets, 157003), and printed with 【】 in a re-published
-    2026 document; one organisation after the migration, with the two 2026 documents as versions."""
+    2026 document. After the migration: one organisation, unit 157003 of 武汉市数据局 as the stored B02
+    facts say (the bureau added when the library did not know it), with the two 2026 documents as versions
+    of one."""
     from alembic import command
     from sqlalchemy import create_engine
 
@@ -216,53 +219,57 @@ def test_migration_merges_organisations_that_fold_to_one_name(library_url: str) 
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-    o = schema.organisations
     now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def add(conn, table, **row) -> int:
+        return conn.execute(insert(table).values(**row)).inserted_primary_key[0]
+
+    def organisation(conn, name: str, key: str, kind: str, code: str, parent: int | None = None) -> int:
+        return add(conn, schema.organisations, name=name, name_key=key, kind=kind, code=code, region="武汉市",
+                   level="city", parent_id=parent)  # fmt: skip
+
+    def document(conn, org: int, year: int, sha: str, ingested: datetime, kind: str = "budget") -> int:
+        return add(conn, schema.documents, organisation_id=org, kind=kind, fiscal_year=year, scope="department",
+                   title="", department_name="", source_path=sha, source_format="text", content_sha256=sha,
+                   version=1, is_latest=True, amount_unit="万元", parse_warnings=[], errors=0, warnings=0,
+                   infos=0, ingested_at=ingested)  # fmt: skip
+
     with engine.begin() as conn:
-        conn.execute(
-            insert(o),
-            [
-                {"id": 1, "name": FULL, "name_key": HALF, "kind": "department", "code": "157", "region": "武汉市",
-                 "level": "city", "parent_id": None},
-                {"id": 2, "name": HALF, "name_key": HALF, "kind": "unit", "code": "157003", "region": "武汉市",
-                 "level": "city", "parent_id": 1},
-                {"id": 3, "name": "武汉市信息中心【武汉市大数据中心】", "name_key": "武汉市信息中心【武汉市大数据中心】",
-                 "kind": "department", "code": "", "region": "", "level": "", "parent_id": None},
-                {"id": 4, "name": "武汉市数据局", "name_key": "武汉市数据局", "kind": "department", "code": "",
-                 "region": "武汉市", "level": "city", "parent_id": None},
-            ],
-        )  # fmt: skip
-        document = {"kind": "budget", "scope": "department", "title": "", "department_name": "", "source_path": "x",
-                    "source_format": "text", "is_latest": True, "amount_unit": "万元", "parse_warnings": [],
-                    "errors": 0, "warnings": 0, "infos": 0}  # fmt: skip
-        conn.execute(
-            insert(schema.documents),
-            [
-                {**document, "id": 10, "organisation_id": 1, "fiscal_year": 2026, "content_sha256": "a",
-                 "version": 1, "ingested_at": now},
-                {**document, "id": 11, "organisation_id": 3, "fiscal_year": 2026, "content_sha256": "b",
-                 "version": 1, "ingested_at": now.replace(month=2)},
-                {**document, "id": 12, "organisation_id": 1, "fiscal_year": 2025, "content_sha256": "c",
-                 "version": 1, "ingested_at": now},
-                {**document, "id": 13, "organisation_id": 4, "fiscal_year": 2024, "content_sha256": "d",
-                 "version": 1, "ingested_at": now, "kind": "final"},
-            ],
-        )  # fmt: skip
+        bureau = (
+            organisation(conn, "武汉市数据局", "武汉市数据局", "department", "") if bureau_known else None
+        )
+        centre = organisation(conn, FULL, HALF, "department", "157")
+        organisation(conn, HALF, HALF, "unit", "157003", parent=centre)  # B02 line 140, half-width
+        bracketed = organisation(
+            conn, "武汉市信息中心【武汉市大数据中心】", "武汉市信息中心【武汉市大数据中心】", "department", ""
+        )
+        first = document(conn, centre, 2026, "a", now)
+        republished = document(conn, bracketed, 2026, "b", now.replace(month=2))
+        earlier = document(conn, centre, 2025, "c", now)
+        final = document(conn, bureau, 2024, "d", now, kind="final") if bureau else None
+        for doc in (first, republished):  # B02 of seed 000, lines 139 and 140, as an older ingest stored it
+            for code, label in (("157", "武汉市数据局"), ("157003", HALF)):
+                add(conn, schema.facts, document_id=doc, table_kind="B02", row_code=code, code=code,
+                    code_level=None, row_label=label, column_path="合计", value="5916.68", line=140)  # fmt: skip
     engine.dispose()
     engine = open_database(library_url)
     assert current_revision(engine) == HEAD
     d = schema.documents.c
     with engine.connect() as conn:
-        orgs = {r.id: r for r in conn.execute(select(o))}
+        orgs = {r.id: r for r in conn.execute(select(schema.organisations))}
         documents = {r.id: r for r in conn.execute(select(d.id, d.organisation_id, d.version, d.is_latest))}
-    assert sorted(orgs) == [1, 4]
-    centre = orgs[1]
-    assert (centre.name, centre.kind, centre.code, centre.parent_id, centre.name_key) == (
-        FULL, "unit", "157003", None, name_key(HALF)
+    if bureau is None:
+        bureau = next(i for i, r in orgs.items() if r.name == "武汉市数据局")
+        assert (orgs[bureau].kind, orgs[bureau].code, orgs[bureau].region) == ("department", "157", "武汉市")
+    assert sorted(orgs) == sorted([bureau, centre])  # own_unit and bracketed merged into centre
+    kept = orgs[centre]
+    assert (kept.name, kept.kind, kept.code, kept.parent_id, kept.name_key) == (
+        FULL, "unit", "157003", bureau, name_key(HALF)
     )  # fmt: skip
-    assert {i: (r.organisation_id, r.version, r.is_latest) for i, r in documents.items()} == {
-        10: (1, 1, False), 11: (1, 2, True), 12: (1, 1, True), 13: (4, 1, True)
-    }  # fmt: skip
+    expected = {first: (centre, 1, False), republished: (centre, 2, True), earlier: (centre, 1, True)}
+    if final is not None:
+        expected[final] = (bureau, 1, True)
+    assert {i: (r.organisation_id, r.version, r.is_latest) for i, r in documents.items()} == expected
     # the folded key is unique now: the same name in another width is the same organisation
     answer = history(engine, "武汉市信息中心〔武汉市大数据中心〕")
     assert [r["year"] for r in answer.rows] == [2025, 2026]

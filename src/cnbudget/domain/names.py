@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cnbudget.domain.codes import class_code
 from cnbudget.domain.text import compact
 
 _REGION = re.compile(r"^(?:湖北省|武汉市|.{2,3}[省市](?=.{2,}[区县]))")
@@ -70,6 +71,12 @@ def typo_pair(a: str, b: str) -> bool:
 
 def _one_typo(a: str, b: str) -> bool:
     return len(a) == len(b) >= 6 and sum(1 for x, y in zip(a, b, strict=True) if x != y) == 1
+
+
+def organisation_row(code: str, label: str) -> bool:
+    """A row of an organisation table (B02, B05U) that lists a department or unit by its code, not a
+    function class (Shanghai's 收入预算总表 lists income by class: 201 一般公共服务支出)."""
+    return code.isdigit() and class_code(label) is None and not label.endswith("支出")
 
 
 @dataclass(frozen=True, slots=True)

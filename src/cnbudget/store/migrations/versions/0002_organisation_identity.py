@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from cnbudget.domain.names import name_key
+from cnbudget.domain.names import name_key, organisation_row, own_row
 
 revision = "0002"
 down_revision = "0001"
@@ -48,6 +48,15 @@ _documents = sa.table(
     sa.column("version", sa.Integer),
     sa.column("is_latest", sa.Boolean),
     sa.column("ingested_at", sa.DateTime),
+    sa.column("department_name", sa.String),
+)
+_facts = sa.table(
+    "facts",
+    sa.column("id", sa.Integer),
+    sa.column("document_id", sa.Integer),
+    sa.column("table_kind", sa.String),
+    sa.column("row_code", sa.String),
+    sa.column("row_label", sa.String),
 )
 
 
@@ -68,6 +77,7 @@ def upgrade() -> None:
     _add_reference("organisations", "merged_into")
     _add_reference("documents", "filed_as")
     _merge_folded_duplicates(op.get_bind())
+    _units_under_their_departments(op.get_bind())
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_organisations_name_key"), ["name_key"], unique=True)
 
@@ -124,6 +134,49 @@ def _move(conn: sa.Connection, keep: int, other_ids: list[int]) -> None:
                 .values(version=version, is_latest=version == len(document_ids))
             )
     conn.execute(sa.delete(_organisations).where(o.id.in_(other_ids)))
+
+
+def _units_under_their_departments(conn: sa.Connection) -> None:
+    """An organisation whose newest document's own tables (B02, B05U: the stored facts) list it as a unit
+    of a department (157003 under 157 武汉市数据局) gets its unit code, and that department as parent."""
+    o, d, f = _organisations.c, _documents.c, _facts.c
+    for org in conn.execute(sa.select(_organisations).order_by(o.id)).all():
+        listed: dict[str, str] = {}
+        printed = ""
+        for doc in conn.execute(
+            sa.select(d.id, d.department_name)
+            .where(d.organisation_id == org.id, d.is_latest.is_(True))
+            .order_by(d.id.desc())
+        ).all():  # the newest document that lists organisations by code
+            for code, label in conn.execute(
+                sa.select(f.row_code, f.row_label)
+                .where(f.document_id == doc.id, f.table_kind.in_(("B02", "B05U")))
+                .order_by(f.id)
+            ):
+                if label and organisation_row(code, label):
+                    listed.setdefault(code, label)
+            if listed:
+                printed = doc.department_name
+                break
+        own = own_row([org.name, printed], list(listed.items()))
+        if own is None or not own.parent_code:
+            continue
+        if org.code and not own.code.startswith(org.code):
+            continue  # the library knows it by another code: left as it is
+        changes: dict[str, Any] = {"code": own.code, "kind": "unit"}
+        if own.parent_name and org.parent_id in (None, org.id):
+            key = name_key(own.parent_name)[:200]
+            parent = conn.execute(sa.select(o.id).where(o.name_key == key)).scalar()
+            if parent is None:
+                parent = conn.execute(
+                    sa.insert(_organisations)
+                    .values(name=own.parent_name[:200], name_key=key, kind="department", code=own.parent_code,
+                            region=org.region, level=org.level, parent_id=None)
+                    .returning(o.id)
+                ).scalar_one()  # fmt: skip
+            if parent != org.id:
+                changes["parent_id"] = parent
+        conn.execute(sa.update(_organisations).where(o.id == org.id).values(**changes))
 
 
 def downgrade() -> None:
