@@ -161,7 +161,7 @@ _UNIT_NOTE = "金额单位：万元（以元列示的文件已换算为万元；
 # ---- organisations ----------------------------------------------------------------------------------
 def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = True) -> tuple[int, str]:
     """An organisation by ``#id``, code, full name or part of its name; ambiguity is an error listing the
-    matches. Names are compared folded (（ and (, fullwidth letters …). A name merged into another
+    matches (a department that holds documents is preferred to its own units). Names are compared folded (（ and (, fullwidth letters …). A name merged into another
     (``organisations merge``) stands for the organisation it was merged into, unless ``follow_aliases`` is
     false (to undo the merge)."""
     text = text.strip()
@@ -178,6 +178,8 @@ def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = 
         hits = hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
     if follow_aliases:
         hits = list({(target := _target(by_id, r.id)).id: target for r in hits}.values())
+    if len(hits) > 1:
+        hits = _department_over_its_units(conn, hits)
     if not hits:
         raise UsageError(
             t(f"库中没有与“{text}”相符的部门（单位）", f"no organisation in the library matches “{text}”"),
@@ -198,6 +200,21 @@ def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = 
             setting="organisation",
         )
     return hits[0].id, hits[0].name
+
+
+def _department_over_its_units(conn: Connection, hits: list[Any]) -> list[Any]:
+    """A department and units of its own (硚口 names 硚口区经信局 and its 本级 and 大数据中心): the department
+    is meant when it holds documents, which cover its units; otherwise the matches stay ambiguous."""
+    departments = [r for r in hits if r.kind == "department"]
+    if len(departments) != 1:
+        return hits
+    department = departments[0]
+    others = [r.id for r in hits if r.id != department.id]
+    parents = set(conn.execute(select(orgs.parent_id).where(orgs.id.in_(others))).scalars())
+    if parents != {department.id}:
+        return hits
+    held = conn.execute(select(func.count()).where(docs.organisation_id == department.id)).scalar()
+    return [department] if held else hits
 
 
 def _target(by_id: dict[int, Any], org_id: int) -> Any:
