@@ -274,3 +274,30 @@ def test_migration_merges_organisations_that_fold_to_one_name(library_url: str, 
     answer = history(engine, "武汉市信息中心〔武汉市大数据中心〕")
     assert [r["year"] for r in answer.rows] == [2025, 2026]
     engine.dispose()
+
+
+@pytest.mark.parametrize("unit_first", [False, True])
+def test_a_unit_whose_tables_give_only_the_department_code_is_linked_by_code(
+    library_url: str, tmp_path: Path, unit_first: bool
+) -> None:
+    """Seed 002 is unit 301014 and lists no department row; a 武汉市 city department whose own tables print
+    "301 武汉市经济和信息化局" (seed 000 with its B02 rows renumbered) is its parent, whichever comes first."""
+    text = SEED_FILES["000"].read_text("utf-8")
+    assert "157\t武汉市 数据局\t" in text and "\n157003\t" in text
+    bureau = text.replace("157\t武汉市 数据局\t", "301\t武汉市经济和信息化局\t").replace(
+        "\n157003\t", "\n301003\t"
+    )
+    path = tmp_path / "301003.txt"
+    path.write_text(bureau, "utf-8")
+    engine = open_database(library_url)
+    for batch in [SEED_FILES["002"], path] if unit_first else [path, SEED_FILES["002"]]:
+        summary = ingest(engine, [batch], jobs=1)
+        assert len(summary.ingested) == 1, summary.failed
+    orgs = _organisations(engine)
+    assert (orgs["武汉市经济和信息化局"]["code"], orgs["武汉市经济和信息化局"]["kind"]) == (
+        "301",
+        "department",
+    )
+    unit = orgs["武汉市工业信息化中心"]
+    assert (unit["code"], unit["kind"], unit["parent"]) == ("301014", "unit", "武汉市经济和信息化局")
+    engine.dispose()

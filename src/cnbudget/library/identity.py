@@ -103,7 +103,7 @@ def aliases(engine: Engine) -> Answer:
     """The names merged into other organisations, with the documents filed under each."""
     target = schema.organisations.alias("target")
     with engine.connect() as conn:
-        counts = dict(
+        counts: dict[int, int] = dict(
             conn.execute(
                 select(docs.filed_as, func.count()).where(docs.filed_as.is_not(None)).group_by(docs.filed_as)
             ).all()

@@ -139,6 +139,24 @@ def _parent(conn: Connection, parent: OrganisationRecord | None) -> int | None:
     return int(found[0].id) if len(found) == 1 else None
 
 
+def _adopt_units(conn: Connection, department_id: int, department: OrganisationRecord) -> None:
+    """Units stored before their department, known only by a code that extends the department's in the
+    same region and level, become its units."""
+    orgs = schema.organisations.c
+    conn.execute(
+        update(schema.organisations)
+        .where(
+            orgs.parent_id.is_(None),
+            orgs.kind == "unit",
+            orgs.code.startswith(department.code, autoescape=True),
+            func.length(orgs.code) > len(department.code),
+            orgs.region == department.region,
+            orgs.level == department.level,
+        )
+        .values(parent_id=department_id)
+    )
+
+
 def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None) -> int:
     """The organisation with the record's folded name (one per name, whatever its kind), created when new;
     a blank code, region, level or parent is filled in, and a unit's code (157003) replaces the code of
@@ -150,7 +168,7 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
         )
     ).first()
     if row is None:
-        return int(
+        new_id = int(
             conn.execute(
                 insert(schema.organisations).values(
                     name=org.name,
@@ -163,6 +181,9 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
         )
+        if org.kind == "department" and org.code:
+            _adopt_units(conn, new_id, org)
+        return new_id
     changes: dict[str, object] = {
         name: value
         for name, value, current in (
@@ -178,4 +199,9 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
         changes["parent_id"] = parent_id
     if changes:
         conn.execute(update(schema.organisations).where(orgs.id == row.id).values(**changes))
+        if row.kind == "department" and "code" in changes and "kind" not in changes:
+            known = OrganisationRecord(
+                org.name, "department", org.code, org.region or row.region, org.level or row.level
+            )
+            _adopt_units(conn, int(row.id), known)
     return int(row.id)
