@@ -174,6 +174,10 @@ def _units_under_their_departments(conn: sa.Connection) -> None:
                             region=org.region, level=org.level, parent_id=None)
                     .returning(o.id)
                 ).scalar_one()  # fmt: skip
+            else:  # a department the library knew by name only gets the code its unit's tables print
+                conn.execute(
+                    sa.update(_organisations).where(o.id == parent, o.code == "").values(code=own.parent_code)
+                )
             if parent != org.id:
                 changes["parent_id"] = parent
         conn.execute(sa.update(_organisations).where(o.id == org.id).values(**changes))
