@@ -81,6 +81,29 @@ def test_own_row_in_any_numbering() -> None:
     assert typo is not None and typo.code == "135"
 
 
+@given(
+    department=st.text(alphabet="0123456789", min_size=2, max_size=6),
+    suffixes=st.lists(
+        st.text(alphabet="0123456789", min_size=1, max_size=4), min_size=1, max_size=5, unique=True
+    ),
+    pick=st.integers(min_value=0, max_value=4),
+)
+def test_a_unit_is_its_own_code_under_the_department_whatever_the_numbering(
+    department: str, suffixes: list[str], pick: int
+) -> None:
+    names = ["某市某局", *(f"某市某局第{i + 1}中心" for i in range(len(suffixes)))]
+    rows = [(department, names[0]), *((department + sfx, names[i + 1]) for i, sfx in enumerate(suffixes))]
+    own = own_row([names[pick % len(names)]], rows)
+    assert own is not None
+    code, name = rows[pick % len(rows)]
+    assert (own.code, own.name) == (code, name)
+    if code == department:
+        assert own.parent_code == ""
+    else:  # the longest listed code it extends: the department, or a unit whose code it extends
+        parents = [c for c, _ in rows if len(c) < len(code) and code.startswith(c)]
+        assert own.parent_code == max(parents, key=len) and own.parent_code.startswith(department)
+
+
 _WIDE = {**{chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}, "(": "（", ")": "）"}
 
 
