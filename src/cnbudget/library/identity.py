@@ -166,10 +166,13 @@ def _clashes(conn: Connection, alias_id: int, target_id: int) -> str:
         return {(r.kind, r.fiscal_year, r.scope) for r in conn.execute(query)}
 
     both = sorted(held(alias_id) & held(target_id), key=lambda k: (k[1] or 0, k[0], k[2]))
-    return t("、", ", ").join(
+    listed = t("、", ", ").join(
         t(f"{year or '未注明'} 年{KIND_NAMES.get(kind, kind)}", f"{year or 'undated'} {kind}")
-        for kind, year, _scope in both
+        for kind, year, _scope in both[:6]
     )
+    if len(both) > 6:
+        listed += t(f" 等 {len(both)} 项", f" … {len(both)} in all")
+    return listed
 
 
 def _latest_versions(conn: Connection, org_id: int) -> None:
