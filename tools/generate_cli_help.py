@@ -27,10 +27,13 @@ def render_help() -> str:
         callback = command.callback
         doc = (callback.__doc__ or "").strip().splitlines()[0] if callback and callback.__doc__ else ""
         commands.append((command.name or "", doc))
-    for group in app.registered_groups:
+    for group in app.registered_groups:  # a command with subcommands (organisations merge …, users add …)
         info = group.typer_instance.info if group.typer_instance else None
+        registered = group.typer_instance.registered_callback if group.typer_instance else None
+        callback = registered.callback if registered else None
+        doc = (callback.__doc__ or "").strip().splitlines()[0] if callback and callback.__doc__ else ""
         commands.append(
-            (group.name or (info.name if info else "") or "", str(info.help or "") if info else "")
+            (group.name or (info.name if info else "") or "", doc or str(info.help or "" if info else ""))
         )
     width = max(len(name) for name, _ in commands) + 2
     lines = [

@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
     app.command("history")(history_command)
     app.command("execution")(execution_command)
     app.command("findings")(findings_command)
-    app.command("organisations")(organisations_command)
+    app.add_typer(organisations_app, name="organisations")
     app.command("metrics")(metrics_command)
     app.command("export")(export_command)
 
@@ -276,13 +276,89 @@ def findings_command(
     ))  # fmt: skip
 
 
+organisations_app = typer.Typer(no_args_is_help=False)
+
+
+@organisations_app.callback(invoke_without_command=True)
 def organisations_command(
-    db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
+    ctx: typer.Context, db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
 ) -> None:
-    """Organisations in the library, with their units and number of documents."""
+    """Organisations in the library, with their units and number of documents; merge, unmerge, aliases."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is not None:
+        return
     from cnbudget.library.questions import organisations
 
     _ask(db, fmt, output, organisations)
+
+
+@organisations_app.command("merge")
+def merge_command(
+    ctx: typer.Context,
+    alias: Annotated[
+        str, typer.Argument(help="The organisation merged away (old name): name, part, code or #id.")
+    ],
+    target: Annotated[
+        str, typer.Argument(help="The organisation it becomes (new name): name, part, code or #id.")
+    ],
+    db: DbOpt = None,
+) -> None:
+    """File ALIAS's documents under TARGET; ALIAS stays a name of TARGET (for renamed departments)."""
+    from cnbudget.domain.escape import plain_text
+    from cnbudget.domain.i18n import t
+    from cnbudget.library.identity import merge
+
+    engine = _open(db or ctx.obj)
+    try:
+        done = merge(engine, alias, target)
+    finally:
+        engine.dispose()
+    a, b = plain_text(done.alias_name), plain_text(done.target_name)
+    sys.stdout.write(
+        t(
+            f"已将 #{done.alias_id} {a} 并入 #{done.target_id} {b}：{done.documents} 份文件改归后者；"
+            f"以后入库的“{a}”文件也归入后者（撤销：cnbudget organisations unmerge '#{done.alias_id}'）\n",
+            f"merged #{done.alias_id} {a} into #{done.target_id} {b}: {done.documents} document(s) moved; "
+            f"documents of “{a}” ingested later go there too (undo: cnbudget organisations unmerge "
+            f"'#{done.alias_id}')\n",
+        )
+    )
+
+
+@organisations_app.command("unmerge")
+def unmerge_command(
+    ctx: typer.Context,
+    alias: Annotated[str, typer.Argument(help="A merged name: name, part, code or #id.")],
+    db: DbOpt = None,
+) -> None:
+    """Undo a merge: ALIAS is its own organisation again, with the documents that name it."""
+    from cnbudget.domain.escape import plain_text
+    from cnbudget.domain.i18n import t
+    from cnbudget.library.identity import unmerge
+
+    engine = _open(db or ctx.obj)
+    try:
+        done = unmerge(engine, alias)
+    finally:
+        engine.dispose()
+    a, b = plain_text(done.alias_name), plain_text(done.target_name)
+    sys.stdout.write(
+        t(
+            f"#{done.alias_id} {a} 不再并入 #{done.target_id} {b}：{done.documents} 份文件归回前者\n",
+            f"#{done.alias_id} {a} is no longer merged into #{done.target_id} {b}: "
+            f"{done.documents} document(s) moved back\n",
+        )
+    )
+
+
+@organisations_app.command("aliases")
+def aliases_command(
+    ctx: typer.Context, db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
+) -> None:
+    """Names merged into other organisations, with the documents filed under each."""
+    from cnbudget.library.identity import aliases
+
+    _ask(db or ctx.obj, fmt, output, aliases)
 
 
 def metrics_command(fmt: FormatOpt = TableFormat.text, output: OutputOpt = None, db: DbOpt = None) -> None:

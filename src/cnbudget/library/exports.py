@@ -65,6 +65,7 @@ def _organisations(_all_versions: bool) -> Select[Any]:
             orgs.region,
             orgs.parent_id,
             parent.c.name.label("parent_name"),
+            orgs.merged_into,
         )
         .outerjoin(parent, parent.c.id == orgs.parent_id)
         .order_by(orgs.id)

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, select
 
 from cnbudget.domain.errors import UsageError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key
+from cnbudget.domain.vocabulary import SCOPE_LABELS
 from cnbudget.library.answers import Answer
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
@@ -157,10 +159,14 @@ _UNIT_NOTE = "金额单位：万元（以元列示的文件已换算为万元；
 
 
 # ---- organisations ----------------------------------------------------------------------------------
-def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
-    """An organisation by ``#id``, code, full name or part of its name; ambiguity is an error."""
+def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = True) -> tuple[int, str]:
+    """An organisation by ``#id``, code, full name or part of its name; ambiguity is an error listing the
+    matches (a department that holds documents is preferred to its own units). Names are compared folded (（ and (, fullwidth letters …). A name merged into another
+    (``organisations merge``) stands for the organisation it was merged into, unless ``follow_aliases`` is
+    false (to undo the merge)."""
     text = text.strip()
-    rows = conn.execute(select(orgs.id, orgs.name, orgs.kind, orgs.code)).all()
+    rows = conn.execute(select(orgs.id, orgs.name, orgs.kind, orgs.code, orgs.merged_into)).all()
+    by_id = {r.id: r for r in rows}
     if text.startswith("#") and text[1:].isdigit():
         hits = [r for r in rows if r.id == int(text[1:])]
     else:
@@ -170,18 +176,54 @@ def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
         # part of a name: of the full name (武汉 names every 武汉市 organisation: ambiguous), else of its core
         hits = hits or [r for r in rows if wanted_key and wanted_key in name_key(r.name)]
         hits = hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
+    if follow_aliases:
+        hits = list({(target := _target(by_id, r.id)).id: target for r in hits}.values())
     if len(hits) > 1:
-        departments = [r for r in hits if r.kind == "department"]
-        if len(departments) == 1:
-            hits = departments
+        hits = _department_over_its_units(conn, hits)
     if not hits:
-        raise UsageError(f"库中没有与“{text}”相符的部门（单位）", setting="organisation")
-    if len(hits) > 1:
-        listed = "; ".join(f"#{r.id} {r.name} ({r.kind}{', ' + r.code if r.code else ''})" for r in hits[:12])
         raise UsageError(
-            f"“{text}”与 {len(hits)} 个部门（单位）相符，请指明其中一个：{listed}", setting="organisation"
+            t(f"库中没有与“{text}”相符的部门（单位）", f"no organisation in the library matches “{text}”"),
+            setting="organisation",
+        )
+    if len(hits) > 1:
+        listed = "; ".join(
+            f"#{r.id} {r.name} ({t(SCOPE_LABELS.get(r.kind, r.kind), r.kind)}{', ' + r.code if r.code else ''})"
+            for r in hits[:12]
+        )
+        more = t(f" 等 {len(hits)} 个", f" … {len(hits)} in all") if len(hits) > 12 else ""
+        raise UsageError(
+            t(
+                f"“{text}”与 {len(hits)} 个部门（单位）相符，请指明其中一个（名称、编码或 #编号）：{listed}{more}",
+                f"“{text}” matches {len(hits)} organisations; name one of them (name, code or #id): "
+                f"{listed}{more}",
+            ),
+            setting="organisation",
         )
     return hits[0].id, hits[0].name
+
+
+def _department_over_its_units(conn: Connection, hits: list[Any]) -> list[Any]:
+    """A department and units of its own (硚口 names 硚口区经信局 and its 本级 and 大数据中心): the department
+    is meant when it holds documents, which cover its units; otherwise the matches stay ambiguous."""
+    departments = [r for r in hits if r.kind == "department"]
+    if len(departments) != 1:
+        return hits
+    department = departments[0]
+    others = [r.id for r in hits if r.id != department.id]
+    parents = set(conn.execute(select(orgs.parent_id).where(orgs.id.in_(others))).scalars())
+    if parents != {department.id}:
+        return hits
+    held = conn.execute(select(func.count()).where(docs.organisation_id == department.id)).scalar()
+    return [department] if held else hits
+
+
+def _target(by_id: dict[int, Any], org_id: int) -> Any:
+    """The organisation an alias was merged into, following a chain of merges."""
+    row, seen = by_id[org_id], {org_id}
+    while row.merged_into is not None and row.merged_into not in seen and row.merged_into in by_id:
+        seen.add(row.merged_into)
+        row = by_id[row.merged_into]
+    return row
 
 
 def metrics() -> Answer:
@@ -204,6 +246,7 @@ def organisations(engine: Engine) -> Answer:
             orgs.id, orgs.name, orgs.kind, orgs.code, orgs.level, orgs.region, parent.c.name.label("parent")
         )
         .outerjoin(parent, parent.c.id == orgs.parent_id)
+        .where(orgs.merged_into.is_(None))
         .order_by(orgs.name)
     )
     with engine.connect() as conn:
@@ -215,12 +258,22 @@ def organisations(engine: Engine) -> Answer:
             ).all()
         )
         rows = conn.execute(query).all()
+        aliases = conn.execute(
+            select(func.count()).select_from(schema.organisations).where(orgs.merged_into.is_not(None))
+        ).scalar()
     answer = Answer(
         title=f"{len(rows)} 个部门（单位）",
         columns=["id", "name", "kind", "code", "level", "region", "parent", "documents"],
     )
     for r in rows:
         answer.rows.append({**r._asdict(), "id": f"#{r.id}", "documents": counts.get(r.id, 0)})
+    if aliases:
+        answer.notes.append(
+            t(
+                f"另有 {aliases} 个名称已并入其他部门（单位），见 cnbudget organisations aliases",
+                f"{aliases} more names were merged into other organisations: see cnbudget organisations aliases",
+            )
+        )
     return answer
 
 
@@ -317,7 +370,8 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
         if budget:
             budget_note = f"budget: document {budget[0]} ({year} 预算)"
         else:
-            units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id == org_id))]
+            merged = [org_id, *conn.execute(select(orgs.id).where(orgs.merged_into == org_id)).scalars()]
+            units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id.in_(merged)))]
             budget = _latest(conn, units, year, "budget")
             if budget:
                 origin = f"sum of {len(budget)} unit budget(s)"

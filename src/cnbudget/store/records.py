@@ -32,6 +32,9 @@ class OrganisationRecord:
     code: str = ""
     region: str = ""
     level: str = ""
+    parent: OrganisationRecord | None = None
+    """The department a unit belongs to, as its document's tables list it (a code without a name links to
+    a department of the library with that code, region and level)."""
 
     @property
     def key(self) -> str:
@@ -82,6 +85,26 @@ def organisation_name(doc: Document) -> str:
     return name
 
 
+def _organisation_record(doc: Document) -> OrganisationRecord:
+    """Who the document is filed under: the code its own organisation tables give it first (a unit that
+    publishes its own document is a unit under its department), else the scope its title states."""
+    meta = doc.metadata
+    name = fit_text(schema.organisations, "name", organisation_name(doc))
+    parent = None
+    if meta.organisation_code:
+        kind = "unit" if meta.parent_code else "department"
+        code = meta.organisation_code
+        if meta.parent_code:
+            parent_name = fit_text(schema.organisations, "name", meta.parent_name)
+            parent = OrganisationRecord(parent_name, "department", meta.parent_code, meta.region, meta.level)
+    else:
+        kind = "unit" if meta.scope == "unit" else "department"
+        code = meta.department_code
+        if kind == "unit" and len(meta.unit_codes) == 1:
+            code = meta.unit_codes[0]
+    return OrganisationRecord(name, kind, code=code, region=meta.region, level=meta.level, parent=parent)
+
+
 def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     meta = doc.metadata
     if not meta.department:
@@ -92,20 +115,13 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
         raise InputError(
             "the document does not say whether it is a budget or final accounts", meta.source_path
         )
-    org_kind = "unit" if meta.scope == "unit" else "department"
-    code = meta.department_code
-    if org_kind == "unit" and len(meta.unit_codes) == 1:
-        code = meta.unit_codes[0]
-    organisation = OrganisationRecord(
-        fit_text(schema.organisations, "name", organisation_name(doc)),
-        org_kind,
-        code=code,
-        region=meta.region,
-        level=meta.level,
-    )
+    organisation = _organisation_record(doc)
     units = []
-    if org_kind == "department":
+    own = meta.organisation_code
+    if organisation.kind == "department":
         for unit_name, unit_code in zip(meta.unit_names, meta.unit_codes, strict=False):
+            if own and not (len(unit_code) > len(own) and unit_code.startswith(own)):
+                continue  # listed, but not one of this organisation's units
             name = fit_text(schema.organisations, "name", compact(unit_name))
             units.append(OrganisationRecord(name, "unit", unit_code, meta.region, meta.level))
     counts = {s: report.count(s) for s in ("error", "warning", "info")}

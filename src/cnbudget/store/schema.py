@@ -76,7 +76,17 @@ organisations = Table(
     Column("region", String(64), nullable=False, default=""),
     Column("level", String(16), nullable=False, default=""),
     Column("parent_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    Column(
+        "merged_into",
+        Integer,
+        ForeignKey("organisations.id"),
+        nullable=True,
+        doc="the organisation this one was merged into (`organisations merge`): its name is an alias",
+    ),
+    # one organisation per folded name, whatever its kind; the older (name_key, kind) constraint stays
+    # because SQLite drops a table constraint only by rebuilding a table the documents refer to
     UniqueConstraint("name_key", "kind"),
+    Index(None, "name_key", unique=True),
 )
 
 documents = Table(
@@ -84,6 +94,13 @@ documents = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column(
+        "filed_as",
+        Integer,
+        ForeignKey("organisations.id"),
+        nullable=True,
+        doc="the organisation the document names, when it was merged into organisation_id (else null)",
+    ),
     Column("kind", String(16), nullable=False, doc="budget or final"),
     Column("fiscal_year", Integer, nullable=True),
     Column("scope", String(16), nullable=False, doc="department or unit"),
