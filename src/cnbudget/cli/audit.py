@@ -12,6 +12,7 @@ import typer
 from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
+    BomOpt,
     FailOn,
     MaxPagesOpt,
     MaxSecondsOpt,
@@ -157,8 +158,9 @@ def _write(
 
 def rules_command(
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")] = TableFormat.text,
+    bom: BomOpt = False,
 ) -> None:
     """List the rule catalogue: id, family, severity, documents, tables, description, basis."""
     from cnbudget.audit.registry import all_rules
 
-    show_rules(all_rules(), fmt)
+    show_rules(all_rules(), fmt, bom)

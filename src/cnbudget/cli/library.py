@@ -13,6 +13,8 @@ import typer
 
 from cnbudget.cli.options import (
     AllVersionsOpt,
+    AnswerFormat,
+    BomOpt,
     DbOpt,
     ExportFormat,
     FormatOpt,
@@ -28,11 +30,11 @@ from cnbudget.cli.options import (
     OutputOpt,
     Scope,
     SeverityChoice,
-    TableFormat,
     read_options,
 )
 from cnbudget.cli.render import show_answer, show_ingest_summary
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
+from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -58,11 +60,23 @@ def _open(db: str | None, create: bool = False) -> Engine:
     return open_database(db, create=create)
 
 
-def _ask(db: str | None, fmt: TableFormat, output: Path | None, question: Callable[[Engine], Answer]) -> None:
+def _ask(
+    db: str | None,
+    fmt: AnswerFormat,
+    output: Path | None,
+    question: Callable[[Engine], Answer],
+    bom: bool = False,
+) -> None:
     """Open the library, answer, print, and always close the connections."""
+    if fmt is AnswerFormat.xlsx and output is None:  # before the library is opened
+        raise UsageError(
+            t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
+              "--format xlsx writes a workbook: give -o FILE.xlsx"),
+            setting="output",
+        )  # fmt: skip
     engine = _open(db)
     try:
-        show_answer(question(engine), fmt, output)
+        show_answer(question(engine), fmt, output, bom)
     finally:
         engine.dispose()
 
@@ -139,6 +153,11 @@ def ingest_command(
 def _open_log(path: Path | None) -> TextIO | None:
     if path is None:
         return None
+    parent = path.resolve().parent
+    if not parent.is_dir():  # a mistyped folder is not created silently
+        raise OutputError(
+            t(f"文件夹不存在：{parent}", f"no such folder: {parent}"), str(path), setting="output"
+        )
     try:
         return path.open("a", encoding="utf-8")
     except OSError as exc:
@@ -194,8 +213,9 @@ def compare_command(
         Level | None, typer.Option("--level", help="province, city or district.", show_default=False)
     ] = None,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Departments side by side for one year (total, 基本/项目 shares, 人员经费, 三公, any code)."""
     from cnbudget.library.questions import compare
@@ -203,7 +223,7 @@ def compare_command(
     _ask(db, fmt, output, lambda engine: compare(
         engine, year, metric, kind=kind.value, scope=scope.value if scope else None,
         level=level.value if level else None,
-    ))  # fmt: skip
+    ), bom)  # fmt: skip
 
 
 def history_command(
@@ -211,8 +231,9 @@ def history_command(
     metric: MetricOpt = None,
     kind: KindFilterOpt = None,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """One organisation across years, with year-over-year changes."""
     from cnbudget.library.questions import history
@@ -222,6 +243,7 @@ def history_command(
         fmt,
         output,
         lambda engine: history(engine, organisation, metric, kind=kind.value if kind else None),
+        bom,
     )
 
 
@@ -233,13 +255,14 @@ def execution_command(
         typer.Option("--funds", help="all (B03 against F03) or general: 一般公共预算 (B05 against F05)."),
     ] = Funds.all,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Final accounts against the budget of the same year, per function code and for 三公."""
     from cnbudget.library.questions import execution
 
-    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value))
+    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value), bom)
 
 
 def findings_command(
@@ -259,8 +282,9 @@ def findings_command(
         int | None, typer.Option("--limit", min=1, help="At most this many.", show_default=False)
     ] = None,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Audit findings across the library, filtered by rule, severity, organisation, year."""
     from cnbudget.library.questions import findings
@@ -268,23 +292,25 @@ def findings_command(
     _ask(db, fmt, output, lambda engine: findings(
         engine, rule=rule, severity=severity.value if severity else None, organisation=organisation, year=year,
         kind=kind.value if kind else None, all_versions=all_versions, limit=limit,
-    ))  # fmt: skip
+    ), bom)  # fmt: skip
 
 
 def organisations_command(
-    db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
+    db: DbOpt = None, fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None, bom: BomOpt = False
 ) -> None:
     """Organisations in the library, with their units and number of documents."""
     from cnbudget.library.questions import organisations
 
-    _ask(db, fmt, output, organisations)
+    _ask(db, fmt, output, organisations, bom)
 
 
-def metrics_command(fmt: FormatOpt = TableFormat.text, output: OutputOpt = None, db: DbOpt = None) -> None:
+def metrics_command(
+    fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None, db: DbOpt = None, bom: BomOpt = False
+) -> None:
     """The figures compare and history can show (the same for every library: --db is accepted, not needed)."""
     from cnbudget.library.questions import metrics
 
-    show_answer(metrics(), fmt, output)
+    show_answer(metrics(), fmt, output, bom)
 
 
 def export_command(
@@ -293,7 +319,12 @@ def export_command(
         typer.Option(
             "--output",
             "-o",
-            help="A folder (csv, parquet: one file per table) or an .xlsx file.",
+            help=t(
+                "一个文件夹（csv、parquet：每张表一个文件；文件夹的上级须已存在），只导出一张表时也可是 "
+                "x.csv / x.parquet 文件；xlsx 为一个 .xlsx 文件。",
+                "A folder (csv, parquet: one file per table; its parent must exist), or with one --table a "
+                "file x.csv / x.parquet; for xlsx one .xlsx file.",
+            ),
             show_default=False,
         ),
     ],
@@ -311,6 +342,7 @@ def export_command(
     ] = None,
     all_versions: AllVersionsOpt = False,
     db: DbOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
     from cnbudget.library.exports import EXPORT_TABLES, export
@@ -321,7 +353,7 @@ def export_command(
         raise UsageError(f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
     engine = _open(db)
     try:
-        written = export(engine, output, fmt.value, names, all_versions=all_versions)
+        written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
     finally:
         engine.dispose()
     for path, rows in written:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cnbudget.domain.i18n import t
+
 if TYPE_CHECKING:
     from cnbudget.read import ReadOptions
 
@@ -42,6 +44,16 @@ class TableFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+
+
+class AnswerFormat(StrEnum):
+    """How a library answer is printed or written: xlsx and html carry a chart."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
 
 
 class Kind(StrEnum):
@@ -104,6 +116,17 @@ OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
 
+BomOpt = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        help=t(
+            "CSV 以 UTF-8 BOM 开头：Excel 直接打开时中文不乱码。",
+            "CSV begins with a UTF-8 byte order mark, so that Excel opens the Chinese text correctly.",
+        ),
+    ),
+]
+
 # ---- the library --------------------------------------------------------------------------------------
 DbOpt = Annotated[
     str | None,
@@ -113,7 +136,18 @@ DbOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")]
+FormatOpt = Annotated[
+    AnswerFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help=t(
+            "text、json、csv，或 xlsx（带图表的工作簿，须 -o）、html（带图表的单个网页文件）。",
+            "text, json, csv, or xlsx (a workbook with a chart; needs -o) or html (one self-contained page with "
+            "a chart).",
+        ),
+    ),
+]
 MetricOpt = Annotated[
     list[str] | None,
     typer.Option(

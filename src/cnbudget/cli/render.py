@@ -14,8 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnbudget.cli.inputs import write_output
-from cnbudget.cli.options import SETTING_HINTS, TableFormat
+from cnbudget.cli.inputs import write_bytes_output, write_output
+from cnbudget.cli.options import SETTING_HINTS, AnswerFormat, TableFormat
+from cnbudget.domain.errors import UsageError
+from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,12 +47,28 @@ def error_text(exc: CnbudgetError) -> str:
     return f"{exc} ({hint})" if hint else str(exc)
 
 
-def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
-    if fmt is TableFormat.json:
+def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: bool = False) -> None:
+    if fmt is AnswerFormat.json:
         write_output(answer.to_json(), output)
         return
-    if fmt is TableFormat.csv:
-        write_output(answer.to_csv(), output)
+    if fmt is AnswerFormat.csv:
+        write_output(answer.to_csv(), output, bom=bom)
+        return
+    if fmt is AnswerFormat.xlsx:
+        from cnbudget.report.answer_files import answer_xlsx
+
+        if output is None:
+            raise UsageError(
+                t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
+                  "--format xlsx writes a workbook: give -o FILE.xlsx"),
+                setting="output",
+            )  # fmt: skip
+        write_bytes_output(answer_xlsx(answer, _label), output)
+        return
+    if fmt is AnswerFormat.html:
+        from cnbudget.report.answer_files import answer_html
+
+        write_output(answer_html(answer, _label), output)
         return
     from rich.table import Table
 
@@ -84,7 +102,7 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
         write_output(buffer.getvalue(), output)
 
 
-def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
+def show_rules(rules: list[Rule], fmt: TableFormat, bom: bool = False) -> None:
     """The rule catalogue: id, family, severity, documents, tables, description, basis."""
     from cnbudget.domain.vocabulary import BASIS_LABELS, FAMILY_LABELS, KIND_LABELS, SEVERITY_LABELS
 
@@ -102,7 +120,7 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
         for r in rules:
             writer.writerow((r.id, r.family, r.severity, " ".join(r.kinds), " ".join(r.tables), r.description,
                              r.basis, r.rationale, r.fix))  # fmt: skip
-        write_output(buffer.getvalue(), None)
+        write_output(buffer.getvalue(), None, bom=bom)
         return
     from rich.table import Table
 
