@@ -20,7 +20,7 @@ from cnbudget.cli.options import (
     TableFormat,
     read_options,
 )
-from cnbudget.cli.render import console_for, error_text, show_rules
+from cnbudget.cli.render import PageBar, console_for, error_text, show_rules
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
 from cnbudget.domain.reference import sample_path
 
@@ -86,21 +86,26 @@ def audit_command(
         raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if bundle and len(paths) < 2:
         raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
-    options = read_options(max_pages, max_seconds, ocr)
     reports = []
     failures: list[tuple[str, str]] = []
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
     progress = _progress(len(documents))
-    for parts in documents:
-        try:
-            reports.append(audit(parse_bundle(list(parts), options)))
-        except InputError as exc:
-            failures.append((exc.path or " + ".join(map(str, parts)), exc.message))
-            sys.stderr.write(f"cnbudget: error: {error_text(exc)}\n")
+    pages = PageBar(progress[0] if progress is not None else None)
+    options = read_options(max_pages, max_seconds, ocr, pages)
+    try:
+        for parts in documents:
+            try:
+                reports.append(audit(parse_bundle(list(parts), options)))
+            except InputError as exc:
+                failures.append((exc.path or " + ".join(map(str, parts)), exc.message))
+                sys.stderr.write(f"cnbudget: error: {error_text(exc)}\n")
+            pages.next_document()
+            if progress is not None:
+                progress[0].advance(progress[1])
+    finally:
+        pages.stop()
         if progress is not None:
-            progress[0].advance(progress[1])
-    if progress is not None:
-        progress[0].stop()
+            progress[0].stop()
     _write(reports, failures, fmt, output, not no_info)
     if failures:
         raise SystemExit(EXIT_INPUT)
@@ -112,9 +117,10 @@ def audit_command(
 def _progress(total: int) -> tuple[Progress, TaskID] | None:
     if total < 3 or not sys.stderr.isatty():
         return None
+    from rich.console import Console
     from rich.progress import Progress
 
-    progress = Progress(transient=True)  # on stderr's console: the report itself goes to stdout
+    progress = Progress(console=Console(stderr=True), transient=True)  # the report itself goes to stdout
     task = progress.add_task("审核中", total=total)
     progress.start()
     return progress, task

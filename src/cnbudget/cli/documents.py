@@ -21,7 +21,7 @@ from cnbudget.cli.options import (
     SampleOpt,
     read_options,
 )
-from cnbudget.cli.render import console_for
+from cnbudget.cli.render import PageBar, console_for
 from cnbudget.domain.errors import UsageError
 
 if TYPE_CHECKING:
@@ -39,7 +39,11 @@ def _load(
 ) -> Document:
     from cnbudget.parse import parse_file
 
-    return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr))
+    bar = PageBar()
+    try:
+        return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar))
+    finally:
+        bar.stop()
 
 
 def parse_command(

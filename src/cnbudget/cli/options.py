@@ -12,6 +12,7 @@ from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from cnbudget.read import ReadOptions
+    from cnbudget.read.source import PageProgress
 
 
 class ParseFormat(StrEnum):
@@ -106,7 +107,14 @@ MaxPagesOpt = Annotated[
 MaxSecondsOpt = Annotated[
     float | None,
     typer.Option(
-        "--max-seconds", min=1, help="Stop reading a PDF after this long (default 600).", show_default=False
+        "--max-seconds",
+        min=1,
+        help=t(
+            "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 30 秒，至多 4 小时。",
+            "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 30 s per page read by "
+            "OCR, at most 4 hours.",
+        ),
+        show_default=False,
     ),
 ]
 OcrOpt = Annotated[
@@ -180,10 +188,13 @@ SETTING_HINTS = {
 """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
 
 
-def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) -> ReadOptions:
+def read_options(
+    max_pages: int | None, max_seconds: float | None, ocr: bool, progress: PageProgress | None = None
+) -> ReadOptions:
+    """The reader's settings from the options (no --max-seconds: the automatic limit, which grows with OCR)."""
     from cnbudget.read import ReadOptions
 
     defaults = ReadOptions()
     return ReadOptions(
-        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
+        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds, ocr=ocr, progress=progress
     )

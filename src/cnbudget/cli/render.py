@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
     from cnbudget.audit.registry import Rule
     from cnbudget.domain.errors import CnbudgetError
@@ -39,6 +41,52 @@ def console_for(output: Path | None, buffer: io.StringIO | None = None, stderr: 
         return Console(file=buffer, width=WIDE, highlight=False)
     stream = sys.stderr if stderr else sys.stdout
     return Console(highlight=False, stderr=stderr, width=None if stream.isatty() else WIDE)
+
+
+class PageBar:
+    """The pages of a PDF read so far, as a Rich progress bar on stderr — only on a terminal, and only once
+    reading is slow (a page read by OCR, or a second gone), so a text PDF read in milliseconds shows nothing.
+
+    Given to the reader as `ReadOptions.progress`; with ``progress`` (the bar of a batch), it is a line of
+    that bar instead of a display of its own (Rich shows one live display at a time)."""
+
+    SLOW = 1.0
+    """Seconds after which a PDF without OCR pages gets a bar too."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.shared = progress is not None
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.started = time.monotonic()
+
+    def __call__(self, page: int, pages: int, ocr: bool) -> None:
+        if self.task is None:
+            if not sys.stderr.isatty() or not (ocr or time.monotonic() - self.started > self.SLOW):
+                return
+            if self.progress is None:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+                from rich.progress import Progress as RichProgress
+
+                self.progress = RichProgress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True,
+                )  # fmt: skip
+                self.progress.start()
+            self.task = self.progress.add_task(t("读取 PDF 页面", "reading PDF pages"), total=pages)
+        assert self.progress is not None
+        self.progress.update(self.task, completed=page, total=pages)
+
+    def next_document(self) -> None:
+        """The next file starts: its pages get a bar of their own."""
+        if self.task is not None and self.progress is not None:
+            self.progress.remove_task(self.task)
+        self.task = None
+        self.started = time.monotonic()
+
+    def stop(self) -> None:
+        if self.progress is not None and not self.shared:
+            self.progress.stop()
 
 
 def error_text(exc: CnbudgetError) -> str:
