@@ -62,7 +62,9 @@ def scans(tmp_path: Path, pages: int) -> Path:
     return path
 
 
-def test_every_page_is_reported_as_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
+def test_every_page_is_reported_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
     fake_ocr(monkeypatch, clock, 5)
     calls: list[tuple[int, int, bool]] = []
     source = read_path(scans(tmp_path, 4), ReadOptions(progress=lambda *call: calls.append(call)))

@@ -110,9 +110,9 @@ MaxSecondsOpt = Annotated[
         "--max-seconds",
         min=1,
         help=t(
-            "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 30 秒，至多 4 小时。",
-            "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 30 s per page read by "
-            "OCR, at most 4 hours.",
+            "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 60 秒，至多 8 小时。",
+            "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 60 s per page read by "
+            "OCR, at most 8 hours.",
         ),
         show_default=False,
     ),

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, sele
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key
+from cnbudget.domain.text import place
 from cnbudget.library.answers import Answer, Chart, Series
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
@@ -471,6 +472,11 @@ def _execution_row(
 
 
 # ---- findings ---------------------------------------------------------------------------------------
+def _numbers(stored: str | None) -> list[int]:
+    """Lines or pages as stored ("812,300")."""
+    return [int(n) for n in (stored or "").split(",") if n.strip().isdigit()]
+
+
 def _known_rule(rule: str) -> None:
     """An id (or pattern) that names no rule is a mistake, not "no findings" (checked only when nothing was
     found: the rule catalogue is not loaded for the questions that find something)."""
@@ -557,8 +563,9 @@ def findings(
             "severity",
             "message",
             "table",
-            "lines",
+            "place",
             "pages",
+            "lines",
             "source_path",
         ],  # fmt: skip
         headers={
@@ -569,7 +576,8 @@ def findings(
             "severity": "级别",
             "message": "说明",
             "table": "表",
-            "lines": "行",
+            "place": "位置",
+            "lines": "行（文本）",
             "pages": "页",
             "document_id": "文档",
         },
@@ -581,7 +589,7 @@ def findings(
             "rule_id",
             "severity",
             "message",
-            "lines",
+            "place",
         ],
     )
     for r in rows:
@@ -596,8 +604,10 @@ def findings(
                 "severity": r.severity,
                 "message": r.message,
                 "table": r.table_kind,
-                "lines": r.lines,
+                # a PDF's page is the place (its extracted-text lines are not); a text input's line
+                "place": place(_numbers(r.pages), _numbers(r.lines), 3),
                 "pages": r.pages,
+                "lines": r.lines,
                 "source_path": r.source_path,
             }
         )

@@ -29,7 +29,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
             "rules_not_evaluated": sum(1 for o in report.outcomes if o.status == "not_evaluated"),
         },
         "findings": [
-            {**to_jsonable(f), "lines": f.lines, "pages": f.pages, "tables": f.tables}
+            {**to_jsonable(f), "pages": f.pages, "lines": f.lines, "tables": f.tables}
             for f in report.findings
         ],
         "coverage": [to_jsonable(o) for o in report.outcomes],
