@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import math
+import pickle
+from concurrent.futures import Future
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -156,3 +158,57 @@ def test_the_commands_hand_the_bar_to_the_reader(
         calls.clear()
         cli(command, str(path))  # not a disclosure: an error, after the pages were read
         assert calls == [(1, 3, True), (2, 3, True), (3, 3, True)], command
+
+
+def test_ingest_shows_pages_in_its_own_bar_and_never_sends_the_callback_to_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    from cnbudget.library import ingestion
+
+    fake_ocr(monkeypatch, clock, 1)
+    calls: list[tuple[int, int, bool]] = []
+    monkeypatch.setattr(PageBar, "__call__", lambda self, *call: calls.append(call))
+    done = cli("ingest", str(scans(tmp_path, 2)), "--db", str(tmp_path / "lib.db"), "--jobs", "1")
+    assert done.returncode == 2 and calls == [(1, 2, True), (2, 2, True)]  # read in this process
+
+    sent: list[ReadOptions | None] = []
+
+    class Pool:  # runs each file here, keeping what would be pickled for a worker process
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def __enter__(self) -> Pool:
+            return self
+
+        def __exit__(self, *args: object) -> None:
+            pass
+
+        def submit(self, fn, path, options):  # type: ignore[no-untyped-def]
+            pickle.dumps(options)
+            sent.append(options)
+            future: Future = Future()  # type: ignore[type-arg]
+            future.set_result(fn(path, options))
+            return future
+
+    monkeypatch.setattr(ingestion, "ProcessPoolExecutor", Pool)
+    files = [str(scans(tmp_path, 1)), str(tmp_path / "missing.pdf")]
+    outcomes = list(ingestion._results(files, 2, ReadOptions(progress=lambda *call: None)))
+    assert len(outcomes) == 2 and len(sent) == 2 and all(o is not None and o.progress is None for o in sent)
+
+
+def test_a_page_bar_joins_a_batch_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    monkeypatch.setattr("sys.stderr", Terminal())
+    batch = Progress(console=Console(file=Terminal()), transient=True)
+    batch.start()
+    bar = PageBar()
+    bar.attach(batch)
+    bar(1, 5, True)  # no second live display (Rich would raise LiveError)
+    assert [t.total for t in batch.tasks] == [5]
+    bar.next_document()
+    assert batch.tasks == []
+    bar.stop()  # the batch's bar is the batch's to stop
+    assert batch.live.is_started
+    batch.stop()

@@ -32,7 +32,7 @@ from cnbudget.cli.options import (
     SeverityChoice,
     read_options,
 )
-from cnbudget.cli.render import show_answer, show_ingest_summary
+from cnbudget.cli.render import PageBar, show_answer, show_ingest_summary
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
 from cnbudget.domain.i18n import t
 
@@ -129,12 +129,15 @@ def ingest_command(
     journal = _open_log(log)
     engine = _open(db, create=True)
     bar = _Bar(quiet, journal)
+    options = read_options(
+        max_pages, max_seconds, ocr, None if quiet else bar.pages
+    )  # pages: one process only
     try:
         summary = ingest(
-            engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
-            on_start=bar.start, bundle=bundle,
+            engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
         )  # fmt: skip
     finally:
+        bar.pages.stop()
         bar.stop()
         engine.dispose()
         if journal is not None:
@@ -172,6 +175,8 @@ class _Bar:
         self.task: TaskID | None = None
         self.quiet = quiet
         self.journal = journal
+        self.pages = PageBar()
+        """The pages of a slow PDF (OCR) read in this process: a line of this bar once it is shown."""
 
     def start(self, total: int) -> None:
         if self.quiet or not sys.stderr.isatty() or total < 2:
@@ -186,6 +191,7 @@ class _Bar:
         )  # fmt: skip
         self.task = self.progress.add_task("ingest", total=total, last="")
         self.progress.start()
+        self.pages.attach(self.progress)  # Rich shows one live display at a time: the pages share it
 
     def advance(self, path: str, status: str, message: str = "") -> None:
         if self.journal is not None:
@@ -194,6 +200,7 @@ class _Bar:
                 entry["message"] = message
             self.journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self.journal.flush()  # a line per document as it finishes, readable while the batch runs
+        self.pages.next_document()
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, last=Path(path).name[-40:])
 

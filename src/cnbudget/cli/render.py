@@ -77,6 +77,10 @@ class PageBar:
         assert self.progress is not None
         self.progress.update(self.task, completed=page, total=pages)
 
+    def attach(self, progress: Progress) -> None:
+        """Be a line of ``progress`` (a batch's bar, started after the reader was given this one)."""
+        self.progress, self.shared = progress, True
+
     def next_document(self) -> None:
         """The next file starts: its pages get a bar of their own."""
         if self.task is not None and self.progress is not None:
