@@ -8,6 +8,7 @@ rounding tails (the ``after`` phase rule SUM-LOCATE-001).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -168,6 +169,64 @@ class Context:
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
         self.declares_tails = accepted.declared_tails and ("尾数" in notes or "尾差" in notes)
 
+    # ---- places ------------------------------------------------------------------------------------
+    def _known_pages(self) -> list[tuple[int, int]]:
+        """(line, page) of every line whose page the reader recorded: headings, narrative, table rows."""
+        cached = self.cache.get("line_pages")
+        if isinstance(cached, list):
+            return cached
+        doc = self.doc
+        known: dict[int, int] = {}
+        for heading in doc.outline:
+            if heading.page:
+                known[heading.line] = heading.page
+        for section in doc.narrative:
+            for _, line, page in section.line_starts:
+                if page:
+                    known[line] = page
+        for claim in doc.claims:
+            if claim.page:
+                known[claim.line] = claim.page
+        for table in doc.tables:
+            if table.page and table.title_line:
+                known[table.title_line] = table.page
+            for row in table.rows:
+                if row.page:
+                    known[row.line] = row.page
+        pages = sorted(known.items())
+        self.cache["line_pages"] = pages
+        return pages
+
+    def page_of(self, line: int) -> int | None:
+        """The PDF page of a line of the extracted text: recorded, or that of the recorded lines on both
+        sides when they agree (None for text inputs, and when the line may be on either of two pages)."""
+        pages = self._known_pages()
+        if not pages or not line:
+            return None
+        at = bisect.bisect_left(pages, (line, 0))
+        if at < len(pages) and pages[at][0] == line:
+            return pages[at][1]
+        before = pages[at - 1][1] if at > 0 else None
+        after = pages[at][1] if at < len(pages) else None
+        if before is None and after == 1:
+            return 1  # above the first recorded line, which is on the first page
+        return before if before == after else None
+
+    def cite(self, line: int, page: int | None = None) -> str:
+        """A place in a message: 第 24 页 for a PDF (its extracted-text line numbers are no place in the
+        document; where the page is not known, the line is named as what it is), 第 812 行 for a text input."""
+        page = page or self.page_of(line)
+        if page:
+            return f"第 {page} 页"
+        return f"提取文本第 {line} 行" if self._known_pages() else f"第 {line} 行"
+
+    def cite_both(
+        self, line_a: int, line_b: int, page_a: int | None = None, page_b: int | None = None
+    ) -> str:
+        """Two places: 第 15 页与第 16 页, 均在第 15 页 (one PDF page), 第 3 行与第 9 行 (a text input)."""
+        a, b = self.cite(line_a, page_a), self.cite(line_b, page_b)
+        return f"均在{a}" if a == b else f"{a}与{b}"
+
     @property
     def rule_id(self) -> str:
         if self.rule is None:
@@ -237,8 +296,15 @@ class Context:
             expected=expected,
             actual=actual,
             difference=difference,
-            evidence=[*([place_evidence(at)] if at is not None else []), *evidence],
+            evidence=self._paged([*([place_evidence(at)] if at is not None else []), *evidence]),
         )
+
+    def _paged(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Evidence of a PDF with its page even where a rule only knew the line."""
+        for ev in evidence:
+            if ev.line and not ev.page:
+                ev.page = self.page_of(ev.line)
+        return evidence
 
     # ---- identities ---------------------------------------------------------------------------------
     def check_sum(

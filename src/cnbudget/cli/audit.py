@@ -12,6 +12,7 @@ import typer
 from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
+    BomOpt,
     FailOn,
     MaxPagesOpt,
     MaxSecondsOpt,
@@ -21,7 +22,7 @@ from cnbudget.cli.options import (
     load_profile_option,
     read_options,
 )
-from cnbudget.cli.render import console_for, error_text, show_rules
+from cnbudget.cli.render import PageBar, console_for, error_text, show_rules
 from cnbudget.domain.errors import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -111,27 +112,32 @@ def audit_command(
     paths, failures = _expand(given)
     if bundle and len(paths) < 2:
         raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
-    options = read_options(max_pages, max_seconds, ocr)
     reports = []
     crashed = False
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
     bar = _Bar(len(documents))
-    for parts in documents:
-        name = " + ".join(map(str, parts))
-        try:
-            reports.append(audit(parse_bundle(list(parts), options), profile=profile))
-        except CnbudgetError as exc:
-            failures.append((exc.path or name, exc.message))
-            bar.say(f"cnbudget: error: {error_text(exc)}")
-        except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the report on the others
-            crashed = True
-            message = t(f"内部错误（{type(exc).__name__}: {exc}），这是 cnbudget 的缺陷，请附上该文件报告",
-                        f"internal error ({type(exc).__name__}: {exc}); this is a bug in cnbudget, please "
-                        "report it with the file")  # fmt: skip
-            failures.append((name, message))
-            bar.say(f"cnbudget: error: {name}: {message}")
-        bar.advance(parts[-1].name)
-    bar.stop()
+    pages = PageBar(bar.progress)  # the pages of a slow PDF: a line of the batch's bar
+    options = read_options(max_pages, max_seconds, ocr, pages)
+    try:
+        for parts in documents:
+            name = " + ".join(map(str, parts))
+            try:
+                reports.append(audit(parse_bundle(list(parts), options), profile=profile))
+            except CnbudgetError as exc:
+                failures.append((exc.path or name, exc.message))
+                bar.say(f"cnbudget: error: {error_text(exc)}")
+            except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the report on the others
+                crashed = True
+                message = t(f"内部错误（{type(exc).__name__}: {exc}），这是 cnbudget 的缺陷，请附上该文件报告",
+                            f"internal error ({type(exc).__name__}: {exc}); this is a bug in cnbudget, please "
+                            "report it with the file")  # fmt: skip
+                failures.append((name, message))
+                bar.say(f"cnbudget: error: {name}: {message}")
+            pages.next_document()
+            bar.advance(parts[-1].name)
+    finally:
+        pages.stop()
+        bar.stop()
     only_summary = summary or any(p.is_dir() for p in given)
     _write(reports, failures, fmt, output, not no_info, only_summary)
     if crashed:
@@ -154,6 +160,7 @@ def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
                                 f"no documents in this folder (looked for {suffixes})"))
                 for folder in found.empty]  # fmt: skip
     return found.files, failures
+
 
 class _Bar:
     """A Rich progress bar on stderr, only when stderr is a terminal and there are several documents."""
@@ -237,10 +244,11 @@ def _write(
 def rules_command(
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")] = TableFormat.text,
     profile_path: ProfileOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """List the rule catalogue: id, family, severity, documents, tables, description, basis.
 
     With --profile: the severity each rule reports at, and whether it runs, under that review profile."""
     from cnbudget.audit.registry import all_rules
 
-    show_rules(all_rules(), fmt, load_profile_option(profile_path))
+    show_rules(all_rules(), fmt, load_profile_option(profile_path), bom)

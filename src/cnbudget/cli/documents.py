@@ -10,6 +10,7 @@ import typer
 
 from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.cli.options import (
+    BomOpt,
     FactsFormat,
     FileArg,
     MaxPagesOpt,
@@ -20,7 +21,7 @@ from cnbudget.cli.options import (
     SampleOpt,
     read_options,
 )
-from cnbudget.cli.render import console_for
+from cnbudget.cli.render import PageBar, console_for
 from cnbudget.domain.errors import UsageError
 
 if TYPE_CHECKING:
@@ -38,7 +39,11 @@ def _load(
 ) -> Document:
     from cnbudget.parse import parse_file
 
-    return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr))
+    bar = PageBar()
+    try:
+        return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar))
+    finally:
+        bar.stop()
 
 
 def parse_command(
@@ -75,12 +80,16 @@ def facts_command(
     max_pages: MaxPagesOpt = None,
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
+    bom: BomOpt = False,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
     doc = _load(file, sample, max_pages, max_seconds, ocr)
-    write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
+    if fmt is FactsFormat.csv:
+        write_output(facts_csv(doc), output, bom=bom)
+    else:
+        write_output(facts_json(doc), output)
 
 
 def show_command(

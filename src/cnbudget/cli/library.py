@@ -13,6 +13,8 @@ import typer
 
 from cnbudget.cli.options import (
     AllVersionsOpt,
+    AnswerFormat,
+    BomOpt,
     DbOpt,
     ExportFormat,
     FormatOpt,
@@ -29,12 +31,12 @@ from cnbudget.cli.options import (
     ProfileOpt,
     Scope,
     SeverityChoice,
-    TableFormat,
     load_profile_option,
     read_options,
 )
-from cnbudget.cli.render import show_answer, show_ingest_summary
+from cnbudget.cli.render import PageBar, show_answer, show_ingest_summary
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
+from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -60,11 +62,23 @@ def _open(db: str | None, create: bool = False) -> Engine:
     return open_database(db, create=create)
 
 
-def _ask(db: str | None, fmt: TableFormat, output: Path | None, question: Callable[[Engine], Answer]) -> None:
+def _ask(
+    db: str | None,
+    fmt: AnswerFormat,
+    output: Path | None,
+    question: Callable[[Engine], Answer],
+    bom: bool = False,
+) -> None:
     """Open the library, answer, print, and always close the connections."""
+    if fmt is AnswerFormat.xlsx and output is None:  # before the library is opened
+        raise UsageError(
+            t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
+              "--format xlsx writes a workbook: give -o FILE.xlsx"),
+            setting="output",
+        )  # fmt: skip
     engine = _open(db)
     try:
-        show_answer(question(engine), fmt, output)
+        show_answer(question(engine), fmt, output, bom)
     finally:
         engine.dispose()
 
@@ -120,12 +134,16 @@ def ingest_command(
     journal = _open_log(log)
     engine = _open(db, create=True)
     bar = _Bar(quiet, journal)
+    options = read_options(
+        max_pages, max_seconds, ocr, None if quiet else bar.pages
+    )  # pages: one process only
     try:
         summary = ingest(
-            engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
-            on_start=bar.start, bundle=bundle, profile=profile,
+            engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
+            profile=profile,
         )  # fmt: skip
     finally:
+        bar.pages.stop()
         bar.stop()
         engine.dispose()
         if journal is not None:
@@ -144,6 +162,11 @@ def ingest_command(
 def _open_log(path: Path | None) -> TextIO | None:
     if path is None:
         return None
+    parent = path.resolve().parent
+    if not parent.is_dir():  # a mistyped folder is not created silently
+        raise OutputError(
+            t(f"文件夹不存在：{parent}", f"no such folder: {parent}"), str(path), setting="output"
+        )
     try:
         return path.open("a", encoding="utf-8")
     except OSError as exc:
@@ -158,6 +181,8 @@ class _Bar:
         self.task: TaskID | None = None
         self.quiet = quiet
         self.journal = journal
+        self.pages = PageBar()
+        """The pages of a slow PDF (OCR) read in this process: a line of this bar once it is shown."""
 
     def start(self, total: int) -> None:
         if self.quiet or not sys.stderr.isatty() or total < 2:
@@ -172,6 +197,7 @@ class _Bar:
         )  # fmt: skip
         self.task = self.progress.add_task("ingest", total=total, last="")
         self.progress.start()
+        self.pages.attach(self.progress)  # Rich shows one live display at a time: the pages share it
 
     def advance(self, path: str, status: str, message: str = "") -> None:
         if self.journal is not None:
@@ -180,6 +206,7 @@ class _Bar:
                 entry["message"] = message
             self.journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self.journal.flush()  # a line per document as it finishes, readable while the batch runs
+        self.pages.next_document()
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, last=Path(path).name[-40:])
 
@@ -199,8 +226,9 @@ def compare_command(
         Level | None, typer.Option("--level", help="province, city or district.", show_default=False)
     ] = None,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Departments side by side for one year (total, 基本/项目 shares, 人员经费, 三公, any code)."""
     from cnbudget.library.questions import compare
@@ -208,7 +236,7 @@ def compare_command(
     _ask(db, fmt, output, lambda engine: compare(
         engine, year, metric, kind=kind.value, scope=scope.value if scope else None,
         level=level.value if level else None,
-    ))  # fmt: skip
+    ), bom)  # fmt: skip
 
 
 def history_command(
@@ -216,8 +244,9 @@ def history_command(
     metric: MetricOpt = None,
     kind: KindFilterOpt = None,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """One organisation across years, with year-over-year changes."""
     from cnbudget.library.questions import history
@@ -227,6 +256,7 @@ def history_command(
         fmt,
         output,
         lambda engine: history(engine, organisation, metric, kind=kind.value if kind else None),
+        bom,
     )
 
 
@@ -238,13 +268,14 @@ def execution_command(
         typer.Option("--funds", help="all (B03 against F03) or general: 一般公共预算 (B05 against F05)."),
     ] = Funds.all,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Final accounts against the budget of the same year, per function code and for 三公."""
     from cnbudget.library.questions import execution
 
-    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value))
+    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value), bom)
 
 
 def findings_command(
@@ -264,8 +295,9 @@ def findings_command(
         int | None, typer.Option("--limit", min=1, help="At most this many.", show_default=False)
     ] = None,
     db: DbOpt = None,
-    fmt: FormatOpt = TableFormat.text,
+    fmt: FormatOpt = AnswerFormat.text,
     output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Audit findings across the library, filtered by rule, severity, organisation, year."""
     from cnbudget.library.questions import findings
@@ -273,7 +305,7 @@ def findings_command(
     _ask(db, fmt, output, lambda engine: findings(
         engine, rule=rule, severity=severity.value if severity else None, organisation=organisation, year=year,
         kind=kind.value if kind else None, all_versions=all_versions, limit=limit,
-    ))  # fmt: skip
+    ), bom)  # fmt: skip
 
 
 organisations_app = typer.Typer(no_args_is_help=False)
@@ -281,7 +313,11 @@ organisations_app = typer.Typer(no_args_is_help=False)
 
 @organisations_app.callback(invoke_without_command=True)
 def organisations_command(
-    ctx: typer.Context, db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
+    ctx: typer.Context,
+    db: DbOpt = None,
+    fmt: FormatOpt = AnswerFormat.text,
+    output: OutputOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Organisations in the library, with their units and number of documents; merge, unmerge, aliases."""
     ctx.obj = db
@@ -289,7 +325,7 @@ def organisations_command(
         return
     from cnbudget.library.questions import organisations
 
-    _ask(db, fmt, output, organisations)
+    _ask(db, fmt, output, organisations, bom)
 
 
 @organisations_app.command("merge")
@@ -353,19 +389,22 @@ def unmerge_command(
 
 @organisations_app.command("aliases")
 def aliases_command(
-    ctx: typer.Context, db: DbOpt = None, fmt: FormatOpt = TableFormat.text, output: OutputOpt = None
-) -> None:
+    ctx: typer.Context, db: DbOpt = None, fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None,
+    bom: BomOpt = False,
+) -> None:  # fmt: skip
     """Names merged into other organisations, with the documents filed under each."""
     from cnbudget.library.identity import aliases
 
-    _ask(db or ctx.obj, fmt, output, aliases)
+    _ask(db or ctx.obj, fmt, output, aliases, bom)
 
 
-def metrics_command(fmt: FormatOpt = TableFormat.text, output: OutputOpt = None, db: DbOpt = None) -> None:
+def metrics_command(
+    fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None, db: DbOpt = None, bom: BomOpt = False
+) -> None:
     """The figures compare and history can show (the same for every library: --db is accepted, not needed)."""
     from cnbudget.library.questions import metrics
 
-    show_answer(metrics(), fmt, output)
+    show_answer(metrics(), fmt, output, bom)
 
 
 def export_command(
@@ -374,7 +413,12 @@ def export_command(
         typer.Option(
             "--output",
             "-o",
-            help="A folder (csv, parquet: one file per table) or an .xlsx file.",
+            help=t(
+                "一个文件夹（csv、parquet：每张表一个文件；文件夹的上级须已存在），只导出一张表时也可是 "
+                "x.csv / x.parquet 文件；xlsx 为一个 .xlsx 文件。",
+                "A folder (csv, parquet: one file per table; its parent must exist), or with one --table a "
+                "file x.csv / x.parquet; for xlsx one .xlsx file.",
+            ),
             show_default=False,
         ),
     ],
@@ -392,6 +436,7 @@ def export_command(
     ] = None,
     all_versions: AllVersionsOpt = False,
     db: DbOpt = None,
+    bom: BomOpt = False,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
     from cnbudget.library.exports import EXPORT_TABLES, export
@@ -402,7 +447,7 @@ def export_command(
         raise UsageError(f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
     engine = _open(db)
     try:
-        written = export(engine, output, fmt.value, names, all_versions=all_versions)
+        written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
     finally:
         engine.dispose()
     for path, rows in written:

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cnbudget.domain.i18n import t
+
 if TYPE_CHECKING:
     from cnbudget.audit.profile import AuditProfile
     from cnbudget.read import ReadOptions
+    from cnbudget.read.source import PageProgress
 
 
 class ParseFormat(StrEnum):
@@ -43,6 +46,16 @@ class TableFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+
+
+class AnswerFormat(StrEnum):
+    """How a library answer is printed or written: xlsx and html carry a chart."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
 
 
 class Kind(StrEnum):
@@ -95,7 +108,14 @@ MaxPagesOpt = Annotated[
 MaxSecondsOpt = Annotated[
     float | None,
     typer.Option(
-        "--max-seconds", min=1, help="Stop reading a PDF after this long (default 600).", show_default=False
+        "--max-seconds",
+        min=1,
+        help=t(
+            "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 60 秒，至多 8 小时。",
+            "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 60 s per page read by "
+            "OCR, at most 8 hours.",
+        ),
+        show_default=False,
     ),
 ]
 OcrOpt = Annotated[
@@ -114,6 +134,17 @@ OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
 
+BomOpt = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        help=t(
+            "CSV 以 UTF-8 BOM 开头：Excel 直接打开时中文不乱码。",
+            "CSV begins with a UTF-8 byte order mark, so that Excel opens the Chinese text correctly.",
+        ),
+    ),
+]
+
 # ---- the library --------------------------------------------------------------------------------------
 DbOpt = Annotated[
     str | None,
@@ -123,7 +154,18 @@ DbOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")]
+FormatOpt = Annotated[
+    AnswerFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help=t(
+            "text、json、csv，或 xlsx（带图表的工作簿，须 -o）、html（带图表的单个网页文件）。",
+            "text, json, csv, or xlsx (a workbook with a chart; needs -o) or html (one self-contained page with "
+            "a chart).",
+        ),
+    ),
+]
 MetricOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -157,12 +199,15 @@ SETTING_HINTS = {
 """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
 
 
-def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) -> ReadOptions:
+def read_options(
+    max_pages: int | None, max_seconds: float | None, ocr: bool, progress: PageProgress | None = None
+) -> ReadOptions:
+    """The reader's settings from the options (no --max-seconds: the automatic limit, which grows with OCR)."""
     from cnbudget.read import ReadOptions
 
     defaults = ReadOptions()
     return ReadOptions(
-        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
+        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds, ocr=ocr, progress=progress
     )
 
 

@@ -10,15 +10,19 @@ import csv
 import io
 import json
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnbudget.cli.inputs import write_output
-from cnbudget.cli.options import SETTING_HINTS, TableFormat
+from cnbudget.cli.inputs import write_bytes_output, write_output
+from cnbudget.cli.options import SETTING_HINTS, AnswerFormat, TableFormat
+from cnbudget.domain.errors import UsageError
+from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
     from cnbudget.audit.profile import AuditProfile
     from cnbudget.audit.registry import Rule
@@ -41,18 +45,84 @@ def console_for(output: Path | None, buffer: io.StringIO | None = None, stderr: 
     return Console(highlight=False, stderr=stderr, width=None if stream.isatty() else WIDE)
 
 
+class PageBar:
+    """The pages of a PDF read so far, as a Rich progress bar on stderr — only on a terminal, and only once
+    reading is slow (a page read by OCR, or a second gone), so a text PDF read in milliseconds shows nothing.
+
+    Given to the reader as `ReadOptions.progress`; with ``progress`` (the bar of a batch), it is a line of
+    that bar instead of a display of its own (Rich shows one live display at a time)."""
+
+    SLOW = 1.0
+    """Seconds after which a PDF without OCR pages gets a bar too."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.shared = progress is not None
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.started = time.monotonic()
+
+    def __call__(self, page: int, pages: int, ocr: bool) -> None:
+        if self.task is None:
+            if not sys.stderr.isatty() or not (ocr or time.monotonic() - self.started > self.SLOW):
+                return
+            if self.progress is None:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+                from rich.progress import Progress as RichProgress
+
+                self.progress = RichProgress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True,
+                )  # fmt: skip
+                self.progress.start()
+            self.task = self.progress.add_task(t("读取 PDF 页面", "reading PDF pages"), total=pages)
+        assert self.progress is not None
+        self.progress.update(self.task, completed=page, total=pages)
+
+    def attach(self, progress: Progress) -> None:
+        """Be a line of ``progress`` (a batch's bar, started after the reader was given this one)."""
+        self.progress, self.shared = progress, True
+
+    def next_document(self) -> None:
+        """The next file starts: its pages get a bar of their own."""
+        if self.task is not None and self.progress is not None:
+            self.progress.remove_task(self.task)
+        self.task = None
+        self.started = time.monotonic()
+
+    def stop(self) -> None:
+        if self.progress is not None and not self.shared:
+            self.progress.stop()
+
+
 def error_text(exc: CnbudgetError) -> str:
     """The error as the user reads it: the library's message, and how to change the setting behind it."""
     hint = SETTING_HINTS.get(exc.setting or "")
     return f"{exc} ({hint})" if hint else str(exc)
 
 
-def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
-    if fmt is TableFormat.json:
+def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: bool = False) -> None:
+    if fmt is AnswerFormat.json:
         write_output(answer.to_json(), output)
         return
-    if fmt is TableFormat.csv:
-        write_output(answer.to_csv(), output)
+    if fmt is AnswerFormat.csv:
+        write_output(answer.to_csv(), output, bom=bom)
+        return
+    if fmt is AnswerFormat.xlsx:
+        from cnbudget.report.answer_files import answer_xlsx
+
+        if output is None:
+            raise UsageError(
+                t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
+                  "--format xlsx writes a workbook: give -o FILE.xlsx"),
+                setting="output",
+            )  # fmt: skip
+        write_bytes_output(answer_xlsx(answer, _label), output)
+        return
+    if fmt is AnswerFormat.html:
+        from cnbudget.report.answer_files import answer_html
+
+        write_output(answer_html(answer, _label), output)
         return
     from rich.table import Table
 
@@ -86,7 +156,9 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
         write_output(buffer.getvalue(), output)
 
 
-def show_rules(rules: list[Rule], fmt: TableFormat, profile: AuditProfile | None = None) -> None:
+def show_rules(
+    rules: list[Rule], fmt: TableFormat, profile: AuditProfile | None = None, bom: bool = False
+) -> None:
     """The rule catalogue: id, family, severity, documents, tables, description, basis. With a review
     profile, the severity is the one it sets, ``enabled`` says whether the rule runs, and
     ``default_severity`` keeps the built-in level."""
@@ -117,7 +189,7 @@ def show_rules(rules: list[Rule], fmt: TableFormat, profile: AuditProfile | None
             writer.writerow((r.id, r.family, severity(r), " ".join(r.kinds), " ".join(r.tables), r.description,
                              r.basis, r.rationale, r.fix, "true" if enabled(r) else "false", r.severity,
                              r.basis_text()))  # fmt: skip
-        write_output(buffer.getvalue(), None)
+        write_output(buffer.getvalue(), None, bom=bom)
         return
     from rich.table import Table
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,6 +189,8 @@ def _results(
         for path in paths:
             yield process_file(path, options, profile)
         return
+    if options is not None and options.progress is not None:
+        options = replace(options, progress=None)  # a callback of this process means nothing in a worker
     queue = list(reversed(paths))
     while queue:
         # a bounded number of files in flight: a batch of 10,000 must not hold 10,000 parsed records

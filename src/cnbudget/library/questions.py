@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, sele
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key
+from cnbudget.domain.text import place
 from cnbudget.domain.vocabulary import SCOPE_LABELS
-from cnbudget.library.answers import Answer
+from cnbudget.library.answers import Answer, Chart, Series
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
 
@@ -54,6 +55,15 @@ def check_metrics(names: list[str]) -> list[str]:
             setting="metric",
         )
     return names
+
+
+AMOUNT_UNIT = "万元"
+"""The unit of every amount in the library (documents printed in 元 are converted at ingest)."""
+
+
+def metric_unit(name: str) -> str:
+    """万元 for amounts, % for the derived shares."""
+    return "%" if name in DERIVED else AMOUNT_UNIT
 
 
 def _percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -143,6 +153,15 @@ def compare(
     answer.notes.append(_UNIT_NOTE)
     first = names[0]
     answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
+    answer.units = {n: metric_unit(n) for n in names}
+    answer.chart = Chart(
+        "bar",
+        f"{year} 年{KIND_NAMES.get(kind, kind)}：{metric_label(first)}",
+        metric_unit(first),
+        t("部门（单位）", "organisation"),
+        [r["organisation"] for r in answer.rows],
+        [Series(metric_label(first), [r[first] for r in answer.rows])],
+    )
     if not documents:
         answer.notes.append(f"库中没有符合条件的 {year} 年{KIND_NAMES.get(kind, kind)}文件")
     missing = [r["organisation"] for r in answer.rows if any(r[n] is None for n in names)]
@@ -326,6 +345,10 @@ def history(
         previous[d.kind] = (d.fiscal_year or 0, current)
         answer.rows.append(row)
     answer.notes.append(_UNIT_NOTE)
+    for name in names:
+        unit = metric_unit(name)
+        answer.units |= {name: unit, f"{name}_change": unit, f"{name}_change_pct": "%"}
+    answer.chart = _history_chart(answer, org_name, names)
     if not documents:
         answer.notes.append(f"库中没有{org_name}的文件")
     gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
@@ -336,6 +359,21 @@ def history(
             "缺少年度，跨过缺少的年度不计算增减：" + "、".join(str(g) for g in sorted(set(gaps)))
         )
     return answer
+
+
+def _history_chart(answer: Answer, org_name: str, names: list[str]) -> Chart:
+    """The figures in the first metric's unit, one line per figure and kind (预算, 决算), by year."""
+    unit = metric_unit(names[0])
+    years = sorted({r["year"] for r in answer.rows if r["year"]})
+    kinds = [k for k in KIND_NAMES if any(r["kind"] == k for r in answer.rows)]
+    series = []
+    for name in (n for n in names if metric_unit(n) == unit):
+        for kind in kinds:
+            by_year = {r["year"]: r[name] for r in answer.rows if r["kind"] == kind}
+            label = metric_label(name) + (f"（{KIND_NAMES[kind]}）" if len(kinds) > 1 else "")
+            series.append(Series(label, [by_year.get(y) for y in years]))
+    return Chart("line", f"{org_name}：历年{metric_label(names[0])}等", unit, t("年度", "year"),
+                 [str(y) for y in years], series)  # fmt: skip
 
 
 def _gaps(years: list[int | None]) -> list[int]:
@@ -429,6 +467,18 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
             b, source = final_values[f"{metric}_budgeted"], "final accounts F09 预算数"
         if b is not None or f is not None:
             answer.rows.append(_execution_row("三公", "", metric_label(metric), b, f, source))
+    answer.units = {"budget": AMOUNT_UNIT, "final": AMOUNT_UNIT, "difference": AMOUNT_UNIT, "rate_pct": "%"}
+    answer.chart = Chart(
+        "bar",
+        answer.title,
+        AMOUNT_UNIT,
+        t("项目", "item"),
+        [" ".join(x for x in (r["code"], r["name"] or r["item"]) if x) for r in answer.rows],
+        [
+            Series(answer.heading("budget"), [r["budget"] for r in answer.rows]),
+            Series(answer.heading("final"), [r["final"] for r in answer.rows]),
+        ],
+    )
     return answer
 
 
@@ -475,6 +525,11 @@ def _execution_row(
 
 
 # ---- findings ---------------------------------------------------------------------------------------
+def _numbers(stored: str | None) -> list[int]:
+    """Lines or pages as stored ("812,300")."""
+    return [int(n) for n in (stored or "").split(",") if n.strip().isdigit()]
+
+
 def _known_rule(rule: str) -> None:
     """An id (or pattern) that names no rule is a mistake, not "no findings" (checked only when nothing was
     found: the rule catalogue is not loaded for the questions that find something)."""
@@ -561,8 +616,9 @@ def findings(
             "severity",
             "message",
             "table",
-            "lines",
+            "place",
             "pages",
+            "lines",
             "source_path",
         ],  # fmt: skip
         headers={
@@ -573,7 +629,8 @@ def findings(
             "severity": "级别",
             "message": "说明",
             "table": "表",
-            "lines": "行",
+            "place": "位置",
+            "lines": "行（文本）",
             "pages": "页",
             "document_id": "文档",
         },
@@ -585,7 +642,7 @@ def findings(
             "rule_id",
             "severity",
             "message",
-            "lines",
+            "place",
         ],
     )
     for r in rows:
@@ -600,11 +657,26 @@ def findings(
                 "severity": r.severity,
                 "message": r.message,
                 "table": r.table_kind,
-                "lines": r.lines,
+                # a PDF's page is the place (its extracted-text lines are not); a text input's line
+                "place": place(_numbers(r.pages), _numbers(r.lines), 3),
                 "pages": r.pages,
+                "lines": r.lines,
                 "source_path": r.source_path,
             }
         )
     if limit is not None and total > limit:
         answer.total = total
+    counts: dict[str, int] = defaultdict(int)
+    for row in answer.rows:
+        counts[row["rule_id"]] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    answer.units = {}
+    answer.chart = Chart(
+        "bar",
+        t(f"各规则的审核发现（所列 {len(answer.rows)} 条）", f"Findings by rule ({len(answer.rows)} listed)"),
+        t("条", "findings"),
+        t("规则", "rule"),
+        [rule for rule, _ in ranked],
+        [Series(t("发现数", "findings"), [Decimal(n) for _, n in ranked])],
+    )
     return answer

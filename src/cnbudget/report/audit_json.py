@@ -31,7 +31,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
         },
         "profile": report.profile.as_dict() if report.profile is not None else None,
         "findings": [
-            {**to_jsonable(f), "lines": f.lines, "pages": f.pages, "tables": f.tables}
+            {**to_jsonable(f), "pages": f.pages, "lines": f.lines, "tables": f.tables}
             for f in report.findings
         ],
         "coverage": [to_jsonable(o) for o in report.outcomes],

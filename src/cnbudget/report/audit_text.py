@@ -9,6 +9,7 @@ from cnbudget.audit import AuditReport
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.escape import terminal_text as t
 from cnbudget.domain.i18n import t as say
+from cnbudget.domain.text import place
 from cnbudget.domain.vocabulary import KIND_LABELS
 from cnbudget.report.profile_note import profile_note
 
@@ -32,15 +33,14 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
         table = RichTable(show_header=True, header_style="bold", expand=True, show_lines=False)
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
-        table.add_column("行", no_wrap=True)
+        table.add_column(say("位置", "place"), no_wrap=True)
         table.add_column("说明", ratio=1, overflow="fold")  # long sums fold, never lose a term to "…"
         for f in report.findings:
             if f.severity == "info" and not show_info:
                 continue
-            lines = ",".join(str(n) for n in f.lines[:4]) + ("…" if len(f.lines) > 4 else "")
-            if f.pages:  # PDF inputs: the page is what a reviewer turns to
-                lines = "p." + ",".join(str(p) for p in f.pages[:3]) + " " + lines
-            table.add_row(f"[{_STYLE[f.severity]}]{_LABEL[f.severity]}[/]", f.rule_id, lines, t(f.message))
+            # a PDF's page is what a reviewer turns to; its extracted-text line numbers are no place in it
+            where = place(f.pages, f.lines, 3)
+            table.add_row(f"[{_STYLE[f.severity]}]{_LABEL[f.severity]}[/]", f.rule_id, where, t(f.message))
             for r in f.related:  # the broken checks this finding explains, under it
                 table.add_row("", f"[dim]└ {r.rule_id}[/]", "", f"[dim]{t(r.message)}[/]")
         if report.findings:
