@@ -135,3 +135,24 @@ def test_roles_on_pages(web) -> None:
         "/users", data={"csrf_token": csrf, "username": "王", "password": "short", "role": "viewer"}
     )
     assert short.status_code == 400 and "密码太短" in short.text
+
+
+def test_library_answers_have_their_chart_and_files(web) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "决算.pdf", PDF.read_bytes())
+    meta = web.get(f"/api/v1/documents/{doc}").json()
+    params = {"year": meta["fiscal_year"], "kind": "final"}
+    page = web.get("/library/compare", params=params).text
+    assert '<svg class="chart"' in page and 'class="bar"' in page  # drawn inline: no script, no network
+    csv_file = web.get("/library/compare", params={**params, "download": "csv"})
+    assert (
+        csv_file.content.startswith("\ufeff".encode()) and meta["organisation"] in csv_file.content.decode()
+    )
+    book = load_workbook(
+        io.BytesIO(web.get("/library/compare", params={**params, "download": "xlsx"}).content)
+    )
+    assert any(ws._charts for ws in book.worksheets)  # the native chart travels with the figures

@@ -301,14 +301,12 @@ def uploads_page(
 
 
 def _answer(
-    request: Request,
-    title: str,
-    form: dict[str, Any],
-    ask: Any,
-    chart: str = "",
-    required: tuple[str, ...] = (),
-) -> HTMLResponse:
-    """A library question as a page: its form, and its answer once the required fields are filled."""
+    request: Request, title: str, form: dict[str, Any], ask: Any, required: tuple[str, ...] = ()
+) -> Response:
+    """A library question as a page: its form, and its answer — table and chart — once the required fields
+    are filled; ``?download=csv|xlsx`` gives the answer as a file (CSV with BOM for Excel; XLSX with a chart)."""
+    from cnbudget.report.answer_files import answer_xlsx, chart_svg
+
     answer: Answer | None = None
     error = ""
     if all(form.get(k) not in (None, "") for k in required):
@@ -316,11 +314,21 @@ def _answer(
             answer = ask()
         except CnbudgetError as exc:
             error = str(exc)
-    return render(request, "answer.html", title=title, form=form, answer=answer, error=error, chart=chart)
+    wanted = request.query_params.get("download", "")
+    if answer is not None and wanted == "csv":
+        return services.download(
+            ("\ufeff" + answer.to_csv()).encode("utf-8"), f"{title}.csv", "text/csv; charset=utf-8"
+        )
+    if answer is not None and wanted == "xlsx":
+        return services.download(answer_xlsx(answer), f"{title}.xlsx", services.XLSX)
+    svg = chart_svg(answer.chart) if answer is not None and answer.chart is not None else ""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "download"])
+    return render(request, "answer.html", title=title, form=form, answer=answer, error=error, chart_svg=svg,
+                  query=query)  # fmt: skip
 
 
 @router.get("/library/organisations")
-def organisations_page(request: Request, session: SessionDep) -> HTMLResponse:
+def organisations_page(request: Request, session: SessionDep) -> Response:
     from cnbudget.library.questions import organisations
 
     return _answer(request, "部门（单位）", {}, lambda: organisations(request.app.state.engine))
@@ -330,12 +338,12 @@ def organisations_page(request: Request, session: SessionDep) -> HTMLResponse:
 def compare_page(
     request: Request, session: SessionDep, year: int | None = None, metric: Annotated[list[str] | None, Query()] = None,
     kind: str = "budget",
-) -> HTMLResponse:  # fmt: skip
+) -> Response:  # fmt: skip
     from cnbudget.library.questions import compare
 
     kind = kind if kind in ("budget", "final") else "budget"
     return _answer(request, "部门比较", {"year": year, "metric": ",".join(metric or []), "kind": kind},
-                   lambda: compare(request.app.state.engine, year or 0, _metrics(metric), kind=kind), chart="bar",
+                   lambda: compare(request.app.state.engine, year or 0, _metrics(metric), kind=kind),
                    required=("year",))  # fmt: skip
 
 
@@ -345,22 +353,22 @@ def history_page(
     session: SessionDep,
     organisation: str = "",
     metric: Annotated[list[str] | None, Query()] = None,
-) -> HTMLResponse:
+) -> Response:
     from cnbudget.library.questions import history
 
     return _answer(request, "历年变化", {"organisation": organisation, "metric": ",".join(metric or [])},
-                   lambda: history(request.app.state.engine, organisation, _metrics(metric)), chart="line",
+                   lambda: history(request.app.state.engine, organisation, _metrics(metric)),
                    required=("organisation",))  # fmt: skip
 
 
 @router.get("/library/execution")
 def execution_page(
     request: Request, session: SessionDep, organisation: str = "", year: int | None = None
-) -> HTMLResponse:
+) -> Response:
     from cnbudget.library.questions import execution
 
     return _answer(request, "预算执行（决算对预算）", {"organisation": organisation, "year": year},
-                   lambda: execution(request.app.state.engine, organisation, year or 0), chart="bar",
+                   lambda: execution(request.app.state.engine, organisation, year or 0),
                    required=("organisation", "year"))  # fmt: skip
 
 
@@ -368,7 +376,7 @@ def execution_page(
 def findings_page(
     request: Request, session: SessionDep, rule: str = "", severity: str = "", organisation: str = "",
     year: int | None = None,
-) -> HTMLResponse:  # fmt: skip
+) -> Response:  # fmt: skip
     from cnbudget.library.questions import findings
 
     form = {"rule": rule, "severity": severity, "organisation": organisation, "year": year}
