@@ -156,3 +156,20 @@ def test_library_answers_have_their_chart_and_files(web) -> None:
         io.BytesIO(web.get("/library/compare", params={**params, "download": "xlsx"}).content)
     )
     assert any(ws._charts for ws in book.worksheets)  # the native chart travels with the figures
+
+
+def test_pages_need_nothing_from_the_network(web) -> None:
+    """Every script, style, image and font is served by the application itself (an intranet without
+    internet access): no page refers to another host."""
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "决算.pdf", PDF.read_bytes())
+    finding = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"][0]
+    pages = ["/documents", f"/documents/{doc}", f"/documents/{doc}/tables", "/upload", "/uploads",
+             f"/documents/{doc}/findings/{finding['id']}/evidence", "/library/organisations"]  # fmt: skip
+    for path in pages:
+        html = web.get(path).text
+        assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), path
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+            assert web.get(asset).status_code == 200, asset
+    css = web.get("/static/app.css").text
+    assert "url(" not in css and "@import" not in css
