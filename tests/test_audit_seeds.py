@@ -113,3 +113,25 @@ def test_coverage_is_reported(seed_name: str) -> None:
     assert "evaluated" in statuses
     assert all(o.reason for o in report.outcomes if o.status != "evaluated")
     assert len(report.outcomes) == len({o.rule_id for o in report.outcomes})
+
+
+@pytest.mark.parametrize("name", ["000", "001", "002", "003", "004"])
+def test_every_finding_has_its_own_key_and_keeps_it_when_lines_move(name: str, tmp_path) -> None:
+    """A reviewer's decision follows `Finding.key`: unique within a report, and the same in a republished
+    version whose lines all moved (a paragraph added at the top)."""
+    from cnbudget.parse import parse_file
+    from support.seeds import SEED_FILES
+
+    report = audit(seed(name))
+    keys = [f.key for f in report.findings]
+    assert len(set(keys)) == len(keys)
+    text = SEED_FILES[name].read_text("utf-8")
+    first_break = text.index("\n") + 1
+    moved = tmp_path / SEED_FILES[name].name
+    moved.write_text(
+        text[:first_break] + "（本版本为更正后重新公开的版本。）\n\n" + text[first_break:], "utf-8"
+    )
+    again = audit(parse_file(moved))
+    if any(f.lines for f in report.findings):  # the lines did move
+        assert sorted(f.lines for f in again.findings) != sorted(f.lines for f in report.findings)
+    assert sorted(f.key for f in again.findings) == sorted(keys)

@@ -11,6 +11,7 @@ reports a rule's findings at another level, and sets the rounding the identities
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from dataclasses import dataclass, field
 
 from cnbudget.audit.context import Context, Identity
@@ -97,6 +98,10 @@ def _audit(doc: Document, rules: list[Rule] | None, profile: AuditProfile | None
             finding.message += OCR_NOTE
             finding.needs_review = True
     report.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.lines[0] if f.lines else 0, f.rule_id))
+    seen: Counter[str] = Counter()
+    for finding in report.findings:  # one key per finding, for the decisions that follow it
+        finding.occurrence = seen[finding.place_key]
+        seen[finding.place_key] += 1
     return report
 
 

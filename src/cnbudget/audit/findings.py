@@ -55,11 +55,21 @@ class Finding:
     """The broken checks this finding explains (one mistyped cell breaks every sum it is in): listed
     under it, not reported on their own."""
 
+    occurrence: int = 0
+    """Set by the audit when another finding of the document is about the same place (the same rule on the
+    same cells, e.g. a project's budget and its execution checked against one sentence): 1, 2 … in the
+    report's order, so that every finding of a report has its own key."""
+
     @property
     def key(self) -> str:
         """What the finding is about, stable across versions of the document: the rule, the cells (table,
         row, column) and the sentences it names — not line numbers, pages or the message's wording, which
         move when a department republishes. A reviewer's decision on a finding follows this key."""
+        return self.place_key + (f"~{self.occurrence}" if self.occurrence else "")
+
+    @property
+    def place_key(self) -> str:
+        """The key's digest of the rule and the places (without the occurrence)."""
         places = sorted(
             {
                 f"{e.kind}:{e.table}:{e.row_code}:{text_key(e.row_label)}:{text_key(e.column)}"
