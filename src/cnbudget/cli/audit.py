@@ -13,14 +13,18 @@ from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
     FailOn,
-    MaxPagesOpt,
-    MaxSecondsOpt,
-    OcrOpt,
     TableFormat,
+    format_opt,
+    max_pages_opt,
+    max_seconds_opt,
+    ocr_opt,
     read_options,
+    sample_opt,
 )
 from cnbudget.cli.render import console_for, error_text, show_rules
+from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.reference import sample_path
 
 if TYPE_CHECKING:
@@ -31,44 +35,78 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("audit")(audit_command)
-    app.command("rules")(rules_command)
+    app.command(
+        "audit",
+        cls=Command,
+        help=t(
+            "审核公开文件：表内合计、科目层级、表间勾稽、情况说明与报表是否一致。",
+            "Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables.",
+        ),
+    )(audit_command)
+    app.command("rules", cls=Command, help=t(
+        "列出审核规则：编号、类别、级别、适用文件、说明、依据。",
+        "List the rule catalogue: id, family, severity, documents, tables, description, basis.",
+    ))(rules_command)  # fmt: skip
 
 
 def audit_command(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Disclosure documents to check.", show_default=False)
+        list[Path] | None,
+        typer.Argument(
+            help=t("要审核的公开文件。", "Disclosure documents to check."),
+            metavar=t("文件...", "FILE..."),
+            show_default=False,
+        ),
     ] = None,
     sample: Annotated[
-        bool, typer.Option("--sample", help="Check the sample document bundled with cnbudget.")
+        bool,
+        sample_opt(t("审核 cnbudget 自带的示例文件。", "Check the sample document bundled with cnbudget.")),
     ] = False,
     fmt: Annotated[
         AuditFormat,
         typer.Option(
             "--format",
             "-f",
-            help="text, json, html (one self-contained file), xlsx (the findings), or checklist: the "
-            "review checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
+            help=t(
+                "text（屏幕）、json、html（单个独立文件）、xlsx（审核发现），或 checklist：预填的公开情况检查表"
+                "——--output 以 .xlsx 结尾时为工作簿，否则为 HTML。",
+                "text, json, html (one self-contained file), xlsx (the findings), or checklist: the review "
+                "checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
+            ),
         ),
     ] = AuditFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option("--output", "-o", help=t("把报告写入此文件。", "Write the report to this file.")),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit with 1 when findings reach this level.")
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help=t("审核发现达到此级别时以退出码 1 结束。", "Exit with 1 when findings reach this level."),
+        ),
     ] = FailOn.error,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
     no_info: Annotated[
-        bool, typer.Option("--no-info", help="Leave rounding tails and other notes out of text/html.")
+        bool,
+        typer.Option(
+            "--no-info",
+            help=t(
+                "text/html 报告中不列尾差等提示。", "Leave rounding tails and other notes out of text/html."
+            ),
+        ),
     ] = False,
     bundle: Annotated[
         bool,
         typer.Option(
             "--bundle",
-            help="The FILEs are one disclosure published in parts (e.g. narrative and tables apart), "
-            "checked as one document, in the order given.",
+            help=t(
+                "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份审核。",
+                "The FILEs are one disclosure published in parts (e.g. narrative and tables apart), "
+                "checked as one document, in the order given.",
+            ),
         ),
     ] = False,
 ) -> None:
@@ -77,14 +115,29 @@ def audit_command(
     from cnbudget.parse import parse_bundle
 
     if sample and files:
-        raise UsageError("give either FILE… or --sample, not both")
+        raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
     paths = [sample_path()] if sample else list(files or [])
     if not paths:
-        raise UsageError("missing FILE (or use --sample to check the bundled sample document)")
+        raise UsageError(
+            t(
+                "缺少文件（或用 --sample 审核自带的示例文件）",
+                "missing FILE (or use --sample to check the bundled sample document)",
+            )
+        )
     if fmt is AuditFormat.xlsx and output is None:
-        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        raise UsageError(
+            t(
+                "--format xlsx 输出工作簿：请给出 --output 文件.xlsx",
+                "--format xlsx writes a workbook: give --output FILE.xlsx",
+            )
+        )
     if bundle and len(paths) < 2:
-        raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
+        raise UsageError(
+            t(
+                "--bundle 合并同一份公开文件的各部分：请给出两个或更多文件",
+                "--bundle joins the parts of one disclosure: give two or more FILEs",
+            )
+        )
     options = read_options(max_pages, max_seconds, ocr)
     reports = []
     failures: list[tuple[str, str]] = []
@@ -95,7 +148,7 @@ def audit_command(
             reports.append(audit(parse_bundle(list(parts), options)))
         except InputError as exc:
             failures.append((exc.path or " + ".join(map(str, parts)), exc.message))
-            sys.stderr.write(f"cnbudget: error: {error_text(exc)}\n")
+            sys.stderr.write(t("cnbudget：错误：", "cnbudget: error: ") + f"{error_text(exc)}\n")
         if progress is not None:
             progress[0].advance(progress[1])
     if progress is not None:
@@ -114,7 +167,7 @@ def _progress(total: int) -> tuple[Progress, TaskID] | None:
     from rich.progress import Progress
 
     progress = Progress(transient=True)  # on stderr's console: the report itself goes to stdout
-    task = progress.add_task("审核中", total=total)
+    task = progress.add_task(t("审核中", "Checking"), total=total)
     progress.start()
     return progress, task
 
@@ -156,7 +209,7 @@ def _write(
 
 
 def rules_command(
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")] = TableFormat.text,
+    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
 ) -> None:
     """List the rule catalogue: id, family, severity, documents, tables, description, basis."""
     from cnbudget.audit.registry import all_rules

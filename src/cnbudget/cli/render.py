@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnbudget.cli.inputs import write_output
-from cnbudget.cli.options import SETTING_HINTS, TableFormat
+from cnbudget.cli.options import TableFormat, setting_hints
+from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,7 +42,7 @@ def console_for(output: Path | None, buffer: io.StringIO | None = None, stderr: 
 
 def error_text(exc: CnbudgetError) -> str:
     """The error as the user reads it: the library's message, and how to change the setting behind it."""
-    hint = SETTING_HINTS.get(exc.setting or "")
+    hint = setting_hints().get(exc.setting or "")
     return f"{exc} ({hint})" if hint else str(exc)
 
 
@@ -77,16 +78,22 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
         table.add_row(*(escape(display(_label(c, row.get(c)))) for c in columns))
     console.print(table)
     for note in answer.notes:
-        console.print(f"  注：{escape(note)}")
+        console.print(t("  注：", "  Note: ") + escape(note))
     if answer.total is not None:
-        console.print(f"  注：显示 {len(answer.rows)} 条，共 {answer.total} 条；用 --limit 显示更多")
+        shown, total = len(answer.rows), answer.total
+        console.print(
+            t(
+                f"  注：显示 {shown} 条，共 {total} 条；用 --limit 显示更多",
+                f"  Note: {shown} of {total} shown; --limit shows more",
+            )
+        )
     if buffer is not None:
         write_output(buffer.getvalue(), output)
 
 
 def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
     """The rule catalogue: id, family, severity, documents, tables, description, basis."""
-    from cnbudget.domain.vocabulary import BASIS_LABELS, FAMILY_LABELS, KIND_LABELS, SEVERITY_LABELS
+    from cnbudget.domain.vocabulary import basis_label, family_label, kind_label, severity_label
 
     fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale", "fix")
     if fmt is TableFormat.json:
@@ -106,13 +113,19 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
         return
     from rich.table import Table
 
-    table = Table(title=f"cnbudget 审核规则（{len(rules)} 条）", header_style="bold")
-    for name in ("规则", "类别", "级别", "适用", "说明", "依据"):
-        table.add_column(name, no_wrap=name != "说明")
+    table = Table(
+        title=t(f"cnbudget 审核规则（{len(rules)} 条）", f"cnbudget rules ({len(rules)})"),
+        header_style="bold",
+    )
+    headings = (t("规则", "Rule"), t("类别", "Family"), t("级别", "Severity"), t("适用", "Documents"))
+    for name in headings:
+        table.add_column(name, no_wrap=True)
+    table.add_column(t("说明", "Description"))
+    table.add_column(t("依据", "Basis"), no_wrap=True)
     for r in rules:
-        kinds = "、".join(KIND_LABELS[k] for k in r.kinds)
-        table.add_row(r.id, FAMILY_LABELS[r.family], SEVERITY_LABELS[r.severity], kinds, r.description,
-                      BASIS_LABELS[r.basis])  # fmt: skip
+        kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
+        table.add_row(r.id, family_label(r.family), severity_label(r.severity), kinds, r.description,
+                      basis_label(r.basis))  # fmt: skip
     console_for(None).print(table)
 
 
@@ -120,32 +133,44 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
     from cnbudget.domain.escape import terminal_text as escape
 
     console = console_for(None, stderr=True)
-    line = (
-        f"新入库 {len(summary.ingested)}，新版本 {len(summary.new_versions)}，"
-        f"未变 {len(summary.unchanged)}，失败 {len(summary.failed)}"
-    )
+    counts = (len(summary.ingested), len(summary.new_versions), len(summary.unchanged), len(summary.failed))
+    line = t(
+        "新入库 {}，新版本 {}，未变 {}，失败 {}", "ingested {}, new versions {}, unchanged {}, failed {}"
+    ).format(*counts)
     if summary.interrupted:
-        line += "——已中断：已入库的文件都是完整的；再次运行同一命令即可完成其余文件"
+        line += t(
+            "——已中断：已入库的文件都是完整的；再次运行同一命令即可完成其余文件",
+            " — interrupted: the documents stored are complete; run the same command again to finish the rest",
+        )
     console.print(line)
     if not quiet:
         for path in summary.new_versions:
-            console.print(f"  新版本：{escape(path)}")
+            console.print(t("  新版本：", "  new version: ") + escape(path))
     for failure in summary.failed:
-        console.print(f"  [red]失败[/red] {escape(failure.path)}：{escape(failure.message)}")
+        console.print(
+            f"  [red]{t('失败', 'failed')}[/red] {escape(failure.path)}{t('：', ': ')}{escape(failure.message)}"
+        )
 
 
 def _label(column: str, value: object) -> object:
     """Fixed values in the reviewer's language on screen (files keep the stable English values)."""
-    from cnbudget.domain.vocabulary import KIND_LABELS, LEVEL_LABELS, SCOPE_LABELS
+    from cnbudget.domain.vocabulary import (
+        DOCUMENT_KINDS,
+        LEVELS,
+        SCOPES,
+        SEVERITIES,
+        kind_label,
+        level_label,
+        scope_label,
+        severity_label,
+    )
 
     labels: dict[str, dict[str, str]] = {
-        "scope": {str(k): v for k, v in SCOPE_LABELS.items()},
+        "scope": {k: scope_label(k) for k in SCOPES},
         # a document's kind (预算/决算), or an organisation's (部门/单位)
-        "kind": {
-            **{str(k): v for k, v in KIND_LABELS.items()},
-            **{str(k): v for k, v in SCOPE_LABELS.items()},
-        },
-        "level": {str(k): v for k, v in LEVEL_LABELS.items()},
+        "kind": {**{k: kind_label(k) for k in DOCUMENT_KINDS}, **{k: scope_label(k) for k in SCOPES}},
+        "level": {k: level_label(k) for k in LEVELS},
+        "severity": {k: severity_label(k) for k in SEVERITIES},
     }
     if column in labels and isinstance(value, str):
         return labels[column].get(value, value)
