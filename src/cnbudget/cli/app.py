@@ -12,13 +12,14 @@ signatures, both in the language of the run (cli/options.py, cli/usage.py).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
 from cnbudget.cli import audit, documents, library
 from cnbudget.cli.language import split_language
 from cnbudget.cli.render import error_text
-from cnbudget.cli.usage import Group, localise_typer, usage_error_lines
+from cnbudget.cli.usage import Group, NoArgsIsHelpError, localise_typer, usage_error_lines
 from cnbudget.domain.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CnbudgetError
 from cnbudget.domain.i18n import Language, language, language_set_to, t
 from cnbudget.domain.version import __version__
@@ -61,7 +62,7 @@ def build_app() -> typer.Typer:
     return _APPS[lang]
 
 
-def _localised_root() -> object:
+def _localised_root() -> Callable[..., None]:
     def root(
         version: bool = typer.Option(
             False,
@@ -117,7 +118,7 @@ def _run(args: list[str]) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors from the command-line parser
-        if type(exc).__name__ == "NoArgsIsHelpError":  # `cnbudget` alone: the help (Typer's own)
+        if isinstance(exc, NoArgsIsHelpError):  # `cnbudget` alone: the help (Typer's own)
             exc.show()
         else:
             sys.stderr.write(usage_error_lines(exc))

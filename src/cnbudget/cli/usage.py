@@ -17,6 +17,7 @@ import typer
 from rich.text import Text
 from typer import rich_utils
 from typer._click import exceptions as click_errors  # the vendored Click's error classes (typer <0.29)
+from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from cnbudget.domain.i18n import t
@@ -30,6 +31,9 @@ class _FoldingHighlighter(rich_utils.OptionHighlighter):
         out = super().__call__(text)
         out.overflow = "fold"
         return out
+
+
+__all__ = ["Command", "Group", "NoArgsIsHelpError", "localise_typer", "usage_error_lines"]
 
 
 def localise_typer() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, Warning_
 from cnbudget.parse.codes import resolve_codes
@@ -64,7 +65,10 @@ def _parse(source: Source) -> Document:
         doc.toc_lines = (lines[segments.toc[0]].number, lines[segments.toc[1]].number)
     if not segments.regions and not meta.kind:
         raise InputError(
-            "not a budget or final-account disclosure: no standard table and no 预算/决算 title found",
+            t(
+                "不是预算或决算公开文件：没有标准报表，也没有预算/决算标题",
+                "not a budget or final-account disclosure: no standard table and no 预算/决算 (budget/final accounts) title found",
+            ),
             source.path,
         )
 
