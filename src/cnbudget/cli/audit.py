@@ -68,8 +68,8 @@ def audit_command(
             "--format",
             "-f",
             help=t(
-                "text（屏幕）、json、html（单个独立文件）、xlsx（审核发现），或 checklist：预填的公开情况检查表"
-                "——--output 以 .xlsx 结尾时为工作簿，否则为 HTML。",
+                "报告格式 text json html xlsx checklist：html 为单个独立文件，xlsx 为审核发现，checklist 为预填的"
+                "公开情况检查表（ --output 以 .xlsx 结尾时为工作簿，否则为 HTML ）。",
                 "text, json, html (one self-contained file), xlsx (the findings), or checklist: the review "
                 "checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
             ),

@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         "facts",
         cls=Command,
         help=t(
-            "标准报表中每个非空金额一行：table_kind,row_code,row_label,column,value。",
+            "标准报表中每个非空金额一行（表号、科目编码、项目、栏目、金额）。",
             "One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value.",
         ),
     )(facts_command)

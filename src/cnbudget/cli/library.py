@@ -178,7 +178,7 @@ def ingest_command(
         typer.Option(
             "--log",
             help=t(
-                "每处理完一份文件，立即在此文件末尾追加一行 JSON（time、path、status、message）。",
+                "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
                 "Append a JSON line per document to this file as soon as it is done (time, path, status, "
                 "message).",
             ),
@@ -461,7 +461,7 @@ def export_command(
             "-t",
             metavar=t("表", "TABLE"),
             help=t(
-                "facts、documents、organisations、findings（可重复；默认全部）。",
+                "表名 facts documents organisations findings 之一（可重复；默认全部）。",
                 "facts, documents, organisations, findings (repeatable; default all).",
             ),
             show_default=False,

@@ -42,7 +42,7 @@ class CnbudgetError(Exception):
         where = self.path
         if self.line is not None:
             where = f"{where}:{self.line}" if where else t(f"第 {self.line} 行", f"line {self.line}")
-        return f"{where}: {self.message}" if where else self.message
+        return f"{where}{t('：', ': ')}{self.message}" if where else self.message
 
 
 class InputError(CnbudgetError):

@@ -19,7 +19,7 @@ def render_summary(doc: Document, console: Console) -> None:
     level = level_label(meta.level) if meta.level else "?"
     year = meta.fiscal_year or "?"
     code = escape(meta.department_code) or "—"
-    layout = meta.text_layout or meta.source_format
+    layout = _layout(meta.text_layout) if meta.text_layout else meta.source_format.upper()
     console.print(f"[bold]{escape(meta.title or meta.department)}[/bold]")
     console.print(
         f"{escape(meta.department)}  "
@@ -53,3 +53,12 @@ def render_summary(doc: Document, console: Console) -> None:
     )  # fmt: skip
     for w in doc.warnings:
         console.print(f"[yellow]{t('提示', 'note')}[/yellow] {escape(w.table or '')} {escape(w.message)}")
+
+
+def _layout(layout: str) -> str:
+    names = {
+        "tab": t("制表符分隔文本", "tab-separated text"),
+        "pipe": t("竖线表格文本", "pipe tables"),
+        "space": t("空格对齐文本", "space-aligned text"),
+    }
+    return names.get(layout, layout)
