@@ -114,8 +114,9 @@ def _parse(source: Source) -> Document:
     _missing_tables(doc, template)
     if doc.tables and not doc.narrative:
         last = max(t.last_line for t in doc.tables)
-        doc.warnings.append(Warning_("truncated", f"no narrative part (情况说明) after the tables, which end at line "
-                                     f"{last}: the document may be truncated", last))  # fmt: skip
+        doc.warnings.append(Warning_("truncated", t(f"报表（至第 {last} 行）之后没有情况说明：文件可能不完整",
+                                     f"no narrative part (情况说明) after the tables, which end at line "
+                                     f"{last}: the document may be truncated"), last))  # fmt: skip
     for message in source.warnings:
         doc.warnings.append(Warning_("read", message))
     return doc
@@ -181,7 +182,10 @@ def _missing_tables(doc: Document, template: TemplateSpec) -> None:
             doc.warnings.append(
                 Warning_(
                     "missing-table",
-                    f"{table_id} {table_name(table_id)} not found ({template.name} requires it)",
+                    t(
+                        f"没有找到 {table_id} {table_name(table_id)}（{template.name}要求公开此表）",
+                        f"{table_id} {table_name(table_id)} not found ({template.name} requires it)",
+                    ),
                 )
             )
 

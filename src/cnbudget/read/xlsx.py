@@ -61,7 +61,9 @@ def read_xlsx(data: bytes, path: str) -> Source:
     warnings: list[str] = []
     for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
         if sheet.sheet_state != "visible":
-            warnings.append(f"sheet {sheet.title!r} is hidden; read anyway")
+            warnings.append(
+                t(f"工作表“{sheet.title}”是隐藏的；仍已读取", f"sheet {sheet.title!r} is hidden; read anyway")
+            )
         writer.page = sheet_number
         for row in sheet.iter_rows():
             writer.row([cell_text(c.value, c.number_format) for c in row])
