@@ -62,8 +62,14 @@ def test_errors_are_messages_not_tracebacks(args: tuple[str, ...], code: int, me
 def test_binary_and_non_disclosure_inputs(tmp_path: Path) -> None:
     binary = tmp_path / "report.txt"
     binary.write_bytes(b"PK\x03\x04\x00\x00binary zip")
-    result = run("facts", str(binary))
-    assert result.returncode == EXIT_INPUT and "二进制文件" in result.stderr and str(binary) in result.stderr
+    result = run("facts", str(binary))  # a zip's signature: read as a damaged XLSX/DOCX, whatever the name
+    assert (
+        result.returncode == EXIT_INPUT and "zip 容器已损坏" in result.stderr and str(binary) in result.stderr
+    )
+    png = tmp_path / "figure.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00")
+    result = run("facts", str(png))
+    assert result.returncode == EXIT_INPUT and "二进制文件" in result.stderr and str(png) in result.stderr
     prose = tmp_path / "notes.txt"
     prose.write_text("会议纪要\n今天讨论了工作安排。\n", "utf-8")
     result = run("parse", str(prose))

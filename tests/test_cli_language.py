@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,23 @@ TERMS = {
     "install",
     "x",
     # format and enum values typed on the command line
-    *["text", "json", "html", "xlsx", "xls", "docx", "csv", "parquet", "checklist", "error", "warning", "never", "info", "budget", "final"],
+    *[
+        "text",
+        "json",
+        "html",
+        "xlsx",
+        "xls",
+        "docx",
+        "csv",
+        "parquet",
+        "checklist",
+        "error",
+        "warning",
+        "never",
+        "info",
+        "budget",
+        "final",
+    ],
     *["department", "unit", "province", "city", "district", "all", "general", "ocr", "no"],
     # ids a user types or a program reads: command names, metric names, export tables, --log fields
     *(c.name or "" for c in build_app().registered_commands),
@@ -193,18 +210,19 @@ def test_usage_errors_in_each_language(args: tuple[str, ...], zh: str, en: str) 
 
 
 # ---- outputs ------------------------------------------------------------------------------------------
-def _document_texts(path: Path | None = None) -> list[str]:
+@cache
+def _document_texts(path: Path | None = None) -> tuple[str, ...]:
     """Every string of the parsed document (names, titles, labels, notes) and of its audit (the findings'
     messages are stored text, in Chinese), and the rule catalogue's descriptions."""
     where = [str(path)] if path else ["--sample"]
     texts = _strings(json.loads(invoke("parse", *where).stdout))
     texts += _strings(json.loads(invoke("audit", *where, "--format", "json").stdout))
     texts += [r["description"] for r in json.loads(invoke("rules", "--format", "json").stdout)]
-    return texts
+    return tuple(texts)
 
 
 def test_audit_and_parse_summary_in_each_language() -> None:
-    allowed = _document_texts()
+    allowed = list(_document_texts())
     for args in (("audit", "--sample"), ("parse", "--sample", "--format", "text"), ("rules",)):
         zh = invoke(*args)
         assert zh.returncode in (0, 1), zh.stderr
@@ -232,7 +250,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_library_answers_in_each_language(library: str) -> None:
-    allowed = _document_texts(SEED_FILES["000"]) + _document_texts(SEED_FILES["003"])
+    allowed = [*_document_texts(SEED_FILES["000"]), *_document_texts(SEED_FILES["003"])]
     organisations = json.loads(invoke("organisations", "--db", library, "--format", "json").stdout)
     names = [r["name"] for r in organisations["rows"]]
     allowed += names + [r["parent"] or "" for r in organisations["rows"]]

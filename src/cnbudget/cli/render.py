@@ -43,7 +43,7 @@ def console_for(output: Path | None, buffer: io.StringIO | None = None, stderr: 
 def error_text(exc: CnbudgetError) -> str:
     """The error as the user reads it: the library's message, and how to change the setting behind it."""
     hint = setting_hints().get(exc.setting or "")
-    return f"{exc} ({hint})" if hint else str(exc)
+    return f"{exc}{t(f'（{hint}）', f' ({hint})')}" if hint else str(exc)
 
 
 def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:

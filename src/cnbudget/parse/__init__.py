@@ -183,7 +183,7 @@ def _missing_tables(doc: Document, template: TemplateSpec) -> None:
                 Warning_(
                     "missing-table",
                     t(
-                        f"没有找到 {table_id} {table_name(table_id)}（{template.name}要求公开此表）",
+                        f"{table_id} {table_name(table_id)} 未找到（{template.name}要求公开此表）",
                         f"{table_id} {table_name(table_id)} not found ({template.name} requires it)",
                     ),
                 )
