@@ -286,8 +286,11 @@ def test_ingest_summary_and_failures_in_each_language(tmp_path: Path) -> None:
     zh = invoke("ingest", str(bad), "--db", db)
     assert "失败 1" in zh.stderr and "文件是空的" in zh.stderr
     assert not english_words(zh.stderr), english_words(zh.stderr)
-    en = invoke("--lang", "en", "ingest", str(bad), "--db", db)
-    assert "failed 1" in en.stderr and "the file is empty" in en.stderr
+    other = tmp_path / "also-empty.txt"
+    other.write_bytes(b"  \n")
+    # read by worker processes: they speak the language of --lang too
+    en = invoke("--lang", "en", "ingest", str(bad), str(other), "--db", db, "--jobs", "2")
+    assert "failed 2" in en.stderr and en.stderr.count("the file is empty") == 2, en.stderr
     assert not CJK.search(en.stderr), en.stderr
 
 

@@ -11,8 +11,10 @@ signatures, both in the language of the run (cli/options.py, cli/usage.py).
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import typer
 
@@ -21,7 +23,7 @@ from cnbudget.cli.language import split_language
 from cnbudget.cli.render import error_text
 from cnbudget.cli.usage import Group, NoArgsIsHelpError, localise_typer, usage_error_lines
 from cnbudget.domain.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CnbudgetError
-from cnbudget.domain.i18n import Language, language, language_set_to, t
+from cnbudget.domain.i18n import LANG_ENV, Language, language, language_set_to, t
 from cnbudget.domain.version import __version__
 
 
@@ -95,8 +97,25 @@ def run(args: list[str] | None = None) -> int:
     except CnbudgetError as exc:
         sys.stderr.write(t("cnbudget：错误：", "cnbudget: error: ") + f"{error_text(exc)}\n")
         return exc.exit_code
-    with language_set_to(lang):
+    with language_set_to(lang), _for_workers(lang):
         return _run(arguments)
+
+
+@contextmanager
+def _for_workers(lang: Language | None) -> Iterator[None]:
+    """The language of ``--lang`` also in the environment, for worker processes however they start (ingest)."""
+    if lang is None:
+        yield
+        return
+    saved = os.environ.get(LANG_ENV)
+    os.environ[LANG_ENV] = lang
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(LANG_ENV, None)
+        else:
+            os.environ[LANG_ENV] = saved
 
 
 def _run(args: list[str]) -> int:
