@@ -77,7 +77,12 @@ def audit_command(
     ] = AuditFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help=t("把报告写入此文件。", "Write the report to this file.")),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar=t("文件", "FILE"),
+            help=t("把报告写入此文件。", "Write the report to this file."),
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn,

@@ -152,6 +152,7 @@ def ingest_command(
             "--jobs",
             "-j",
             min=1,
+            metavar=t("进程数", "N"),
             show_default=False,
             help=t("并行进程数（默认：每个 CPU 一个）。", "Worker processes (default: one per CPU)."),
         ),
@@ -177,6 +178,7 @@ def ingest_command(
         Path | None,
         typer.Option(
             "--log",
+            metavar=t("文件", "FILE"),
             help=t(
                 "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
                 "Append a JSON line per document to this file as soon as it is done (time, path, status, "
@@ -443,6 +445,7 @@ def export_command(
         typer.Option(
             "--output",
             "-o",
+            metavar=t("路径", "PATH"),
             help=t(
                 "文件夹（csv、parquet：每张表一个文件）或 .xlsx 文件。",
                 "A folder (csv, parquet: one file per table) or an .xlsx file.",

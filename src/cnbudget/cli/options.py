@@ -117,14 +117,14 @@ def ocr_opt() -> Any:
 
 
 def output_opt() -> Any:
-    return typer.Option("--output", "-o", help=t("写入此文件，而不是标准输出。", "Write to this file instead of stdout."))  # fmt: skip
+    return typer.Option("--output", "-o", metavar=t("文件", "FILE"), help=t("写入此文件，而不是标准输出。", "Write to this file instead of stdout."))  # fmt: skip
 
 
 def db_opt() -> Any:
     return typer.Option(
-        "--db", show_default=False,
+        "--db", metavar=t("资料库", "DB"), show_default=False,
         help=t(
-            "资料库：SQLite 文件或数据库地址（postgresql://…）。默认：$CNBUDGET_DB，否则 ./cnbudget.db。",
+            "资料库：SQLite 文件或数据库地址（ postgresql://… ）。默认为环境变量 $CNBUDGET_DB 的值，否则为 ./cnbudget.db",
             "The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
         ),
     )  # fmt: skip
@@ -136,7 +136,7 @@ def format_opt() -> Any:
 
 def metric_opt() -> Any:
     return typer.Option(
-        "--metric", "-m", show_default=False,
+        "--metric", "-m", metavar=t("指标", "METRIC"), show_default=False,
         help=t(
             "要显示的数字（可重复）：见 cnbudget metrics；单个科目用 function:206 或 economic:30217。",
             "A figure to show (repeatable): see `cnbudget metrics`; function:206 or economic:30217 for one code.",
