@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from cnbudget.read import read_bundle
 from cnbudget.store import schema
 from cnbudget.store.database import open_database
 from support.cli import invoke as cli
@@ -29,7 +30,8 @@ def test_audit_bundle_is_one_document(tmp_path: Path) -> None:
     messages = [f["message"] for f in reports[0]["findings"]]
     # the narrative (first file) is checked against the tables (second file): the real error recorded
     # for this disclosure is found, and no table is reported missing
-    assert any("第 133 行" in m and "住房保障" in m for m in messages)
+    page = read_bundle([TEXT, TABLES]).lines[132].page  # the claim on line 133, placed by its page
+    assert page and any(f"第 {page} 页" in m and "住房保障" in m for m in messages)
     assert not [f for f in reports[0]["findings"] if f["rule_id"] == "COMP-TABLE-001"]
     apart = cli("audit", str(TEXT), str(TABLES), "-f", "json", "--fail-on", "never")
     assert len(json.loads(apart.stdout)["reports"]) == 2  # without --bundle: two documents

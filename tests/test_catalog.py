@@ -88,3 +88,30 @@ def test_a_templates_own_titles_name_its_tables() -> None:
     assert match_title("财政拨款基本支出预算表（经济科目）").table_id == "B16"
     assert match_title("财政拨款收支预算总表").table_id == "B04"
     assert match_title("一般公共预算机关运行经费支出预算表").table_id == "B13"
+
+
+def test_every_regulation_rule_cites_its_provision_and_every_citation_is_used() -> None:
+    from cnbudget.audit.registry import all_rules
+    from cnbudget.domain.catalog import rule_sources, sources
+
+    rules = {r.id: r for r in all_rules()}
+    cited = rule_sources()
+    assert not set(cited) - set(rules), "rule_sources.toml names rules that do not exist"
+    assert not [r.id for r in rules.values() if r.basis == "regulation" and not r.cites]
+    used = {s.id for cites in cited.values() for s in cites}
+    assert used == set(sources()), "a source nobody cites, or a citation of nothing"
+    law = rules["HIER-CODE-003"]
+    assert law.cites[0].title == "《中华人民共和国预算法实施条例》第六条" and "公开到项" in law.cites[0].text
+    assert law.basis_text().startswith("《中华人民共和国预算法实施条例》第六条")
+    assert rules["SUM-B01-BALANCE"].basis_text() == "勾稽关系：" + rules["SUM-B01-BALANCE"].description
+
+
+def test_the_rule_catalogue_shows_the_citations() -> None:
+    import json
+
+    from support.cli import invoke
+
+    result = invoke("rules", "--format", "json")
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
+    assert [c["title"] for c in rows["COMP-NARR-001"]["cites"]][0] == "《中华人民共和国预算法》第十四条第二款"
+    assert rows["SUM-B01-BALANCE"]["cites"] == []

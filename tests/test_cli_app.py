@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _app_commands() -> set[str]:
-    return {c.name or (c.callback.__name__ if c.callback else "") for c in build_app().registered_commands}
+    app = build_app()
+    commands = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    return commands | {g.name or g.typer_instance.info.name or "" for g in app.registered_groups}
 
 
 def test_readme_command_table_lists_every_command_and_no_other() -> None:

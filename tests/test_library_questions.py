@@ -99,7 +99,7 @@ def test_organisations_are_found_by_code_name_part_or_id(engine) -> None:
             q.resolve_organisation(conn, "硚口区经济信息化和科技创新局")[1] == "硚口区经济信息化和科技创新局"
         )
         assert q.resolve_organisation(conn, "工业信息化")[1] == "武汉市工业信息化中心"
-        # 信息中心 names the department and its own unit row: the department is meant
+        # 信息中心 names one organisation: the centre (unit 157003 of 武汉市数据局, whose B02 lists both)
         assert q.resolve_organisation(conn, "武汉市信息中心")[1] == "武汉市信息中心（武汉市大数据中心）"
         with pytest.raises(UsageError, match="相符，请指明"):
             q.resolve_organisation(conn, "中心")
@@ -188,9 +188,11 @@ def test_findings_across_the_library_are_the_audits_findings(engine) -> None:
                 expected.add((names[name], f.rule_id, ",".join(str(n) for n in f.lines)))
     assert stored == expected
     assert all(r["severity"] == "error" for r in answer.rows)
-    narrative = q.findings(engine, rule="NARR-*", organisation="157")
+    narrative = q.findings(engine, rule="NARR-*", organisation="157003")
     assert narrative.rows and all(r["rule_id"].startswith("NARR-") for r in narrative.rows)
     assert {r["organisation"] for r in narrative.rows} == {"武汉市信息中心（武汉市大数据中心）"}
+    # 157 is 武汉市数据局 (seed 000's B02 line "157 武汉市数据局"), whose own document is seed 003
+    assert {r["organisation"] for r in q.findings(engine, organisation="157").rows} == {"武汉市数据局"}
     typo = q.findings(engine, rule="NAME-ORG-001")
     assert [r["organisation"] for r in typo.rows] == [
         "硚口区经济信息化和科技创新局"
@@ -210,7 +212,8 @@ def test_answers_as_json_and_csv(engine) -> None:
     assert data["rows"][0]["total_spending"] == "5916.68"
     lines = answer.to_csv().splitlines()
     assert lines[0] == "organisation,code,scope,document_id,total_spending,errors"
-    assert lines[1].startswith("武汉市信息中心（武汉市大数据中心）,157,department,")
+    # the centre publishes a 部门预算 (scope department) but is unit 157003 of 武汉市数据局 in its own B02
+    assert lines[1].startswith("武汉市信息中心（武汉市大数据中心）,157003,department,")
 
 
 def test_execution_sums_the_units_budgets_when_the_department_has_none(

@@ -237,35 +237,45 @@ def test_a_pdf_is_stored_with_the_pages_of_its_facts_and_findings(tmp_path: Path
     engine.dispose()
 
 
-def _open_at_once(url: str, barrier: Any, out: Any) -> None:
-    from cnbudget.store.database import open_database
-
+def _create_and_ingest(url: str, path: str, barrier: Any, out: Any) -> None:
     barrier.wait()
     try:
         engine = open_database(url)
+        summary = ingest(engine, [Path(path)], jobs=1)
         engine.dispose()
-        out.put("ok")
+        out.put(("ok", len(summary.ingested), len(summary.unchanged), [f.message for f in summary.failed]))
     except Exception as exc:  # noqa: BLE001 - reported to the test
-        out.put(f"{type(exc).__name__}: {exc}")
+        out.put((f"{type(exc).__name__}: {exc}", 0, 0, []))
 
 
-def test_many_processes_create_one_library_at_once(library_url: str) -> None:
-    """Twelve processes opening a library that does not exist yet (PostgreSQL failed 9 of 12, SQLite 2 of
-    20): one migrates, the others wait, and all of them open it."""
+def test_twenty_processes_create_and_ingest_into_one_new_library(library_url: str) -> None:
+    """Twenty processes start at once on a library that does not exist: each creates it if needed and
+    ingests one seed, four processes per seed. All succeed, each document is stored once with all its
+    facts, and each organisation once."""
     import multiprocessing
 
-    from cnbudget.store.database import current_revision, open_database
-    from cnbudget.store.migrations import HEAD
-
-    ctx = multiprocessing.get_context("spawn")
-    barrier, out = ctx.Barrier(12), ctx.Queue()
-    procs = [ctx.Process(target=_open_at_once, args=(library_url, barrier, out)) for _ in range(12)]
+    ctx = multiprocessing.get_context("fork")  # the parent has imported cnbudget; spawning 20 would not
+    names = sorted(SEED_FILES)
+    paths = [str(SEED_FILES[names[i % len(names)]]) for i in range(20)]
+    barrier, out = ctx.Barrier(len(paths)), ctx.Queue()
+    procs = [ctx.Process(target=_create_and_ingest, args=(library_url, p, barrier, out)) for p in paths]
     for p in procs:
         p.start()
+    results = [out.get(timeout=300) for _ in procs]
     for p in procs:
-        p.join(120)
-    results = [out.get(timeout=5) for _ in procs]
-    assert results == ["ok"] * 12, results
+        p.join(60)
+    assert [r[0] for r in results] == ["ok"] * 20, results
+    assert not [r for r in results if r[3]], results
+    assert sum(r[1] for r in results) == len(names)  # each seed stored by exactly one process
+    assert sum(r[2] for r in results) == len(paths) - len(names)  # the others found it already there
     engine = open_database(library_url, create=False)
-    assert current_revision(engine) == HEAD
+    assert _count(engine, schema.documents) == len(names)
+    with engine.connect() as conn:
+        organisations = conn.execute(select(schema.organisations.c.name)).scalars().all()
+        ids = dict(conn.execute(select(schema.documents.c.source_path, schema.documents.c.id)).all())
+    assert len(organisations) == len(set(organisations))
+    for name in names:
+        assert _count(engine, schema.facts, document_id=ids[str(SEED_FILES[name])]) == len(
+            list(iter_facts(seed(name)))
+        )
     engine.dispose()

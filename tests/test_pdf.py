@@ -250,8 +250,8 @@ def test_html_report_shows_the_page_with_the_cells_boxed(tmp_path: Path) -> None
     page = render_html([audit(putuo())], [])
     assert page.count("data:image/png;base64,") >= 3
     assert (
-        "原文第 12 页" in page and "第 12、13 页 · 第" in page
-    )  # SUM-LOCATE-001: F04 (p. 12) vs F05 (p. 13)
+        "原文第 12 页" in page and '第 12、13 页<span class="detail">（提取文本第' in page
+    )  # SUM-LOCATE-001: F04 (p. 12) vs F05 (p. 13); the page is the place, the text's lines a detail
 
 
 def test_landscape_pages_turned_inside_portrait_pages(tmp_path: Path) -> None:
@@ -274,7 +274,9 @@ def test_a_rotate_flag_on_upright_content_changes_nothing(tmp_path: Path) -> Non
 
 
 def test_time_limit_stops_a_slow_read() -> None:
-    with pytest.raises(InputError, match=r"读取 .* 秒后在第 \d+ 页（共 30 页）停止") as err:
+    with pytest.raises(
+        InputError, match=r"reading stopped at page \d+ of 30 after|在第 \d+ 页（共 30 页）停止读取"
+    ) as err:
         read_path(PUTUO, ReadOptions(max_seconds=1e-9))
     assert err.value.setting == "max_seconds"  # the CLI names the option: --max-seconds
 

@@ -46,6 +46,10 @@ def render_help(lang: Language) -> str:
     with language_set_to(lang):
         app = build_app()
         commands = [(c.name or "", (c.help or "").strip().splitlines()[0]) for c in app.registered_commands]
+        for group in app.registered_groups:  # a command with subcommands (organisations merge …, users add …)
+            info = group.typer_instance.info if group.typer_instance else None
+            doc = str(group.help or (info.help if info else "") or "")
+            commands.append((group.name or (info.name if info else "") or "", doc.strip().splitlines()[0]))
         width = max(len(name) for name, _ in commands) + 2
         lines = [
             t("用法：cnbudget [--version] [--lang zh|en] 命令 [选项] [参数]...",

@@ -73,6 +73,8 @@ def render() -> str:
                 + ("，在其他规则之后运行" if r.phase == "after" else "")
                 + "）",
                 "",
+                f"- **依据**：{r.basis_text()}",
+                *[f"  - {c.title}：{'“' + c.text + '”' if c.quoted else c.text}" for c in r.cites],
                 f"- **为什么**：{r.rationale}",
                 f"- **审核与更正**：{r.fix}",
                 "",

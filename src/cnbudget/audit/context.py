@@ -8,6 +8,7 @@ rounding tails (the ``after`` phase rule SUM-LOCATE-001).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +16,7 @@ from typing import TypeAlias
 
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule
-from cnbudget.audit.tolerance import classify, precision, tolerance
+from cnbudget.audit.tolerance import DEFAULT_TOLERANCE, Tolerance, precision, tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert, format_amount
@@ -150,8 +151,10 @@ def place_evidence(at: Place) -> Evidence:
 
 
 class Context:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, accepted: Tolerance = DEFAULT_TOLERANCE) -> None:
         self.doc = doc
+        self.accepted = accepted
+        """How much rounding the review accepts (a profile's [tolerance]; the rounding model by default)."""
         self.kind = doc.metadata.kind
         self.year = doc.metadata.fiscal_year
         self.identities: list[Identity] = []
@@ -165,7 +168,65 @@ class Context:
         self.cache: dict[str, object] = {}
         """Built once per audit and shared by rules (the narrative figure index)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
-        self.declares_tails = "尾数" in notes or "尾差" in notes
+        self.declares_tails = accepted.declared_tails and ("尾数" in notes or "尾差" in notes)
+
+    # ---- places ------------------------------------------------------------------------------------
+    def _known_pages(self) -> list[tuple[int, int]]:
+        """(line, page) of every line whose page the reader recorded: headings, narrative, table rows."""
+        cached = self.cache.get("line_pages")
+        if isinstance(cached, list):
+            return cached
+        doc = self.doc
+        known: dict[int, int] = {}
+        for heading in doc.outline:
+            if heading.page:
+                known[heading.line] = heading.page
+        for section in doc.narrative:
+            for _, line, page in section.line_starts:
+                if page:
+                    known[line] = page
+        for claim in doc.claims:
+            if claim.page:
+                known[claim.line] = claim.page
+        for table in doc.tables:
+            if table.page and table.title_line:
+                known[table.title_line] = table.page
+            for row in table.rows:
+                if row.page:
+                    known[row.line] = row.page
+        pages = sorted(known.items())
+        self.cache["line_pages"] = pages
+        return pages
+
+    def page_of(self, line: int) -> int | None:
+        """The PDF page of a line of the extracted text: recorded, or that of the recorded lines on both
+        sides when they agree (None for text inputs, and when the line may be on either of two pages)."""
+        pages = self._known_pages()
+        if not pages or not line:
+            return None
+        at = bisect.bisect_left(pages, (line, 0))
+        if at < len(pages) and pages[at][0] == line:
+            return pages[at][1]
+        before = pages[at - 1][1] if at > 0 else None
+        after = pages[at][1] if at < len(pages) else None
+        if before is None and after == 1:
+            return 1  # above the first recorded line, which is on the first page
+        return before if before == after else None
+
+    def cite(self, line: int, page: int | None = None) -> str:
+        """A place in a message: 第 24 页 for a PDF (its extracted-text line numbers are no place in the
+        document; where the page is not known, the line is named as what it is), 第 812 行 for a text input."""
+        page = page or self.page_of(line)
+        if page:
+            return f"第 {page} 页"
+        return f"提取文本第 {line} 行" if self._known_pages() else f"第 {line} 行"
+
+    def cite_both(
+        self, line_a: int, line_b: int, page_a: int | None = None, page_b: int | None = None
+    ) -> str:
+        """Two places: 第 15 页与第 16 页, 均在第 15 页 (one PDF page), 第 3 行与第 9 行 (a text input)."""
+        a, b = self.cite(line_a, page_a), self.cite(line_b, page_b)
+        return f"均在{a}" if a == b else f"{a}与{b}"
 
     @property
     def rule_id(self) -> str:
@@ -242,8 +303,15 @@ class Context:
             expected=expected,
             actual=actual,
             difference=difference,
-            evidence=[*([place_evidence(at)] if at is not None else []), *evidence],
+            evidence=self._paged([*([place_evidence(at)] if at is not None else []), *evidence]),
         )
+
+    def _paged(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Evidence of a PDF with its page even where a rule only knew the line."""
+        for ev in evidence:
+            if ev.line and not ev.page:
+                ev.page = self.page_of(ev.line)
+        return evidence
 
     # ---- identities ---------------------------------------------------------------------------------
     def check_sum(
@@ -265,12 +333,13 @@ class Context:
             # printed zeros are exact; a single nonzero part is the same figure as its total
             nonzero = sum(1 for p in present if p.value)
             addends = max(nonzero, rounded_items)
-            verdict = "break" if addends <= 1 else classify(diff, addends, unit)
+            allowed = self.accepted.allowed(tolerance(addends, unit), total.unit)
+            verdict = "break" if addends <= 1 or abs(diff) > allowed else "tail"
             terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (
                     f"{heading}：{total.describe()} {fmt(t)} 与 {terms} = {fmt(expected)} 相差 {fmt(diff)}，"
-                    f"在 {addends} 项四舍五入的尾差范围内（±{tolerance(addends, unit)}）"
+                    f"在 {addends} 项四舍五入的尾差范围内（±{allowed}）"
                 )
             else:
                 message = (
@@ -322,9 +391,10 @@ class Context:
                 coarse, cv = (
                     (a, va) if YUAN_PER_UNIT.get(a.unit, 1) > YUAN_PER_UNIT.get(b.unit, 1) else (b, vb)
                 )
-                allowed = convert(precision([cv]), coarse.unit, fine) / 2
+                allowed = self.accepted.allowed(convert(precision([cv]), coarse.unit, fine) / 2, fine)
             else:
-                allowed = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
+                bound = tolerance(items, unit) if items else (unit if self.declares_tails else Decimal(0))
+                allowed = self.accepted.allowed(bound, fine)
             tail = abs(diff) <= allowed
             reason = (
                 "，在两种金额单位换算的尾差范围内"

@@ -3,6 +3,9 @@
 Rules run phase by phase (`Phase`): the ``main`` rules first, then the ``after`` rules, which read what
 the main rules recorded (the identities they checked). Before each check the engine tells the context
 which rule runs; a check that lacks data raises `NotEvaluable` and is reported as not evaluated.
+
+A review profile (`AuditProfile`) turns rules off (reported as not evaluated, disabled by the profile),
+reports a rule's findings at another level, and sets the rounding the identities accept.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass, field
 
 from cnbudget.audit.context import Context, Identity
 from cnbudget.audit.findings import Finding
+from cnbudget.audit.profile import AuditProfile
 from cnbudget.audit.registry import NotEvaluable, Rule, all_rules
+from cnbudget.audit.tolerance import DEFAULT_TOLERANCE
 from cnbudget.domain.i18n import t
 from cnbudget.domain.vocabulary import PHASES, SEVERITY_RANK, RuleStatus, Severity, kind_label
 from cnbudget.model import Document
@@ -25,6 +30,8 @@ class RuleOutcome:
     """``evaluated``, ``not_applicable`` (wrong document kind) or ``not_evaluated`` (data missing)."""
     reason: str = ""
     findings: int = 0
+    disabled: bool = False
+    """Not evaluated because the review profile turned the rule off."""
 
 
 @dataclass(slots=True)
@@ -34,6 +41,8 @@ class AuditReport:
     outcomes: list[RuleOutcome] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
     """Every arithmetic relation checked, with its cells and residual (for coverage and the mutation harness)."""
+    profile: AuditProfile | None = None
+    """The review profile the audit followed (None: the built-in practice)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -53,26 +62,32 @@ class AuditReport:
 OCR_NOTE = "（所涉数值由 OCR 从扫描页识别，需人工复核）"
 
 
-def audit(doc: Document, rules: list[Rule] | None = None) -> AuditReport:
+def audit(doc: Document, rules: list[Rule] | None = None, profile: AuditProfile | None = None) -> AuditReport:
+    """Run ``rules`` (default: all built-in rules) on ``doc``, following ``profile`` when one is given."""
     # like parsing, auditing allocates many small objects and no cycles: the cyclic GC only adds pauses
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _audit(doc, rules)
+        return _audit(doc, rules, profile)
     finally:
         if collecting:
             gc.enable()
 
 
-def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
-    ctx = Context(doc)
-    report = AuditReport(document=doc)
+def _audit(doc: Document, rules: list[Rule] | None, profile: AuditProfile | None) -> AuditReport:
+    ctx = Context(doc, profile.tolerance if profile is not None else DEFAULT_TOLERANCE)
+    report = AuditReport(document=doc, profile=profile)
     selected = rules if rules is not None else all_rules()
     for phase in PHASES:
         ctx.earlier = list(report.findings)  # what the rules of the phases before found
         for r in selected:
-            if r.phase == phase:
-                report.outcomes.append(_run(ctx, r, report.findings))
+            if r.phase != phase:
+                continue
+            if profile is not None and not profile.enabled(r.id):
+                reason = t("已被审核配置停用", "disabled by the review profile")
+                report.outcomes.append(RuleOutcome(r.id, "not_evaluated", reason, disabled=True))
+                continue
+            report.outcomes.append(_run(ctx, r, report.findings, profile))
     ctx.rule = None
     report.identities = ctx.identities
     folded = {id(r) for f in report.findings for r in f.related}
@@ -85,7 +100,7 @@ def _audit(doc: Document, rules: list[Rule] | None) -> AuditReport:
     return report
 
 
-def _run(ctx: Context, r: Rule, findings: list[Finding]) -> RuleOutcome:
+def _run(ctx: Context, r: Rule, findings: list[Finding], profile: AuditProfile | None = None) -> RuleOutcome:
     if ctx.kind and ctx.kind not in r.kinds:
         kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
         return RuleOutcome(r.id, "not_applicable", t(f"只适用于{kinds}", f"applies to {kinds} only"))
@@ -97,5 +112,8 @@ def _run(ctx: Context, r: Rule, findings: list[Finding]) -> RuleOutcome:
         found = list(r.check(ctx))
     except NotEvaluable as exc:
         return RuleOutcome(r.id, "not_evaluated", str(exc))
+    if profile is not None:
+        for finding in found:
+            profile.adjust(finding, r)
     findings.extend(found)
     return RuleOutcome(r.id, "evaluated", "", len(found))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cnbudget.domain.text import key as text_key
 from cnbudget.domain.vocabulary import SEVERITY_RANK, EvidenceKind, EvidenceRole, Severity
 
 __all__ = ["SEVERITY_RANK", "Evidence", "Finding"]
@@ -52,6 +54,22 @@ class Finding:
     related: list[Finding] = field(default_factory=list)
     """The broken checks this finding explains (one mistyped cell breaks every sum it is in): listed
     under it, not reported on their own."""
+
+    @property
+    def key(self) -> str:
+        """What the finding is about, stable across versions of the document: the rule, the cells (table,
+        row, column) and the sentences it names — not line numbers, pages or the message's wording, which
+        move when a department republishes. A reviewer's decision on a finding follows this key."""
+        places = sorted(
+            {
+                f"{e.kind}:{e.table}:{e.row_code}:{text_key(e.row_label)}:{text_key(e.column)}"
+                if e.kind != "claim" and e.kind != "line"
+                else f"{e.kind}:{text_key(e.text)}"
+                for e in self.evidence
+            }
+        )
+        head = (self.rule_id, self.table, self.row_code, text_key(self.row_label), text_key(self.column))
+        return hashlib.sha256("\x1f".join((*head, *places)).encode("utf-8")).hexdigest()[:24]
 
     @property
     def lines(self) -> list[int]:

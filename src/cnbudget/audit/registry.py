@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from cnbudget.domain.catalog import spec_for, table_name
+from cnbudget.domain.catalog import Source, rule_sources, spec_for, table_name
 from cnbudget.domain.vocabulary import (
     DOCUMENT_KINDS,
     FAMILIES,
@@ -69,6 +69,16 @@ class Rule:
     phase: Phase
     """``after`` rules run once the ``main`` rules are done and read what they recorded."""
     check: Callable[[Context], Iterable[Finding]] = field(compare=False)
+    cites: tuple[Source, ...] = ()
+    """The provisions the rule rests on (domain/data/rule_sources.toml); every ``regulation`` rule has one."""
+
+    def basis_text(self) -> str:
+        """The basis as a reviewer cites it: the provisions, else the identity or the agreement checked."""
+        if self.cites:
+            return "；".join(source.title for source in self.cites)
+        if self.basis == "identity":
+            return f"勾稽关系：{self.description}"
+        return f"同一文件前后一致：{self.description}"
 
 
 _RULES: dict[str, Rule] = {}
@@ -128,6 +138,7 @@ def rule(
                 tables=needs,
                 phase=phase,
                 check=partial(func, **params) if params else func,
+                cites=rule_sources().get(instance_id, ()),
             )
         return func
 

@@ -6,13 +6,45 @@ and n parts each rounded on their own can differ from the sum of the printed par
 tail (info); beyond it, the identity is broken (error). Figures that are copies of one another (the same
 amount printed in two tables) have no arithmetic between them; unless the copy aggregates k rounded
 items, any difference is an error.
+
+A review profile may change how much of that bound a bureau accepts (`Tolerance`): a factor on the bound,
+a ceiling in money, and whether a document's own note on 尾数误差 is honoured.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from cnbudget.domain.numbers import convert
+
 HALF_CENT = Decimal("0.005")
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """How much rounding the reviewer accepts in the arithmetic identities (sums and copies)."""
+
+    rounding_factor: Decimal = Decimal(1)
+    """Multiplies the rounding model's bound: 1 is the model, 0 accepts no tail (every difference an error)."""
+    max_tail_yuan: Decimal | None = None
+    """No difference above this many 元 is a rounding tail, however many figures were rounded."""
+    declared_tails: bool = True
+    """A table note declaring 尾数误差 lets copies of one figure differ by one printed unit."""
+
+    def allowed(self, bound: Decimal, amount_unit: str) -> Decimal:
+        """The model's ``bound`` (in the table's ``amount_unit``) as this practice accepts it."""
+        allowed = bound * self.rounding_factor
+        if self.max_tail_yuan is not None:
+            allowed = min(allowed, convert(self.max_tail_yuan, "元", amount_unit))
+        return allowed
+
+    @property
+    def is_default(self) -> bool:
+        return self == DEFAULT_TOLERANCE
+
+
+DEFAULT_TOLERANCE = Tolerance()
 
 
 def unit_of(raws: list[str]) -> Decimal:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import typer
 
-from cnbudget.cli import audit, documents, library
+from cnbudget.cli import audit, diff, documents, library, web
 from cnbudget.cli.language import split_language
 from cnbudget.cli.render import error_text
 from cnbudget.cli.usage import Group, NoArgsIsHelpError, localise_typer, usage_error_lines
@@ -59,7 +59,9 @@ def build_app() -> typer.Typer:
         app.callback(help=summary())(_localised_root())
         audit.register(app)
         documents.register(app)
+        diff.register(app)
         library.register(app)
+        web.register(app)
         _APPS[lang] = app
     return _APPS[lang]
 

@@ -14,16 +14,26 @@ from cnbudget.cli.options import (
     AuditFormat,
     FailOn,
     TableFormat,
+    bom_opt,
     format_opt,
+    load_profile_option,
     max_pages_opt,
     max_seconds_opt,
     ocr_opt,
+    profile_opt,
     read_options,
     sample_opt,
 )
-from cnbudget.cli.render import console_for, error_text, show_rules
+from cnbudget.cli.render import PageBar, console_for, error_text, show_rules
 from cnbudget.cli.usage import Command
-from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+from cnbudget.domain.errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    CnbudgetError,
+    UsageError,
+)
 from cnbudget.domain.i18n import t
 from cnbudget.domain.reference import sample_path
 
@@ -46,6 +56,9 @@ def register(app: typer.Typer) -> None:
     app.command("rules", cls=Command, help=t(
         "列出审核规则：编号、类别、级别、适用文件、说明、依据。",
         "List the rule catalogue: id, family, severity, documents, tables, description, basis.",
+    ) + "\n\n" + t(
+        "给出 --profile 时：各规则在该审核方案下的级别，以及是否启用。",
+        "With --profile: the severity each rule reports at, and whether it runs, under that review profile.",
     ))(rules_command)  # fmt: skip
 
 
@@ -53,7 +66,11 @@ def audit_command(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help=t("要审核的公开文件。", "Disclosure documents to check."),
+            help=t(
+                "要审核的公开文件，或文件夹（递归查找其中的 PDF、XLSX、XLS、DOCX、HTML 和文本文件，跳过隐藏文件）。",
+                "Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, "
+                "HTML and text files; hidden files skipped).",
+            ),
             metavar=t("文件...", "FILE..."),
             show_default=False,
         ),
@@ -114,6 +131,18 @@ def audit_command(
             ),
         ),
     ] = False,
+    profile_path: Annotated[Path | None, profile_opt()] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help=t(
+                "text 格式只列文件汇总表（文件、单位、年度、错误、警告）和合计——给出文件夹时默认如此。",
+                "Text format: only the table of documents (file, organisation, year, errors, warnings) and "
+                "the totals — the default when a folder is given.",
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
     from cnbudget.audit import audit
@@ -121,8 +150,8 @@ def audit_command(
 
     if sample and files:
         raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
-    paths = [sample_path()] if sample else list(files or [])
-    if not paths:
+    given = [sample_path()] if sample else list(files or [])
+    if not given:
         raise UsageError(
             t(
                 "缺少文件（或用 --sample 审核自带的示例文件）",
@@ -136,6 +165,8 @@ def audit_command(
                 "--format xlsx writes a workbook: give --output FILE.xlsx",
             )
         )
+    profile = load_profile_option(profile_path)  # a mistake in it stops the run before any document is read
+    paths, failures = _expand(given)
     if bundle and len(paths) < 2:
         raise UsageError(
             t(
@@ -143,22 +174,36 @@ def audit_command(
                 "--bundle joins the parts of one disclosure: give two or more FILEs",
             )
         )
-    options = read_options(max_pages, max_seconds, ocr)
     reports = []
-    failures: list[tuple[str, str]] = []
+    crashed = False
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
-    progress = _progress(len(documents))
-    for parts in documents:
-        try:
-            reports.append(audit(parse_bundle(list(parts), options)))
-        except InputError as exc:
-            failures.append((exc.path or " + ".join(map(str, parts)), exc.message))
-            sys.stderr.write(t("cnbudget：错误：", "cnbudget: error: ") + f"{error_text(exc)}\n")
-        if progress is not None:
-            progress[0].advance(progress[1])
-    if progress is not None:
-        progress[0].stop()
-    _write(reports, failures, fmt, output, not no_info)
+    bar = _Bar(len(documents))
+    pages = PageBar(bar.progress)  # the pages of a slow PDF: a line of the batch's bar
+    options = read_options(max_pages, max_seconds, ocr, pages)
+    try:
+        for parts in documents:
+            name = " + ".join(map(str, parts))
+            try:
+                reports.append(audit(parse_bundle(list(parts), options), profile=profile))
+            except CnbudgetError as exc:
+                failures.append((exc.path or name, exc.message))
+                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(exc))
+            except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the report on the others
+                crashed = True
+                message = t(f"内部错误（{type(exc).__name__}: {exc}），这是 cnbudget 的缺陷，请附上该文件报告",
+                            f"internal error ({type(exc).__name__}: {exc}); this is a bug in cnbudget, please "
+                            "report it with the file")  # fmt: skip
+                failures.append((name, message))
+                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + f"{name}{t('：', ': ')}{message}")
+            pages.next_document()
+            bar.advance(parts[-1].name)
+    finally:
+        pages.stop()
+        bar.stop()
+    only_summary = summary or any(p.is_dir() for p in given)
+    _write(reports, failures, fmt, output, not no_info, only_summary)
+    if crashed:
+        raise SystemExit(EXIT_INTERNAL)
     if failures:
         raise SystemExit(EXIT_INPUT)
     thresholds: dict[FailOn, Severity] = {FailOn.error: "error", FailOn.warning: "warning"}
@@ -166,15 +211,54 @@ def audit_command(
     raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
 
-def _progress(total: int) -> tuple[Progress, TaskID] | None:
-    if total < 3 or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
+def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The documents to audit: files as given (a missing one is reported by the reader), folders searched
+    recursively; each file once. A folder without documents is an unreadable input."""
+    from cnbudget.read.folders import DOCUMENT_SUFFIXES, expand_inputs
 
-    progress = Progress(transient=True)  # on stderr's console: the report itself goes to stdout
-    task = progress.add_task(t("审核中", "Checking"), total=total)
-    progress.start()
-    return progress, task
+    found = expand_inputs(given, keep_missing=True)
+    suffixes = " ".join(sorted(DOCUMENT_SUFFIXES))
+    failures = [(str(folder), t(f"文件夹中没有可审核的文件（查找 {suffixes}）",
+                                f"no documents in this folder (looked for {suffixes})"))
+                for folder in found.empty]  # fmt: skip
+    return found.files, failures
+
+
+class _Bar:
+    """A Rich progress bar on stderr, only when stderr is a terminal and there are several documents."""
+
+    def __init__(self, total: int) -> None:
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+        if total < 2 or not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as RichProgress
+
+        self.progress = RichProgress(
+            TextColumn(t("审核", "Auditing")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("{task.fields[last]}", markup=False), console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.task = self.progress.add_task("audit", total=total, last="")
+        self.progress.start()
+
+    def say(self, line: str) -> None:
+        """A message on stderr, above the bar while it runs."""
+        if self.progress is not None:
+            from cnbudget.domain.escape import terminal_text
+
+            self.progress.console.print(terminal_text(line), highlight=False)
+        else:
+            sys.stderr.write(line + "\n")
+
+    def advance(self, name: str) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, last=name[-40:])
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _write(
@@ -183,6 +267,7 @@ def _write(
     fmt: AuditFormat,
     output: Path | None,
     info: bool,
+    only_summary: bool = False,
 ) -> None:
     if fmt is AuditFormat.json:
         from cnbudget.report.audit_json import reports_json
@@ -205,18 +290,27 @@ def _write(
         assert output is not None
         write_bytes_output(render_xlsx(reports, failures), output)
     else:
-        from cnbudget.report.audit_text import render_text
+        from cnbudget.report.audit_text import render_summary, render_text
 
         buffer = io.StringIO() if output is not None else None
-        render_text(reports, failures, console_for(output, buffer), info)
+        console = console_for(output, buffer)
+        with_summary = only_summary or len(reports) + len(failures) > 1
+        if not only_summary:  # the unreadable files are listed once: in the summary when there is one
+            render_text(reports, [] if with_summary else failures, console, info)
+        if with_summary:
+            render_summary(reports, failures, console)
         if buffer is not None:
             write_output(buffer.getvalue(), output)
 
 
 def rules_command(
     fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    profile_path: Annotated[Path | None, profile_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
-    """List the rule catalogue: id, family, severity, documents, tables, description, basis."""
+    """List the rule catalogue: id, family, severity, documents, tables, description, basis.
+
+    With --profile: the severity each rule reports at, and whether it runs, under that review profile."""
     from cnbudget.audit.registry import all_rules
 
-    show_rules(all_rules(), fmt)
+    show_rules(all_rules(), fmt, load_profile_option(profile_path), bom)

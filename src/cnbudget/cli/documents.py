@@ -12,6 +12,7 @@ from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.cli.options import (
     FactsFormat,
     ParseFormat,
+    bom_opt,
     file_arg,
     max_pages_opt,
     max_seconds_opt,
@@ -20,7 +21,7 @@ from cnbudget.cli.options import (
     read_options,
     sample_opt,
 )
-from cnbudget.cli.render import console_for
+from cnbudget.cli.render import PageBar, console_for
 from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
@@ -54,7 +55,11 @@ def _load(
 ) -> Document:
     from cnbudget.parse import parse_file
 
-    return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr))
+    bar = PageBar()
+    try:
+        return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar))
+    finally:
+        bar.stop()
 
 
 def parse_command(
@@ -98,12 +103,16 @@ def facts_command(
     max_pages: Annotated[int | None, max_pages_opt()] = None,
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
     doc = _load(file, sample, max_pages, max_seconds, ocr)
-    write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
+    if fmt is FactsFormat.csv:
+        write_output(facts_csv(doc), output, bom=bom)
+    else:
+        write_output(facts_json(doc), output)
 
 
 def show_command(

@@ -29,8 +29,16 @@ def resolve_input(file: Path | None, sample: bool) -> Path:
     return file
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write to stdout, or atomically to a file: a failed write never leaves half a report behind."""
+BOM = "\ufeff"
+"""The UTF-8 byte order mark: Excel reads a CSV file that begins with it as UTF-8 (else as the ANSI code page)."""
+
+
+def write_output(text: str, output: Path | None, bom: bool = False) -> None:
+    """Write to stdout, or atomically to a file: a failed write never leaves half a report behind.
+
+    ``bom``: begin with the UTF-8 byte order mark (CSV for Excel)."""
+    if bom:
+        text = BOM + text
     if output is None:
         sys.stdout.write(text)
         if text and not text.endswith("\n"):

@@ -12,28 +12,31 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from cnbudget.cli.options import (
+    AnswerFormat,
     ExportFormat,
     Funds,
     Kind,
     Level,
     Scope,
     SeverityChoice,
-    TableFormat,
     all_versions_opt,
+    answer_format_opt,
+    bom_opt,
     db_opt,
-    format_opt,
     kind_filter_opt,
+    load_profile_option,
     max_pages_opt,
     max_seconds_opt,
     metric_opt,
     ocr_opt,
     organisation_arg,
     output_opt,
+    profile_opt,
     read_options,
     sample_opt,
 )
-from cnbudget.cli.render import show_answer, show_ingest_summary
-from cnbudget.cli.usage import Command
+from cnbudget.cli.render import PageBar, show_answer, show_ingest_summary
+from cnbudget.cli.usage import Command, Group
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
 from cnbudget.domain.i18n import t
 
@@ -88,14 +91,6 @@ def register(app: typer.Typer) -> None:
             ),
         ),
         (
-            "organisations",
-            organisations_command,
-            t(
-                "资料库中的部门（单位），及其所属单位和文件数。",
-                "Organisations in the library, with their units and number of documents.",
-            ),
-        ),
-        (
             "metrics",
             metrics_command,
             t(
@@ -113,6 +108,14 @@ def register(app: typer.Typer) -> None:
         ),
     ):
         app.command(name, cls=Command, help=help_text)(command)  # fmt: skip
+    app.add_typer(
+        _organisations_app(),
+        name="organisations",
+        help=t(
+            "资料库中的部门（单位）及其所属单位和文件数；合并、撤销合并、别名。",
+            "Organisations in the library, with their units and number of documents; merge, unmerge, aliases.",
+        ),
+    )
 
 
 def _open(db: str | None, create: bool = False) -> Engine:
@@ -121,11 +124,23 @@ def _open(db: str | None, create: bool = False) -> Engine:
     return open_database(db, create=create)
 
 
-def _ask(db: str | None, fmt: TableFormat, output: Path | None, question: Callable[[Engine], Answer]) -> None:
+def _ask(
+    db: str | None,
+    fmt: AnswerFormat,
+    output: Path | None,
+    question: Callable[[Engine], Answer],
+    bom: bool = False,
+) -> None:
     """Open the library, answer, print, and always close the connections."""
+    if fmt is AnswerFormat.xlsx and output is None:  # before the library is opened
+        raise UsageError(
+            t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
+              "--format xlsx writes a workbook: give -o FILE.xlsx"),
+            setting="output",
+        )  # fmt: skip
     engine = _open(db)
     try:
-        show_answer(question(engine), fmt, output)
+        show_answer(question(engine), fmt, output, bom)
     finally:
         engine.dispose()
 
@@ -187,10 +202,12 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
+    profile_path: Annotated[Path | None, profile_opt()] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
     from cnbudget.domain.reference import sample_path
-    from cnbudget.library.ingestion import DOCUMENT_SUFFIXES, ingest
+    from cnbudget.library.ingestion import ingest
+    from cnbudget.read.folders import DOCUMENT_SUFFIXES
 
     if sample and paths:
         raise UsageError(t("请给出路径或 --sample，不要同时给出", "give either PATH… or --sample, not both"))
@@ -202,15 +219,20 @@ def ingest_command(
                 "missing PATH (or use --sample to ingest the bundled sample document)",
             )
         )
+    profile = load_profile_option(profile_path)  # checked before the library is touched
     journal = _open_log(log)
     engine = _open(db, create=True)
     bar = _Bar(quiet, journal)
+    options = read_options(
+        max_pages, max_seconds, ocr, None if quiet else bar.pages
+    )  # pages: one process only
     try:
         summary = ingest(
-            engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
-            on_start=bar.start, bundle=bundle,
+            engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
+            profile=profile,
         )  # fmt: skip
     finally:
+        bar.pages.stop()
         bar.stop()
         engine.dispose()
         if journal is not None:
@@ -233,6 +255,11 @@ def ingest_command(
 def _open_log(path: Path | None) -> TextIO | None:
     if path is None:
         return None
+    parent = path.resolve().parent
+    if not parent.is_dir():  # a mistyped folder is not created silently
+        raise OutputError(
+            t(f"文件夹不存在：{parent}", f"no such folder: {parent}"), str(path), setting="output"
+        )
     try:
         return path.open("a", encoding="utf-8")
     except OSError as exc:
@@ -250,6 +277,8 @@ class _Bar:
         self.task: TaskID | None = None
         self.quiet = quiet
         self.journal = journal
+        self.pages = PageBar()
+        """The pages of a slow PDF (OCR) read in this process: a line of this bar once it is shown."""
 
     def start(self, total: int) -> None:
         if self.quiet or not sys.stderr.isatty() or total < 2:
@@ -264,6 +293,7 @@ class _Bar:
         )  # fmt: skip
         self.task = self.progress.add_task("ingest", total=total, last="")
         self.progress.start()
+        self.pages.attach(self.progress)  # Rich shows one live display at a time: the pages share it
 
     def advance(self, path: str, status: str, message: str = "") -> None:
         if self.journal is not None:
@@ -272,6 +302,7 @@ class _Bar:
                 entry["message"] = message
             self.journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self.journal.flush()  # a line per document as it finishes, readable while the batch runs
+        self.pages.next_document()
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, last=Path(path).name[-40:])
 
@@ -306,8 +337,9 @@ def compare_command(
         ),
     ] = None,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Departments side by side for one year (total, 基本/项目 shares, 人员经费, 三公, any code)."""
     from cnbudget.library.questions import compare
@@ -315,7 +347,7 @@ def compare_command(
     _ask(db, fmt, output, lambda engine: compare(
         engine, year, metric, kind=kind.value, scope=scope.value if scope else None,
         level=level.value if level else None,
-    ))  # fmt: skip
+    ), bom)  # fmt: skip
 
 
 def history_command(
@@ -323,8 +355,9 @@ def history_command(
     metric: Annotated[list[str] | None, metric_opt()] = None,
     kind: Annotated[Kind | None, kind_filter_opt()] = None,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """One organisation across years, with year-over-year changes."""
     from cnbudget.library.questions import history
@@ -334,6 +367,7 @@ def history_command(
         fmt,
         output,
         lambda engine: history(engine, organisation, metric, kind=kind.value if kind else None),
+        bom,
     )
 
 
@@ -354,13 +388,14 @@ def execution_command(
         ),
     ] = Funds.all,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Final accounts against the budget of the same year, per function code and for 三公."""
     from cnbudget.library.questions import execution
 
-    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value))
+    _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value), bom)
 
 
 def findings_command(
@@ -405,8 +440,9 @@ def findings_command(
         ),
     ] = None,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Audit findings across the library, filtered by rule, severity, organisation, year."""
     from cnbudget.library.questions import findings
@@ -414,29 +450,161 @@ def findings_command(
     _ask(db, fmt, output, lambda engine: findings(
         engine, rule=rule, severity=severity.value if severity else None, organisation=organisation, year=year,
         kind=kind.value if kind else None, all_versions=all_versions, limit=limit,
-    ))  # fmt: skip
+    ), bom)  # fmt: skip
+
+
+def _organisations_app() -> typer.Typer:
+    """`cnbudget organisations [merge|unmerge|aliases]`, built in the run's language like the app."""
+    group = typer.Typer(
+        cls=Group, no_args_is_help=False, context_settings={"help_option_names": ["-h", "--help"]}
+    )
+    group.callback(invoke_without_command=True, cls=Group)(organisations_command)
+    group.command(
+        "merge",
+        cls=Command,
+        help=t(
+            "把“旧名”的文件归入“新名”；旧名此后作为新名的别名（用于更名的部门）。",
+            "File ALIAS's documents under TARGET; ALIAS stays a name of TARGET (for renamed departments).",
+        ),
+    )(merge_command)
+    group.command(
+        "unmerge",
+        cls=Command,
+        help=t(
+            "撤销合并：该名称重新成为独立的部门（单位），带回以它为名的文件。",
+            "Undo a merge: ALIAS is its own organisation again, with the documents that name it.",
+        ),
+    )(unmerge_command)
+    group.command(
+        "aliases",
+        cls=Command,
+        help=t(
+            "已并入其他部门（单位）的名称，及各名称下的文件。",
+            "Names merged into other organisations, with the documents filed under each.",
+        ),
+    )(aliases_command)
+    return group
 
 
 def organisations_command(
+    ctx: typer.Context,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
-    """Organisations in the library, with their units and number of documents."""
+    """Organisations in the library, with their units and number of documents; merge, unmerge, aliases."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is not None:
+        return
     from cnbudget.library.questions import organisations
 
-    _ask(db, fmt, output, organisations)
+    _ask(db, fmt, output, organisations, bom)
+
+
+def merge_command(
+    ctx: typer.Context,
+    alias: Annotated[
+        str,
+        typer.Argument(
+            help=t(
+                "被并入的部门（单位，旧名）：名称、名称的一部分、编码或 #编号。",
+                "The organisation merged away (old name): name, part, code or #id.",
+            ),
+            metavar=t("旧名", "ALIAS"),
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help=t(
+                "并入后的部门（单位，新名）：名称、名称的一部分、编码或 #编号。",
+                "The organisation it becomes (new name): name, part, code or #id.",
+            ),
+            metavar=t("新名", "TARGET"),
+            show_default=False,
+        ),
+    ],
+    db: Annotated[str | None, db_opt()] = None,
+) -> None:
+    """File ALIAS's documents under TARGET; ALIAS stays a name of TARGET (for renamed departments)."""
+    from cnbudget.domain.escape import plain_text
+    from cnbudget.library.identity import merge
+
+    engine = _open(db or ctx.obj)
+    try:
+        done = merge(engine, alias, target)
+    finally:
+        engine.dispose()
+    a, b = plain_text(done.alias_name), plain_text(done.target_name)
+    sys.stdout.write(
+        t(
+            f"已将 #{done.alias_id} {a} 并入 #{done.target_id} {b}：{done.documents} 份文件改归后者；"
+            f"以后入库的“{a}”文件也归入后者（撤销：cnbudget organisations unmerge '#{done.alias_id}'）\n",
+            f"merged #{done.alias_id} {a} into #{done.target_id} {b}: {done.documents} document(s) moved; "
+            f"documents of “{a}” ingested later go there too (undo: cnbudget organisations unmerge "
+            f"'#{done.alias_id}')\n",
+        )
+    )
+
+
+def unmerge_command(
+    ctx: typer.Context,
+    alias: Annotated[
+        str,
+        typer.Argument(
+            help=t(
+                "已合并的名称：名称、名称的一部分、编码或 #编号。", "A merged name: name, part, code or #id."
+            ),
+            metavar=t("旧名", "ALIAS"),
+            show_default=False,
+        ),
+    ],
+    db: Annotated[str | None, db_opt()] = None,
+) -> None:
+    """Undo a merge: ALIAS is its own organisation again, with the documents that name it."""
+    from cnbudget.domain.escape import plain_text
+    from cnbudget.library.identity import unmerge
+
+    engine = _open(db or ctx.obj)
+    try:
+        done = unmerge(engine, alias)
+    finally:
+        engine.dispose()
+    a, b = plain_text(done.alias_name), plain_text(done.target_name)
+    sys.stdout.write(
+        t(
+            f"#{done.alias_id} {a} 不再并入 #{done.target_id} {b}：{done.documents} 份文件归回前者\n",
+            f"#{done.alias_id} {a} is no longer merged into #{done.target_id} {b}: "
+            f"{done.documents} document(s) moved back\n",
+        )
+    )
+
+
+def aliases_command(
+    ctx: typer.Context,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
+) -> None:
+    """Names merged into other organisations, with the documents filed under each."""
+    from cnbudget.library.identity import aliases
+
+    _ask(db or ctx.obj, fmt, output, aliases, bom)
 
 
 def metrics_command(
-    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
     db: Annotated[str | None, db_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """The figures compare and history can show (the same for every library: --db is accepted, not needed)."""
     from cnbudget.library.questions import metrics
 
-    show_answer(metrics(), fmt, output)
+    show_answer(metrics(), fmt, output, bom)
 
 
 def export_command(
@@ -447,8 +615,10 @@ def export_command(
             "-o",
             metavar=t("路径", "PATH"),
             help=t(
-                "文件夹（csv、parquet：每张表一个文件）或 .xlsx 文件。",
-                "A folder (csv, parquet: one file per table) or an .xlsx file.",
+                "一个文件夹（csv、parquet：每张表一个文件；文件夹的上级须已存在），只导出一张表时也可是 "
+                "x.csv / x.parquet 文件；xlsx 为一个 .xlsx 文件。",
+                "A folder (csv, parquet: one file per table; its parent must exist), or with one --table a "
+                "file x.csv / x.parquet; for xlsx one .xlsx file.",
             ),
             show_default=False,
         ),
@@ -472,6 +642,7 @@ def export_command(
     ] = None,
     all_versions: Annotated[bool, all_versions_opt()] = False,
     db: Annotated[str | None, db_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
     from cnbudget.library.exports import EXPORT_TABLES, export
@@ -485,7 +656,7 @@ def export_command(
         )  # fmt: skip
     engine = _open(db)
     try:
-        written = export(engine, output, fmt.value, names, all_versions=all_versions)
+        written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
     finally:
         engine.dispose()
     for path, rows in written:

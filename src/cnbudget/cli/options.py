@@ -10,7 +10,11 @@ import typer
 from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cnbudget.audit.profile import AuditProfile
     from cnbudget.read import ReadOptions
+    from cnbudget.read.source import PageProgress
 
 
 class ParseFormat(StrEnum):
@@ -43,6 +47,16 @@ class TableFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+
+
+class AnswerFormat(StrEnum):
+    """How a library answer is printed or written: xlsx and html carry a chart."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
 
 
 class Kind(StrEnum):
@@ -103,7 +117,11 @@ def max_pages_opt() -> Any:
 def max_seconds_opt() -> Any:
     return typer.Option(
         "--max-seconds", min=1, show_default=False,
-        help=t("读取一份 PDF 超过此秒数即停止（默认 600）。", "Stop reading a PDF after this many seconds (default 600)."),
+        help=t(
+            "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 60 秒，至多 8 小时。",
+            "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 60 s per page read by "
+            "OCR, at most 8 hours.",
+        ),
     )  # fmt: skip
 
 
@@ -112,6 +130,27 @@ def ocr_opt() -> Any:
         "--ocr/--no-ocr",
         help=t(
             "已安装 OCR 时，识别扫描版 PDF 的页面。", "Read scanned PDF pages by OCR when it is installed."
+        ),
+    )
+
+
+def profile_opt() -> Any:
+    return typer.Option(
+        "--profile", metavar=t("文件", "FILE"), show_default=False,
+        help=t(
+            "审核方案（TOML）：关闭的规则、改定的级别、可接受的尾差——见 docs/profile.example.toml。",
+            "A review profile (TOML): rules turned off, other severities, the rounding accepted — see "
+            "docs/profile.example.toml.",
+        ),
+    )  # fmt: skip
+
+
+def bom_opt() -> Any:
+    return typer.Option(
+        "--bom",
+        help=t(
+            "CSV 以 UTF-8 BOM 开头：Excel 直接打开时中文不乱码。",
+            "CSV begins with a UTF-8 byte order mark, so that Excel opens the Chinese text correctly.",
         ),
     )
 
@@ -131,7 +170,20 @@ def db_opt() -> Any:
 
 
 def format_opt() -> Any:
+    """--format for a catalogue (TableFormat): text, json or csv."""
     return typer.Option("--format", "-f", help=t("输出格式：text、json 或 csv。", "text, json or csv."))
+
+
+def answer_format_opt() -> Any:
+    """--format for a library answer (AnswerFormat): xlsx and html carry a chart."""
+    return typer.Option(
+        "--format", "-f",
+        help=t(
+            "text、json、csv，或 xlsx（带图表的工作簿，须 -o）、html（带图表的单个网页文件）。",
+            "text, json, csv, or xlsx (a workbook with a chart; needs -o) or html (one self-contained page with "
+            "a chart).",
+        ),
+    )  # fmt: skip
 
 
 def metric_opt() -> Any:
@@ -173,13 +225,26 @@ def setting_hints() -> dict[str, str]:
         "output": "--output",
         "table": "--table",
         "rule": "--rule",
+        "profile": "--profile",
     }  # fmt: skip
 
 
-def read_options(max_pages: int | None, max_seconds: float | None, ocr: bool) -> ReadOptions:
+def read_options(
+    max_pages: int | None, max_seconds: float | None, ocr: bool, progress: PageProgress | None = None
+) -> ReadOptions:
+    """The reader's settings from the options (no --max-seconds: the automatic limit, which grows with OCR)."""
     from cnbudget.read import ReadOptions
 
     defaults = ReadOptions()
     return ReadOptions(
-        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds or defaults.max_seconds, ocr=ocr
+        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds, ocr=ocr, progress=progress
     )
+
+
+def load_profile_option(path: Path | None) -> AuditProfile | None:
+    """The review profile named by --profile, checked before any document is read."""
+    if path is None:
+        return None
+    from cnbudget.audit.profile import load_profile
+
+    return load_profile(path)

@@ -10,19 +10,24 @@ import csv
 import io
 import json
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnbudget.cli.inputs import write_output
-from cnbudget.cli.options import TableFormat, setting_hints
+from cnbudget.cli.inputs import write_bytes_output, write_output
+from cnbudget.cli.options import AnswerFormat, TableFormat, setting_hints
+from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
+    from cnbudget.audit.profile import AuditProfile
     from cnbudget.audit.registry import Rule
     from cnbudget.domain.errors import CnbudgetError
+    from cnbudget.domain.vocabulary import Severity
     from cnbudget.library.answers import Answer
     from cnbudget.library.ingestion import IngestSummary
 
@@ -40,18 +45,84 @@ def console_for(output: Path | None, buffer: io.StringIO | None = None, stderr: 
     return Console(highlight=False, stderr=stderr, width=None if stream.isatty() else WIDE)
 
 
+class PageBar:
+    """The pages of a PDF read so far, as a Rich progress bar on stderr — only on a terminal, and only once
+    reading is slow (a page read by OCR, or a second gone), so a text PDF read in milliseconds shows nothing.
+
+    Given to the reader as `ReadOptions.progress`; with ``progress`` (the bar of a batch), it is a line of
+    that bar instead of a display of its own (Rich shows one live display at a time)."""
+
+    SLOW = 1.0
+    """Seconds after which a PDF without OCR pages gets a bar too."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.shared = progress is not None
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.started = time.monotonic()
+
+    def __call__(self, page: int, pages: int, ocr: bool) -> None:
+        if self.task is None:
+            if not sys.stderr.isatty() or not (ocr or time.monotonic() - self.started > self.SLOW):
+                return
+            if self.progress is None:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+                from rich.progress import Progress as RichProgress
+
+                self.progress = RichProgress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True,
+                )  # fmt: skip
+                self.progress.start()
+            self.task = self.progress.add_task(t("读取 PDF 页面", "reading PDF pages"), total=pages)
+        assert self.progress is not None
+        self.progress.update(self.task, completed=page, total=pages)
+
+    def attach(self, progress: Progress) -> None:
+        """Be a line of ``progress`` (a batch's bar, started after the reader was given this one)."""
+        self.progress, self.shared = progress, True
+
+    def next_document(self) -> None:
+        """The next file starts: its pages get a bar of their own."""
+        if self.task is not None and self.progress is not None:
+            self.progress.remove_task(self.task)
+        self.task = None
+        self.started = time.monotonic()
+
+    def stop(self) -> None:
+        if self.progress is not None and not self.shared:
+            self.progress.stop()
+
+
 def error_text(exc: CnbudgetError) -> str:
     """The error as the user reads it: the library's message, and how to change the setting behind it."""
     hint = setting_hints().get(exc.setting or "")
     return f"{exc}{t(f'（{hint}）', f' ({hint})')}" if hint else str(exc)
 
 
-def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
-    if fmt is TableFormat.json:
+def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: bool = False) -> None:
+    if fmt is AnswerFormat.json:
         write_output(answer.to_json(), output)
         return
-    if fmt is TableFormat.csv:
-        write_output(answer.to_csv(), output)
+    if fmt is AnswerFormat.csv:
+        write_output(answer.to_csv(), output, bom=bom)
+        return
+    if fmt is AnswerFormat.xlsx:
+        from cnbudget.report.answer_files import answer_xlsx
+
+        if output is None:
+            raise UsageError(
+                t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
+                  "--format xlsx writes a workbook: give -o FILE.xlsx"),
+                setting="output",
+            )  # fmt: skip
+        write_bytes_output(answer_xlsx(answer, _label), output)
+        return
+    if fmt is AnswerFormat.html:
+        from cnbudget.report.answer_files import answer_html
+
+        write_output(answer_html(answer, _label), output)
         return
     from rich.table import Table
 
@@ -91,14 +162,27 @@ def show_answer(answer: Answer, fmt: TableFormat, output: Path | None) -> None:
         write_output(buffer.getvalue(), output)
 
 
-def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
-    """The rule catalogue: id, family, severity, documents, tables, description, basis."""
+def show_rules(
+    rules: list[Rule], fmt: TableFormat, profile: AuditProfile | None = None, bom: bool = False
+) -> None:
+    """The rule catalogue: id, family, severity, documents, tables, description, basis. With a review
+    profile, the severity is the one it sets, ``enabled`` says whether the rule runs, and
+    ``default_severity`` keeps the built-in level."""
     from cnbudget.domain.vocabulary import basis_label, family_label, kind_label, severity_label
 
-    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale", "fix")
+    def severity(r: Rule) -> Severity:
+        return profile.severity_of(r) if profile is not None else r.severity
+
+    def enabled(r: Rule) -> bool:
+        return profile.enabled(r.id) if profile is not None else True
+
+    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale", "fix",
+              "enabled", "default_severity", "cites")  # fmt: skip
     if fmt is TableFormat.json:
-        rows = [{"id": r.id, "family": r.family, "severity": r.severity, "kinds": list(r.kinds), "tables": list(r.tables),
-                 "description": r.description, "basis": r.basis, "rationale": r.rationale, "fix": r.fix}
+        rows = [{"id": r.id, "family": r.family, "severity": severity(r), "kinds": list(r.kinds), "tables": list(r.tables),
+                 "description": r.description, "basis": r.basis, "rationale": r.rationale, "fix": r.fix,
+                 "enabled": enabled(r), "default_severity": r.severity,
+                 "cites": [{"title": c.title, "text": c.text, "quoted": c.quoted} for c in r.cites]}
                 for r in rules]  # fmt: skip
         write_output(json.dumps(rows, ensure_ascii=False, indent=1), None)
         return
@@ -107,16 +191,23 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(fields)
         for r in rules:
-            writer.writerow((r.id, r.family, r.severity, " ".join(r.kinds), " ".join(r.tables), r.description,
-                             r.basis, r.rationale, r.fix))  # fmt: skip
-        write_output(buffer.getvalue(), None)
+            writer.writerow((r.id, r.family, severity(r), " ".join(r.kinds), " ".join(r.tables), r.description,
+                             r.basis, r.rationale, r.fix, "true" if enabled(r) else "false", r.severity,
+                             r.basis_text()))  # fmt: skip
+        write_output(buffer.getvalue(), None, bom=bom)
         return
     from rich.table import Table
 
-    table = Table(
-        title=t(f"cnbudget 审核规则（{len(rules)} 条）", f"cnbudget rules ({len(rules)})"),
-        header_style="bold",
-    )
+    from cnbudget.domain.escape import terminal_text as escape
+
+    title = t(f"cnbudget 审核规则（{len(rules)} 条）", f"cnbudget rules ({len(rules)})")
+    if profile is not None:
+        off = sum(1 for r in rules if not enabled(r))
+        title += t(
+            f"，按审核配置 {profile.label}：停用 {off} 条",
+            f", under the profile {profile.label}: {off} disabled",
+        )
+    table = Table(title=escape(title), header_style="bold")
     headings = (t("规则", "Rule"), t("类别", "Family"), t("级别", "Severity"), t("适用", "Documents"))
     for name in headings:
         table.add_column(name, no_wrap=True)
@@ -124,8 +215,18 @@ def show_rules(rules: list[Rule], fmt: TableFormat) -> None:
     table.add_column(t("依据", "Basis"), no_wrap=True)
     for r in rules:
         kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
-        table.add_row(r.id, family_label(r.family), severity_label(r.severity), kinds, r.description,
-                      basis_label(r.basis))  # fmt: skip
+        level = severity_label(severity(r))
+        if severity(r) != r.severity:
+            level += t(f"（原为{severity_label(r.severity)}）", f" (was {severity_label(r.severity)})")
+        if not enabled(r):
+            level = t("[dim]已停用[/dim]", "[dim]disabled[/dim]")
+        basis = (
+            f"{basis_label(r.basis)}{t('：', ': ')}{t('、', ', ').join(c.short for c in r.cites)}"
+            if r.cites
+            else basis_label(r.basis)
+        )
+        table.add_row(r.id, family_label(r.family), level, kinds, r.description, basis,
+                      style="dim" if not enabled(r) else None)  # fmt: skip
     console_for(None).print(table)
 
 

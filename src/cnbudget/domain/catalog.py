@@ -289,3 +289,36 @@ def checklist_for(template_id: str, kind: str) -> ChecklistSpec:
     if own is not None:
         return own
     return next(c for c in specs if "*" in c.templates and c.kind in ("", kind or "budget"))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A provision a rule rests on (rule_sources.toml), cited the way a review opinion quotes it."""
+
+    id: str
+    short: str
+    title: str
+    text: str
+    quoted: bool = False
+
+
+@cache
+def sources() -> dict[str, Source]:
+    raw = data_toml("rule_sources.toml")
+    return {
+        sid: Source(sid, entry["short"], entry["title"], entry["text"], bool(entry.get("quoted", False)))
+        for sid, entry in raw["sources"].items()
+    }
+
+
+@cache
+def rule_sources() -> dict[str, tuple[Source, ...]]:
+    """Rule id → the provisions it rests on, most specific first (an unknown source id is a data error)."""
+    known = sources()
+    cited: dict[str, tuple[Source, ...]] = {}
+    for rule_id, ids in data_toml("rule_sources.toml")["rules"].items():
+        missing = [sid for sid in ids if sid not in known]
+        if missing:
+            raise ValueError(f"rule_sources.toml: {rule_id} cites unknown source {', '.join(missing)}")
+        cited[rule_id] = tuple(known[sid] for sid in ids)
+    return cited

@@ -47,6 +47,11 @@ _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7
 """Terminal escape sequences (ESC [ … m and the like) and other control characters."""
 
 
+def plain_text(value: object) -> str:
+    """Document text for a plain (not Rich) terminal line: control characters and escape sequences removed."""
+    return _CONTROL.sub("", str(value))
+
+
 def terminal_text(value: object) -> str:
     """Document text for a Rich terminal: control characters and escape sequences removed, and every
     "[" escaped, so that a label such as "[/bold]" is printed as written, never read as markup."""

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+
+from cnbudget.domain.i18n import t
 
 
 def _build_table() -> dict[int, str]:
@@ -128,3 +131,20 @@ def similarity(a: str, b: str) -> float:
             remaining.remove(gram)
             common += 1
     return 2 * common / (len(pa) + len(pb))
+
+
+def place(pages: Sequence[int], lines: Sequence[int], limit: int = 4) -> str:
+    """Where a finding is, as a reviewer looks for it: the pages of a PDF (第 24、15 页) — its extracted-text
+    line numbers are no place in the document — else the lines of a text input (第 12、13 行)."""
+    if pages:
+        shown = "、".join(str(p) for p in pages[:limit]) + ("…" if len(pages) > limit else "")
+        return t(f"第 {shown} 页", f"p. {shown.replace('、', ', ')}")
+    if lines:
+        shown = "、".join(str(n) for n in lines[:limit]) + ("…" if len(lines) > limit else "")
+        return t(f"第 {shown} 行", f"line {shown.replace('、', ', ')}")
+    return ""
+
+
+def at(line: int | None, page: int | None) -> str:
+    """One place in a message: 第 24 页 for a PDF input, 第 812 行 for a text input."""
+    return place([page] if page else [], [line] if line else [])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cnbudget.library.answers import Answer
     from cnbudget.library.exports import export
+    from cnbudget.library.identity import MergeResult, aliases, merge, unmerge
     from cnbudget.library.ingestion import IngestSummary, ingest
     from cnbudget.library.questions import compare, execution, findings, history, metrics, organisations
     from cnbudget.store.database import open_database as open_library
@@ -25,6 +26,10 @@ _WHERE = {
     "IngestSummary": ("cnbudget.library.ingestion", "IngestSummary"),
     "ingest": ("cnbudget.library.ingestion", "ingest"),
     "export": ("cnbudget.library.exports", "export"),
+    "MergeResult": ("cnbudget.library.identity", "MergeResult"),
+    "aliases": ("cnbudget.library.identity", "aliases"),
+    "merge": ("cnbudget.library.identity", "merge"),
+    "unmerge": ("cnbudget.library.identity", "unmerge"),
     "compare": ("cnbudget.library.questions", "compare"),
     "execution": ("cnbudget.library.questions", "execution"),
     "findings": ("cnbudget.library.questions", "findings"),
@@ -34,8 +39,8 @@ _WHERE = {
     "open_library": ("cnbudget.store.database", "open_database"),
 }
 __all__ = [
-    "Answer", "IngestSummary", "compare", "execution", "export", "findings", "history", "ingest", "metrics",
-    "open_library", "organisations",
+    "Answer", "IngestSummary", "MergeResult", "aliases", "compare", "execution", "export", "findings", "history",
+    "ingest", "merge", "metrics", "open_library", "organisations", "unmerge",
 ]  # fmt: skip
 
 

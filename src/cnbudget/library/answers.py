@@ -1,4 +1,5 @@
-"""What a library question returns: a titled table of rows with notes, printable as text, JSON or CSV."""
+"""What a library question returns: a titled table of rows with notes, printable as text, JSON or CSV, and
+with the chart that shows its figures (drawn by the XLSX and HTML reports, cnbudget.report.answer_files)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,31 @@ import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from cnbudget.domain.escape import csv_cell
 from cnbudget.domain.numbers import format_amount
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    values: list[Decimal | None]
+    """One value per category of the chart (None: not stated, drawn as a gap, never as zero)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """The figures of an answer worth a picture: categories along one axis, one or more series of values."""
+
+    kind: Literal["bar", "line"]
+    title: str
+    unit: str
+    """The unit of every value: 万元, % or 条 (a chart never mixes units)."""
+    axis: str
+    """What the categories are (部门（单位）, 年度, 项目 …)."""
+    categories: list[str]
+    series: list[Series]
 
 
 @dataclass(slots=True)
@@ -23,10 +45,14 @@ class Answer:
     rows: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Where figures come from, what is missing."""
+    units: dict[str, str] = field(default_factory=dict)
+    """The unit of each column of figures (万元, %): number formats and chart axes."""
     terminal_columns: list[str] | None = None
     """The columns worth the width of a terminal (JSON and CSV always carry all of them)."""
     total: int | None = None
     """When the rows are the first of more (a limit was given): how many there are in all."""
+    chart: Chart | None = None
+    """The chart of the XLSX and HTML reports (None: a table alone)."""
 
     def heading(self, column: str) -> str:
         return self.headers.get(column, column)

@@ -66,6 +66,7 @@ def _organisations(_all_versions: bool) -> Select[Any]:
             orgs.region,
             orgs.parent_id,
             parent.c.name.label("parent_name"),
+            orgs.merged_into,
         )
         .outerjoin(parent, parent.c.id == orgs.parent_id)
         .order_by(orgs.id)
@@ -161,13 +162,37 @@ def _count(engine: Engine, query: Select[Any]) -> int:
 
 
 def export(
-    engine: Engine, output: Path, fmt: str, tables: list[str], *, all_versions: bool = False
+    engine: Engine,
+    output: Path,
+    fmt: str,
+    tables: list[str],
+    *,
+    all_versions: bool = False,
+    bom: bool = False,
 ) -> list[tuple[Path, int]]:
-    """Write the tables; return each file written with its number of rows."""
+    """Write the tables; return each file written with its number of rows.
+
+    CSV and Parquet write one file per table into the folder ``output`` (created when its parent exists);
+    a path ending in ``.csv``/``.parquet`` is that one file, for one table. XLSX writes one workbook.
+    ``bom``: CSV files begin with a UTF-8 byte order mark, so that Excel reads the Chinese text right."""
+    _parent_exists(output)
     if fmt == "xlsx":
         return [(output, _xlsx(engine, output, tables, all_versions))]
     if fmt == "parquet":
         _require_pyarrow()  # before anything is created
+    if output.suffix.lower() == f".{fmt}" and not output.is_dir():
+        if len(tables) != 1:
+            raise UsageError(
+                t(
+                    f"{fmt} 导出每张表写一个文件，{len(tables)} 张表不能写进一个 .{fmt} 文件："
+                    f"请给出文件夹（如 -o {output.with_suffix('')}），或用 --table 只选一张表",
+                    f"a {fmt} export writes one file per table; {len(tables)} tables do not fit in one .{fmt} "
+                    f"file: give a folder (e.g. -o {output.with_suffix('')}), or choose one table with --table",
+                ),
+                str(output),
+                setting="output",
+            )
+        return [(output, _write_table(engine, output, fmt, tables[0], all_versions, bom))]
     if output.exists() and not output.is_dir():
         raise UsageError(
             t(
@@ -178,24 +203,37 @@ def export(
             setting="output",
         )
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        output.mkdir(exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or exc
         raise OutputError(
             t(f"无法创建文件夹：{reason}", f"cannot create the folder: {reason}"), str(output)
         ) from exc
-    written = []
-    for name in tables:
-        target = output / f"{name}.{fmt}"
-        query = EXPORT_TABLES[name](all_versions)
-        columns, batches = _rows(engine, query)
-        if fmt == "csv":
-            count = _atomic(target, lambda tmp, c=columns, b=batches: _csv(tmp, c, b))
-        else:
-            types = [column.type for column in query.selected_columns]
-            count = _atomic(target, lambda tmp, c=columns, b=batches, t=types: _parquet(tmp, c, b, t))
-        written.append((target, count))
-    return written
+    return [
+        (
+            output / f"{name}.{fmt}",
+            _write_table(engine, output / f"{name}.{fmt}", fmt, name, all_versions, bom),
+        )
+        for name in tables
+    ]
+
+
+def _parent_exists(output: Path) -> None:
+    """A mistyped folder is not created silently: the folder the output goes into must exist."""
+    parent = output.resolve().parent
+    if not parent.is_dir():
+        raise OutputError(
+            t(f"文件夹不存在：{parent}", f"no such folder: {parent}"), str(output), setting="output"
+        )
+
+
+def _write_table(engine: Engine, target: Path, fmt: str, name: str, all_versions: bool, bom: bool) -> int:
+    query = EXPORT_TABLES[name](all_versions)
+    columns, batches = _rows(engine, query)
+    if fmt == "csv":
+        return _atomic(target, lambda tmp: _csv(tmp, columns, batches, bom))
+    types = [column.type for column in query.selected_columns]
+    return _atomic(target, lambda tmp: _parquet(tmp, columns, batches, types))
 
 
 def _atomic(target: Path, write: Any) -> int:
@@ -214,9 +252,9 @@ def _atomic(target: Path, write: Any) -> int:
             os.unlink(tmp)
 
 
-def _csv(path: Path, columns: list[str], batches: Iterator[list[tuple[Any, ...]]]) -> int:
+def _csv(path: Path, columns: list[str], batches: Iterator[list[tuple[Any, ...]]], bom: bool = False) -> int:
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for batch in batches:
@@ -315,13 +353,6 @@ def _xlsx(engine: Engine, output: Path, tables: list[str], all_versions: bool) -
             str(output),
             setting="output",
         )
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise OutputError(
-            t(f"无法创建文件夹：{reason}", f"cannot create the folder: {reason}"), str(output.parent)
-        ) from exc
     total = 0
 
     def write(tmp: Path) -> int:

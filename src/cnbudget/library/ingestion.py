@@ -15,20 +15,22 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from cnbudget.domain.errors import CnbudgetError
 from cnbudget.domain.i18n import t
+from cnbudget.read.folders import expand_inputs
 from cnbudget.read.source import ReadOptions
 from cnbudget.store import schema
 from cnbudget.store.records import DocumentRecord
 from cnbudget.store.writer import WriteResult, write_record
 
-DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm"})
-"""Files picked up when a folder is given (a file named explicitly is always read)."""
+if TYPE_CHECKING:
+    from cnbudget.audit.profile import AuditProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,29 +54,10 @@ class IngestSummary:
 
 def collect_paths(inputs: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
     """Files to ingest, folders walked recursively in a stable order; missing inputs are failures."""
-    files: list[Path] = []
-    missing: list[Failure] = []
-    seen: set[Path] = set()
-    for item in inputs:
-        if item.is_dir():
-            found = sorted(
-                p
-                for p in item.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in DOCUMENT_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(item).parts)
-            )
-        elif item.is_file():
-            found = [item]
-        else:
-            missing.append(Failure(str(item), t("文件或文件夹不存在", "no such file or folder")))
-            continue
-        for path in found:
-            resolved = path.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
-                files.append(path)
-    return files, missing
+    found = expand_inputs(inputs)
+    return found.files, [
+        Failure(str(item), t("文件或文件夹不存在", "no such file or folder")) for item in found.missing
+    ]
 
 
 def file_sha256(path: Path) -> str:
@@ -85,9 +68,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def process_file(path: str | tuple[str, ...], options: ReadOptions | None = None) -> DocumentRecord | Failure:
-    """Read, parse, audit and flatten one file, or the files of one disclosure published in parts (runs in
-    a worker process). Never raises."""
+def process_file(
+    path: str | tuple[str, ...], options: ReadOptions | None = None, profile: AuditProfile | None = None
+) -> DocumentRecord | Failure:
+    """Read, parse, audit (following ``profile``) and flatten one file, or the files of one disclosure
+    published in parts (runs in a worker process). Never raises."""
     parts = list(path) if isinstance(path, tuple) else [path]
     name = " + ".join(parts)
     try:
@@ -96,7 +81,7 @@ def process_file(path: str | tuple[str, ...], options: ReadOptions | None = None
         from cnbudget.store.records import build_record
 
         doc = parse_bundle(list(parts), options)
-        return build_record(doc, audit(doc))
+        return build_record(doc, audit(doc, profile=profile))
     except CnbudgetError as exc:
         message = exc.message
         if exc.line is not None:
@@ -132,11 +117,13 @@ def ingest(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     bundle: bool = False,
+    profile: AuditProfile | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the library opened as ``engine``.
 
     ``bundle``: the files are the parts of one disclosure (narrative and tables published apart), stored
-    as one document, in the order given."""
+    as one document, in the order given. ``profile``: the review profile the stored findings follow (a
+    document already in the library, same content, is skipped and keeps the findings it was stored with)."""
     files, failures = collect_paths(inputs)
     summary = IngestSummary(failed=failures)
     total = (1 if bundle and files else len(files)) + len(failures)  # documents, and inputs that do not exist
@@ -181,7 +168,7 @@ def ingest(
     for failure in failures:
         _report(progress, failure.path, "failed", failure.message)
     workers = max(1, jobs or os.cpu_count() or 1)
-    results = _results(pending, workers, options)
+    results = _results(pending, workers, options, profile)
     try:
         for outcome in results:
             if isinstance(outcome, Failure):
@@ -206,12 +193,17 @@ def ingest(
 
 
 def _results(
-    paths: list[str | tuple[str, ...]], workers: int, options: ReadOptions | None
+    paths: list[str | tuple[str, ...]],
+    workers: int,
+    options: ReadOptions | None,
+    profile: AuditProfile | None,
 ) -> Generator[DocumentRecord | Failure, None, None]:
     if workers == 1 or len(paths) <= 1:
         for path in paths:
-            yield process_file(path, options)
+            yield process_file(path, options, profile)
         return
+    if options is not None and options.progress is not None:
+        options = replace(options, progress=None)  # a callback of this process means nothing in a worker
     queue = list(reversed(paths))
     while queue:
         # a bounded number of files in flight: a batch of 10,000 must not hold 10,000 parsed records
@@ -224,7 +216,7 @@ def _results(
                 while queue or running:
                     while queue and len(running) < workers * 4 and not broken:
                         path = queue.pop()
-                        running[pool.submit(process_file, path, options)] = path
+                        running[pool.submit(process_file, path, options, profile)] = path
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
                         path = running.pop(future)

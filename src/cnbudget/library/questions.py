@@ -17,7 +17,9 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, sele
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key
-from cnbudget.library.answers import Answer
+from cnbudget.domain.text import place
+from cnbudget.domain.vocabulary import SCOPE_LABELS, scope_label
+from cnbudget.library.answers import Answer, Chart, Series
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
 
@@ -53,6 +55,15 @@ def check_metrics(names: list[str]) -> list[str]:
             setting="metric",
         )  # fmt: skip
     return names
+
+
+AMOUNT_UNIT = "万元"
+"""The unit of every amount in the library (documents printed in 元 are converted at ingest)."""
+
+
+def metric_unit(name: str) -> str:
+    """万元 for amounts, % for the derived shares."""
+    return "%" if name in DERIVED else AMOUNT_UNIT
 
 
 def _percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -115,7 +126,7 @@ def compare(
     with engine.connect() as conn:
         documents = conn.execute(query).all()
         values = _metric_values(conn, [d.id for d in documents], names)
-    kind_name = _kind_name(kind)
+    kind_name = document_kind_name(kind)
     answer = Answer(
         title=t(
             f"{year} 年{kind_name}：{len(documents)} 个部门（单位）",
@@ -146,6 +157,15 @@ def compare(
     answer.notes.append(_unit_note())
     first = names[0]
     answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
+    answer.units = {n: metric_unit(n) for n in names}
+    answer.chart = Chart(
+        "bar",
+        t(f"{year} 年{kind_name}：{metric_label(first)}", f"{year} {kind_name}: {metric_label(first)}"),
+        metric_unit(first),
+        t("部门（单位）", "organisation"),
+        [r["organisation"] for r in answer.rows],
+        [Series(metric_label(first), [r[first] for r in answer.rows])],
+    )
     if not documents:
         answer.notes.append(
             t(
@@ -171,17 +191,21 @@ def _unit_note() -> str:
     )
 
 
-def _kind_name(kind: str) -> str:
+def document_kind_name(kind: str) -> str:
     from cnbudget.domain.vocabulary import DOCUMENT_KINDS, kind_label
 
     return next((kind_label(k) for k in DOCUMENT_KINDS if k == kind), kind)
 
 
 # ---- organisations ----------------------------------------------------------------------------------
-def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
-    """An organisation by ``#id``, code, full name or part of its name; ambiguity is an error."""
+def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = True) -> tuple[int, str]:
+    """An organisation by ``#id``, code, full name or part of its name; ambiguity is an error listing the
+    matches (a department that holds documents is preferred to its own units). Names are compared folded (（ and (, fullwidth letters …). A name merged into another
+    (``organisations merge``) stands for the organisation it was merged into, unless ``follow_aliases`` is
+    false (to undo the merge)."""
     text = text.strip()
-    rows = conn.execute(select(orgs.id, orgs.name, orgs.kind, orgs.code)).all()
+    rows = conn.execute(select(orgs.id, orgs.name, orgs.kind, orgs.code, orgs.merged_into)).all()
+    by_id = {r.id: r for r in rows}
     if text.startswith("#") and text[1:].isdigit():
         hits = [r for r in rows if r.id == int(text[1:])]
     else:
@@ -191,29 +215,54 @@ def resolve_organisation(conn: Connection, text: str) -> tuple[int, str]:
         # part of a name: of the full name (武汉 names every 武汉市 organisation: ambiguous), else of its core
         hits = hits or [r for r in rows if wanted_key and wanted_key in name_key(r.name)]
         hits = hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
+    if follow_aliases:
+        hits = list({(target := _target(by_id, r.id)).id: target for r in hits}.values())
     if len(hits) > 1:
-        departments = [r for r in hits if r.kind == "department"]
-        if len(departments) == 1:
-            hits = departments
+        hits = _department_over_its_units(conn, hits)
     if not hits:
         raise UsageError(
-            t(f"库中没有与“{text}”相符的部门（单位）", f"no organisation in the library matches {text!r}"),
+            t(f"库中没有与“{text}”相符的部门（单位）", f"no organisation in the library matches “{text}”"),
             setting="organisation",
         )
     if len(hits) > 1:
-        from cnbudget.domain.vocabulary import SCOPES, scope_label
-
-        kinds = {k: scope_label(k) for k in SCOPES}
         listed = "; ".join(
-            f"#{r.id} {r.name} ({kinds.get(r.kind, r.kind)}{', ' + r.code if r.code else ''})"
+            f"#{r.id} {r.name} ({scope_label(r.kind) if r.kind in SCOPE_LABELS else r.kind}{', ' + r.code if r.code else ''})"
             for r in hits[:12]
         )
+        more = t(f" 等 {len(hits)} 个", f" … {len(hits)} in all") if len(hits) > 12 else ""
         raise UsageError(
-            t(f"“{text}”与 {len(hits)} 个部门（单位）相符，请指明其中一个：{listed}",
-              f"{text!r} matches {len(hits)} organisations; name one of them: {listed}"),
+            t(
+                f"“{text}”与 {len(hits)} 个部门（单位）相符，请指明其中一个（名称、编码或 #编号）：{listed}{more}",
+                f"“{text}” matches {len(hits)} organisations; name one of them (name, code or #id): "
+                f"{listed}{more}",
+            ),
             setting="organisation",
-        )  # fmt: skip
+        )
     return hits[0].id, hits[0].name
+
+
+def _department_over_its_units(conn: Connection, hits: list[Any]) -> list[Any]:
+    """A department and units of its own (硚口 names 硚口区经信局 and its 本级 and 大数据中心): the department
+    is meant when it holds documents, which cover its units; otherwise the matches stay ambiguous."""
+    departments = [r for r in hits if r.kind == "department"]
+    if len(departments) != 1:
+        return hits
+    department = departments[0]
+    others = [r.id for r in hits if r.id != department.id]
+    parents = set(conn.execute(select(orgs.parent_id).where(orgs.id.in_(others))).scalars())
+    if parents != {department.id}:
+        return hits
+    held = conn.execute(select(func.count()).where(docs.organisation_id == department.id)).scalar()
+    return [department] if held else hits
+
+
+def _target(by_id: dict[int, Any], org_id: int) -> Any:
+    """The organisation an alias was merged into, following a chain of merges."""
+    row, seen = by_id[org_id], {org_id}
+    while row.merged_into is not None and row.merged_into not in seen and row.merged_into in by_id:
+        seen.add(row.merged_into)
+        row = by_id[row.merged_into]
+    return row
 
 
 def metrics() -> Answer:
@@ -244,6 +293,7 @@ def organisations(engine: Engine) -> Answer:
             orgs.id, orgs.name, orgs.kind, orgs.code, orgs.level, orgs.region, parent.c.name.label("parent")
         )
         .outerjoin(parent, parent.c.id == orgs.parent_id)
+        .where(orgs.merged_into.is_(None))
         .order_by(orgs.name)
     )
     with engine.connect() as conn:
@@ -255,6 +305,9 @@ def organisations(engine: Engine) -> Answer:
             ).all()
         )
         rows = conn.execute(query).all()
+        aliases = conn.execute(
+            select(func.count()).select_from(schema.organisations).where(orgs.merged_into.is_not(None))
+        ).scalar()
     answer = Answer(
         title=t(f"{len(rows)} 个部门（单位）", f"{len(rows)} organisations"),
         columns=["id", "name", "kind", "code", "level", "region", "parent", "documents"],
@@ -271,6 +324,13 @@ def organisations(engine: Engine) -> Answer:
     )
     for r in rows:
         answer.rows.append({**r._asdict(), "id": f"#{r.id}", "documents": counts.get(r.id, 0)})
+    if aliases:
+        answer.notes.append(
+            t(
+                f"另有 {aliases} 个名称已并入其他部门（单位），见 cnbudget organisations aliases",
+                f"{aliases} more names were merged into other organisations: see cnbudget organisations aliases",
+            )
+        )
     return answer
 
 
@@ -337,6 +397,10 @@ def history(
         previous[d.kind] = (d.fiscal_year or 0, current)
         answer.rows.append(row)
     answer.notes.append(_unit_note())
+    for name in names:
+        unit = metric_unit(name)
+        answer.units |= {name: unit, f"{name}_change": unit, f"{name}_change_pct": "%"}
+    answer.chart = _history_chart(answer, org_name, names)
     if not documents:
         answer.notes.append(t(f"库中没有{org_name}的文件", f"the library holds no documents of {org_name}"))
     gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
@@ -348,6 +412,28 @@ def history(
             + t("、", ", ").join(str(g) for g in sorted(set(gaps)))
         )
     return answer
+
+
+def _history_chart(answer: Answer, org_name: str, names: list[str]) -> Chart:
+    """The figures in the first metric's unit, one line per figure and kind (预算, 决算), by year."""
+    unit = metric_unit(names[0])
+    years = sorted({r["year"] for r in answer.rows if r["year"]})
+    kinds = [k for k in ("budget", "final") if any(r["kind"] == k for r in answer.rows)]
+    series = []
+    for name in (n for n in names if metric_unit(n) == unit):
+        for kind in kinds:
+            by_year = {r["year"]: r[name] for r in answer.rows if r["kind"] == kind}
+            label = metric_label(name) + (
+                t(f"（{document_kind_name(kind)}）", f" ({document_kind_name(kind)})")
+                if len(kinds) > 1
+                else ""
+            )
+            series.append(Series(label, [by_year.get(y) for y in years]))
+    title = t(
+        f"{org_name}：历年{metric_label(names[0])}等", f"{org_name}: {metric_label(names[0])} etc. by year"
+    )
+    return Chart("line", title, unit, t("年度", "year"),
+                 [str(y) for y in years], series)  # fmt: skip
 
 
 def _gaps(years: list[int | None]) -> list[int]:
@@ -390,7 +476,8 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
                 f"预算：文档 {budget[0]}（{year} 年预算）", f"budget: document {budget[0]} ({year} budget)"
             )
         else:
-            units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id == org_id))]
+            merged = [org_id, *conn.execute(select(orgs.id).where(orgs.merged_into == org_id)).scalars()]
+            units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id.in_(merged)))]
             budget = _latest(conn, units, year, "budget")
             if budget:
                 origin = t(f"{len(budget)} 个所属单位预算之和", f"sum of {len(budget)} unit budget(s)")
@@ -467,6 +554,18 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
             answer.rows.append(
                 _execution_row(t("三公", "Three public"), "", metric_label(metric), b, f, source)
             )
+    answer.units = {"budget": AMOUNT_UNIT, "final": AMOUNT_UNIT, "difference": AMOUNT_UNIT, "rate_pct": "%"}
+    answer.chart = Chart(
+        "bar",
+        answer.title,
+        AMOUNT_UNIT,
+        t("项目", "item"),
+        [" ".join(x for x in (r["code"], r["name"] or r["item"]) if x) for r in answer.rows],
+        [
+            Series(answer.heading("budget"), [r["budget"] for r in answer.rows]),
+            Series(answer.heading("final"), [r["final"] for r in answer.rows]),
+        ],
+    )
     return answer
 
 
@@ -513,6 +612,11 @@ def _execution_row(
 
 
 # ---- findings ---------------------------------------------------------------------------------------
+def _numbers(stored: str | None) -> list[int]:
+    """Lines or pages as stored ("812,300")."""
+    return [int(n) for n in (stored or "").split(",") if n.strip().isdigit()]
+
+
 def _known_rule(rule: str) -> None:
     """An id (or pattern) that names no rule is a mistake, not "no findings" (checked only when nothing was
     found: the rule catalogue is not loaded for the questions that find something)."""
@@ -603,8 +707,9 @@ def findings(
             "severity",
             "message",
             "table",
-            "lines",
+            "place",
             "pages",
+            "lines",
             "source_path",
         ],  # fmt: skip
         headers={
@@ -615,7 +720,8 @@ def findings(
             "severity": t("级别", "Severity"),
             "message": t("说明", "Message"),
             "table": t("表", "Table"),
-            "lines": t("行", "Lines"),
+            "place": t("位置", "Place"),
+            "lines": t("行（文本）", "Lines (text)"),
             "pages": t("页", "Pages"),
             "document_id": t("文档", "Document"),
             "version": t("版本", "Version"),
@@ -629,7 +735,7 @@ def findings(
             "rule_id",
             "severity",
             "message",
-            "lines",
+            "place",
         ],
     )
     for r in rows:
@@ -644,11 +750,26 @@ def findings(
                 "severity": r.severity,
                 "message": r.message,
                 "table": r.table_kind,
-                "lines": r.lines,
+                # a PDF's page is the place (its extracted-text lines are not); a text input's line
+                "place": place(_numbers(r.pages), _numbers(r.lines), 3),
                 "pages": r.pages,
+                "lines": r.lines,
                 "source_path": r.source_path,
             }
         )
     if limit is not None and total > limit:
         answer.total = total
+    counts: dict[str, int] = defaultdict(int)
+    for row in answer.rows:
+        counts[row["rule_id"]] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    answer.units = {}
+    answer.chart = Chart(
+        "bar",
+        t(f"各规则的审核发现（所列 {len(answer.rows)} 条）", f"Findings by rule ({len(answer.rows)} listed)"),
+        t("条", "findings"),
+        t("规则", "rule"),
+        [rule for rule, _ in ranked],
+        [Series(t("发现数", "findings"), [Decimal(n) for _, n in ranked])],
+    )
     return answer

@@ -36,6 +36,14 @@ class Metadata:
     organisation: str = ""
     """The organisation by its full name: as the table captions print it ("部门：…"), else as the title does."""
     department_code: str = ""
+    """The department's code as the organisation tables (B02, B05U) list it (157)."""
+    organisation_code: str = ""
+    """The code the document's own tables give the organisation it is about: the department's (157), or a
+    unit's (157003) when a unit publishes its own document; empty when the tables do not list it."""
+    parent_code: str = ""
+    """For a unit's document, the code of the department it belongs to (its code extends it)."""
+    parent_name: str = ""
+    """For a unit's document, its department's name as the tables list it (武汉市数据局)."""
     unit_names: list[str] = field(default_factory=list)
     unit_codes: list[str] = field(default_factory=list)
     fiscal_year: int | None = None

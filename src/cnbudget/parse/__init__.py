@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
-from cnbudget.domain.codes import class_code
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
+from cnbudget.domain.names import organisation_row, own_row
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, Warning_
 from cnbudget.parse.codes import resolve_codes
@@ -153,20 +153,33 @@ def _unit_names(lines: list[Line], regions: list[Region], captions: list[str]) -
 
 
 def _organisation_codes(doc: Document) -> None:
+    """The department and unit codes the organisation tables list, and which of them the document is
+    about: a unit that publishes its own document is filed under its own code, with its department."""
+    meta = doc.metadata
+    listed: dict[str, str] = {}
     for table_id in ("B02", "B05U"):
         table = doc.table(table_id)
         if table is None:
             continue
         for row in table.rows:
-            if class_code(row.label) is not None or row.label.endswith("支出"):
+            if not organisation_row(row.code, row.label):
                 continue  # a table listing income by function class (Shanghai's 收入预算总表): 201 is 一般公共服务
-            if row.code.isdigit() and len(row.code) == 3 and not doc.metadata.department_code:
+            if row.label:
+                listed.setdefault(row.code, compact(row.label))
+            if len(row.code) == 3 and not doc.metadata.department_code:
                 doc.metadata.department_code = row.code
-            elif row.code.isdigit() and len(row.code) == 6 and row.code not in doc.metadata.unit_codes:
+            elif len(row.code) == 6 and row.code not in doc.metadata.unit_codes:
                 doc.metadata.unit_codes.append(row.code)
                 doc.metadata.unit_names.append(row.label)
     if not doc.metadata.department_code and doc.metadata.unit_codes:
         doc.metadata.department_code = doc.metadata.unit_codes[0][:3]
+    own = own_row([meta.organisation, meta.department], list(listed.items()), meta.department_code)
+    if own is not None:
+        meta.organisation_code, meta.parent_code, meta.parent_name = (
+            own.code,
+            own.parent_code,
+            own.parent_name,
+        )
     if not doc.metadata.region:
         for name in doc.metadata.unit_names:
             m = re.match(r"^(.{1,6}?[省市])", name)

@@ -28,7 +28,15 @@ from cnbudget.read.layout import (
     text_lines,
     turn,
 )
-from cnbudget.read.source import Line, ReadOptions, Source, make_line
+from cnbudget.read.source import (
+    BASE_SECONDS,
+    MAX_AUTO_SECONDS,
+    OCR_PAGE_SECONDS,
+    Line,
+    ReadOptions,
+    Source,
+    make_line,
+)
 
 
 def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int]:
@@ -135,6 +143,20 @@ def _rows(chars: list[Char], horizontal: list[Rule], vertical: list[Rule]) -> li
     return [*grid, *text_lines(free)]
 
 
+def _stopped(page: int, pages: int, limit: float, options: ReadOptions) -> str:
+    if options.max_seconds is not None:
+        return t(
+            f"在第 {page} 页（共 {pages} 页）停止读取：已用时超过 {limit:g} 秒",
+            f"reading stopped at page {page} of {pages} after {limit:g} s",
+        )
+    return t(
+        f"在第 {page} 页（共 {pages} 页）停止读取：已用时超过自动限时 {limit:g} 秒（{BASE_SECONDS:g} 秒，"
+        f"每页 OCR 另加 {OCR_PAGE_SECONDS:g} 秒，至多 {MAX_AUTO_SECONDS:g} 秒）",
+        f"reading stopped at page {page} of {pages} after {limit:g} s, the automatic limit ({BASE_SECONDS:g} s "
+        f"plus {OCR_PAGE_SECONDS:g} s per page read by OCR, at most {MAX_AUTO_SECONDS:g} s)",
+    )
+
+
 def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Source:
     options = options or ReadOptions()
     max_pages, use_ocr = options.max_pages, options.ocr
@@ -185,14 +207,10 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
         unread: list[int] = []
         recognised: list[int] = []
         for index in range(len(document)):
-            if time.monotonic() - started > options.max_seconds:
+            limit = options.time_limit(len(recognised))
+            if time.monotonic() - started > limit:
                 raise InputError(
-                    t(
-                        f"读取 {options.max_seconds:g} 秒后在第 {index + 1} 页（共 {len(document)} 页）停止",
-                        f"reading stopped at page {index + 1} of {len(document)} after {options.max_seconds:g} s",
-                    ),
-                    path,
-                    setting="max_seconds",
+                    _stopped(index + 1, len(document), limit, options), path, setting="max_seconds"
                 )
             page = document[index]
             width, height = page.get_size()
@@ -222,6 +240,8 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
                 _append(lines, _rows(chars, horizontal, vertical), index + 1, ocr=False)
             textpage.close()
             page.close()
+            if options.progress is not None:
+                options.progress(index + 1, len(document), bool(recognised) and recognised[-1] == index + 1)
         if recognised:
             pages = ", ".join(str(p) for p in recognised)
             warnings.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,16 +100,38 @@ def source_from_bytes(data: bytes, path: str) -> Source:
     return source_from_text(text, path, encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
+BASE_SECONDS = 600.0
+"""The automatic time limit of a PDF's pages with a text layer (each takes milliseconds)."""
+OCR_PAGE_SECONDS = 60.0
+"""Added to the automatic limit for each page read by OCR: RapidOCR takes 20–60 s for a page of tables on two
+busy cores (median 23 s, measured on the district fixture's table pages), far less on a free machine."""
+MAX_AUTO_SECONDS = 8 * 3600.0
+"""The automatic limit never exceeds this, however many pages are scans (1000 pages at ~25 s fit)."""
+
+PageProgress = Callable[[int, int, bool], None]
+"""Called after each page of a PDF with (pages done, pages in all, whether that page was read by OCR)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """Limits that keep one hostile or huge file from stalling a batch."""
 
     max_pages: int = 1000
     """PDFs with more pages are refused (disclosures run to a few hundred)."""
-    max_seconds: float = 600.0
-    """Reading a PDF stops with an error after this long (OCR of many scanned pages is slow)."""
+    max_seconds: float | None = None
+    """Reading a PDF stops with an error after this long. None: the automatic limit (`time_limit`), which
+    grows with the pages read by OCR; a number is the limit, exactly."""
     ocr: bool = True
     """Read scanned pages by OCR when it is installed."""
+    progress: PageProgress | None = field(default=None, compare=False, repr=False)
+    """Told of each page as it is read (a progress bar for long OCR); None in worker processes."""
+
+    def time_limit(self, ocr_pages: int) -> float:
+        """Seconds a PDF may take, once ``ocr_pages`` of its pages have been read by OCR: ``max_seconds`` if
+        given, else BASE_SECONDS plus OCR_PAGE_SECONDS per OCR page, at most MAX_AUTO_SECONDS."""
+        if self.max_seconds is not None:
+            return self.max_seconds
+        return min(BASE_SECONDS + OCR_PAGE_SECONDS * ocr_pages, MAX_AUTO_SECONDS)
 
 
 def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:

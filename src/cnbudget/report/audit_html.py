@@ -12,10 +12,13 @@ from datetime import date
 from cnbudget.audit import AuditReport, Evidence, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.i18n import t as tr
 from cnbudget.domain.numbers import format_amount
+from cnbudget.domain.text import at, place
 from cnbudget.domain.version import __version__
 from cnbudget.model import Document, Table
 from cnbudget.report.page_crops import PageCrops
+from cnbudget.report.profile_note import profile_note
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
@@ -35,7 +38,7 @@ td.copy{background:#e0ecff;outline:2px solid #3060c0}td.suspect{background:#ffb3
 blockquote{margin:.4em 0;padding:.3em .8em;background:#f6f6f6;border-left:3px solid #999}
 mark{background:#ffd24d}table.coverage{border-collapse:collapse;font-size:.8em}
 table.coverage td{border-bottom:1px solid #eee;padding:1px 6px}
-.related{color:#555;font-size:.88em;margin:.3em 0}.related ul{margin:.2em 0 .2em 1.2em;padding:0}
+.related{color:#555;font-size:.88em;margin:.3em 0}.detail{color:#999;font-size:.9em}.related ul{margin:.2em 0 .2em 1.2em;padding:0}
 """
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _ROLE_CLASS = {"total": "hit", "part": "part", "copy": "copy", "suspect": "suspect"}
@@ -71,7 +74,7 @@ def _excerpt(doc: Document, finding: Finding) -> str:
             sentence = _e(ev.text)
             if ev.raw:
                 sentence = sentence.replace(_e(ev.raw), f"<mark>{_e(ev.raw)}</mark>", 1)
-            parts.append(f"<blockquote>第 {ev.line} 行：{sentence}</blockquote>")
+            parts.append(f"<blockquote>{at(ev.line, ev.page)}：{sentence}</blockquote>")
     for table_id, evidence in by_table.items():
         table = doc.table(table_id)
         if table is None:
@@ -81,7 +84,7 @@ def _excerpt(doc: Document, finding: Finding) -> str:
         if ev.kind in ("row", "line") and ev.line and not by_table:
             label = _e(ev.row_label or ev.text)
             value = f" {format_amount(ev.value)}" if ev.value is not None else ""
-            parts.append(f'<div class="meta">第 {ev.line} 行 {_e(ev.table)} {label}{value}</div>')
+            parts.append(f'<div class="meta">{at(ev.line, ev.page)} {_e(ev.table)} {label}{value}</div>')
     return "".join(parts)
 
 
@@ -131,21 +134,25 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             if f.severity == "info" and not show_info:
                 continue
             rule = rules.get(f.rule_id)
-            lines = "、".join(str(n) for n in f.lines[:8])
             pages = sorted({e.page for e in f.evidence if e.page})
-            where = f"第 {'、'.join(str(p) for p in pages)} 页 · " if pages else ""
+            where = place(pages, f.lines, 8)
+            if pages:  # the page is the place; the extracted text's lines only a detail (as `cnbudget show` numbers them)
+                shown = "、".join(str(n) for n in f.lines[:8])
+                where += f'<span class="detail">（{tr(f"提取文本第 {shown} 行", f"extracted text, line {shown}")}）</span>'
             out.append(
                 f'<div class="finding {f.severity}"><div class="meta"><b class="sev-{f.severity}">{_LABEL[f.severity]}</b> · '
-                f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · {where}第 {lines} 行</div>"
+                f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · {where}</div>"
                 f'<div class="msg">{_e(f.message)}</div>{_related(f)}{_excerpt(doc, f)}{_crops(crops, f)}</div>'
             )
         crops.close()
-        skipped = [o for o in report.outcomes if o.status == "not_evaluated"]
+        skipped = [o for o in report.outcomes if o.status == "not_evaluated" and not o.disabled]
         evaluated = sum(1 for o in report.outcomes if o.status == "evaluated")
         out.append(f"<p>已检查 {evaluated} 条规则；因数据缺失未能检查 {len(skipped)} 条：</p>")
         if skipped:
             rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
             out.append(f'<table class="coverage">{rows}</table>')
+        if report.profile is not None:
+            out.append(f'<p class="meta">{_e(profile_note(report))}</p>')
     for path, error in failures:
         out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
     out.append("</body></html>")

@@ -8,10 +8,12 @@ from decimal import Decimal
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.escape import text_cells
+from cnbudget.domain.i18n import t
 from cnbudget.domain.vocabulary import FAMILY_LABELS
+from cnbudget.report.profile_note import profile_note
 
 _HEADERS = ("文件", "单位", "年度", "规则", "类别", "级别", "说明", "表", "行编码", "行名称", "列", "应为", "实为", "差额",
-            "行号", "页码", "复核意见", "处理状态")  # fmt: skip
+            "页码", "行号（文本）", "复核意见", "处理状态")  # fmt: skip
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -50,14 +52,14 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
                 meta.source_path, meta.department, meta.fiscal_year or "", f.rule_id,
                 FAMILY_LABELS[rule.family] if rule else "", _LABEL[f.severity], _message(f), f.table, f.row_code,
                 f.row_label, f.column, _num(f.expected), _num(f.actual), _num(f.difference),
-                ",".join(str(n) for n in f.lines), ",".join(str(n) for n in f.pages), "", "",
+                ",".join(str(n) for n in f.pages), ",".join(str(n) for n in f.lines), "", "",
             ])  # fmt: skip
             if f.severity in fills:
                 for cell in ws[ws.max_row][:7]:
                     cell.fill = fills[f.severity]
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    widths = (28, 22, 6, 18, 12, 6, 70, 6, 12, 20, 18, 12, 12, 10, 12, 8, 30, 12)
+    widths = (28, 22, 6, 18, 12, 6, 70, 6, 12, 20, 18, 12, 12, 10, 8, 12, 30, 12)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
@@ -72,7 +74,9 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
         for o in report.outcomes:
             rule = rules.get(o.rule_id)
             cov.append((report.document.metadata.source_path, o.rule_id, rule.description if rule else "",
-                        status[o.status], o.reason, o.findings))  # fmt: skip
+                        t("已被审核配置停用", "disabled by the review profile") if o.disabled else status[o.status], o.reason, o.findings))  # fmt: skip
+        if report.profile is not None:  # which practice the coverage above follows
+            cov.append((report.document.metadata.source_path, "", profile_note(report)))
     cov.freeze_panes = "A2"
     for path, error in failures:
         ws.append([path, "", "", "", "", "错误", f"无法读取：{error}"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +28,7 @@ from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, 
 from cnbudget.domain.escape import text_cells
 from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
+from cnbudget.report.profile_note import profile_note
 
 Status = Literal["是", "否", "待复核", "待人工判断"]
 STATUS_HELP = {
@@ -128,10 +130,11 @@ def _where(finding: Finding) -> str:
     return ""
 
 
-def _problem(finding: Finding) -> Problem:
+def _problem(finding: Finding, notes: Mapping[str, str]) -> Problem:
     mark = "［需复核］" if finding.severity == "warning" else ""
+    note = notes.get(finding.key, "")
     return Problem(
-        text=f"{mark}{_where(finding)}{finding.message}",
+        text=f"{mark}{_where(finding)}{finding.message}" + (f"（审核意见：{note}）" if note else ""),
         severity=finding.severity,
         rule_id=finding.rule_id,
         pages=finding.pages,
@@ -139,8 +142,12 @@ def _problem(finding: Finding) -> Problem:
     )
 
 
-def fill_checklist(report: AuditReport, include_info: bool = False) -> FilledChecklist:
-    """The checklist of the document's kind and scope, each row marked from the findings filed under it."""
+def fill_checklist(
+    report: AuditReport, include_info: bool = False, notes: Mapping[str, str] | None = None
+) -> FilledChecklist:
+    """The checklist of the document's kind and scope, each row marked from the findings filed under it.
+
+    ``notes``: the review team's words on findings, by `Finding.key`, written after the problem."""
     doc = report.document
     meta = doc.metadata
     spec = checklist_for(meta.template, meta.kind)
@@ -183,9 +190,10 @@ def fill_checklist(report: AuditReport, include_info: bool = False) -> FilledChe
         else:
             filed.setdefault(place, []).append(finding)
 
-    filled = [_mark(row, words, filed.get(k, []), ranges.get(k), doc) for k, row in enumerate(rows)]
+    notes = notes or {}
+    filled = [_mark(row, words, filed.get(k, []), ranges.get(k), doc, notes) for k, row in enumerate(rows)]
     if other:
-        filled.append(_mark(_OTHER, words, other, None, doc))
+        filled.append(_mark(_OTHER, words, other, None, doc, notes))
     return FilledChecklist(
         checklist=spec.id,
         title=_fill(spec.title, words),
@@ -247,10 +255,10 @@ def _file(
 
 def _mark(
     row: ChecklistRow, words: dict[str, str], findings: list[Finding], found: tuple[Heading, int] | None,
-    doc: Document,
+    doc: Document, notes: Mapping[str, str],
 ) -> FilledRow:  # fmt: skip
     item = _fill(row.item, words)
-    problems = [_problem(f) for f in findings]
+    problems = [_problem(f, notes) for f in findings]
     out = FilledRow(group=row.group, item=item, part=row.part, status="是", problems=problems)
     if row.part == "manual":
         out.status, out.note = "待人工判断", "程序无法判断，请审核人员填写"
@@ -301,7 +309,9 @@ def _sheet_name(checklist: FilledChecklist, taken: set[str]) -> str:
     return name
 
 
-def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> bytes:
+def render_checklist_xlsx(
+    reports: list[AuditReport], failures: list[tuple[str, str]], notes: Mapping[str, str] | None = None
+) -> bytes:
     """One sheet per document in the official layout, and a sheet of page crops the problems link to."""
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image as XLImage
@@ -320,7 +330,7 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
     shot_row = 1
     taken: set[str] = set()
     for report in reports:
-        filled = fill_checklist(report)
+        filled = fill_checklist(report, notes=notes)
         ws = wb.create_sheet(_sheet_name(filled, taken))
         ws.append([filled.title])
         ws.merge_cells("A1:G1")
@@ -377,7 +387,13 @@ def render_checklist_xlsx(reports: list[AuditReport], failures: list[tuple[str, 
         crops.close()
         ws.append([])
         legend = "；".join(f"{k}：{v}" for k, v in STATUS_HELP.items())
-        ws.append([f"说明：由 cnbudget 根据审核结果预填（{filled.source_path}）。{legend}。"])
+        note = profile_note(report)
+        ws.append(
+            [
+                f"说明：由 cnbudget 根据审核结果预填（{filled.source_path}）。{legend}。"
+                + (f"{note}。" if note else "")
+            ]
+        )
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=7)
         ws.cell(ws.max_row, 1).alignment = wrap
         ws.row_dimensions[ws.max_row].height = 48
@@ -425,18 +441,21 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def render_checklist_html(reports: list[AuditReport], failures: list[tuple[str, str]]) -> str:
+def render_checklist_html(
+    reports: list[AuditReport], failures: list[tuple[str, str]], notes: Mapping[str, str] | None = None
+) -> str:
     """The same checklist as one self-contained page (crops inline), one section per document."""
     from cnbudget.report.page_crops import PageCrops
 
     parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>公开情况检查表</title>',
              f"<style>{_CSS}</style></head><body>"]  # fmt: skip
     for report in reports:
-        filled = fill_checklist(report)
+        filled = fill_checklist(report, notes=notes)
         meta = report.document.metadata
         crops = PageCrops(meta.source_path, meta.source_format, meta.source_files)
+        note = profile_note(report)
         parts.append(f"<section><h1>{_e(filled.title)}</h1><p>{_e(filled.org_label)}：{_e(filled.organisation)}"
-                     f"<br>文件：{_e(filled.source_path)}</p>")  # fmt: skip
+                     f"<br>文件：{_e(filled.source_path)}" + (f"<br>{_e(note)}" if note else "") + "</p>")  # fmt: skip
         parts.append(
             f"<table><tr><th colspan=2>{_e(filled.header)}</th><th>符合要求</th><th>问题截图</th></tr>"
         )

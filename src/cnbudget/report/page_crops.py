@@ -100,3 +100,28 @@ class PageCrops:
         image.save(buffer, format="PNG", optimize=True)
         page.close()
         return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def render_page(path: str, page_number: int, scale: float = 2.0) -> tuple[bytes, float, float]:
+    """One whole page of a PDF as PNG, with its size in points (the unit of the evidence boxes), for a
+    page a reviewer zooms into. Raises InputError when the file or the page is not there."""
+    import pypdfium2 as pdfium
+
+    from cnbudget.domain.errors import InputError
+
+    try:
+        document = pdfium.PdfDocument(path)
+    except Exception as exc:  # noqa: BLE001 - pdfium raises its own error types
+        raise InputError("无法打开 PDF 原文件", path=path) from exc
+    try:
+        if not 1 <= page_number <= len(document):
+            raise InputError(f"没有第 {page_number} 页（共 {len(document)} 页）", path=path)
+        page = document[page_number - 1]
+        width, height = page.get_size()
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        page.close()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.quantize(colors=32).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue(), float(width), float(height)

@@ -6,6 +6,7 @@ cross to the process that writes the database (the model itself is large and ful
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from cnbudget.audit import AuditReport
+from cnbudget.audit.findings import Finding
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key, typo_pair
@@ -31,6 +33,9 @@ class OrganisationRecord:
     code: str = ""
     region: str = ""
     level: str = ""
+    parent: OrganisationRecord | None = None
+    """The department a unit belongs to, as its document's tables list it (a code without a name links to
+    a department of the library with that code, region and level)."""
 
     @property
     def key(self) -> str:
@@ -81,6 +86,26 @@ def organisation_name(doc: Document) -> str:
     return name
 
 
+def _organisation_record(doc: Document) -> OrganisationRecord:
+    """Who the document is filed under: the code its own organisation tables give it first (a unit that
+    publishes its own document is a unit under its department), else the scope its title states."""
+    meta = doc.metadata
+    name = fit_text(schema.organisations, "name", organisation_name(doc))
+    parent = None
+    if meta.organisation_code:
+        kind = "unit" if meta.parent_code else "department"
+        code = meta.organisation_code
+        if meta.parent_code:
+            parent_name = fit_text(schema.organisations, "name", meta.parent_name)
+            parent = OrganisationRecord(parent_name, "department", meta.parent_code, meta.region, meta.level)
+    else:
+        kind = "unit" if meta.scope == "unit" else "department"
+        code = meta.department_code
+        if kind == "unit" and len(meta.unit_codes) == 1:
+            code = meta.unit_codes[0]
+    return OrganisationRecord(name, kind, code=code, region=meta.region, level=meta.level, parent=parent)
+
+
 def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     meta = doc.metadata
     if not meta.department:
@@ -99,20 +124,13 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
             ),
             meta.source_path,
         )
-    org_kind = "unit" if meta.scope == "unit" else "department"
-    code = meta.department_code
-    if org_kind == "unit" and len(meta.unit_codes) == 1:
-        code = meta.unit_codes[0]
-    organisation = OrganisationRecord(
-        fit_text(schema.organisations, "name", organisation_name(doc)),
-        org_kind,
-        code=code,
-        region=meta.region,
-        level=meta.level,
-    )
+    organisation = _organisation_record(doc)
     units = []
-    if org_kind == "department":
+    own = meta.organisation_code
+    if organisation.kind == "department":
         for unit_name, unit_code in zip(meta.unit_names, meta.unit_codes, strict=False):
+            if own and not (len(unit_code) > len(own) and unit_code.startswith(own)):
+                continue  # listed, but not one of this organisation's units
             name = fit_text(schema.organisations, "name", compact(unit_name))
             units.append(OrganisationRecord(name, "unit", unit_code, meta.region, meta.level))
     counts = {s: report.count(s) for s in ("error", "warning", "info")}
@@ -186,6 +204,8 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
             "lines": ",".join(str(n) for n in f.lines),
             "pages": ",".join(str(n) for n in f.pages),
             "needs_review": f.needs_review,
+            "finding_key": f.key,
+            "evidence": evidence_json(f),
         }
         for f in report.findings
     ]
@@ -193,6 +213,24 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     for table, rows in record.rows():
         rows[:] = [fit(table, row) for row in rows]
     return record
+
+
+def evidence_json(finding: Finding) -> str:
+    """The finding's places as JSON (what the web page boxes on the page image), without repeats."""
+    places: list[dict[str, object]] = []
+    for e in finding.evidence:
+        place: dict[str, object] = {"kind": e.kind, "role": e.role, "line": e.line, "page": e.page}
+        place.update({k: v for k, v in (("table", e.table), ("row_code", e.row_code), ("row_label", e.row_label),
+                                        ("column", e.column), ("raw", e.raw), ("text", e.text)) if v})  # fmt: skip
+        if e.value is not None:
+            place["value"] = str(e.value)
+        if e.bbox is not None:
+            place["bbox"] = [round(v, 1) for v in e.bbox]
+        if e.ocr:
+            place["ocr"] = True
+        if place not in places:
+            places.append(place)
+    return json.dumps(places, ensure_ascii=False)
 
 
 def _facts(doc: Document, record: DocumentRecord) -> None:

@@ -76,7 +76,17 @@ organisations = Table(
     Column("region", String(64), nullable=False, default=""),
     Column("level", String(16), nullable=False, default=""),
     Column("parent_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    Column(
+        "merged_into",
+        Integer,
+        ForeignKey("organisations.id"),
+        nullable=True,
+        doc="the organisation this one was merged into (`organisations merge`): its name is an alias",
+    ),
+    # one organisation per folded name, whatever its kind; the older (name_key, kind) constraint stays
+    # because SQLite drops a table constraint only by rebuilding a table the documents refer to
     UniqueConstraint("name_key", "kind"),
+    Index(None, "name_key", unique=True),
 )
 
 documents = Table(
@@ -84,6 +94,13 @@ documents = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column(
+        "filed_as",
+        Integer,
+        ForeignKey("organisations.id"),
+        nullable=True,
+        doc="the organisation the document names, when it was merged into organisation_id (else null)",
+    ),
     Column("kind", String(16), nullable=False, doc="budget or final"),
     Column("fiscal_year", Integer, nullable=True),
     Column("scope", String(16), nullable=False, doc="department or unit"),
@@ -206,11 +223,103 @@ findings = Table(
     Column("lines", String(200), nullable=False, doc="evidence lines, comma separated"),
     Column("pages", String(200), nullable=False, doc="evidence pages (PDF), comma separated"),
     Column("needs_review", Boolean, nullable=False),
+    Column(
+        "finding_key", String(32), nullable=False, default="", doc="rule and cells, stable across versions"
+    ),
+    Column(
+        "evidence", Text, nullable=False, default="[]", doc="JSON: the places (table, row, column, page, box)"
+    ),
     Index(None, "document_id"),
     Index(None, "rule_id", "severity"),
 )
 
 TABLES = (organisations, documents, facts, metrics, projects, indicators, claims, findings)
+"""The tables one ingested document fills."""
+
+# ---- review teams (the web application) ---------------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False, default=""),
+    Column("password_hash", String(200), nullable=False, doc="argon2id"),
+    Column("role", String(16), nullable=False, doc="admin, reviewer or viewer"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True, doc="SHA-256 of the cookie's token (never the token)"),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "filename", String(300), nullable=False, doc="as the browser sent it: shown, never used as a path"
+    ),
+    Column("content_sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column(
+        "status", String(16), nullable=False, doc="queued, running, ingested, new_version, unchanged, failed"
+    ),
+    Column("message", Text, nullable=False, default=""),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL"), nullable=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index(None, "status"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("fiscal_year", Integer, nullable=False, doc="0 when the document states none"),
+    Column("status", String(16), nullable=False, doc="pending (待审), in_review (审核中), done (已完成)"),
+    Column("assignee_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", Integer, ForeignKey("users.id"), nullable=True),
+    UniqueConstraint("organisation_id", "kind", "scope", "fiscal_year"),
+)
+"""One per document and all its versions (organisation, kind, scope, year): status and reviewer."""
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("finding_key", String(32), nullable=False),
+    Column("rule_id", String(40), nullable=False),
+    Column(
+        "document_id",
+        Integer,
+        ForeignKey("documents.id", ondelete="SET NULL"),
+        nullable=True,
+        doc="the version the decision was taken on",
+    ),  # fmt: skip
+    Column("action", String(16), nullable=False, doc="confirm, dismiss, reopen or comment"),
+    Column("text", Text, nullable=False, default="", doc="the reason of a dismissal, or the comment"),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "organisation_id", "kind", "scope", "fiscal_year", "finding_key"),
+)
+"""The review trail: rows are only ever added (triggers refuse UPDATE and DELETE on both backends)."""
 
 
 def fit_text(table: Table, column: str, value: str) -> str:

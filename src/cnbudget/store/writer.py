@@ -7,6 +7,8 @@ version: it is stored beside the old one with the next version number and become
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,6 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from cnbudget.store import schema
 from cnbudget.store.records import DocumentRecord, OrganisationRecord
+
+WRITE_ATTEMPTS = 6
+"""Tries of one document's transaction when concurrent writers keep committing the rows it needs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +40,21 @@ def find_by_hash(conn: Connection, sha256: str) -> tuple[int, int] | None:
 
 
 def write_record(engine: Engine, record: DocumentRecord) -> WriteResult:
-    """Store the document; retried once when a concurrent writer stored the same organisation first."""
-    for attempt in range(2):
+    """Store the document. When concurrent writers stored the same organisation (a parent department several
+    documents name), the same file, or another version first, the transaction rolls back and is tried again
+    on what they committed — a few times, with a short random pause, as many writers may collide."""
+    for attempt in range(WRITE_ATTEMPTS):
         try:
             with engine.begin() as conn:
                 return _write(conn, record)
         except IntegrityError:
-            if attempt:
+            if attempt == WRITE_ATTEMPTS - 1:
                 raise
             with engine.connect() as conn:
                 existing = find_by_hash(conn, record.sha256)
             if existing:
                 return WriteResult("unchanged", existing[0], existing[1])
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -54,10 +62,13 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
     existing = find_by_hash(conn, record.sha256)
     if existing:
         return WriteResult("unchanged", existing[0], existing[1])
-    org_id = _organisation(conn, record.organisation, parent_id=None)
+    parent_id = _parent(conn, record.organisation.parent)
+    named_id = _organisation(conn, record.organisation, parent_id=parent_id)
     for unit in record.units:
-        if unit.key != record.organisation.key or record.organisation.kind != "unit":
-            _organisation(conn, unit, parent_id=org_id)
+        if unit.key != record.organisation.key:
+            _organisation(conn, unit, parent_id=named_id)
+    # an organisation merged into another (`organisations merge`) is an alias: its documents go there
+    org_id = canonical_organisation(conn, named_id)
     docs = schema.documents.c
     doc_fields = record.document
     same = (
@@ -77,6 +88,7 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
     document_id = conn.execute(
         insert(schema.documents).values(
             organisation_id=org_id,
+            filed_as=named_id if named_id != org_id else None,
             version=version,
             is_latest=True,
             ingested_at=datetime.now(UTC),
@@ -103,15 +115,68 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) 
             copy.write_row([row[c] for c in columns])
 
 
+def canonical_organisation(conn: Connection, org_id: int) -> int:
+    """The organisation an alias was merged into (following a chain of merges), else the organisation."""
+    orgs = schema.organisations.c
+    seen = {org_id}
+    while True:
+        target = conn.execute(select(orgs.merged_into).where(orgs.id == org_id)).scalar()
+        if target is None or target in seen:
+            return org_id
+        seen.add(target)
+        org_id = int(target)
+
+
+def _parent(conn: Connection, parent: OrganisationRecord | None) -> int | None:
+    """The department a unit's document names: by its name when its tables print it, else the one
+    department of the library with its code in the same region and level (codes are per region)."""
+    if parent is None:
+        return None
+    if parent.name:
+        return _organisation(conn, parent, parent_id=None)
+    orgs = schema.organisations.c
+    found = conn.execute(
+        select(orgs.id).where(
+            (orgs.code == parent.code)
+            & (orgs.kind == "department")
+            & (orgs.region == parent.region)
+            & (orgs.level == parent.level)
+            & orgs.merged_into.is_(None)
+        )
+    ).all()
+    return int(found[0].id) if len(found) == 1 else None
+
+
+def _adopt_units(conn: Connection, department_id: int, department: OrganisationRecord) -> None:
+    """Units stored before their department, known only by a code that extends the department's in the
+    same region and level, become its units."""
+    orgs = schema.organisations.c
+    conn.execute(
+        update(schema.organisations)
+        .where(
+            orgs.parent_id.is_(None),
+            orgs.kind == "unit",
+            orgs.code.startswith(department.code, autoescape=True),
+            func.length(orgs.code) > len(department.code),
+            orgs.region == department.region,
+            orgs.level == department.level,
+        )
+        .values(parent_id=department_id)
+    )
+
+
 def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None) -> int:
+    """The organisation with the record's folded name (one per name, whatever its kind), created when new;
+    a blank code, region, level or parent is filled in, and a unit's code (157003) replaces the code of
+    its department (157) that an older cnbudget filed it under."""
     orgs = schema.organisations.c
     row = conn.execute(
-        select(orgs.id, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
-            (orgs.name_key == org.key) & (orgs.kind == org.kind)
+        select(orgs.id, orgs.kind, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
+            orgs.name_key == org.key
         )
     ).first()
     if row is None:
-        return int(
+        new_id = int(
             conn.execute(
                 insert(schema.organisations).values(
                     name=org.name,
@@ -124,6 +189,9 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
         )
+        if org.kind == "department" and org.code:
+            _adopt_units(conn, new_id, org)
+        return new_id
     changes: dict[str, object] = {
         name: value
         for name, value, current in (
@@ -133,8 +201,15 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
         )
         if value and not current
     }
+    if org.kind == "unit" and len(org.code) > len(row.code) > 0 and org.code.startswith(row.code):
+        changes |= {"code": org.code, "kind": "unit"}
     if parent_id is not None and row.parent_id is None and parent_id != row.id:
         changes["parent_id"] = parent_id
     if changes:
         conn.execute(update(schema.organisations).where(orgs.id == row.id).values(**changes))
+        if row.kind == "department" and "code" in changes and "kind" not in changes:
+            known = OrganisationRecord(
+                org.name, "department", org.code, org.region or row.region, org.level or row.level
+            )
+            _adopt_units(conn, int(row.id), known)
     return int(row.id)

@@ -87,7 +87,7 @@ def template_placeholders(ctx: Context) -> Iterator[Finding]:
         return
     empty = [t.id for t in ctx.doc.tables if not any(c.value for r in t.rows for c in r.cells)]
     unfilled = bool(ctx.doc.tables) and len(empty) == len(ctx.doc.tables)
-    examples = "；".join(f"第 {line} 行“{text}”" for line, text in found[:3])
+    examples = "；".join(f"{ctx.cite(line)}“{text}”" for line, text in found[:3])
     finding = ctx.finding(
         f"文件含 {len(found)} 处未填写的占位符（如 {examples}）"
         + (f"，{len(empty)} 张表没有任何金额" if empty else "")
@@ -215,7 +215,7 @@ def empty_table_with_amounts(ctx: Context) -> Iterator[Finding]:
         if said:
             claim = said[0]
             yield ctx.finding(
-                f"{table.id}“{table_name(table.id)}”为空表，但情况说明第 {claim.line} 行写“{claim.subject} {claim.raw}”",
+                f"{table.id}“{table_name(table.id)}”为空表，但情况说明{ctx.cite(claim.line, claim.page)}写“{claim.subject} {claim.raw}”",
                 table=table.id,
                 evidence=[
                     claim_evidence(claim),

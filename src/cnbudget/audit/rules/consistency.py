@@ -57,7 +57,7 @@ def organisation_names(ctx: Context) -> Iterator[Finding]:
             if _typo_pair(ca, cb) and (ca, cb) not in reported and (cb, ca) not in reported:
                 reported.add((ca, cb))
                 yield ctx.finding(
-                    f"单位名称不一致：第 {line_a} 行作“{a}”，第 {line_b} 行作“{b}”",
+                    f"单位名称不一致：{ctx.cite(line_a)}作“{a}”，{ctx.cite(line_b)}作“{b}”",
                     evidence=[Evidence("line", line=line_a, text=a), Evidence("line", line=line_b, text=b)],
                 )
 

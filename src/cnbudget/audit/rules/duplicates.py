@@ -73,7 +73,7 @@ def repeated_codes(ctx: Context) -> Iterator[Finding]:
             first = seen.setdefault(key, row)
             if first is not row:
                 yield ctx.finding(
-                    f"{table_name(table.id)} 科目 {code} 出现两次（第 {first.line} 行与第 {row.line} 行）",
+                    f"{table_name(table.id)} 科目 {code} 出现两次（{ctx.cite_both(first.line, row.line, first.page, row.page)}）",
                     table=table.id,
                     row_code=code,
                     row_label=row.label,
@@ -105,7 +105,7 @@ def repeated_projects(ctx: Context) -> Iterator[Finding]:
         key = (project.name, project.unit, project.code)
         if key in seen:
             yield ctx.finding(
-                f"项目“{project.name}”（{project.unit}）在项目支出表中列示两次（第 {seen[key]} 行与第 {project.line} 行）",
+                f"项目“{project.name}”（{project.unit}）在项目支出表中列示两次（{ctx.cite_both(seen[key], project.line)}）",
                 table="B10",
                 row_code=project.code,
                 row_label=project.name,

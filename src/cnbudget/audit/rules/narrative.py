@@ -123,7 +123,7 @@ def amounts(ctx: Context) -> Iterator[Finding]:
         shown = fmt(ref.value) + (ref.unit if ref.unit != claim.unit else "")
         in_claim_unit = ref.value_in(claim.unit)
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”{'与' if tail else '与报表不一致：'}"
+            f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}”{'与' if tail else '与报表不一致：'}"
             f"{table_name(ref.table.id)} {ref.describe()} 为 {shown}"
             f"{'，相差在尾差范围内' if tail else ''}",
             severity="info" if tail else "error",
@@ -203,7 +203,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
         base = min(candidates, key=lambda b: abs(amount * 100 / b - printed), default=None)
         expected = _same_places(amount * 100 / base, printed) if base else None
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，占 {claim.share_pct}%”：占比与金额不符"
+            f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}，占 {claim.share_pct}%”：占比与金额不符"
             + (
                 f"（按 {claim.share_base + ' ' if claim.share_base else ''}{fmt(base)} 计算应为 {expected}%）"
                 if base
@@ -277,7 +277,7 @@ def _change_finding(
     severity: Severity = "error",
 ) -> Finding:
     return ctx.finding(
-        f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}，增减 {fmt(claim.change_amount)} 万元，"
+        f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}，增减 {fmt(claim.change_amount)} 万元，"
         f"{claim.change_pct}%”：{why}",
         severity=severity,
         expected=expected,
@@ -311,8 +311,8 @@ def prior_consistent(ctx: Context) -> Iterator[Finding]:
                 > _tol(first.amount or Decimal(0)) + _tol(claim.amount or Decimal(0)) + TAIL
             ):
                 yield ctx.finding(
-                    f"“{subject}”的上年数前后不一致：第 {first.line} 行推算为 {fmt(prior)}，"
-                    f"第 {claim.line} 行推算为 {fmt(other)}",
+                    f"“{subject}”的上年数前后不一致：{ctx.cite(first.line, first.page)}推算为 {fmt(prior)}，"
+                    f"{ctx.cite(claim.line, claim.page)}推算为 {fmt(other)}",
                     expected=prior,
                     actual=other,
                     difference=other - prior,
@@ -353,7 +353,7 @@ def prior_vs_b11(ctx: Context) -> Iterator[Finding]:
         prior = claim.amount - claim.change_amount
         if abs(prior - last_year) > _tol(claim.amount) + _tol(claim.change_amount) + TAIL:
             yield ctx.finding(
-                f"情况说明第 {claim.line} 行推算上年收支总额为 {fmt(prior)}，整体支出绩效目标表所列 {ctx.year - 1} 年"
+                f"情况说明{ctx.cite(claim.line, claim.page)}推算上年收支总额为 {fmt(prior)}，整体支出绩效目标表所列 {ctx.year - 1} 年"
                 f"为 {fmt(last_year)}",
                 table="B11",
                 expected=last_year,
@@ -389,7 +389,7 @@ def years(ctx: Context) -> Iterator[Finding]:
         if _COMPARING.search(claim.sentence) or re.search(rf"{ctx.year}\s*年", claim.sentence):
             continue  # a change explained against last year's figure, or both years named: not a stale figure
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行“{claim.sentence[:60]}”：金额 {claim.raw} 标为 {claim.year} 年，"
+            f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.sentence[:60]}”：金额 {claim.raw} 标为 {claim.year} 年，"
             f"本文件为 {ctx.year} 年{'预算' if ctx.kind == 'budget' else '决算'}",
             expected=Decimal(ctx.year),
             actual=Decimal(claim.year),
@@ -415,7 +415,7 @@ def compared_years(ctx: Context) -> Iterator[Finding]:
         if claim.compared_year is None or claim.compared_year == ctx.year - 1:
             continue
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”与 {claim.compared_year} 年比较，"
+            f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}”与 {claim.compared_year} 年比较，"
             f"应与 {ctx.year - 1} 年比较",
             expected=Decimal(ctx.year - 1),
             actual=Decimal(claim.compared_year),
@@ -449,7 +449,7 @@ def completion(ctx: Context) -> Iterator[Finding]:
             # no budget: a rate is undefined; 0 spent of 0 written as 0% or 100% is the accepted convention
             nothing = claim.amount == 0
             yield ctx.finding(
-                f"情况说明第 {claim.line} 行：预算数为 0，"
+                f"情况说明{ctx.cite(claim.line, claim.page)}：预算数为 0，"
                 + (
                     "决算数也为 0，完成率按惯例写作 "
                     if nothing
@@ -470,7 +470,7 @@ def completion(ctx: Context) -> Iterator[Finding]:
         truncated = _pct_truncated(claim.completion_pct, rng)
         expected = _same_places(claim.amount * 100 / budget.amount, claim.completion_pct)
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行：决算 {claim.raw} ÷ 预算 {budget.raw} 应为 {expected}%，"
+            f"情况说明{ctx.cite(claim.line, claim.page)}：决算 {claim.raw} ÷ 预算 {budget.raw} 应为 {expected}%，"
             f"说明写作 {claim.completion_pct}%" + (_TRUNCATED if truncated else ""),
             severity="warning" if truncated else "error",
             expected=expected,
@@ -509,7 +509,7 @@ def parts_add_up(ctx: Context) -> Iterator[Finding]:
                 continue
             over = diff < 0
             yield ctx.finding(
-                f"情况说明第 {total.line} 行“{total.subject} {total.raw}”：其中所列 "
+                f"情况说明{ctx.cite(total.line, total.page)}“{total.subject} {total.raw}”：其中所列 "
                 f"{'、'.join(f'{p.subject} {p.raw}' for p in parts)} 合计 {fmt(expected)}，"
                 f"{'超过合计数' if over else '少于合计数（可能有未列出的部分）'}",
                 severity="error" if over else "warning",
@@ -573,7 +573,7 @@ def projects(ctx: Context) -> Iterator[Finding]:
             continue
         best = max(close, key=lambda p: similarity(key(claim.subject), key(p.name)))
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”与项目支出表不一致："
+            f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}”与项目支出表不一致："
             f"“{best.name}” 为 {fmt(best.total)}",
             table="B10",
             row_code=best.code,
@@ -661,7 +661,7 @@ def stated_direction(ctx: Context) -> Iterator[Finding]:
             line, page = section.place(m.start())
             sentence = text[max(0, m.start() - 60) : m.end() + 10].replace("\n", " ")
             yield ctx.finding(
-                f"情况说明第 {line} 行称“决算数{word}预算数”，但{figures}，决算数{_RELATION_WORD[relation]}预算数",
+                f"情况说明{ctx.cite(line, page)}称“决算数{word}预算数”，但{figures}，决算数{_RELATION_WORD[relation]}预算数",
                 evidence=[Evidence("line", line=line, page=page, text=sentence)],
             )
 
@@ -687,7 +687,7 @@ def flat_but_changed(ctx: Context) -> Iterator[Finding]:
         if change is None or change == 0 or not _FLAT.search(own):
             continue
         yield ctx.finding(
-            f"情况说明第 {claim.line} 行“{claim.subject} {claim.raw}”写明增减 {fmt(change)}"
+            f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}”写明增减 {fmt(change)}"
             f"{'%' if claim.change_amount in (None, 0) else ' 万元'}，同一句又称“持平”",
             evidence=[claim_evidence(claim)],
         )
@@ -812,7 +812,7 @@ def item_names(ctx: Context) -> Iterator[Finding]:
                 near = _printed_near(ctx, child, parent_codes, _LEVEL_LENGTH[child_level])
                 if near is not None:
                     yield ctx.finding(
-                        f"情况说明第 {claim.line} 行写作“{child}（{child_level}）”，报表中“{parent}”下的科目为"
+                        f"情况说明{ctx.cite(claim.line, claim.page)}写作“{child}（{child_level}）”，报表中“{parent}”下的科目为"
                         f"“{near[1]}”（{near[0]}）：科目名称应与报表一致",
                         severity="warning",
                         evidence=[claim_evidence(claim)],
@@ -823,7 +823,7 @@ def item_names(ctx: Context) -> Iterator[Finding]:
             if any(c.startswith(p) for c in child_codes for p in parent_codes):
                 continue
             yield ctx.finding(
-                f"情况说明第 {claim.line} 行“{parent}（{parent_level}）{child}（{child_level}）”："
+                f"情况说明{ctx.cite(claim.line, claim.page)}“{parent}（{parent_level}）{child}（{child_level}）”："
                 f"“{child}”的科目编码为 {'、'.join(sorted(child_codes))}，"
                 f"不在“{parent}”（{'、'.join(sorted(parent_codes))}）之下",
                 evidence=[claim_evidence(claim)],
@@ -874,7 +874,7 @@ def purposes(ctx: Context) -> Iterator[Finding]:
         own, named = purpose_topics(item, "item"), purpose_topics(purpose.group(1), "purpose")
         if own and named and not own & named:
             yield ctx.finding(
-                f"情况说明第 {claim.line} 行“{item}（{parts[-1][1]}）”主要用于“{purpose.group(1)[:30]}”："
+                f"情况说明{ctx.cite(claim.line, claim.page)}“{item}（{parts[-1][1]}）”主要用于“{purpose.group(1)[:30]}”："
                 f"所写用途属于{'、'.join(sorted(named))}，而该科目属于{'、'.join(sorted(own))}",
                 evidence=[claim_evidence(claim)],
             )
@@ -915,7 +915,7 @@ def restated_amounts(ctx: Context) -> Iterator[Finding]:
                 continue
             if later.amount != item.amount:
                 yield ctx.finding(
-                    f"情况说明第 {item.line} 行“{item.subject.strip('“”')}”{item.raw}，第 {later.line} 行又写"
+                    f"情况说明{ctx.cite(item.line, item.page)}“{item.subject.strip('“”')}”{item.raw}，{ctx.cite(later.line, later.page)}又写"
                     f"“{later.subject}”{later.raw}：同一科目两处金额不同",
                     expected=item.amount,
                     actual=later.amount,

@@ -44,7 +44,7 @@ def _report(
     if not hits:
         return
     quoted = "；".join(
-        f"第 {section.place(start)[0]} 行“{_snippet(section.text, start, end)}”"
+        f"{ctx.cite(*section.place(start))}“{_snippet(section.text, start, end)}”"
         for section, start, end in hits[:_SHOWN]
     )
     more = f"等 {len(hits)} 处" if len(hits) > _SHOWN else ""
@@ -237,7 +237,7 @@ def scope_words(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(line)
         yield ctx.finding(
-            f"这是一份{_SCOPE_LABEL[scope]}文件，但第 {line} 行的标题“{text}”称“{m.group(0)}”",
+            f"这是一份{_SCOPE_LABEL[scope]}文件，但{ctx.cite(line)}的标题“{text}”称“{m.group(0)}”",
             evidence=[Evidence("line", line=line, text=text)],
         )
 

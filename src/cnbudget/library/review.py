@@ -1,0 +1,301 @@
+"""A review team's view of one document: its findings with the team's decisions, and what it hands back.
+
+The pages and the API of the web application ask these functions; the CLI could too. The audit itself is
+the one stored at ingest (no second audit path); exports that need the whole document (the checklist with
+its page crops) read the stored source file again and run the same parse and audit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from cnbudget.domain.catalog import table_name
+from cnbudget.domain.errors import InputError, UsageError
+from cnbudget.store import schema
+from cnbudget.store.review import (
+    ACTION_LABELS,
+    Decision,
+    FindingState,
+    Review,
+    Series,
+    decisions,
+    review,
+    series_of,
+    states,
+)
+
+NARRATIVE_PART = "情况说明"
+WHOLE_PART = "文件整体"
+
+
+@dataclass(slots=True)
+class FindingView:
+    id: int
+    rule_id: str
+    severity: str
+    message: str
+    table: str
+    row_code: str
+    row_label: str
+    column: str
+    expected: Decimal | None
+    actual: Decimal | None
+    difference: Decimal | None
+    pages: list[int]
+    lines: list[int]
+    needs_review: bool
+    key: str
+    evidence: list[dict[str, Any]]
+    state: FindingState = "open"
+    trail: list[Decision] = field(default_factory=list)
+
+    @property
+    def part(self) -> str:
+        """The part of the document the finding is about: a table's name, the narrative, or the whole."""
+        if self.table:
+            try:
+                return f"{self.table} {table_name(self.table)}"
+            except KeyError:
+                return self.table
+        if any(e.get("kind") == "claim" for e in self.evidence):
+            return NARRATIVE_PART
+        return WHOLE_PART
+
+    @property
+    def boxed_pages(self) -> list[int]:
+        """Pages with at least one boxed place (the evidence the page image can show)."""
+        return sorted({int(e["page"]) for e in self.evidence if e.get("page") and e.get("bbox")})
+
+
+@dataclass(slots=True)
+class DocumentView:
+    id: int
+    organisation_id: int
+    organisation: str
+    title: str
+    kind: str
+    scope: str
+    fiscal_year: int | None
+    version: int
+    is_latest: bool
+    source_format: str
+    source_path: str
+    content_sha256: str
+    amount_unit: str
+    parse_warnings: list[Any]
+    ingested_at: datetime
+    review: Review
+    findings: list[FindingView]
+    versions: list[tuple[int, int, datetime]]
+    """(document id, version, ingested at) of every version, newest first."""
+
+    @property
+    def series(self) -> Series:
+        return Series(self.organisation_id, self.kind, self.scope, self.fiscal_year or 0)
+
+    def counts(self, state: FindingState | None = None) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            if state is None or f.state == state:
+                out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+    def finding(self, finding_id: int) -> FindingView:
+        for f in self.findings:
+            if f.id == finding_id:
+                return f
+        raise UsageError(f"文件 #{self.id} 没有编号为 {finding_id} 的审核结果", setting="finding")
+
+
+def _pages(text: str) -> list[int]:
+    return [int(p) for p in text.split(",") if p.strip().isdigit()]
+
+
+def document_view(engine: Engine, document_id: int) -> DocumentView:
+    """The document, its findings (stored at ingest) and the team's decisions on them."""
+    d, o, f = schema.documents.c, schema.organisations.c, schema.findings.c
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(schema.documents, o.name.label("organisation"))
+            .join(schema.organisations, o.id == d.organisation_id)
+            .where(d.id == document_id)
+        ).first()
+        if row is None:
+            raise UsageError(f"没有编号为 #{document_id} 的文件", setting="document")
+        series = series_of(conn, document_id)
+        trail = decisions(conn, series)
+        status = review(conn, series)
+        rows = conn.execute(select(schema.findings).where(f.document_id == document_id).order_by(f.id)).all()
+        same = series.where(schema.documents) if row.fiscal_year is not None else None
+        version_query = select(d.id, d.version, d.ingested_at).order_by(d.version.desc())
+        if same is not None:
+            version_query = version_query.where(same)
+        else:
+            version_query = version_query.where(
+                (d.organisation_id == row.organisation_id)
+                & (d.kind == row.kind)
+                & (d.scope == row.scope)
+                & d.fiscal_year.is_(None)
+            )
+        versions = [(r[0], r[1], r[2]) for r in conn.execute(version_query).all()]
+    state = states(trail)
+    by_key: dict[str, list[Decision]] = {}
+    for decision in trail:
+        by_key.setdefault(decision.finding_key, []).append(decision)
+    findings = [
+        FindingView(
+            id=r.id,
+            rule_id=r.rule_id,
+            severity=r.severity,
+            message=r.message,
+            table=r.table_kind,
+            row_code=r.row_code,
+            row_label=r.row_label,
+            column=r.column_path,
+            expected=r.expected,
+            actual=r.actual,
+            difference=r.difference,
+            pages=_pages(r.pages),
+            lines=_pages(r.lines),
+            needs_review=r.needs_review,
+            key=r.finding_key,
+            evidence=json.loads(r.evidence or "[]"),
+            state=state.get(r.finding_key, "open") if r.finding_key else "open",
+            trail=by_key.get(r.finding_key, []) if r.finding_key else [],
+        )
+        for r in rows
+    ]
+    return DocumentView(
+        id=row.id,
+        organisation_id=row.organisation_id,
+        organisation=row.organisation,
+        title=row.title,
+        kind=row.kind,
+        scope=row.scope,
+        fiscal_year=row.fiscal_year,
+        version=row.version,
+        is_latest=row.is_latest,
+        source_format=row.source_format,
+        source_path=row.source_path,
+        content_sha256=row.content_sha256,
+        amount_unit=row.amount_unit,
+        parse_warnings=list(row.parse_warnings or []),
+        ingested_at=row.ingested_at,
+        review=status,
+        findings=findings,
+        versions=versions,
+    )
+
+
+def review_notes(view: DocumentView) -> dict[str, str]:
+    """What the team said about each finding, as the checklist prints it after the problem."""
+    notes: dict[str, str] = {}
+    for f in view.findings:
+        words = []
+        for d in f.trail:
+            label = ACTION_LABELS[d.action]
+            words.append(f"{d.user} {d.created_at:%Y-%m-%d} {label}" + (f"：{d.text}" if d.text else ""))
+        if words:
+            notes[f.key] = "；".join(words)
+    return notes
+
+
+def source_file(view: DocumentView) -> Path:
+    """The stored original, as long as it is the file that was ingested (same content)."""
+    from cnbudget.library.ingestion import file_sha256
+
+    path = Path(view.source_path)
+    if " + " in view.source_path or not path.is_file():
+        raise InputError("原文件不在原处，无法重新生成（页面截图、检查表需要原文件）", path=view.source_path)
+    if file_sha256(path) != view.content_sha256:
+        raise InputError("原文件已被改动，与入库时的内容不同", path=view.source_path)
+    return path
+
+
+def reviewed_report(view: DocumentView) -> tuple[Any, dict[str, str]]:
+    """The document's audit with the findings the team dismissed left out, and the team's notes by key."""
+    from cnbudget.audit import audit
+    from cnbudget.parse import parse_file
+
+    report = audit(parse_file(source_file(view)))
+    dismissed = {f.key for f in view.findings if f.state == "dismissed"}
+    kept = [f for f in report.findings if f.key not in dismissed]
+    return replace(report, findings=kept), review_notes(view)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    organisation: str
+    title: str
+    kind: str
+    scope: str
+    fiscal_year: int | None
+    version: int
+    errors: int
+    warnings: int
+    status: str
+    assignee: str
+    ingested_at: datetime
+
+
+def documents_overview(
+    engine: Engine, search: str = "", status: str = "", all_versions: bool = False, limit: int = 500
+) -> list[DocumentRow]:
+    """The library's documents, newest first, with their review status: the review team's worklist.
+    ``search`` matches the organisation's name or the title (width and brackets folded)."""
+    from sqlalchemy import and_, func, or_
+
+    from cnbudget.domain.names import name_key
+
+    d, o, r, u = schema.documents.c, schema.organisations.c, schema.reviews.c, schema.users.c
+    query = (
+        select(
+            d.id,
+            o.name,
+            d.title,
+            d.kind,
+            d.scope,
+            d.fiscal_year,
+            d.version,
+            d.errors,
+            d.warnings,
+            r.status,
+            u.username,
+            d.ingested_at,
+        )  # fmt: skip
+        .join(schema.organisations, o.id == d.organisation_id)
+        .outerjoin(
+            schema.reviews,
+            and_(
+                r.organisation_id == d.organisation_id,
+                r.kind == d.kind,
+                r.scope == d.scope,
+                r.fiscal_year == func.coalesce(d.fiscal_year, 0),
+            ),
+        )
+        .outerjoin(schema.users, u.id == r.assignee_id)
+        .order_by(d.fiscal_year.desc(), o.name, d.kind, d.version.desc())
+        .limit(limit)
+    )
+    if not all_versions:
+        query = query.where(d.is_latest.is_(True))
+    if search.strip():
+        words = search.strip()
+        query = query.where(
+            or_(o.name_key.contains(name_key(words)), o.name.contains(words), d.title.contains(words))
+        )
+    if status == "pending":
+        query = query.where(or_(r.status.is_(None), r.status == "pending"))
+    elif status:
+        query = query.where(r.status == status)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [DocumentRow(*row[:9], row[9] or "pending", row[10] or "", row[11]) for row in rows]

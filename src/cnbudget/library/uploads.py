@@ -1,0 +1,266 @@
+"""Files sent to the web application: kept under a name the server chooses, then parsed, audited and
+stored in the background, each upload's progress in the library (`uploads` table) for any page to show.
+
+Nothing from the client is used as a path: a file is stored as ``<sha256>.<ext>``, its name is kept only
+to be shown. Types are told by content, never by the name. A zip of documents (a folder) is opened member
+by member within limits: a bomb is refused before anything is unpacked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import Engine
+
+from cnbudget.domain.errors import InputError
+from cnbudget.read import ReadOptions
+from cnbudget.store.review import add_upload, set_upload
+from cnbudget.store.writer import find_by_hash, write_record
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """What one request may bring (the server's options; see `cnbudget serve --help`)."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    """One file (or one zip) at most this large."""
+    max_files: int = 200
+    """Files in one request, members of a zip included."""
+    max_unzipped: int = 1024 * 1024 * 1024
+    """All members of one zip, unpacked."""
+    max_request: int = 300 * 1024 * 1024
+    """One request, all its files together (refused by its declared length before it is read)."""
+
+    TOO_LARGE = frozenset({"max_upload_mb", "max_upload_files", "max_unzipped"})
+    """The settings of the refusals that mean "too large" (HTTP 413) rather than "wrong type" (415)."""
+
+
+EXTENSIONS = {"pdf": ".pdf", "xlsx": ".xlsx", "docx": ".docx", "ole": ".xls", "html": ".html", "text": ".txt"}
+
+
+def sniff(head: bytes) -> str | None:
+    """The kind of file by its first bytes: pdf, zip (xlsx/docx/an archive), ole (xls), html, text; None
+    for anything else (images, executables …)."""
+    if head.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    sample = head[:4096]
+    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return None
+    stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "html" if stripped[:1] == b"<" else "text"
+
+
+def _zip_kind(path: Path) -> str:
+    """xlsx, docx or archive (a folder of documents) — by the members, not the name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise InputError("压缩包已损坏，无法打开", path=path.name) from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return "archive"
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One file kept: where the server stored it, what the client called it, and its digest."""
+
+    path: Path
+    filename: str
+    sha256: str
+    size: int
+
+
+def receive(stream: IO[bytes], filename: str, storage: Path, limits: UploadLimits) -> list[Received]:
+    """Copy an uploaded stream into storage (refusing it past ``max_bytes``), check its type by content,
+    and unpack it when it is a zip of documents. Raises InputError naming the file."""
+    name = Path(filename.replace("\\", "/")).name or "upload"
+    incoming = storage / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as tmp:
+        try:
+            while block := stream.read(1 << 20):
+                size += len(block)
+                if size > limits.max_bytes:
+                    raise InputError(
+                        f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
+                        path=name,
+                        setting="max_upload_mb",
+                    )
+                digest.update(block)
+                tmp.write(block)
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
+    temp = Path(tmp.name)
+    try:
+        if size == 0:
+            raise InputError("文件是空的", path=name)
+        with temp.open("rb") as handle:
+            kind = sniff(handle.read(8192))
+        if kind is None:
+            raise InputError(
+                "不是预决算公开文件：只接受 PDF、XLSX、XLS、DOCX、HTML、文本或它们的 zip 压缩包",
+                path=name,
+                setting="type",
+            )
+        if kind == "zip":
+            kind = _zip_kind(temp)
+            if kind == "archive":
+                return list(_unpack(temp, name, storage, limits))
+        return [_keep(temp, name, digest.hexdigest(), size, kind, storage)]
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _keep(temp: Path, name: str, sha256: str, size: int, kind: str, storage: Path) -> Received:
+    files = storage / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    final = files / f"{sha256}{EXTENSIONS.get(kind, '')}"
+    if not final.exists():
+        shutil.copyfile(temp, final.with_suffix(final.suffix + ".part"))
+        os.replace(final.with_suffix(final.suffix + ".part"), final)
+    return Received(final, name, sha256, size)
+
+
+def _unpack(archive_path: Path, name: str, storage: Path, limits: UploadLimits) -> Iterator[Received]:
+    with zipfile.ZipFile(archive_path) as archive:
+        members = [
+            m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")
+        ]
+        if len(members) > limits.max_files:
+            raise InputError(
+                f"压缩包内文件太多：{len(members)} 个，上限 {limits.max_files} 个",
+                path=name,
+                setting="max_upload_files",
+            )
+        declared = sum(m.file_size for m in members)
+        if declared > limits.max_unzipped:
+            raise InputError(
+                f"压缩包解开后有 {declared // (1024 * 1024)} MB，超过 {limits.max_unzipped // (1024 * 1024)} MB 的上限",
+                path=name,
+                setting="max_unzipped",
+            )
+        kept: list[Received] = []
+        for member in members:
+            member_name = f"{name}/{member.filename}"
+            if member.file_size > limits.max_bytes:
+                raise InputError(
+                    f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
+                    path=member_name,
+                    setting="max_upload_mb",
+                )
+            with archive.open(member) as stream:
+                # the declared size can lie: `receive` counts what really comes out
+                for received in receive(stream, member.filename, storage, limits):
+                    kept.append(Received(received.path, member_name, received.sha256, received.size))
+        yield from kept
+
+
+# ---- processing ------------------------------------------------------------------------------------------
+
+
+def _process(path: str, options: ReadOptions | None) -> object:
+    from cnbudget.library.ingestion import process_file
+
+    return process_file(path, options)
+
+
+class UploadQueue:
+    """Parses and audits kept files in worker processes and stores each result as it comes; the uploads
+    table says where each file is. `close` waits for the files in hand."""
+
+    def __init__(
+        self, engine: Engine, workers: int = 1, options: ReadOptions | None = None,
+        on_done: Callable[[int], None] | None = None,
+    ) -> None:  # fmt: skip
+        self.engine = engine
+        self.workers = max(1, workers)
+        self.options = options
+        self.on_done = on_done
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._pending: set[Future[object]] = set()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing
+
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._pool
+
+    def submit(self, received: Received, user_id: int | None) -> int:
+        """Record the upload and queue it; a file already in the library is answered at once."""
+        upload_id = add_upload(self.engine, received.filename, received.sha256, received.size, user_id)
+        with self.engine.connect() as conn:
+            existing = find_by_hash(conn, received.sha256)
+        if existing is not None:
+            set_upload(self.engine, upload_id, "unchanged", "", existing[0])
+            self._done(upload_id)
+            return upload_id
+        try:
+            future = self._executor().submit(_process, str(received.path), self.options)
+        except (BrokenProcessPool, RuntimeError):
+            with self._lock:
+                self._pool = None
+            future = self._executor().submit(_process, str(received.path), self.options)
+        self._pending.add(future)
+        future.add_done_callback(lambda f: self._store(upload_id, f))
+        return upload_id
+
+    def _store(self, upload_id: int, future: Future[object]) -> None:
+        from cnbudget.library.ingestion import Failure
+
+        self._pending.discard(future)
+        try:
+            outcome = future.result()
+            if isinstance(outcome, Failure):
+                set_upload(self.engine, upload_id, "failed", outcome.message)
+            else:
+                written = write_record(self.engine, outcome)  # type: ignore[arg-type]
+                set_upload(self.engine, upload_id, written.status, "", written.document_id)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - the upload says what happened; the server goes on
+            set_upload(self.engine, upload_id, "failed", f"处理失败：{type(exc).__name__}: {exc}")
+        self._done(upload_id)
+
+    def _done(self, upload_id: int) -> None:
+        if self.on_done is not None:
+            self.on_done(upload_id)
+
+    def idle(self) -> bool:
+        return not self._pending
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=False)
+
+
+def received_from_bytes(data: bytes, filename: str, storage: Path, limits: UploadLimits) -> list[Received]:
+    """`receive` for bytes in hand (the API's tests, the command line)."""
+    return receive(io.BytesIO(data), filename, storage, limits)

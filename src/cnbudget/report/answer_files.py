@@ -1,0 +1,386 @@
+"""A library answer as a workbook or a web page, each with its chart: for reviewers who mail or print it.
+
+XLSX (openpyxl): the table with typed cells — amounts are numbers with a number format, never text —
+and a native Excel chart on a second sheet, drawn from the figures written beside it. HTML: one
+self-contained file (inline CSS, no script, nothing fetched) with the table and the chart as inline SVG.
+Both show the unit of every figure (万元, %) in the headings and on the chart's axis.
+
+Document text (organisation names, labels) is untrusted: every cell goes through the formula guard
+(`text_cells`) and every piece of HTML or SVG text through `html.escape`.
+
+The answer is taken by its shape (`AnswerLike`): the library defines it, and the report layer does not
+import the library.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from cnbudget.domain.escape import text_cells
+from cnbudget.domain.i18n import t
+from cnbudget.domain.numbers import format_amount
+from cnbudget.domain.version import __version__
+
+MAX_CATEGORIES = 40
+"""A chart shows at most this many bars or points along its axis (the table lists every row)."""
+AMOUNT_FORMAT = "#,##0.00"
+"""Excel's number format for 万元 and 元 amounts (the library keeps two decimals)."""
+PERCENT_FORMAT = "0.00"
+"""Shares are stored as percent figures (12.34 means 12.34 %), not as fractions."""
+COLOURS = ("#3b6fb6", "#d9822b", "#2e9e6b", "#b84a62", "#7a5cb0", "#8c6d3f", "#4aa3b8", "#999999")
+
+
+class SeriesLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def values(self) -> Sequence[Decimal | None]: ...
+
+
+class ChartLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def axis(self) -> str: ...
+    @property
+    def categories(self) -> Sequence[str]: ...
+    @property
+    def series(self) -> Sequence[SeriesLike]: ...
+
+
+class AnswerLike(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def columns(self) -> list[str]: ...
+    @property
+    def rows(self) -> list[dict[str, Any]]: ...
+    @property
+    def notes(self) -> list[str]: ...
+    @property
+    def units(self) -> dict[str, str]: ...
+    @property
+    def total(self) -> int | None: ...
+    @property
+    def chart(self) -> ChartLike | None: ...
+    def heading(self, column: str) -> str: ...
+
+
+Label = Callable[[str, Any], Any]
+"""How a fixed value is shown to a person (budget → 预算); the identity by default."""
+
+
+def _same(_column: str, value: Any) -> Any:
+    return value
+
+
+def _heading(answer: AnswerLike, column: str) -> str:
+    """The column's heading with its unit, unless the heading already says it."""
+    heading = answer.heading(column)
+    unit = answer.units.get(column)
+    if unit and unit not in heading:
+        return f"{heading}（{unit}）"
+    return heading
+
+
+def _notes(answer: AnswerLike) -> list[str]:
+    notes = list(answer.notes)
+    if answer.total is not None:
+        notes.append(
+            t(
+                f"显示 {len(answer.rows)} 条，共 {answer.total} 条；用 --limit 显示更多",
+                f"{len(answer.rows)} of {answer.total} shown; --limit shows more",
+            )
+        )
+    return notes
+
+
+def _shown(chart: ChartLike) -> tuple[list[str], list[list[Decimal | None]], str]:
+    """The categories a chart draws (the first MAX_CATEGORIES), their values per series, and its title."""
+    count = min(len(chart.categories), MAX_CATEGORIES)
+    title = f"{chart.title}（{t('单位', 'unit')}：{chart.unit}）"
+    if len(chart.categories) > count:
+        title += t(f"，前 {count} 个", f", first {count}")
+    return list(chart.categories[:count]), [list(s.values[:count]) for s in chart.series], title
+
+
+# ---- XLSX ---------------------------------------------------------------------------------------------
+def answer_xlsx(answer: AnswerLike, label: Label = _same) -> bytes:
+    """The table on the first sheet, the chart with its figures on the second."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = t("数据", "data")
+    sheet.append([answer.title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append([_heading(answer, c) for c in answer.columns])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in answer.rows:
+        sheet.append([_xlsx_value(label(c, row.get(c))) for c in answer.columns])
+        for column, cell in zip(answer.columns, sheet[sheet.max_row], strict=True):
+            unit = answer.units.get(column)
+            if isinstance(cell.value, int | float | Decimal) and unit:
+                cell.number_format = PERCENT_FORMAT if unit == "%" else AMOUNT_FORMAT
+    last = sheet.max_row
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if answer.rows:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(answer.columns))}{last}"
+    for note in _notes(answer):
+        sheet.append([])
+        sheet.append([f"{t('注', 'Note')}：{note}"])
+    for index, column in enumerate(answer.columns, start=1):
+        longest = max((len(str(r.get(column) or "")) for r in answer.rows), default=0)
+        wide = max(len(_heading(answer, column)), longest) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(wide, 8), 48)
+    if answer.chart is not None and answer.chart.categories:
+        _xlsx_chart(book, answer.chart)
+    text_cells(book)  # an organisation named =HYPERLINK(…) stays text
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value).lower()
+    if isinstance(value, int | Decimal):
+        return value  # a number cell (openpyxl writes a Decimal exactly as its digits)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _xlsx_chart(book: Any, chart: ChartLike) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    categories, values, title = _shown(chart)
+    sheet = book.create_sheet(t("图表", "chart"))
+    sheet.append([chart.axis, *(f"{s.name}（{chart.unit}）" for s in chart.series)])
+    number_format = (
+        PERCENT_FORMAT if chart.unit == "%" else AMOUNT_FORMAT if chart.unit in ("万元", "元") else "0"
+    )
+    for index, category in enumerate(categories):
+        sheet.append([category, *(v[index] for v in values)])
+        for cell in sheet[sheet.max_row][1:]:
+            cell.number_format = number_format
+    sheet.column_dimensions["A"].width = min(max((len(c) for c in categories), default=8) + 2, 40)
+    drawing: Any = LineChart() if chart.kind == "line" else BarChart()
+    if chart.kind != "line":
+        drawing.type = "col"
+    drawing.title = title
+    drawing.y_axis.title = chart.unit
+    drawing.x_axis.title = chart.axis
+    drawing.y_axis.numFmt = number_format
+    drawing.x_axis.delete = False  # openpyxl hides both axes by default in recent Excel versions
+    drawing.y_axis.delete = False
+    data = Reference(sheet, min_col=2, max_col=1 + len(values), min_row=1, max_row=1 + len(categories))
+    drawing.add_data(data, titles_from_data=True)
+    drawing.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + len(categories)))
+    drawing.width = min(max(16.0, 1.2 * len(categories) * max(1, len(values))), 48.0)
+    drawing.height = 10.0
+    sheet.add_chart(drawing, f"{get_column_letter(len(values) + 3)}2")
+
+
+# ---- HTML ---------------------------------------------------------------------------------------------
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1200px;
+color:#222;line-height:1.5;padding:0 1em}h1{font-size:1.4em}.meta,.note{color:#666;font-size:.85em}
+table.answer{border-collapse:collapse;font-size:.88em;margin:1em 0}
+table.answer th,table.answer td{border:1px solid #ccc;padding:2px 8px;vertical-align:top}
+table.answer th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}svg.chart{max-width:100%;height:auto;font-size:12px}
+svg.chart .axis{stroke:#444}svg.chart .grid{stroke:#e4e4e4}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or value == "":
+        return "—" if value is None else ""
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def answer_html(answer: AnswerLike, label: Label = _same) -> str:
+    """One page: title, chart, table, notes; nothing outside the file."""
+    out = [
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(answer.title)}</title>'
+        f"<style>{_CSS}</style></head><body><h1>{_e(answer.title)}</h1>"
+        f'<div class="meta">cnbudget {__version__} · {date.today().isoformat()}</div>'
+    ]
+    if answer.chart is not None and answer.chart.categories:
+        out.append(f"<figure>{chart_svg(answer.chart)}</figure>")
+    head = "".join(f"<th>{_e(_heading(answer, c))}</th>" for c in answer.columns)
+    body = []
+    for row in answer.rows:
+        cells = []
+        for column in answer.columns:
+            value = label(column, row.get(column))
+            number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+            css = ' class="num"' if number else ""
+            cells.append(f"<td{css}>{_e(_cell_text(value))}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    out.append(f'<div class="scroll"><table class="answer"><tr>{head}</tr>{"".join(body)}</table></div>')
+    out += [f'<p class="note">{_e(t("注", "Note"))}：{_e(note)}</p>' for note in _notes(answer)]
+    out.append("</body></html>")
+    return "".join(out)
+
+
+def _ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:
+    """Round axis values covering low to high (1, 2 or 5 times a power of ten apart) and their decimals."""
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [i * step for i in range(first, last + 1)], max(0, -math.floor(math.log10(step)))
+
+
+def _figure(value: Decimal, unit: str) -> str:
+    """A value as the chart labels it: amounts and shares with two decimals, counts as they are."""
+    return format_amount(value) if unit in ("万元", "元", "%") else f"{value:,f}"
+
+
+def _short(text: str, length: int = 14) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def chart_svg(chart: ChartLike) -> str:
+    """The chart as inline SVG: bars or lines, the axis in the chart's unit, a legend, a tooltip per value."""
+    categories, values, title = _shown(chart)
+    numbers = [float(v) for series in values for v in series if v is not None]
+    low, high = min([0.0, *numbers]), max([0.0, *numbers])
+    if high == low:
+        high = low + 1
+    ticks, decimals = _ticks(low, high)
+    low, high = min(low, ticks[0]), max(high, ticks[-1])
+    left, top, right, bottom = 90, 50, 20, 130
+    width = max(left + right + max(18, min(70, 900 // max(1, len(categories)))) * len(categories), 480)
+    plot_w = width - left - right
+    slot = plot_w / max(1, len(categories))
+    plot_h = 300
+    height = top + plot_h + bottom + 22 * ((len(values) + 3) // 4)
+
+    def y(value: float) -> float:
+        return top + (high - value) / (high - low) * plot_h
+
+    out = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" data-kind="{_e(chart.kind)}" data-unit="{_e(chart.unit)}">',
+        f"<title>{_e(title)}</title>",
+        f'<text x="{width / 2:.1f}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{_e(title)}</text>',
+        f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{_e(chart.unit)}</text>',
+    ]
+    for tick in ticks:
+        ty = y(tick)
+        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
+        out.append(f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end">{tick:,.{decimals}f}</text>')
+    zero = y(0.0)
+    out.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{zero:.1f}" y2="{zero:.1f}"/>')
+    out.append(f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}"/>')
+    for index, category in enumerate(categories):
+        cx = left + slot * (index + 0.5)
+        ly = top + plot_h + 14
+        out.append(
+            f'<text x="{cx:.1f}" y="{ly}" text-anchor="end" transform="rotate(-40 {cx:.1f} {ly})">'
+            f"<title>{_e(category)}</title>{_e(_short(category))}</text>"
+        )
+    labelled = len(categories) * len(values) <= 24
+    for number, (series, series_values) in enumerate(zip(chart.series, values, strict=True)):
+        colour = COLOURS[number % len(COLOURS)]
+        if chart.kind == "line":
+            out += _line(series.name, series_values, categories, colour, left, slot, y, chart.unit, labelled)
+        else:
+            bar_w = slot * 0.8 / len(values)
+            for index, value in enumerate(series_values):
+                if value is None:
+                    continue
+                x = left + slot * index + slot * 0.1 + bar_w * number
+                top_y, base = sorted((y(float(value)), zero))
+                tip = f"{categories[index]} · {series.name}：{_figure(value, chart.unit)} {chart.unit}"
+                out.append(
+                    f'<rect class="bar" x="{x:.1f}" y="{top_y:.2f}" width="{bar_w:.1f}" height="{base - top_y:.2f}" '
+                    f'fill="{colour}" data-value="{value}" data-category="{_e(categories[index])}" '
+                    f'data-series="{_e(series.name)}"><title>{_e(tip)}</title></rect>'
+                )
+                if labelled:
+                    out.append(
+                        f'<text x="{x + bar_w / 2:.1f}" y="{top_y - 3:.1f}" text-anchor="middle" font-size="10">'
+                        f"{_e(_figure(value, chart.unit))}</text>"
+                    )
+    legend_y = top + plot_h + bottom
+    for number, series in enumerate(chart.series):
+        lx = left + (number % 4) * 220
+        ly = legend_y + 22 * (number // 4)
+        out.append(
+            f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{COLOURS[number % len(COLOURS)]}"/>'
+        )
+        out.append(f'<text x="{lx + 18}" y="{ly}">{_e(_short(series.name, 24))}（{_e(chart.unit)}）</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _line(
+    name: str,
+    values: list[Decimal | None],
+    categories: list[str],
+    colour: str,
+    left: float,
+    slot: float,
+    y: Callable[[float], float],
+    unit: str,
+    labelled: bool,
+) -> list[str]:
+    """A polyline per run of stated values (a gap where a year is missing), a point per value."""
+    out: list[str] = []
+    run: list[str] = []
+    points = []
+    for index, value in enumerate(values):
+        if value is None:
+            if len(run) > 1:
+                out.append(
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(run)}"/>'
+                )
+            run = []
+            continue
+        px, py = left + slot * (index + 0.5), y(float(value))
+        run.append(f"{px:.1f},{py:.2f}")
+        tip = f"{categories[index]} · {name}：{_figure(value, unit)} {unit}"
+        points.append(
+            f'<circle class="point" cx="{px:.1f}" cy="{py:.2f}" r="3.5" fill="{colour}" data-value="{value}" '
+            f'data-category="{_e(categories[index])}" data-series="{_e(name)}"><title>{_e(tip)}</title></circle>'
+        )
+        if labelled:
+            points.append(
+                f'<text x="{px:.1f}" y="{py - 7:.1f}" text-anchor="middle" font-size="10">{_e(_figure(value, unit))}</text>'
+            )
+    if len(run) > 1:
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(run)}"/>')
+    return out + points

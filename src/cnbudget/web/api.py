@@ -1,0 +1,363 @@
+"""The REST API under /api/v1: everything the pages do, as JSON, described at /api/v1/openapi.json.
+
+Clients log in with POST /api/v1/login (JSON), keep the session cookie, and send the CSRF token it
+returns in the X-CSRF-Token header with every change. Errors all have one shape (see errors.py).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from cnbudget.domain.errors import InputError
+from cnbudget.library.answers import Answer
+from cnbudget.library.review import DocumentView, FindingView, document_view, documents_overview
+from cnbudget.store.accounts import ROLES, add_user, authenticate, close_session, list_users, open_session
+from cnbudget.store.review import decide, set_review, uploads
+from cnbudget.web import services
+from cnbudget.web.errors import WebError
+from cnbudget.web.security import SESSION_COOKIE, AdminDep, ReviewerDep, SessionDep, set_cookie
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class Login(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1000)
+
+
+class DecisionIn(BaseModel):
+    action: Literal["confirm", "dismiss", "reopen", "comment"]
+    text: str = Field(default="", max_length=2000, description="the reason of a dismissal, or the comment")
+
+
+class ReviewIn(BaseModel):
+    status: Literal["pending", "in_review", "done"] | None = None
+    assignee_id: int | None = Field(default=None, description="a user's id; 0 to leave it unassigned")
+
+
+class UserIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(min_length=8, max_length=1000)
+    role: Literal["admin", "reviewer", "viewer"]
+    display_name: str = Field(default="", max_length=100)
+
+
+@router.post("/login", summary="Log in: sets the session cookie, returns the CSRF token")
+def login(body: Login, request: Request) -> JSONResponse:
+    config = request.app.state.config
+    user = authenticate(request.app.state.engine, body.username, body.password)
+    if user is None:
+        raise WebError(401, "用户名或密码不正确")
+    token, session = open_session(request.app.state.engine, user, config.session_hours)
+    response = JSONResponse({"user": _user(session.user), "csrf_token": session.csrf_token})
+    set_cookie(response, SESSION_COOKIE, token, config.secure_cookies, config.session_hours * 3600)
+    return response
+
+
+@router.post("/logout", summary="End the session")
+def logout(session: SessionDep, request: Request) -> JSONResponse:
+    close_session(request.app.state.engine, request.cookies.get(SESSION_COOKIE, ""))
+    response = JSONResponse({"ok": True})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _user(user: Any) -> dict[str, Any]:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role}
+
+
+@router.get("/me", summary="Who is logged in")
+def me(session: SessionDep) -> dict[str, Any]:
+    return {"user": _user(session.user), "csrf_token": session.csrf_token}
+
+
+# ---- documents --------------------------------------------------------------------------------------------
+
+
+@router.get("/documents", summary="The library's documents with their review status")
+def documents(
+    session: SessionDep,
+    request: Request,
+    search: Annotated[str, Query(max_length=100)] = "",
+    status: Literal["", "pending", "in_review", "done"] = "",
+    all_versions: bool = False,
+) -> dict[str, Any]:
+    rows = documents_overview(request.app.state.engine, search, status, all_versions)
+    return {"documents": [{k: _plain(getattr(r, k)) for k in r.__slots__} for r in rows]}
+
+
+def document_json(view: DocumentView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "organisation": view.organisation,
+        "organisation_id": view.organisation_id,
+        "title": view.title,
+        "kind": view.kind,
+        "scope": view.scope,
+        "fiscal_year": view.fiscal_year,
+        "version": view.version,
+        "is_latest": view.is_latest,
+        "source_format": view.source_format,
+        "amount_unit": view.amount_unit,
+        "content_sha256": view.content_sha256,
+        "parse_warnings": view.parse_warnings,
+        "ingested_at": _plain(view.ingested_at),
+        "review": {
+            "status": view.review.status,
+            "assignee_id": view.review.assignee_id,
+            "assignee": view.review.assignee,
+        },
+        "counts": view.counts(),
+        "open": view.counts("open"),
+        "versions": [{"id": i, "version": v, "ingested_at": _plain(t)} for i, v, t in view.versions],
+    }
+
+
+def finding_json(f: FindingView) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "rule_id": f.rule_id,
+        "severity": f.severity,
+        "message": f.message,
+        "part": f.part,
+        "table": f.table,
+        "row_code": f.row_code,
+        "row_label": f.row_label,
+        "column": f.column,
+        "expected": _plain(f.expected),
+        "actual": _plain(f.actual),
+        "difference": _plain(f.difference),
+        "pages": f.pages,
+        "lines": f.lines,
+        "needs_review": f.needs_review,
+        "key": f.key,
+        "evidence": f.evidence,
+        "state": f.state,
+        "decisions": [decision_json(d) for d in f.trail],
+    }
+
+
+def decision_json(d: Any) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "action": d.action,
+        "text": d.text,
+        "user": d.user,
+        "created_at": _plain(d.created_at),
+        "document_id": d.document_id,
+        "rule_id": d.rule_id,
+        "finding_key": d.finding_key,
+    }
+
+
+@router.get("/documents/{document_id}", summary="One document: metadata, parse health, review status, counts")
+def document(document_id: int, session: SessionDep, request: Request) -> dict[str, Any]:
+    return document_json(document_view(request.app.state.engine, document_id))
+
+
+@router.get("/documents/{document_id}/findings", summary="The document's findings with the team's decisions")
+def document_findings(
+    document_id: int,
+    session: SessionDep,
+    request: Request,
+    state: Literal["", "open", "confirmed", "dismissed"] = "",
+) -> dict[str, Any]:
+    view = document_view(request.app.state.engine, document_id)
+    return {"findings": [finding_json(f) for f in view.findings if not state or f.state == state]}
+
+
+@router.post(
+    "/documents/{document_id}/findings/{finding_id}/decisions",
+    status_code=201,
+    summary="Confirm, dismiss (with a reason), reopen or comment on a finding",
+)
+def add_decision(
+    document_id: int, finding_id: int, body: DecisionIn, session: ReviewerDep, request: Request
+) -> dict[str, Any]:
+    made = decide(request.app.state.engine, document_id, finding_id, session.user.id, body.action, body.text)
+    return decision_json(made)
+
+
+@router.get("/documents/{document_id}/decisions", summary="The review trail of the document (all versions)")
+def document_decisions(document_id: int, session: SessionDep, request: Request) -> dict[str, Any]:
+    view = document_view(request.app.state.engine, document_id)
+    trail = sorted((d for f in view.findings for d in f.trail), key=lambda d: (d.created_at, d.id))
+    unique = {d.id: d for d in trail}
+    return {"decisions": [decision_json(d) for d in unique.values()]}
+
+
+@router.put("/documents/{document_id}/review", summary="Set the review status and/or the reviewer")
+def put_review(document_id: int, body: ReviewIn, session: ReviewerDep, request: Request) -> dict[str, Any]:
+    assignee: int | None | Literal["keep"] = "keep"
+    if body.assignee_id is not None:
+        assignee = body.assignee_id or None
+    result = set_review(request.app.state.engine, document_id, session.user.id, body.status, assignee)
+    return {"status": result.status, "assignee_id": result.assignee_id, "assignee": result.assignee}
+
+
+@router.get("/documents/{document_id}/checklist", summary="The review checklist with the team's decisions")
+def checklist(
+    document_id: int, session: SessionDep, request: Request, format: Literal["xlsx", "html"] = "xlsx"
+) -> Response:
+    return services.checklist_response(request, document_id, format)
+
+
+@router.get("/documents/{document_id}/findings.xlsx", summary="The findings as a workbook, with decisions")
+def findings_xlsx(document_id: int, session: SessionDep, request: Request) -> Response:
+    return services.findings_xlsx_response(request, document_id)
+
+
+@router.get("/documents/{document_id}/facts.csv", summary="Every amount of the document's tables")
+def facts_csv(document_id: int, session: SessionDep, request: Request) -> Response:
+    return services.facts_csv_response(request, document_id)
+
+
+@router.get("/documents/{document_id}/pages/{page}.png", summary="One page of the PDF as an image")
+def page_png(
+    document_id: int,
+    page: int,
+    session: SessionDep,
+    request: Request,
+    scale: Annotated[float, Query(ge=0.5, le=4)] = 2,
+) -> Response:
+    png, _, _ = services.page_image(request, document_id, page, scale)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+# ---- uploads ----------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/uploads", status_code=202, summary="Upload documents (or a zip of them); processed in the background"
+)
+async def upload(
+    request: Request, session: ReviewerDep, files: Annotated[list[UploadFile], File(description="the files")]
+) -> dict[str, Any]:
+    accepted, refused = await services.receive_uploads(request, files, session.user.id)
+    if not accepted and refused:
+        raise WebError(refused[0]["status"], refused[0]["message"], "files")
+    return {"uploads": accepted, "refused": refused}
+
+
+@router.get("/uploads", summary="Uploads and where each one is (queued, ingested, failed …)")
+def list_uploads(
+    session: SessionDep,
+    request: Request,
+    ids: Annotated[str, Query(pattern=r"^[0-9,]*$", max_length=2000)] = "",
+) -> dict[str, Any]:
+    wanted = [int(i) for i in ids.split(",") if i] or None
+    return {"uploads": [services.upload_json(u) for u in uploads(request.app.state.engine, wanted)]}
+
+
+@router.get("/uploads/{upload_id}", summary="One upload")
+def one_upload(upload_id: int, session: SessionDep, request: Request) -> dict[str, Any]:
+    found = uploads(request.app.state.engine, [upload_id])
+    if not found:
+        raise WebError(404, f"没有编号为 {upload_id} 的上传", "upload")
+    return services.upload_json(found[0])
+
+
+# ---- the library's questions ------------------------------------------------------------------------------
+
+
+def answer_json(answer: Answer) -> JSONResponse:
+    return JSONResponse(json.loads(answer.to_json()))
+
+
+@router.get("/organisations", summary="Organisations with their documents")
+def organisations(session: SessionDep, request: Request) -> JSONResponse:
+    from cnbudget.library.questions import organisations as ask
+
+    return answer_json(ask(request.app.state.engine))
+
+
+@router.get("/questions/compare", summary="Departments side by side for one year")
+def compare(
+    session: SessionDep,
+    request: Request,
+    year: int,
+    metric: Annotated[list[str] | None, Query()] = None,
+    kind: Literal["budget", "final"] = "budget",
+) -> JSONResponse:
+    from cnbudget.library.questions import compare as ask
+
+    return answer_json(ask(request.app.state.engine, year, metric, kind=kind))
+
+
+@router.get("/questions/history", summary="One organisation across years")
+def history(
+    session: SessionDep,
+    request: Request,
+    organisation: str,
+    metric: Annotated[list[str] | None, Query()] = None,
+) -> JSONResponse:
+    from cnbudget.library.questions import history as ask
+
+    return answer_json(ask(request.app.state.engine, organisation, metric))
+
+
+@router.get("/questions/execution", summary="Final accounts against the budget of the same year")
+def execution(session: SessionDep, request: Request, organisation: str, year: int) -> JSONResponse:
+    from cnbudget.library.questions import execution as ask
+
+    return answer_json(ask(request.app.state.engine, organisation, year))
+
+
+@router.get("/questions/findings", summary="Findings across the library")
+def findings(
+    session: SessionDep,
+    request: Request,
+    rule: str | None = None,
+    severity: Literal["error", "warning", "info"] | None = None,
+    organisation: str | None = None,
+    year: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> JSONResponse:
+    from cnbudget.library.questions import findings as ask
+
+    answer = ask(
+        request.app.state.engine,
+        rule=rule,
+        severity=severity,
+        organisation=organisation,
+        year=year,
+        limit=limit,
+    )
+    return answer_json(answer)
+
+
+# ---- users ------------------------------------------------------------------------------------------------
+
+
+@router.get("/users", summary="Users (admin)")
+def users(session: AdminDep, request: Request) -> dict[str, Any]:
+    return {"users": [{**_user(u), "active": active} for u, active in list_users(request.app.state.engine)]}
+
+
+@router.get("/reviewers", summary="Users who can be assigned a document")
+def reviewers(session: SessionDep, request: Request) -> dict[str, Any]:
+    found = list_users(request.app.state.engine)
+    return {"users": [_user(u) for u, active in found if active and u.can_review]}
+
+
+@router.post("/users", status_code=201, summary="Add a user (admin)")
+def new_user(body: UserIn, session: AdminDep, request: Request) -> dict[str, Any]:
+    if body.role not in ROLES:  # pragma: no cover - pydantic checked it
+        raise InputError("角色无效")
+    return _user(
+        add_user(request.app.state.engine, body.username, body.password, body.role, body.display_name)
+    )

@@ -1,0 +1,82 @@
+"""The application: `create_app(config)` for tests and embedding, `factory()` for `cnbudget serve`."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from cnbudget.domain.version import __version__
+from cnbudget.library.uploads import UploadQueue
+from cnbudget.store.database import open_database
+from cnbudget.web import api, errors, pages
+from cnbudget.web.config import WebConfig
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: WebConfig | None = None) -> FastAPI:
+    config = config or WebConfig()
+    engine = open_database(config.db)
+    config.storage.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        app.state.queue.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="cnbudget",
+        version=__version__,
+        description="部门预算、决算公开审核：上传、审核结果与证据、审核意见、检查表。",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.engine = engine
+    app.state.queue = UploadQueue(engine, workers=config.workers)
+    templates_dir = resources.files("cnbudget.web").joinpath("templates")
+    static_dir = resources.files("cnbudget.web").joinpath("static")
+    app.state.templates = Jinja2Templates(directory=str(templates_dir))
+    pages.install_filters(app.state.templates)
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length", "")
+        limit = config.limits.max_request
+        if length.isdigit() and int(length) > limit:
+            return errors.error_response(
+                request,
+                413,
+                f"请求太大：一次最多 {limit // (1024 * 1024)} MB（单个文件上限 "
+                f"{config.limits.max_bytes // (1024 * 1024)} MB；更多文件请分几次或打成 zip）",
+            )
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def factory() -> FastAPI:
+    """The app as `cnbudget serve` starts it (settings from the environment)."""
+    return create_app(WebConfig.from_env())

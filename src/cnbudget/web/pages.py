@@ -1,0 +1,407 @@
+"""The pages people use: server-rendered (Jinja2, autoescaped), working without JavaScript; app.js adds
+drag-and-drop upload, live progress, evidence loaded on demand and keyboard navigation between findings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from cnbudget.domain.errors import CnbudgetError
+from cnbudget.domain.numbers import format_amount
+from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS, SEVERITY_LABELS
+from cnbudget.library.answers import Answer, display
+from cnbudget.library.review import document_view, documents_overview
+from cnbudget.store.accounts import (
+    ROLE_LABELS,
+    add_user,
+    authenticate,
+    close_session,
+    list_users,
+    open_session,
+    session_for,
+)
+from cnbudget.store.review import (
+    ACTION_LABELS,
+    REVIEW_LABELS,
+    STATE_LABELS,
+    UPLOAD_LABELS,
+    decide,
+    set_review,
+    uploads,
+)
+from cnbudget.web import services
+from cnbudget.web.errors import WebError
+from cnbudget.web.security import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    AdminDep,
+    ReviewerDep,
+    SessionDep,
+    check_login_token,
+    login_token,
+    set_cookie,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def install_filters(templates: Jinja2Templates) -> None:
+    env = templates.env
+    env.filters["amount"] = lambda v: "" if v is None else format_amount(v) if isinstance(v, Decimal) else v
+    env.filters["cell"] = display
+    env.globals.update(
+        KIND_LABELS=KIND_LABELS,
+        SCOPE_LABELS=SCOPE_LABELS,
+        SEVERITY_LABELS=SEVERITY_LABELS,
+        REVIEW_LABELS=REVIEW_LABELS,
+        STATE_LABELS=STATE_LABELS,
+        ACTION_LABELS=ACTION_LABELS,
+        UPLOAD_LABELS=UPLOAD_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+    )
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    session = getattr(request.state, "session", None)
+    html = request.app.state.templates.get_template(template).render(
+        request=request,
+        user=session.user if session else None,
+        csrf=session.csrf_token if session else "",
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site (no scheme, no //host): the login form must not redirect elsewhere."""
+    return (
+        target
+        if target.startswith("/") and not target.startswith("//") and "\\" not in target
+        else "/documents"
+    )
+
+
+# ---- logging in ---------------------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/documents") -> HTMLResponse:
+    token = login_token(request)
+    response = render(request, "login.html", next=_safe_next(next), login_csrf=token, error="")
+    set_cookie(response, LOGIN_COOKIE, token, request.app.state.config.secure_cookies, 3600)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/documents",
+) -> Response:
+    check_login_token(request, csrf_token)
+    config = request.app.state.config
+    user = authenticate(request.app.state.engine, username, password)
+    if user is None:
+        return render(request, "login.html", status=401, next=_safe_next(next), login_csrf=csrf_token,
+                      error="用户名或密码不正确")  # fmt: skip
+    token, _ = open_session(request.app.state.engine, user, config.session_hours)
+    response = back(_safe_next(next))
+    set_cookie(response, SESSION_COOKIE, token, config.secure_cookies, config.session_hours * 3600)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> Response:
+    close_session(request.app.state.engine, request.cookies.get(SESSION_COOKIE, ""))
+    response = back("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    logged_in = session_for(request.app.state.engine, request.cookies.get(SESSION_COOKIE, ""))
+    return back("/documents" if logged_in else "/login")
+
+
+# ---- documents ----------------------------------------------------------------------------------------------
+
+
+@router.get("/documents")
+def documents_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    status: str = "",
+    all_versions: bool = False,
+) -> HTMLResponse:
+    status = status if status in REVIEW_LABELS else ""
+    rows = documents_overview(request.app.state.engine, q, status, all_versions)
+    return render(request, "documents.html", rows=rows, q=q, wanted=status, all_versions=all_versions)
+
+
+@router.get("/documents/{document_id}")
+def document_page(request: Request, document_id: int, session: SessionDep) -> HTMLResponse:
+    engine = request.app.state.engine
+    view = document_view(engine, document_id)
+    groups: dict[str, list[Any]] = {}
+    order = {"error": 0, "warning": 1, "info": 2}
+    for f in sorted(view.findings, key=lambda f: (order.get(f.severity, 3), f.id)):
+        groups.setdefault(f.part, []).append(f)
+    reviewers = [u for u, active in list_users(engine) if active and u.can_review]
+    return render(request, "document.html", view=view, groups=groups, reviewers=reviewers)
+
+
+@router.get("/documents/{document_id}/findings/{finding_id}/evidence")
+def evidence(request: Request, document_id: int, finding_id: int, session: SessionDep) -> HTMLResponse:
+    view = document_view(request.app.state.engine, document_id)
+    finding = view.finding(finding_id)
+    pages = []
+    for page in finding.boxed_pages[:3]:
+        try:
+            _, width, height = services.page_image(request, document_id, page)
+        except WebError:
+            continue
+        boxes = [e for e in finding.evidence if e.get("page") == page and e.get("bbox")]
+        pages.append({"number": page, "width": width, "height": height, "boxes": boxes})
+    fragment = request.headers.get("x-fragment") == "1"
+    return render(request, "evidence.html", view=view, f=finding, pages=pages, fragment=fragment)
+
+
+@router.post("/documents/{document_id}/findings/{finding_id}/decide")
+def decide_form(
+    request: Request,
+    document_id: int,
+    finding_id: int,
+    session: ReviewerDep,
+    action: Annotated[str, Form(max_length=16)],
+    text: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    decide(request.app.state.engine, document_id, finding_id, session.user.id, action, text)
+    return back(f"/documents/{document_id}#f{finding_id}")
+
+
+@router.post("/documents/{document_id}/review")
+def review_form(
+    request: Request,
+    document_id: int,
+    session: ReviewerDep,
+    status: Annotated[str, Form(max_length=16)] = "",
+    assignee_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    assignee: int | None | str = "keep"
+    if assignee_id == "none":
+        assignee = None
+    elif assignee_id.isdigit():
+        assignee = int(assignee_id)
+    set_review(request.app.state.engine, document_id, session.user.id, status or None, assignee)  # type: ignore[arg-type]
+    return back(f"/documents/{document_id}")
+
+
+@router.get("/documents/{document_id}/tables")
+def tables_page(request: Request, document_id: int, session: SessionDep, table: str = "") -> HTMLResponse:
+    from sqlalchemy import select
+
+    from cnbudget.domain.catalog import table_name
+    from cnbudget.store import schema
+
+    view = document_view(request.app.state.engine, document_id)
+    f = schema.facts.c
+    with request.app.state.engine.connect() as conn:
+        kinds = [
+            k for (k,) in conn.execute(select(f.table_kind).where(f.document_id == document_id).distinct())
+        ]
+        chosen = table if table in kinds else (sorted(kinds)[0] if kinds else "")
+        facts = conn.execute(
+            select(f.row_code, f.row_label, f.column_path, f.value, f.page, f.line)
+            .where((f.document_id == document_id) & (f.table_kind == chosen))
+            .order_by(f.id)
+        ).all()
+    columns: list[str] = []
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for fact in facts:
+        if fact.column_path not in columns:
+            columns.append(fact.column_path)
+        row = rows.setdefault((fact.row_code, fact.row_label), {"code": fact.row_code, "label": fact.row_label,
+                                                                  "page": fact.page, "cells": {}})  # fmt: skip
+        row["cells"][fact.column_path] = fact.value
+
+    def name(kind: str) -> str:
+        try:
+            return f"{kind} {table_name(kind)}"
+        except KeyError:
+            return kind
+
+    return render(request, "tables.html", view=view, kinds=sorted(kinds), chosen=chosen, name=name,
+                  columns=columns, rows=list(rows.values()))  # fmt: skip
+
+
+@router.get("/documents/{document_id}/export/{what}")
+def export(request: Request, document_id: int, what: str, session: SessionDep) -> Response:
+    if what == "checklist.xlsx":
+        return services.checklist_response(request, document_id, "xlsx")
+    if what == "checklist.html":
+        return services.checklist_response(request, document_id, "html")
+    if what == "findings.xlsx":
+        return services.findings_xlsx_response(request, document_id)
+    if what == "facts.csv":
+        return services.facts_csv_response(request, document_id)
+    raise WebError(404, "没有这种导出")
+
+
+@router.get("/documents/{document_id}/pages/{page}.png")
+def page_png(request: Request, document_id: int, page: int, session: SessionDep) -> Response:
+    png, _, _ = services.page_image(request, document_id, page)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+# ---- uploads ------------------------------------------------------------------------------------------------
+
+
+@router.get("/upload")
+def upload_page(request: Request, session: ReviewerDep) -> HTMLResponse:
+    return render(request, "upload.html", limits=request.app.state.config.limits, refused=[])
+
+
+@router.post("/upload")
+async def upload_form(
+    request: Request, session: ReviewerDep, files: Annotated[list[UploadFile], File()]
+) -> Response:
+    accepted, refused = await services.receive_uploads(request, files, session.user.id)
+    if refused and not accepted:
+        return render(request, "upload.html", status=refused[0]["status"], limits=request.app.state.config.limits,
+                      refused=refused)  # fmt: skip
+    return back("/uploads?" + urlencode({"ids": ",".join(str(a["id"]) for a in accepted)}))
+
+
+@router.get("/uploads")
+def uploads_page(
+    request: Request,
+    session: SessionDep,
+    ids: Annotated[str, Query(pattern=r"^[0-9,]*$", max_length=2000)] = "",
+) -> HTMLResponse:
+    wanted = [int(i) for i in ids.split(",") if i] or None
+    found = uploads(request.app.state.engine, wanted, limit=200)
+    return render(request, "uploads.html", uploads=found, ids=ids)
+
+
+# ---- the library --------------------------------------------------------------------------------------------
+
+
+def _answer(
+    request: Request,
+    title: str,
+    form: dict[str, Any],
+    ask: Any,
+    chart: str = "",
+    required: tuple[str, ...] = (),
+) -> HTMLResponse:
+    """A library question as a page: its form, and its answer once the required fields are filled."""
+    answer: Answer | None = None
+    error = ""
+    if all(form.get(k) not in (None, "") for k in required):
+        try:
+            answer = ask()
+        except CnbudgetError as exc:
+            error = str(exc)
+    return render(request, "answer.html", title=title, form=form, answer=answer, error=error, chart=chart)
+
+
+@router.get("/library/organisations")
+def organisations_page(request: Request, session: SessionDep) -> HTMLResponse:
+    from cnbudget.library.questions import organisations
+
+    return _answer(request, "部门（单位）", {}, lambda: organisations(request.app.state.engine))
+
+
+@router.get("/library/compare")
+def compare_page(
+    request: Request, session: SessionDep, year: int | None = None, metric: Annotated[list[str] | None, Query()] = None,
+    kind: str = "budget",
+) -> HTMLResponse:  # fmt: skip
+    from cnbudget.library.questions import compare
+
+    kind = kind if kind in ("budget", "final") else "budget"
+    return _answer(request, "部门比较", {"year": year, "metric": ",".join(metric or []), "kind": kind},
+                   lambda: compare(request.app.state.engine, year or 0, _metrics(metric), kind=kind), chart="bar",
+                   required=("year",))  # fmt: skip
+
+
+@router.get("/library/history")
+def history_page(
+    request: Request,
+    session: SessionDep,
+    organisation: str = "",
+    metric: Annotated[list[str] | None, Query()] = None,
+) -> HTMLResponse:
+    from cnbudget.library.questions import history
+
+    return _answer(request, "历年变化", {"organisation": organisation, "metric": ",".join(metric or [])},
+                   lambda: history(request.app.state.engine, organisation, _metrics(metric)), chart="line",
+                   required=("organisation",))  # fmt: skip
+
+
+@router.get("/library/execution")
+def execution_page(
+    request: Request, session: SessionDep, organisation: str = "", year: int | None = None
+) -> HTMLResponse:
+    from cnbudget.library.questions import execution
+
+    return _answer(request, "预算执行（决算对预算）", {"organisation": organisation, "year": year},
+                   lambda: execution(request.app.state.engine, organisation, year or 0), chart="bar",
+                   required=("organisation", "year"))  # fmt: skip
+
+
+@router.get("/library/findings")
+def findings_page(
+    request: Request, session: SessionDep, rule: str = "", severity: str = "", organisation: str = "",
+    year: int | None = None,
+) -> HTMLResponse:  # fmt: skip
+    from cnbudget.library.questions import findings
+
+    form = {"rule": rule, "severity": severity, "organisation": organisation, "year": year}
+    return _answer(request, "审核结果（全库）", form, lambda: findings(
+        request.app.state.engine, rule=rule or None, severity=severity or None, organisation=organisation or None,
+        year=year, limit=500))  # fmt: skip
+
+
+def _metrics(values: list[str] | None) -> list[str] | None:
+    out = [m.strip() for v in values or [] for m in v.split(",") if m.strip()]
+    return out or None
+
+
+# ---- users --------------------------------------------------------------------------------------------------
+
+
+@router.get("/users")
+def users_page(request: Request, session: AdminDep) -> HTMLResponse:
+    return render(request, "users.html", users=list_users(request.app.state.engine), error="")
+
+
+@router.post("/users")
+def add_user_form(
+    request: Request,
+    session: AdminDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1000)],
+    role: Annotated[str, Form(max_length=16)],
+    display_name: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    try:
+        add_user(request.app.state.engine, username, password, role, display_name)
+    except CnbudgetError as exc:
+        return render(request, "users.html", status=400, users=list_users(request.app.state.engine),
+                      error=str(exc))  # fmt: skip
+    return back("/users")

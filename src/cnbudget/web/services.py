@@ -1,0 +1,194 @@
+"""What the pages and the API share: files out (checklist, findings, facts, page images) and files in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from cnbudget.domain.errors import InputError
+from cnbudget.domain.escape import csv_cell, text_cells
+from cnbudget.library.review import DocumentView, document_view, reviewed_report, source_file
+from cnbudget.library.uploads import UploadLimits, receive
+from cnbudget.store import schema
+from cnbudget.store.review import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS, Upload
+from cnbudget.web.errors import WebError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(data: bytes, filename: str, media_type: str) -> Response:
+    """A file to save, its (Chinese) name encoded for every browser (RFC 5987)."""
+    ascii_name = filename.encode("ascii", "ignore").decode() or "cnbudget"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def _base_name(view: DocumentView) -> str:
+    year = view.fiscal_year or ""
+    kind = {"budget": "预算", "final": "决算"}.get(view.kind, view.kind)
+    name = "".join(c for c in f"{view.organisation}{year}年{kind}" if c not in '\\/:*?"<>|\r\n\t')
+    return name[:80] or f"document-{view.id}"
+
+
+def checklist_response(request: Request, document_id: int, fmt: str) -> Response:
+    from cnbudget.report.checklist import render_checklist_html, render_checklist_xlsx
+
+    view = document_view(request.app.state.engine, document_id)
+    report, notes = reviewed_report(view)
+    name = f"{_base_name(view)}公开情况检查表"
+    if fmt == "xlsx":
+        return download(render_checklist_xlsx([report], [], notes=notes), f"{name}.xlsx", XLSX)
+    html = render_checklist_html([report], [], notes=notes)
+    return download(html.encode("utf-8"), f"{name}.html", "text/html; charset=utf-8")
+
+
+def findings_workbook(view: DocumentView) -> bytes:
+    """The document's findings with the team's decisions: one row each, amounts as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.worksheets[0]
+    ws.title = "审核结果"
+    ws.append([f"{view.organisation} {view.title}（第 {view.version} 版）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    headers = ["编号", "规则", "级别", "所在部分", "页", "说明", "应为", "实为", "差额", "状态", "审核意见"]
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    levels = {"error": "错误", "warning": "警告", "info": "提示"}
+    for f in view.findings:
+        notes = "；".join(
+            f"{d.user} {d.created_at:%Y-%m-%d %H:%M} {ACTION_LABELS[d.action]}"
+            + (f"：{d.text}" if d.text else "")
+            for d in f.trail
+        )
+        ws.append(
+            [
+                f.id,
+                f.rule_id,
+                levels.get(f.severity, f.severity),
+                f.part,
+                "、".join(str(p) for p in f.pages),
+                f.message,
+                f.expected,
+                f.actual,
+                f.difference,
+                STATE_LABELS[f.state],
+                notes,
+            ]
+        )
+    for column, width in zip("ABCDEFGHIJK", (7, 18, 7, 22, 8, 70, 14, 14, 12, 9, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    for row in ws.iter_rows(min_row=3):
+        row[5].alignment = Alignment(wrap_text=True, vertical="top")
+        row[10].alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in row[6:9]:
+            cell.number_format = "#,##0.00"
+    text_cells(wb)  # document text that looks like a formula stays text
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def findings_xlsx_response(request: Request, document_id: int) -> Response:
+    view = document_view(request.app.state.engine, document_id)
+    return download(findings_workbook(view), f"{_base_name(view)}审核结果.xlsx", XLSX)
+
+
+def facts_csv_response(request: Request, document_id: int) -> Response:
+    view = document_view(request.app.state.engine, document_id)
+    f = schema.facts.c
+    with request.app.state.engine.connect() as conn:
+        rows = conn.execute(
+            select(f.table_kind, f.row_code, f.row_label, f.column_path, f.value, f.page, f.line)
+            .where(f.document_id == document_id)
+            .order_by(f.id)
+        ).all()
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Chinese only with the BOM
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["table_kind", "row_code", "row_label", "column", "value", "page", "line"])
+    for r in rows:
+        writer.writerow(
+            [csv_cell(r[0]), csv_cell(r[1]), csv_cell(r[2]), csv_cell(r[3]), r[4], r[5] or "", r[6]]
+        )
+    return download(out.getvalue().encode("utf-8"), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8")
+
+
+@lru_cache(maxsize=48)
+def _render(path: str, page: int, scale: float, sha256: str) -> tuple[bytes, float, float]:
+    from cnbudget.report.page_crops import render_page
+
+    return render_page(path, page, scale)
+
+
+def page_image(
+    request: Request, document_id: int, page: int, scale: float = 2.0
+) -> tuple[bytes, float, float]:
+    """The page as PNG and its size in points; 404 when the document is not a PDF or the page is not there."""
+    view = document_view(request.app.state.engine, document_id)
+    if view.source_format != "pdf":
+        raise WebError(404, "该文件不是 PDF，没有页面图像", "page")
+    try:
+        path = source_file(view)
+        return _render(str(path), page, round(scale, 2), view.content_sha256)
+    except InputError as exc:
+        raise WebError(404, exc.message, "page") from exc
+
+
+def upload_json(u: Upload) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "filename": u.filename,
+        "size": u.size,
+        "status": u.status,
+        "status_label": UPLOAD_LABELS.get(u.status, u.status),
+        "finished": u.finished,
+        "message": u.message,
+        "document_id": u.document_id,
+        "created_at": u.created_at.isoformat(),
+        "finished_at": u.finished_at.isoformat() if u.finished_at else None,
+    }
+
+
+async def receive_uploads(
+    request: Request, files: list[UploadFile], user_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Keep each file (checked by content, within the limits) and queue it; refusals say which and why."""
+    config = request.app.state.config
+    queue = request.app.state.queue
+    accepted: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    if not files:
+        raise WebError(400, "没有选择文件", "files")
+    if len(files) > config.limits.max_files:
+        raise WebError(413, f"一次最多上传 {config.limits.max_files} 个文件", "files")
+    count = 0
+    for upload in files:
+        name = upload.filename or "upload"
+        try:
+            kept = await run_in_threadpool(receive, upload.file, name, config.storage, config.limits)
+        except InputError as exc:
+            status = 413 if exc.setting in UploadLimits.TOO_LARGE else 415 if exc.setting == "type" else 422
+            refused.append({"filename": name, "status": status, "message": str(exc)})
+            continue
+        finally:
+            await upload.close()
+        for received in kept:
+            count += 1
+            if count > config.limits.max_files:
+                refused.append({"filename": received.filename, "status": 413,
+                                "message": f"{received.filename}: 一次最多处理 {config.limits.max_files} 个文件"})  # fmt: skip
+                continue
+            upload_id = await run_in_threadpool(queue.submit, received, user_id)
+            accepted.append({"id": upload_id, "filename": received.filename})
+    return accepted, refused

@@ -1,0 +1,41 @@
+"""Helpers of the web tests: log in through the API, upload, wait for the background work."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PDF = FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"
+PASSWORD = "correct horse battery"
+ROLES = ("admin", "reviewer", "viewer")
+
+
+def login(client: TestClient, role: str) -> str:
+    """Log the client in through the API; returns the CSRF token for changes."""
+    response = client.post("/api/v1/login", json={"username": role, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return str(response.json()["csrf_token"])
+
+
+def wait_for(client: TestClient, ids: list[int], timeout: float = 120) -> list[dict[str, Any]]:
+    """Poll the uploads until every one is finished, as the page does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        uploads = client.get("/api/v1/uploads", params={"ids": ",".join(map(str, ids))}).json()["uploads"]
+        if all(u["finished"] for u in uploads):
+            return list(uploads)
+        assert time.monotonic() < deadline, uploads
+        time.sleep(0.2)
+
+
+def upload(client: TestClient, csrf: str, *files: tuple[str, bytes]) -> Any:
+    return client.post(
+        "/api/v1/uploads",
+        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
+        headers={"X-CSRF-Token": csrf},
+    )

@@ -1,0 +1,79 @@
+"""Every endpoint of the API is exercised here or in test_api.py (a new endpoint without a test fails),
+with what each role may do."""
+
+from __future__ import annotations
+
+from support.web import PDF, login, upload, wait_for
+
+COVERED = {
+    ("POST", "/api/v1/login"), ("POST", "/api/v1/logout"), ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/documents"), ("GET", "/api/v1/documents/{document_id}"),
+    ("GET", "/api/v1/documents/{document_id}/findings"),
+    ("POST", "/api/v1/documents/{document_id}/findings/{finding_id}/decisions"),
+    ("GET", "/api/v1/documents/{document_id}/decisions"), ("PUT", "/api/v1/documents/{document_id}/review"),
+    ("GET", "/api/v1/documents/{document_id}/checklist"), ("GET", "/api/v1/documents/{document_id}/findings.xlsx"),
+    ("GET", "/api/v1/documents/{document_id}/facts.csv"), ("GET", "/api/v1/documents/{document_id}/pages/{page}.png"),
+    ("POST", "/api/v1/uploads"), ("GET", "/api/v1/uploads"), ("GET", "/api/v1/uploads/{upload_id}"),
+    ("GET", "/api/v1/organisations"), ("GET", "/api/v1/questions/compare"), ("GET", "/api/v1/questions/history"),
+    ("GET", "/api/v1/questions/execution"), ("GET", "/api/v1/questions/findings"), ("GET", "/api/v1/users"),
+    ("GET", "/api/v1/reviewers"), ("POST", "/api/v1/users"),
+}  # fmt: skip
+
+
+def test_every_endpoint_is_covered(web) -> None:
+    schema = web.get("/api/v1/openapi.json").json()
+    served = {(method.upper(), path) for path, methods in schema["paths"].items() for method in methods}
+    assert served == COVERED
+
+
+def test_the_remaining_endpoints_and_roles(web) -> None:
+    csrf = login(web, "reviewer")
+    response = upload(web, csrf, ("决算.pdf", PDF.read_bytes()))
+    [upload_id] = [u["id"] for u in response.json()["uploads"]]
+    [done] = wait_for(web, [upload_id])
+    one = web.get(f"/api/v1/uploads/{upload_id}").json()
+    assert one["status"] == "ingested" and one["status_label"] == "已入库" and one["filename"] == "决算.pdf"
+    assert web.get("/api/v1/uploads/999999").status_code == 404
+    assert [u["id"] for u in web.get("/api/v1/uploads").json()["uploads"]] == [upload_id]
+    assert web.get("/api/v1/uploads", params={"ids": "1;DROP"}).status_code == 422
+    doc = done["document_id"]
+    meta = web.get(f"/api/v1/documents/{doc}").json()
+
+    listed = web.get("/api/v1/documents", params={"search": meta["organisation"][:4]}).json()["documents"]
+    assert [d["id"] for d in listed] == [doc]
+    assert web.get("/api/v1/documents", params={"search": "不存在的名称"}).json()["documents"] == []
+    assert [
+        d["id"] for d in web.get("/api/v1/documents", params={"status": "pending"}).json()["documents"]
+    ] == [doc]
+    assert web.get("/api/v1/documents", params={"status": "done"}).json()["documents"] == []
+    assert web.get("/api/v1/documents", params={"status": "closed"}).status_code == 422
+
+    history = web.get(
+        "/api/v1/questions/history", params={"organisation": f"#{meta['organisation_id']}"}
+    ).json()
+    assert [r["year"] for r in history["rows"]] == [meta["fiscal_year"]]
+    execution = web.get("/api/v1/questions/execution",
+                        params={"organisation": f"#{meta['organisation_id']}", "year": meta["fiscal_year"]})  # fmt: skip
+    assert execution.status_code in (200, 400)  # final accounts without the year's budget: a clear refusal
+    if execution.status_code == 400:
+        assert execution.json()["error"]["message"]
+    reviewers = {u["username"] for u in web.get("/api/v1/reviewers").json()["users"]}
+    assert reviewers == {"admin", "reviewer"}  # viewers cannot be assigned a document
+    assert web.get("/api/v1/me").json()["user"]["role"] == "reviewer"
+    assert web.get("/api/v1/users").status_code == 403
+
+    finding = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"][0]
+    viewer = login(web, "viewer")
+    assert web.post(f"/api/v1/documents/{doc}/findings/{finding['id']}/decisions", json={"action": "confirm"},
+                    headers={"X-CSRF-Token": viewer}).status_code == 403  # fmt: skip
+    assert web.get(f"/api/v1/documents/{doc}/checklist", params={"format": "html"}).status_code == 200
+    assert web.put(f"/api/v1/documents/{doc}/review", json={"assignee_id": 3},
+                   headers={"X-CSRF-Token": viewer}).status_code == 403  # fmt: skip
+    admin = login(web, "admin")
+    unassignable = web.put(f"/api/v1/documents/{doc}/review", json={"assignee_id": 999},
+                           headers={"X-CSRF-Token": admin})  # fmt: skip
+    assert unassignable.status_code == 400
+    cleared = web.put(
+        f"/api/v1/documents/{doc}/review", json={"assignee_id": 0}, headers={"X-CSRF-Token": admin}
+    )
+    assert cleared.json()["assignee_id"] is None

@@ -1,0 +1,137 @@
+"""The pages without JavaScript: log in through the form, find the document, open the evidence, decide,
+upload through the form, browse tables and the library — and document text always escaped."""
+
+from __future__ import annotations
+
+import re
+
+from support.web import PASSWORD, PDF, wait_for
+
+SEED_LABEL = "一般公共服务支出"
+
+
+def _form_login(web, role: str = "reviewer") -> str:
+    page = web.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = web.post("/login", data={"username": role, "password": PASSWORD, "csrf_token": token,
+                                        "next": "/documents"}, follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303 and response.headers["location"] == "/documents"
+    documents = web.get("/documents")
+    return re.search(r'name="csrf-token" content="([^"]+)"', documents.text).group(1)
+
+
+def _upload_form(web, csrf: str, name: str, data: bytes) -> int:
+    response = web.post("/upload", data={"csrf_token": csrf}, files=[("files", (name, data, "application/pdf"))],
+                        follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303, response.text
+    ids = [int(i) for i in response.headers["location"].split("ids=")[1].split("%2C")]
+    [done] = wait_for(web, ids)
+    assert done["document_id"], done
+    return int(done["document_id"])
+
+
+def test_login_form_needs_its_token_and_the_right_password(web) -> None:
+    assert web.get("/documents", follow_redirects=False).headers["location"] == "/login?next=/documents"
+    web.get("/login")
+    forged = web.post("/login", data={"username": "reviewer", "password": PASSWORD, "csrf_token": "forged"})
+    assert forged.status_code == 403
+    page = web.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    wrong = web.post("/login", data={"username": "reviewer", "password": "nope", "csrf_token": token})
+    assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
+    outside = web.post("/login", data={"username": "reviewer", "password": PASSWORD, "csrf_token": token,
+                                       "next": "//evil.example/x"}, follow_redirects=False)  # fmt: skip
+    assert outside.headers["location"] == "/documents"
+    assert "default-src 'self'" in web.get("/documents").headers["content-security-policy"]
+
+
+def test_review_a_document_through_the_pages(web) -> None:
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "决算.pdf", PDF.read_bytes())
+    listing = web.get("/documents").text
+    assert f'href="/documents/{doc}"' in listing and "待审" in listing
+    page = web.get(f"/documents/{doc}").text
+    ids = [int(i) for i in re.findall(r'<article class="finding [^"]*" id="f(\d+)"', page)]
+    assert ids, page[:2000]
+    findings = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]
+    assert sorted(ids) == sorted(f["id"] for f in findings)
+    boxed = next(f for f in findings if any(e.get("bbox") for e in f["evidence"]))
+    fragment = web.get(f"/documents/{doc}/findings/{boxed['id']}/evidence", headers={"X-Fragment": "1"}).text
+    assert "<svg viewBox" in fragment and 'class="box' in fragment and "<html" not in fragment
+    page_number = next(e["page"] for e in boxed["evidence"] if e.get("bbox"))
+    assert f"/documents/{doc}/pages/{page_number}.png" in fragment
+    assert web.get(f"/documents/{doc}/pages/{page_number}.png").content.startswith(b"\x89PNG")
+    whole = web.get(f"/documents/{doc}/findings/{boxed['id']}/evidence").text
+    assert "<html" in whole and "返回" in whole
+
+    decided = web.post(f"/documents/{doc}/findings/{boxed['id']}/decide",
+                       data={"csrf_token": csrf, "action": "dismiss", "text": "表中合计含尾差"}, follow_redirects=False)  # fmt: skip
+    assert decided.status_code == 303 and decided.headers["location"].endswith(f"#f{boxed['id']}")
+    page = web.get(f"/documents/{doc}").text
+    article = page.split(f'id="f{boxed["id"]}"')[1].split("</article>")[0]
+    assert "已驳回" in article and "表中合计含尾差" in article and "reviewer" in article
+    no_token = web.post(f"/documents/{doc}/findings/{boxed['id']}/decide", data={"action": "confirm"})
+    assert no_token.status_code == 403
+    web.post(f"/documents/{doc}/review", data={"csrf_token": csrf, "status": "done", "assignee_id": "2"})
+    assert "已完成" in web.get("/documents", params={"status": "done"}).text
+    assert f'/documents/{doc}"' not in web.get("/documents", params={"status": "pending"}).text
+
+    tables = web.get(f"/documents/{doc}/tables").text
+    assert '<table class="grid">' in tables and "F01" in tables
+    for what in ("checklist.xlsx", "checklist.html", "findings.xlsx", "facts.csv"):
+        assert web.get(f"/documents/{doc}/export/{what}").status_code == 200, what
+
+
+def test_library_pages(web) -> None:
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "决算.pdf", PDF.read_bytes())
+    meta = web.get(f"/api/v1/documents/{doc}").json()
+    assert meta["organisation"] in web.get("/library/organisations").text
+    compare = web.get("/library/compare", params={"year": meta["fiscal_year"], "kind": "final"}).text
+    assert meta["organisation"] in compare
+    history = web.get("/library/history", params={"organisation": f"#{meta['organisation_id']}"}).text
+    assert str(meta["fiscal_year"]) in history
+    assert "没有" in web.get("/library/history", params={"organisation": "不存在的单位"}).text
+    assert "NARR-" in web.get("/library/findings").text or "SUM-" in web.get("/library/findings").text
+    assert web.get("/library/execution").status_code == 200  # the empty form
+
+
+def test_document_text_is_escaped(web, tmp_path) -> None:
+    from support.seeds import SEED_FILES
+
+    csrf = _form_login(web)
+    text = SEED_FILES["000"].read_text("utf-8")
+    hostile = text.replace(f"201\t{SEED_LABEL}\t", f"201\t<script>alert(1)</script>{SEED_LABEL}\t", 1)
+    assert hostile != text
+    response = web.post("/upload", data={"csrf_token": csrf},
+                        files=[("files", ("<img src=x onerror=alert(1)>.txt", hostile.encode(), "text/plain"))],
+                        follow_redirects=False)  # fmt: skip
+    ids = [int(i) for i in response.headers["location"].split("ids=")[1].split("%2C")]
+    [done] = wait_for(web, ids)
+    assert done["status"] == "ingested", done
+    uploads = web.get("/uploads").text
+    assert "<img src=x" not in uploads and "&lt;img src=x onerror=alert(1)&gt;.txt" in uploads
+    doc = done["document_id"]
+    facts = web.get(f"/documents/{doc}/export/facts.csv").content.decode("utf-8-sig").splitlines()
+    assert any("201" in line for line in facts), facts[:5]
+    table = next(line.split(",")[0] for line in facts if "<script>" in line)  # where the parser put the label
+    tables = web.get(f"/documents/{doc}/tables", params={"table": table}).text
+    assert "<script>alert(1)</script>" not in tables and "&lt;script&gt;alert(1)&lt;/script&gt;" in tables
+
+
+def test_roles_on_pages(web) -> None:
+    csrf = _form_login(web, "viewer")
+    assert web.get("/upload").status_code == 403
+    assert web.get("/users").status_code == 403
+    assert web.post("/users", data={"csrf_token": csrf, "username": "x", "password": "12345678",
+                                    "role": "admin"}).status_code == 403  # fmt: skip
+    web.post("/logout", data={"csrf_token": csrf})
+    csrf = _form_login(web, "admin")
+    added = web.post("/users", data={"csrf_token": csrf, "username": "李审核", "password": "long enough pw",
+                                     "role": "reviewer", "display_name": "李"}, follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303
+    assert "李审核" in web.get("/users").text
+    short = web.post(
+        "/users", data={"csrf_token": csrf, "username": "王", "password": "short", "role": "viewer"}
+    )
+    assert short.status_code == 400 and "密码太短" in short.text
