@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from cnbudget.cli.app import build_app
+from cnbudget.domain.catalog import sources
 from cnbudget.domain.errors import EXIT_USAGE
 from cnbudget.domain.i18n import language_set_to
 from cnbudget.library.exports import EXPORT_TABLES
@@ -29,6 +30,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 TECHNICAL = re.compile(
     r"--?[A-Za-z][\w-]*"  # option names
     r"|\S*[/\\]\S*"  # paths, URLs, a/b alternatives
+    r"|\b[\w.-]+\.(?:toml|xlsx|html|csv|json|pdf|db)\b"  # file names
     r"|\$?[A-Za-z]+_[\w]+"  # snake_case ids, metric names, environment variables
     r"|[A-Za-z_]+:[A-Za-z\d]+"  # function:206, economic:CODE
     r"|\b[A-Z][A-Z\d-]*\b"  # ids and acronyms: B03, DUP-PROJECT-001, PDF, OCR
@@ -63,6 +65,9 @@ TERMS = {
     *["department", "unit", "province", "city", "district", "all", "general", "ocr", "no"],
     # ids a user types or a program reads: command names, metric names, export tables, --log fields
     *(c.name or "" for c in build_app().registered_commands),
+    *(g.name or "" for g in build_app().registered_groups),
+    *["merge", "unmerge", "aliases", "add", "list", "passwd"],  # their subcommands
+    *["admin", "reviewer", "viewer"],  # the web application's roles, typed as --role
     *metric_specs(),
     *DERIVED,
     *EXPORT_TABLES,
@@ -115,13 +120,24 @@ def _strings(value: object) -> list[str]:
 
 
 def _commands() -> list[str]:
-    return [c.name or "" for c in build_app().registered_commands]
+    app = build_app()
+    return [c.name or "" for c in app.registered_commands] + [g.name or "" for g in app.registered_groups]
+
+
+SUBCOMMANDS = [
+    ("organisations", "merge"),
+    ("organisations", "unmerge"),
+    ("organisations", "aliases"),
+    ("users", "add"),
+    ("users", "list"),
+    ("users", "passwd"),
+]
 
 
 # ---- help ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("command", ["", *sorted({c.name or "" for c in build_app().registered_commands})])
+@pytest.mark.parametrize("command", ["", *sorted(_commands()), *(" ".join(pair) for pair in SUBCOMMANDS)])
 def test_help_of_every_command_in_one_language(command: str) -> None:
-    args = [command, "--help"] if command else ["--help"]
+    args = [*command.split(" "), "--help"] if command else ["--help"]
     zh = invoke(*args)
     assert zh.returncode == 0, zh.stderr
     assert "用法：" in zh.stdout and "Usage" not in zh.stdout
@@ -144,6 +160,13 @@ def test_every_option_and_argument_says_what_it_does() -> None:
             for name, command in commands.items():
                 for param in command.params:
                     assert getattr(param, "help", None), (lang, name, param.name)
+                for sub, subcommand in getattr(command, "commands", {}).items():  # organisations merge …
+                    assert subcommand.help, (lang, name, sub)
+                    for param in subcommand.params:
+                        assert getattr(param, "help", None), (lang, name, sub, param.name)
+            groups = {name: set(getattr(c, "commands", {})) for name, c in commands.items()}
+            assert groups["organisations"] == {"merge", "unmerge", "aliases"}
+            assert groups["users"] == {"add", "list", "passwd"}
 
 
 def test_root_help_from_the_app_and_from_the_fast_path_agree_on_the_language() -> None:
@@ -218,6 +241,7 @@ def _document_texts(path: Path | None = None) -> tuple[str, ...]:
     texts = _strings(json.loads(invoke("parse", *where).stdout))
     texts += _strings(json.loads(invoke("audit", *where, "--format", "json").stdout))
     texts += [r["description"] for r in json.loads(invoke("rules", "--format", "json").stdout)]
+    texts += [s.short for s in sources().values()]  # the provisions a rule rests on, cited as in Chinese law
     return tuple(texts)
 
 
@@ -299,3 +323,17 @@ def test_help_texts_follow_the_language_of_each_build() -> None:
     for lang, word in (("zh", "显示本帮助并退出"), ("en", "Show this message and exit")):
         with language_set_to(lang):  # type: ignore[arg-type]
             assert word in invoke("parse", "--help").stdout
+
+
+def test_rules_under_a_review_profile_in_each_language() -> None:
+    profile = Path(__file__).resolve().parents[1] / "docs" / "profile.example.toml"
+    zh = invoke("rules", "--profile", str(profile))
+    assert zh.returncode == 0, zh.stderr
+    assert "按审核配置" in zh.stdout and "已停用" in zh.stdout, zh.stdout[:400]
+    assert not english_words(zh.stdout), english_words(zh.stdout)
+    en = invoke("--lang", "en", "rules", "--profile", str(profile))
+    assert en.returncode == 0, en.stderr
+    assert "under the profile" in en.stdout and "disabled" in en.stdout, en.stdout[:400]
+    name = "某区财政局部门预算公开审核口径"  # the profile's own name: its content, in the reviewer's words
+    allowed = [*_document_texts(), name]
+    assert not chinese_outside(en.stdout, allowed), chinese_outside(en.stdout, allowed)

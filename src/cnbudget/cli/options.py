@@ -138,7 +138,8 @@ def profile_opt() -> Any:
     return typer.Option(
         "--profile", metavar=t("文件", "FILE"), show_default=False,
         help=t(
-            "审核方案（TOML）：关闭的规则、改定的级别、可接受的尾差——见 docs/profile.example.toml。",
+            "审核配置文件（TOML）：停用的规则、改定的级别、可接受的尾差；各项设置的说明见 docs/ 中的示例 "
+            "profile.example.toml",
             "A review profile (TOML): rules turned off, other severities, the rounding accepted — see "
             "docs/profile.example.toml.",
         ),

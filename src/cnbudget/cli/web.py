@@ -128,7 +128,9 @@ def serve_command(
         bool,
         typer.Option(
             "--secure-cookies",
-            help=t("经 HTTPS 访问时标记 Cookie 为 Secure。", "Mark cookies Secure (behind HTTPS)."),
+            help=t(
+                "登录凭据只经加密连接发送（经 HTTPS 访问时使用）。", "Mark cookies Secure (behind HTTPS)."
+            ),
         ),
     ] = False,
     sample: Annotated[
@@ -175,6 +177,9 @@ def serve_command(
             "CNBUDGET_WORKERS": str(workers),
             "CNBUDGET_MAX_UPLOAD_MB": str(max_upload_mb),
             "CNBUDGET_SECURE_COOKIES": "1" if secure_cookies else "",
+            # the web pages are Chinese: the messages of the layers below (reader, accounts) match them,
+            # in the server and in its worker processes, whatever the --lang of this command line
+            "CNBUDGET_LANG": "zh",
         }
     )
     sys.stderr.write(
@@ -207,11 +212,12 @@ def users_add(
     db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """Add a user; the password is asked twice (or read from CNBUDGET_PASSWORD)."""
-    from cnbudget.store.accounts import add_user
+    from cnbudget.store.accounts import ROLE_LABELS, add_user
 
     password = _password()
     user = add_user(_engine(db), username, password, role, name)
-    sys.stdout.write(t(f"已添加用户 {user.username}（{role}）\n", f"Added user {user.username} ({role})\n"))
+    label = ROLE_LABELS.get(user.role, user.role)
+    sys.stdout.write(t(f"已添加用户 {user.username}（{label}）\n", f"Added user {user.username} ({role})\n"))
 
 
 def users_list(db: Annotated[str | None, db_opt()] = None) -> None:
