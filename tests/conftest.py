@@ -13,6 +13,19 @@ from support.postgres import ENV_REQUIRE, ENV_URL, TemporaryServer, binaries
 from support.seeds import SEED_FILES, SEEDS
 
 
+@pytest.fixture(autouse=True)
+def _chinese_screens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test sees the CLI's default language, Chinese, whatever the machine's locale: CNBUDGET_LANG is set
+    (it wins over LANG), and a language fixed by an earlier in-process run is forgotten. A test that wants
+    English sets CNBUDGET_LANG=en or passes --lang en."""
+    from cnbudget.domain import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
 @pytest.fixture(params=sorted(SEED_FILES))
 def seed_name(request: pytest.FixtureRequest) -> str:
     return request.param

@@ -12,7 +12,7 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
 def test_text_that_is_not_a_disclosure() -> None:
-    with pytest.raises(InputError, match="not a budget or final-account disclosure"):
+    with pytest.raises(InputError, match="不是预算或决算公开文件"):
         cnbudget.parse_text("今天天气很好。\n我们去公园散步，看到了很多花。\n" * 20, "notes.txt")
 
 
@@ -40,7 +40,7 @@ def test_table_with_a_missing_header_column() -> None:
     doc = cnbudget.parse_text(damaged, "damaged.txt")
     b05 = doc.table("B05")
     assert b05.status == "partial"
-    assert any("rows carry 5" in w for w in b05.warnings)
+    assert any("各行有 5 个金额" in w for w in b05.warnings)
     assert any(w.table == "B05" for w in doc.warnings)
     row = b05.row(code="2014150")  # the amounts stay under their own columns
     assert row.value("基本支出/公用经费") == Decimal("134.77") and row.value("项目支出") == Decimal("0.00")

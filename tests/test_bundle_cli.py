@@ -39,7 +39,7 @@ def test_audit_bundle_is_one_document(tmp_path: Path) -> None:
 
 def test_bundle_needs_two_files_and_names_a_missing_part(tmp_path: Path) -> None:
     one = cli("audit", "--bundle", str(TEXT))
-    assert one.returncode == 4 and "two or more" in one.stderr
+    assert one.returncode == 4 and "两个或更多文件" in one.stderr
     missing = cli("audit", "--bundle", str(TEXT), str(tmp_path / "nope.pdf"))
     assert missing.returncode == 2 and "nope.pdf" in missing.stderr and "Traceback" not in missing.stderr
 

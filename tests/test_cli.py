@@ -44,11 +44,11 @@ def test_parse_text_summary_and_show() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("facts", "/nonexistent/file.txt"), EXIT_INPUT, "no such file"),
-        (("facts",), EXIT_USAGE, "missing FILE"),
-        (("show", "--sample", "--table", "B99"), EXIT_USAGE, "not in this document"),
+        (("facts", "/nonexistent/file.txt"), EXIT_INPUT, "文件不存在"),
+        (("facts",), EXIT_USAGE, "缺少文件"),
+        (("show", "--sample", "--table", "B99"), EXIT_USAGE, "本文件中没有表 B99"),
         (("show", "--sample"), EXIT_USAGE, "--table"),
-        (("facts", "--sample", "--bogus"), EXIT_USAGE, "No such option"),
+        (("facts", "--sample", "--bogus"), EXIT_USAGE, "没有选项 --bogus"),
         (("parse", "--sample", "--format", "xml"), EXIT_USAGE, "xml"),
     ],
 )
@@ -62,12 +62,18 @@ def test_errors_are_messages_not_tracebacks(args: tuple[str, ...], code: int, me
 def test_binary_and_non_disclosure_inputs(tmp_path: Path) -> None:
     binary = tmp_path / "report.txt"
     binary.write_bytes(b"PK\x03\x04\x00\x00binary zip")
-    result = run("facts", str(binary))
-    assert result.returncode == EXIT_INPUT and "binary" in result.stderr and str(binary) in result.stderr
+    result = run("facts", str(binary))  # a zip's signature: read as a damaged XLSX/DOCX, whatever the name
+    assert (
+        result.returncode == EXIT_INPUT and "zip 容器已损坏" in result.stderr and str(binary) in result.stderr
+    )
+    png = tmp_path / "figure.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00")
+    result = run("facts", str(png))
+    assert result.returncode == EXIT_INPUT and "二进制文件" in result.stderr and str(png) in result.stderr
     prose = tmp_path / "notes.txt"
     prose.write_text("会议纪要\n今天讨论了工作安排。\n", "utf-8")
     result = run("parse", str(prose))
-    assert result.returncode == EXIT_INPUT and "not a budget or final-account disclosure" in result.stderr
+    assert result.returncode == EXIT_INPUT and "不是预算或决算公开文件" in result.stderr
 
 
 def test_output_is_written_whole_or_not_at_all(tmp_path: Path) -> None:

@@ -7,13 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cnbudget.cli.app import app
+from cnbudget.cli.app import build_app
 from support.cli import invoke, process
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _app_commands() -> set[str]:
+    app = build_app()
     commands = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
     return commands | {g.name or g.typer_instance.info.name or "" for g in app.registered_groups}
 
@@ -42,7 +43,7 @@ def test_help_and_version_without_loading_typer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "Usage: cnbudget" in done.stdout and "compare" in done.stdout and "ingest" in done.stdout
+    assert "用法：cnbudget" in done.stdout and "compare" in done.stdout and "ingest" in done.stdout
     version = process("--version")
     assert version.returncode == 0 and re.fullmatch(r"cnbudget \d+\.\d+\.\d+\n", version.stdout)
 

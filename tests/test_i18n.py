@@ -56,3 +56,26 @@ def test_the_command_line_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_parse_language(value: str, expected: str | None) -> None:
     assert i18n.parse_language(value) == expected
+
+
+def test_a_block_in_one_language_then_the_choice_before_it() -> None:
+    i18n.set_language("zh")
+    with i18n.language_set_to("en"):
+        assert i18n.t("金额", "amount") == "amount"
+    assert i18n.language() == "zh"
+    with i18n.language_set_to(None):  # no choice on the command line: the one before stands
+        assert i18n.language() == "zh"
+
+
+def test_lang_is_taken_out_of_the_arguments_wherever_it_is() -> None:
+    from cnbudget.cli.language import split_language
+    from cnbudget.domain.errors import UsageError
+
+    assert split_language(["--lang", "en", "audit", "--sample"]) == ("en", ["audit", "--sample"])
+    assert split_language(["audit", "--lang=zh", "x.pdf"]) == ("zh", ["audit", "x.pdf"])
+    assert split_language(["audit", "--lang", "zh", "--lang", "EN"]) == ("en", ["audit"])
+    assert split_language(["audit", "--", "--lang", "en"]) == (None, ["audit", "--", "--lang", "en"])
+    assert split_language(["rules"]) == (None, ["rules"])
+    for wrong in (["--lang"], ["--lang", "fr"], ["--lang=zh_CN"], ["--lang="]):
+        with pytest.raises(UsageError, match="--lang"):
+            split_language(wrong)

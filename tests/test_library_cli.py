@@ -62,7 +62,7 @@ def test_usage_and_input_errors_are_messages_with_exit_codes(tmp_path: Path) -> 
     db = tmp_path / "lib.db"
     missing = cli("compare", "-y", "2026", "--db", str(db))
     assert (
-        missing.returncode == 5 and "no library here" in missing.stderr and "Traceback" not in missing.stderr
+        missing.returncode == 5 and "这里没有资料库" in missing.stderr and "Traceback" not in missing.stderr
     )
     bad = tmp_path / "bad.txt"
     bad.write_text("这不是预算公开文件。\n", "utf-8")
@@ -71,13 +71,13 @@ def test_usage_and_input_errors_are_messages_with_exit_codes(tmp_path: Path) -> 
     empty = tmp_path / "empty-folder"
     empty.mkdir()
     nothing = cli("ingest", str(empty), "--db", str(db))
-    assert nothing.returncode == 2 and "no documents found" in nothing.stderr
+    assert nothing.returncode == 2 and "没有找到文件" in nothing.stderr
     unknown = cli("history", "不存在的局", "--db", str(db))
     assert unknown.returncode == 4 and "库中没有" in unknown.stderr
     metric = cli("compare", "-y", "2026", "-m", "nonsense", "--db", str(db))
-    assert metric.returncode == 4 and "unknown metric" in metric.stderr
+    assert metric.returncode == 4 and "没有指标" in metric.stderr
     url = cli("compare", "-y", "2026", "--db", "postgresql://nobody@127.0.0.1:1/none")
-    assert url.returncode == 5 and "cannot open the library" in url.stderr and "Traceback" not in url.stderr
+    assert url.returncode == 5 and "无法打开资料库" in url.stderr and "Traceback" not in url.stderr
 
 
 def test_exports_in_three_formats(tmp_path: Path, library_url: str) -> None:
@@ -147,11 +147,7 @@ def test_xlsx_export_refuses_more_rows_than_a_sheet_holds(
     cli("ingest", str(SEED_FILES["002"]), "--db", str(db))
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 10)
     done = cli("export", "--db", str(db), "-o", str(tmp_path / "x.xlsx"), "-f", "xlsx")
-    assert (
-        done.returncode == 4
-        and "more than an Excel sheet holds" in done.stderr
-        and "(--table)" in done.stderr
-    )
+    assert done.returncode == 4 and "超过 Excel 工作表的容量" in done.stderr and "（--table）" in done.stderr
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -229,7 +225,7 @@ def test_parquet_without_pyarrow_says_so_and_creates_nothing(
     cli("ingest", str(SEED_FILES["002"]), "--db", str(db))
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
     done = cli("export", "--db", str(db), "-o", str(tmp_path / "out"), "-f", "parquet")
-    assert done.returncode == 4 and "parquet extra" in done.stderr
+    assert done.returncode == 4 and "parquet 附加组件" in done.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -80,7 +80,7 @@ def test_compare_final_accounts_and_filters(engine) -> None:
         "硚口区经济信息化和科技创新局"
     ]
     assert q.compare(engine, 2030).rows == []
-    with pytest.raises(UsageError, match="unknown metric"):
+    with pytest.raises(UsageError, match="没有指标"):
         q.compare(engine, 2026, ["spending_per_cat"])
 
 
@@ -120,12 +120,12 @@ def test_execution_without_a_budget_uses_the_final_accounts_own_budget_column(en
         Decimal("100.00"),
     )
     assert three["公务接待费"]["final"] == Decimal("0.69")
-    assert total["budget_source"] == "final accounts F09 预算数"
+    assert total["budget_source"] == "决算 F09 表所列预算数"
     functions = [r for r in answer.rows if r["item"] == "功能分类"]
     assert {r["code"]: r["final"] for r in functions}["206"] == Decimal("2965.73")  # F03 line 154
     assert all(r["budget"] is None for r in functions)
     assert any("2024 年预算" in n and "F09" in n for n in answer.notes)
-    with pytest.raises(UsageError, match="no 2026 final accounts"):
+    with pytest.raises(UsageError, match="库中没有武汉市数据局的 2026 年决算"):
         q.execution(engine, "武汉市数据局", 2026)
 
 
@@ -157,9 +157,9 @@ def test_execution_against_a_budget_of_the_same_year(library_url: str, tmp_path:
     assert (total["budget"], total["final"]) == (Decimal("5916.68"), Decimal("14784.19"))
     three = rows[("三公", "", "“三公”经费")]
     assert (three["budget"], three["final"], three["budget_source"]) == (
-        Decimal("24.49"), Decimal("10.05"), "budget document (B07)",
+        Decimal("24.49"), Decimal("10.05"), "预算文件（B07）",
     )  # fmt: skip
-    assert any("budget: document" in n for n in answer.notes)
+    assert any(n.startswith("预算：文档 ") for n in answer.notes)
     # 一般公共预算 only: B05 (seed 000 lines 224, 229) against F05 (seed 003 lines 284, 291)
     general = q.execution(engine, "武汉市数据局", 2024, funds="general")
     rows = {(r["item"], r["code"]): r for r in general.rows}
@@ -244,8 +244,8 @@ def test_execution_sums_the_units_budgets_when_the_department_has_none(
         Decimal("778.64"),
         Decimal("14784.19"),
     )  # seed 002 B03; 003 F03
-    assert any("units' budgets are summed" in n for n in answer.notes)
-    assert total["budget_source"] == "sum of 1 unit budget(s)"
+    assert any("以其所属单位的预算相加" in n for n in answer.notes)
+    assert total["budget_source"] == "1 个所属单位预算之和"
     engine.dispose()
 
 

@@ -174,9 +174,9 @@ def test_a_failure_while_writing_leaves_nothing_of_that_document(
 
 
 def test_a_missing_library_is_an_error_for_questions(tmp_path: Path) -> None:
-    with pytest.raises(DatabaseError, match="no library here"):
+    with pytest.raises(DatabaseError, match="这里没有资料库"):
         open_database(str(tmp_path / "nothing.db"), create=False)
-    with pytest.raises(DatabaseError, match="folder"):
+    with pytest.raises(DatabaseError, match="文件夹"):
         open_database(str(tmp_path / "no" / "such" / "folder" / "x.db"))
     with pytest.raises(DatabaseError):
         open_database("nosuchdialect://x")

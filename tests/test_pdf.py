@@ -150,11 +150,11 @@ def _scanned_page_pdf() -> bytes:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: PUTUO.read_bytes()[:5000], "not a readable PDF"),
-        (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 4, "not a readable PDF"),
-        (lambda: _pdf_bytes(pdfium.PdfDocument.new()), "no pages"),
-        (_scanned_page_pdf, "no text layer"),
-        (lambda: (PDF / "encrypted.pdf").read_bytes(), "encrypted (password protected)"),  # made with pikepdf
+        (lambda: PUTUO.read_bytes()[:5000], "无法读取的 PDF"),
+        (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 4, "无法读取的 PDF"),
+        (lambda: _pdf_bytes(pdfium.PdfDocument.new()), "PDF 没有页面"),
+        (_scanned_page_pdf, "所有页面都没有文字层"),
+        (lambda: (PDF / "encrypted.pdf").read_bytes(), "PDF 已加密（有密码保护）"),  # made with pikepdf
     ],
     ids=["truncated", "corrupt", "zero-pages", "scanned", "encrypted"],
 )
@@ -181,7 +181,7 @@ def test_page_limit_is_an_option() -> None:
         return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
     refused = run("--max-pages", "10")
-    assert refused.returncode == 2 and "30 pages, more than the limit of 10" in refused.stderr
+    assert refused.returncode == 2 and "PDF 有 30 页，超过上限 10 页" in refused.stderr
     read = run("--max-pages", "30")
     assert read.returncode == 0 and "F05,212,城乡社区支出,基本支出,1572.70" in read.stdout
 
@@ -226,7 +226,7 @@ def partly_scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_without_ocr_the_unread_pages_are_named(partly_scanned: Path) -> None:
     doc = cnbudget.parse_file(partly_scanned, ReadOptions(ocr=False))
-    assert any("not read" in w.message and w.message.endswith(": 17") for w in doc.warnings)
+    assert any("未读取" in w.message and w.message.endswith("：17") for w in doc.warnings)
     assert doc.table("F09") is None or not doc.table("F09").rows
 
 
@@ -237,7 +237,7 @@ def test_a_scanned_page_is_read_by_ocr_into_the_same_facts(partly_scanned: Path)
     f09 = doc.table("F09")
     assert f09 is not None and all(c.ocr and c.page == 17 for c in f09.rows[0].cells)
     assert not any(c.ocr for t in doc.tables if t.id != "F09" for r in t.rows for c in r.cells)
-    assert any("read by OCR" in w.message for w in doc.warnings)
+    assert any("经 OCR 识别" in w.message for w in doc.warnings)
     # a finding resting on an OCR value says it needs review
     f09.rows[0].cells[1].value = Decimal("1.39")
     flagged = [f for f in audit(doc).findings if f.rule_id == "SUM-F09-ROW"]

@@ -21,6 +21,7 @@ from cnbudget.audit.profile import AuditProfile, load_profile, parse_profile
 from cnbudget.audit.registry import all_rules, rule_by_id
 from cnbudget.audit.tolerance import Tolerance
 from cnbudget.domain.errors import EXIT_OK, EXIT_USAGE, UsageError
+from cnbudget.domain.i18n import language_set_to
 from support.cli import invoke as run
 from support.seeds import FIXTURES, SEED_FILES, seed
 
@@ -185,13 +186,15 @@ def test_each_mistake_names_the_file_the_line_and_the_key(
     tmp_path: Path, text: str, line: int, words: list[str]
 ) -> None:
     path = write(tmp_path, text)
-    with pytest.raises(UsageError) as caught:
-        load_profile(path)
-    assert caught.value.path == str(path) and caught.value.line == line
-    message = str(caught.value)
-    assert message.startswith(f"{path}:{line}: ")
-    for word in words:
-        assert word in message
+    for lang, colon in (("zh", "："), ("en", ": ")):
+        with language_set_to(lang):  # type: ignore[arg-type]
+            with pytest.raises(UsageError) as caught:
+                load_profile(path)
+            message = str(caught.value)
+        assert caught.value.path == str(path) and caught.value.line == line
+        assert message.startswith(f"{path}:{line}{colon}"), message
+        for word in words:
+            assert word in message
 
 
 @pytest.mark.parametrize("command", ["audit", "rules", "ingest"])

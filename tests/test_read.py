@@ -38,12 +38,12 @@ def test_kangxi_radicals_are_mapped() -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "empty"),
-        (b"   \n\n", "empty"),
-        (b"%PDF-1.4\x00\x01\x02binary", "not a readable PDF"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-        (b"\xff\xfe\xfd\x81\x30", "utf-16-le byte-order mark"),
-        (b"abc \xff\xff\xff text", "cannot decode"),
+        (b"", "空的"),
+        (b"   \n\n", "空的"),
+        (b"%PDF-1.4\x00\x01\x02binary", "无法读取的 PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "二进制文件"),
+        (b"\xff\xfe\xfd\x81\x30", "以 utf-16-le 字节序标记开头"),
+        (b"abc \xff\xff\xff text", "无法按 UTF-8、UTF-16 或 GBK/GB18030 解码"),
     ],
 )
 def test_unreadable_input(tmp_path: Path, content: bytes, message: str) -> None:
@@ -55,7 +55,7 @@ def test_unreadable_input(tmp_path: Path, content: bytes, message: str) -> None:
 
 
 def test_missing_and_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="文件不存在"):
         read_path(tmp_path / "nope.txt")
-    with pytest.raises(InputError, match="directory"):
+    with pytest.raises(InputError, match="这是文件夹"):
         read_path(tmp_path)

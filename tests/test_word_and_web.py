@@ -67,6 +67,6 @@ def test_empty_word_and_web_documents(tmp_path: Path) -> None:
     docx.Document().save(str(empty_docx))
     empty_html = tmp_path / "empty.html"
     empty_html.write_text("<html><body><script>1</script></body></html>", encoding="utf-8")
-    for path, message in ((empty_docx, "has no text"), (empty_html, "has no text")):
+    for path, message in ((empty_docx, "文档中没有文字"), (empty_html, "网页中没有文字")):
         with pytest.raises(InputError, match=message):
             read_path(path)

@@ -73,16 +73,16 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch: pytes
     bomb = _zip(
         tmp_path / "budget.xlsx", {"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": bytes(8 << 20)}
     )
-    with pytest.raises(InputError, match="zip bomb"):
+    with pytest.raises(InputError, match="zip 炸弹"):
         read_path(bomb)
 
 
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        ({"word/document.xml": b"<w/>"}, "not a readable DOCX document"),
-        ({"readme.txt": b"hello"}, "a zip archive, not a disclosure document"),
-        ({"xl/workbook.xml": b"not xml"}, "not a readable XLSX workbook"),
+        ({"word/document.xml": b"<w/>"}, "无法读取的 DOCX 文档"),
+        ({"readme.txt": b"hello"}, "这是 zip 压缩包，不是公开文件"),
+        ({"xl/workbook.xml": b"not xml"}, "无法读取的 XLSX 工作簿"),
     ],
 )
 def test_other_zips_get_a_clear_message(tmp_path: Path, entries: dict[str, bytes], message: str) -> None:
@@ -95,8 +95,8 @@ def test_other_zips_get_a_clear_message(tmp_path: Path, entries: dict[str, bytes
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"PK\x03\x04" + bytes(200), "zip container is damaged"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "not a readable XLS workbook"),
+        (b"PK\x03\x04" + bytes(200), "zip 容器已损坏"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "无法读取的 XLS 工作簿"),
     ],
 )
 def test_damaged_and_legacy_files(tmp_path: Path, content: bytes, message: str) -> None:

@@ -21,10 +21,25 @@ def test_users_add_list_and_passwd(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     listed = invoke("users", "list", "--db", db)
     assert "zhang" in listed.stdout and "张三" in listed.stdout
+    assert (
+        "审核人" in listed.stdout and "在用" in listed.stdout
+    )  # the role and state in the screen's language
+    listed_en = invoke("--lang", "en", "users", "list", "--db", db)
+    assert (
+        "\treviewer\t" in listed_en.stdout
+        and "active" in listed_en.stdout
+        and "审核人" not in listed_en.stdout
+    )
     again = invoke("users", "add", "zhang", "--db", db, env={"CNBUDGET_PASSWORD": "a long password"})
     assert again.returncode == 4 and "已存在" in again.stderr
     short = invoke("users", "add", "li", "--db", db, env={"CNBUDGET_PASSWORD": "short"})
     assert short.returncode == 4 and "密码太短" in short.stderr
+    english = invoke("--lang", "en", "users", "add", "zhang", "--db", db, env={"CNBUDGET_PASSWORD": "short"})
+    assert english.returncode == 4 and "too short" in english.stderr and "密码" not in english.stderr
+    exists = invoke(
+        "users", "add", "zhang", "--db", db, "--lang", "en", env={"CNBUDGET_PASSWORD": "a long password"}
+    )
+    assert exists.returncode == 4 and "exists already" in exists.stderr, exists.stderr
     role = invoke(
         "users", "add", "li", "--role", "boss", "--db", db, env={"CNBUDGET_PASSWORD": "a long password"}
     )

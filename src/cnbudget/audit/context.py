@@ -18,6 +18,7 @@ from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule
 from cnbudget.audit.tolerance import DEFAULT_TOLERANCE, Tolerance, precision, tolerance
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert, format_amount
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, EvidenceRole, Severity
 from cnbudget.model import Cell, Document, NarrativeClaim, Row, Table
@@ -254,8 +255,14 @@ class Context:
         """Why a table takes part in no check: missing, or read too badly (its parse finding says why)."""
         printed = next((t for t in self.doc.tables if t.id == table_id), None)
         if printed is not None:
-            return f"{table_id}“{table_name(table_id)}”未能可靠读取（{printed.status}，见 COMP-PARSE-001）"
-        return f"缺少{table_id}“{table_name(table_id)}”"
+            from cnbudget.domain.vocabulary import table_status_label
+
+            status = table_status_label(printed.status)
+            return t(
+                f"{table_id}“{table_name(table_id)}”未能可靠读取（{status}，见 COMP-PARSE-001）",
+                f"{table_id} {table_name(table_id)} could not be read reliably ({status}; see COMP-PARSE-001)",
+            )
+        return t(f"缺少{table_id}“{table_name(table_id)}”", f"{table_id} {table_name(table_id)} is missing")
 
     # ---- findings -----------------------------------------------------------------------------------
     def finding(

@@ -20,7 +20,7 @@ from cnbudget.audit.profile import AuditProfile
 from cnbudget.audit.registry import NotEvaluable, Rule, all_rules
 from cnbudget.audit.tolerance import DEFAULT_TOLERANCE
 from cnbudget.domain.i18n import t
-from cnbudget.domain.vocabulary import KIND_LABELS, PHASES, SEVERITY_RANK, RuleStatus, Severity
+from cnbudget.domain.vocabulary import PHASES, SEVERITY_RANK, RuleStatus, Severity, kind_label
 from cnbudget.model import Document
 
 
@@ -107,10 +107,11 @@ def _audit(doc: Document, rules: list[Rule] | None, profile: AuditProfile | None
 
 def _run(ctx: Context, r: Rule, findings: list[Finding], profile: AuditProfile | None = None) -> RuleOutcome:
     if ctx.kind and ctx.kind not in r.kinds:
-        return RuleOutcome(r.id, "not_applicable", f"只适用于{'、'.join(KIND_LABELS[k] for k in r.kinds)}")
-    missing = [t for t in r.tables if ctx.table(t) is None]
+        kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
+        return RuleOutcome(r.id, "not_applicable", t(f"只适用于{kinds}", f"applies to {kinds} only"))
+    missing = [table_id for table_id in r.tables if ctx.table(table_id) is None]
     if missing:
-        return RuleOutcome(r.id, "not_evaluated", "；".join(ctx.absence(t) for t in missing))
+        return RuleOutcome(r.id, "not_evaluated", t("；", "; ").join(ctx.absence(m) for m in missing))
     ctx.rule = r
     try:
         found = list(r.check(ctx))

@@ -12,17 +12,20 @@ import typer
 from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
-    BomOpt,
     FailOn,
-    MaxPagesOpt,
-    MaxSecondsOpt,
-    OcrOpt,
-    ProfileOpt,
     TableFormat,
+    bom_opt,
+    format_opt,
     load_profile_option,
+    max_pages_opt,
+    max_seconds_opt,
+    ocr_opt,
+    profile_opt,
     read_options,
+    sample_opt,
 )
 from cnbudget.cli.render import PageBar, console_for, error_text, show_rules
+from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -42,58 +45,102 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("audit")(audit_command)
-    app.command("rules")(rules_command)
+    app.command(
+        "audit",
+        cls=Command,
+        help=t(
+            "审核公开文件：表内合计、科目层级、表间勾稽、情况说明与报表是否一致。",
+            "Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables.",
+        ),
+    )(audit_command)
+    app.command("rules", cls=Command, help=t(
+        "列出审核规则：编号、类别、级别、适用文件、说明、依据。",
+        "List the rule catalogue: id, family, severity, documents, tables, description, basis.",
+    ) + "\n\n" + t(
+        "给出 --profile 时：各规则在该审核方案下的级别，以及是否启用。",
+        "With --profile: the severity each rule reports at, and whether it runs, under that review profile.",
+    ))(rules_command)  # fmt: skip
 
 
 def audit_command(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, "
-            "HTML and text files; hidden files skipped).",
+            help=t(
+                "要审核的公开文件，或文件夹（递归查找其中的 PDF、XLSX、XLS、DOCX、HTML 和文本文件，跳过隐藏文件）。",
+                "Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, "
+                "HTML and text files; hidden files skipped).",
+            ),
+            metavar=t("文件...", "FILE..."),
             show_default=False,
         ),
     ] = None,
     sample: Annotated[
-        bool, typer.Option("--sample", help="Check the sample document bundled with cnbudget.")
+        bool,
+        sample_opt(t("审核 cnbudget 自带的示例文件。", "Check the sample document bundled with cnbudget.")),
     ] = False,
     fmt: Annotated[
         AuditFormat,
         typer.Option(
             "--format",
             "-f",
-            help="text, json, html (one self-contained file), xlsx (the findings), or checklist: the "
-            "review checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
+            help=t(
+                "报告格式 text json html xlsx checklist：html 为单个独立文件，xlsx 为审核发现，checklist 为预填的"
+                "公开情况检查表（ --output 以 .xlsx 结尾时为工作簿，否则为 HTML ）。",
+                "text, json, html (one self-contained file), xlsx (the findings), or checklist: the review "
+                "checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
+            ),
         ),
     ] = AuditFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar=t("文件", "FILE"),
+            help=t("把报告写入此文件。", "Write the report to this file."),
+        ),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit with 1 when findings reach this level.")
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help=t("审核发现达到此级别时以退出码 1 结束。", "Exit with 1 when findings reach this level."),
+        ),
     ] = FailOn.error,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
     no_info: Annotated[
-        bool, typer.Option("--no-info", help="Leave rounding tails and other notes out of text/html.")
+        bool,
+        typer.Option(
+            "--no-info",
+            help=t(
+                "text/html 报告中不列尾差等提示。", "Leave rounding tails and other notes out of text/html."
+            ),
+        ),
     ] = False,
     bundle: Annotated[
         bool,
         typer.Option(
             "--bundle",
-            help="The FILEs are one disclosure published in parts (e.g. narrative and tables apart), "
-            "checked as one document, in the order given.",
+            help=t(
+                "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份审核。",
+                "The FILEs are one disclosure published in parts (e.g. narrative and tables apart), "
+                "checked as one document, in the order given.",
+            ),
         ),
     ] = False,
-    profile_path: ProfileOpt = None,
+    profile_path: Annotated[Path | None, profile_opt()] = None,
     summary: Annotated[
         bool,
         typer.Option(
             "--summary",
-            help="Text format: only the table of documents (file, organisation, year, errors, warnings) and "
-            "the totals — the default when a folder is given.",
+            help=t(
+                "text 格式只列文件汇总表（文件、单位、年度、错误、警告）和合计——给出文件夹时默认如此。",
+                "Text format: only the table of documents (file, organisation, year, errors, warnings) and "
+                "the totals — the default when a folder is given.",
+            ),
         ),
     ] = False,
 ) -> None:
@@ -102,16 +149,31 @@ def audit_command(
     from cnbudget.parse import parse_bundle
 
     if sample and files:
-        raise UsageError("give either FILE… or --sample, not both")
+        raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
     given = [sample_path()] if sample else list(files or [])
     if not given:
-        raise UsageError("missing FILE (or use --sample to check the bundled sample document)")
+        raise UsageError(
+            t(
+                "缺少文件（或用 --sample 审核自带的示例文件）",
+                "missing FILE (or use --sample to check the bundled sample document)",
+            )
+        )
     if fmt is AuditFormat.xlsx and output is None:
-        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        raise UsageError(
+            t(
+                "--format xlsx 输出工作簿：请给出 --output 文件.xlsx",
+                "--format xlsx writes a workbook: give --output FILE.xlsx",
+            )
+        )
     profile = load_profile_option(profile_path)  # a mistake in it stops the run before any document is read
     paths, failures = _expand(given)
     if bundle and len(paths) < 2:
-        raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
+        raise UsageError(
+            t(
+                "--bundle 合并同一份公开文件的各部分：请给出两个或更多文件",
+                "--bundle joins the parts of one disclosure: give two or more FILEs",
+            )
+        )
     reports = []
     crashed = False
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
@@ -125,14 +187,14 @@ def audit_command(
                 reports.append(audit(parse_bundle(list(parts), options), profile=profile))
             except CnbudgetError as exc:
                 failures.append((exc.path or name, exc.message))
-                bar.say(f"cnbudget: error: {error_text(exc)}")
+                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(exc))
             except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the report on the others
                 crashed = True
                 message = t(f"内部错误（{type(exc).__name__}: {exc}），这是 cnbudget 的缺陷，请附上该文件报告",
                             f"internal error ({type(exc).__name__}: {exc}); this is a bug in cnbudget, please "
                             "report it with the file")  # fmt: skip
                 failures.append((name, message))
-                bar.say(f"cnbudget: error: {name}: {message}")
+                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + f"{name}{t('：', ': ')}{message}")
             pages.next_document()
             bar.advance(parts[-1].name)
     finally:
@@ -242,9 +304,9 @@ def _write(
 
 
 def rules_command(
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="text, json or csv.")] = TableFormat.text,
-    profile_path: ProfileOpt = None,
-    bom: BomOpt = False,
+    fmt: Annotated[TableFormat, format_opt()] = TableFormat.text,
+    profile_path: Annotated[Path | None, profile_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """List the rule catalogue: id, family, severity, documents, tables, description, basis.
 

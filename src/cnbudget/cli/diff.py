@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 
 from cnbudget.cli.inputs import write_output
-from cnbudget.cli.options import MaxPagesOpt, MaxSecondsOpt, OcrOpt, OutputOpt, read_options
+from cnbudget.cli.options import max_pages_opt, max_seconds_opt, ocr_opt, output_opt, read_options
 from cnbudget.cli.render import console_for
+from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_OK
+from cnbudget.domain.i18n import t
 
 
 class DiffFormat(StrEnum):
@@ -22,29 +24,52 @@ class DiffFormat(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("diff")(diff_command)
+    app.command(
+        "diff",
+        cls=Command,
+        help=t(
+            "比较一份文件的两个版本：表、单元格、文字说明、审核发现的变化（有变化时退出码 1）。",
+            "What changed between two versions of a document: tables, cells, narrative, audit findings "
+            "(exit 1 when any).",
+        ),
+    )(diff_command)
 
 
 def diff_command(
     old: Annotated[
         Path,
         typer.Argument(
-            help="The earlier version (any format cnbudget reads).", metavar="OLD", show_default=False
+            help=t(
+                "较早的版本（cnbudget 能读的任何格式）。", "The earlier version (any format cnbudget reads)."
+            ),
+            metavar=t("旧文件", "OLD"),
+            show_default=False,
         ),
     ],
     new: Annotated[
         Path,
-        typer.Argument(help="The later version, e.g. the corrected one.", metavar="NEW", show_default=False),
+        typer.Argument(
+            help=t("较晚的版本，如更正后的文件。", "The later version, e.g. the corrected one."),
+            metavar=t("新文件", "NEW"),
+            show_default=False,
+        ),
     ],
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="text, json or html (one self-contained file).")
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=t(
+                "text、json 或 html（单个自含的网页文件）。", "text, json or html (one self-contained file)."
+            ),
+        ),
     ] = DiffFormat.text,
-    output: OutputOpt = None,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
+    output: Annotated[Path | None, output_opt()] = None,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
 ) -> None:
-    """What changed between two versions of a document: tables, cells, narrative, audit findings (exit 1 when any)."""
+    """What changed between two versions of a document (the help is given at registration, in both languages)."""
     from cnbudget.audit import audit
     from cnbudget.parse import parse_file
     from cnbudget.report.diff import diff_reports

@@ -10,28 +10,44 @@ import typer
 
 from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.cli.options import (
-    BomOpt,
     FactsFormat,
-    FileArg,
-    MaxPagesOpt,
-    MaxSecondsOpt,
-    OcrOpt,
-    OutputOpt,
     ParseFormat,
-    SampleOpt,
+    bom_opt,
+    file_arg,
+    max_pages_opt,
+    max_seconds_opt,
+    ocr_opt,
+    output_opt,
     read_options,
+    sample_opt,
 )
 from cnbudget.cli.render import PageBar, console_for
+from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import UsageError
+from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
     from cnbudget.model import Document
 
 
 def register(app: typer.Typer) -> None:
-    app.command("parse")(parse_command)
-    app.command("facts")(facts_command)
-    app.command("show")(show_command)
+    app.command(
+        "parse",
+        cls=Command,
+        help=t(
+            "把文件解析为完整的数据模型（JSON 结构见 docs/document.schema.json）。",
+            "Parse a document into the complete model (JSON schema: docs/document.schema.json).",
+        ),
+    )(parse_command)
+    app.command(
+        "facts",
+        cls=Command,
+        help=t(
+            "标准报表中每个非空金额一行（表号、科目编码、项目、栏目、金额）。",
+            "One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value.",
+        ),
+    )(facts_command)
+    app.command("show", cls=Command, help=t("在终端显示一张表。", "Render one table in the terminal."))(show_command)  # fmt: skip
 
 
 def _load(
@@ -47,15 +63,20 @@ def _load(
 
 
 def parse_command(
-    file: FileArg = None,
-    sample: SampleOpt = False,
+    file: Annotated[Path | None, file_arg()] = None,
+    sample: Annotated[bool, sample_opt()] = False,
     fmt: Annotated[
-        ParseFormat, typer.Option("--format", "-f", help="json: the whole model; text: a summary.")
+        ParseFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=t("json：完整模型；text：摘要。", "json: the whole model; text: a summary."),
+        ),
     ] = ParseFormat.json,
-    output: OutputOpt = None,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
+    output: Annotated[Path | None, output_opt()] = None,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
     doc = _load(file, sample, max_pages, max_seconds, ocr)
@@ -73,14 +94,16 @@ def parse_command(
 
 
 def facts_command(
-    file: FileArg = None,
-    sample: SampleOpt = False,
-    fmt: Annotated[FactsFormat, typer.Option("--format", "-f", help="csv or json.")] = FactsFormat.csv,
-    output: OutputOpt = None,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
-    bom: BomOpt = False,
+    file: Annotated[Path | None, file_arg()] = None,
+    sample: Annotated[bool, sample_opt()] = False,
+    fmt: Annotated[
+        FactsFormat, typer.Option("--format", "-f", help=t("csv 或 json。", "csv or json."))
+    ] = FactsFormat.csv,
+    output: Annotated[Path | None, output_opt()] = None,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
@@ -93,19 +116,30 @@ def facts_command(
 
 
 def show_command(
-    file: FileArg = None,
+    file: Annotated[Path | None, file_arg()] = None,
     table: Annotated[
-        str, typer.Option("--table", "-t", help="Table id: B01…B10, B05U, B11, B12-1…, F01…F09.")
+        str,
+        typer.Option(
+            "--table",
+            "-t",
+            metavar=t("表", "TABLE"),
+            help=t(
+                "表号：B01…B10、B05U、B11、B12-1…、F01…F09。",
+                "Table id: B01…B10, B05U, B11, B12-1…, F01…F09.",
+            ),
+        ),
     ] = "",
-    sample: SampleOpt = False,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
+    sample: Annotated[bool, sample_opt()] = False,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
 ) -> None:
     """Render one table in the terminal."""
     from cnbudget.report.terminal import show_table
 
     if not table:
-        raise UsageError("choose a table with --table, e.g. --table B03")
+        raise UsageError(
+            t("请用 --table 指定一张表，如 --table B03", "choose a table with --table, e.g. --table B03")
+        )
     doc = _load(file, sample, max_pages, max_seconds, ocr)
     show_table(doc, table.strip().upper(), console_for(None))

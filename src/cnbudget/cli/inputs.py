@@ -10,16 +10,22 @@ from contextlib import suppress
 from pathlib import Path
 
 from cnbudget.domain.errors import OutputError, UsageError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.reference import sample_path
 
 
 def resolve_input(file: Path | None, sample: bool) -> Path:
     if sample and file is not None:
-        raise UsageError("give either FILE or --sample, not both")
+        raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE or --sample, not both"))
     if sample:
         return sample_path()
     if file is None:
-        raise UsageError("missing FILE (or use --sample to run on the bundled sample document)")
+        raise UsageError(
+            t(
+                "缺少文件（或用 --sample 使用自带的示例文件）",
+                "missing FILE (or use --sample to run on the bundled sample document)",
+            )
+        )
     return file
 
 
@@ -62,12 +68,19 @@ def write_bytes_output(data: bytes, output: Path) -> None:
             with target.open("wb") as handle:
                 handle.write(data)
         except OSError as exc:
-            raise OutputError(f"无法写入：{exc.strerror or exc}", str(output)) from exc
+            reason = exc.strerror or exc
+            raise OutputError(t(f"无法写入：{reason}", f"cannot write: {reason}"), str(output)) from exc
         return
     if target.is_dir():
-        raise OutputError("这是一个文件夹，请给出文件名（如 review.xlsx）", str(output), setting="output")
+        raise OutputError(
+            t("这是一个文件夹，请给出文件名（如 review.xlsx）", "this is a folder: give a file name (e.g. review.xlsx)"),
+            str(output), setting="output",
+        )  # fmt: skip
     if not target.parent.is_dir():
-        raise OutputError(f"文件夹不存在：{target.parent}", str(output), setting="output")
+        folder = target.parent
+        raise OutputError(
+            t(f"文件夹不存在：{folder}", f"no such folder: {folder}"), str(output), setting="output"
+        )
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".cnbudget-", dir=target.parent)
@@ -76,7 +89,8 @@ def write_bytes_output(data: bytes, output: Path) -> None:
         _publish(tmp, target)
         tmp = ""
     except OSError as exc:
-        raise OutputError(f"无法写入：{exc.strerror or exc}", str(output)) from exc
+        reason = exc.strerror or exc
+        raise OutputError(t(f"无法写入：{reason}", f"cannot write: {reason}"), str(output)) from exc
     finally:
         if tmp:
             with suppress(OSError):

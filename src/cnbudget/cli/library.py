@@ -12,29 +12,31 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from cnbudget.cli.options import (
-    AllVersionsOpt,
     AnswerFormat,
-    BomOpt,
-    DbOpt,
     ExportFormat,
-    FormatOpt,
     Funds,
     Kind,
-    KindFilterOpt,
     Level,
-    MaxPagesOpt,
-    MaxSecondsOpt,
-    MetricOpt,
-    OcrOpt,
-    OrganisationArg,
-    OutputOpt,
-    ProfileOpt,
     Scope,
     SeverityChoice,
+    all_versions_opt,
+    answer_format_opt,
+    bom_opt,
+    db_opt,
+    kind_filter_opt,
     load_profile_option,
+    max_pages_opt,
+    max_seconds_opt,
+    metric_opt,
+    ocr_opt,
+    organisation_arg,
+    output_opt,
+    profile_opt,
     read_options,
+    sample_opt,
 )
 from cnbudget.cli.render import PageBar, show_answer, show_ingest_summary
+from cnbudget.cli.usage import Command, Group
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
 from cnbudget.domain.i18n import t
 
@@ -46,14 +48,74 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("ingest")(ingest_command)
-    app.command("compare")(compare_command)
-    app.command("history")(history_command)
-    app.command("execution")(execution_command)
-    app.command("findings")(findings_command)
-    app.add_typer(organisations_app, name="organisations")
-    app.command("metrics")(metrics_command)
-    app.command("export")(export_command)
+    for name, command, help_text in (
+        (
+            "ingest",
+            ingest_command,
+            t(
+                "解析、审核文件并存入资料库；库中已有（内容相同）的文件跳过。",
+                "Parse, audit and store documents in the library; files already there (same content) are skipped.",
+            ),
+        ),
+        (
+            "compare",
+            compare_command,
+            t(
+                "同一年度各部门并列比较（总额、基本/项目占比、人员经费、三公经费、任一科目）。",
+                "Departments side by side for one year (total, 基本/项目 (basic/project) shares, 人员经费 (personnel), "
+                "三公 (three public expenses), any code).",
+            ),
+        ),
+        (
+            "history",
+            history_command,
+            t(
+                "一个部门（单位）的历年数字及同比增减。",
+                "One organisation across years, with year-over-year changes.",
+            ),
+        ),
+        (
+            "execution",
+            execution_command,
+            t(
+                "决算与同年预算对比：按功能分类科目，以及三公经费。",
+                "Final accounts against the budget of the same year, per function code and for 三公 (three public expenses).",
+            ),
+        ),
+        (
+            "findings",
+            findings_command,
+            t(
+                "资料库中的审核发现，可按规则、级别、部门（单位）、年度筛选。",
+                "Audit findings across the library, filtered by rule, severity, organisation, year.",
+            ),
+        ),
+        (
+            "metrics",
+            metrics_command,
+            t(
+                "compare 和 history 可显示的数字（各资料库相同：可给 --db，但不需要）。",
+                "The figures compare and history can show (the same for every library: --db is accepted, not needed).",
+            ),
+        ),
+        (
+            "export",
+            export_command,
+            t(
+                "供分析用的整齐表格：金额、文件、部门（单位）和审核发现。",
+                "Tidy tables for analysts: facts, documents, organisations and findings.",
+            ),
+        ),
+    ):
+        app.command(name, cls=Command, help=help_text)(command)  # fmt: skip
+    app.add_typer(
+        _organisations_app(),
+        name="organisations",
+        help=t(
+            "资料库中的部门（单位）及其所属单位和文件数；合并、撤销合并、别名。",
+            "Organisations in the library, with their units and number of documents; merge, unmerge, aliases.",
+        ),
+    )
 
 
 def _open(db: str | None, create: bool = False) -> Engine:
@@ -85,40 +147,62 @@ def _ask(
 
 def ingest_command(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders (read recursively).", show_default=False)
+        list[Path] | None,
+        typer.Argument(
+            help=t("文件或文件夹（包括子文件夹）。", "Files or folders (read recursively)."),
+            metavar=t("路径...", "PATH..."),
+            show_default=False,
+        ),
     ] = None,
     sample: Annotated[
-        bool, typer.Option("--sample", help="Ingest the sample document bundled with cnbudget.")
+        bool,
+        sample_opt(
+            t("把 cnbudget 自带的示例文件存入资料库。", "Ingest the sample document bundled with cnbudget.")
+        ),
     ] = False,
-    db: DbOpt = None,
+    db: Annotated[str | None, db_opt()] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes (default: one per CPU).", show_default=False
+            "--jobs",
+            "-j",
+            min=1,
+            metavar=t("进程数", "N"),
+            show_default=False,
+            help=t("并行进程数（默认：每个 CPU 一个）。", "Worker processes (default: one per CPU)."),
         ),
     ] = None,
-    max_pages: MaxPagesOpt = None,
-    max_seconds: MaxSecondsOpt = None,
-    ocr: OcrOpt = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
+    max_pages: Annotated[int | None, max_pages_opt()] = None,
+    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
+    ocr: Annotated[bool, ocr_opt()] = True,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help=t("只显示汇总行。", "Print only the summary line."))
+    ] = False,
     bundle: Annotated[
         bool,
         typer.Option(
             "--bundle",
-            help="The files are one disclosure published in parts (e.g. narrative and tables apart), "
-            "stored as one document, in the order given.",
+            help=t(
+                "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份存入。",
+                "The files are one disclosure published in parts (e.g. narrative and tables apart), "
+                "stored as one document, in the order given.",
+            ),
         ),
     ] = False,
     log: Annotated[
         Path | None,
         typer.Option(
             "--log",
-            help="Append a JSON line per document to this file as soon as it is done (time, path, status, "
-            "message).",
+            metavar=t("文件", "FILE"),
+            help=t(
+                "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
+                "Append a JSON line per document to this file as soon as it is done (time, path, status, "
+                "message).",
+            ),
             show_default=False,
         ),
     ] = None,
-    profile_path: ProfileOpt = None,
+    profile_path: Annotated[Path | None, profile_opt()] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
     from cnbudget.domain.reference import sample_path
@@ -126,10 +210,15 @@ def ingest_command(
     from cnbudget.read.folders import DOCUMENT_SUFFIXES
 
     if sample and paths:
-        raise UsageError("give either PATH… or --sample, not both")
+        raise UsageError(t("请给出路径或 --sample，不要同时给出", "give either PATH… or --sample, not both"))
     paths = [sample_path()] if sample else list(paths or [])
     if not paths:
-        raise UsageError("missing PATH (or use --sample to ingest the bundled sample document)")
+        raise UsageError(
+            t(
+                "缺少路径（或用 --sample 存入自带的示例文件）",
+                "missing PATH (or use --sample to ingest the bundled sample document)",
+            )
+        )
     profile = load_profile_option(profile_path)  # checked before the library is touched
     journal = _open_log(log)
     engine = _open(db, create=True)
@@ -152,8 +241,12 @@ def ingest_command(
     if summary.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
     if summary.total == 0:
+        suffixes = " ".join(sorted(DOCUMENT_SUFFIXES))
         raise InputError(
-            "no documents found (folders are searched for " + " ".join(sorted(DOCUMENT_SUFFIXES)) + " files)",
+            t(
+                f"没有找到文件（在文件夹中查找 {suffixes} 文件）",
+                f"no documents found (folders are searched for {suffixes} files)",
+            ),
             " ".join(str(p) for p in paths),
         )
     raise SystemExit(EXIT_INPUT if summary.failed else EXIT_OK)
@@ -170,7 +263,10 @@ def _open_log(path: Path | None) -> TextIO | None:
     try:
         return path.open("a", encoding="utf-8")
     except OSError as exc:
-        raise OutputError(f"无法写入日志：{exc.strerror or exc}", str(path), setting="output") from exc
+        reason = exc.strerror or exc
+        raise OutputError(
+            t(f"无法写入日志：{reason}", f"cannot write the log: {reason}"), str(path), setting="output"
+        ) from exc
 
 
 class _Bar:
@@ -192,7 +288,7 @@ class _Bar:
         from rich.progress import Progress as RichProgress
 
         self.progress = RichProgress(
-            TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn(t("入库", "Ingesting")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             TextColumn("{task.fields[last]}", markup=False), console=Console(stderr=True), transient=True,
         )  # fmt: skip
         self.task = self.progress.add_task("ingest", total=total, last="")
@@ -216,19 +312,34 @@ class _Bar:
 
 
 def compare_command(
-    year: Annotated[int, typer.Option("--year", "-y", help="Fiscal year.")],
-    metric: MetricOpt = None,
-    kind: Annotated[Kind, typer.Option("--kind", help="budget (预算) or final (决算).")] = Kind.budget,
+    year: Annotated[
+        int, typer.Option("--year", "-y", metavar=t("年度", "YEAR"), help=t("预算年度。", "Fiscal year."))
+    ],
+    metric: Annotated[list[str] | None, metric_opt()] = None,
+    kind: Annotated[
+        Kind,
+        typer.Option("--kind", help=t("budget（预算）或 final（决算）。", "budget (预算) or final (决算).")),
+    ] = Kind.budget,
     scope: Annotated[
-        Scope | None, typer.Option("--scope", help="department or unit documents only.", show_default=False)
+        Scope | None,
+        typer.Option(
+            "--scope",
+            show_default=False,
+            help=t("只看 department（部门）或 unit（单位）文件。", "department or unit documents only."),
+        ),
     ] = None,
     level: Annotated[
-        Level | None, typer.Option("--level", help="province, city or district.", show_default=False)
+        Level | None,
+        typer.Option(
+            "--level",
+            show_default=False,
+            help=t("province（省级）、city（市级）或 district（区县级）。", "province, city or district."),
+        ),
     ] = None,
-    db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
-    output: OutputOpt = None,
-    bom: BomOpt = False,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Departments side by side for one year (total, 基本/项目 shares, 人员经费, 三公, any code)."""
     from cnbudget.library.questions import compare
@@ -240,13 +351,13 @@ def compare_command(
 
 
 def history_command(
-    organisation: OrganisationArg,
-    metric: MetricOpt = None,
-    kind: KindFilterOpt = None,
-    db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
-    output: OutputOpt = None,
-    bom: BomOpt = False,
+    organisation: Annotated[str, organisation_arg()],
+    metric: Annotated[list[str] | None, metric_opt()] = None,
+    kind: Annotated[Kind | None, kind_filter_opt()] = None,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """One organisation across years, with year-over-year changes."""
     from cnbudget.library.questions import history
@@ -261,16 +372,25 @@ def history_command(
 
 
 def execution_command(
-    organisation: OrganisationArg,
-    year: Annotated[int, typer.Argument(help="Fiscal year.", show_default=False)],
+    organisation: Annotated[str, organisation_arg()],
+    year: Annotated[
+        int,
+        typer.Argument(help=t("预算年度。", "Fiscal year."), metavar=t("年度", "YEAR"), show_default=False),
+    ],
     funds: Annotated[
         Funds,
-        typer.Option("--funds", help="all (B03 against F03) or general: 一般公共预算 (B05 against F05)."),
+        typer.Option(
+            "--funds",
+            help=t(
+                "all：全部资金（B03 对 F03）；general：一般公共预算（B05 对 F05）。",
+                "all (B03 against F03) or general: 一般公共预算 (general public budget; B05 against F05).",
+            ),
+        ),
     ] = Funds.all,
-    db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
-    output: OutputOpt = None,
-    bom: BomOpt = False,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Final accounts against the budget of the same year, per function code and for 三公."""
     from cnbudget.library.questions import execution
@@ -280,24 +400,49 @@ def execution_command(
 
 def findings_command(
     rule: Annotated[
-        str | None, typer.Option("--rule", help="A rule id (NARR-* for a family of ids).", show_default=False)
+        str | None,
+        typer.Option(
+            "--rule",
+            metavar=t("规则", "RULE"),
+            show_default=False,
+            help=t("规则编号（NARR-* 表示一类规则）。", "A rule id (NARR-* for a family of ids)."),
+        ),
     ] = None,
     severity: Annotated[
-        SeverityChoice | None, typer.Option("--severity", help="At least this severe.", show_default=False)
+        SeverityChoice | None,
+        typer.Option("--severity", help=t("至少这个级别。", "At least this severe."), show_default=False),
     ] = None,
     organisation: Annotated[
-        str | None, typer.Option("--org", help="Name, part of a name, code, or #id.", show_default=False)
+        str | None,
+        typer.Option(
+            "--org",
+            metavar=t("部门", "ORGANISATION"),
+            show_default=False,
+            help=t("部门（单位）：名称、名称的一部分、编码或 #编号。", "Name, part of a name, code, or #id."),
+        ),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Fiscal year.", show_default=False)] = None,
-    kind: KindFilterOpt = None,
-    all_versions: AllVersionsOpt = False,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar=t("年度", "YEAR"),
+            help=t("预算年度。", "Fiscal year."),
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[Kind | None, kind_filter_opt()] = None,
+    all_versions: Annotated[bool, all_versions_opt()] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="At most this many.", show_default=False)
+        int | None,
+        typer.Option(
+            "--limit", min=1, help=t("最多显示这么多条。", "At most this many."), show_default=False
+        ),
     ] = None,
-    db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
-    output: OutputOpt = None,
-    bom: BomOpt = False,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Audit findings across the library, filtered by rule, severity, organisation, year."""
     from cnbudget.library.questions import findings
@@ -308,16 +453,45 @@ def findings_command(
     ), bom)  # fmt: skip
 
 
-organisations_app = typer.Typer(no_args_is_help=False)
+def _organisations_app() -> typer.Typer:
+    """`cnbudget organisations [merge|unmerge|aliases]`, built in the run's language like the app."""
+    group = typer.Typer(
+        cls=Group, no_args_is_help=False, context_settings={"help_option_names": ["-h", "--help"]}
+    )
+    group.callback(invoke_without_command=True, cls=Group)(organisations_command)
+    group.command(
+        "merge",
+        cls=Command,
+        help=t(
+            "把“旧名”的文件归入“新名”；旧名此后作为新名的别名（用于更名的部门）。",
+            "File ALIAS's documents under TARGET; ALIAS stays a name of TARGET (for renamed departments).",
+        ),
+    )(merge_command)
+    group.command(
+        "unmerge",
+        cls=Command,
+        help=t(
+            "撤销合并：该名称重新成为独立的部门（单位），带回以它为名的文件。",
+            "Undo a merge: ALIAS is its own organisation again, with the documents that name it.",
+        ),
+    )(unmerge_command)
+    group.command(
+        "aliases",
+        cls=Command,
+        help=t(
+            "已并入其他部门（单位）的名称，及各名称下的文件。",
+            "Names merged into other organisations, with the documents filed under each.",
+        ),
+    )(aliases_command)
+    return group
 
 
-@organisations_app.callback(invoke_without_command=True)
 def organisations_command(
     ctx: typer.Context,
-    db: DbOpt = None,
-    fmt: FormatOpt = AnswerFormat.text,
-    output: OutputOpt = None,
-    bom: BomOpt = False,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Organisations in the library, with their units and number of documents; merge, unmerge, aliases."""
     ctx.obj = db
@@ -328,20 +502,34 @@ def organisations_command(
     _ask(db, fmt, output, organisations, bom)
 
 
-@organisations_app.command("merge")
 def merge_command(
     ctx: typer.Context,
     alias: Annotated[
-        str, typer.Argument(help="The organisation merged away (old name): name, part, code or #id.")
+        str,
+        typer.Argument(
+            help=t(
+                "被并入的部门（单位，旧名）：名称、名称的一部分、编码或 #编号。",
+                "The organisation merged away (old name): name, part, code or #id.",
+            ),
+            metavar=t("旧名", "ALIAS"),
+            show_default=False,
+        ),
     ],
     target: Annotated[
-        str, typer.Argument(help="The organisation it becomes (new name): name, part, code or #id.")
+        str,
+        typer.Argument(
+            help=t(
+                "并入后的部门（单位，新名）：名称、名称的一部分、编码或 #编号。",
+                "The organisation it becomes (new name): name, part, code or #id.",
+            ),
+            metavar=t("新名", "TARGET"),
+            show_default=False,
+        ),
     ],
-    db: DbOpt = None,
+    db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """File ALIAS's documents under TARGET; ALIAS stays a name of TARGET (for renamed departments)."""
     from cnbudget.domain.escape import plain_text
-    from cnbudget.domain.i18n import t
     from cnbudget.library.identity import merge
 
     engine = _open(db or ctx.obj)
@@ -361,15 +549,22 @@ def merge_command(
     )
 
 
-@organisations_app.command("unmerge")
 def unmerge_command(
     ctx: typer.Context,
-    alias: Annotated[str, typer.Argument(help="A merged name: name, part, code or #id.")],
-    db: DbOpt = None,
+    alias: Annotated[
+        str,
+        typer.Argument(
+            help=t(
+                "已合并的名称：名称、名称的一部分、编码或 #编号。", "A merged name: name, part, code or #id."
+            ),
+            metavar=t("旧名", "ALIAS"),
+            show_default=False,
+        ),
+    ],
+    db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """Undo a merge: ALIAS is its own organisation again, with the documents that name it."""
     from cnbudget.domain.escape import plain_text
-    from cnbudget.domain.i18n import t
     from cnbudget.library.identity import unmerge
 
     engine = _open(db or ctx.obj)
@@ -387,11 +582,13 @@ def unmerge_command(
     )
 
 
-@organisations_app.command("aliases")
 def aliases_command(
-    ctx: typer.Context, db: DbOpt = None, fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None,
-    bom: BomOpt = False,
-) -> None:  # fmt: skip
+    ctx: typer.Context,
+    db: Annotated[str | None, db_opt()] = None,
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
+) -> None:
     """Names merged into other organisations, with the documents filed under each."""
     from cnbudget.library.identity import aliases
 
@@ -399,7 +596,10 @@ def aliases_command(
 
 
 def metrics_command(
-    fmt: FormatOpt = AnswerFormat.text, output: OutputOpt = None, db: DbOpt = None, bom: BomOpt = False
+    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    output: Annotated[Path | None, output_opt()] = None,
+    db: Annotated[str | None, db_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """The figures compare and history can show (the same for every library: --db is accepted, not needed)."""
     from cnbudget.library.questions import metrics
@@ -413,6 +613,7 @@ def export_command(
         typer.Option(
             "--output",
             "-o",
+            metavar=t("路径", "PATH"),
             help=t(
                 "一个文件夹（csv、parquet：每张表一个文件；文件夹的上级须已存在），只导出一张表时也可是 "
                 "x.csv / x.parquet 文件；xlsx 为一个 .xlsx 文件。",
@@ -423,20 +624,25 @@ def export_command(
         ),
     ],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv, parquet or xlsx.")
+        ExportFormat,
+        typer.Option("--format", "-f", help=t("csv、parquet 或 xlsx。", "csv, parquet or xlsx.")),
     ] = ExportFormat.csv,
     table: Annotated[
         list[str] | None,
         typer.Option(
             "--table",
             "-t",
-            help="facts, documents, organisations, findings (repeatable; default all).",
+            metavar=t("表", "TABLE"),
+            help=t(
+                "表名 facts documents organisations findings 之一（可重复；默认全部）。",
+                "facts, documents, organisations, findings (repeatable; default all).",
+            ),
             show_default=False,
         ),
     ] = None,
-    all_versions: AllVersionsOpt = False,
-    db: DbOpt = None,
-    bom: BomOpt = False,
+    all_versions: Annotated[bool, all_versions_opt()] = False,
+    db: Annotated[str | None, db_opt()] = None,
+    bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """Tidy tables for analysts: facts, documents, organisations and findings."""
     from cnbudget.library.exports import EXPORT_TABLES, export
@@ -444,11 +650,14 @@ def export_command(
     names = table or list(EXPORT_TABLES)
     unknown = [n for n in names if n not in EXPORT_TABLES]
     if unknown:
-        raise UsageError(f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
+        raise UsageError(
+            t(f"没有表 {'、'.join(unknown)}：可选 {'、'.join(EXPORT_TABLES)}",
+              f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
+        )  # fmt: skip
     engine = _open(db)
     try:
         written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
     finally:
         engine.dispose()
     for path, rows in written:
-        sys.stderr.write(f"{path}: {rows} rows\n")
+        sys.stderr.write(t(f"{path}：{rows} 行\n", f"{path}: {rows} rows\n"))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cnbudget.audit.profile import AuditProfile
     from cnbudget.read import ReadOptions
     from cnbudget.read.source import PageProgress
@@ -91,112 +92,142 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-# ---- one document -------------------------------------------------------------------------------------
-FileArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="A disclosure document: PDF, XLSX, XLS, DOCX, HTML or a text conversion.", show_default=False
-    ),
-]
-SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the sample document bundled with cnbudget.")]
-MaxPagesOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--max-pages", min=1, help="Refuse PDFs with more pages than this (default 1000).", show_default=False
-    ),
-]
-MaxSecondsOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--max-seconds",
-        min=1,
+# ---- shared options --------------------------------------------------------------------------------------
+# Functions, not constants: a command's signature names them inside ``Annotated[…]``, and with
+# ``from __future__ import annotations`` Typer evaluates those annotations each time it builds the command
+# (typer.utils.get_params_from_function), so every help text is written in the language of that run.
+def file_arg() -> Any:
+    return typer.Argument(
+        help=t("一份公开文件：PDF、XLSX、XLS、DOCX、HTML 或文本。", "A disclosure document: PDF, XLSX, XLS, DOCX, HTML or a text conversion."),
+        metavar=t("文件", "FILE"), show_default=False,
+    )  # fmt: skip
+
+
+def sample_opt(help_text: str = "") -> Any:
+    return typer.Option("--sample", help=help_text or t("使用 cnbudget 自带的示例文件。", "Use the sample document bundled with cnbudget."))  # fmt: skip
+
+
+def max_pages_opt() -> Any:
+    return typer.Option(
+        "--max-pages", min=1, show_default=False,
+        help=t("PDF 页数超过此数即拒绝读取（默认 1000）。", "Refuse PDFs with more pages than this (default 1000)."),
+    )  # fmt: skip
+
+
+def max_seconds_opt() -> Any:
+    return typer.Option(
+        "--max-seconds", min=1, show_default=False,
         help=t(
             "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 60 秒，至多 8 小时。",
             "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 60 s per page read by "
             "OCR, at most 8 hours.",
         ),
-        show_default=False,
-    ),
-]
-OcrOpt = Annotated[
-    bool, typer.Option("--ocr/--no-ocr", help="Read scanned PDF pages by OCR when it is installed.")
-]
-ProfileOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--profile",
-        help="A review profile (TOML): rules turned off, other severities, the rounding accepted — see "
-        "docs/profile.example.toml.",
-        show_default=False,
-    ),
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-]
+    )  # fmt: skip
 
-BomOpt = Annotated[
-    bool,
-    typer.Option(
+
+def ocr_opt() -> Any:
+    return typer.Option(
+        "--ocr/--no-ocr",
+        help=t(
+            "已安装 OCR 时，识别扫描版 PDF 的页面。", "Read scanned PDF pages by OCR when it is installed."
+        ),
+    )
+
+
+def profile_opt() -> Any:
+    return typer.Option(
+        "--profile", metavar=t("文件", "FILE"), show_default=False,
+        help=t(
+            "审核配置文件（TOML）：停用的规则、改定的级别、可接受的尾差；各项设置的说明见 docs/ 中的示例 "
+            "profile.example.toml",
+            "A review profile (TOML): rules turned off, other severities, the rounding accepted — see "
+            "docs/profile.example.toml.",
+        ),
+    )  # fmt: skip
+
+
+def bom_opt() -> Any:
+    return typer.Option(
         "--bom",
         help=t(
             "CSV 以 UTF-8 BOM 开头：Excel 直接打开时中文不乱码。",
             "CSV begins with a UTF-8 byte order mark, so that Excel opens the Chinese text correctly.",
         ),
-    ),
-]
+    )
 
-# ---- the library --------------------------------------------------------------------------------------
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
-        show_default=False,
-    ),
-]
-FormatOpt = Annotated[
-    AnswerFormat,
-    typer.Option(
-        "--format",
-        "-f",
+
+def output_opt() -> Any:
+    return typer.Option("--output", "-o", metavar=t("文件", "FILE"), help=t("写入此文件，而不是标准输出。", "Write to this file instead of stdout."))  # fmt: skip
+
+
+def db_opt() -> Any:
+    return typer.Option(
+        "--db", metavar=t("资料库", "DB"), show_default=False,
+        help=t(
+            "资料库：SQLite 文件或数据库地址（ postgresql://… ）。默认为环境变量 $CNBUDGET_DB 的值，否则为 ./cnbudget.db",
+            "The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
+        ),
+    )  # fmt: skip
+
+
+def format_opt() -> Any:
+    """--format for a catalogue (TableFormat): text, json or csv."""
+    return typer.Option("--format", "-f", help=t("输出格式：text、json 或 csv。", "text, json or csv."))
+
+
+def answer_format_opt() -> Any:
+    """--format for a library answer (AnswerFormat): xlsx and html carry a chart."""
+    return typer.Option(
+        "--format", "-f",
         help=t(
             "text、json、csv，或 xlsx（带图表的工作簿，须 -o）、html（带图表的单个网页文件）。",
             "text, json, csv, or xlsx (a workbook with a chart; needs -o) or html (one self-contained page with "
             "a chart).",
         ),
-    ),
-]
-MetricOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--metric",
-        "-m",
-        help="A figure to show (repeatable): see `cnbudget metrics`; function:206 or economic:30217 for one code.",
-        show_default=False,
-    ),
-]
-KindFilterOpt = Annotated[
-    Kind | None, typer.Option("--kind", help="budget or final only.", show_default=False)
-]
-AllVersionsOpt = Annotated[
-    bool, typer.Option("--all-versions", help="Include superseded versions of documents.")
-]
-OrganisationArg = Annotated[
-    str, typer.Argument(help="Name, part of a name, code, or #id.", show_default=False)
-]
+    )  # fmt: skip
 
-SETTING_HINTS = {
-    "max_pages": "--max-pages",
-    "max_seconds": "--max-seconds",
-    "db": "--db or CNBUDGET_DB; `cnbudget ingest` creates a library",
-    "metric": "see `cnbudget metrics`",
-    "organisation": "see `cnbudget organisations`",
-    "output": "--output",
-    "table": "--table",
-    "rule": "--rule",
-    "profile": "--profile",
-}
-"""How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
+
+def metric_opt() -> Any:
+    return typer.Option(
+        "--metric", "-m", metavar=t("指标", "METRIC"), show_default=False,
+        help=t(
+            "要显示的数字（可重复）：见 cnbudget metrics；单个科目用 function:206 或 economic:30217。",
+            "A figure to show (repeatable): see `cnbudget metrics`; function:206 or economic:30217 for one code.",
+        ),
+    )  # fmt: skip
+
+
+def kind_filter_opt() -> Any:
+    return typer.Option(
+        "--kind", show_default=False,
+        help=t("只看 budget（预算）或 final（决算）。", "budget (预算) or final (决算) only."),
+    )  # fmt: skip
+
+
+def all_versions_opt() -> Any:
+    return typer.Option("--all-versions", help=t("包括已被新版本取代的文件。", "Include superseded versions of documents."))  # fmt: skip
+
+
+def organisation_arg() -> Any:
+    return typer.Argument(
+        help=t("部门（单位）：名称、名称的一部分、编码或 #编号。", "Name, part of a name, code, or #id."),
+        metavar=t("部门", "ORGANISATION"), show_default=False,
+    )  # fmt: skip
+
+
+def setting_hints() -> dict[str, str]:
+    """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
+    return {
+        "max_pages": "--max-pages",
+        "max_seconds": "--max-seconds",
+        "db": t("--db 或 CNBUDGET_DB；cnbudget ingest 会新建资料库", "--db or CNBUDGET_DB; `cnbudget ingest` creates a library"),
+        "metric": t("见 cnbudget metrics", "see `cnbudget metrics`"),
+        "organisation": t("见 cnbudget organisations", "see `cnbudget organisations`"),
+        "output": "--output",
+        "table": "--table",
+        "rule": "--rule",
+        "profile": "--profile",
+    }  # fmt: skip
 
 
 def read_options(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnbudget.cli.inputs import write_bytes_output, write_output
-from cnbudget.cli.options import SETTING_HINTS, AnswerFormat, TableFormat
+from cnbudget.cli.options import AnswerFormat, TableFormat, setting_hints
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 
@@ -97,8 +97,8 @@ class PageBar:
 
 def error_text(exc: CnbudgetError) -> str:
     """The error as the user reads it: the library's message, and how to change the setting behind it."""
-    hint = SETTING_HINTS.get(exc.setting or "")
-    return f"{exc} ({hint})" if hint else str(exc)
+    hint = setting_hints().get(exc.setting or "")
+    return f"{exc}{t(f'（{hint}）', f' ({hint})')}" if hint else str(exc)
 
 
 def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: bool = False) -> None:
@@ -149,9 +149,15 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
         table.add_row(*(escape(display(_label(c, row.get(c)))) for c in columns))
     console.print(table)
     for note in answer.notes:
-        console.print(f"  注：{escape(note)}")
+        console.print(t("  注：", "  Note: ") + escape(note))
     if answer.total is not None:
-        console.print(f"  注：显示 {len(answer.rows)} 条，共 {answer.total} 条；用 --limit 显示更多")
+        shown, total = len(answer.rows), answer.total
+        console.print(
+            t(
+                f"  注：显示 {shown} 条，共 {total} 条；用 --limit 显示更多",
+                f"  Note: {shown} of {total} shown; --limit shows more",
+            )
+        )
     if buffer is not None:
         write_output(buffer.getvalue(), output)
 
@@ -162,8 +168,7 @@ def show_rules(
     """The rule catalogue: id, family, severity, documents, tables, description, basis. With a review
     profile, the severity is the one it sets, ``enabled`` says whether the rule runs, and
     ``default_severity`` keeps the built-in level."""
-    from cnbudget.domain.i18n import t
-    from cnbudget.domain.vocabulary import BASIS_LABELS, FAMILY_LABELS, KIND_LABELS, SEVERITY_LABELS
+    from cnbudget.domain.vocabulary import basis_label, family_label, kind_label, severity_label
 
     def severity(r: Rule) -> Severity:
         return profile.severity_of(r) if profile is not None else r.severity
@@ -195,7 +200,7 @@ def show_rules(
 
     from cnbudget.domain.escape import terminal_text as escape
 
-    title = f"cnbudget 审核规则（{len(rules)} 条）"
+    title = t(f"cnbudget 审核规则（{len(rules)} 条）", f"cnbudget rules ({len(rules)})")
     if profile is not None:
         off = sum(1 for r in rules if not enabled(r))
         title += t(
@@ -203,21 +208,24 @@ def show_rules(
             f", under the profile {profile.label}: {off} disabled",
         )
     table = Table(title=escape(title), header_style="bold")
-    for name in ("规则", "类别", "级别", "适用", "说明", "依据"):
-        table.add_column(name, no_wrap=name != "说明")
+    headings = (t("规则", "Rule"), t("类别", "Family"), t("级别", "Severity"), t("适用", "Documents"))
+    for name in headings:
+        table.add_column(name, no_wrap=True)
+    table.add_column(t("说明", "Description"))
+    table.add_column(t("依据", "Basis"), no_wrap=True)
     for r in rules:
-        kinds = "、".join(KIND_LABELS[k] for k in r.kinds)
-        level = SEVERITY_LABELS[severity(r)]
+        kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
+        level = severity_label(severity(r))
         if severity(r) != r.severity:
-            level += t(f"（原为{SEVERITY_LABELS[r.severity]}）", f" (was {r.severity})")
+            level += t(f"（原为{severity_label(r.severity)}）", f" (was {severity_label(r.severity)})")
         if not enabled(r):
             level = t("[dim]已停用[/dim]", "[dim]disabled[/dim]")
         basis = (
-            f"{BASIS_LABELS[r.basis]}：{'、'.join(c.short for c in r.cites)}"
+            f"{basis_label(r.basis)}{t('：', ': ')}{t('、', ', ').join(c.short for c in r.cites)}"
             if r.cites
-            else BASIS_LABELS[r.basis]
+            else basis_label(r.basis)
         )
-        table.add_row(r.id, FAMILY_LABELS[r.family], level, kinds, r.description, basis,
+        table.add_row(r.id, family_label(r.family), level, kinds, r.description, basis,
                       style="dim" if not enabled(r) else None)  # fmt: skip
     console_for(None).print(table)
 
@@ -226,32 +234,44 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
     from cnbudget.domain.escape import terminal_text as escape
 
     console = console_for(None, stderr=True)
-    line = (
-        f"新入库 {len(summary.ingested)}，新版本 {len(summary.new_versions)}，"
-        f"未变 {len(summary.unchanged)}，失败 {len(summary.failed)}"
-    )
+    counts = (len(summary.ingested), len(summary.new_versions), len(summary.unchanged), len(summary.failed))
+    line = t(
+        "新入库 {}，新版本 {}，未变 {}，失败 {}", "ingested {}, new versions {}, unchanged {}, failed {}"
+    ).format(*counts)
     if summary.interrupted:
-        line += "——已中断：已入库的文件都是完整的；再次运行同一命令即可完成其余文件"
+        line += t(
+            "——已中断：已入库的文件都是完整的；再次运行同一命令即可完成其余文件",
+            " — interrupted: the documents stored are complete; run the same command again to finish the rest",
+        )
     console.print(line)
     if not quiet:
         for path in summary.new_versions:
-            console.print(f"  新版本：{escape(path)}")
+            console.print(t("  新版本：", "  new version: ") + escape(path))
     for failure in summary.failed:
-        console.print(f"  [red]失败[/red] {escape(failure.path)}：{escape(failure.message)}")
+        console.print(
+            f"  [red]{t('失败', 'failed')}[/red] {escape(failure.path)}{t('：', ': ')}{escape(failure.message)}"
+        )
 
 
 def _label(column: str, value: object) -> object:
     """Fixed values in the reviewer's language on screen (files keep the stable English values)."""
-    from cnbudget.domain.vocabulary import KIND_LABELS, LEVEL_LABELS, SCOPE_LABELS
+    from cnbudget.domain.vocabulary import (
+        DOCUMENT_KINDS,
+        LEVELS,
+        SCOPES,
+        SEVERITIES,
+        kind_label,
+        level_label,
+        scope_label,
+        severity_label,
+    )
 
     labels: dict[str, dict[str, str]] = {
-        "scope": {str(k): v for k, v in SCOPE_LABELS.items()},
+        "scope": {k: scope_label(k) for k in SCOPES},
         # a document's kind (预算/决算), or an organisation's (部门/单位)
-        "kind": {
-            **{str(k): v for k, v in KIND_LABELS.items()},
-            **{str(k): v for k, v in SCOPE_LABELS.items()},
-        },
-        "level": {str(k): v for k, v in LEVEL_LABELS.items()},
+        "kind": {**{k: kind_label(k) for k in DOCUMENT_KINDS}, **{k: scope_label(k) for k in SCOPES}},
+        "level": {k: level_label(k) for k in LEVELS},
+        "severity": {k: severity_label(k) for k in SEVERITIES},
     }
     if column in labels and isinstance(value, str):
         return labels[column].get(value, value)

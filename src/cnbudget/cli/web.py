@@ -14,23 +14,60 @@ from typing import Annotated
 
 import typer
 
-from cnbudget.cli.options import DbOpt
+from cnbudget.cli.options import db_opt
+from cnbudget.cli.usage import Command, Group
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 
-users_app = typer.Typer(
-    name="users",
-    help=t(
-        "网页版的用户：添加、列出、改密码。", "Users of the web application: add, list, change a password."
-    ),
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(serve_command)
-    app.add_typer(users_app)
+    app.command(
+        "serve",
+        cls=Command,
+        help=t(
+            "启动审核团队用的网页版：上传文件、页面上的证据、审核意见、核对清单。",
+            "Start the web application for review teams: upload, evidence on the page, decisions, checklist.",
+        ),
+    )(serve_command)
+    app.add_typer(_users_app(), name="users", help=_users_help())
+
+
+def _users_help() -> str:
+    return t(
+        "网页版的用户：添加、列出、改密码。", "Users of the web application: add, list, change a password."
+    )
+
+
+def _users_app() -> typer.Typer:
+    """`cnbudget users add|list|passwd`, built in the run's language like the app."""
+    users = typer.Typer(
+        cls=Group,
+        help=_users_help(),
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    users.command(
+        "add",
+        cls=Command,
+        help=t(
+            "添加用户；密码输入两次（或取自环境变量 CNBUDGET_PASSWORD）。",
+            "Add a user; the password is asked twice (or read from CNBUDGET_PASSWORD).",
+        ),
+    )(users_add)
+    users.command(
+        "list",
+        cls=Command,
+        help=t("各用户、其角色及是否在用。", "The users, their roles, and whether they are active."),
+    )(users_list)
+    users.command(
+        "passwd",
+        cls=Command,
+        help=t(
+            "设置新密码（输入两次，或取自 CNBUDGET_PASSWORD）；该用户已登录的会话随即失效。",
+            "Set a new password (asked twice, or CNBUDGET_PASSWORD); the user's sessions end.",
+        ),
+    )(users_passwd)
+    return users
 
 
 def _engine(db: str | None):  # type: ignore[no-untyped-def]
@@ -40,20 +77,26 @@ def _engine(db: str | None):  # type: ignore[no-untyped-def]
 
 
 def serve_command(
-    db: DbOpt = None,
+    db: Annotated[str | None, db_opt()] = None,
     host: Annotated[
         str,
         typer.Option(
+            "--host",
+            metavar=t("地址", "HOST"),
             help=t(
                 "监听的地址（内网服务器用 0.0.0.0）。",
                 "Address to listen on (0.0.0.0 for an intranet server).",
-            )
+            ),
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help=t("端口。", "Port."))] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, metavar=t("端口", "PORT"), help=t("端口。", "Port."))
+    ] = 8000,
     storage: Annotated[
         Path | None,
         typer.Option(
+            "--storage",
+            metavar=t("文件夹", "FOLDER"),
             help=t(
                 "上传文件的存放目录（默认：资料库旁的 cnbudget-files）。",
                 "Folder for uploaded files (default: cnbudget-files beside the library).",
@@ -64,24 +107,37 @@ def serve_command(
     workers: Annotated[
         int,
         typer.Option(
-            min=1, max=64, help=t("解析、审核上传文件的进程数。", "Processes that parse and audit uploads.")
+            "--workers",
+            min=1,
+            max=64,
+            metavar=t("进程数", "N"),
+            help=t("解析、审核上传文件的进程数。", "Processes that parse and audit uploads."),
         ),
     ] = 1,
     max_upload_mb: Annotated[
-        int, typer.Option(min=1, max=10_000, help=t("单个上传文件的上限（MB）。", "Largest upload (MB)."))
+        int,
+        typer.Option(
+            "--max-upload-mb",
+            min=1,
+            max=10_000,
+            metavar="MB",
+            help=t("单个上传文件的上限（MB）。", "Largest upload (MB)."),
+        ),
     ] = 100,
     secure_cookies: Annotated[
         bool,
         typer.Option(
             "--secure-cookies",
-            help=t("经 HTTPS 访问时标记 Cookie 为 Secure。", "Mark cookies Secure (behind HTTPS)."),
+            help=t(
+                "登录凭据只经加密连接发送（经 HTTPS 访问时使用）。", "Mark cookies Secure (behind HTTPS)."
+            ),
         ),
     ] = False,
     sample: Annotated[
         bool, typer.Option("--sample", help=t("先把自带的示例文件入库。", "Ingest the bundled sample first."))
     ] = False,
 ) -> None:
-    """Start the web application for review teams: upload, evidence on the page, decisions, checklist."""  # noqa: D401
+    """Start the web application for review teams (the help is given at registration, in both languages)."""
     try:
         import uvicorn
     except ImportError:
@@ -121,6 +177,9 @@ def serve_command(
             "CNBUDGET_WORKERS": str(workers),
             "CNBUDGET_MAX_UPLOAD_MB": str(max_upload_mb),
             "CNBUDGET_SECURE_COOKIES": "1" if secure_cookies else "",
+            # the web pages are Chinese: the messages of the layers below (reader, accounts) match them,
+            # in the server and in its worker processes, whatever the --lang of this command line
+            "CNBUDGET_LANG": "zh",
         }
     )
     sys.stderr.write(
@@ -132,42 +191,54 @@ def serve_command(
     uvicorn.run("cnbudget.web.app:factory", factory=True, host=host, port=port, log_level="warning")
 
 
-@users_app.command("add")
 def users_add(
-    username: Annotated[str, typer.Argument(help=t("登录名。", "Login name."), show_default=False)],
+    username: Annotated[
+        str,
+        typer.Argument(
+            help=t("登录名。", "Login name."), metavar=t("登录名", "USERNAME"), show_default=False
+        ),
+    ],
     role: Annotated[
         str,
         typer.Option(
-            help=t("admin（管理员）、reviewer（审核人）或 viewer（查阅人）。", "admin, reviewer or viewer.")
+            "--role",
+            metavar=t("角色", "ROLE"),
+            help=t("admin（管理员）、reviewer（审核人）或 viewer（查阅人）。", "admin, reviewer or viewer."),
         ),
     ] = "reviewer",
-    name: Annotated[str, typer.Option("--name", help=t("显示的姓名。", "Name shown."))] = "",
-    db: DbOpt = None,
+    name: Annotated[
+        str, typer.Option("--name", metavar=t("姓名", "NAME"), help=t("显示的姓名。", "Name shown."))
+    ] = "",
+    db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """Add a user; the password is asked twice (or read from CNBUDGET_PASSWORD)."""
-    from cnbudget.store.accounts import add_user
+    from cnbudget.store.accounts import ROLE_LABELS, add_user
 
     password = _password()
     user = add_user(_engine(db), username, password, role, name)
-    sys.stdout.write(t(f"已添加用户 {user.username}（{role}）\n", f"Added user {user.username} ({role})\n"))
+    label = ROLE_LABELS.get(user.role, user.role)
+    sys.stdout.write(t(f"已添加用户 {user.username}（{label}）\n", f"Added user {user.username} ({role})\n"))
 
 
-@users_app.command("list")
-def users_list(db: DbOpt = None) -> None:
+def users_list(db: Annotated[str | None, db_opt()] = None) -> None:
     """The users, their roles, and whether they are active."""
     from cnbudget.store.accounts import ROLE_LABELS, list_users
 
     for user, active in list_users(_engine(db)):
         state = t("在用", "active") if active else t("停用", "inactive")
         sys.stdout.write(
-            f"{user.username}\t{ROLE_LABELS[user.role] if t('zh', 'en') == 'zh' else user.role}\t{user.display_name}\t{state}\n"
+            f"{user.username}\t{t(ROLE_LABELS[user.role], user.role)}\t{user.display_name}\t{state}\n"
         )
 
 
-@users_app.command("passwd")
 def users_passwd(
-    username: Annotated[str, typer.Argument(help=t("登录名。", "Login name."), show_default=False)],
-    db: DbOpt = None,
+    username: Annotated[
+        str,
+        typer.Argument(
+            help=t("登录名。", "Login name."), metavar=t("登录名", "USERNAME"), show_default=False
+        ),
+    ],
+    db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """Set a new password (asked twice, or CNBUDGET_PASSWORD); the user's sessions end."""
     from cnbudget.store.accounts import set_password

@@ -6,6 +6,8 @@ setting (``setting="max_pages"``), and the CLI says how to change it (``--max-pa
 
 from __future__ import annotations
 
+from cnbudget.domain.i18n import t
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 """Audit findings reached the --fail-on threshold."""
@@ -39,8 +41,8 @@ class CnbudgetError(Exception):
     def __str__(self) -> str:
         where = self.path
         if self.line is not None:
-            where = f"{where}:{self.line}" if where else f"line {self.line}"
-        return f"{where}: {self.message}" if where else self.message
+            where = f"{where}:{self.line}" if where else t(f"第 {self.line} 行", f"line {self.line}")
+        return f"{where}{t('：', ': ')}{self.message}" if where else self.message
 
 
 class InputError(CnbudgetError):

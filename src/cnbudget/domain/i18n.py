@@ -13,6 +13,8 @@ server — means Chinese, the language of the documents and of their reviewers.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal, get_args
 
 Language = Literal["zh", "en"]
@@ -49,6 +51,19 @@ def set_language(lang: Language | None) -> None:
     """Fix the language for the rest of the run (None: back to the environment's choice)."""
     global _chosen
     _chosen = lang
+
+
+@contextmanager
+def language_set_to(lang: Language | None) -> Iterator[None]:
+    """The language fixed for a block (one command run in a process that runs several), then restored."""
+    global _chosen
+    saved = _chosen
+    if lang is not None:
+        _chosen = lang
+    try:
+        yield
+    finally:
+        _chosen = saved
 
 
 def t(zh: str, en: str) -> str:

@@ -7,7 +7,9 @@ reviewer reads (Chinese first); the values are the stable keys stored in the lib
 
 from __future__ import annotations
 
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
+
+from cnbudget.domain.i18n import english
 
 # ---- documents -------------------------------------------------------------------------------------
 DocumentKind = Literal["budget", "final"]
@@ -115,3 +117,75 @@ INGEST_STATUS_LABELS: Final[dict[IngestStatus, str]] = {
     "unchanged": "未变",
     "failed": "失败",
 }
+
+
+# ---- the labels in English, for screens in English (`--lang en`) ------------------------------------
+# The Chinese maps above stay what files (HTML, XLSX, the checklist) show; screens take the label in the run's
+# language through the functions below.
+KIND_LABELS_EN: Final[dict[DocumentKind, str]] = {"budget": "budget", "final": "final accounts"}
+SCOPE_LABELS_EN: Final[dict[Scope, str]] = {"department": "department", "unit": "unit"}
+LEVEL_LABELS_EN: Final[dict[Level, str]] = {"province": "province", "city": "city", "district": "district"}
+TABLE_STATUS_LABELS_EN: Final[dict[TableStatus, str]] = {
+    "ok": "complete",
+    "partial": "partly read",
+    "unreliable": "unreliable",
+    "failed": "not read",
+}
+SEVERITY_LABELS_EN: Final[dict[Severity, str]] = {"error": "error", "warning": "warning", "info": "note"}
+FAMILY_LABELS_EN: Final[dict[Family, str]] = {
+    "completeness": "completeness",
+    "sums": "sums within a table",
+    "hierarchy": "code hierarchy",
+    "cross_table": "tables against each other",
+    "narrative": "narrative against tables",
+    "consistency": "years and names",
+    "duplicates": "duplicates",
+    "performance": "performance",
+    "text": "wording",
+}
+BASIS_LABELS_EN: Final[dict[Basis, str]] = {
+    "identity": "accounting identity",
+    "regulation": "disclosure rules",
+    "consistency": "consistency",
+}
+RULE_STATUS_LABELS_EN: Final[dict[RuleStatus, str]] = {
+    "evaluated": "checked",
+    "not_applicable": "not applicable",
+    "not_evaluated": "not checked (data missing)",
+}
+
+
+def _pick(zh: dict[Any, str], en: dict[Any, str], key: Any) -> str:
+    return (en if english() else zh)[key]
+
+
+def kind_label(kind: DocumentKind) -> str:
+    return _pick(KIND_LABELS, KIND_LABELS_EN, kind)
+
+
+def scope_label(scope: Scope) -> str:
+    return _pick(SCOPE_LABELS, SCOPE_LABELS_EN, scope)
+
+
+def level_label(level: Level) -> str:
+    return _pick(LEVEL_LABELS, LEVEL_LABELS_EN, level)
+
+
+def table_status_label(status: TableStatus) -> str:
+    return _pick(TABLE_STATUS_LABELS, TABLE_STATUS_LABELS_EN, status)
+
+
+def severity_label(severity: Severity) -> str:
+    return _pick(SEVERITY_LABELS, SEVERITY_LABELS_EN, severity)
+
+
+def family_label(family: Family) -> str:
+    return _pick(FAMILY_LABELS, FAMILY_LABELS_EN, family)
+
+
+def basis_label(basis: Basis) -> str:
+    return _pick(BASIS_LABELS, BASIS_LABELS_EN, basis)
+
+
+def rule_status_label(status: RuleStatus) -> str:
+    return _pick(RULE_STATUS_LABELS, RULE_STATUS_LABELS_EN, status)

@@ -195,14 +195,20 @@ def export(
         return [(output, _write_table(engine, output, fmt, tables[0], all_versions, bom))]
     if output.exists() and not output.is_dir():
         raise UsageError(
-            f"{fmt} exports write one file per table: give a folder, not a file",
+            t(
+                f"{fmt} 导出为每张表一个文件：请给出文件夹，而不是文件",
+                f"{fmt} exports write one file per table: give a folder, not a file",
+            ),
             str(output),
             setting="output",
         )
     try:
         output.mkdir(exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", str(output)) from exc
+        reason = exc.strerror or exc
+        raise OutputError(
+            t(f"无法创建文件夹：{reason}", f"cannot create the folder: {reason}"), str(output)
+        ) from exc
     return [
         (
             output / f"{name}.{fmt}",
@@ -239,7 +245,8 @@ def _atomic(target: Path, write: Any) -> int:
         os.replace(tmp, target)
         return count
     except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", str(target)) from exc
+        reason = exc.strerror or exc
+        raise OutputError(t(f"无法写入：{reason}", f"cannot write: {reason}"), str(target)) from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -273,8 +280,12 @@ def _require_pyarrow() -> None:
         import pyarrow  # noqa: F401
     except ImportError as exc:
         raise UsageError(
-            "Parquet export needs pyarrow: install the parquet extra (pip install -e '.[parquet]' in a "
-            "checkout, pip install 'cnbudget[parquet]' otherwise)"
+            t(
+                "导出 Parquet 需要 pyarrow：请安装 parquet 附加组件（源码目录中 pip install -e '.[parquet]'，"
+                "否则 pip install 'cnbudget[parquet]'）",
+                "Parquet export needs pyarrow: install the parquet extra (pip install -e '.[parquet]' in a "
+                "checkout, pip install 'cnbudget[parquet]' otherwise)",
+            )
         ) from exc
 
 
@@ -326,13 +337,21 @@ def _xlsx(engine: Engine, output: Path, tables: list[str], all_versions: bool) -
         rows = _count(engine, EXPORT_TABLES[name](all_versions))
         if rows > XLSX_MAX_ROWS:
             raise UsageError(
-                f"{name} has {rows:,} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS:,}): "
-                "export it as csv or parquet, or export the other tables",
+                t(
+                    f"{name} 有 {rows:,} 行，超过 Excel 工作表的容量（{XLSX_MAX_ROWS:,}）：请导出为 csv 或 parquet，或只导出其他表",
+                    f"{name} has {rows:,} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS:,}): "
+                    "export it as csv or parquet, or export the other tables",
+                ),
                 setting="table",
             )
     if output.exists() and output.is_dir():
         raise UsageError(
-            "an xlsx export is one workbook: give a file name ending in .xlsx", str(output), setting="output"
+            t(
+                "xlsx 导出为一个工作簿：请给出以 .xlsx 结尾的文件名",
+                "an xlsx export is one workbook: give a file name ending in .xlsx",
+            ),
+            str(output),
+            setting="output",
         )
     total = 0
 

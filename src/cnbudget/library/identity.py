@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.library.answers import Answer
-from cnbudget.library.questions import KIND_NAMES, resolve_organisation
+from cnbudget.library.questions import document_kind_name, resolve_organisation
 from cnbudget.store import schema
 
 orgs = schema.organisations.c
@@ -167,7 +167,10 @@ def _clashes(conn: Connection, alias_id: int, target_id: int) -> str:
 
     both = sorted(held(alias_id) & held(target_id), key=lambda k: (k[1] or 0, k[0], k[2]))
     listed = t("、", ", ").join(
-        t(f"{year or '未注明'} 年{KIND_NAMES.get(kind, kind)}", f"{year or 'undated'} {kind}")
+        t(
+            f"{year or '未注明'} 年{document_kind_name(kind)}",
+            f"{year or 'undated'} {document_kind_name(kind)}",
+        )
         for kind, year, _scope in both[:6]
     )
     if len(both) > 6:

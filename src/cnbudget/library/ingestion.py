@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 
 from cnbudget.domain.errors import CnbudgetError
+from cnbudget.domain.i18n import t
 from cnbudget.read.folders import expand_inputs
 from cnbudget.read.source import ReadOptions
 from cnbudget.store import schema
@@ -54,7 +55,9 @@ class IngestSummary:
 def collect_paths(inputs: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
     """Files to ingest, folders walked recursively in a stable order; missing inputs are failures."""
     found = expand_inputs(inputs)
-    return found.files, [Failure(str(item), "no such file or folder") for item in found.missing]
+    return found.files, [
+        Failure(str(item), t("文件或文件夹不存在", "no such file or folder")) for item in found.missing
+    ]
 
 
 def file_sha256(path: Path) -> str:
@@ -82,14 +85,21 @@ def process_file(
     except CnbudgetError as exc:
         message = exc.message
         if exc.line is not None:
-            message = f"line {exc.line}: {message}"
+            message = t(f"第 {exc.line} 行：{message}", f"line {exc.line}: {message}")
         if len(parts) > 1 and exc.path:
             message = f"{exc.path}: {message}"
         return Failure(name, message)
     except MemoryError:
-        return Failure(name, "ran out of memory reading this file")
+        return Failure(name, t("读取此文件时内存不足", "ran out of memory reading this file"))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported
-        return Failure(name, f"internal error ({type(exc).__name__}: {exc}); please report it with the file")
+        why = f"{type(exc).__name__}: {exc}"
+        return Failure(
+            name,
+            t(
+                f"内部错误（{why}）；请连同文件一起报告",
+                f"internal error ({why}); please report it with the file",
+            ),
+        )
 
 
 Progress = Callable[[str, str, str], None]
@@ -128,7 +138,8 @@ def ingest(
         try:
             digests.append((path, file_sha256(path)))
         except OSError as exc:
-            failures.append(Failure(str(path), f"cannot read: {exc.strerror or exc}"))
+            reason = exc.strerror or exc
+            failures.append(Failure(str(path), t(f"无法读取：{reason}", f"cannot read: {reason}")))
     if bundle and digests and not failures:
         # the bundle's identity is that of `read_bundle`: the digest of its parts' digests, in order
         digest = hashlib.sha256("".join(d for _, d in digests).encode("ascii")).hexdigest()
@@ -166,7 +177,9 @@ def ingest(
             try:
                 written = write_record(engine, outcome)
             except Exception as exc:  # noqa: BLE001 - the transaction rolled back; report and go on
-                _fail(summary, progress, Failure(outcome.path, f"could not be stored: {_short(exc)}"), copies)
+                why = _short(exc)
+                failure = Failure(outcome.path, t(f"无法存入资料库：{why}", f"could not be stored: {why}"))
+                _fail(summary, progress, failure, copies)
                 continue
             _tally(summary, outcome.path, written)
             _report(progress, outcome.path, written.status)
@@ -213,8 +226,11 @@ def _results(
                             broken = True
                             yield Failure(
                                 path if isinstance(path, str) else " + ".join(path),
-                                "a worker process died (crash or out of memory) while this file was being "
-                                "read; run the batch again to retry it",
+                                t(
+                                    "读取此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
+                                    "a worker process died (crash or out of memory) while this file was being "
+                                    "read; run the batch again to retry it",
+                                ),
                             )
                     if broken and not running:
                         break

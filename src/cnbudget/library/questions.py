@@ -18,7 +18,7 @@ from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key
 from cnbudget.domain.text import place
-from cnbudget.domain.vocabulary import SCOPE_LABELS
+from cnbudget.domain.vocabulary import SCOPE_LABELS, scope_label
 from cnbudget.library.answers import Answer, Chart, Series
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
@@ -38,7 +38,6 @@ THREE_PUBLIC_ITEMS = (
     "three_public_vehicle_operation",
     "three_public_reception",
 )
-KIND_NAMES = {"budget": "预算", "final": "决算"}
 _CENT = Decimal("0.01")
 
 docs = schema.documents.c
@@ -49,11 +48,12 @@ mets = schema.metrics.c
 def check_metrics(names: list[str]) -> list[str]:
     unknown = [n for n in names if not known_metric(n)]
     if unknown:
+        listed = ", ".join(unknown)
         raise UsageError(
-            f"unknown metric {', '.join(unknown)} (use function:CODE / economic:CODE for one code, "
-            "e.g. function:206)",
+            t(f"没有指标 {listed}（单个科目用 function:编码 / economic:编码，如 function:206）",
+              f"unknown metric {listed} (use function:CODE / economic:CODE for one code, e.g. function:206)"),
             setting="metric",
-        )
+        )  # fmt: skip
     return names
 
 
@@ -126,15 +126,19 @@ def compare(
     with engine.connect() as conn:
         documents = conn.execute(query).all()
         values = _metric_values(conn, [d.id for d in documents], names)
+    kind_name = document_kind_name(kind)
     answer = Answer(
-        title=f"{year} 年{KIND_NAMES.get(kind, kind)}：{len(documents)} 个部门（单位）",
+        title=t(
+            f"{year} 年{kind_name}：{len(documents)} 个部门（单位）",
+            f"{year} {kind_name}: {len(documents)} organisations",
+        ),
         columns=["organisation", "code", "scope", "document_id", *names, "errors"],
         headers={
-            "organisation": "部门（单位）",
-            "code": "编码",
-            "scope": "范围",
-            "document_id": "文档",
-            "errors": "错误数",
+            "organisation": t("部门（单位）", "Organisation"),
+            "code": t("编码", "Code"),
+            "scope": t("范围", "Scope"),
+            "document_id": t("文档", "Document"),
+            "errors": t("错误数", "Errors"),
             **{n: metric_label(n) for n in names},
         },
         terminal_columns=["organisation", "code", "scope", *names, "errors"],
@@ -150,31 +154,47 @@ def compare(
         for name in names:
             row[name] = _value(values.get(d.id, {}), name)
         answer.rows.append(row)
-    answer.notes.append(_UNIT_NOTE)
+    answer.notes.append(_unit_note())
     first = names[0]
     answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
     answer.units = {n: metric_unit(n) for n in names}
     answer.chart = Chart(
         "bar",
-        f"{year} 年{KIND_NAMES.get(kind, kind)}：{metric_label(first)}",
+        t(f"{year} 年{kind_name}：{metric_label(first)}", f"{year} {kind_name}: {metric_label(first)}"),
         metric_unit(first),
         t("部门（单位）", "organisation"),
         [r["organisation"] for r in answer.rows],
         [Series(metric_label(first), [r[first] for r in answer.rows])],
     )
     if not documents:
-        answer.notes.append(f"库中没有符合条件的 {year} 年{KIND_NAMES.get(kind, kind)}文件")
+        answer.notes.append(
+            t(
+                f"库中没有符合条件的 {year} 年{kind_name}文件",
+                f"the library holds no {year} {kind_name} documents that match",
+            )
+        )
     missing = [r["organisation"] for r in answer.rows if any(r[n] is None for n in names)]
     if missing:
         answer.notes.append(
-            f"{len(missing)} 份文件未列出所问的全部数字（显示为 —）："
-            + "、".join(missing[:10])
+            t(f"{len(missing)} 份文件未列出所问的全部数字（显示为 —）：",
+              f"{len(missing)} documents do not state every figure asked for (shown as —): ")
+            + t("、", ", ").join(missing[:10])
             + (" …" if len(missing) > 10 else "")
-        )
+        )  # fmt: skip
     return answer
 
 
-_UNIT_NOTE = "金额单位：万元（以元列示的文件已换算为万元；比率为百分比）"
+def _unit_note() -> str:
+    return t(
+        "金额单位：万元（以元列示的文件已换算为万元；比率为百分比）",
+        "Amounts in 万元 (ten thousand yuan; documents in yuan are converted); shares in percent",
+    )
+
+
+def document_kind_name(kind: str) -> str:
+    from cnbudget.domain.vocabulary import DOCUMENT_KINDS, kind_label
+
+    return next((kind_label(k) for k in DOCUMENT_KINDS if k == kind), kind)
 
 
 # ---- organisations ----------------------------------------------------------------------------------
@@ -206,7 +226,7 @@ def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = 
         )
     if len(hits) > 1:
         listed = "; ".join(
-            f"#{r.id} {r.name} ({t(SCOPE_LABELS.get(r.kind, r.kind), r.kind)}{', ' + r.code if r.code else ''})"
+            f"#{r.id} {r.name} ({scope_label(r.kind) if r.kind in SCOPE_LABELS else r.kind}{', ' + r.code if r.code else ''})"
             for r in hits[:12]
         )
         more = t(f" 等 {len(hits)} 个", f" … {len(hits)} in all") if len(hits) > 12 else ""
@@ -247,7 +267,15 @@ def _target(by_id: dict[int, Any], org_id: int) -> Any:
 
 def metrics() -> Answer:
     """The figures compare and history can show (no library needed)."""
-    answer = Answer(title="可比较的指标", columns=["metric", "label", "description"])
+    answer = Answer(
+        title=t("可比较的指标", "Figures to compare"),
+        columns=["metric", "label", "description"],
+        headers={
+            "metric": t("指标", "Metric"),
+            "label": t("名称", "Label"),
+            "description": t("说明", "Description"),
+        },
+    )
     for spec in metric_specs().values():
         name = f"{spec.name}:CODE" if spec.per_code else spec.name
         answer.rows.append({"metric": name, "label": spec.label, "description": spec.description})
@@ -281,8 +309,18 @@ def organisations(engine: Engine) -> Answer:
             select(func.count()).select_from(schema.organisations).where(orgs.merged_into.is_not(None))
         ).scalar()
     answer = Answer(
-        title=f"{len(rows)} 个部门（单位）",
+        title=t(f"{len(rows)} 个部门（单位）", f"{len(rows)} organisations"),
         columns=["id", "name", "kind", "code", "level", "region", "parent", "documents"],
+        headers={
+            "id": t("编号", "Id"),
+            "name": t("名称", "Name"),
+            "kind": t("类型", "Kind"),
+            "code": t("编码", "Code"),
+            "level": t("级次", "Level"),
+            "region": t("地区", "Region"),
+            "parent": t("上级部门", "Parent"),
+            "documents": t("文件数", "Documents"),
+        },
     )
     for r in rows:
         answer.rows.append({**r._asdict(), "id": f"#{r.id}", "documents": counts.get(r.id, 0)})
@@ -316,12 +354,26 @@ def history(
         ).all()
         values = _metric_values(conn, [d.id for d in documents], names)
     columns = ["year", "kind", "document_id", "version"]
-    headers = {"year": "年度", "kind": "类型", "document_id": "文档", "version": "版本"}
+    headers = {
+        "year": t("年度", "Year"),
+        "kind": t("类型", "Kind"),
+        "document_id": t("文档", "Document"),
+        "version": t("版本", "Version"),
+    }
     for name in names:
         columns += [name, f"{name}_change", f"{name}_change_pct"]
         label = metric_label(name)
-        headers |= {name: label, f"{name}_change": f"{label}增减", f"{name}_change_pct": f"{label}增减(%)"}
-    answer = Answer(title=f"{org_name}：历年{metric_label(names[0])}等", columns=columns, headers=headers)
+        headers |= {
+            name: label,
+            f"{name}_change": t(f"{label}增减", f"{label} change"),
+            f"{name}_change_pct": t(f"{label}增减(%)", f"{label} change (%)"),
+        }
+    first = metric_label(names[0])
+    answer = Answer(
+        title=t(f"{org_name}：历年{first}等", f"{org_name}: {first} and more by year"),
+        columns=columns,
+        headers=headers,
+    )
     previous: dict[str, tuple[int, dict[str, Decimal]]] = {}
     for d in documents:
         current = values.get(d.id, {})
@@ -344,19 +396,20 @@ def history(
                         row[f"{name}_change_pct"] = _percent(now - then, then)
         previous[d.kind] = (d.fiscal_year or 0, current)
         answer.rows.append(row)
-    answer.notes.append(_UNIT_NOTE)
+    answer.notes.append(_unit_note())
     for name in names:
         unit = metric_unit(name)
         answer.units |= {name: unit, f"{name}_change": unit, f"{name}_change_pct": "%"}
     answer.chart = _history_chart(answer, org_name, names)
     if not documents:
-        answer.notes.append(f"库中没有{org_name}的文件")
+        answer.notes.append(t(f"库中没有{org_name}的文件", f"the library holds no documents of {org_name}"))
     gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
         [d.fiscal_year for d in documents if d.kind == "final"]
     )
     if gaps:
         answer.notes.append(
-            "缺少年度，跨过缺少的年度不计算增减：" + "、".join(str(g) for g in sorted(set(gaps)))
+            t("缺少年度，跨过缺少的年度不计算增减：", "years missing (no change is computed across a gap): ")
+            + t("、", ", ").join(str(g) for g in sorted(set(gaps)))
         )
     return answer
 
@@ -365,14 +418,21 @@ def _history_chart(answer: Answer, org_name: str, names: list[str]) -> Chart:
     """The figures in the first metric's unit, one line per figure and kind (预算, 决算), by year."""
     unit = metric_unit(names[0])
     years = sorted({r["year"] for r in answer.rows if r["year"]})
-    kinds = [k for k in KIND_NAMES if any(r["kind"] == k for r in answer.rows)]
+    kinds = [k for k in ("budget", "final") if any(r["kind"] == k for r in answer.rows)]
     series = []
     for name in (n for n in names if metric_unit(n) == unit):
         for kind in kinds:
             by_year = {r["year"]: r[name] for r in answer.rows if r["kind"] == kind}
-            label = metric_label(name) + (f"（{KIND_NAMES[kind]}）" if len(kinds) > 1 else "")
+            label = metric_label(name) + (
+                t(f"（{document_kind_name(kind)}）", f" ({document_kind_name(kind)})")
+                if len(kinds) > 1
+                else ""
+            )
             series.append(Series(label, [by_year.get(y) for y in years]))
-    return Chart("line", f"{org_name}：历年{metric_label(names[0])}等", unit, t("年度", "year"),
+    title = t(
+        f"{org_name}：历年{metric_label(names[0])}等", f"{org_name}: {metric_label(names[0])} etc. by year"
+    )
+    return Chart("line", title, unit, t("年度", "year"),
                  [str(y) for y in years], series)  # fmt: skip
 
 
@@ -395,51 +455,68 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
     ``funds``: ``all`` compares all funds (B03 against F03); ``general`` the 一般公共预算 appropriations
     (B05 against F05), the base of the 年初预算 execution rates final accounts state."""
     if funds not in EXECUTION_FUNDS:
-        raise UsageError(f"funds is one of {', '.join(EXECUTION_FUNDS)}")
+        choices = ", ".join(EXECUTION_FUNDS)
+        raise UsageError(t(f"funds 只能是 {choices}", f"funds is one of {choices}"))
     totals, per_code = EXECUTION_FUNDS[funds]
     with engine.connect() as conn:
         org_id, org_name = resolve_organisation(conn, organisation)
         final = _latest(conn, [org_id], year, "final")
         if not final:
-            raise UsageError(f"the library holds no {year} final accounts (决算) of {org_name}")
+            raise UsageError(
+                t(
+                    f"库中没有{org_name}的 {year} 年决算",
+                    f"the library holds no {year} final accounts (决算) of {org_name}",
+                )
+            )
         budget = _latest(conn, [org_id], year, "budget")
         budget_note = ""
-        origin = "budget document"
+        origin = t("预算文件", "budget document")
         if budget:
-            budget_note = f"budget: document {budget[0]} ({year} 预算)"
+            budget_note = t(
+                f"预算：文档 {budget[0]}（{year} 年预算）", f"budget: document {budget[0]} ({year} budget)"
+            )
         else:
             merged = [org_id, *conn.execute(select(orgs.id).where(orgs.merged_into == org_id)).scalars()]
             units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id.in_(merged)))]
             budget = _latest(conn, units, year, "budget")
             if budget:
-                origin = f"sum of {len(budget)} unit budget(s)"
-                budget_note = (
+                origin = t(f"{len(budget)} 个所属单位预算之和", f"sum of {len(budget)} unit budget(s)")
+                ids = t("、", ", ").join(str(b) for b in budget)
+                budget_note = t(
+                    f"库中没有{org_name}本身的 {year} 年预算：以其所属单位的预算相加（文档 {ids}）；没有预算的单位不在其中",
                     f"no {year} budget of {org_name} itself: its units' budgets are summed "
-                    f"(documents {', '.join(str(b) for b in budget)}); units without a budget are missing from it"
+                    f"(documents {ids}); units without a budget are missing from it",
                 )
         final_values = _all_metrics(conn, final)
         budget_values = _all_metrics(conn, budget) if budget else {}
     answer = Answer(
-        title=f"{org_name} {year} 年预算执行（决算/预算{'，一般公共预算' if funds == 'general' else ''}）",
+        title=t(
+            f"{org_name} {year} 年预算执行（决算/预算{'，一般公共预算' if funds == 'general' else ''}）",
+            f"{org_name} {year}: final accounts against budget{' (general public budget)' if funds == 'general' else ''}",
+        ),
         columns=["item", "code", "name", "budget", "final", "difference", "rate_pct", "budget_source"],
         headers={
-            "item": "项目",
-            "code": "科目编码",
-            "name": "科目名称",
-            "budget": "预算数",
-            "final": "决算数",
-            "difference": "决算-预算",
-            "rate_pct": "决算/预算(%)",
-            "budget_source": "预算数来源",
+            "item": t("项目", "Item"),
+            "code": t("科目编码", "Code"),
+            "name": t("科目名称", "Name"),
+            "budget": t("预算数", "Budget"),
+            "final": t("决算数", "Final"),
+            "difference": t("决算-预算", "Final − budget"),
+            "rate_pct": t("决算/预算(%)", "Final / budget (%)"),
+            "budget_source": t("预算数来源", "Budget from"),
         },
     )
-    answer.notes.append(f"决算：文档 {final[0]}（{year} 年决算）")
+    answer.notes.append(
+        t(f"决算：文档 {final[0]}（{year} 年决算）", f"final accounts: document {final[0]} ({year})")
+    )
     if budget_note:
         answer.notes.append(budget_note)
     else:
         answer.notes.append(
-            f"库中没有{org_name}或其所属单位的 {year} 年预算：只能比较“三公”经费，以决算 F09 表所列预算数为准"
-        )
+            t(f"库中没有{org_name}或其所属单位的 {year} 年预算：只能比较“三公”经费，以决算 F09 表所列预算数为准",
+              f"no {year} budget of {org_name} or its units in the library: only the three public expenses (三公) "
+              "compare, against the budget column of the final accounts' table F09")
+        )  # fmt: skip
     from cnbudget.domain.codes import function_codes
 
     names = function_codes()
@@ -457,16 +534,26 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
         metric = f"{per_code}:{code}"
         b, f = budget_values.get(metric), final_values.get(metric)
         answer.rows.append(
-            _execution_row("功能分类", code, names.get(code, ""), b, f, origin if b is not None else "")
+            _execution_row(
+                t("功能分类", "Function code"),
+                code,
+                names.get(code, ""),
+                b,
+                f,
+                origin if b is not None else "",
+            )
         )
     for metric in THREE_PUBLIC_ITEMS:
         f = final_values.get(metric)
         b = budget_values.get(metric)
-        source = f"{origin} (B07)" if b is not None else ""
+        source = t(f"{origin}（B07）", f"{origin} (B07)") if b is not None else ""
         if b is None and final_values.get(f"{metric}_budgeted") is not None:
-            b, source = final_values[f"{metric}_budgeted"], "final accounts F09 预算数"
+            b = final_values[f"{metric}_budgeted"]
+            source = t("决算 F09 表所列预算数", "final accounts, F09 budget column")
         if b is not None or f is not None:
-            answer.rows.append(_execution_row("三公", "", metric_label(metric), b, f, source))
+            answer.rows.append(
+                _execution_row(t("三公", "Three public"), "", metric_label(metric), b, f, source)
+            )
     answer.units = {"budget": AMOUNT_UNIT, "final": AMOUNT_UNIT, "difference": AMOUNT_UNIT, "rate_pct": "%"}
     answer.chart = Chart(
         "bar",
@@ -541,9 +628,13 @@ def _known_rule(rule: str) -> None:
     if not any(fnmatch.fnmatchcase(i, rule) for i in ids):
         close = [i for i in ids if i.split("-")[0] == rule.split("-")[0]][:8]
         raise UsageError(
-            f"没有规则 {rule}"
-            + (f"；同类规则有：{'、'.join(close)}" if close else "")
-            + "（全部规则：cnbudget rules）",
+            t(f"没有规则 {rule}", f"no rule {rule}")
+            + (
+                t(f"；同类规则有：{'、'.join(close)}", f"; rules of that family: {', '.join(close)}")
+                if close
+                else ""
+            )
+            + t("（全部规则：cnbudget rules）", " (all rules: cnbudget rules)"),
             setting="rule",
         )
 
@@ -605,7 +696,7 @@ def findings(
     if rule and not total:
         _known_rule(rule)
     answer = Answer(
-        title=f"{total} 条审核发现",
+        title=t(f"{total} 条审核发现", f"{total} findings"),
         columns=[
             "organisation",
             "year",
@@ -622,17 +713,19 @@ def findings(
             "source_path",
         ],  # fmt: skip
         headers={
-            "organisation": "部门（单位）",
-            "year": "年度",
-            "kind": "类型",
-            "rule_id": "规则",
-            "severity": "级别",
-            "message": "说明",
-            "table": "表",
-            "place": "位置",
-            "lines": "行（文本）",
-            "pages": "页",
-            "document_id": "文档",
+            "organisation": t("部门（单位）", "Organisation"),
+            "year": t("年度", "Year"),
+            "kind": t("类型", "Kind"),
+            "rule_id": t("规则", "Rule"),
+            "severity": t("级别", "Severity"),
+            "message": t("说明", "Message"),
+            "table": t("表", "Table"),
+            "place": t("位置", "Place"),
+            "lines": t("行（文本）", "Lines (text)"),
+            "pages": t("页", "Pages"),
+            "document_id": t("文档", "Document"),
+            "version": t("版本", "Version"),
+            "source_path": t("来源文件", "Source"),
         },
         terminal_columns=[
             "organisation",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.names import organisation_row, own_row
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, Warning_
@@ -64,7 +65,10 @@ def _parse(source: Source) -> Document:
         doc.toc_lines = (lines[segments.toc[0]].number, lines[segments.toc[1]].number)
     if not segments.regions and not meta.kind:
         raise InputError(
-            "not a budget or final-account disclosure: no standard table and no 预算/决算 title found",
+            t(
+                "不是预算或决算公开文件：没有标准报表，也没有预算/决算标题",
+                "not a budget or final-account disclosure: no standard table and no 预算/决算 (budget/final accounts) title found",
+            ),
             source.path,
         )
 
@@ -110,8 +114,9 @@ def _parse(source: Source) -> Document:
     _missing_tables(doc, template)
     if doc.tables and not doc.narrative:
         last = max(t.last_line for t in doc.tables)
-        doc.warnings.append(Warning_("truncated", f"no narrative part (情况说明) after the tables, which end at line "
-                                     f"{last}: the document may be truncated", last))  # fmt: skip
+        doc.warnings.append(Warning_("truncated", t(f"报表（至第 {last} 行）之后没有情况说明：文件可能不完整",
+                                     f"no narrative part (情况说明) after the tables, which end at line "
+                                     f"{last}: the document may be truncated"), last))  # fmt: skip
     for message in source.warnings:
         doc.warnings.append(Warning_("read", message))
     return doc
@@ -190,7 +195,10 @@ def _missing_tables(doc: Document, template: TemplateSpec) -> None:
             doc.warnings.append(
                 Warning_(
                     "missing-table",
-                    f"{table_id} {table_name(table_id)} not found ({template.name} requires it)",
+                    t(
+                        f"{table_id} {table_name(table_id)} 未找到（{template.name}要求公开此表）",
+                        f"{table_id} {table_name(table_id)} not found ({template.name} requires it)",
+                    ),
                 )
             )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -33,15 +34,17 @@ def _looks_utf16(data: bytes) -> str | None:
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Return the text and the encoding name; raise InputError for empty or binary input."""
     if not data.strip():
-        raise InputError("the file is empty", path)
+        raise InputError(t("文件是空的", "the file is empty"), path)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"starts with a {encoding} byte-order mark but is not valid {encoding}", path
-                ) from exc
+                    t(f"以 {encoding} 字节序标记开头，但不是有效的 {encoding}",
+                      f"starts with a {encoding} byte-order mark but is not valid {encoding}"),
+                    path,
+                ) from exc  # fmt: skip
     utf16 = _looks_utf16(data)
     if utf16:
         try:
@@ -50,7 +53,11 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             pass
     if b"\x00" in data[:8192]:
         raise InputError(
-            "this is a binary file, not text; PDF and spreadsheet files are recognised by their content", path
+            t(
+                "这是二进制文件，不是文本；PDF 和电子表格按内容识别",
+                "this is a binary file, not text; PDF and spreadsheet files are recognised by their content",
+            ),
+            path,
         )
     try:
         return data.decode("utf-8"), "utf-8"
@@ -61,7 +68,10 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"cannot decode the text as UTF-8, UTF-16 or GBK/GB18030 (bad byte at offset {exc.start})",
+            t(
+                f"无法按 UTF-8、UTF-16 或 GBK/GB18030 解码（第 {exc.start} 字节有误）",
+                f"cannot decode the text as UTF-8, UTF-16 or GBK/GB18030 (bad byte at offset {exc.start})",
+            ),
             path,
             line,
         ) from exc

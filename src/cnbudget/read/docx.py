@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import Source
 
@@ -35,11 +36,20 @@ def read_docx(data: bytes, path: str) -> Source:
     try:
         import docx
     except ImportError as exc:
-        raise InputError('reading DOCX needs python-docx: pip install "cnbudget[docx]"', path) from exc
+        raise InputError(
+            t(
+                '读取 DOCX 需要 python-docx：pip install "cnbudget[docx]"',
+                'reading DOCX needs python-docx: pip install "cnbudget[docx]"',
+            ),
+            path,
+        ) from exc
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for damaged parts
-        raise InputError(f"not a readable DOCX document ({type(exc).__name__}: {exc})", path) from exc
+        why = f"{type(exc).__name__}: {exc}"
+        raise InputError(
+            t(f"无法读取的 DOCX 文档（{why}）", f"not a readable DOCX document ({why})"), path
+        ) from exc
     writer = LineWriter()
     for block in document.iter_inner_content():
         if hasattr(block, "rows"):
@@ -48,5 +58,5 @@ def read_docx(data: bytes, path: str) -> Source:
         else:
             writer.text(block.text)
     if not any(line.text for line in writer.lines):
-        raise InputError("the document has no text", path)
+        raise InputError(t("文档中没有文字", "the document has no text"), path)
     return Source(path=path, lines=writer.lines, sha256=hashlib.sha256(data).hexdigest(), format="docx")

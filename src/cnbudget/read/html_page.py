@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter, expand_spans
 from cnbudget.read.source import Source
 
@@ -90,12 +91,14 @@ def read_html(data: bytes, text: str, encoding: str, path: str) -> Source:
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError and ValueError for unusable markup
-        raise InputError(f"not a readable HTML page ({exc})", path) from exc
+        raise InputError(
+            t(f"无法读取的 HTML 网页（{exc}）", f"not a readable HTML page ({exc})"), path
+        ) from exc
     writer = LineWriter()
     buffer: list[str] = []
     _walk(root, writer, buffer)
     _flush(writer, buffer)
     if not any(line.text for line in writer.lines):
-        raise InputError("the HTML page has no text", path)
+        raise InputError(t("HTML 网页中没有文字", "the HTML page has no text"), path)
     digest = hashlib.sha256(data).hexdigest()
     return Source(path=path, lines=writer.lines, sha256=digest, format="html", encoding=encoding)

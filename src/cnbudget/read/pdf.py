@@ -165,28 +165,41 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise InputError("reading PDF needs the pypdfium2 package (pip install pypdfium2)", path) from exc
+        raise InputError(
+            t(
+                "读取 PDF 需要 pypdfium2（pip install pypdfium2）",
+                "reading PDF needs the pypdfium2 package (pip install pypdfium2)",
+            ),
+            path,
+        ) from exc
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
             raise InputError(
-                "the PDF is encrypted (password protected); cnbudget cannot read it", path
+                t(
+                    "PDF 已加密（有密码保护），cnbudget 无法读取",
+                    "the PDF is encrypted (password protected); cnbudget cannot read it",
+                ),
+                path,
             ) from exc
         if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b(?!s)", data):
-            raise InputError("the PDF has no pages", path) from exc
-        raise InputError(f"not a readable PDF ({message})", path) from exc
+            raise InputError(t("PDF 没有页面", "the PDF has no pages"), path) from exc
+        raise InputError(t(f"无法读取的 PDF（{message}）", f"not a readable PDF ({message})"), path) from exc
     warnings: list[str] = []
     lines: list[Line] = []
     page_count = 0
     try:
         page_count = len(document)
         if len(document) == 0:
-            raise InputError("the PDF has no pages", path)
+            raise InputError(t("PDF 没有页面", "the PDF has no pages"), path)
         if len(document) > max_pages:
             raise InputError(
-                f"the PDF has {len(document)} pages, more than the limit of {max_pages}",
+                t(
+                    f"PDF 有 {len(document)} 页，超过上限 {max_pages} 页",
+                    f"the PDF has {len(document)} pages, more than the limit of {max_pages}",
+                ),
                 path,
                 setting="max_pages",
             )
@@ -216,9 +229,10 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
             else:
                 if unmapped:
                     warnings.append(
-                        f"page {index + 1}: {unmapped} glyphs have no Unicode mapping ((cid:…)) and were "
-                        "skipped; check the figures on this page"
-                    )
+                        t(f"第 {index + 1} 页：{unmapped} 个字形没有 Unicode 映射（(cid:…)），已跳过；请核对本页数字",
+                          f"page {index + 1}: {unmapped} glyphs have no Unicode mapping ((cid:…)) and were "
+                          "skipped; check the figures on this page")
+                    )  # fmt: skip
                 horizontal, vertical = _page_rules(page, width, height, raw)
                 degrees = reading_turn(chars) if rotated else 0
                 if degrees:
@@ -230,23 +244,26 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
                 options.progress(index + 1, len(document), bool(recognised) and recognised[-1] == index + 1)
         if recognised:
             pages = ", ".join(str(p) for p in recognised)
-            warnings.append(f"pages read by OCR (values marked; check findings that rest on them): {pages}")
+            warnings.append(
+                t(f"以下页面经 OCR 识别（数值已标注；请核对依据这些页面的审核发现）：{pages}",
+                  f"pages read by OCR (values marked; check findings that rest on them): {pages}")
+            )  # fmt: skip
         if unread:
             pages = ", ".join(str(p) for p in unread)
-            why = (
-                "OCR is switched off"
-                if use_ocr is False
-                else 'OCR is not installed: pip install "cnbudget[ocr]"'
+            why = _no_ocr(use_ocr)
+            warnings.append(
+                t(
+                    f"以下页面没有可用的文字层，未读取（{why}）：{pages}",
+                    f"pages without a usable text layer, not read ({why}): {pages}",
+                )
             )
-            warnings.append(f"pages without a usable text layer, not read ({why}): {pages}")
         if all(line.layout == "blank" or not line.text.strip() for line in lines):
             raise InputError(
-                "the PDF has no text layer on any page (a scan) and "
-                + (
-                    "OCR is switched off"
-                    if not use_ocr
-                    else 'OCR is not installed: pip install "cnbudget[ocr]"'
-                ),
+                t(
+                    "PDF 所有页面都没有文字层（扫描件），且",
+                    "the PDF has no text layer on any page (a scan) and ",
+                )
+                + _no_ocr(use_ocr),
                 path,
             )
     finally:
@@ -255,3 +272,9 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
         path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest(), format="pdf", warnings=warnings,
         pages=page_count,
     )  # fmt: skip
+
+
+def _no_ocr(use_ocr: bool) -> str:
+    if not use_ocr:
+        return t("OCR 已关闭", "OCR is switched off")
+    return t('未安装 OCR：pip install "cnbudget[ocr]"', 'OCR is not installed: pip install "cnbudget[ocr]"')

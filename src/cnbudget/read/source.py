@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.text import normalize_text
 from cnbudget.domain.vocabulary import LineLayout, SourceFormat, TextLayout
 from cnbudget.model import SourcePart
@@ -139,13 +140,14 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     name = str(path)
     p = Path(path)
     if not p.exists():
-        raise InputError("no such file", name)
+        raise InputError(t("文件不存在", "no such file"), name)
     if p.is_dir():
-        raise InputError("is a directory, not a file", name)
+        raise InputError(t("这是文件夹，不是文件", "is a directory, not a file"), name)
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
+        reason = exc.strerror or exc
+        raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc
     if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
         from cnbudget.read.pdf import read_pdf
 
@@ -162,7 +164,11 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
             from cnbudget.read.docx import read_docx
 
             return read_docx(data, name)
-        raise InputError("a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)", name)
+        raise InputError(
+            t("这是 zip 压缩包，不是公开文件（PDF、XLSX、DOCX、HTML 或文本）",
+              "a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)"),
+            name,
+        )  # fmt: skip
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: XLS (or a legacy DOC, refused there)
         from cnbudget.read.xls import read_xls
 

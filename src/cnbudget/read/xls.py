@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import Source
 from cnbudget.read.xlsx import cell_text
@@ -18,12 +19,24 @@ def read_xls(data: bytes, path: str) -> Source:
     try:
         import xlrd
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise InputError("reading XLS needs the xlrd package (pip install xlrd)", path) from exc
+        raise InputError(
+            t(
+                "读取 XLS 需要 xlrd（pip install xlrd）",
+                "reading XLS needs the xlrd package (pip install xlrd)",
+            ),
+            path,
+        ) from exc
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, AssertionError … for damaged files
         message = str(exc) or type(exc).__name__
-        raise InputError(f"not a readable XLS workbook; DOC files are not read ({message})", path) from exc
+        raise InputError(
+            t(
+                f"无法读取的 XLS 工作簿；不读取 DOC 文件（{message}）",
+                f"not a readable XLS workbook; DOC files are not read ({message})",
+            ),
+            path,
+        ) from exc
     writer = LineWriter()
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
@@ -52,5 +65,5 @@ def read_xls(data: bytes, path: str) -> Source:
             writer.row(cells)
         book.unload_sheet(index)
     if not any(line.text for line in writer.lines):
-        raise InputError("the workbook has no cells with content", path)
+        raise InputError(t("工作簿中没有有内容的单元格", "the workbook has no cells with content"), path)
     return Source(path=path, lines=writer.lines, sha256=hashlib.sha256(data).hexdigest(), format="xls")

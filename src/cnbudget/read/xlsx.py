@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import Source
 
@@ -52,17 +53,22 @@ def read_xlsx(data: bytes, path: str) -> Source:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged parts
-        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})", path) from exc
+        why = f"{type(exc).__name__}: {exc}"
+        raise InputError(
+            t(f"无法读取的 XLSX 工作簿（{why}）", f"not a readable XLSX workbook ({why})"), path
+        ) from exc
     writer = LineWriter()
     warnings: list[str] = []
     for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
         if sheet.sheet_state != "visible":
-            warnings.append(f"sheet {sheet.title!r} is hidden; read anyway")
+            warnings.append(
+                t(f"工作表“{sheet.title}”是隐藏的；仍已读取", f"sheet {sheet.title!r} is hidden; read anyway")
+            )
         writer.page = sheet_number
         for row in sheet.iter_rows():
             writer.row([cell_text(c.value, c.number_format) for c in row])
     lines = writer.lines
     if not any(line.text for line in lines):
-        raise InputError("the workbook has no cells with content", path)
+        raise InputError(t("工作簿中没有有内容的单元格", "the workbook has no cells with content"), path)
     digest = hashlib.sha256(data).hexdigest()
     return Source(path=path, lines=lines, sha256=digest, format="xlsx", warnings=warnings)

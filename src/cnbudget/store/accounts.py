@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cnbudget.domain.errors import UsageError
+from cnbudget.domain.i18n import t
 from cnbudget.store import schema
 
 Role = Literal["admin", "reviewer", "viewer"]
@@ -65,15 +66,29 @@ def _user(row: object) -> User:
     return User(row.id, row.username, row.display_name, row.role)  # type: ignore[attr-defined]
 
 
+def _too_short() -> str:
+    return t(
+        f"密码太短：至少 {MIN_PASSWORD} 个字符",
+        f"the password is too short: at least {MIN_PASSWORD} characters",
+    )
+
+
 def add_user(engine: Engine, username: str, password: str, role: str, display_name: str = "") -> User:
     """A new user; the username is unique and the password at least MIN_PASSWORD characters."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise UsageError(f"用户名“{username}”无效：1–64 个字符，不含空格", setting="username")
+        raise UsageError(
+            t(f"用户名“{username}”无效：1–64 个字符，不含空格",
+              f"invalid username “{username}”: 1–64 characters, no spaces"),
+            setting="username",
+        )  # fmt: skip
     if role not in ROLES:
-        raise UsageError(f"角色“{role}”无效：可用 {', '.join(ROLES)}", setting="role")
+        raise UsageError(
+            t(f"角色“{role}”无效：可用 {'、'.join(ROLES)}", f"invalid role “{role}”: use {', '.join(ROLES)}"),
+            setting="role",
+        )
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"密码太短：至少 {MIN_PASSWORD} 个字符", setting="password")
+        raise UsageError(_too_short(), setting="password")
     hashed = _hasher().hash(password)
     try:
         with engine.begin() as conn:
@@ -88,13 +103,15 @@ def add_user(engine: Engine, username: str, password: str, role: str, display_na
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
     except IntegrityError:
-        raise UsageError(f"用户“{username}”已存在", setting="username") from None
+        raise UsageError(
+            t(f"用户“{username}”已存在", f"the user “{username}” exists already"), setting="username"
+        ) from None
     return User(int(new_id), username, display_name.strip()[:100], role)
 
 
 def set_password(engine: Engine, username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"密码太短：至少 {MIN_PASSWORD} 个字符", setting="password")
+        raise UsageError(_too_short(), setting="password")
     u = schema.users.c
     with engine.begin() as conn:
         done = conn.execute(
@@ -104,7 +121,7 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         if user_id is not None:
             conn.execute(delete(schema.sessions).where(schema.sessions.c.user_id == user_id))
     if not done:
-        raise UsageError(f"没有用户“{username}”", setting="username")
+        raise UsageError(t(f"没有用户“{username}”", f"no user “{username}”"), setting="username")
 
 
 def list_users(engine: Engine) -> list[tuple[User, bool]]:

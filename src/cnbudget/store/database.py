@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from cnbudget.domain.errors import DatabaseError
+from cnbudget.domain.i18n import t
 
 DEFAULT_PATH = "cnbudget.db"
 ENV_VAR = "CNBUDGET_DB"
@@ -66,17 +67,24 @@ def open_database(db: str | None = None, *, create: bool = True) -> Engine:
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///") :])
         if not create and not path.exists():
-            raise DatabaseError("no library here", str(path), setting="db")
+            raise DatabaseError(t("这里没有资料库", "no library here"), str(path), setting="db")
         if create and not path.parent.exists():
-            raise DatabaseError("the folder for the library does not exist", str(path))
+            raise DatabaseError(
+                t("资料库所在的文件夹不存在", "the folder for the library does not exist"), str(path)
+            )
     try:
         engine = create_engine(url, future=True)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseError(f"not a database URL cnbudget can use: {exc}", describe(url)) from exc
+        raise DatabaseError(
+            t(f"cnbudget 无法使用这个数据库地址：{exc}", f"not a database URL cnbudget can use: {exc}"),
+            describe(url),
+        ) from exc
     except ImportError as exc:  # the driver is missing
         raise DatabaseError(
-            f"the database driver is not installed ({exc.name}); for PostgreSQL run "
-            "pip install 'cnbudget[postgres]'",
+            t(
+                f"未安装数据库驱动（{exc.name}）；PostgreSQL 请运行 pip install 'cnbudget[postgres]'",
+                f"the database driver is not installed ({exc.name}); for PostgreSQL run pip install 'cnbudget[postgres]'",
+            ),
             describe(url),
         ) from exc
     if engine.dialect.name == "sqlite":
@@ -86,10 +94,14 @@ def open_database(db: str | None = None, *, create: bool = True) -> Engine:
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(f"cannot open the library: {reason}", describe(url)) from exc
+        raise DatabaseError(
+            t(f"无法打开资料库：{reason}", f"cannot open the library: {reason}"), describe(url)
+        ) from exc
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open the library: {exc}", describe(url)) from exc
+        raise DatabaseError(
+            t(f"无法打开资料库：{exc}", f"cannot open the library: {exc}"), describe(url)
+        ) from exc
     return engine
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import convert
 from cnbudget.domain.reference import data_toml
 from cnbudget.domain.text import plain_label
@@ -25,10 +26,20 @@ from cnbudget.model.tables import three_public_view
 @dataclass(frozen=True, slots=True)
 class MetricSpec:
     name: str
-    label: str
-    description: str
+    label_zh: str
+    label_en: str
+    description_zh: str
+    description_en: str
     sources: tuple[dict[str, Any], ...]
     per_code: bool = False
+
+    @property
+    def label(self) -> str:
+        return t(self.label_zh, self.label_en)
+
+    @property
+    def description(self) -> str:
+        return t(self.description_zh, self.description_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +47,30 @@ class Derived:
     """A share computed from two stored metrics at query time (percent)."""
 
     name: str
-    label: str
+    label_zh: str
+    label_en: str
     numerator: str
     denominator: str
+
+    @property
+    def label(self) -> str:
+        return t(self.label_zh, self.label_en)
 
 
 DERIVED = {
     d.name: d
     for d in (
-        Derived("basic_share", "基本支出占比(%)", "basic_spending", "total_spending"),
-        Derived("project_share", "项目支出占比(%)", "project_spending", "total_spending"),
-        Derived("personnel_share", "人员经费占一般公共预算基本支出(%)", "personnel", "general_budget_basic"),
+        Derived("basic_share", "基本支出占比(%)", "Basic share (%)", "basic_spending", "total_spending"),
+        Derived(
+            "project_share", "项目支出占比(%)", "Project share (%)", "project_spending", "total_spending"
+        ),
+        Derived(
+            "personnel_share",
+            "人员经费占一般公共预算基本支出(%)",
+            "Personnel in general public budget basic spending (%)",
+            "personnel",
+            "general_budget_basic",
+        ),  # fmt: skip
     )
 }
 _CODE_METRIC = re.compile(r"^(function|general_function|economic):(\d{3}(?:\d{2}){0,2})$")
@@ -58,8 +82,10 @@ def metric_specs() -> dict[str, MetricSpec]:
     for name, entry in data_toml("metrics.toml").items():
         specs[name] = MetricSpec(
             name=name,
-            label=entry["label"],
-            description=entry["description"],
+            label_zh=entry["label"],
+            label_en=entry["label_en"],
+            description_zh=entry["description"],
+            description_en=entry["description_en"],
             sources=tuple(entry["sources"]),
             per_code=bool(entry.get("per_code", False)),
         )

@@ -16,6 +16,7 @@ from sqlalchemy import Table
 from cnbudget.audit import AuditReport
 from cnbudget.audit.findings import Finding
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key, typo_pair
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, Indicator
@@ -109,11 +110,19 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
     meta = doc.metadata
     if not meta.department:
         raise InputError(
-            "the document does not say which organisation it is about (no title found)", meta.source_path
+            t(
+                "文件没有说明是哪个部门（单位）的（未找到标题）",
+                "the document does not say which organisation it is about (no title found)",
+            ),
+            meta.source_path,
         )
     if not meta.kind:
         raise InputError(
-            "the document does not say whether it is a budget or final accounts", meta.source_path
+            t(
+                "文件没有说明是预算还是决算",
+                "the document does not say whether it is a budget or final accounts",
+            ),
+            meta.source_path,
         )
     organisation = _organisation_record(doc)
     units = []

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import replace
 
 from cnbudget.domain.catalog import TableSpec
+from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
 from cnbudget.domain.text import compact, key
 from cnbudget.model import Cell, Column, Row, Table
@@ -76,7 +77,10 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         return
     if not any(c.role == "value" for c in columns):
         table.status = "failed"
-        table.warnings.append(f"line {table.first_line}: no amount columns recognised in the header")
+        n = table.first_line
+        table.warnings.append(
+            t(f"第 {n} 行：表头中没有识别出金额栏", f"line {n}: no amount columns recognised in the header")
+        )
         return
     if spec.shape not in ("two_sided", "grouped"):
         columns = _repair_narrow_header(table, spec, columns, body)
@@ -98,7 +102,10 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         if extra:
             table.status = "partial"
             table.warnings.append(
-                f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored"
+                t(
+                    f"第 {line.number} 行：超出表头 {width} 栏的 {len(extra)} 个单元格已忽略",
+                    f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored",
+                )
             )
         line_rows: list[Row] = []
         for group in groups:
@@ -107,7 +114,10 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
                 continue
             if had_ordinals and _ordinal_leak(row):
                 table.warnings.append(
-                    f"line {line.number}: 栏次 numbers printed in a totals row were ignored"
+                    t(
+                        f"第 {line.number} 行：合计行中印出的栏次编号已忽略",
+                        f"line {line.number}: 栏次 (column numbers) printed in a totals row were ignored",
+                    )
                 )
                 row.cells = []
             previous = line_rows[-1] if line_rows else None
@@ -140,8 +150,11 @@ def _repair_narrow_header(
     table.status = "partial"
     printed = sum(1 for c in columns if c.role == "value")
     table.warnings.append(
-        f"line {table.title_line}: the header names {printed} amount columns but rows carry {wanted}; "
-        f"columns named from the catalog layout of {spec.id}, check the header"
+        t(
+            f"第 {table.title_line} 行：表头有 {printed} 个金额栏，但各行有 {wanted} 个金额；已按 {spec.id} 的标准版式命名各栏，请核对表头",
+            f"line {table.title_line}: the header names {printed} amount columns but rows carry {wanted}; "
+            f"columns named from the catalog layout of {spec.id}, check the header",
+        )
     )
     return columns[:first_value] + [
         Column(path=leaf.split("/"), role="value", index=first_value + i) for i, leaf in enumerate(variant)
@@ -249,11 +262,21 @@ def _read_by_segments(table: Table, groups: list[list[Column]], line: Line) -> N
         ]
         if len(amounts) > len(value_cols):
             table.status = "partial"
-            table.warnings.append(f"line {line.number}: more amounts than columns in a group; extra ignored")
+            table.warnings.append(
+                t(
+                    f"第 {line.number} 行：一组中的金额多于栏数；多出的已忽略",
+                    f"line {line.number}: more amounts than columns in a group; extra ignored",
+                )
+            )
         row = Row(label=label_texts[0] if label_texts else "", code=join_code(codes), side=group[0].side,
                   cells=cells_out, line=line.number, last_line=line.number, page=line.page)  # fmt: skip
         table.rows.append(finish_row(row))
-    table.warnings.append(f"line {line.number}: cells out of line with the header; read group by group")
+    table.warnings.append(
+        t(
+            f"第 {line.number} 行：单元格与表头不对齐；已逐组读取",
+            f"line {line.number}: cells out of line with the header; read group by group",
+        )
+    )
 
 
 def header_key(columns: list[Column]) -> str:

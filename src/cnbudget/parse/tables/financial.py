@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cnbudget.domain.catalog import spec_for
+from cnbudget.domain.i18n import t
 from cnbudget.domain.vocabulary import ProjectLevel
 from cnbudget.model import Project, Table
 from cnbudget.parse.segment import Region
@@ -36,7 +37,13 @@ def parse_financial(
         table.layout = "tokens"
         parse_token_table(table, spec, after_title, known_units)
     if table.is_empty and not table.notes:
-        table.warnings.append(f"line {table.title_line}: table has no rows and no note explaining why")
+        n = table.title_line
+        table.warnings.append(
+            t(
+                f"第 {n} 行：表中没有数据行，也没有说明原因的表注",
+                f"line {n}: table has no rows and no note explaining why",
+            )
+        )
     return table
 
 

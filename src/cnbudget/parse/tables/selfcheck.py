@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cnbudget.domain.codes import economic_codes, function_codes
+from cnbudget.domain.i18n import t
 from cnbudget.domain.text import key, plain_label, similarity
 from cnbudget.model import Cell, Row, Table
 from cnbudget.model.headers import column_identities, table_paths
@@ -75,12 +76,24 @@ class Reading:
         """Why the reading is implausible, in the reviewer's words."""
         out = []
         if self.relations:
-            out.append(f"表内 {self.relations} 个勾稽关系中 {self.relations - self.held} 个不成立")
+            broken = self.relations - self.held
+            out.append(
+                t(
+                    f"表内 {self.relations} 个勾稽关系中 {broken} 个不成立",
+                    f"{broken} of {self.relations} sums fail",
+                )
+            )
         if self.names and self.named_right < self.names:
-            out.append(f"{self.names} 个科目编码中 {self.names - self.named_right} 个与科目名称不符")
+            wrong = self.names - self.named_right
+            out.append(
+                t(
+                    f"{self.names} 个科目编码中 {wrong} 个与科目名称不符",
+                    f"{wrong} of {self.names} codes do not match their names",
+                )
+            )
         if self.broken:
-            out.append("如 " + "；".join(self.broken[:3]))
-        return "，".join(out)
+            out.append(t("如 ", "e.g. ") + t("；", "; ").join(self.broken[:3]))
+        return t("，", ", ").join(out)
 
     def score(self) -> tuple[float, float]:
         names = self.named_right / self.names if self.names else 1.0
@@ -164,7 +177,8 @@ def assess(table: Table, settings: SelfCheckSettings = SELF_CHECK) -> Reading:
         if _holds(total, parts):
             reading.held += 1
         elif len(reading.broken) < 5:
-            reading.broken.append(f"{what}（第 {(total or parts[0]).line} 行）")
+            n = (total or parts[0]).line
+            reading.broken.append(f"{what}" + t(f"（第 {n} 行）", f" (line {n})"))
     for row in table.coded_rows():
         name = _reference_name(row.full_code)
         if name is None or not row.label:
@@ -223,6 +237,10 @@ ALTERNATIVES: dict[str, Callable[[Table], Table | None]] = {
     "金额列整体左移一列": _shifted(-1),
 }
 """Other plausible readings of a table whose reading is implausible, by what they change."""
+_CHANGES_EN = {
+    "金额列整体右移一列": "amount columns shifted one to the right",
+    "金额列整体左移一列": "amount columns shifted one to the left",
+}
 
 
 def check_reading(table: Table, settings: SelfCheckSettings = SELF_CHECK) -> Reading:
@@ -242,10 +260,19 @@ def check_reading(table: Table, settings: SelfCheckSettings = SELF_CHECK) -> Rea
         change, other, other_reading = best
         table.rows = other.rows
         table.warnings.append(
-            f"按表内勾稽关系改读：{change}（原读法{reading.why()}；改读后 {other_reading.relations} 个关系中 "
-            f"{other_reading.held} 个成立）"
+            t(
+                f"按表内勾稽关系改读：{change}（原读法{reading.why()}；改读后 {other_reading.relations} 个关系中 "
+                f"{other_reading.held} 个成立）",
+                f"read again by the table's own sums: {_CHANGES_EN.get(change, change)} (first reading: {reading.why()}; now "
+                f"{other_reading.held} of {other_reading.relations} sums hold)",
+            )
         )
         return other_reading
     table.status = "unreliable"
-    table.warnings.append(f"读取结果不可信：{reading.why()}；未做算术检查，请对照原表人工核对")
+    table.warnings.append(
+        t(
+            f"读取结果不可信：{reading.why()}；未做算术检查，请对照原表人工核对",
+            f"reading not reliable: {reading.why()}; no arithmetic checked, compare with the printed table by hand",
+        )
+    )
     return reading

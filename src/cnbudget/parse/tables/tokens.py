@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from cnbudget.domain.catalog import TableSpec
+from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, parse_amount
 from cnbudget.domain.text import compact, key
 from cnbudget.domain.vocabulary import Side
@@ -59,7 +60,13 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
         else:
             pending.append(line)
     if pending:
-        table.warnings.append(f"line {pending[0].number}: text after the last row of amounts ignored")
+        n = pending[0].number
+        table.warnings.append(
+            t(
+                f"第 {n} 行：最后一行金额之后的文字已忽略",
+                f"line {n}: text after the last row of amounts ignored",
+            )
+        )
 
     printed = compact("".join(header_text))
     columns, warning = _choose_columns(spec, printed, rows)
@@ -72,7 +79,10 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
     if not columns:
         table.status = "failed"
         table.warnings.append(
-            f"line {table.first_line}: header not recognised; amounts not attributed to columns"
+            t(
+                f"第 {table.first_line} 行：表头无法识别；金额未归入各栏",
+                f"line {table.first_line}: header not recognised; amounts not attributed to columns",
+            )
         )
         return
     if spec.two_sided:
@@ -99,7 +109,10 @@ def _choose_columns(
         if best is None or score > best[:2]:
             best = (score[0], score[1], variant)
     if best is None:
-        return [], f"header text '{printed[:60]}' matches no known layout of {spec.id}"
+        return [], t(
+            f"表头文字“{printed[:60]}”与 {spec.id} 的已知版式都不相符",
+            f"header text '{printed[:60]}' matches no known layout of {spec.id}",
+        )
     variant = best[2]
     columns = []
     for leaf in variant:
@@ -109,7 +122,10 @@ def _choose_columns(
         columns.append(Column(path=printed_parts, role="value", index=None, side=side))
     warning = ""
     if not spec.two_sided and expected and expected != len(variant):
-        warning = f"most rows print {expected} amounts but the header has {len(variant)} columns"
+        warning = t(
+            f"多数行有 {expected} 个金额，但表头有 {len(variant)} 栏",
+            f"most rows print {expected} amounts but the header has {len(variant)} columns",
+        )
     return columns, warning
 
 
@@ -152,7 +168,12 @@ def _two_sided_row(table: Table, columns: list[Column], row_lines: list[Line], t
         ]
         if len(amounts) > 1:
             table.status = "partial"
-            table.warnings.append(f"line {line.number}: {len(amounts)} amounts for one {side} item")
+            table.warnings.append(
+                t(
+                    f"第 {line.number} 行：一个{side}项目有 {len(amounts)} 个金额",
+                    f"line {line.number}: {len(amounts)} amounts for one {side} item",
+                )
+            )
         table.rows.append(finish_row(Row(label=compact("".join(label_toks)), side=side, cells=cells,
                                          line=row_lines[0].number, last_line=line.number, page=row_lines[0].page)))  # fmt: skip
 
@@ -186,7 +207,10 @@ def _plain_row(
     if len(amounts) != len(columns):
         table.status = "partial"
         table.warnings.append(
-            f"line {line.number}: {len(amounts)} amounts for {len(columns)} columns; read left to right, check this row"
+            t(
+                f"第 {line.number} 行：{len(amounts)} 个金额对应 {len(columns)} 栏；已从左到右读取，请核对此行",
+                f"line {line.number}: {len(amounts)} amounts for {len(columns)} columns; read left to right, check this row",
+            )
         )
     table.rows.append(finish_row(Row(label=label, code=code, cells=cells, texts=texts,
                                      line=row_lines[0].number, last_line=line.number, page=row_lines[0].page)))  # fmt: skip
