@@ -13,8 +13,13 @@ from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
     FailOn,
+    MaxCellsOpt,
+    MaxDepthOpt,
+    MaxMbOpt,
     MaxPagesOpt,
+    MaxPdfMbOpt,
     MaxSecondsOpt,
+    MaxUnpackedMbOpt,
     OcrOpt,
     TableFormat,
     read_options,
@@ -60,6 +65,11 @@ def audit_command(
     max_pages: MaxPagesOpt = None,
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
+    max_mb: MaxMbOpt = None,
+    max_pdf_mb: MaxPdfMbOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_depth: MaxDepthOpt = None,
+    max_unpacked_mb: MaxUnpackedMbOpt = None,
     no_info: Annotated[
         bool, typer.Option("--no-info", help="Leave rounding tails and other notes out of text/html.")
     ] = False,
@@ -85,7 +95,9 @@ def audit_command(
         raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if bundle and len(paths) < 2:
         raise UsageError("--bundle joins the parts of one disclosure: give two or more FILEs")
-    options = read_options(max_pages, max_seconds, ocr)
+    options = read_options(
+        max_pages, max_seconds, ocr, max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb
+    )
     reports = []
     failures: list[tuple[str, str]] = []
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]

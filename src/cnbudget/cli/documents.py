@@ -12,8 +12,13 @@ from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.cli.options import (
     FactsFormat,
     FileArg,
+    MaxCellsOpt,
+    MaxDepthOpt,
+    MaxMbOpt,
     MaxPagesOpt,
+    MaxPdfMbOpt,
     MaxSecondsOpt,
+    MaxUnpackedMbOpt,
     OcrOpt,
     OutputOpt,
     ParseFormat,
@@ -25,6 +30,7 @@ from cnbudget.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from cnbudget.model import Document
+    from cnbudget.read import ReadOptions
 
 
 def register(app: typer.Typer) -> None:
@@ -33,12 +39,10 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_command)
 
 
-def _load(
-    file: Path | None, sample: bool, max_pages: int | None, max_seconds: float | None, ocr: bool
-) -> Document:
+def _load(file: Path | None, sample: bool, options: ReadOptions) -> Document:
     from cnbudget.parse import parse_file
 
-    return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr))
+    return parse_file(resolve_input(file, sample), options)
 
 
 def parse_command(
@@ -51,9 +55,18 @@ def parse_command(
     max_pages: MaxPagesOpt = None,
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
+    max_mb: MaxMbOpt = None,
+    max_pdf_mb: MaxPdfMbOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_depth: MaxDepthOpt = None,
+    max_unpacked_mb: MaxUnpackedMbOpt = None,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    doc = _load(
+        file,
+        sample,
+        read_options(max_pages, max_seconds, ocr, max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
+    )
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
@@ -75,11 +88,20 @@ def facts_command(
     max_pages: MaxPagesOpt = None,
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
+    max_mb: MaxMbOpt = None,
+    max_pdf_mb: MaxPdfMbOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_depth: MaxDepthOpt = None,
+    max_unpacked_mb: MaxUnpackedMbOpt = None,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    doc = _load(
+        file,
+        sample,
+        read_options(max_pages, max_seconds, ocr, max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
+    )
     write_output(facts_csv(doc) if fmt is FactsFormat.csv else facts_json(doc), output)
 
 
@@ -92,11 +114,20 @@ def show_command(
     max_pages: MaxPagesOpt = None,
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
+    max_mb: MaxMbOpt = None,
+    max_pdf_mb: MaxPdfMbOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_depth: MaxDepthOpt = None,
+    max_unpacked_mb: MaxUnpackedMbOpt = None,
 ) -> None:
     """Render one table in the terminal."""
     from cnbudget.report.terminal import show_table
 
     if not table:
         raise UsageError("choose a table with --table, e.g. --table B03")
-    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    doc = _load(
+        file,
+        sample,
+        read_options(max_pages, max_seconds, ocr, max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
+    )
     show_table(doc, table.strip().upper(), console_for(None))

@@ -20,8 +20,13 @@ from cnbudget.cli.options import (
     Kind,
     KindFilterOpt,
     Level,
+    MaxCellsOpt,
+    MaxDepthOpt,
+    MaxMbOpt,
     MaxPagesOpt,
+    MaxPdfMbOpt,
     MaxSecondsOpt,
+    MaxUnpackedMbOpt,
     MetricOpt,
     OcrOpt,
     OrganisationArg,
@@ -84,6 +89,11 @@ def ingest_command(
     max_pages: MaxPagesOpt = None,
     max_seconds: MaxSecondsOpt = None,
     ocr: OcrOpt = True,
+    max_mb: MaxMbOpt = None,
+    max_pdf_mb: MaxPdfMbOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_depth: MaxDepthOpt = None,
+    max_unpacked_mb: MaxUnpackedMbOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
     bundle: Annotated[
         bool,
@@ -112,12 +122,15 @@ def ingest_command(
     paths = [sample_path()] if sample else list(paths or [])
     if not paths:
         raise UsageError("missing PATH (or use --sample to ingest the bundled sample document)")
+    options = read_options(
+        max_pages, max_seconds, ocr, max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb
+    )
     journal = _open_log(log)
     engine = _open(db, create=True)
     bar = _Bar(quiet, journal)
     try:
         summary = ingest(
-            engine, paths, jobs=jobs, options=read_options(max_pages, max_seconds, ocr), progress=bar.advance,
+            engine, paths, jobs=jobs, options=options, progress=bar.advance,
             on_start=bar.start, bundle=bundle,
         )  # fmt: skip
     finally:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
 from cnbudget.domain.text import normalize_text
 from cnbudget.domain.vocabulary import LineLayout, SourceFormat, TextLayout
 from cnbudget.model import SourcePart
@@ -100,7 +101,11 @@ def source_from_bytes(data: bytes, path: str) -> Source:
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Limits that keep one hostile or huge file from stalling a batch."""
+    """Limits that keep one hostile or huge file from stalling a batch or exhausting memory.
+
+    Each default is far above any real disclosure (workbooks and text conversions of a few megabytes,
+    under 100,000 cells); an input over a limit is refused with an `InputError` naming the limit's
+    field as its ``setting``, so that the command line can say which option raises it."""
 
     max_pages: int = 1000
     """PDFs with more pages are refused (disclosures run to a few hundred)."""
@@ -108,6 +113,63 @@ class ReadOptions:
     """Reading a PDF stops with an error after this long (OCR of many scanned pages is slow)."""
     ocr: bool = True
     """Read scanned pages by OCR when it is installed."""
+    max_mb: float = 20.0
+    """XLSX, XLS, DOCX, HTML and text files larger than this (MB, 10^6 bytes) are refused unread."""
+    max_pdf_mb: float = 500.0
+    """PDFs larger than this (MB) are refused unread: a PDF's memory is its size and one page at a time."""
+    max_cells: int = 1_000_000
+    """Spreadsheets and document tables with more cells are refused (spans and empty rows count)."""
+    max_depth: int = 200
+    """HTML and DOCX markup nested deeper than this is refused; at most 255, the XML parser's own limit."""
+    max_unpacked_mb: float = 100.0
+    """XLSX and DOCX containers that would unpack to more than this (MB) are refused (zip bombs)."""
+
+
+MB = 1_000_000
+DEPTH_CEILING = 255
+"""libxml2 (lxml) stops at 256 levels without its unsafe "huge" mode: no setting can go past this."""
+
+
+def megabytes(size: float) -> str:
+    """Bytes as MB for a message: one decimal under 10 MB, whole megabytes above."""
+    mb = size / MB
+    return f"{mb:.1f}" if mb < 10 else f"{mb:.0f}"
+
+
+def too_deep(limit: int, path: str) -> InputError:
+    limit = min(limit, DEPTH_CEILING)
+    return InputError(
+        t(
+            f"标记嵌套过深：超过上限 {limit} 层",
+            f"the markup is nested too deeply: more than the limit of {limit} levels",
+        ),
+        path,
+        setting="max_depth",
+    )
+
+
+class CellCount:
+    """Counts the cells a reader produces and refuses the input when they pass `ReadOptions.max_cells`."""
+
+    __slots__ = ("count", "limit", "path")
+
+    def __init__(self, limit: int, path: str) -> None:
+        self.count = 0
+        self.limit = limit
+        self.path = path
+
+    def add(self, cells: int) -> None:
+        self.count += cells
+        if self.count > self.limit:
+            raise InputError(
+                t(
+                    f"单元格超过上限 {self.limit:,} 个（读到 {self.count:,} 个时停止；合并单元格与空行也计入）",
+                    f"more than the limit of {self.limit:,} cells (stopped at {self.count:,}; merged cells "
+                    "and empty rows count)",
+                ),
+                self.path,
+                setting="max_cells",
+            )
 
 
 def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
@@ -120,38 +182,57 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     if p.is_dir():
         raise InputError("is a directory, not a file", name)
     try:
-        data = p.read_bytes()
+        with p.open("rb") as stream:
+            head = stream.read(1024)
+            is_pdf = head.lstrip().startswith(b"%PDF-")
+            size = p.stat().st_size
+            _check_size(size, is_pdf, options, name)
+            data = head + stream.read()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
-    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
+    _check_size(len(data), is_pdf, options, name)  # a file that grew while being read, or a pipe
+    if is_pdf:
         from cnbudget.read.pdf import read_pdf
 
         return read_pdf(data, name, options)
     if data.startswith(b"PK\x03\x04"):
         from cnbudget.read.archive import zip_members
 
-        members = zip_members(data, name)
+        members = zip_members(data, name, options.max_unpacked_mb)
         if "xl/workbook.xml" in members:
             from cnbudget.read.xlsx import read_xlsx
 
-            return read_xlsx(data, name)
+            return read_xlsx(data, name, options)
         if "word/document.xml" in members:
             from cnbudget.read.docx import read_docx
 
-            return read_docx(data, name)
+            return read_docx(data, name, options)
         raise InputError("a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: XLS (or a legacy DOC, refused there)
         from cnbudget.read.xls import read_xls
 
-        return read_xls(data, name)
+        return read_xls(data, name, options)
     if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
         from cnbudget.read.html_page import looks_like_html, read_html
 
         text, encoding = decode(data, name)
         if looks_like_html(text):
-            return read_html(data, text, encoding, name)
+            return read_html(data, text, encoding, name, options)
         return source_from_text(text, name, encoding, sha256=hashlib.sha256(data).hexdigest())
     return source_from_bytes(data, name)
+
+
+def _check_size(size: int, is_pdf: bool, options: ReadOptions, path: str) -> None:
+    limit, setting = (options.max_pdf_mb, "max_pdf_mb") if is_pdf else (options.max_mb, "max_mb")
+    if size > limit * MB:
+        raise InputError(
+            t(
+                f"文件有 {megabytes(size)} MB，超过上限 {limit:g} MB",
+                f"the file is {megabytes(size)} MB, more than the limit of {limit:g} MB",
+            ),
+            path,
+            setting=setting,
+        )
 
 
 def read_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> Source:

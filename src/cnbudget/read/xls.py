@@ -10,11 +10,12 @@ import hashlib
 
 from cnbudget.domain.errors import InputError
 from cnbudget.read.grid import LineWriter
-from cnbudget.read.source import Source
+from cnbudget.read.source import CellCount, ReadOptions, Source
 from cnbudget.read.xlsx import cell_text
 
 
-def read_xls(data: bytes, path: str) -> Source:
+def read_xls(data: bytes, path: str, options: ReadOptions | None = None) -> Source:
+    count = CellCount((options or ReadOptions()).max_cells, path)
     try:
         import xlrd
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -27,11 +28,12 @@ def read_xls(data: bytes, path: str) -> Source:
     writer = LineWriter()
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
-        covered = {
+        count.add(sheet.nrows * max(sheet.ncols, 1))  # known once the sheet is loaded, before any line
+        covered = {  # merged ranges clipped to the sheet: a damaged one may claim far more
             (r, c)
             for r0, r1, c0, c1 in sheet.merged_cells
-            for r in range(r0, r1)
-            for c in range(c0, c1)
+            for r in range(r0, min(r1, sheet.nrows))
+            for c in range(c0, min(c1, sheet.ncols))
             if (r, c) != (r0, c0)
         }
         writer.page = index + 1
