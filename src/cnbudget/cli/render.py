@@ -131,7 +131,9 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
         for path in summary.new_versions:
             console.print(f"  新版本：{escape(path)}")
     for failure in summary.failed:
-        console.print(f"  [red]失败[/red] {escape(failure.path)}：{escape(failure.message)}")
+        hint = SETTING_HINTS.get(failure.setting or "")
+        message = f"{failure.message} ({hint})" if hint else failure.message
+        console.print(f"  [red]失败[/red] {escape(failure.path)}：{escape(message)}")
 
 
 def _label(column: str, value: object) -> object:

@@ -34,6 +34,8 @@ DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".xlsx", ".xls", ".docx", 
 class Failure:
     path: str
     message: str
+    setting: str | None = None
+    """The setting behind the failure (a `ReadOptions` limit …), for the command line to name its option."""
 
 
 @dataclass(slots=True)
@@ -102,7 +104,7 @@ def process_file(path: str | tuple[str, ...], options: ReadOptions | None = None
             message = f"line {exc.line}: {message}"
         if len(parts) > 1 and exc.path:
             message = f"{exc.path}: {message}"
-        return Failure(name, message)
+        return Failure(name, message, exc.setting)
     except MemoryError:
         return Failure(name, "ran out of memory reading this file")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported

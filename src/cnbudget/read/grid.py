@@ -17,6 +17,8 @@ class LineWriter:
         self.lines: list[Line] = []
         self.page: int | None = None
         """The sheet of a workbook, for evidence; None for documents without pages."""
+        self.shared: dict[str, str] = {}
+        """Equal cells kept once (see `make_line`)."""
 
     def text(self, text: str) -> None:
         """Text keeps its leading spaces: in space-aligned text they tell a table's right side."""
@@ -25,7 +27,10 @@ class LineWriter:
             self.lines.append(make_line(number, normalize_text(part).rstrip(), self.page, normalized=True))
 
     def row(self, cells: list[str]) -> None:
-        cleaned = [normalize_text(c).replace("\n", "").strip() for c in cells]
+        shared = self.shared
+        cleaned = [
+            shared.setdefault(t, t) for t in (normalize_text(c).replace("\n", "").strip() for c in cells)
+        ]
         while cleaned and not cleaned[-1]:
             cleaned.pop()
         filled = [c for c in cleaned if c]
