@@ -326,3 +326,39 @@ def test_limit_fields_have_their_options() -> None:
 
     limits = [f.name for f in fields(ReadOptions) if f.name.startswith("max_")]
     assert limits and all(name in SETTING_HINTS for name in limits)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_damaged_docx_is_refused_not_a_crash(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """The streamed DOCX reader and the zip check: bytes changed or cut anywhere give a document or a
+    clear InputError (zipfile raises NotImplementedError, UnicodeDecodeError, zlib errors … on its own)."""
+    folder = tmp_path_factory.mktemp("docx")
+    original = _docx(
+        folder / "ok.docx", "<w:p><w:r><w:t>标题</w:t></w:r></w:p>" + _word_table(3, 3)
+    ).read_bytes()
+    damaged = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 8))):
+        damaged[data.draw(st.integers(0, len(damaged) - 1))] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(damaged)))
+    path = folder / "damaged.docx"
+    path.write_bytes(bytes(damaged[:cut]))
+    try:
+        source = read_path(path)
+    except InputError as exc:
+        assert exc.path == str(path) and exc.message
+    else:
+        assert source.lines
+
+
+def test_a_zip_needing_an_unknown_version_is_refused(tmp_path: Path) -> None:
+    """zipfile raises NotImplementedError for a "version needed to extract" it does not know."""
+    data = bytearray(_docx(tmp_path / "ok.docx", "<w:p><w:r><w:t>标题</w:t></w:r></w:p>").read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6] = 0xFF  # version needed to extract, in the first central directory entry
+    path = tmp_path / "future.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="zip container is damaged"):
+        read_path(path)

@@ -23,7 +23,7 @@ def zip_members(data: bytes, path: str, max_unpacked_mb: float | None = None) ->
         max_unpacked_mb = ReadOptions().max_unpacked_mb
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except Exception as exc:  # BadZipFile, and NotImplementedError, UnicodeDecodeError … for damaged headers
         raise InputError("not a readable XLSX or DOCX file (the zip container is damaged)", path) from exc
     total = 0
     for info in archive.infolist():

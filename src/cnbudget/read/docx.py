@@ -94,7 +94,9 @@ def read_docx(data: bytes, path: str, options: ReadOptions | None = None) -> Sou
         if "depth" in str(exc).lower():  # libxml2 stops at 256 levels
             raise too_deep(limit, path) from exc
         raise InputError(f"not a readable DOCX document (XMLSyntaxError: {exc})", path) from exc
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:  # damaged after the zip check
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile and zlib raise many kinds for a damaged container or member
         raise InputError(f"not a readable DOCX document ({type(exc).__name__}: {exc})", path) from exc
     if not any(line.text for line in writer.lines):
         raise InputError("the document has no text", path)
