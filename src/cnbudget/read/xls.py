@@ -52,7 +52,17 @@ def read_xls(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
                 )
                 cells.append(cell_text(value, fmt.format_str if fmt else ""))
             writer.row(cells)
+            _release_row(sheet, r)
         book.unload_sheet(index)
     if not any(line.text for line in writer.lines):
         raise InputError("the workbook has no cells with content", path)
     return Source(path=path, lines=writer.lines, sha256=hashlib.sha256(data).hexdigest(), format="xls")
+
+
+def _release_row(sheet: object, r: int) -> None:
+    """Let xlrd's copy of a row go once it is a line, so that the sheet and its lines are not both held
+    whole (xlrd 2 keeps a sheet as per-row lists; it is no longer developed, so these stay as they are)."""
+    for name in ("_cell_values", "_cell_types", "_cell_xf_indexes"):
+        rows = getattr(sheet, name, None)
+        if isinstance(rows, list) and r < len(rows):
+            rows[r] = None
