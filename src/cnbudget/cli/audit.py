@@ -13,12 +13,18 @@ from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
     FailOn,
+    Limits,
     TableFormat,
     bom_opt,
     format_opt,
     load_profile_option,
+    max_cells_opt,
+    max_depth_opt,
+    max_mb_opt,
     max_pages_opt,
+    max_pdf_mb_opt,
     max_seconds_opt,
+    max_unpacked_mb_opt,
     ocr_opt,
     profile_opt,
     read_options,
@@ -111,6 +117,11 @@ def audit_command(
     max_pages: Annotated[int | None, max_pages_opt()] = None,
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
+    max_mb: Annotated[float | None, max_mb_opt()] = None,
+    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
+    max_cells: Annotated[int | None, max_cells_opt()] = None,
+    max_depth: Annotated[int | None, max_depth_opt()] = None,
+    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
     no_info: Annotated[
         bool,
         typer.Option(
@@ -179,7 +190,9 @@ def audit_command(
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
     bar = _Bar(len(documents))
     pages = PageBar(bar.progress)  # the pages of a slow PDF: a line of the batch's bar
-    options = read_options(max_pages, max_seconds, ocr, pages)
+    options = read_options(
+        max_pages, max_seconds, ocr, pages, Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb)
+    )
     try:
         for parts in documents:
             name = " + ".join(map(str, parts))

@@ -10,7 +10,19 @@ from typing import Annotated
 import typer
 
 from cnbudget.cli.inputs import write_output
-from cnbudget.cli.options import max_pages_opt, max_seconds_opt, ocr_opt, output_opt, read_options
+from cnbudget.cli.options import (
+    Limits,
+    max_cells_opt,
+    max_depth_opt,
+    max_mb_opt,
+    max_pages_opt,
+    max_pdf_mb_opt,
+    max_seconds_opt,
+    max_unpacked_mb_opt,
+    ocr_opt,
+    output_opt,
+    read_options,
+)
 from cnbudget.cli.render import console_for
 from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_OK
@@ -68,13 +80,19 @@ def diff_command(
     max_pages: Annotated[int | None, max_pages_opt()] = None,
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
+    max_mb: Annotated[float | None, max_mb_opt()] = None,
+    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
+    max_cells: Annotated[int | None, max_cells_opt()] = None,
+    max_depth: Annotated[int | None, max_depth_opt()] = None,
+    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """What changed between two versions of a document (the help is given at registration, in both languages)."""
     from cnbudget.audit import audit
     from cnbudget.parse import parse_file
     from cnbudget.report.diff import diff_reports
 
-    options = read_options(max_pages, max_seconds, ocr)
+    limits = Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb)
+    options = read_options(max_pages, max_seconds, ocr, None, limits)
     before = audit(parse_file(old, options))
     after = audit(parse_file(new, options))
     diff = diff_reports(before, after)

@@ -11,11 +11,17 @@ import typer
 from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.cli.options import (
     FactsFormat,
+    Limits,
     ParseFormat,
     bom_opt,
     file_arg,
+    max_cells_opt,
+    max_depth_opt,
+    max_mb_opt,
     max_pages_opt,
+    max_pdf_mb_opt,
     max_seconds_opt,
+    max_unpacked_mb_opt,
     ocr_opt,
     output_opt,
     read_options,
@@ -51,13 +57,18 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(
-    file: Path | None, sample: bool, max_pages: int | None, max_seconds: float | None, ocr: bool
+    file: Path | None,
+    sample: bool,
+    max_pages: int | None,
+    max_seconds: float | None,
+    ocr: bool,
+    limits: Limits,
 ) -> Document:
     from cnbudget.parse import parse_file
 
     bar = PageBar()
     try:
-        return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar))
+        return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar, limits))
     finally:
         bar.stop()
 
@@ -77,9 +88,21 @@ def parse_command(
     max_pages: Annotated[int | None, max_pages_opt()] = None,
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
+    max_mb: Annotated[float | None, max_mb_opt()] = None,
+    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
+    max_cells: Annotated[int | None, max_cells_opt()] = None,
+    max_depth: Annotated[int | None, max_depth_opt()] = None,
+    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    doc = _load(
+        file,
+        sample,
+        max_pages,
+        max_seconds,
+        ocr,
+        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
+    )
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
@@ -104,11 +127,23 @@ def facts_command(
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
     bom: Annotated[bool, bom_opt()] = False,
+    max_mb: Annotated[float | None, max_mb_opt()] = None,
+    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
+    max_cells: Annotated[int | None, max_cells_opt()] = None,
+    max_depth: Annotated[int | None, max_depth_opt()] = None,
+    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    doc = _load(
+        file,
+        sample,
+        max_pages,
+        max_seconds,
+        ocr,
+        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
+    )
     if fmt is FactsFormat.csv:
         write_output(facts_csv(doc), output, bom=bom)
     else:
@@ -133,6 +168,11 @@ def show_command(
     max_pages: Annotated[int | None, max_pages_opt()] = None,
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
+    max_mb: Annotated[float | None, max_mb_opt()] = None,
+    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
+    max_cells: Annotated[int | None, max_cells_opt()] = None,
+    max_depth: Annotated[int | None, max_depth_opt()] = None,
+    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """Render one table in the terminal."""
     from cnbudget.report.terminal import show_table
@@ -141,5 +181,12 @@ def show_command(
         raise UsageError(
             t("请用 --table 指定一张表，如 --table B03", "choose a table with --table, e.g. --table B03")
         )
-    doc = _load(file, sample, max_pages, max_seconds, ocr)
+    doc = _load(
+        file,
+        sample,
+        max_pages,
+        max_seconds,
+        ocr,
+        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
+    )
     show_table(doc, table.strip().upper(), console_for(None))

@@ -17,6 +17,7 @@ from cnbudget.cli.options import (
     Funds,
     Kind,
     Level,
+    Limits,
     Scope,
     SeverityChoice,
     all_versions_opt,
@@ -25,8 +26,13 @@ from cnbudget.cli.options import (
     db_opt,
     kind_filter_opt,
     load_profile_option,
+    max_cells_opt,
+    max_depth_opt,
+    max_mb_opt,
     max_pages_opt,
+    max_pdf_mb_opt,
     max_seconds_opt,
+    max_unpacked_mb_opt,
     metric_opt,
     ocr_opt,
     organisation_arg,
@@ -175,6 +181,11 @@ def ingest_command(
     max_pages: Annotated[int | None, max_pages_opt()] = None,
     max_seconds: Annotated[float | None, max_seconds_opt()] = None,
     ocr: Annotated[bool, ocr_opt()] = True,
+    max_mb: Annotated[float | None, max_mb_opt()] = None,
+    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
+    max_cells: Annotated[int | None, max_cells_opt()] = None,
+    max_depth: Annotated[int | None, max_depth_opt()] = None,
+    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help=t("只显示汇总行。", "Print only the summary line."))
     ] = False,
@@ -224,7 +235,11 @@ def ingest_command(
     engine = _open(db, create=True)
     bar = _Bar(quiet, journal)
     options = read_options(
-        max_pages, max_seconds, ocr, None if quiet else bar.pages
+        max_pages,
+        max_seconds,
+        ocr,
+        None if quiet else bar.pages,
+        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
     )  # pages: one process only
     try:
         summary = ingest(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -215,11 +216,61 @@ def organisation_arg() -> Any:
     )  # fmt: skip
 
 
+def _limit_opt(name: str, zh: str, en: str, **bounds: Any) -> Any:
+    return typer.Option(name, show_default=False, help=t(zh, en), rich_help_panel=t("读取限制", "Reading limits"),
+                        **bounds)  # fmt: skip
+
+
+def max_mb_opt() -> Any:
+    return _limit_opt("--max-mb", "拒绝大于此值（MB）的 XLSX、XLS、DOCX、HTML 和文本文件（默认 20）。",
+                      "Refuse XLSX, XLS, DOCX, HTML and text files larger than this many MB (default 20).",
+                      min=0.001)  # fmt: skip
+
+
+def max_pdf_mb_opt() -> Any:
+    return _limit_opt("--max-pdf-mb", "拒绝大于此值（MB）的 PDF（默认 500）。",
+                      "Refuse PDFs larger than this many MB (default 500).", min=0.001)  # fmt: skip
+
+
+def max_cells_opt() -> Any:
+    return _limit_opt("--max-cells", "拒绝单元格多于此数的工作簿和文档表格（默认 1000000）。",
+                      "Refuse workbooks and document tables with more cells than this (default 1000000).",
+                      min=1)  # fmt: skip
+
+
+def max_depth_opt() -> Any:
+    return _limit_opt("--max-depth", "拒绝标记嵌套超过此层数的 HTML 和 DOCX（默认 200，最多 255）。",
+                      "Refuse HTML and DOCX markup nested deeper than this (default 200, at most 255).",
+                      min=1, max=255)  # fmt: skip
+
+
+def max_unpacked_mb_opt() -> Any:
+    return _limit_opt("--max-unpacked-mb", "拒绝解压后大于此值（MB）的 XLSX 和 DOCX（默认 100）。",
+                      "Refuse XLSX and DOCX files that unpack to more than this many MB (default 100).",
+                      min=0.001)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The reading limits given on a command line (None: the library's default)."""
+
+    max_mb: float | None = None
+    max_pdf_mb: float | None = None
+    max_cells: int | None = None
+    max_depth: int | None = None
+    max_unpacked_mb: float | None = None
+
+
 def setting_hints() -> dict[str, str]:
     """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
     return {
         "max_pages": "--max-pages",
         "max_seconds": "--max-seconds",
+        "max_mb": "--max-mb",
+        "max_pdf_mb": "--max-pdf-mb",
+        "max_cells": "--max-cells",
+        "max_depth": "--max-depth",
+        "max_unpacked_mb": "--max-unpacked-mb",
         "db": t("--db 或 CNBUDGET_DB；cnbudget ingest 会新建资料库", "--db or CNBUDGET_DB; `cnbudget ingest` creates a library"),
         "metric": t("见 cnbudget metrics", "see `cnbudget metrics`"),
         "organisation": t("见 cnbudget organisations", "see `cnbudget organisations`"),
@@ -231,14 +282,26 @@ def setting_hints() -> dict[str, str]:
 
 
 def read_options(
-    max_pages: int | None, max_seconds: float | None, ocr: bool, progress: PageProgress | None = None
+    max_pages: int | None,
+    max_seconds: float | None,
+    ocr: bool,
+    progress: PageProgress | None = None,
+    limits: Limits | None = None,
 ) -> ReadOptions:
     """The reader's settings from the options (no --max-seconds: the automatic limit, which grows with OCR)."""
     from cnbudget.read import ReadOptions
 
-    defaults = ReadOptions()
+    defaults, limits = ReadOptions(), limits or Limits()
     return ReadOptions(
-        max_pages=max_pages or defaults.max_pages, max_seconds=max_seconds, ocr=ocr, progress=progress
+        max_pages=max_pages or defaults.max_pages,
+        max_seconds=max_seconds,
+        ocr=ocr,
+        progress=progress,
+        max_mb=limits.max_mb or defaults.max_mb,
+        max_pdf_mb=limits.max_pdf_mb or defaults.max_pdf_mb,
+        max_cells=limits.max_cells or defaults.max_cells,
+        max_depth=limits.max_depth or defaults.max_depth,
+        max_unpacked_mb=limits.max_unpacked_mb or defaults.max_unpacked_mb,
     )
 
 

@@ -248,8 +248,10 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
         for path in summary.new_versions:
             console.print(t("  新版本：", "  new version: ") + escape(path))
     for failure in summary.failed:
+        hint = setting_hints().get(failure.setting or "")
+        message = f"{failure.message} ({hint})" if hint else failure.message
         console.print(
-            f"  [red]{t('失败', 'failed')}[/red] {escape(failure.path)}{t('：', ': ')}{escape(failure.message)}"
+            f"  [red]{t('失败', 'failed')}[/red] {escape(failure.path)}{t('：', ': ')}{escape(message)}"
         )
 
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 class Failure:
     path: str
     message: str
+    setting: str | None = None
+    """The setting behind the failure (a `ReadOptions` limit …), for the command line to name its option."""
 
 
 @dataclass(slots=True)
@@ -88,7 +90,7 @@ def process_file(
             message = t(f"第 {exc.line} 行：{message}", f"line {exc.line}: {message}")
         if len(parts) > 1 and exc.path:
             message = f"{exc.path}: {message}"
-        return Failure(name, message)
+        return Failure(name, message, exc.setting)
     except MemoryError:
         return Failure(name, t("读取此文件时内存不足", "ran out of memory reading this file"))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported

@@ -8,6 +8,8 @@ where each part is, so that what is found can be filed under it and a part that 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 
 from cnbudget.domain.text import compact
 from cnbudget.model import Heading
@@ -30,8 +32,9 @@ _MAX_UNNUMBERED = 30
 def read_outline(lines: list[Line], outside: list[tuple[int, int]]) -> list[Heading]:
     """Every heading line outside the given (first, last) line ranges, in order."""
     found: list[Heading] = []
+    inside = _within(outside)
     for line in lines:
-        if line.layout != "text" or any(a <= line.number <= b for a, b in outside):
+        if line.layout != "text" or inside(line.number):
             continue
         text = compact(line.stripped)
         if not text or len(text) > _MAX_CHARS or _AMOUNT.search(text) or _SENTENCE.search(text):
@@ -42,3 +45,21 @@ def read_outline(lines: list[Line], outside: list[tuple[int, int]]) -> list[Head
         if level:
             found.append(Heading(text=text, line=line.number, page=line.page, level=level))
     return found
+
+
+def _within(ranges: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether a line number falls in one of the ranges, by bisection: a document has a range per table,
+    and testing every line against every range made long documents quadratic."""
+    merged: list[list[int]] = []
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+
+    def inside(number: int) -> bool:
+        i = bisect_right(starts, number) - 1
+        return i >= 0 and number <= merged[i][1]
+
+    return inside

@@ -7,6 +7,7 @@ outside the contents and is followed by table content.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from cnbudget.domain.catalog import match_title, spec_for, table_marker
@@ -214,7 +215,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
     stops = sorted({e[0] for e in merged} | set(boundaries) | {len(lines)})
     b12_count = 0
     for start, table_id, title, number in merged:
-        end = next(s for s in stops if s > start)
+        end = stops[bisect_right(stops, start)]  # by bisection: a scan per table was quadratic
         if not _has_table_content(flags, start, end):
             # an empty table (B08/B09 with a note) still has its unit caption; a title listed in a
             # second contents page has nothing but other titles after it

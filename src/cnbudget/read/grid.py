@@ -7,7 +7,7 @@ what the parser's header inference expects from every input.
 from __future__ import annotations
 
 from cnbudget.domain.text import normalize_text
-from cnbudget.read.source import Line, make_line
+from cnbudget.read.source import CellCount, Line, make_line
 
 
 class LineWriter:
@@ -17,6 +17,8 @@ class LineWriter:
         self.lines: list[Line] = []
         self.page: int | None = None
         """The sheet of a workbook, for evidence; None for documents without pages."""
+        self.shared: dict[str, str] = {}
+        """Equal cells kept once (see `make_line`)."""
 
     def text(self, text: str) -> None:
         """Text keeps its leading spaces: in space-aligned text they tell a table's right side."""
@@ -25,7 +27,10 @@ class LineWriter:
             self.lines.append(make_line(number, normalize_text(part).rstrip(), self.page, normalized=True))
 
     def row(self, cells: list[str]) -> None:
-        cleaned = [normalize_text(c).replace("\n", "").strip() for c in cells]
+        shared = self.shared
+        cleaned = [
+            shared.setdefault(t, t) for t in (normalize_text(c).replace("\n", "").strip() for c in cells)
+        ]
         while cleaned and not cleaned[-1]:
             cleaned.pop()
         filled = [c for c in cleaned if c]
@@ -35,24 +40,35 @@ class LineWriter:
         self.lines.append(Line(len(self.lines) + 1, "\t".join(cleaned), cleaned, "tab", self.page))
 
 
-def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """Rows of (text, colspan, rowspan) → a full grid; spanned positions are empty strings."""
+MAX_COLSPAN = 1000
+"""The HTML standard's ceiling for colspan (rowspan is cut at the table's last row)."""
+
+
+def expand_spans(rows: list[list[tuple[str, int, int]]], count: CellCount | None = None) -> list[list[str]]:
+    """Rows of (text, colspan, rowspan) → a full grid; spanned positions are empty strings.
+
+    Spans are cut to the standard's ceiling and to the table's own rows; every position a span covers is
+    counted (`count`) before it is marked, so a hostile span cannot allocate more than the cell limit."""
     grid: list[list[str]] = []
-    taken: dict[tuple[int, int], bool] = {}
+    taken: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
         out: list[str] = []
         c = 0
         for text, colspan, rowspan in row:
-            while taken.get((r, c)):
+            colspan = min(max(colspan, 1), MAX_COLSPAN)
+            rowspan = min(max(rowspan, 1), len(rows) - r)
+            if count is not None:
+                count.add(colspan * rowspan)
+            while (r, c) in taken:
                 out.append("")
                 c += 1
             out.append(text)
-            out.extend("" for _ in range(max(colspan, 1) - 1))
-            for dr in range(max(rowspan, 1)):
-                for dc in range(max(colspan, 1)):
-                    taken[(r + dr, c + dc)] = True
-            c += max(colspan, 1)
-        while taken.get((r, c)):
+            out.extend("" for _ in range(colspan - 1))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            c += colspan
+        while (r, c) in taken:
             out.append("")
             c += 1
         grid.append(out)

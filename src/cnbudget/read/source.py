@@ -72,14 +72,25 @@ def _split_pipe(stripped: str) -> list[str]:
     return [cell.strip() for cell in body.split("|")]
 
 
-def make_line(number: int, raw: str, page: int | None = None, normalized: bool = False) -> Line:
+def make_line(
+    number: int,
+    raw: str,
+    page: int | None = None,
+    normalized: bool = False,
+    shared: dict[str, str] | None = None,
+) -> Line:
+    """`shared`: equal cells of one document kept once (a disclosure repeats half its cells: 0.00, codes,
+    labels of the tables that share rows), which halves the memory its cells take."""
     text = raw if normalized else normalize_text(raw)
     stripped = text.strip()
     indent = len(text) - len(text.lstrip(" \u3000"))
     if not stripped:
         return Line(number, text, None, "blank", page, indent)
     if "\t" in text:
-        return Line(number, text, [c.strip() for c in text.split("\t")], "tab", page, indent)
+        cells = [c.strip() for c in text.split("\t")]
+        if shared is not None:
+            cells = [shared.setdefault(c, c) for c in cells]
+        return Line(number, text, cells, "tab", page, indent)
     if stripped[0] == "|" and stripped.count("|") >= 2:
         if "--" in stripped and _PIPE_SEPARATOR.match(stripped):
             return Line(number, text, None, "rule", page, indent)
@@ -89,7 +100,8 @@ def make_line(number: int, raw: str, page: int | None = None, normalized: bool =
 
 def source_from_text(text: str, path: str = "<text>", encoding: str = "utf-8", sha256: str = "") -> Source:
     raw_lines = normalize_text(text).splitlines()
-    lines = [make_line(i + 1, raw, normalized=True) for i, raw in enumerate(raw_lines)]
+    shared: dict[str, str] = {}
+    lines = [make_line(i + 1, raw, normalized=True, shared=shared) for i, raw in enumerate(raw_lines)]
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Source(path=path, lines=lines, sha256=digest, encoding=encoding)
 
@@ -114,7 +126,11 @@ PageProgress = Callable[[int, int, bool], None]
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Limits that keep one hostile or huge file from stalling a batch."""
+    """Limits that keep one hostile or huge file from stalling a batch or exhausting memory.
+
+    Each default is far above any real disclosure (workbooks and text conversions of a few megabytes,
+    under 100,000 cells); an input over a limit is refused with an `InputError` naming the limit's
+    field as its ``setting``, so that the command line can say which option raises it."""
 
     max_pages: int = 1000
     """PDFs with more pages are refused (disclosures run to a few hundred)."""
@@ -123,6 +139,17 @@ class ReadOptions:
     grows with the pages read by OCR; a number is the limit, exactly."""
     ocr: bool = True
     """Read scanned pages by OCR when it is installed."""
+    max_mb: float = 20.0
+    """XLSX, XLS, DOCX, HTML and text files larger than this (MB, 10^6 bytes) are refused unread."""
+    max_pdf_mb: float = 500.0
+    """PDFs larger than this (MB) are refused unread: a PDF's memory is its size and one page at a time."""
+    max_cells: int = 1_000_000
+    """Spreadsheets and document tables with more cells are refused (spans and empty rows count)."""
+    max_depth: int = 200
+    """HTML and DOCX markup nested deeper than this is refused; at most 255, the XML parser's own limit."""
+    max_unpacked_mb: float = 100.0
+    """XLSX and DOCX containers that would unpack to more than this (MB) are refused (zip bombs)."""
+
     progress: PageProgress | None = field(default=None, compare=False, repr=False)
     """Told of each page as it is read (a progress bar for long OCR); None in worker processes."""
 
@@ -132,6 +159,53 @@ class ReadOptions:
         if self.max_seconds is not None:
             return self.max_seconds
         return min(BASE_SECONDS + OCR_PAGE_SECONDS * ocr_pages, MAX_AUTO_SECONDS)
+
+
+MB = 1_000_000
+DEPTH_CEILING = 255
+"""libxml2 (lxml) stops at 256 levels without its unsafe "huge" mode: no setting can go past this."""
+
+
+def megabytes(size: float) -> str:
+    """Bytes as MB for a message, to four significant digits (so that it never reads as the limit)."""
+    mb = size / MB
+    return f"{mb:.0f}" if mb >= 1000 else f"{mb:.4g}"
+
+
+def too_deep(limit: int, path: str) -> InputError:
+    limit = min(limit, DEPTH_CEILING)
+    return InputError(
+        t(
+            f"标记嵌套过深：超过上限 {limit} 层",
+            f"the markup is nested too deeply: more than the limit of {limit} levels",
+        ),
+        path,
+        setting="max_depth",
+    )
+
+
+class CellCount:
+    """Counts the cells a reader produces and refuses the input when they pass `ReadOptions.max_cells`."""
+
+    __slots__ = ("count", "limit", "path")
+
+    def __init__(self, limit: int, path: str) -> None:
+        self.count = 0
+        self.limit = limit
+        self.path = path
+
+    def add(self, cells: int) -> None:
+        self.count += cells
+        if self.count > self.limit:
+            raise InputError(
+                t(
+                    f"单元格超过上限 {self.limit:,} 个（读到 {self.count:,} 个时停止；合并单元格与空行也计入）",
+                    f"more than the limit of {self.limit:,} cells (stopped at {self.count:,}; merged cells "
+                    "and empty rows count)",
+                ),
+                self.path,
+                setting="max_cells",
+            )
 
 
 def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
@@ -144,26 +218,32 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     if p.is_dir():
         raise InputError(t("这是文件夹，不是文件", "is a directory, not a file"), name)
     try:
-        data = p.read_bytes()
+        with p.open("rb") as stream:
+            head = stream.read(1024)
+            is_pdf = head.lstrip().startswith(b"%PDF-")
+            size = p.stat().st_size
+            _check_size(size, is_pdf, options, name)
+            data = head + stream.read()
     except OSError as exc:
         reason = exc.strerror or exc
         raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc
-    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
+    _check_size(len(data), is_pdf, options, name)  # a file that grew while being read, or a pipe
+    if is_pdf:
         from cnbudget.read.pdf import read_pdf
 
         return read_pdf(data, name, options)
     if data.startswith(b"PK\x03\x04"):
         from cnbudget.read.archive import zip_members
 
-        members = zip_members(data, name)
+        members = zip_members(data, name, options.max_unpacked_mb)
         if "xl/workbook.xml" in members:
             from cnbudget.read.xlsx import read_xlsx
 
-            return read_xlsx(data, name)
+            return read_xlsx(data, name, options)
         if "word/document.xml" in members:
             from cnbudget.read.docx import read_docx
 
-            return read_docx(data, name)
+            return read_docx(data, name, options)
         raise InputError(
             t("这是 zip 压缩包，不是公开文件（PDF、XLSX、DOCX、HTML 或文本）",
               "a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)"),
@@ -172,15 +252,28 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: XLS (or a legacy DOC, refused there)
         from cnbudget.read.xls import read_xls
 
-        return read_xls(data, name)
+        return read_xls(data, name, options)
     if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
         from cnbudget.read.html_page import looks_like_html, read_html
 
         text, encoding = decode(data, name)
         if looks_like_html(text):
-            return read_html(data, text, encoding, name)
+            return read_html(data, text, encoding, name, options)
         return source_from_text(text, name, encoding, sha256=hashlib.sha256(data).hexdigest())
     return source_from_bytes(data, name)
+
+
+def _check_size(size: int, is_pdf: bool, options: ReadOptions, path: str) -> None:
+    limit, setting = (options.max_pdf_mb, "max_pdf_mb") if is_pdf else (options.max_mb, "max_mb")
+    if size > limit * MB:
+        raise InputError(
+            t(
+                f"文件有 {megabytes(size)} MB，超过上限 {limit:g} MB",
+                f"the file is {megabytes(size)} MB, more than the limit of {limit:g} MB",
+            ),
+            path,
+            setting=setting,
+        )
 
 
 def read_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> Source:

@@ -11,11 +11,12 @@ import hashlib
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter
-from cnbudget.read.source import Source
+from cnbudget.read.source import CellCount, ReadOptions, Source
 from cnbudget.read.xlsx import cell_text
 
 
-def read_xls(data: bytes, path: str) -> Source:
+def read_xls(data: bytes, path: str, options: ReadOptions | None = None) -> Source:
+    count = CellCount((options or ReadOptions()).max_cells, path)
     try:
         import xlrd
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -40,11 +41,12 @@ def read_xls(data: bytes, path: str) -> Source:
     writer = LineWriter()
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
-        covered = {
+        count.add(sheet.nrows * max(sheet.ncols, 1))  # known once the sheet is loaded, before any line
+        covered = {  # merged ranges clipped to the sheet: a damaged one may claim far more
             (r, c)
             for r0, r1, c0, c1 in sheet.merged_cells
-            for r in range(r0, r1)
-            for c in range(c0, c1)
+            for r in range(r0, min(r1, sheet.nrows))
+            for c in range(c0, min(c1, sheet.ncols))
             if (r, c) != (r0, c0)
         }
         writer.page = index + 1
@@ -63,7 +65,17 @@ def read_xls(data: bytes, path: str) -> Source:
                 )
                 cells.append(cell_text(value, fmt.format_str if fmt else ""))
             writer.row(cells)
+            _release_row(sheet, r)
         book.unload_sheet(index)
     if not any(line.text for line in writer.lines):
         raise InputError(t("工作簿中没有有内容的单元格", "the workbook has no cells with content"), path)
     return Source(path=path, lines=writer.lines, sha256=hashlib.sha256(data).hexdigest(), format="xls")
+
+
+def _release_row(sheet: object, r: int) -> None:
+    """Let xlrd's copy of a row go once it is a line, so that the sheet and its lines are not both held
+    whole (xlrd 2 keeps a sheet as per-row lists; it is no longer developed, so these stay as they are)."""
+    for name in ("_cell_values", "_cell_types", "_cell_xf_indexes"):
+        rows = getattr(sheet, name, None)
+        if isinstance(rows, list) and r < len(rows):
+            rows[r] = None

@@ -19,7 +19,7 @@ from typing import Any
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter
-from cnbudget.read.source import Source
+from cnbudget.read.source import CellCount, ReadOptions, Source
 
 _DECIMALS = re.compile(r"0\.(0+)")
 
@@ -47,11 +47,16 @@ def cell_text(value: Any, number_format: str) -> str:
     return str(value).replace("\n", "").replace("\r", "")
 
 
-def read_xlsx(data: bytes, path: str) -> Source:
+def read_xlsx(data: bytes, path: str, options: ReadOptions | None = None) -> Source:
+    """Sheets are streamed (openpyxl's read-only mode): memory grows with the lines kept, not the XML.
+
+    The sheet's declared dimension is ignored: a hostile one would pad every row to 16,384 columns, and
+    rows as stored give the same lines (trailing empty cells are dropped anyway)."""
     from openpyxl import load_workbook
 
+    cells = CellCount((options or ReadOptions()).max_cells, path)
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged parts
         why = f"{type(exc).__name__}: {exc}"
         raise InputError(
@@ -59,14 +64,29 @@ def read_xlsx(data: bytes, path: str) -> Source:
         ) from exc
     writer = LineWriter()
     warnings: list[str] = []
-    for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
-        if sheet.sheet_state != "visible":
-            warnings.append(
-                t(f"工作表“{sheet.title}”是隐藏的；仍已读取", f"sheet {sheet.title!r} is hidden; read anyway")
-            )
-        writer.page = sheet_number
-        for row in sheet.iter_rows():
-            writer.row([cell_text(c.value, c.number_format) for c in row])
+    try:
+        for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
+            if sheet.sheet_state != "visible":
+                warnings.append(
+                    t(
+                        f"工作表“{sheet.title}”是隐藏的；仍已读取",
+                        f"sheet {sheet.title!r} is hidden; read anyway",
+                    )
+                )
+            writer.page = sheet_number
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows():
+                cells.add(max(len(row), 1))
+                writer.row([cell_text(c.value, c.number_format) for c in row])
+    except InputError:
+        raise
+    except Exception as exc:  # damaged sheet XML shows only while it is streamed
+        why = f"{type(exc).__name__}: {exc}"
+        raise InputError(
+            t(f"无法读取的 XLSX 工作簿（{why}）", f"not a readable XLSX workbook ({why})"), path
+        ) from exc
+    finally:
+        workbook.close()
     lines = writer.lines
     if not any(line.text for line in lines):
         raise InputError(t("工作簿中没有有内容的单元格", "the workbook has no cells with content"), path)
