@@ -325,3 +325,16 @@ def test_a_unit_whose_tables_give_only_the_department_code_is_linked_by_code(
     unit = orgs["武汉市工业信息化中心"]
     assert (unit["code"], unit["kind"], unit["parent"]) == ("301014", "unit", "武汉市经济和信息化局")
     engine.dispose()
+
+
+def test_the_name_shown_is_the_title_s_whatever_the_order_of_ingest(tmp_path: Path) -> None:
+    """Seed 000 prints its name FULL in its title and HALF in its B02; another document listing the centre in
+    its tables may be stored first. The organisation shows the printing of its own title either way."""
+    other = _variant(tmp_path, 2025, "武汉市大数据中心", table_name="武汉市大数据中心")
+    for number, order in enumerate(([other, SEED_FILES["000"]], [SEED_FILES["000"], other])):
+        engine = open_database(str(tmp_path / f"order{number}.db"))
+        for path in order:
+            ingest(engine, [path], jobs=1)
+        names = _organisations(engine)
+        assert FULL in names and HALF not in names, sorted(names)
+        engine.dispose()

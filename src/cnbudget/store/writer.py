@@ -63,7 +63,7 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
     if existing:
         return WriteResult("unchanged", existing[0], existing[1])
     parent_id = _parent(conn, record.organisation.parent)
-    named_id = _organisation(conn, record.organisation, parent_id=parent_id)
+    named_id = _organisation(conn, record.organisation, parent_id=parent_id, titled=True)
     for unit in record.units:
         if unit.key != record.organisation.key:
             _organisation(conn, unit, parent_id=named_id)
@@ -165,13 +165,17 @@ def _adopt_units(conn: Connection, department_id: int, department: OrganisationR
     )
 
 
-def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None) -> int:
+def _organisation(
+    conn: Connection, org: OrganisationRecord, parent_id: int | None, *, titled: bool = False
+) -> int:
     """The organisation with the record's folded name (one per name, whatever its kind), created when new;
     a blank code, region, level or parent is filled in, and a unit's code (157003) replaces the code of
-    its department (157) that an older cnbudget filed it under."""
+    its department (157) that an older cnbudget filed it under. ``titled``: the name as the organisation's
+    own document prints it in its title, which is shown rather than a printing from another document's
+    table (the same folded name, e.g. with ASCII brackets) — whichever was stored first."""
     orgs = schema.organisations.c
     row = conn.execute(
-        select(orgs.id, orgs.kind, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
+        select(orgs.id, orgs.name, orgs.kind, orgs.code, orgs.region, orgs.level, orgs.parent_id).where(
             orgs.name_key == org.key
         )
     ).first()
@@ -205,6 +209,8 @@ def _organisation(conn: Connection, org: OrganisationRecord, parent_id: int | No
         changes |= {"code": org.code, "kind": "unit"}
     if parent_id is not None and row.parent_id is None and parent_id != row.id:
         changes["parent_id"] = parent_id
+    if titled and org.name and org.name != row.name:
+        changes["name"] = org.name
     if changes:
         conn.execute(update(schema.organisations).where(orgs.id == row.id).values(**changes))
         if row.kind == "department" and "code" in changes and "kind" not in changes:
