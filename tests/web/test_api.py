@@ -154,7 +154,7 @@ def test_roles_csrf_and_login(web) -> None:
     assert web.get("/api/v1/documents").status_code == 401
     assert web.get("/api/v1/documents").json()["error"]["code"] == "not_logged_in"
     bad = web.post("/api/v1/login", json={"username": "viewer", "password": "wrong password"})
-    assert bad.status_code == 401
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "bad_credentials"
     csrf = login(web, "viewer")
     assert web.get("/api/v1/documents").status_code == 200
     assert upload(web, csrf, ("a.pdf", PDF.read_bytes())).status_code == 403  # viewers do not upload

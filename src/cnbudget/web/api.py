@@ -61,7 +61,7 @@ def login(body: Login, request: Request) -> JSONResponse:
     config = request.app.state.config
     user = authenticate(request.app.state.engine, body.username, body.password)
     if user is None:
-        raise WebError(401, "用户名或密码不正确")
+        raise WebError(401, "用户名或密码不正确", "password", code="bad_credentials")
     token, session = open_session(request.app.state.engine, user, config.session_hours)
     response = JSONResponse({"user": _user(session.user), "csrf_token": session.csrf_token})
     set_cookie(response, SESSION_COOKIE, token, config.secure_cookies, config.session_hours * 3600)

@@ -22,9 +22,11 @@ CODES = {400: "bad_request", 401: "not_logged_in", 403: "forbidden", 404: "not_f
 class WebError(Exception):
     """An answer other than success, with the words a person reads."""
 
-    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+    def __init__(self, status: int, message: str, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
+        self.code = code
+        """A more precise code than the status's (``bad_credentials`` rather than ``not_logged_in``)."""
 
 
 def status_of(exc: CnbudgetError) -> int:
@@ -41,9 +43,15 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def error_response(request: Request, status: int, message: str, field: str | None = None) -> Response:
+def error_response(
+    request: Request, status: int, message: str, field: str | None = None, code: str | None = None
+) -> Response:
     if _wants_json(request):
-        body: dict[str, Any] = {"status": status, "code": CODES.get(status, "error"), "message": message}
+        body: dict[str, Any] = {
+            "status": status,
+            "code": code or CODES.get(status, "error"),
+            "message": message,
+        }
         if field:
             body["field"] = field
         return JSONResponse({"error": body}, status_code=status)
@@ -61,7 +69,7 @@ def error_response(request: Request, status: int, message: str, field: str | Non
 def install(app: Any) -> None:
     @app.exception_handler(WebError)
     async def _web(request: Request, exc: WebError) -> Response:
-        return error_response(request, exc.status, exc.message, exc.field)
+        return error_response(request, exc.status, exc.message, exc.field, exc.code)
 
     @app.exception_handler(CnbudgetError)
     async def _cnbudget(request: Request, exc: CnbudgetError) -> Response:
