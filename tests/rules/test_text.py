@@ -70,3 +70,10 @@ def test_one_finding_per_kind_with_every_place() -> None:
     found = [f for f in audit(doc).findings if f.rule_id == "TEXT-PUNCT-001"]
     assert len(found) == 1
     assert len(found[0].evidence) >= 8 and "等" in found[0].message
+    from cnbudget.audit.rules.wording import _snippet
+
+    text = "部门预算与2023年度减少0.15万元，下降（增长）27.78%，主要原因是人员变动。"
+    start = text.index("下降（增长）")
+    quoted = _snippet(text, start, start + 6, 14)  # 14 characters back would start inside "2023"
+    assert "2023年度" in quoted and "27.78%" in quoted
+    assert _snippet("共计 1,234.56 万元", 9, 11, 4).startswith("1,234.56")

@@ -22,9 +22,20 @@ _SHOWN = 3
 
 
 def _snippet(text: str, start: int, end: int, width: int = 14) -> str:
-    before = text[max(0, start - width) : start].replace("\n", " ")
-    after = text[end : end + width].replace("\n", " ")
+    """The words around a place, ``width`` characters each side, widened so that no number is cut in two
+    (a quoted "023年度" would misstate the year)."""
+    left, right = max(0, start - width), min(len(text), end + width)
+    while left > 0 and _numeral(text[left - 1]) and _numeral(text[left]):
+        left -= 1
+    while right < len(text) and _numeral(text[right - 1]) and _numeral(text[right]):
+        right += 1
+    before = text[left:start].replace("\n", " ")
+    after = text[end:right].replace("\n", " ")
     return f"{before}{text[start:end]}{after}"
+
+
+def _numeral(char: str) -> bool:  # noqa: N802 - reads as the character class it is
+    return char.isdigit() or char in ".,．"
 
 
 def _place(section: NarrativeSection, start: int, end: int) -> Evidence:
