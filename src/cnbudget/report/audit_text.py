@@ -65,7 +65,9 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
                 f"  [yellow]{t('未检查', 'not checked')}[/yellow] {o.rule_id} {name}{t('：', ': ')}{esc(o.reason)}"
             )
     for path, error in failures:
-        console.print(f"[bold red]{t('无法读取', 'cannot read')}[/bold red] {esc(path)}: {esc(error)}")
+        console.print(
+            f"[bold red]{t('无法读取', 'cannot read')}[/bold red] {esc(path)}{t('：', ': ')}{esc(error)}"
+        )
 
 
 def render_summary(reports: list[AuditReport], failures: list[tuple[str, str]], console: Console) -> None:

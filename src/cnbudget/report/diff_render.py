@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from cnbudget.domain.escape import terminal_text as esc
 from cnbudget.domain.i18n import t
+from cnbudget.domain.text import at
+from cnbudget.domain.text import place as text_place
 from cnbudget.domain.version import __version__
 from cnbudget.report.json_model import to_jsonable
 
@@ -76,11 +78,11 @@ def _severity_label(severity: str) -> str:
 
 
 def _where(place: Place | None) -> str:
+    """A place as the audit cites it: the page of a PDF (its extracted-text line is no place in the
+    document), else the line of a text input."""
     if place is None or not place.line:
         return ""
-    if place.page:
-        return t(f"第{place.page}页 第{place.line}行", f"p. {place.page}, line {place.line}")
-    return t(f"第{place.line}行", f"line {place.line}")
+    return at(place.line, place.page)
 
 
 def _moved(old: Place | None, new: Place | None) -> str:
@@ -99,8 +101,9 @@ def _table_name(table_id: str) -> str:
 
 
 def _wheres(places: list[Place]) -> str:
-    shown = [_where(p) for p in places[:3]]
-    return t("；", "; ").join(shown) + ("…" if len(places) > 3 else "")
+    pages = list(dict.fromkeys(p.page for p in places if p.page))
+    lines = list(dict.fromkeys(p.line for p in places if p.line))
+    return text_place(pages, [] if pages else lines, limit=3)
 
 
 def _blank(raw: str) -> str:
