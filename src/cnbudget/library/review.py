@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -207,16 +208,46 @@ def review_notes(view: DocumentView) -> dict[str, str]:
     return notes
 
 
-def source_file(view: DocumentView) -> Path:
-    """The stored original, as long as it is the file that was ingested (same content)."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a stored document's original is, and what it was when ingested."""
+
+    path: str
+    source_format: str
+    sha256: str
+
+
+def document_source(engine: Engine, document_id: int) -> Source:
+    """The original of one document (one row read: for each page image, not the whole review view)."""
+    d = schema.documents.c
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(d.source_path, d.source_format, d.content_sha256).where(d.id == document_id)
+        ).first()
+    if row is None:
+        raise UsageError(f"没有编号为 #{document_id} 的文件", setting="document")
+    return Source(row[0], row[1], row[2])
+
+
+def source_file(source: Source | DocumentView) -> Path:
+    """The stored original, as long as it is the file that was ingested (same content). The file is hashed
+    once while its size and modification time stay the same, not on every page image."""
+    if isinstance(source, DocumentView):
+        source = Source(source.source_path, source.source_format, source.content_sha256)
+    path = Path(source.path)
+    if " + " in source.path or not path.is_file():
+        raise InputError("原文件不在原处，无法重新生成（页面截图、检查表需要原文件）", path=source.path)
+    stat = path.stat()
+    if _digest(source.path, stat.st_size, stat.st_mtime_ns) != source.sha256:
+        raise InputError("原文件已被改动，与入库时的内容不同", path=source.path)
+    return path
+
+
+@lru_cache(maxsize=256)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
     from cnbudget.library.ingestion import file_sha256
 
-    path = Path(view.source_path)
-    if " + " in view.source_path or not path.is_file():
-        raise InputError("原文件不在原处，无法重新生成（页面截图、检查表需要原文件）", path=view.source_path)
-    if file_sha256(path) != view.content_sha256:
-        raise InputError("原文件已被改动，与入库时的内容不同", path=view.source_path)
-    return path
+    return file_sha256(Path(path))
 
 
 def reviewed_report(view: DocumentView) -> tuple[Any, dict[str, str]]:

@@ -9,7 +9,6 @@ by member within limits: a bomb is refused before anything is unpacked.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -26,6 +25,7 @@ from sqlalchemy import Engine
 
 from cnbudget.domain.errors import InputError
 from cnbudget.read import ReadOptions
+from cnbudget.read.source import container_kind
 from cnbudget.store.review import add_upload, set_upload
 from cnbudget.store.writer import find_by_hash, write_record
 
@@ -51,19 +51,12 @@ EXTENSIONS = {"pdf": ".pdf", "xlsx": ".xlsx", "docx": ".docx", "ole": ".xls", "h
 
 
 def sniff(head: bytes) -> str | None:
-    """The kind of file by its first bytes: pdf, zip (xlsx/docx/an archive), ole (xls), html, text; None
-    for anything else (images, executables …)."""
-    if head.lstrip()[:5] == b"%PDF-":
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"
-    sample = head[:4096]
-    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    """The kind of an upload by its first bytes (the reader's own `container_kind`); None for binary files
+    that are none of these (images, executables …), refused at once rather than after the upload."""
+    kind = container_kind(head)
+    if kind == "text" and b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "html" if stripped[:1] == b"<" else "text"
+    return "html" if kind == "markup" else kind
 
 
 def _zip_kind(path: Path) -> str:
@@ -201,7 +194,6 @@ class UploadQueue:
         self.on_done = on_done
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._pending: set[Future[object]] = set()
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -228,14 +220,12 @@ class UploadQueue:
             with self._lock:
                 self._pool = None
             future = self._executor().submit(_process, str(received.path), self.options)
-        self._pending.add(future)
         future.add_done_callback(lambda f: self._store(upload_id, f))
         return upload_id
 
     def _store(self, upload_id: int, future: Future[object]) -> None:
         from cnbudget.library.ingestion import Failure
 
-        self._pending.discard(future)
         try:
             outcome = future.result()
             if isinstance(outcome, Failure):
@@ -251,16 +241,8 @@ class UploadQueue:
         if self.on_done is not None:
             self.on_done(upload_id)
 
-    def idle(self) -> bool:
-        return not self._pending
-
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=False)
-
-
-def received_from_bytes(data: bytes, filename: str, storage: Path, limits: UploadLimits) -> list[Received]:
-    """`receive` for bytes in hand (the API's tests, the command line)."""
-    return receive(io.BytesIO(data), filename, storage, limits)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
@@ -208,6 +209,23 @@ class CellCount:
             )
 
 
+Container = Literal["pdf", "zip", "ole", "markup", "text"]
+
+
+def container_kind(head: bytes) -> Container:
+    """What a file is by its first bytes (never by its name): a PDF, a zip container (XLSX, DOCX, or an
+    archive), an OLE compound file (XLS, or a legacy DOC), markup (HTML), or else text."""
+    if head[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head.lstrip()[:1] == b"<" or head.startswith(b"\xef\xbb\xbf<"):
+        return "markup"
+    return "text"
+
+
 def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     """Read any supported file, told apart by content: PDF, XLSX, DOCX, HTML or text."""
     options = options or ReadOptions()
@@ -220,7 +238,8 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     try:
         with p.open("rb") as stream:
             head = stream.read(1024)
-            is_pdf = head.lstrip().startswith(b"%PDF-")
+            kind = container_kind(head)
+            is_pdf = kind == "pdf"
             size = p.stat().st_size
             _check_size(size, is_pdf, options, name)
             data = head + stream.read()
@@ -232,7 +251,7 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
         from cnbudget.read.pdf import read_pdf
 
         return read_pdf(data, name, options)
-    if data.startswith(b"PK\x03\x04"):
+    if kind == "zip":
         from cnbudget.read.archive import zip_members
 
         members = zip_members(data, name, options.max_unpacked_mb)
@@ -249,11 +268,11 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
               "a zip archive, not a disclosure document (PDF, XLSX, DOCX, HTML or text)"),
             name,
         )  # fmt: skip
-    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: XLS (or a legacy DOC, refused there)
+    if kind == "ole":  # XLS (or a legacy DOC, refused there)
         from cnbudget.read.xls import read_xls
 
         return read_xls(data, name, options)
-    if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
+    if kind == "markup":
         from cnbudget.read.html_page import looks_like_html, read_html
 
         text, encoding = decode(data, name)

@@ -131,12 +131,6 @@ def list_users(engine: Engine) -> list[tuple[User, bool]]:
     return [(_user(r), bool(r.active)) for r in rows]
 
 
-def get_user(engine: Engine, user_id: int) -> User | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(schema.users).where(schema.users.c.id == user_id)).first()
-    return _user(row) if row is not None and row.active else None
-
-
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
     """The active user with this password; None otherwise (the same time is spent on an unknown name)."""
     from argon2.exceptions import InvalidHashError, VerificationError

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.escape import csv_cell, text_cells
-from cnbudget.library.review import DocumentView, document_view, reviewed_report, source_file
+from cnbudget.library.review import DocumentView, document_source, document_view, reviewed_report, source_file
 from cnbudget.library.uploads import UploadLimits, receive
 from cnbudget.store import schema
 from cnbudget.store.review import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS, Upload
@@ -135,12 +135,12 @@ def page_image(
     request: Request, document_id: int, page: int, scale: float = 2.0
 ) -> tuple[bytes, float, float]:
     """The page as PNG and its size in points; 404 when the document is not a PDF or the page is not there."""
-    view = document_view(request.app.state.engine, document_id)
-    if view.source_format != "pdf":
+    source = document_source(request.app.state.engine, document_id)
+    if source.source_format != "pdf":
         raise WebError(404, "该文件不是 PDF，没有页面图像", "page")
     try:
-        path = source_file(view)
-        return _render(str(path), page, round(scale, 2), view.content_sha256)
+        path = source_file(source)
+        return _render(str(path), page, round(scale, 2), source.sha256)
     except InputError as exc:
         raise WebError(404, exc.message, "page") from exc
 
