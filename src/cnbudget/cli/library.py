@@ -124,7 +124,8 @@ def register(app: typer.Typer) -> None:
     )
 
 
-def _open(db: str | None, create: bool = False) -> Engine:
+def open_library(db: str | None, create: bool = False) -> Engine:
+    """The library named by --db (else $CNBUDGET_DB, ./cnbudget.db); ``create``: a new one if missing."""
     from cnbudget.store.database import open_database
 
     return open_database(db, create=create)
@@ -144,7 +145,7 @@ def _ask(
               "--format xlsx writes a workbook: give -o FILE.xlsx"),
             setting="output",
         )  # fmt: skip
-    engine = _open(db)
+    engine = open_library(db)
     try:
         show_answer(question(engine), fmt, output, bom)
     finally:
@@ -232,7 +233,7 @@ def ingest_command(
         )
     profile = load_profile_option(profile_path)  # checked before the library is touched
     journal = _open_log(log)
-    engine = _open(db, create=True)
+    engine = open_library(db, create=True)
     bar = _Bar(quiet, journal)
     options = read_options(
         max_pages,
@@ -547,7 +548,7 @@ def merge_command(
     from cnbudget.domain.escape import plain_text
     from cnbudget.library.identity import merge
 
-    engine = _open(db or ctx.obj)
+    engine = open_library(db or ctx.obj)
     try:
         done = merge(engine, alias, target)
     finally:
@@ -582,7 +583,7 @@ def unmerge_command(
     from cnbudget.domain.escape import plain_text
     from cnbudget.library.identity import unmerge
 
-    engine = _open(db or ctx.obj)
+    engine = open_library(db or ctx.obj)
     try:
         done = unmerge(engine, alias)
     finally:
@@ -669,7 +670,7 @@ def export_command(
             t(f"没有表 {'、'.join(unknown)}：可选 {'、'.join(EXPORT_TABLES)}",
               f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
         )  # fmt: skip
-    engine = _open(db)
+    engine = open_library(db)
     try:
         written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
     finally:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from cnbudget.cli.library import open_library
 from cnbudget.cli.options import db_opt
 from cnbudget.cli.usage import Command, Group
 from cnbudget.domain.errors import UsageError
@@ -68,12 +69,6 @@ def _users_app() -> typer.Typer:
         ),
     )(users_passwd)
     return users
-
-
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
-    from cnbudget.store.database import open_database
-
-    return open_database(db)
 
 
 def serve_command(
@@ -150,7 +145,7 @@ def serve_command(
     from cnbudget.store.accounts import add_user, list_users
     from cnbudget.store.database import database_url
 
-    engine = _engine(db)
+    engine = open_library(db, create=True)
     url = database_url(db)
     if storage is None:
         base = Path(url[len("sqlite:///") :]).parent if url.startswith("sqlite:///") else Path.cwd()
@@ -215,7 +210,7 @@ def users_add(
     from cnbudget.store.accounts import ROLE_LABELS, add_user
 
     password = _password()
-    user = add_user(_engine(db), username, password, role, name)
+    user = add_user(open_library(db, create=True), username, password, role, name)
     label = ROLE_LABELS.get(user.role, user.role)
     sys.stdout.write(t(f"已添加用户 {user.username}（{label}）\n", f"Added user {user.username} ({role})\n"))
 
@@ -224,7 +219,7 @@ def users_list(db: Annotated[str | None, db_opt()] = None) -> None:
     """The users, their roles, and whether they are active."""
     from cnbudget.store.accounts import ROLE_LABELS, list_users
 
-    for user, active in list_users(_engine(db)):
+    for user, active in list_users(open_library(db, create=True)):
         state = t("在用", "active") if active else t("停用", "inactive")
         sys.stdout.write(
             f"{user.username}\t{t(ROLE_LABELS[user.role], user.role)}\t{user.display_name}\t{state}\n"
@@ -243,7 +238,7 @@ def users_passwd(
     """Set a new password (asked twice, or CNBUDGET_PASSWORD); the user's sessions end."""
     from cnbudget.store.accounts import set_password
 
-    set_password(_engine(db), username, _password())
+    set_password(open_library(db, create=True), username, _password())
     sys.stdout.write(t(f"已修改 {username} 的密码\n", f"Changed the password of {username}\n"))
 
 
