@@ -79,7 +79,18 @@ def _help_option(option: Any) -> Any:
     return option
 
 
-class Command(TyperCommand):
+class _Localised:
+    """The usage line and the help option in the run's language (mixed into a Click command or group)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, pieces, t("用法：", "Usage: "))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_option(super().get_help_option(ctx))  # type: ignore[misc]
+
+
+class Command(_Localised, TyperCommand):
     """A command whose usage line, type names and help option speak the run's language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -87,16 +98,8 @@ class Command(TyperCommand):
         super().__init__(*args, **kwargs)
         _localise_params(self.params)
 
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(
-            ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("用法：", "Usage: ")
-        )
 
-    def get_help_option(self, ctx: Any) -> Any:
-        return _help_option(super().get_help_option(ctx))
-
-
-class Group(TyperGroup):
+class Group(_Localised, TyperGroup):
     """The `cnbudget` group, speaking the run's language like `Command`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -104,14 +107,6 @@ class Group(TyperGroup):
         kwargs["subcommand_metavar"] = t("命令 [参数]...", "COMMAND [ARGS]...")
         super().__init__(*args, **kwargs)
         _localise_params(self.params)
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(
-            ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("用法：", "Usage: ")
-        )
-
-    def get_help_option(self, ctx: Any) -> Any:
-        return _help_option(super().get_help_option(ctx))
 
 
 # ---- parser errors ----------------------------------------------------------------------------------
