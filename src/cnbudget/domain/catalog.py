@@ -31,10 +31,22 @@ class TableSpec:
     variants: tuple[tuple[str, ...], ...]
     codes: str = ""
     """The classification its rows are coded by: function, economic, or "" (none)."""
+    subjects: tuple[str, ...] = ()
+    """What the table shows, in the words of table_words.toml (收支, 收入, 支出, 三公 …): a title that names
+    one of them, with one of `funds`, names this table."""
+    funds: tuple[str, ...] = ()
+    """Whose money: 一般公共预算, 政府性基金, 国有资本经营, 财政拨款, 全部 (no fund named), * (any)."""
+    by: str = ""
+    """How its rows are classified when not by `codes`: unit (B05U), project (B10)."""
 
     @property
     def two_sided(self) -> bool:
         return self.shape == "two_sided"
+
+    @property
+    def rows_by(self) -> str:
+        """function, economic, unit, project or "" — what a title's 按功能分类 / 分单位 … selects."""
+        return self.codes or self.by
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +118,9 @@ def table_specs() -> dict[str, TableSpec]:
             doc_kinds=tuple(entry.get("doc_kinds", ())),
             variants=tuple(tuple(v) for v in entry.get("variants", ())),
             codes=entry.get("codes", ""),
+            subjects=tuple(entry.get("subjects", ())),
+            funds=tuple(entry.get("funds", ())),
+            by=entry.get("by", ""),
         )
     return specs
 
@@ -121,7 +136,7 @@ def spec_for(table_id: str) -> TableSpec:
     specs = table_specs()
     if table_id in specs:
         return specs[table_id]
-    return specs[table_id.split("-")[0]] if table_id.startswith("B12") else specs[table_id]
+    return specs[table_id.split("-")[0]] if table_id.startswith(("B12", "X")) else specs[table_id]
 
 
 def financial_ids() -> tuple[str, ...]:
@@ -134,39 +149,99 @@ FINANCIAL_IDS = ("B01", "B02", "B03", "B04", "B05", "B05U", "B06", "B07", "B08",
 """The same as `financial_ids()`, spelled out for readers of the facts export (a test keeps them equal)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """One entry of table_words.toml: an id and the words that say it (`all` of them, or `any` one)."""
+
+    id: str
+    all: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()
+    other: bool = False
+    """A subject outside the national standard (会议费明细表 …): a table of its own, not audited."""
+
+    def said_by(self, text: str) -> bool:
+        return all(w in text for w in self.all) and (not self.any or any(w in text for w in self.any))
+
+
 @cache
-def _title_index() -> list[tuple[str, str]]:
-    """(alias key, table id), longest alias first so that 财政拨款收支总表 wins over 收支总表."""
-    pairs = [(key(title), spec.id) for spec in table_specs().values() for title in spec.titles]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+def table_words() -> dict[str, tuple[Words, ...]]:
+    """The vocabulary of table titles (data/table_words.toml): subjects, funds, by, kinds, each in order."""
+    raw = data_toml("table_words.toml")
+    return {
+        group: tuple(
+            Words(
+                e["id"],
+                tuple(key(w) for w in e.get("all", ())),
+                tuple(key(w) for w in e.get("any", ())),
+                bool(e.get("other", False)),
+            )
+            for e in entries
+        )
+        for group, entries in raw.items()
+        if group != "sources"
+    }
+
+
+def income_source(label: str) -> tuple[str, str] | None:
+    """(source, scope) of an income row: ("事业收入", "其他") for "五、事业收入资金", ("一般公共预算", "财政拨款")
+    for "1.一般公共预算拨款"; None for a row that names no source (本年收入合计, 上年结转 …)."""
+    text = key(label)
+    for entry in data_toml("table_words.toml")["sources"]:
+        if any(key(w) in text for w in entry["any"]):
+            return entry["id"], entry["scope"]
+    return None
+
+
+def _first(group: str, text: str) -> Words | None:
+    return next((w for w in table_words()[group] if w.said_by(text)), None)
 
 
 _MARKER = re.compile(
-    r"^(?:表\s*(\d+)(?:\s*[-—–]\s*(\d+))?|公开\s*(\d+)\s*表|公开表\s*([一二三四五六七八九十]+))\s*[.．、:：]?\s*"
+    r"^(?:(?:附|部门公开|公开|预算|决算)?表\s*(?P<a>\d+|[一二三四五六七八九十]+)(?:\s*[-—–]\s*(?P<b>\d+))?"
+    r"|(?:部门公开|公开|预算|决算)\s*(?P<c>\d+)\s*表)\s*[.．、:：]?\s*"
 )
-"""A table's number printed before or above its title: "表 5-1.", "公开01表：", "公开表一"."""
-_ORDINAL_PREFIX = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+"""A table's number printed before or above its title: "表 5-1.", "表一", "公开01表：", "预算01表", "公开表一"."""
+_ORDINAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d))\s*")
 _YEAR = re.compile(r"^20\d{2}\s*(?:年度|年)?")
-_GENERIC_PREFIX = ("部门", "单位", "区直", "市直", "省直")
+_QUALIFIER = re.compile(r"\([^()]*\)$")
+"""A bracketed qualifier after the title: "(按功能分类科目)", "(一级项目)", "(不含上年结转)"."""
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+_NOT_A_TITLE = re.compile(r"[，,。;；:：]|见|如下|下表|上表|本表|此表|该表")
+"""A sentence that mentions a table ("详见下表", "收支情况如下表") names none."""
+_BARE = re.compile(r"^(?:部门|单位|区直|市直|省直|市级部门)?(?:综合)?(?:预算|决算)?(?:公开)?报?表$")
+"""A heading over all the tables ("2026年部门预算表", "部门综合预算公开报表"), not a table."""
+MAX_TITLE = 48
+"""Characters of a title once its number, year, organisation and qualifiers are taken off."""
 
 
 @dataclass(frozen=True, slots=True)
 class TitleMatch:
     table_id: str
+    """The table the title names; the first of `candidates` when the rows must decide; "X" for a table
+    outside the national standard."""
     number: str
     """The printed "表 N" or "表 N-M" marker, if any ("12-1")."""
+    candidates: tuple[str, ...] = ()
+    """Every table the title may name, in the catalogue's order (一般公共预算支出情况表: B05, B05U, B17, F05);
+    the document's kind and the rows choose among them (`parse.recognise`)."""
+    subject: str = ""
+    funds: str = ""
+    by: str = ""
+    """The classification the title names (function, economic, unit) or ""."""
+    kind: str = ""
+    """budget or final when the title says 预算 or 决算 (fund names aside), else ""."""
 
 
 def _marker_number(m: re.Match[str]) -> str:
-    if m.group(1):
-        return m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
-    if m.group(3):
-        return str(int(m.group(3)))
-    return str(chinese_number(m.group(4)) or "")
+    first = m.group("a") or m.group("c")
+    if first is None:
+        return ""
+    number = str(int(first)) if first.isdigit() else str(chinese_number(first) or "")
+    return number + (f"-{m.group('b')}" if m.group("b") else "")
 
 
 def table_marker(text: str) -> str | None:
-    """For a line that is only a table marker ("表 1", "表5-1", "表 12-1.", "公开01表", "公开表一"), its number."""
+    """For a line that is only a table marker ("表 1", "表5-1", "表一", "公开01表", "预算01表"), its number."""
     s = compact(text)
     m = _MARKER.match(s)
     if m and not s[m.end() :].strip():
@@ -174,41 +249,68 @@ def table_marker(text: str) -> str | None:
     return None
 
 
+def tables_for(subject: str, funds: str, by: str = "", kind: str = "") -> tuple[str, ...]:
+    """The catalogue's tables that show ``subject`` of ``funds`` (by ``by``, of ``kind``), in its order."""
+    found = [
+        spec
+        for spec in table_specs().values()
+        if subject in spec.subjects
+        and ("*" in spec.funds or funds in spec.funds)
+        and (not kind or kind in spec.doc_kinds)
+    ]
+    if by:
+        narrowed = [spec for spec in found if spec.rows_by == by]
+        found = narrowed or found
+    return tuple(spec.id for spec in found)
+
+
 def match_title(text: str, org_names: tuple[str, ...] = ()) -> TitleMatch | None:
-    """The table a title line names, or None; rejects sentences that merely mention a table."""
+    """The table a title line names, read for what it says (subject, funds, classification, kind) against
+    the national standard; None for a line that is no table's title (a sentence that mentions a table, a
+    heading over all the tables)."""
     s = text.strip().lstrip("-•·*# ")
     if not s or len(s) > 80 or "表" not in s:
-        return None  # every title and alias ends in 表
+        return None  # every title ends in 表
     number = ""
     s = _ORDINAL_PREFIX.sub("", s)  # "一、2017年度江苏省高级人民法院部门收支预算总表"
-    m = _MARKER.match(s)
+    m = _MARKER.match(compact(s))
     if m:
         number = _marker_number(m)
-        s = s[m.end() :]
-    k = key(s)
-    k = _YEAR.sub("", k)
+        s = compact(s)[m.end() :]
+        s = _ORDINAL_PREFIX.sub("", s)
+    k = _YEAR.sub("", key(s))
     for name in sorted(org_names, key=len, reverse=True):
         nk = key(name)
         if nk and k.startswith(nk):
-            k = k[len(nk) :]
+            k = _YEAR.sub("", k[len(nk) :])
             break
-    k = _YEAR.sub("", k)
-    forms = [k]
-    for prefix in _GENERIC_PREFIX:
-        if k.startswith(prefix) and len(k) > len(prefix) + 3:
-            forms.append(k[len(prefix) :])
-            break
-    for form in forms:
-        for alias, table_id in _title_index():
-            if form == alias:
-                return TitleMatch(table_id, number)
-    for form in forms:
-        for alias, table_id in _title_index():
-            if len(alias) >= 3 and form.endswith(alias):
-                head = form[: -len(alias)]
-                if len(head) <= 40 and not re.search(r"[,。;:：；]|说明|情况", head):
-                    return TitleMatch(table_id, number)
-    return None
+    body = k
+    while _QUALIFIER.search(body):
+        body = _QUALIFIER.sub("", body)
+    if (
+        not body.endswith("表")
+        or len(body) > MAX_TITLE
+        or _NOT_A_TITLE.search(body.replace(",", "、"))  # key() folds 、 to ",": a list of items is no sentence
+        or _BARE.match(body)
+    ):
+        return None
+    subject = _first("subjects", k)
+    if subject is None:
+        return None
+    funds = _first("funds", k)
+    by = _first("by", k)
+    kind = _first("kinds", _FUND_NAMES.sub("", k))
+    fund_id = funds.id if funds else "全部"
+    candidates = () if subject.other else tables_for(subject.id, fund_id, by.id if by else "", kind.id if kind else "")
+    return TitleMatch(
+        table_id=candidates[0] if candidates else "X",
+        number=number,
+        candidates=candidates or ("X",),
+        subject=subject.id,
+        funds=fund_id,
+        by=by.id if by else "",
+        kind=kind.id if kind else "",
+    )
 
 
 def table_name(table_id: str) -> str:

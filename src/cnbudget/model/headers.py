@@ -98,9 +98,10 @@ def _by_measure(
 
 
 def table_paths(table: Table) -> list[tuple[str, ...]]:
-    """The amount columns' header paths (the expenditure side of two-sided tables), each once."""
+    """The amount columns' header paths (the expenditure side of two-sided tables), each once; memo columns
+    ("其中：…", a part of the column before them) and another year's columns add up with nothing."""
     seen: dict[str, tuple[str, ...]] = {}
     for col in table.columns:
-        if col.role == "value" and col.side in (None, "支出"):
+        if col.current and col.side in (None, "支出"):
             seen.setdefault(col.key, tuple(col.path))
     return list(seen.values())

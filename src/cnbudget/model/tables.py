@@ -26,10 +26,23 @@ class Column:
     """Position in the printed row (cell layouts); None when columns were matched by order."""
     side: Side | None = None
     """For two-sided tables (B01, B04, F01, F04): 收入 or 支出."""
+    period: str = ""
+    """"prior" for a column of another year printed beside this year's ("2025年预算数" in a 2026 budget),
+    else "" (the document's own year)."""
 
     @property
     def key(self) -> str:
         return "/".join(self.path)
+
+    @property
+    def memo(self) -> bool:
+        """A memo column ("其中：专项资金…"): a part of the column before it, not an addend of the row."""
+        return any(p.startswith("其中") for p in self.path)
+
+    @property
+    def current(self) -> bool:
+        """An amount of the document's own year that adds up with the others (not a memo, not a prior year)."""
+        return self.role == "value" and not self.memo and self.period != "prior"
 
 
 @dataclass(slots=True)
@@ -80,7 +93,7 @@ class Row:
     def is_coded(self) -> bool:
         """A classification row: a 3-, 5- or 7-digit function or economic code."""
         code = self.full_code
-        return code.isdigit() and len(code) in (3, 5, 7)
+        return code.isdigit() and len(code) in (3, 5, 7) and self.kind != "group"
 
     def cell(self, column: str) -> Cell | None:
         for cell in self.cells:
@@ -143,6 +156,8 @@ class Table:
         found = next((r for r in self.rows if r.kind == "total" and r.label in ("合计", "总计")), None)
         if found is None and len(self.rows) == 1 and not self.rows[0].code and not self.rows[0].label:
             return self.rows[0] if self.rows[0].cells else None
+        if found is None and self.rows and self.rows[0].kind == "total" and not self.rows[0].code:
+            return self.rows[0]  # the organisation's own row over its codes (see parse.codes.organisation_rows)
         return found
 
     def side_row(self, side: str, name: str) -> Row | None:
@@ -167,7 +182,8 @@ class Table:
     def find_column(self, *names: str) -> str | None:
         """The key of the first amount column that is one of ``names``: the whole path, else a path ending
         with it ("基本支出" finds "一般公共预算支出/基本支出"), else the same last level; None when none is."""
-        keys = self.value_keys()
+        keys = [c.key for c in self.columns if c.current] or self.value_keys()
+        keys = list(dict.fromkeys(keys))
         for name in names:
             if name in keys:
                 return name
@@ -187,9 +203,10 @@ class Table:
         return list(dict.fromkeys(c.key for c in self.columns if c.role == "value"))
 
     def first_value_column(self, side: str | None = None) -> str | None:
-        """The first amount column (of ``side`` in two-sided tables), or None."""
+        """The first amount column of the document's year (of ``side`` in two-sided tables), or None: a
+        prior year's column or a memo column printed first is not the table's figure."""
         for col in self.columns:
-            if col.role == "value" and (side is None or col.side == side):
+            if col.current and (side is None or col.side == side):
                 return col.key
         return None
 

@@ -12,7 +12,7 @@ from cnbudget.domain.i18n import t
 from cnbudget.domain.names import organisation_row, own_row
 from cnbudget.domain.text import compact
 from cnbudget.model import Document, Warning_
-from cnbudget.parse.codes import resolve_codes
+from cnbudget.parse.codes import organisation_rows, resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative
 from cnbudget.parse.outline import read_outline
@@ -59,7 +59,7 @@ def _parse(source: Source) -> Document:
     meta.source_files = list(source.files)
     captions = org_names_from_captions(lines)
     org_names = tuple(n for n in [meta.department, *captions] if n)
-    segments = segment(lines, org_names)
+    segments = segment(lines, org_names, meta.kind)
     doc = Document(metadata=meta, parts=segments.parts)
     if segments.toc:
         doc.toc_lines = (lines[segments.toc[0]].number, lines[segments.toc[1]].number)
@@ -89,6 +89,8 @@ def _parse(source: Source) -> Document:
         else:
             doc.self_evaluations.append(parse_self_evaluation(region, lines))
     resolve_codes(doc.tables)
+    for table in doc.tables:
+        organisation_rows(table)
     for table in doc.tables:
         before = len(table.warnings)
         check_reading(table)

@@ -7,10 +7,11 @@ tables of the same document (F05 prints full codes), then in the reference lists
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from cnbudget.domain.catalog import coded_by
-from cnbudget.domain.codes import code_level, economic_codes, function_codes
+from cnbudget.domain.codes import class_code, code_level, economic_codes, function_codes
 from cnbudget.domain.text import key, similarity
 from cnbudget.model import Table
 
@@ -88,3 +89,30 @@ def resolve_codes(tables: list[Table]) -> None:
                 row.level = code_level(match[0])
             else:
                 row.resolved_code = code
+
+
+_UNIT_CODE = re.compile(r"^\d{6}$")
+
+
+def organisation_rows(table: Table) -> None:
+    """Rows of a code table that name an organisation, not a classification code: a unit (6-digit code),
+    its department (a 3-digit code heading those units, under a name that is not the class's), or the one
+    unnumbered row of amounts over the coded rows of a table printed for one organisation (深圳's 支出总表:
+    "深圳市财政局（本级）" over 201, 20106 …). Units and departments become ``group`` rows, which are no
+    classification rows; the organisation's own row is the table's total."""
+    if table.id not in coded_by("function") | coded_by("economic"):
+        return
+    rows = table.rows
+    units = {r.code for r in rows if _UNIT_CODE.match(r.code)}
+    names = function_codes() if _family(table.id) == "function" else economic_codes()
+    for row in rows:
+        heads_units = len(row.code) == 3 and any(u.startswith(row.code) for u in units)
+        printed_as_class = similarity(key(row.label), key(names.get(row.code, ""))) >= 0.5
+        if row.code in units or (heads_units and not printed_as_class):
+            row.kind, row.level, row.resolved_code = "group", None, ""
+    if any(r.kind == "total" for r in rows):
+        return
+    heads = [r for r in rows if not r.code and r.label and r.cells and r.kind == "item"]
+    coded = [r for r in rows if r.is_coded]
+    if len(heads) == 1 and rows and rows[0] is heads[0] and coded and class_code(heads[0].label) is None:
+        heads[0].kind = "total"

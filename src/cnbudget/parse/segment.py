@@ -10,10 +10,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from cnbudget.domain.catalog import match_title, spec_for, table_marker
+from cnbudget.domain.catalog import TitleMatch, match_title, spec_for, table_marker
 from cnbudget.domain.numbers import has_decimal_amount
 from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import Part
+from cnbudget.parse.recognise import choose
 from cnbudget.read import Line
 
 _MARKER_PREFIX = re.compile(
@@ -34,6 +35,21 @@ class Region:
     end: int
     """Index one past the region's last line."""
     number: str = ""
+    skip: tuple[tuple[int, int], ...] = ()
+    """(first, end) index ranges inside the region that are not the table's: the title and captions
+    printed again on each page a table continues on."""
+
+    def body(self, lines: list[Line]) -> list[Line]:
+        """The region's lines without the repeated titles of its continuation pages."""
+        if not self.skip:
+            return lines[self.start : self.end]
+        out: list[Line] = []
+        k = self.start
+        for first, end in self.skip:
+            out.extend(lines[k:first])
+            k = end
+        out.extend(lines[k : self.end])
+        return out
 
 
 @dataclass(slots=True)
@@ -140,19 +156,39 @@ def _title_end(lines: list[Line], start: int) -> int:
     return start
 
 
-def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
-    toc = find_toc(lines)
-    flags = _content_flags(lines)
+_SENTENCE = re.compile(r"[，。；;：:]")
+_TITLE_END = re.compile(r"表(?:[（(][^）)]*[)）])?$")
+"""The end of a table title: 表, or 表 and a bracketed qualifier ("…预算表（不含上年结转）")."""
 
-    def in_toc(i: int) -> bool:
-        return toc is not None and toc[0] <= i <= toc[1]
 
+@dataclass(slots=True)
+class _Title:
+    index: int
+    """Index of its first line (the number printed above it, when there is one)."""
+    match: TitleMatch
+    text: str
+    number: str
+
+
+def _kind_of_titles(titles: list[_Title]) -> str:
+    """budget or final, as most titles that say it say (决算 / 预算), else ""."""
+    said = [t.match.kind for t in titles if t.match.kind]
+    if not said:
+        return ""
+    finals = said.count("final")
+    return "final" if 2 * finals > len(said) else "budget"
+
+
+def _find_titles(
+    lines: list[Line], org_names: tuple[str, ...], flags: list[bool], toc: tuple[int, int] | None
+) -> tuple[list[_Title], list[Part], list[int]]:
     parts: list[Part] = []
-    titles: list[tuple[int, str, str, str]] = []  # (index, id, title, number)
+    titles: list[_Title] = []
     boundaries: list[int] = []
     marker: tuple[int, str] | None = None
+    wrapped: set[int] = set()
     for i, line in enumerate(lines):
-        if line.layout != "text" or in_toc(i):
+        if line.layout != "text" or (toc is not None and toc[0] <= i <= toc[1]) or i in wrapped:
             continue
         s = line.stripped
         pm = _PART.match(compact(s))
@@ -170,23 +206,27 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
         num = table_marker(s)
         if num is not None:
             previous = titles[-1] if titles else None
-            if previous is not None and _title_end(lines, previous[0]) >= i - 1:
+            if previous is not None and _title_end(lines, previous.index) >= i - 1:
                 # the number printed under the title it belongs to ("支出预算总表" / "公开表三")
-                titles[-1] = (*previous[:3], previous[3] or num)
+                previous.number = previous.number or num
             else:
                 marker = (i, num)
             continue
         m = match_title(s, org_names)
         if m is None and i + 1 < len(lines) and not s.endswith("表") and not flags[i]:
-            # a title wrapped over two lines ("…“三公”经费、会议费、培训费支" / "出预算表")
+            # a title wrapped over two lines ("…“三公”经费、会议费、培训费支" / "出预算表（不含上年结转）")
             tail = lines[i + 1].stripped
             if (
                 lines[i + 1].layout == "text"
-                and tail.endswith("表")
-                and len(compact(tail)) <= 12
-                and match_title(tail, org_names) is None
+                and _TITLE_END.search(compact(tail))
+                and len(compact(tail)) <= 16
+                and len(compact(s)) <= 40
+                and not _SENTENCE.search(_MARKER_PREFIX.sub("", compact(s)))
             ):
                 m = match_title(s + tail, org_names)
+                if m is not None:
+                    wrapped.add(i + 1)
+                    s = s + tail
         if m is None:
             continue
         printed_number = m.number
@@ -195,39 +235,68 @@ def segment(lines: list[Line], org_names: tuple[str, ...]) -> Segments:
             printed_number = printed_number or marker[1]
             start = marker[0]
         marker = None
-        titles.append((start, m.table_id, compact(_MARKER_PREFIX.sub("", s)), printed_number))
+        titles.append(_Title(start, m, compact(_MARKER_PREFIX.sub("", s)), printed_number))
+    return titles, parts, boundaries
+
+
+def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Segments:
+    """The document's contents, parts and table regions. Each region's table is the one its title names,
+    among the title's candidates the one the document's ``kind`` and the region's rows fit
+    (`parse.recognise.choose`); a table continued on the next page under its title again is one region."""
+    toc = find_toc(lines)
+    flags = _content_flags(lines)
+    titles, parts, boundaries = _find_titles(lines, org_names, flags, toc)
+    kind = kind or _kind_of_titles(titles)
 
     # merge a title repeated right after itself ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")
-    merged: list[tuple[int, str, str, str]] = []
+    merged: list[_Title] = []
     for entry in titles:
-        if merged and merged[-1][1] == entry[1] and not _has_table_content(flags, merged[-1][0], entry[0]):
+        if (
+            merged
+            and merged[-1].match.candidates == entry.match.candidates
+            and not _has_table_content(flags, merged[-1].index, entry.index)
+        ):
             prev = merged[-1]
-            merged[-1] = (
-                prev[0],
-                prev[1],
-                prev[2] if len(prev[2]) >= len(entry[2]) else entry[2],
-                prev[3] or entry[3],
-            )
+            prev.text = prev.text if len(prev.text) >= len(entry.text) else entry.text
+            prev.number = prev.number or entry.number
             continue
         merged.append(entry)
 
     regions: list[Region] = []
-    stops = sorted({e[0] for e in merged} | set(boundaries) | {len(lines)})
+    stops = sorted({e.index for e in merged} | set(boundaries) | {len(lines)})
     b12_count = 0
-    for start, table_id, title, number in merged:
+    others = 0
+    for entry in merged:
+        start, title, number = entry.index, entry.text, entry.number
         end = stops[bisect_right(stops, start)]  # by bisection: a scan per table was quadratic
+        content = next((k for k in range(start, end) if flags[k]), end)
+        table_id = choose(entry.match.candidates, lines[content:end], kind)
         if not _has_table_content(flags, start, end):
             # an empty table (B08/B09 with a note) still has its unit caption; a title listed in a
             # second contents page has nothing but other titles after it
             caption = any(ln.layout == "text" and _UNIT_CAPTION.search(ln.text) for ln in lines[start:end])
             if not caption or spec_for(table_id).kind != "financial":
                 continue
+        previous = regions[-1] if regions else None
+        if (
+            previous is not None
+            and previous.table_id == table_id
+            and previous.end == start
+            and spec_for(table_id).kind in ("financial", "listing")
+            and table_id != "X"
+        ):
+            # the same table continued on the next page, its title printed again above it
+            previous.skip = (*previous.skip, (start, content))
+            previous.end = _prose_break(lines, content, end)
+            continue
         if table_id == "B12":
             b12_count += 1
             suffix = number.split("-")[1] if "-" in number else str(b12_count)
             table_id = f"B12-{suffix}"
+        elif table_id == "X":
+            others += 1
+            table_id = f"X-{others}"
         # the title printed nearest the table (an attachment list may name it just above)
-        content = next((k for k in range(start, end) if flags[k]), end)
         if spec_for(table_id).kind in ("financial", "listing"):
             end = _prose_break(lines, content, end)
         printed = [ln.number for ln in lines[start:content] if match_title(ln.stripped, org_names)]

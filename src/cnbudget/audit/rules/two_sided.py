@@ -3,76 +3,19 @@ to the side totals, carry-overs to the grand totals, and income balances expendi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from cnbudget.audit.context import Context, Ref, first_value
+from cnbudget.audit.context import Context, Ref
 from cnbudget.audit.findings import Finding
-from cnbudget.audit.registry import rule
+from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.domain.catalog import table_name
-from cnbudget.domain.text import plain_label
 from cnbudget.domain.vocabulary import SIDES
-from cnbudget.model import Row, Table
-
-_TOP = re.compile(r"^[一二三四五六七八九十廿]+[、.．]")
-_SUB = re.compile(r"^[（(][一二三四五六七八九十廿]+[)）]")
-_SUBTOTALS = ("本年收入合计", "本年支出合计", "本年收入", "本年支出")
-_GRAND = ("收入总计", "支出总计", "总计")
-_CARRY = (
-    "上年结转结余", "年终结转结余", "年初结转和结余", "年末结转和结余", "使用非财政拨款结余", "结余分配",
-    "年初财政拨款结转和结余", "年末财政拨款结转和结余", "上年结转", "年终结转结余",
-)  # fmt: skip
-
-
-@dataclass
-class Side:
-    """The rows of one side, in order, sorted into their roles."""
-
-    items: list[Row] = field(default_factory=list)
-    """Top-level items (一、… or, under a 本年收入 heading, its (一)… children)."""
-    groups: list[tuple[Row, list[Row]]] = field(default_factory=list)
-    """Rows that head children: "一、本年收入" over "（一）…", "年初结转和结余" over its funds."""
-    subtotal: Row | None = None
-    carries: list[Row] = field(default_factory=list)
-    grand: Row | None = None
-
-
-def _key(label: str) -> str:
-    return plain_label(label).replace("（含专用结余）", "").replace("(含专用结余)", "")
-
-
-def read_side(table: Table, side: str) -> Side:
-    out = Side()
-    current: tuple[Row, list[Row]] | None = None
-    for row in (r for r in table.rows if r.side == side):
-        label = row.label
-        key = _key(label)
-        if key in _GRAND:
-            out.grand, current = row, None
-        elif label in ("本年收入合计", "本年支出合计"):
-            out.subtotal, current = row, None
-        elif key in _SUBTOTALS and _TOP.match(label):
-            current = (row, [])  # B04: 一、本年收入 heads its (一)(二)(三)
-            out.groups.append(current)
-            out.subtotal = row
-        elif any(key.startswith(c) for c in _CARRY):
-            out.carries.append(row)
-            current = (row, [])
-            out.groups.append(current)
-        elif _SUB.match(label) or (
-            current is not None and current[0] in out.carries and not _TOP.match(label)
-        ):
-            if current is not None:
-                current[1].append(row)
-        elif _TOP.match(label):
-            out.items.append(row)
-            current = None
-    return out
+from cnbudget.model import Table
+from cnbudget.model.summary import read_side
 
 
 def _value_columns(table: Table, side: str) -> list[str]:
-    return list(dict.fromkeys(c.key for c in table.columns if c.role == "value" and c.side == side))
+    return list(dict.fromkeys(c.key for c in table.columns if c.current and c.side == side))
 
 
 def _heading(table: Table) -> str:
@@ -98,17 +41,13 @@ def items_sum(ctx: Context, table: str) -> Iterator[Finding]:
     t = ctx.need(table)
     for side in SIDES:
         s = read_side(t, side)
+        parts = s.parts
+        if s.subtotal is None or not parts:
+            continue
         for column in _value_columns(t, side):
-            if s.subtotal is not None:
-                parts = (
-                    s.items if s.items else [r for head, kids in s.groups if head is s.subtotal for r in kids]
-                )
-                if s.items or parts:
-                    yield from ctx.check_sum(
-                        Ref(t, s.subtotal, column),
-                        [Ref(t, r, column) for r in parts],
-                        f"{_heading(t)}{side}方",
-                    )
+            yield from ctx.check_sum(
+                Ref(t, s.subtotal, column), [Ref(t, r, column) for r in parts], f"{_heading(t)}{side}方"
+            )
 
 
 @rule(
@@ -128,12 +67,13 @@ def groups_sum(ctx: Context, table: str) -> Iterator[Finding]:
         s = read_side(t, side)
         for column in _value_columns(t, side):
             for head, kids in s.groups:
-                if kids and head is not s.subtotal or (kids and not s.items):
-                    yield from ctx.check_sum(
-                        Ref(t, head, column),
-                        [Ref(t, r, column) for r in kids],
-                        f"{_heading(t)}{side}方 {head.label}",
-                    )
+                if head is s.head and not s.items:
+                    continue  # 一、本年收入 over its parts is the year's total: SUM-*-ITEMS checks it
+                yield from ctx.check_sum(
+                    Ref(t, head, column),
+                    [Ref(t, r, column) for r in kids],
+                    f"{_heading(t)}{side}方 {head.label}",
+                )
 
 
 @rule(
@@ -154,10 +94,12 @@ def grand_total(ctx: Context, table: str) -> Iterator[Finding]:
     t = ctx.need(table)
     for side in SIDES:
         s = read_side(t, side)
-        if s.grand is None:
-            continue
+        if s.grand is None or s.grand is s.subtotal:
+            continue  # one 合计 and no carry-over: nothing to add up
         base = [s.subtotal] if s.subtotal is not None else s.items
         for column in _value_columns(t, side):
+            if s.subtotal is not None and s.subtotal.value(column) is None:
+                continue  # the year's total is not printed in this column (江苏: 功能分类 beside 支出用途)
             yield from ctx.check_sum(
                 Ref(t, s.grand, column),
                 [Ref(t, r, column) for r in [*base, *s.carries]],
@@ -182,6 +124,11 @@ def balance(ctx: Context, table: str) -> Iterator[Finding]:
     income, spending = read_side(t, "收入").grand, read_side(t, "支出").grand
     if income is None or spending is None:
         return
-    a = Ref(t, income, first_value(t, "收入"), "收入总计")
-    b = Ref(t, spending, first_value(t, "支出"), "支出总计")
+    # the first column each total is printed in (江苏 prints 支出合计 under 支出用途, not 功能分类)
+    a_col = next((c for c in _value_columns(t, "收入") if income.value(c) is not None), None)
+    b_col = next((c for c in _value_columns(t, "支出") if spending.value(c) is not None), None)
+    if a_col is None or b_col is None:
+        raise NotEvaluable("收入总计或支出总计留空")
+    a = Ref(t, income, a_col, "收入总计")
+    b = Ref(t, spending, b_col, "支出总计")
     yield from ctx.check_copy(a, b, f"{_heading(t)}收支平衡")

@@ -45,6 +45,7 @@ def _trim(cells: list[str]) -> list[str]:
 
 def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
     header_rows: list[list[str]] = []
+    printed_header: set[tuple[str, ...]] = set()
     body: list[Line] = []
     for line in lines:
         if line.cells is None:
@@ -60,14 +61,14 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
             continue
         if not body and not _is_body_row(line.cells):
             header_rows.append(line.cells)
+            printed_header.add(tuple(compact(c) for c in _trim(line.cells)))
             continue
-        if header_rows and [compact(c) for c in _trim(line.cells)] == [
-            compact(c) for c in _trim(header_rows[0])
-        ]:
-            continue  # header repeated after a page break
+        if tuple(compact(c) for c in _trim(line.cells)) in printed_header:
+            continue  # header repeated after a page break (every row of it)
         body.append(line)
 
     columns = build_columns(header_rows)
+    _roles_from_cells(columns, body)
     if spec.two_sided:
         prefix_side(columns)
     table.warnings.extend(rename_duplicates(columns, spec.variants))
@@ -132,6 +133,29 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
                 continue
             line_rows.append(row)
         table.rows.extend(finish_row(row) for row in line_rows)
+
+
+def _roles_from_cells(columns: list[Column], body: list[Line]) -> None:
+    """A column the header does not say is a code or a name ("预算单位", "支出项目类别") but whose cells are
+    words, not amounts, holds the rows' labels (before the first amount column) or their texts."""
+    tally: dict[int, list[int]] = {
+        c.index: [0, 0] for c in columns if c.role == "value" and c.index is not None
+    }
+    if not tally:
+        return
+    for line in body:
+        cells = line.cells or []
+        for index, counts in tally.items():
+            text = cells[index].strip() if index < len(cells) else ""
+            if text:
+                counts[0 if amount_text(text) is not None or is_code(text) else 1] += 1
+    worded = {i for i, (amounts, words) in tally.items() if words >= 2 and words > 3 * amounts}
+    if not worded:
+        return
+    first_amount = min((i for i in tally if i not in worded), default=None)
+    for col in columns:
+        if col.index in worded:
+            col.role = "label" if first_amount is None or col.index < first_amount else "text"
 
 
 def _repair_narrow_header(

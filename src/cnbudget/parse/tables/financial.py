@@ -17,7 +17,7 @@ def parse_financial(
     region: Region, lines: list[Line], default_unit: str, known_units: tuple[str, ...]
 ) -> Table:
     spec = spec_for(region.table_id)
-    body = lines[region.start : region.end]
+    body = region.body(lines)
     table = Table(
         id=region.table_id,
         title=region.title,
