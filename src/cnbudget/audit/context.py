@@ -167,8 +167,17 @@ class Context:
         """The findings of the phases before the running one (an ``after`` rule may explain them)."""
         self.cache: dict[str, object] = {}
         """Built once per audit and shared by rules (the narrative figure index)."""
+        self.passed_over: list[str] = []
+        """Where the running rule's premises did not hold and it did not judge (`not_here`)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
         self.declares_tails = accepted.declared_tails and ("尾数" in notes or "尾差" in notes)
+
+    def not_here(self, reason: str) -> None:
+        """The running rule does not judge this part of the document, because its premises do not hold here
+        (a flat list of 项 has no parents to miss): the rule is reported as partly not evaluated, with
+        ``reason``, instead of raising an error it cannot stand behind."""
+        if reason not in self.passed_over:
+            self.passed_over.append(reason)
 
     # ---- places ------------------------------------------------------------------------------------
     def _known_pages(self) -> list[tuple[int, int]]:

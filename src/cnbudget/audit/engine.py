@@ -113,6 +113,7 @@ def _run(ctx: Context, r: Rule, findings: list[Finding], profile: AuditProfile |
     if missing:
         return RuleOutcome(r.id, "not_evaluated", t("；", "; ").join(ctx.absence(m) for m in missing))
     ctx.rule = r
+    ctx.passed_over = []
     try:
         found = list(r.check(ctx))
     except NotEvaluable as exc:
@@ -121,4 +122,5 @@ def _run(ctx: Context, r: Rule, findings: list[Finding], profile: AuditProfile |
         for finding in found:
             profile.adjust(finding, r)
     findings.extend(found)
-    return RuleOutcome(r.id, "evaluated", "", len(found))
+    # where the rule's premises did not hold it did not judge: said, not hidden (partly evaluated)
+    return RuleOutcome(r.id, "evaluated", t("；", "; ").join(ctx.passed_over), len(found))

@@ -225,6 +225,25 @@ class Project:
     line: int = 0
 
 
+def code_children(rows: list[Row], parent: Row) -> list[Row]:
+    """The coded rows directly below ``parent`` (a 类's 款, a 款's 项), in this table's convention.
+
+    A code printed once has its children wherever they are printed. A code printed more than once belongs
+    to a table that crosses two classifications (烟台's 基本支出表: 301 工资福利支出 under 501 and again under
+    505): each printing heads the rows that follow it, up to the next row outside its code."""
+    code = parent.full_code
+    if sum(1 for r in rows if r.full_code == code) <= 1:
+        return [r for r in rows if len(r.full_code) == len(code) + 2 and r.full_code.startswith(code)]
+    out: list[Row] = []
+    start = next((i for i, r in enumerate(rows) if r is parent), len(rows))
+    for row in rows[start + 1 :]:
+        if not row.full_code.startswith(code) or len(row.full_code) <= len(code):
+            break
+        if len(row.full_code) == len(code) + 2:
+            out.append(row)
+    return out
+
+
 def leaves_under(rows: list[Row], code: str) -> int:
     """How many lowest-level rows a code's figure sums (for the rounding tolerance)."""
     codes = {r.full_code for r in rows}

@@ -88,6 +88,7 @@ def _parse(source: Source) -> Document:
             doc.performance.append(parse_performance(region, lines, template.unit))
         else:
             doc.self_evaluations.append(parse_self_evaluation(region, lines))
+    _periods(doc)
     resolve_codes(doc.tables)
     for table in doc.tables:
         organisation_rows(table)
@@ -122,6 +123,24 @@ def _parse(source: Source) -> Document:
     for message in source.warnings:
         doc.warnings.append(Warning_("read", message))
     return doc
+
+
+_YEAR_IN_HEADER = re.compile(r"(20\d{2})\s*年")
+_LAST_YEAR = re.compile(r"^上年度?(?:预算|执行|决算|实际)?数")
+"""上年预算数, 上年执行数 — not 上年结转结余, which is this year's income carried over."""
+
+
+def _periods(doc: Document) -> None:
+    """Columns of another year ("2025年预算数" beside 2026's, "上年预算数") are marked prior: they are facts,
+    but not the table's figures for the document's year."""
+    year = doc.metadata.fiscal_year
+    for table in doc.tables:
+        for col in table.columns:
+            if col.role != "value":
+                continue
+            years = {int(y) for part in col.path for y in _YEAR_IN_HEADER.findall(part)}
+            if any(_LAST_YEAR.match(p) for p in col.path) or (year and years and year not in years):
+                col.period = "prior"
 
 
 def _unit_names(lines: list[Line], regions: list[Region], captions: list[str]) -> list[str]:

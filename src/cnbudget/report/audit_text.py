@@ -64,6 +64,11 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
             console.print(
                 f"  [yellow]{t('未检查', 'not checked')}[/yellow] {o.rule_id} {name}{t('：', ': ')}{esc(o.reason)}"
             )
+        for o in (o for o in evaluated if o.reason):
+            name = rules[o.rule_id].description if o.rule_id in rules else ""
+            console.print(
+                f"  [yellow]{t('部分未检查', 'partly not checked')}[/yellow] {o.rule_id} {name}{t('：', ': ')}{esc(o.reason)}"
+            )
     for path, error in failures:
         console.print(
             f"[bold red]{t('无法读取', 'cannot read')}[/bold red] {esc(path)}{t('：', ': ')}{esc(error)}"

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from cnbudget.audit.context import Context, claim_evidence
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
-from cnbudget.domain.catalog import table_name, template_of
-from cnbudget.domain.vocabulary import TABLE_STATUS_LABELS, UNUSABLE_STATUSES
+from cnbudget.domain.catalog import spec_for, table_name, template_of
+from cnbudget.domain.vocabulary import SIDES, TABLE_STATUS_LABELS, UNUSABLE_STATUSES
 from cnbudget.model import Table
+from cnbudget.model.summary import read_side
 
 _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
 
@@ -382,18 +383,11 @@ def project_goals_published(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_GRAND_TOTALS = (
-    ("收入", ("收入总计", "总计", "收入合计"), "收入总计"),
-    ("支出", ("支出总计", "总计", "支出合计"), "支出总计"),
-)
+
 _REQUIRED_ROWS: dict[str, tuple[tuple[str | None, tuple[str, ...], str], ...]] = {
-    "B01": _GRAND_TOTALS,
-    "B04": _GRAND_TOTALS,
-    "F01": _GRAND_TOTALS,
-    "F04": _GRAND_TOTALS,
     "F06": ((None, ("人员经费合计",), "人员经费合计"), (None, ("公用经费合计",), "公用经费合计")),
 }
-"""Rows a table cannot do without: (side, the names the row may be printed with, the name in messages)."""
+"""Rows a table cannot do without besides its totals: (side, the names it may be printed with, its name)."""
 _TOTALS_ROW_TABLES = ("B03", "B05", "B06", "F02", "F03", "F05")
 
 
@@ -419,6 +413,13 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
         if table.is_empty:
             continue
         missing: list[str] = []
+        if spec_for(table.id).two_sided:
+            # the totals by their role, whatever their words (收入总计; 合计 at the head of a side with no
+            # carry-over; 收入合计 after the carry-overs): model.summary
+            for side in SIDES:
+                read = read_side(table, side)
+                if any(r.side == side for r in table.rows) and read.grand is None:
+                    missing.append(f"{side}总计")
         for side, names, shown in _REQUIRED_ROWS.get(table.id, ()):
             if not any(
                 (side is None or r.side == side) and plain_label(r.label) in names for r in table.rows
@@ -427,7 +428,7 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
         data_rows = [r for r in table.rows if r.code]
         # a table printed as rows of codes or units needs its total; one printed as a single row has none
         needs_total = len(data_rows) > 1 and (table.id in _TOTALS_ROW_TABLES or table.id in ("B02", "B05U"))
-        if needs_total and not any(r.label in ("合计", "总计") for r in table.rows):
+        if needs_total and table.total_row() is None:
             missing.append("合计")
         if table.id in ("B07", "F09") and not any(r.cells for r in table.rows):
             missing.append("数据行")

@@ -12,7 +12,7 @@ from cnbudget.domain.catalog import coded_by, table_name
 from cnbudget.domain.codes import economic_codes, function_codes
 from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
-from cnbudget.model.tables import leaves_under
+from cnbudget.model.tables import code_children, leaves_under
 
 FUNCTION_TABLES = coded_by("function")
 ECONOMIC_TABLES = coded_by("economic")
@@ -58,7 +58,7 @@ def _children_sum(ctx: Context, t: Table, parent_len: int) -> Iterator[Finding]:
     rows = t.coded_rows()
     for parent in [r for r in rows if len(r.full_code) == parent_len]:
         code = parent.full_code
-        children = [r for r in rows if len(r.full_code) == parent_len + 2 and r.full_code.startswith(code)]
+        children = code_children(rows, parent)
         if not children:
             continue
         leaves = leaves_under(rows, code)
@@ -228,12 +228,32 @@ def orphan_codes(ctx: Context) -> Iterator[Finding]:
             continue
         rows = table.coded_rows()
         codes = {r.full_code for r in rows}
+        printed_levels = {len(c) for c in codes}
+        missing: dict[str, list[Row]] = {}
+        flat: set[int] = set()
         for row in rows:
             code = row.full_code
-            if len(code) > 3 and code[:-2] not in codes:
-                yield ctx.finding(
-                    f"{table_name(table.id)} {row_name(row)}：缺少上级科目 {code[:-2]} 行", at=(table, row)
-                )
+            parent = code[:-2]
+            if len(code) <= 3 or parent in codes:
+                continue
+            if len(parent) not in printed_levels:
+                flat.add(len(parent))  # this table lists no row of that level at all: its convention
+                continue
+            missing.setdefault(parent, []).append(row)
+        if flat:
+            levels = "、".join(_LEVEL_NAMES[n] for n in sorted(flat))
+            ctx.not_here(f"{table_name(table.id)}不列{levels}级科目（按项平铺列示），不检查上级科目行")
+        for parent, kids in missing.items():
+            listed = "、".join(row_name(r) for r in kids[:3]) + ("等" if len(kids) > 3 else "")
+            finding = ctx.finding(
+                f"{table_name(table.id)} 缺少上级科目 {parent} 行（其下列有 {len(kids)} 个科目：{listed}）",
+                at=(table, kids[0]),
+            )
+            finding.evidence.extend(row_evidence(table, r) for r in kids[1:5])
+            yield finding
+
+
+_LEVEL_NAMES = {3: "类", 5: "款", 7: "项"}
 
 
 @rule(
@@ -335,11 +355,25 @@ def childless_codes(ctx: Context) -> Iterator[Finding]:
         economic = table.id in ECONOMIC_TABLES
         rows = table.coded_rows()
         codes = {r.full_code for r in rows}
+        printed_levels = {len(c) for c in codes}
+        unlisted: set[int] = set()
         for row in rows:
             code = row.full_code
             if len(code) >= (5 if economic else 7) or not any(c.value for c in row.cells):
                 continue
-            if not any(c != code and c.startswith(code) and len(c) == len(code) + 2 for c in codes):
+            if len(code) + 2 not in printed_levels:
+                unlisted.add(len(code) + 2)  # the table lists no row of the level below at all
+                continue
+            if not code_children(rows, row):
                 yield ctx.finding(
                     f"{table_name(table.id)} {row_name(row)} 有金额，但没有列出其下级科目", at=(table, row)
                 )
+        if unlisted:
+            # one root, one finding: a table printed to 款 (or 类) only is one omission, not one per row
+            levels = "、".join(_LEVEL_NAMES[n] for n in sorted(unlisted))
+            deepest = max(len(c) for c in codes)
+            yield ctx.finding(
+                f"{table_name(table.id)}只列到{_LEVEL_NAMES[deepest]}级科目，未列任何{levels}级科目"
+                f"（{'经济分类应公开到款' if economic else '功能分类应公开到项'}）",
+                at=table,
+            )

@@ -7,6 +7,7 @@ tables print 类/款/项 and 科目名称 in columns that do not line up with th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -91,6 +92,8 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
     width = len(columns)
     keys = {id(col): col.key for col in columns}  # Column.key joins the path; compute it once per column
     value_positions = [c.index for c in columns if c.role == "value" and c.index is not None]
+    splits = [_split_code_columns(group) for group in groups]
+    contexts: list[list[str]] = [[""] * len(split) for split in splits]
     for line in body:
         cells = line.cells or []
         if len(groups) == 1 and len(_trim(cells)) < width:
@@ -109,7 +112,9 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
                 )
             )
         line_rows: list[Row] = []
-        for group in groups:
+        for group, split, context in zip(groups, splits, contexts, strict=True):
+            if split:
+                cells = _fill_split_code(cells, split, context)
             row = _read_group(group, cells, line, keys)
             if row is None:
                 continue
@@ -135,6 +140,41 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         table.rows.extend(finish_row(row) for row in line_rows)
 
 
+_SPLIT_LEVELS = ("类", "款", "项")
+_PIECE = re.compile(r"^\d{1,2}$")
+
+
+def _split_code_columns(group: list[Column]) -> list[int]:
+    """The positions of a code printed over 类 | 款 | 项 columns at the head of a group, or []."""
+    split: list[int] = []
+    for col in group:
+        if col.role != "code" or col.index is None:
+            break
+        if col.path and key(col.path[-1]) in _SPLIT_LEVELS:
+            split.append(col.index)
+    return split if len(split) >= 2 else []
+
+
+def _fill_split_code(cells: list[str], split: list[int], context: list[str]) -> list[str]:
+    """A 款 row printing only its 款 ("| 06 |") and a 项 row only its 项 ("| | 01") take the levels above
+    from the rows before them (烟台: 201 | | ; | 06 | ; | | 01 → 2010601); the context follows each row."""
+    pieces = [cells[i].strip() if i < len(cells) else "" for i in split]
+    filled = [j for j, piece in enumerate(pieces) if piece]
+    if not filled:
+        return cells
+    first = filled[0]
+    if first > 0 and all(_PIECE.match(pieces[j]) for j in filled) and all(context[:first]):
+        pieces[:first] = context[:first]
+        out = list(cells) + [""] * max(0, max(split) + 1 - len(cells))
+        for j, index in enumerate(split):
+            out[index] = pieces[j]
+        cells = out
+    last = max(j for j, piece in enumerate(pieces) if piece)
+    if pieces[0]:
+        context[:] = pieces[: last + 1] + [""] * (len(split) - last - 1)
+    return cells
+
+
 def _roles_from_cells(columns: list[Column], body: list[Line]) -> None:
     """A column the header does not say is a code or a name ("预算单位", "支出项目类别") but whose cells are
     words, not amounts, holds the rows' labels (before the first amount column) or their texts."""
@@ -149,7 +189,9 @@ def _roles_from_cells(columns: list[Column], body: list[Line]) -> None:
             text = cells[index].strip() if index < len(cells) else ""
             if text:
                 counts[0 if amount_text(text) is not None or is_code(text) else 1] += 1
-    worded = {i for i, (amounts, words) in tally.items() if words >= 2 and words > 3 * amounts}
+    worded = {
+        i for i, (amounts, words) in tally.items() if (words and not amounts) or (words >= 2 and words > 3 * amounts)
+    }
     if not worded:
         return
     first_amount = min((i for i in tally if i not in worded), default=None)

@@ -28,6 +28,7 @@ from cnbudget.domain.i18n import t
 from cnbudget.domain.text import key, plain_label, similarity
 from cnbudget.model import Cell, Row, Table
 from cnbudget.model.headers import column_identities, table_paths
+from cnbudget.model.tables import code_children
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,7 @@ def _relations(table: Table) -> Iterator[tuple[Cell | None, list[Cell], str]]:
         code = parent.full_code
         if len(code) not in (3, 5):
             continue
-        children = [r for r in coded if len(r.full_code) == len(code) + 2 and r.full_code.startswith(code)]
+        children = code_children(coded, parent)
         total = parent.cell(first)
         if children and total is not None and total.value is not None:
             yield total, [c for r in children if (c := r.cell(first)) is not None], f"{code} 下级科目"
