@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cnbudget.domain.codes import class_code
 from cnbudget.domain.text import compact
 from cnbudget.model.tables import Row, Table
 
@@ -63,6 +64,9 @@ class Side:
     """The rows of one side, in order, sorted into their roles."""
 
     name: str
+    group: int = 0
+    """The group of columns the side was read from: 西安 and 江苏 print spending by function class beside
+    spending by economic class or purpose, each a side of its own."""
     items: list[Row] = field(default_factory=list)
     """Top-level items before the year's total: income sources, or spending by function class."""
     groups: list[tuple[Row, list[Row]]] = field(default_factory=list)
@@ -117,15 +121,28 @@ class Side:
         return False
 
 
-def read_side(table: Table, side: str) -> Side:
-    """One side of a two-sided summary table, its rows placed by their words and order."""
-    rows = [r for r in table.rows if r.side == side and r.label]
-    out = Side(side)
+def read_side(table: Table, side: str, group: int | None = None) -> Side:
+    """One side of a two-sided summary table (its first group of columns when the side prints several
+    side by side, unless ``group`` says which), its rows placed by their words and order."""
+    if group is None:
+        group = min((r.group for r in table.rows if r.side == side), default=0)
+    rows = [r for r in table.rows if r.side == side and r.label and r.group == group]
+    out = Side(side, group=group)
     keys = [row_key(r.label) for r in rows]
     levels = [level(r.label) for r in rows]
     named = {i for i, k in enumerate(keys) if k in _GRAND | _TOTAL or _SUBTOTAL.match(k)}
+    plain = [i for i in range(len(rows)) if i not in named and not _MEMO.match(keys[i])]
+    # an unnumbered row over rows numbered 1. or （一） is above them (深圳: 财政拨款 over 1.一般公共预算拨款);
+    # unnumbered rows under 一、 are below it (深圳: 财政事务, 行政运行 under 一、一般公共服务支出)
+    heads_numbered = any(
+        levels[a] is None and levels[b] is not None and levels[b] >= 2
+        for a, b in zip(plain, plain[1:], strict=False)
+    )
+    if heads_numbered:
+        levels = [0 if lv is None and i not in named else lv for i, lv in enumerate(levels)]
     numbered = [lv for i, lv in enumerate(levels) if lv is not None and i not in named]
     top = min(numbered) if numbered else None
+    classes_only = side == "支出" and top is None and any(class_code(k) for k in keys)
     after_total = False
     pending: list[Row] = []
     stack: list[tuple[int, Row]] = []  # (level, row): the rows numbered parts may belong to
@@ -156,7 +173,13 @@ def read_side(table: Table, side: str) -> Side:
         if _SUBTOTAL.match(k):
             out.subtotal, after_total, stack = row, True, []
             continue
-        is_top = lv == top or (lv is None and top is None) or (lv is not None and top is not None and lv < top)
+        is_top = (
+            lv == top or (lv is None and top is None) or (lv is not None and top is not None and lv < top)
+        )
+        if classes_only and not after_total and not _CARRY.search(k):
+            # spending printed without numbers (杭州: 一般公共服务支出, 社会工作事务, 其他社会工作事务支出 …):
+            # the items are the rows naming a function class, the others are below them
+            is_top = class_code(k) is not None
         if _HEAD.match(k) and out.head is None and not after_total:
             out.head = row
             stack = []
@@ -206,5 +229,7 @@ def read_side(table: Table, side: str) -> Side:
     return out
 
 
-def sides(table: Table) -> dict[str, Side]:
-    return {name: read_side(table, name) for name in ("收入", "支出")}
+def read_sides(table: Table, side: str) -> list[Side]:
+    """Every group of columns of ``side``, each read as a side of its own."""
+    groups = sorted({r.group for r in table.rows if r.side == side})
+    return [read_side(table, side, group) for group in groups]

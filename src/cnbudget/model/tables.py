@@ -26,6 +26,9 @@ class Column:
     """Position in the printed row (cell layouts); None when columns were matched by order."""
     side: Side | None = None
     """For two-sided tables (B01, B04, F01, F04): 收入 or 支出."""
+    group: int = 0
+    """Which of the side-by-side groups of columns it belongs to (two-sided and grouped tables: 收入 | 支出,
+    or 支出 by function beside 支出 by purpose), counted from 0."""
     period: str = ""
     """"prior" for a column of another year printed beside this year's ("2025年预算数" in a 2026 budget),
     else "" (the document's own year)."""
@@ -77,6 +80,8 @@ class Row:
     kind: RowKind = "item"
     """``item``, ``total`` (合计/总计 rows) or ``group`` (unit and 一级项目 rows of B10)."""
     side: Side | None = None
+    group: int = 0
+    """The group of columns the row was read from (see `Column.group`)."""
     cells: list[Cell] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     """Non-numeric columns other than code and label, e.g. {"项目单位": "…"}."""

@@ -11,11 +11,16 @@ from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.vocabulary import SIDES
 from cnbudget.model import Table
-from cnbudget.model.summary import read_side
+from cnbudget.model.summary import read_side, read_sides
 
 
-def _value_columns(table: Table, side: str) -> list[str]:
-    return list(dict.fromkeys(c.key for c in table.columns if c.current and c.side == side))
+def _value_columns(table: Table, side: str, group: int | None = None) -> list[str]:
+    """The amount columns of ``side`` (of one group of its columns, when given)."""
+    return list(
+        dict.fromkeys(
+            c.key for c in table.columns if c.current and c.side == side and (group is None or c.group == group)
+        )
+    )
 
 
 def _heading(table: Table) -> str:
@@ -39,12 +44,12 @@ def _heading(table: Table) -> str:
 )  # fmt: skip
 def items_sum(ctx: Context, table: str) -> Iterator[Finding]:
     t = ctx.need(table)
-    for side in SIDES:
-        s = read_side(t, side)
+    for s in (s for side in SIDES for s in read_sides(t, side)):
+        side = s.name
         parts = s.parts
         if s.subtotal is None or not parts:
             continue
-        for column in _value_columns(t, side):
+        for column in _value_columns(t, side, s.group):
             yield from ctx.check_sum(
                 Ref(t, s.subtotal, column), [Ref(t, r, column) for r in parts], f"{_heading(t)}{side}方"
             )
@@ -63,9 +68,9 @@ def items_sum(ctx: Context, table: str) -> Iterator[Finding]:
 )
 def groups_sum(ctx: Context, table: str) -> Iterator[Finding]:
     t = ctx.need(table)
-    for side in SIDES:
-        s = read_side(t, side)
-        for column in _value_columns(t, side):
+    for s in (s for side in SIDES for s in read_sides(t, side)):
+        side = s.name
+        for column in _value_columns(t, side, s.group):
             for head, kids in s.groups:
                 if head is s.head and not s.items:
                     continue  # 一、本年收入 over its parts is the year's total: SUM-*-ITEMS checks it
@@ -92,12 +97,12 @@ def groups_sum(ctx: Context, table: str) -> Iterator[Finding]:
 )  # fmt: skip
 def grand_total(ctx: Context, table: str) -> Iterator[Finding]:
     t = ctx.need(table)
-    for side in SIDES:
-        s = read_side(t, side)
+    for s in (s for side in SIDES for s in read_sides(t, side)):
+        side = s.name
         if s.grand is None or s.grand is s.subtotal:
             continue  # one 合计 and no carry-over: nothing to add up
         base = [s.subtotal] if s.subtotal is not None else s.items
-        for column in _value_columns(t, side):
+        for column in _value_columns(t, side, s.group):
             if s.subtotal is not None and s.subtotal.value(column) is None:
                 continue  # the year's total is not printed in this column (江苏: 功能分类 beside 支出用途)
             yield from ctx.check_sum(

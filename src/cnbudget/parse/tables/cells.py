@@ -112,12 +112,13 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
                 )
             )
         line_rows: list[Row] = []
-        for group, split, context in zip(groups, splits, contexts, strict=True):
+        for number, (group, split, context) in enumerate(zip(groups, splits, contexts, strict=True)):
             if split:
                 cells = _fill_split_code(cells, split, context)
             row = _read_group(group, cells, line, keys)
             if row is None:
                 continue
+            row.group = number
             if had_ordinals and _ordinal_leak(row):
                 table.warnings.append(
                     t(
@@ -195,9 +196,13 @@ def _roles_from_cells(columns: list[Column], body: list[Line]) -> None:
     if not worded:
         return
     first_amount = min((i for i in tally if i not in worded), default=None)
+    amounts = {i for i in tally if i not in worded}
     for col in columns:
         if col.index in worded:
-            col.role = "label" if first_amount is None or col.index < first_amount else "text"
+            # the rows' labels: before the first amount, or heading the amounts of a group printed beside
+            # another (西安's 收支总表: 支出功能分类科目 | 预算数 | 部门预算支出经济分类科目 | 预算数 …)
+            heads_a_group = col.index - 1 in amounts and col.index + 1 in amounts
+            col.role = "label" if first_amount is None or col.index < first_amount or heads_a_group else "text"
 
 
 def _repair_narrow_header(
@@ -334,7 +339,7 @@ def _read_by_segments(table: Table, groups: list[list[Column]], line: Line) -> N
                     f"line {line.number}: more amounts than columns in a group; extra ignored",
                 )
             )
-        row = Row(label=label_texts[0] if label_texts else "", code=join_code(codes), side=group[0].side,
+        row = Row(label=label_texts[0] if label_texts else "", code=join_code(codes), side=group[0].side, group=group[0].group,
                   cells=cells_out, line=line.number, last_line=line.number, page=line.page)  # fmt: skip
         table.rows.append(finish_row(row))
     table.warnings.append(

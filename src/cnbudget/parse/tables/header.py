@@ -113,11 +113,13 @@ def assign_sides(columns: list[Column]) -> list[list[Column]]:
         groups[-1].append(col)
         if col.role == "value":
             seen_value = True
-    for group in groups:
+    groups = [g for g in groups if g]
+    for number, group in enumerate(groups):
         side = next((_SIDES[key(c.path[0])] for c in group if c.path and key(c.path[0]) in _SIDES), None)
         for col in group:
             col.side = side
-    return [g for g in groups if g]
+            col.group = number
+    return groups
 
 
 def prefix_side(columns: list[Column], sides: tuple[Side, ...] = SIDES) -> None:

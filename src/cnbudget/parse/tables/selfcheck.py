@@ -20,7 +20,7 @@ The thresholds are named settings (`SelfCheckSettings`), as the layout heuristic
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from cnbudget.domain.codes import economic_codes, function_codes
@@ -223,14 +223,11 @@ def _moved(cell: Cell, column: str) -> Cell:
 
 
 def _with_cells(row: Row, cells: list[Cell]) -> Row:
-    return Row(row.label, row.code, row.resolved_code, row.level, row.kind, row.side, cells, row.texts,
-               row.line, row.last_line, row.page)  # fmt: skip
+    return replace(row, cells=cells)
 
 
 def _with_rows(table: Table, rows: list[Row]) -> Table:
-    return Table(table.id, table.title, table.title_line, table.first_line, table.last_line, table.amount_unit,
-                 table.layout, table.columns, rows, table.notes, table.is_empty, table.status,
-                 list(table.warnings), table.page)  # fmt: skip
+    return replace(table, rows=rows, warnings=list(table.warnings))
 
 
 ALTERNATIVES: dict[str, Callable[[Table], Table | None]] = {
