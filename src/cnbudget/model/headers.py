@@ -57,7 +57,7 @@ def column_identities(paths: list[tuple[str, ...]]) -> list[ColumnIdentity]:
                 else:
                     parts.extend("/".join(leaf) for leaf in group if len(leaf) == depth + 2)
             level = "subtotal" if first_head == "小计" else "row"
-            out.append(ColumnIdentity("/".join(first_leaves[0]), tuple(parts), level))
+            out.append(ColumnIdentity("/".join(first_leaves[0]), _of_what_it_names(first_head, parts), level))
         elif len(children) > 1 and _is_total(first_head) and all(len(f) == depth + 2 for f in first_leaves):
             out.extend(_by_measure(prefix, children))
         for head, group in children:
@@ -69,6 +69,19 @@ def column_identities(paths: list[tuple[str, ...]]) -> list[ColumnIdentity]:
     if paths:
         walk((), paths)
     return out
+
+
+_THREE_PUBLIC_ITEMS = ("出国", "公务用车", "公务接待")
+
+
+def _of_what_it_names(total: str, parts: list[str]) -> tuple[str, ...]:
+    """A total that names what it totals sums only that: "“三公”经费合计" the 三公 items (因公出国（境）费,
+    公务用车购置及运行（维护）费, 公务接待费), not the 会议费 and 培训费 printed beside them (江苏)."""
+    if "三公" in total:
+        named = [p for p in parts if any(w in p for w in _THREE_PUBLIC_ITEMS)]
+        if named:
+            return tuple(named)
+    return tuple(parts)
 
 
 def _by_measure(

@@ -142,7 +142,15 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
         levels = [0 if lv is None and i not in named else lv for i, lv in enumerate(levels)]
     numbered = [lv for i, lv in enumerate(levels) if lv is not None and i not in named]
     top = min(numbered) if numbered else None
-    classes_only = side == "支出" and top is None and any(class_code(k) for k in keys)
+    # spending printed without numbers (杭州: 一般公共服务支出, 社会工作事务, 其他社会工作事务支出 …): the items are
+    # the rows naming a function class, the others are below them
+    unnumbered = [i for i in plain if not _CARRY.search(keys[i])]
+    classes_only = (
+        side == "支出"
+        and bool(unnumbered)
+        and all(levels[i] is None for i in unnumbered)
+        and any(class_code(keys[i]) for i in unnumbered)
+    )
     after_total = False
     pending: list[Row] = []
     stack: list[tuple[int, Row]] = []  # (level, row): the rows numbered parts may belong to
@@ -171,14 +179,14 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
             stack = []
             continue
         if _SUBTOTAL.match(k):
-            out.subtotal, after_total, stack = row, True, []
+            out.subtotal, stack = row, []
+            if out.items or out.head is not None or out.carries:
+                after_total = True  # 杭州 prints 一、本年支出合计 at the head of the side, over its items
             continue
         is_top = (
             lv == top or (lv is None and top is None) or (lv is not None and top is not None and lv < top)
         )
         if classes_only and not after_total and not _CARRY.search(k):
-            # spending printed without numbers (杭州: 一般公共服务支出, 社会工作事务, 其他社会工作事务支出 …):
-            # the items are the rows naming a function class, the others are below them
             is_top = class_code(k) is not None
         if _HEAD.match(k) and out.head is None and not after_total:
             out.head = row

@@ -226,6 +226,11 @@ def b10_groups(ctx: Context) -> Iterator[Finding]:
         level = "total" if row.kind == "total" else _b10_level(row, levels.get(row.line), b10.rows)
         if level in _RANK and row.cells:
             ranked.append((_RANK[level], row))
+    if not any(rank == _RANK["project"] for rank, _ in ranked):
+        # no row says it is a project (no 项目单位, no project code): categories and projects nested at levels
+        # the table does not print (西安's 专项业务经费支出表) cannot be told apart, nor summed
+        ctx.not_here("项目支出表未标明哪些行是项目（没有项目单位列或项目编码），分组层级不明，不检查分组合计")
+        return
     columns = b10.value_keys()
     for i, (rank, row) in enumerate(ranked):
         if rank == _RANK["project"]:

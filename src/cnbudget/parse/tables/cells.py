@@ -70,6 +70,7 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
 
     columns = build_columns(header_rows)
     _roles_from_cells(columns, body)
+    _project_units(columns)
     if spec.two_sided:
         prefix_side(columns)
     table.warnings.extend(rename_duplicates(columns, spec.variants))
@@ -139,6 +140,17 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
                 continue
             line_rows.append(row)
         table.rows.extend(finish_row(row) for row in line_rows)
+
+
+def _project_units(columns: list[Column]) -> None:
+    """单位名称 | 项目名称: the first names the project's unit, the second is the row's label (杭州's 项目支出表)."""
+    labels = [c for c in columns if c.role == "label"]
+    if len(labels) < 2 or not any("项目" in key(c.key) for c in labels):
+        return
+    for col in labels:
+        if "项目" not in key(col.key) and ("单位" in key(col.key) or "部门" in key(col.key)):
+            col.role = "text"
+            col.path = ["项目单位"]
 
 
 _SPLIT_LEVELS = ("类", "款", "项")

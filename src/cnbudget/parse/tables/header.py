@@ -44,7 +44,7 @@ def role_of(path: list[str]) -> ColumnRole:
 
 def is_ordinal_row(cells: list[str]) -> bool:
     """栏次 rows: "栏次 1 2 3", or a bare run of 1..n (F09 prints only the numbers)."""
-    texts = [compact(c) for c in cells if compact(c)]
+    texts = [compact(c) for c in cells if compact(c) and not _PLACEHOLDER.match(compact(c))]
     if not texts:
         return False
     numbers = [t for t in texts if t.isdigit()]
@@ -56,12 +56,16 @@ def is_ordinal_row(cells: list[str]) -> bool:
     return False
 
 
+_PLACEHOLDER = re.compile(r"^[*＊\-—–]+$")
+"""The marks over the label columns of a 栏次 row ("** | ** | 1 | 2 | 3")."""
+
+
 def blank_ordinals(cells: list[str]) -> list[str]:
-    """Keep 类/款/项 sub-labels of an ordinal row, drop 栏次 and the numbers."""
+    """Keep 类/款/项 sub-labels of an ordinal row, drop 栏次, the numbers and the marks over label columns."""
     out = []
     for c in cells:
         t = compact(c)
-        out.append("" if (t.isdigit() or t in ("栏次", "行次")) else t)
+        out.append("" if (t.isdigit() or t in ("栏次", "行次") or _PLACEHOLDER.match(t)) else t)
     return out
 
 
