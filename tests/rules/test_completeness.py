@@ -95,7 +95,7 @@ def test_narrative_sections_are_those_of_the_documents_template() -> None:
         if "其他相关" in section.heading:
             section.heading = "附件"
     found = [f.message for f in audit(doc).findings if f.rule_id == "COMP-NARR-002"]
-    assert found == ["情况说明中没有“其他相关情况说明”一节（上海市区级部门（单位）预算公开）"]
+    assert found == ["情况说明中没有“其他相关情况说明”一节（上海市部门（单位）预算公开）"]
 
 
 def test_an_empty_table_explained_in_the_narrative_is_explained() -> None:

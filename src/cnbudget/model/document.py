@@ -57,6 +57,14 @@ class Metadata:
     amount_unit: str = "万元"
     template: str = ""
     """The template the document was printed from (domain/data/templates.toml), e.g. shanghai-district-budget."""
+    template_confidence: Literal["certain", "likely", "uncertain", ""] = ""
+    """How sure the match is (parse.template): ``certain`` when the tables found are the template's and the
+    document names its region, ``likely`` when most are, ``uncertain`` otherwise (a missing table is then
+    only a warning)."""
+    template_evidence: str = ""
+    """Why that template, in the reviewer's words (the tables found and missing, the region named)."""
+    declared_tables: list[str] = field(default_factory=list)
+    """The standard tables the document's own contents (目录) list: the set it promises."""
     dates: list[str] = field(default_factory=list)
     """Dates printed in the document (填报日期, publication date), ISO formatted."""
     source_path: str = ""

@@ -75,8 +75,12 @@ def _parse(source: Source) -> Document:
     if not meta.kind and segments.regions:
         finals = sum(1 for r in segments.regions if r.table_id.startswith("F"))
         meta.kind = "final" if 2 * finals > len(segments.regions) else "budget"
-    template = match_template(meta, [(r.table_id, r.title) for r in segments.regions], org_names)
+    matched = match_template(meta, [r.table_id for r in segments.regions], org_names)
+    template = matched.template
     meta.template = template.id
+    meta.template_confidence = matched.confidence  # type: ignore[assignment]
+    meta.template_evidence = matched.evidence
+    meta.declared_tables = list(segments.declared)
     units = _unit_names(lines, segments.regions, captions)
     for region in segments.regions:
         spec = spec_for(region.table_id)
@@ -211,7 +215,7 @@ def _organisation_codes(doc: Document) -> None:
 
 def _missing_tables(doc: Document, template: TemplateSpec) -> None:
     present = {t.id for t in doc.tables} | {p.id.split("-")[0] for p in doc.performance}
-    for table_id in template.required:
+    for table_id in dict.fromkeys([*template.required, *doc.metadata.declared_tables]):
         if table_id not in present:
             doc.warnings.append(
                 Warning_(

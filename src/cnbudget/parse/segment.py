@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cnbudget.domain.catalog import TitleMatch, match_title, spec_for, table_marker
 from cnbudget.domain.numbers import has_decimal_amount
@@ -57,6 +57,8 @@ class Segments:
     toc: tuple[int, int] | None
     parts: list[Part]
     regions: list[Region]
+    declared: list[str] = field(default_factory=list)
+    """The standard tables the contents (目录) list, in their order: what the document says it holds."""
 
 
 def find_toc(lines: list[Line]) -> tuple[int, int] | None:
@@ -170,6 +172,25 @@ class _Title:
     number: str
 
 
+def _wrapped_title(lines: list[Line], i: int, org_names: tuple[str, ...]) -> TitleMatch | None:
+    """A title wrapped over two lines ("…“三公”经费、会议费、培训费支" / "出预算表（不含上年结转）"): the line does not
+    end in 表, is short and no sentence, and the next is a short tail that ends one."""
+    if i + 1 >= len(lines) or lines[i].layout != "text" or lines[i + 1].layout != "text":
+        return None
+    head, tail = lines[i].stripped, lines[i + 1].stripped
+    if (
+        head.endswith("表")
+        or len(compact(head)) > 40
+        or _SENTENCE.search(_MARKER_PREFIX.sub("", compact(head)))
+        or not _TITLE_END.search(compact(tail))
+        or len(compact(tail)) > 24
+        or _PART.match(compact(tail))
+        or _PROSE_HEADING.match(compact(tail))
+    ):
+        return None
+    return match_title(head + tail, org_names)
+
+
 def _kind_of_titles(titles: list[_Title]) -> str:
     """budget or final, as most titles that say it say (决算 / 预算), else ""."""
     said = [t.match.kind for t in titles if t.match.kind]
@@ -213,20 +234,11 @@ def _find_titles(
                 marker = (i, num)
             continue
         m = match_title(s, org_names)
-        if m is None and i + 1 < len(lines) and not s.endswith("表") and not flags[i]:
-            # a title wrapped over two lines ("…“三公”经费、会议费、培训费支" / "出预算表（不含上年结转）")
-            tail = lines[i + 1].stripped
-            if (
-                lines[i + 1].layout == "text"
-                and _TITLE_END.search(compact(tail))
-                and len(compact(tail)) <= 16
-                and len(compact(s)) <= 40
-                and not _SENTENCE.search(_MARKER_PREFIX.sub("", compact(s)))
-            ):
-                m = match_title(s + tail, org_names)
-                if m is not None:
-                    wrapped.add(i + 1)
-                    s = s + tail
+        if m is None and not flags[i]:
+            m = _wrapped_title(lines, i, org_names)
+            if m is not None:
+                wrapped.add(i + 1)
+                s = s + lines[i + 1].stripped
         if m is None:
             continue
         printed_number = m.number
@@ -305,4 +317,44 @@ def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Se
     for idx, part in enumerate(parts):
         nxt = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number
         part.last_line = nxt
-    return Segments(toc=toc, parts=parts, regions=regions)
+    return Segments(toc=toc, parts=parts, regions=regions, declared=_declared(lines, toc, org_names, kind, flags))
+
+
+def _declared(
+    lines: list[Line], toc: tuple[int, int] | None, org_names: tuple[str, ...], kind: str, flags: list[bool]
+) -> list[str]:
+    """The standard tables the document lists as its contents: the titles in its 目录, and any run of three or
+    more titles with no table between them (a list of the tables under 第二部分 …预算表). Titles are read as
+    any title is; a choice that depends on rows takes the title's first candidate of the document's kind."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    in_toc: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.layout != "text":
+            if flags[i]:
+                if len(current) >= 3:
+                    runs.append(current)
+                current = []
+            i += 1
+            continue
+        m = match_title(line.stripped, org_names)
+        step = 1
+        if m is None:
+            m = _wrapped_title(lines, i, org_names)
+            step = 2 if m is not None else 1
+        if m is not None:
+            table_id = choose(m.candidates, [], kind)
+            if table_id != "X":
+                current.append(table_id)
+                if toc is not None and toc[0] <= i <= toc[1]:
+                    in_toc.append(table_id)
+        i += step
+    if len(current) >= 3:
+        runs.append(current)
+    out: list[str] = []
+    for table_id in [*in_toc, *(t for run in runs for t in run)]:
+        if table_id not in out:
+            out.append(table_id)
+    return out

@@ -1,60 +1,94 @@
-"""Which template a document was printed from: the one whose tables it prints, region it names, kind it is.
+"""Which template a document was printed from, and how sure that is.
 
-Templates are data (domain/data/templates.toml). The match counts, for each template of the document's
-kind and scope, the printed table titles that template uses (its own wording is the strongest sign), the
-tables of its list that were found, and whether the organisation or title names one of its regions. When
-no regional template shows any sign, the generic template of the kind is used.
+Templates are data (domain/data/templates.toml): each is the set of national-standard tables a region's
+documents print, by id. The tables a document holds are recognised by what they contain (parse.segment,
+parse.recognise), whatever their titles, so a template is matched by content: the share of its required
+tables the document prints, the tables it prints that the template does not have, and whether the document
+names one of the template's regions. The match comes with a confidence:
+
+- ``certain``: the document names the template's region and prints (nearly) all of its required tables and
+  no table foreign to it;
+- ``likely``: most of the template's required tables are printed;
+- ``uncertain``: neither — the generic template of the kind is used, and a table it requires that is not
+  found is reported as a warning that lists what was found, not as an error.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from cnbudget.domain.catalog import TemplateSpec, templates
-from cnbudget.domain.text import key
+from cnbudget.domain.catalog import TemplateSpec, table_name, templates
+from cnbudget.domain.i18n import t
 from cnbudget.model import Metadata
 
-_MARKER = re.compile(
-    r"^(?:表\s*\d+(?:\s*[-—–]\s*\d+)?|公开\s*\d+\s*表)\s*[.．、:：]?\s*|^[一二三四五六七八九十]+[、.．]\s*"
-)
-_YEAR = re.compile(r"20\d{2}\s*年度?")
+_CERTAIN_SHARE = 0.8
+"""Share of a template's required tables a document must print for the match to be certain."""
+_LIKELY_SHARE = 0.6
+_FOREIGN_ALLOWED = 1
+"""Tables foreign to a template a certain match may print (a region adds a table now and then)."""
 
 
-def _title_key(title: str, org_names: tuple[str, ...]) -> str:
-    k = key(_MARKER.sub("", title.strip()))
-    k = _YEAR.sub("", k)
-    for name in sorted(org_names, key=len, reverse=True):
-        nk = key(name)
-        if nk and nk in k:
-            k = k.replace(nk, "")
-    return _YEAR.sub("", k)
+@dataclass(frozen=True, slots=True)
+class TemplateMatch:
+    template: TemplateSpec
+    confidence: str
+    """certain, likely or uncertain."""
+    evidence: str
+    """Why, in the reviewer's words."""
 
 
-def match_template(
-    meta: Metadata, found: list[tuple[str, str]], org_names: tuple[str, ...] = ()
-) -> TemplateSpec:
-    """The template of a document with metadata ``meta`` whose tables ``found`` are (id, printed title)."""
+def _standard(found: list[str]) -> set[str]:
+    """The standard tables among those found (numbered performance tables as B12; other tables left out)."""
+    return {table_id.split("-")[0] for table_id in found if not table_id.startswith("X")}
+
+
+def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] = ()) -> TemplateMatch:
+    """The template of a document with metadata ``meta`` whose recognised tables are ``found``."""
     candidates = [
-        t
-        for t in templates().values()
-        if (not meta.kind or t.kind == meta.kind) and (not meta.scope or meta.scope in t.scopes)
-    ]
-    if not candidates:
-        candidates = list(templates().values())
-    ids = {table_id.split("-")[0] for table_id, _ in found}
-    printed = {_title_key(title, org_names) for _, title in found}
-    names = "".join((meta.department, meta.title, meta.region, *org_names))
+        tp
+        for tp in templates().values()
+        if (not meta.kind or tp.kind == meta.kind) and (not meta.scope or meta.scope in tp.scopes)
+    ] or list(templates().values())
+    printed = _standard(found)
+    names = "".join((meta.department, meta.organisation, meta.title, meta.region, *org_names))
 
-    def score(t: TemplateSpec) -> tuple[float, int]:
-        own = {key(title) for titles in t.titles.values() for title in titles}
-        wording = sum(1 for p in printed if p in own)
-        listed = len(ids & set(t.tables)) - len(ids - set(t.tables))
-        region = 2 if any(r in names for r in t.regions) else 0
-        signs = wording + region
-        return (3 * wording + listed + region if signs or t.generic else float("-inf"), 0 if t.generic else 1)
+    def measure(tp: TemplateSpec) -> tuple[float, int, bool]:
+        required = set(tp.required)
+        share = len(printed & required) / len(required) if required else 0.0
+        foreign = len(printed - set(tp.tables))
+        named = any(r in names for r in tp.regions)
+        return share, foreign, named
+
+    def score(tp: TemplateSpec) -> tuple[float, int]:
+        share, foreign, named = measure(tp)
+        return 2 * share - 0.25 * foreign + (0.5 if named else 0.0), 0 if tp.generic else 1
 
     best = max(candidates, key=score)
-    if score(best)[0] == float("-inf"):
-        generic = [t for t in candidates if t.generic]
-        return generic[0] if generic else best
-    return best
+    share, foreign, named = measure(best)
+    if not best.generic and share < _LIKELY_SHARE:
+        best = next((tp for tp in candidates if tp.generic), best)
+        share, foreign, named = measure(best)
+    if not best.generic and named and share >= _CERTAIN_SHARE and foreign <= _FOREIGN_ALLOWED:
+        confidence = "certain"
+    elif share >= (_LIKELY_SHARE if not best.generic else 0.75):
+        confidence = "likely"
+    else:
+        confidence = "uncertain"
+    missing = [table_id for table_id in best.required if table_id not in printed]
+    extra = sorted(printed - set(best.tables))
+    evidence = t(
+        f"印有其要求的 {len(best.required) - len(missing)}/{len(best.required)} 张表"
+        + (f"，缺 {'、'.join(missing)}" if missing else "")
+        + (f"；另有模板外的 {'、'.join(extra)}" if extra else "")
+        + ("；文件所署地区属该模板" if named else ""),
+        f"prints {len(best.required) - len(missing)} of the {len(best.required)} tables it requires"
+        + (f", lacks {', '.join(missing)}" if missing else "")
+        + (f"; also {', '.join(extra)} outside it" if extra else "")
+        + ("; the document names its region" if named else ""),
+    )
+    return TemplateMatch(best, confidence, evidence)
+
+
+def found_list(found: list[str]) -> str:
+    """The standard tables found, for messages: "B01 收支总表、B02 收入总表 …"."""
+    return "、".join(f"{tid} {table_name(tid)}" for tid in sorted(_standard(found)))

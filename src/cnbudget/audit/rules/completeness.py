@@ -20,27 +20,66 @@ _NONE_WORDS = re.compile(r"没有|无|未|不涉及|为零|为0|为空")
     "COMP-TABLE-001",
     family="completeness",
     basis="regulation",
-    description="公开的报表齐全：文件所用模板要求的各表都已公开（武汉预算 B01–B12、上海 9 张表、江苏 12 张表、决算 公开01–09表）",
+    description="公开的报表齐全：文件目录所列、所用模板要求的各表都已公开（模板不能确定时缺表只作警告）",
     rationale=(
         "《预算法》第十四条要求部门预算、决算及报表向社会公开，"
-        "公开模板规定了必须公开的整套报表（预算按本地模板为收支总表至项目支出绩效目标表 B01–B1"
-        "2，决算为全国统一的公开01–09表）；缺表即公开内容不完整。"
+        "公开模板规定了必须公开的整套报表（如全国统一的决算公开01–09表，各地预算模板的八至十三张表）；"
+        "缺表即公开内容不完整。报表按其内容识别（标题所说的收支、资金、分类和表中的科目），不论各地标题措辞。"
     ),
     fix=(
-        "对照目录和正文核实报告所列的表是否确实未公开，"
-        "还是标题写法与模板差异过大而未被识别（一般公共预算支出表（分单位）和绩效自评表不在必备之列）"
-        "。确属缺失的，部门应补充该表后重新公开；本部门没有相关收支的，也应以空表列出并注明原因。"
+        "目录列了而正文没有的表、以及模板确定（文件所署地区的模板，且印有其绝大多数表）时模板要求而未找到的表，"
+        "报为错误；模板不能确定时只作警告，并列出找到的表。报表放在附件而附件未随文件提供的，只提示一次。"
+        "确属缺失的，部门应补充该表后重新公开；本部门没有相关收支的，也应以空表列出并注明原因。"
     ),
 )
 def required_tables(ctx: Context) -> Iterator[Finding]:
-    template = template_of(ctx.doc.metadata)
+    meta = ctx.doc.metadata
+    template = template_of(meta)
     present = {t.id for t in ctx.doc.tables} | {p.id.split("-")[0] for p in ctx.doc.performance}
-    for table_id in template.required:
-        if table_id not in present:
+    standard = sorted(i for i in present if not i.startswith("X"))
+    if not standard and _tables_elsewhere(ctx):
+        yield ctx.finding(
+            f"情况说明称报表见附件（{_tables_elsewhere(ctx)}），本文件不含报表：附件未随文件提供，未检查报表；"
+            "请与附件一并审核（cnbudget audit --bundle 说明.pdf 报表.pdf）",
+            severity="warning",
+        )
+        return
+    declared = meta.declared_tables
+    found = "、".join(f"{i} {table_name(i)}" for i in standard) or "无"
+    for table_id in dict.fromkeys([*template.required, *declared]):
+        if table_id in present:
+            continue
+        if table_id in declared:
             yield ctx.finding(
-                f"缺少{table_id}“{table_name(table_id)}”：{template.name}应公开的报表未在文件中找到",
+                f"缺少{table_id}“{table_name(table_id)}”：文件目录列有此表，正文中没有找到",
                 table=table_id,
             )
+        elif meta.template_confidence == "certain":
+            yield ctx.finding(
+                f"缺少{table_id}“{table_name(table_id)}”：{template.name}应公开的报表未在文件中找到"
+                f"（模板依据：{meta.template_evidence}）",
+                table=table_id,
+            )
+        else:
+            yield ctx.finding(
+                f"未找到{table_id}“{table_name(table_id)}”：按{template.name}应公开此表，但未能确定文件所用模板"
+                f"（{meta.template_evidence}），请核对是否以其他形式公开；文件中找到的表：{found}",
+                table=table_id,
+                severity="warning",
+            )
+
+
+_ATTACHMENT = re.compile(r"(?:详见|见|附)[^。；\n]{0,12}附件[^。；\n]{0,20}|附件\s*\d?\s*[：:]?[^。；\n]{0,20}(?:报表|公开表)")
+
+
+def _tables_elsewhere(ctx: Context) -> str:
+    """The words that say the tables are in an attachment ("详见附件2", "附件2：…报表"), or ""."""
+    texts = [s.text for s in ctx.doc.narrative] + [h.text for h in ctx.doc.outline]
+    for text in texts:
+        m = _ATTACHMENT.search(text)
+        if m and ("表" in m.group(0) or "附件" in m.group(0)):
+            return m.group(0).strip()
+    return ""
 
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|Ｘ{2,}|×{2,})(?![A-Za-z])")
