@@ -35,3 +35,11 @@ def test_no_false_findings_on_these_sentences() -> None:
     # threshold, not a part of 固定资产; "增加（减少）0万元，增长（下降）0%" is no change
     findings = [f for f in audit(cnbudget.parse_text(TEXT)).findings if f.rule_id.startswith("NARR-")]
     assert [(f.rule_id, f.severity) for f in findings if f.severity != "info"] == []
+
+
+def test_a_share_printed_after_a_space_names_its_base() -> None:
+    text = TEXT.replace(
+        "二、国有资产占有情况", "财政拨款支出16497.86万元，占本年支出合计的 100%。\n二、国有资产占有情况"
+    )
+    claim = next(c for c in cnbudget.parse_text(text).claims if c.share_pct is not None)
+    assert (claim.share_pct, claim.share_base) == (Decimal("100"), "本年支出合计")

@@ -197,6 +197,29 @@ def test_seed_round_trip_through_pdf(tmp_path: Path, name: str) -> None:
     assert None not in pages and len(pages) > 1
 
 
+def test_a_printed_space_between_runs_of_two_fonts_is_kept(tmp_path: Path) -> None:
+    """A target and its 指标值确定依据 printed as aligned text stay two words.
+
+    Word and WPS set a space between Chinese runs in the Latin font, a run of its own that draws no ink;
+    PDFium ignores such a run and infers a space in its place, which the reader dropped as inferred, so
+    the target read "≥20000路历史标准" and absorbed the next column."""
+    from reportlab.pdfgen import canvas
+
+    from support.convert import FONT, _font
+
+    _font()
+    path = tmp_path / "mixed-fonts.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(600, 400))
+    for y, runs in ((350, ("≥20000路", " ", "历史标准")), (330, ("=100%", " ", "计划标准"))):
+        text = pdf.beginText(36, y)
+        for run in runs:
+            text.setFont("Helvetica" if run == " " else FONT, 9)
+            text.textOut(run)
+        pdf.drawText(text)
+    pdf.save()
+    assert [line.text for line in read_path(path).lines] == ["≥20000路 历史标准", "=100% 计划标准"]
+
+
 def test_every_amount_in_the_table_grids_is_a_fact() -> None:
     from cnbudget.domain.numbers import amount_text, is_decimal_amount
 

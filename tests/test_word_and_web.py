@@ -7,6 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
+import cnbudget
 from cnbudget.domain.errors import InputError
 from cnbudget.read import read_path
 from cnbudget.read.grid import expand_spans
@@ -20,6 +21,32 @@ def test_seed_round_trip(tmp_path: Path, name: str, fmt: str) -> None:
     target = tmp_path / f"{name}.{fmt}"
     (text_to_docx if fmt == "docx" else text_to_html)(SEED_FILES[name], target)
     assert_reads_like_its_text(SEED_FILES[name], target, fmt)
+
+
+EMPTY_F07 = (
+    "2024 年度政府性基金预算财政拨款收入支出决算表\n金额单位：万元\n"
+    "项目\t\t\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余\n"
+    "功能分类科目\t科目名称\t\t\t\t\t小计\t基本支出\t项目支出\t\n"
+    "类\t款\t项\t\t\t\t\t\t\t\n"
+    "栏次\t\t\t\t1\t2\t3\t4\t5\t6\n"
+    "合计\t\t\t\t\t\t\t\t\t\n"
+    "注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_a_totals_row_with_every_amount_blank_is_a_row(tmp_path: Path, fmt: str) -> None:
+    """A Word or web table keeps a 合计 row whose amounts are blank as its label alone, which the reader
+    gives as a line of text; inside the table it is the 合计 row, as in the tab-separated text."""
+    text = tmp_path / "f07.txt"
+    text.write_text(EMPTY_F07, encoding="utf-8")
+    target = tmp_path / f"f07.{fmt}"
+    (text_to_docx if fmt == "docx" else text_to_html)(text, target)
+    for path in (text, target):
+        table = cnbudget.parse_file(path).table("F07")
+        assert table is not None and not table.is_empty
+        assert [(row.label, row.cells) for row in table.rows] == [("合计", [])]
+        assert [note.text for note in table.notes] == [EMPTY_F07.splitlines()[-1]]
 
 
 def test_spans_leave_the_covered_positions_empty() -> None:

@@ -44,14 +44,105 @@ def test_xls_merged_cells_keep_their_text_once(tmp_path: Path) -> None:
     assert [line.cells for line in lines[1:]] == [
         ["项目", "基本支出"],
         ["", "人员经费", "公用经费"],
-        ["合计", "1297.30", "5.00"],
+        ["合计", "1,297.30", "5.00"],  # as printed: "#,##0.00" has thousands separators
     ]
+
+
+def test_xls_percentages_and_separators_read_as_printed(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("B12-1")
+    sheet.write(0, 0, "资金来源")
+    sheet.write(0, 1, 270000, xlwt.easyxf(num_format_str="#,##0"))
+    sheet.write(0, 2, 0.98, xlwt.easyxf(num_format_str="0%"))
+    path = tmp_path / "printed.xls"
+    book.save(str(path))
+    assert [line.cells for line in read_path(path).lines] == [["资金来源", "270,000", "98%"]]
 
 
 @given(st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2, allow_nan=False))
 def test_stored_floats_print_as_their_number_format(value: Decimal) -> None:
-    assert xlsx.cell_text(float(value), "#,##0.00") == f"{value:.2f}"
+    assert xlsx.cell_text(float(value), "#,##0.00") == f"{value:,.2f}"
     assert xlsx.cell_text(float(value), "0.00") == f"{value:.2f}"
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "printed"),
+    [
+        (270000, "#,##0", "270,000"),  # a 6-digit amount is not a unit code when printed with its separator
+        (0.98, "0%", "98%"),
+        (1, "0%", "100%"),
+        (0.2842, "0.00%", "28.42%"),
+        (0.125, "0.00", "0.13"),  # Excel rounds half away from zero
+        (-1234.5, "#,##0.00_);(#,##0.00)", "(1,234.50)"),
+        (-1234.5, "#,##0.00;[Red]-#,##0.00", "-1,234.50"),
+        (-1234.5, "#,##0.00;[Red]#,##0.00", "-1,234.50"),  # shown negative by colour only: the sign is kept
+        (-0.001, "0.00", "0.00"),
+        (0, '#,##0.00;-#,##0.00;"-"', "-"),
+        (1297.3, '#,##0.00"万元"', "1,297.30万元"),
+        (1297.3, "#,##0.00_ ", "1,297.30"),
+        (3.0, "[$¥-804]#,##0.00", "¥3.00"),
+        (12.5, "0.0#", "12.5"),
+        (12.0, "0.0#", "12.0"),
+        (7, "000", "007"),
+        (1234567, "#,##0,", "1,235"),
+        (1.5, "0.00E+00", "1.5"),  # a pattern this reader does not render prints the plain number
+    ],
+)
+def test_numbers_read_as_printed(value: float, number_format: str, printed: str) -> None:
+    assert xlsx.cell_text(value, number_format) == printed
+
+
+def test_formulas_and_percentages_read_as_printed(tmp_path: Path) -> None:
+    """A workbook written without calculated values (openpyxl, many generators): constants are printed;
+    a percent-formatted number prints as a percentage; a text cell starting with = stays text."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["满意度", "=100%", "计划标准"])
+    sheet.append(["完成率", 0.98, "计划标准"])
+    sheet["B2"].number_format = "0%"
+    sheet.append(["合计", '="共计"', "=SUM(B2:B2)"])
+    sheet.append(["目标", "=100%"])
+    sheet["B4"].data_type = "s"  # typed as text: printed "=100%"
+    path = tmp_path / "formulas.xlsx"
+    workbook.save(path)
+    source = read_path(path)
+    assert [line.cells or [line.text] for line in source.lines] == [
+        ["满意度", "100%", "计划标准"],
+        ["完成率", "98%", "计划标准"],
+        ["合计", "共计"],  # the sum has no saved value: blank, and said
+        ["目标", "=100%"],
+    ]
+    assert any("C3 =SUM(B2:B2)" in w for w in source.warnings)
+
+
+def test_formulas_read_as_the_values_saved_with_them(tmp_path: Path) -> None:
+    """Excel and WPS save each formula's value: that is what is printed, in the cell's number format."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["合计", "=SUM(1,2)", "=100%"])
+    sheet["B1"].number_format = "#,##0.00"
+    sheet["C1"].number_format = "0%"
+    path = tmp_path / "saved.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:  # save the values as a calculating program does
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet_xml = sheet_xml.replace("<f>SUM(1,2)</f><v></v>", "<f>SUM(1,2)</f><v>1297.3</v>")
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(
+        "<f>100%</f><v></v>", "<f>100%</f><v>1</v>"
+    ).encode()
+    _zip(path, parts)
+    source = read_path(path)
+    assert [line.cells for line in source.lines] == [["合计", "1,297.30", "100%"]]
+    assert not source.warnings
 
 
 def test_cell_text_of_other_values() -> None:

@@ -2,6 +2,8 @@
 
 Table rows become rows of cells; printed amounts become numbers with a number format that prints them the
 same way (1,297.30 → 1297.3 formatted "#,##0.00"); codes stay text; every other line is one cell.
+Text that starts with "=" (a target printed as =100%) is a text cell, as it must be in the department's
+workbook to print that way: openpyxl would otherwise store it as a formula.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -25,7 +28,7 @@ def text_to_xlsx(source: Path, target: Path) -> None:
             continue  # a Markdown separator row has no counterpart in a sheet
         if line.cells is None:
             if line.text.strip():
-                sheet.cell(row=row_number, column=1, value=line.text.rstrip())
+                _text_cell(sheet.cell(row=row_number, column=1), line.text.rstrip())
             continue
         for column, raw in enumerate(line.cells, start=1):
             text = raw.strip()
@@ -39,8 +42,13 @@ def text_to_xlsx(source: Path, target: Path) -> None:
                 places = "." + "0" * decimals if decimals else ""
                 cell.number_format = ("#,##0" if "," in text else "0") + places
             else:
-                cell.value = text
+                _text_cell(cell, text)
     workbook.save(target)
+
+
+def _text_cell(cell: Any, text: str) -> None:
+    cell.value = text
+    cell.data_type = "s"  # "=100%" printed is text, not a formula
 
 
 PAGE = (1600.0, 1100.0)
@@ -209,14 +217,19 @@ def text_to_html(source: Path, target: Path) -> None:
 
 
 def assert_reads_like_its_text(name_or_path: Path, converted: Path, fmt: str) -> None:
-    """The converted file gives the text's facts and the text's error findings, and says what it was."""
+    """The converted file gives the text's model — facts, performance tables and their indicators,
+    self-evaluations, projects, narrative claims (`support.digest.model_digest`) — and the text's error
+    findings, and says what it was."""
     from cnbudget import parse_file
     from cnbudget.audit import audit
     from cnbudget.report.facts import facts_csv
+    from support.digest import digest_differences, model_digest
 
     original, copy = parse_file(name_or_path), parse_file(converted)
     assert copy.metadata.source_format == fmt
     assert facts_csv(copy) == facts_csv(original)
+    differences = digest_differences(model_digest(original), model_digest(copy))
+    assert not differences, f"{len(differences)} difference(s) from the text:\n" + "\n".join(differences[:30])
 
     def errors(doc):  # type: ignore[no-untyped-def]
         return [(f.rule_id, f.actual, f.expected) for f in audit(doc).findings if f.severity == "error"]

@@ -278,7 +278,7 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
             share = _SHARE.search(tail)
             if share:
                 claim.share_pct = Decimal(share.group("pct"))
-                claim.share_base = (share.group("base") or "").removesuffix("的").strip()
+                claim.share_base = (share.group("base") or "").strip().removesuffix("的").strip()
             change = _CHANGE.search(tail)
             if change:
                 claim.change_amount = _signed(change.group(1), change.group(2))

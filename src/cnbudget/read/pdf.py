@@ -39,26 +39,72 @@ from cnbudget.read.source import (
 )
 
 
-def _page_chars(textpage: Any, height: float, raw: Any) -> tuple[list[Char], int]:
-    """Characters in top-left coordinates; the count of glyphs without a Unicode mapping."""
+def _page_chars(textpage: Any, height: float, raw: Any, page: Any = None) -> tuple[list[Char], int]:
+    """Characters in top-left coordinates; the count of glyphs without a Unicode mapping.
+
+    Spaces PDFium inferred from gaps are left out (`layout` reads gaps itself), except where a space was
+    printed: PDFium ignores a text object that draws no ink, so a space set in a run of its own (a Latin
+    font between Chinese runs: "≥20000路 历史标准") is dropped, and the space it infers in its place is
+    the printed one (`_inkless_text`)."""
     chars: list[Char] = []
     unmapped = 0
     handle = textpage.raw
     rect = raw.FS_RECTF()
     box = ctypes.byref(rect)
+    inferred: list[tuple[float, float, Char, int]] = []
     for i in range(raw.FPDFText_CountChars(handle)):
-        if raw.FPDFText_IsGenerated(handle, i) == 1:
-            continue
         code = raw.FPDFText_GetUnicode(handle, i)
+        if raw.FPDFText_IsGenerated(handle, i) == 1:
+            if code == 0x20 and chars and page is not None:
+                raw.FPDFText_GetLooseCharBox(handle, i, box)
+                inferred.append((rect.left, height - rect.bottom, chars[-1], len(chars)))
+            continue
         if code in (0, 0xFFFE, 0xFFFD):
             unmapped += 1
             continue
         ch = chr(code)
         if ch.isspace() and ch not in " \u3000":
-            continue  # line breaks; spaces PDFium inferred were skipped above as generated
+            continue  # line breaks
         raw.FPDFText_GetLooseCharBox(handle, i, box)  # the raw call: a wrapper per character costs more
         chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+    # only where the gap is too narrow for the layout to read a space in it by itself
+    narrow = [
+        (x, y, before, after)
+        for x, y, before, following in inferred
+        if following < len(chars)
+        and abs((after := chars[following]).cy - before.cy) < before.height / 2
+        and 0 <= after.x0 - before.x1 <= LAYOUT.column_gap * max(before.height, after.height, 1.0)
+    ]
+    if narrow:
+        printed = _inkless_text(raw, page.raw, height)
+        for x, y, before, after in narrow:
+            if any(abs(x - px) <= _SAME_POINT and abs(y - py) <= _SAME_POINT for px, py in printed):
+                chars.append(Char(" ", x, before.top, max(x, after.x0), before.bottom))
     return chars, unmapped
+
+
+_SAME_POINT = 0.5
+"""Points within which an inferred space stands where an inkless text object was printed."""
+
+
+def _inkless_text(
+    raw: Any, parent: Any, height: float, form: bool = False, depth: int = 0
+) -> set[tuple[float, float]]:
+    """Where the page's text objects that draw no ink (spaces in runs of their own) start: (x, baseline)."""
+    found: set[tuple[float, float]] = set()
+    edges = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(e) for e in edges]
+    count = raw.FPDFFormObj_CountObjects(parent) if form else raw.FPDFPage_CountObjects(parent)
+    for i in range(max(count, 0)):
+        handle = raw.FPDFFormObj_GetObject(parent, i) if form else raw.FPDFPage_GetObject(parent, i)
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 2:
+            found |= _inkless_text(raw, handle, height, True, depth + 1)
+        elif kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetBounds(handle, *refs):
+            left, bottom, right, _top = (e.value for e in edges)
+            if right - left < _SAME_POINT:
+                found.add((left, height - bottom))
+    return found
 
 
 def _visible(handle: Any, raw: Any, settings: LayoutSettings) -> tuple[bool, bool]:
@@ -218,7 +264,7 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
             if rotated:
                 width, height = height, width  # characters and paths are in the unrotated page's space
             textpage = page.get_textpage()
-            chars, unmapped = _page_chars(textpage, height, raw)
+            chars, unmapped = _page_chars(textpage, height, raw, page)
             if unmapped > max(20, len(chars)) or not chars:
                 if can_ocr:
                     words, horizontal, vertical = ocr.read_page(page)

@@ -49,6 +49,10 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
     printed_header: set[tuple[str, ...]] = set()
     body: list[Line] = []
     for line in lines:
+        if line.cells is None and header_rows and compact(line.text) in _BODY_START_LABELS:
+            # a 合计 row whose amounts are all blank: a workbook or Word table keeps only its label, which
+            # the reader gives as a line of text; it is the same row as "合计<TAB><TAB>…" in a text export
+            line = replace(line, cells=[line.text.strip()], layout="tab")
         if line.cells is None:
             if line.layout == "text":
                 if is_note(line.text):
