@@ -208,8 +208,11 @@ _QUALIFIER = re.compile(r"\([^()]*\)$")
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
 _NOT_A_TITLE = re.compile(r"[，,。;；:：]|见|如下|下表|上表|本表|此表|该表")
 """A sentence that mentions a table ("详见下表", "收支情况如下表") names none."""
-_BARE = re.compile(r"^(?:部门|单位|区直|市直|省直|市级部门)?(?:综合)?(?:预算|决算)?(?:公开)?报?表$")
-"""A heading over all the tables ("2026年部门预算表", "部门综合预算公开报表"), not a table."""
+_BARE = re.compile(
+    r"^(?:部门|单位|区直|市直|省直|市级部门)?(?:综合)?(?:预算|决算)?(?:公开)?报?表$|^(?:中?长期|年度)(?:绩效)?目标表$"
+)
+"""A heading over all the tables ("2026年部门预算表", "部门综合预算公开报表"), or over a section of a
+performance form ("长期绩效目标表", "年度绩效目标表" inside a 项目申报表), not a table."""
 MAX_TITLE = 48
 """Characters of a title once its number, year, organisation and qualifiers are taken off."""
 

@@ -188,6 +188,9 @@ def _wrapped_title(lines: list[Line], i: int, org_names: tuple[str, ...]) -> Tit
         or _PROSE_HEADING.match(compact(tail))
     ):
         return None
+    alone = match_title(tail, org_names)
+    if alone is not None and (alone.number or (alone.table_id != "X" and len(compact(tail)) > 8)):
+        return None  # the next line is a title of its own ("表 12.项目支出绩效目标表"), not the end of this one
     return match_title(head + tail, org_names)
 
 
