@@ -72,6 +72,11 @@ def _parse(source: Source) -> Document:
             source.path,
         )
 
+    if not meta.fiscal_year and segments.regions:
+        # a tables file printed without a cover (北京's 附件2): the year its table titles print
+        years = [int(y) for r in segments.regions for y in _YEAR_IN_HEADER.findall(r.title)]
+        if years:
+            meta.fiscal_year = max(set(years), key=years.count)
     if not meta.kind and segments.regions:
         finals = sum(1 for r in segments.regions if r.table_id.startswith("F"))
         meta.kind = "final" if 2 * finals > len(segments.regions) else "budget"

@@ -23,7 +23,8 @@ _COVER_LINES = 60
 
 _KIND = re.compile(r"(部门|单位)?(预算|决算)")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
-_TITLE_END = re.compile(r"(?:预算|决算)(?:公开|表|情况说明|公开报表|报表)?$")
+_TITLE_END = re.compile(r"(?:预算|决算)(?:信息)?(?:公开)?(?:情况)?(?:说明|报表|表)?$")
+"""部门预算, 部门预算公开, 部门预算公开说明, 部门预算情况说明, 部门预算表, 部门决算公开报表 …"""
 _NOT_NAME = re.compile(
     r"20\d{2}\s*年度?|省级|市级|区级|县级|区县级|市直|区直|省直|(?<!\d)年度?|[（(]汇总[)）]"
 )
@@ -40,7 +41,14 @@ _REGION_ONLY = re.compile(r"^(?:.{2,4}省)?(?:.{1,5}[市州盟])?(?:.{1,5}[区�
 _INSTITUTION = re.compile(
     r"(?:局|委|办|院|厅|会|中心|所|站|队|处|室|部|署|馆|校|团|社|司|组|委员会|政府|法院|检察院|街道|镇|乡)"
 )
-_NOT_ORG = re.compile(r"^(?:第|目录|[一二三四五六七八九十]+[、.．])")
+_NOT_ORG = re.compile(
+    r"^(?:第|目录|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])|(?:收入|支出|经费|资金)$"
+)
+"""A heading ("（二）高等学校收入", "一、部门职责") or an amount's subject, not an organisation."""
+
+
+_FRAGMENT = re.compile(r"^[与和及的、]")
+"""A name never starts with a conjunction: "与技术保障中心" is the second line of a wrapped name."""
 
 
 def _clean_org(name: str) -> str:
@@ -54,6 +62,7 @@ def _is_organisation(name: str) -> bool:
         bool(name)
         and 3 <= len(name) <= 40
         and not _NOT_ORG.match(name)
+        and not _FRAGMENT.match(name)
         and not re.search(r"预算|决算|公开|报表|目录|[：:]", name)
         and not re.search(r"\d", name)
         and not _REGION_ONLY.match(name)
@@ -69,6 +78,11 @@ def _title_candidates(lines: list[Line]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for i, line in enumerate(head):
         text = compact(line.stripped)
+        following = compact(head[i + 1].stripped) if i + 1 < len(head) else ""
+        if not _KIND.search(text) and following and len(following) <= 4 and _KIND.search(text + following):
+            # a title wrapped inside a word ("2026年深圳市财政局（本级）部门预" / "算")
+            out.append((line.number, text + following))
+            continue
         if not _KIND.search(text):
             continue
         for k in (2, 1, 0):
@@ -87,7 +101,7 @@ def _read_title(meta: Metadata, lines: list[Line]) -> None:
         if end is None:
             continue
         head = _NOT_NAME.sub("", text[: end.start()])
-        head = re.sub(r"(?:预算单位|部门|单位)$", "", head)
+        head = re.sub(r"(?:预算单位|部门|单位)+$", "", head)  # "北京市教育委员会部门2026年度部门预算"
         org = _clean_org(head)
         if org and not _is_organisation(org):
             if not _REGION_ONLY.match(org):

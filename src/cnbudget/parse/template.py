@@ -24,6 +24,8 @@ from cnbudget.model import Metadata
 _CERTAIN_SHARE = 0.8
 """Share of a template's required tables a document must print for the match to be certain."""
 _LIKELY_SHARE = 0.6
+_NATIONAL_SHARE = 0.85
+"""Share of the national standard's required tables that makes a document certainly follow it."""
 _FOREIGN_ALLOWED = 1
 """Tables foreign to a template a certain match may print (a region adds a table now and then)."""
 
@@ -39,7 +41,7 @@ class TemplateMatch:
 
 def _standard(found: list[str]) -> set[str]:
     """The standard tables among those found (numbered performance tables as B12; other tables left out)."""
-    return {table_id.split("-")[0] for table_id in found if not table_id.startswith("X")}
+    return {"B12" if table_id.startswith("B12") else table_id for table_id in found if not table_id.startswith("X")}
 
 
 def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] = ()) -> TemplateMatch:
@@ -61,7 +63,9 @@ def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] 
 
     def score(tp: TemplateSpec) -> tuple[float, int]:
         share, foreign, named = measure(tp)
-        return 2 * share - 0.25 * foreign + (0.5 if named else 0.0), 0 if tp.generic else 1
+        # a regional template the document does not name must do better than the national one to be chosen
+        regional_unnamed = 0.1 if not tp.generic and not named else 0.0
+        return 2 * share - 0.25 * foreign + (0.5 if named else 0.0) - regional_unnamed, 0 if tp.generic else 1
 
     best = max(candidates, key=score)
     share, foreign, named = measure(best)
@@ -70,6 +74,8 @@ def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] 
         share, foreign, named = measure(best)
     if not best.generic and named and share >= _CERTAIN_SHARE and foreign <= _FOREIGN_ALLOWED:
         confidence = "certain"
+    elif best.generic and share >= _NATIONAL_SHARE and not foreign:
+        confidence = "certain"  # the national standard set, whole or all but one, and nothing else
     elif share >= (_LIKELY_SHARE if not best.generic else 0.75):
         confidence = "likely"
     else:
