@@ -472,11 +472,13 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
         if table.id in ("B07", "F09") and not any(r.cells for r in table.rows):
             missing.append("数据行")
         levels = {p.line: p.level for p in ctx.doc.projects}
+        units = [r for r in table.rows if levels.get(r.line) == "unit"]
         if (
             table.id == "B10"
-            and any(levels.get(r.line) == "unit" for r in table.rows)
+            and (len(units) > 1 or units and units[0] is not table.rows[0])
             and not any(r.kind == "total" for r in table.rows)
         ):
+            # one unit printed first heads its projects as their total (深圳: 深圳市财政局（本级） over its projects)
             missing.append("合计")
         if missing:
             yield ctx.finding(

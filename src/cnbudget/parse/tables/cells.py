@@ -146,13 +146,16 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         table.rows.extend(finish_row(row) for row in line_rows)
 
 
+_UNIT_HEADER = re.compile(r"^(?:预算|项目)?(?:单位|部门)(?:\(单位\))?(?:名称)?$")
+
+
 def _project_units(columns: list[Column]) -> None:
     """单位名称 | 项目名称: the first names the project's unit, the second is the row's label (杭州's 项目支出表)."""
     labels = [c for c in columns if c.role == "label"]
-    if len(labels) < 2 or not any("项目" in key(c.key) for c in labels):
+    if len(labels) < 2 or not any(key(c.path[-1]) == "项目名称" for c in labels if c.path):
         return
     for col in labels:
-        if "项目" not in key(col.key) and ("单位" in key(col.key) or "部门" in key(col.key)):
+        if col.path and _UNIT_HEADER.match(key(col.path[-1])):
             col.role = "text"
             col.path = ["项目单位"]
 
