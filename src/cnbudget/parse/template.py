@@ -27,6 +27,8 @@ _LIKELY_SHARE = 0.6
 _NATIONAL_SHARE = 0.85
 """Share of the national standard's required tables that makes a document certainly follow it."""
 _FOREIGN_ALLOWED = 1
+_SIGNATURE = 2
+"""Tables beyond the national standard a document must print to follow a regional template it does not name."""
 """Tables foreign to a template a certain match may print (a region adds a table now and then)."""
 
 
@@ -53,30 +55,39 @@ def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] 
     ] or list(templates().values())
     printed = _standard(found)
     names = "".join((meta.department, meta.organisation, meta.title, meta.region, *org_names))
+    generic = next((tp for tp in candidates if tp.generic), candidates[0])
+    standard = set(generic.required)
 
-    def measure(tp: TemplateSpec) -> tuple[float, int, bool]:
+    def measure(tp: TemplateSpec) -> tuple[float, int, bool, int]:
         required = set(tp.required)
         share = len(printed & required) / len(required) if required else 0.0
         foreign = len(printed - set(tp.tables))
         named = any(r in names for r in tp.regions)
-        return share, foreign, named
+        specific = len(printed & (required - standard))  # tables it requires beyond the national standard
+        return share, foreign, named, specific
 
-    def score(tp: TemplateSpec) -> tuple[float, int]:
-        share, foreign, named = measure(tp)
-        # a regional template the document does not name must do better than the national one to be chosen
-        regional_unnamed = 0.1 if not tp.generic and not named else 0.0
-        return 2 * share - 0.25 * foreign + (0.5 if named else 0.0) - regional_unnamed, 0 if tp.generic else 1
+    # a regional template is chosen when the document prints its set and either names its region or prints
+    # the tables that set it apart from the national standard; otherwise the national template of the kind
+    def fits(tp: TemplateSpec) -> bool:
+        share, foreign, named, specific = measure(tp)
+        if named:
+            return share >= _LIKELY_SHARE and foreign <= _FOREIGN_ALLOWED
+        # unnamed, the content alone must be the template's signature: all of its tables, nothing else,
+        # and at least two that the national standard does not require (湖州 prints 杭州's set)
+        return share == 1.0 and not foreign and specific >= _SIGNATURE
 
-    best = max(candidates, key=score)
-    share, foreign, named = measure(best)
-    if not best.generic and share < _LIKELY_SHARE:
-        best = next((tp for tp in candidates if tp.generic), best)
-        share, foreign, named = measure(best)
+    regional = [tp for tp in candidates if not tp.generic and fits(tp)]
+    best = (
+        max(regional, key=lambda tp: (measure(tp)[2], measure(tp)[0] - 0.25 * measure(tp)[1], measure(tp)[3]))
+        if regional
+        else generic
+    )
+    share, foreign, named, _ = measure(best)
     if not best.generic and named and share >= _CERTAIN_SHARE and foreign <= _FOREIGN_ALLOWED:
         confidence = "certain"
     elif best.generic and share >= _NATIONAL_SHARE and not foreign:
         confidence = "certain"  # the national standard set, whole or all but one, and nothing else
-    elif share >= (_LIKELY_SHARE if not best.generic else 0.75):
+    elif share >= _LIKELY_SHARE:
         confidence = "likely"
     else:
         confidence = "uncertain"
