@@ -170,7 +170,7 @@ class Context:
         self.passed_over: list[str] = []
         """Where the running rule's premises did not hold and it did not judge (`not_here`)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
-        self.declares_tails = accepted.declared_tails and ("尾数" in notes or "尾差" in notes)
+        self.declares_tails = accepted.declared_tails and any(w in notes for w in ("尾数", "尾差", "四舍五入"))
 
     def not_here(self, reason: str) -> None:
         """The running rule does not judge this part of the document, because its premises do not hold here

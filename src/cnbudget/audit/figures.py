@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from cnbudget.audit.context import Context, Ref, first_value
+from cnbudget.audit.context import Context, Ref
+from cnbudget.audit.funds import only_general_budget
+from cnbudget.domain.catalog import fund_scope, income_source, spec_for
+from cnbudget.domain.codes import class_code
 from cnbudget.domain.text import key, plain_label
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES
 from cnbudget.model import Row, Table
+from cnbudget.model.summary import read_side
 from cnbudget.model.tables import three_public_view
 
 # canonical subject → patterns of narrative subjects (after normalisation)
@@ -27,9 +31,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         r"^一般公共预算(财政)?拨款(支出)?(预算)?$", r"^一般公共预算财政拨款支出(预算|决算)?$",
     ),
     "一般公共预算拨款收入": (
-        r"^一般公共预算(财政)?拨款收入$", r"^一般公共预算财政拨款本年收入$", r"^财政拨款收入$", r"^本年预算$",
+        r"^一般公共预算(财政)?拨款收入$", r"^一般公共预算财政拨款本年收入$", r"^本年预算$",
         r"^一般公共预算收入$",
     ),
+    "财政拨款收入": (r"^财政拨款(本年)?收入(预算|决算)?$",),
     "上年结转结余": (r"^上年结转(结余)?$", r"^结转结余$", r"^年初结转和结余$"),
     # the 一般公共预算 figure is B05/F05's; a bare 基本支出 may also be B03/F03's (all funds)
     "一般公共预算基本支出": (r"^一般公共预算(财政)?(拨款)?基本支出(决算|预算)?$",),
@@ -59,6 +64,15 @@ CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
 """The length of a function code at each level (类 201, 款 20101, 项 2010101)."""
 _GENERAL_BUDGET = ("B05", "F05", "B15")
 _ALL_FUNDS = ("B03", "F03")
+_FUND_TABLES = ("B08", "F07", "B09", "F08")
+_SCOPE_TABLES: dict[str, tuple[str, ...]] = {
+    "一般公共预算": ("B05", "F05"),
+    "财政拨款": ("B15", "B05", "F05"),
+    "全部": _ALL_FUNDS,
+    "政府性基金": ("B08", "F07"),
+    "国有资本经营": ("B09", "F08"),
+}
+"""Where a function item of a scope is printed, the claim's scope decides (B15 is 财政拨款 by function)."""
 _GENERAL_SECTION = re.compile(r"一般公共预算|财政拨款")
 _ALL_FUNDS_SECTION = re.compile(r"收支|收入|支出")
 
@@ -91,10 +105,16 @@ class FigureIndex:
         self.by_key: dict[str, list[Ref]] = defaultdict(list)
         # coded rows of the detailed tables with their label keys, computed once per audit
         self.items: dict[str, list[tuple[Row, str, str]]] = {}
-        for table_id in (*_GENERAL_BUDGET, *_ALL_FUNDS):
+        for table_id in (*_GENERAL_BUDGET, *_ALL_FUNDS, *_FUND_TABLES):
             table = ctx.printed_table(table_id)
             if table is not None:
-                self.items[table_id] = [(r, r.full_code, key(r.label)) for r in table.coded_rows()]
+                # coded rows, and rows printed with a class's name but no code (杭州's 一般公共预算支出预算表
+                # names its rows without codes): the class is known by its name
+                self.items[table_id] = [
+                    (r, r.full_code or class_code(r.label) or "", key(r.label))
+                    for r in table.rows
+                    if r.is_coded or (not r.code and r.kind == "item" and class_code(r.label))
+                ]
         self._build()
 
     def add(self, name: str, ref: Ref) -> None:
@@ -103,16 +123,28 @@ class FigureIndex:
 
     def _two_sided(self, table: Table) -> None:
         for side in ("收入", "支出"):
-            try:
-                col = first_value(table, side)
-            except Exception:  # noqa: BLE001 - a table without that side
-                continue
+            col = table.first_value_column(side)
+            if col is None:
+                continue  # a table without that side
+            read = read_side(table, side, None)
             for row in table.rows:
-                if row.side == side:
-                    label = plain_label(row.label).replace("（含专用结余）", "")
-                    self.add(key(label), Ref(table, row, col, label))
-                    for canon in _CANONICAL_OF_LABEL.get(key(label), ()):
-                        self.add(canon, Ref(table, row, col, label))
+                if row.side != side or row.group != read.group:
+                    continue
+                label = plain_label(row.label).replace("（含专用结余）", "")
+                if read.under_carry(row):
+                    # "二、上年结转 （一）一般公共预算拨款": last year's money carried over, not this year's income
+                    self.add("上年结转/" + key(label), Ref(table, row, col, f"上年结转 {label}"))
+                    continue
+                self.add(key(label), Ref(table, row, col, label))
+                for canon in _CANONICAL_OF_LABEL.get(key(label), ()):
+                    self.add(canon, Ref(table, row, col, label))
+                if side == "收入" and read.role(row) in ("item", "part"):
+                    # income by the source it names, whatever the words (一、一般公共预算资金 / 1.一般公共预算拨款)
+                    source = income_source(label)
+                    if source is not None and source[0] in _SOURCE_CANONICAL:
+                        self.add(_SOURCE_CANONICAL[source[0]], Ref(table, row, col, label))
+                if side == "收入" and row is read.subtotal and table.id in ("B04", "F04"):
+                    self.add("财政拨款收入", Ref(table, row, col, label))
 
     def _code_table(self, table: Table, columns: dict[str, str]) -> None:
         """Totals row of a code table into canonical subjects; class rows by name.
@@ -146,7 +178,7 @@ class FigureIndex:
             ("F03", {"支出": "本年支出合计", "基本支出": "基本支出", "项目支出": "项目支出"}),
             ("F05", {"一般公共预算拨款": "本年支出/小计", "基本支出": "本年支出/基本支出", "项目支出": "本年支出/项目支出",
                      "一般公共预算基本支出": "本年支出/基本支出"}),
-            ("F02", {"收入": "本年收入合计", "一般公共预算拨款收入": "财政拨款收入"}),
+            ("F02", {"收入": "本年收入合计", "财政拨款收入": "财政拨款收入"}),
         ):  # fmt: skip
             table = ctx.printed_table(table_id)
             if table is not None:
@@ -208,16 +240,54 @@ class FigureIndex:
                 if canon:
                     self.add(canon, Ref(table, row, cell.column, canon))
 
-    def lookup(self, subject: str, section: str = "") -> tuple[str, list[Ref]]:
-        """The matching figures for a narrative subject; none when one of them is in a table read too
-        badly to trust (the subject is that table's, and comparing it with another table's figure would
+    def lookup(self, subject: str, section: str = "", scope: str = "") -> tuple[str, list[Ref]]:
+        """The matching figures for a narrative subject, of the claim's ``scope`` when it has one (a figure of
+        the 一般公共预算 is not compared with the all-funds table's); none when one of them is in a table read
+        too badly to trust (the subject is that table's, and comparing it with another table's figure would
         be a false finding)."""
-        found, refs = self._lookup(subject, section)
+        found, refs = self._lookup(subject, section, scope)
+        if scope:
+            refs = [r for r in refs if self.same_scope(scope, ref_scope(r))]
         if any(r.table.status in UNUSABLE_STATUSES for r in refs):
             return found, []
         return found, refs
 
-    def _lookup(self, subject: str, section: str = "") -> tuple[str, list[Ref]]:
+    def same_scope(self, claim: str, cell: str) -> bool:
+        """Whether a claim of scope ``claim`` may be compared with a cell of scope ``cell``: the same, or one
+        that holds the same money in this document (财政拨款 that is all 一般公共预算; all funds that are)."""
+        if not claim or not cell or claim == cell:
+            return True
+        pair = {claim, cell}
+        if pair == {"财政拨款", "一般公共预算"}:
+            return self.appropriation_is_general
+        if "全部" in pair and pair & {"财政拨款", "一般公共预算"}:
+            return self.all_is_general
+        return False
+
+    @cached_property
+    def appropriation_is_general(self) -> bool:
+        """All of the department's 财政拨款 is 一般公共预算 (政府性基金 and 国有资本经营 print nothing)."""
+        for table_id in ("B04", "F04", "B01", "F01"):
+            table = self.ctx.printed_table(table_id)
+            if table is None:
+                continue
+            col = table.first_value_column("收入")
+            if col is None:
+                continue
+            for row in table.rows:
+                source = income_source(row.label) if row.side == "收入" else None
+                value = row.value(col)
+                if source and source[0] in ("政府性基金", "国有资本经营") and value:
+                    return False
+            return True
+        return False
+
+    @cached_property
+    def all_is_general(self) -> bool:
+        """All of the department's income is 一般公共预算 (no fund, fee or other income)."""
+        return only_general_budget(self.ctx)
+
+    def _lookup(self, subject: str, section: str = "", scope: str = "") -> tuple[str, list[Ref]]:
         """The matching figures for a narrative subject, and the key they were found under.
 
         A function-code path ("公共安全（类）", "住房改革支出（款）提租补贴（项）") is looked up in the tables of the
@@ -232,8 +302,10 @@ class FigureIndex:
             for name, level in _LEVEL_NAME.findall(key(subject))
         ]
         if levels:
-            # its last level's row, under the levels named before it, when only one code fits
-            found = self._level_item(levels, self._scope(section))
+            # its last level's row, under the levels named before it, when only one code fits; in the tables
+            # of the claim's scope (一般公共预算 → B05), else of its section's
+            tables = _SCOPE_TABLES.get(scope) or self._scope(section)
+            found = self._level_item(levels, tables)
             if not found and len(levels) == 1 and levels[0][1] == 3:
                 # a class alone ("公共安全（类）支出"): the 收支总表 states it on its 支出 side
                 found = self.by_key.get(key(levels[0][0] + "支出"), []) if levels[0][0][-2:] != "支出" else []
@@ -304,6 +376,23 @@ class FigureIndex:
                     codes.add(code)
                     refs.append(Ref(table, row, keys[0], row.label))
         return refs if len(codes) == 1 else []
+
+
+_TABLE_SCOPE = {"全部": "全部", "财政拨款": "财政拨款", "一般公共预算": "一般公共预算", "政府性基金": "政府性基金",
+                "国有资本经营": "国有资本经营"}  # fmt: skip
+_SOURCE_CANONICAL = {"一般公共预算": "一般公共预算拨款收入", "财政拨款": "财政拨款收入"}
+"""Income rows indexed by the source they name, under the narrative's canonical subject for it."""
+
+
+def ref_scope(ref: Ref) -> str:
+    """Whose money a cell states: the fund its row or column names (一般公共预算拨款 in 收支总表's income, 支出/
+    一般公共预算 in 财政拨款收支总表), else its table's (catalogue `funds`), "" when unknown."""
+    for words in (ref.row.label if ref.row.side == "收入" else "", ref.column):
+        scope = fund_scope(words)
+        if scope:
+            return scope
+    spec = spec_for(ref.table.id)
+    return _TABLE_SCOPE.get(spec.funds[0], "") if spec.funds else ""
 
 
 def figure_index(ctx: Context) -> FigureIndex:

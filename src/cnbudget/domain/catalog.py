@@ -182,6 +182,25 @@ def table_words() -> dict[str, tuple[Words, ...]]:
     }
 
 
+_FUND_WORDS = (
+    ("一般公共预算", "一般公共预算"),
+    ("公共财政预算", "一般公共预算"),
+    ("政府性基金", "政府性基金"),
+    ("国有资本经营", "国有资本经营"),
+    ("财政拨款", "财政拨款"),
+)
+"""Words that name a fund, and the scope they give, tried in order (一般公共预算财政拨款 is 一般公共预算)."""
+
+
+def fund_scope(words: str) -> str:
+    """The fund that words name ("一般公共预算财政拨款支出" → 一般公共预算; "财政拨款收入" → 财政拨款), or ""."""
+    text = compact(words)
+    for word, scope in _FUND_WORDS:
+        if word in text:
+            return scope
+    return ""
+
+
 def income_source(label: str) -> tuple[str, str] | None:
     """(source, scope) of an income row: ("事业收入", "其他") for "五、事业收入资金", ("一般公共预算", "财政拨款")
     for "1.一般公共预算拨款"; None for a row that names no source (本年收入合计, 上年结转 …)."""

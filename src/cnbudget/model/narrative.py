@@ -38,6 +38,22 @@ class NarrativeClaim:
     position: int = -1
     """Where the amount starts in `sentence` (-1 when unknown): the same figure may be printed twice in one
     sentence ("收入预算16497.86万元，其中：财政拨款收入16497.86万元")."""
+    scope: str = ""
+    """Whose money the figure is (parse.meaning): 全部 (all funds), 财政拨款, 一般公共预算, 政府性基金,
+    国有资本经营 — from the subject's words, else the sentence's total, else the section heading; "" unknown."""
+    measure: str = ""
+    """What kind of figure: 预算 (this year's budget), 执行数 (last year's execution), 决算, 年初预算, 全年预算;
+    "" when the words do not say."""
+    base_measure: str = ""
+    """The kind of figure a change is measured against, when named ("比2025年预算执行数" → 执行数, "比上年预算"
+    → 预算, "比上年决算" → 决算)."""
+    flat: bool = False
+    """The sentence says the figure is the same as the base (与上年持平, 与2023年度持平)."""
+    item: str = ""
+    """The function item whose paragraph the claim belongs to ("住房保障支出（类）住房改革支出（款）住房公积金（项）"),
+    in documents that explain each item in a numbered paragraph; "" elsewhere."""
+    block: int = -1
+    """Index of that item paragraph in the section (-1 when none): claims of one item share it."""
 
     @property
     def head(self) -> str:

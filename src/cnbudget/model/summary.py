@@ -28,11 +28,11 @@ from cnbudget.model.tables import Row, Table
 
 _LEVELS = (
     (1, re.compile(r"^[一二三四五六七八九十廿]+[、.．]")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十廿]+[)）]|^\d{1,2}[、.．](?!\d)")),
+    (2, re.compile(r"^\d?[（(][一二三四五六七八九十廿]+[)）]|^\d{1,2}[、.．](?!\d)")),
     (3, re.compile(r"^[（(]\d{1,2}[)）]")),
 )
 _ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十廿]+[、.．]|[（(][一二三四五六七八九十廿]+[)）]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）])"
+    r"^(?:[一二三四五六七八九十廿]+[、.．]|\d?[（(][一二三四五六七八九十廿]+[)）]|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）])"
 )
 _MEMO = re.compile(r"^其中")
 _GRAND = frozenset({"总计", "收入总计", "支出总计", "收支总计"})
@@ -51,7 +51,8 @@ def row_key(label: str) -> str:
 
 
 def level(label: str) -> int | None:
-    """1 for 一、, 2 for （一） and 1., 3 for (1); None when the row is not numbered."""
+    """1 for 一、, 2 for （一） and 1., 3 for (1); None when the row is not numbered. A stray digit printed
+    before a bracketed ordinal ("1（一）一般公共预算资金") does not change its level."""
     text = compact(label)
     for depth, pattern in _LEVELS:
         if pattern.match(text):

@@ -15,6 +15,7 @@ from cnbudget.domain.numbers import parse_amount
 from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import NarrativeClaim, NarrativeSection, Part
 from cnbudget.parse.furniture import page_number_lines
+from cnbudget.parse.meaning import annotate
 from cnbudget.read import Line
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
@@ -129,6 +130,7 @@ def _read_part(lines: list[Line], part: Part, furniture: set[int]) -> list[Narra
         section.line_starts = [(start, number, pages.get(number)) for start, number in offsets]
         for claim in section.claims:
             claim.page = pages.get(claim.line)
+        annotate(section)
         result.append(section)
     return result
 

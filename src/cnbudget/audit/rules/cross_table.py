@@ -7,46 +7,16 @@ from decimal import Decimal
 
 from cnbudget.audit.context import Context, Ref, column, first_value, fmt, row_name, table_evidence
 from cnbudget.audit.findings import Evidence, Finding
+from cnbudget.audit.funds import only_general_budget
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.rules.sums import departments_and_units as _units
 from cnbudget.audit.tolerance import display_tolerance, precision
-from cnbudget.domain.catalog import income_source, table_name
+from cnbudget.domain.catalog import table_name
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.numbers import convert
 from cnbudget.domain.text import plain_label
 from cnbudget.model import FundSource, Row, Table
-from cnbudget.model.summary import Side, read_side
 from cnbudget.model.tables import leaves_under, three_public_view
-
-
-def only_general_budget(ctx: Context) -> bool:
-    """All income is 一般公共预算 (current and carried over): tables by fund type then agree fully.
-
-    Read from the income side of 收支总表 by what each row names (`income_source`): any amount from another
-    source (事业收入资金, 政府性基金预算拨款, 非财政拨款结余 …) means the all-funds tables hold more."""
-    b01 = ctx.table("B01")
-    if b01 is None:
-        return False
-    col = first_value(b01, "收入")
-    side = read_side(b01, "收入")
-    for row in b01.rows:
-        if row.side != "收入" or side.role(row) in ("subtotal", "grand", "memo"):
-            continue
-        value = Ref(b01, row, col).value
-        source = income_source(row.label)
-        if value and source is not None and source[0] not in ("一般公共预算",) and not (
-            source[0] == "财政拨款" and _only_general_parts(b01, side, row, col)
-        ):
-            return False
-    return True
-
-
-def _only_general_parts(table: Table, side: Side, row: Row, col: str) -> bool:
-    """A 财政拨款 row whose parts are all 一般公共预算 (深圳: 一、财政拨款 = 1.一般公共预算拨款 + 0 + 0)."""
-    parts = [r for r in table.rows if side.parent(r) is row]
-    return bool(parts) and all(
-        not Ref(table, r, col).value or (income_source(r.label) or ("",))[0] == "一般公共预算" for r in parts
-    )
 
 
 def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str) -> Iterator[Finding]:

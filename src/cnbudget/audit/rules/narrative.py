@@ -106,7 +106,7 @@ def amounts(ctx: Context) -> Iterator[Finding]:
             if "/" in claim.subject and "支出决算" in claim.subject
             else claim.subject
         )
-        _, refs = index.lookup(subject, claim.section)
+        _, refs = index.lookup(subject, claim.section, claim.scope)
         if not refs:
             continue
         # tables may print 元 where the narrative says 万元: compare in the narrative's unit
@@ -821,6 +821,17 @@ def item_names(ctx: Context) -> Iterator[Finding]:
             if not parent_codes or not child_codes:
                 continue
             if any(c.startswith(p) for c in child_codes for p in parent_codes):
+                continue
+            known_below = any(
+                len(c) == _LEVEL_LENGTH[child_level] and c.startswith(p)
+                for codes in names.values()
+                for c in codes
+                for p in parent_codes
+            )
+            if not known_below:
+                # neither the document's tables nor the catalogue list any item under that parent (杭州: 公安（款）
+                # 行政运行（项）, 2040201, printed without codes): which code the name has there is unknown
+                ctx.not_here(f"“{parent}”下的{child_level}级科目在报表和科目目录中都没有编码，不判断“{child}”")
                 continue
             yield ctx.finding(
                 f"情况说明{ctx.cite(claim.line, claim.page)}“{parent}（{parent_level}）{child}（{child_level}）”："

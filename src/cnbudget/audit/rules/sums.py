@@ -291,6 +291,11 @@ def locate(ctx: Context) -> Iterator[Finding]:
             if key in suspects:
                 by_cell[key].append((identity, coef))
     reported: set[frozenset[int]] = set()
+    explaining: dict[frozenset[int], list[tuple[str, int, str]]] = defaultdict(list)
+    for key, memberships in by_cell.items():
+        failing = [(i, c) for i, c in memberships if i.residual != 0]
+        if len(failing) >= 2 and len(failing) == len(memberships):
+            explaining[frozenset(id(i) for i, _ in failing)].append(key)
     for key, memberships in by_cell.items():
         failing = [(i, c) for i, c in memberships if i.residual != 0]
         if len(failing) < 2 or len(failing) != len(memberships):
@@ -302,6 +307,8 @@ def locate(ctx: Context) -> Iterator[Finding]:
         if group in reported:
             continue
         reported.add(group)
+        if len(explaining[group]) > 1:
+            continue  # several cells would each explain the same differences (any project of a total): no one cell
         correction = corrections.pop()
         ref = next(r for r in failing[0][0].refs if r.key == key)
         value = ref.value
@@ -309,9 +316,7 @@ def locate(ctx: Context) -> Iterator[Finding]:
         rules = sorted({i.rule_id for i, _ in failing})
         one_unit = abs(correction) <= precision([value])
         related = [i.finding for i, _ in failing if i.finding is not None]
-        severity: Severity = (
-            "warning" if one_unit and all(f.severity != "error" for f in related) else "error"
-        )
+        severity: Severity = "warning" if one_unit else "error"
         finding = ctx.finding(
             f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
             f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
