@@ -106,6 +106,18 @@ def cell_key(table_id: str, row: Row, column: str) -> tuple[str, int, str]:
     return (table_id, row.line, column + "|" + (row.side or "") + row.label)
 
 
+def _narrow_slack(values: list[Decimal | None]) -> Decimal:
+    """Half a unit of each nonzero amount printed with fewer decimals (but some) than the finest of a
+    relation ("852063605.8" in a narrow cell beside "852,063,605.79"): what its display may have dropped."""
+    exponents = [
+        (v, int(e)) for v in values if v and isinstance(e := v.as_tuple().exponent, int) and e < 0
+    ]
+    if not exponents:
+        return Decimal(0)
+    finest = min(e for _, e in exponents)
+    return sum((Decimal(5).scaleb(e - 1) for _, e in exponents if e > finest), Decimal(0))
+
+
 def row_name(row: Row) -> str:
     return f"{row.code} {row.label}".strip() if row.code else (row.label or "（无名行）")
 
@@ -344,6 +356,8 @@ class Context:
             addends = max(nonzero, rounded_items)
             allowed = self.accepted.allowed(tolerance(addends, unit), total.unit)
             verdict = "break" if addends <= 1 or abs(diff) > allowed else "tail"
+            if verdict == "break" and abs(diff) <= _narrow_slack([t, *(p.value for p in present)]):
+                verdict = "tail"  # a cell printed with fewer decimals than the table's stands for its rounding
             terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (

@@ -217,7 +217,10 @@ class FigureIndex:
             row = table.rows[0]
             # a table that also lists 会议费/培训费 has a 合计 over all of them: the 三公 total is its 小计
             wider = any("会议" in c.key or "培训" in c.key for c in table.columns)
+            current = {c.key for c in table.columns if c.current}
             for cell in row.cells:
+                if cell.column not in current:
+                    continue  # 上年 and 增减 columns printed beside this year's
                 found, items = three_public_view(cell.column)
                 if found != measure or not items:
                     continue

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from cnbudget.audit.context import Context, Ref, first_value
 from cnbudget.domain.catalog import income_source
+from cnbudget.domain.numbers import convert
 from cnbudget.model import Row, Table
 from cnbudget.model.summary import Side, read_side
 
@@ -27,7 +30,22 @@ def only_general_budget(ctx: Context) -> bool:
             source[0] == "财政拨款" and _only_general_parts(b01, side, row, col)
         ):
             return False
-    return True
+    return _same_carry_over(ctx, b01, side, col)
+
+
+def _same_carry_over(ctx: Context, b01: Table, side: Side, col: str) -> bool:
+    """The carry-over of all funds (收支总表) is the appropriations' (财政拨款收支总表): a carry-over of other
+    money (珠海: 上年结转结余 0.11 that 财政拨款收支总表 does not have) makes the all-funds tables hold more."""
+    b04 = ctx.table("B04")
+    if b04 is None or not side.carries:
+        return True
+    col4 = b04.first_value_column("收入")
+    if col4 is None:
+        return True
+    side4 = read_side(b04, "收入")
+    total = sum((r.value(col) or 0 for r in side.carries), Decimal(0))
+    total4 = sum((r.value(col4) or 0 for r in side4.carries), Decimal(0))
+    return convert(total, b01.amount_unit, "元") == convert(total4, b04.amount_unit, "元")
 
 
 def _only_general_parts(table: Table, side: Side, row: Row, col: str) -> bool:

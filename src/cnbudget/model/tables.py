@@ -30,8 +30,8 @@ class Column:
     """Which of the side-by-side groups of columns it belongs to (two-sided and grouped tables: 收入 | 支出,
     or 支出 by function beside 支出 by purpose), counted from 0."""
     period: str = ""
-    """"prior" for a column of another year printed beside this year's ("2025年预算数" in a 2026 budget),
-    else "" (the document's own year)."""
+    """"prior" for a column of another year printed beside this year's ("2025年预算数" in a 2026 budget,
+    上年), "change" for the difference between them (增减变化情况), else "" (the document's own year)."""
 
     @property
     def key(self) -> str:
@@ -45,7 +45,7 @@ class Column:
     @property
     def current(self) -> bool:
         """An amount of the document's own year that adds up with the others (not a memo, not a prior year)."""
-        return self.role == "value" and not self.memo and self.period != "prior"
+        return self.role == "value" and not self.memo and not self.period
 
 
 @dataclass(slots=True)

@@ -135,8 +135,10 @@ def _parse(source: Source) -> Document:
 
 
 _YEAR_IN_HEADER = re.compile(r"(20\d{2})\s*年")
-_LAST_YEAR = re.compile(r"^上年度?(?:预算|执行|决算|实际)?数")
-"""上年预算数, 上年执行数 — not 上年结转结余, which is this year's income carried over."""
+_LAST_YEAR = re.compile(r"^上年度?(?:预算|执行|决算|实际)?数?$|^上年度?(?:预算|执行|决算|实际)数")
+"""上年, 上年预算数, 上年执行数 — not 上年结转结余, which is this year's income carried over."""
+_CHANGE_COLUMN = re.compile(r"^(?:比上年)?(?:增减|增长|变动|变化)(?:变化|变动)?(?:情况|额|数|率|幅度|%|[（(]%[)）])?$")
+"""增减变化情况, 增减额, 增减率: a difference between two years, not an amount of either."""
 
 
 def _periods(doc: Document) -> None:
@@ -150,6 +152,8 @@ def _periods(doc: Document) -> None:
             years = {int(y) for part in col.path for y in _YEAR_IN_HEADER.findall(part)}
             if any(_LAST_YEAR.match(p) for p in col.path) or (year and years and year not in years):
                 col.period = "prior"
+            elif any(_CHANGE_COLUMN.match(p) for p in col.path):
+                col.period = "change"
 
 
 def _unit_names(lines: list[Line], regions: list[Region], captions: list[str]) -> list[str]:
