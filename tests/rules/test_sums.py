@@ -32,6 +32,13 @@ def _f04_group(doc: Document) -> None:
     set_cell(doc, "F04", "收入/决算数", "5.00", label="一般公共预算财政拨款", side="收入")
 
 
+def _drop_row(doc: Document, table_id: str, code: str) -> None:
+    """A 项 left out of a table: its 款 misses by the item's amount in every column."""
+    table = doc.table(table_id)
+    assert table is not None
+    table.rows = [r for r in table.rows if r.code != code]
+
+
 CASES = [
     Case("SUM-B01-ITEMS", "000", _b("B01", "支出/预算数", label="四、科学技术支出", side="支出"), "000"),
     Case("SUM-B01-TOTAL", "000", _b("B01", "收入/预算数", label="上年结转结余", side="收入"), "000"),
@@ -83,6 +90,7 @@ CASES = [
         _b("B01", "支出/预算数", label="四、科学技术支出", side="支出", by="0.03"),
         "000",
     ),
+    Case("SUM-ROOT-001", "000", lambda doc: _drop_row(doc, "B03", "2101102"), "000"),
     Case("SUM-UNITS-001", "004", _b("B02", "合计", code="135002"), "004"),
     Case("SUM-B10-GROUPS", "004", _b("B10", "合计", code="135001"), "004"),
 ]
@@ -116,3 +124,17 @@ def test_one_mistyped_cell_is_reported_once_with_the_sums_it_breaks_under_it() -
         if f.rule_id in ("HIER-B05-KUAN", "SUM-B05-SUBTOTAL") and f.severity == "error"
     ]
     assert report.count("error") == audit(fresh("000")).count("error") + 1
+
+
+def test_one_root_is_one_finding() -> None:
+    """A 项 left out of 支出总表: its 款 and 类 miss by the same 54.20 in 合计 and 基本支出; one finding,
+    the broken sums under it."""
+    doc = fresh("000")
+    _drop_row(doc, "B03", "2101102")  # 事业单位医疗 54.20, basic spending
+    report = audit(doc)
+    roots = [f for f in report.findings if f.rule_id == "SUM-ROOT-001"]
+    assert len(roots) == 1 and "同时相差 54.20" in roots[0].message
+    assert len(roots[0].related) >= 2
+    assert {r.rule_id for r in roots[0].related} <= {"HIER-B03-KUAN", "HIER-B03-CLASS", "HIER-B03-TOTAL", "XT-B03-B05"}
+    folded = {id(r) for r in roots[0].related}
+    assert not [f for f in report.findings if id(f) in folded]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
-from cnbudget.audit.context import Context, claim_evidence, fmt
+from cnbudget.audit.context import Context, Identity, claim_evidence, fmt
 from cnbudget.audit.figures import CODE_LENGTH, FigureIndex, canonical, figure_index, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
@@ -122,7 +122,7 @@ def amounts(ctx: Context) -> Iterator[Finding]:
         tail = best <= allowed + convert(TAIL, "万元", claim.unit)
         shown = fmt(ref.value) + (ref.unit if ref.unit != claim.unit else "")
         in_claim_unit = ref.value_in(claim.unit)
-        yield ctx.finding(
+        finding = ctx.finding(
             f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}”{'与' if tail else '与报表不一致：'}"
             f"{table_name(ref.table.id)} {ref.describe()} 为 {shown}"
             f"{'，相差在尾差范围内' if tail else ''}",
@@ -136,6 +136,19 @@ def amounts(ctx: Context) -> Iterator[Finding]:
             difference=claim.amount - in_claim_unit if in_claim_unit is not None else None,
             evidence=[claim_evidence(claim), *(r.evidence("copy") for r in refs[:4])],
         )
+        if not tail and in_claim_unit is not None:
+            # the comparison is a relation like the tables' own: a table cell that breaks several is one root
+            residual = convert(in_claim_unit - claim.amount, claim.unit, ref.unit)
+            ctx.identities.append(
+                Identity(
+                    [(ref.key, 1), (("narrative", claim.line, claim.raw), -1)],
+                    residual,
+                    ctx.rule_id,
+                    finding,
+                    [ref],
+                )
+            )
+        yield finding
 
 
 def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> tuple[list[Decimal], list[Decimal]]:
@@ -831,7 +844,9 @@ def item_names(ctx: Context) -> Iterator[Finding]:
             if not known_below:
                 # neither the document's tables nor the catalogue list any item under that parent (杭州: 公安（款）
                 # 行政运行（项）, 2040201, printed without codes): which code the name has there is unknown
-                ctx.not_here(f"“{parent}”下的{child_level}级科目在报表和科目目录中都没有编码，不判断“{child}”")
+                ctx.not_here(
+                    f"“{parent}”下的{child_level}级科目在报表和科目目录中都没有编码，不判断“{child}”"
+                )
                 continue
             yield ctx.finding(
                 f"情况说明{ctx.cite(claim.line, claim.page)}“{parent}（{parent_level}）{child}（{child_level}）”："

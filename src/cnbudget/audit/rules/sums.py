@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
 from cnbudget.audit.context import Context, Identity, Ref, fmt, row_name
 from cnbudget.audit.findings import Finding
@@ -339,4 +340,87 @@ def locate(ctx: Context) -> Iterator[Finding]:
             ],
         )
         finding.related = related
+        located = ctx.cache.setdefault("located", set())
+        if isinstance(located, set):
+            located.update(id(i) for i, _ in failing)
         yield finding
+
+
+@rule(
+    "SUM-ROOT-001",
+    family="sums",
+    phase="after",
+    description="同一差额使多个勾稽关系同时不成立：一处差错，只报一次（各处列在其下）",
+    rationale=(
+        "漏列一行、多列一行或把一个数录错，会使它所在的每个合计、每张对应的表都相差同一数额；"
+        "把这些不相等逐条报出，读者看到的是许多错误，实际只有一处。多个勾稽关系相差的数额相同（超过末位一个单位）"
+        "且涉及同一张表时，按一处差错报告一次，所涉各关系列在其下。"
+    ),
+    fix=(
+        "按列出的各处（同一差额）查找共同的原因：某行是否漏列或重复列示、某个数是否录错；"
+        "不能定位到单个单元格的（如项目支出表合计比各项目之和多出同一数额），须对照原始数据逐行核对。"
+        "部门更正后，列出的各关系应同时相符。"
+    ),
+)
+def one_root(ctx: Context) -> Iterator[Finding]:
+    """Broken identities that miss by the same amount, in the same table, are one mistake (a row left out,
+    an amount typed wrong somewhere all of them share), reported once with the others under it."""
+    located = ctx.cache.get("located")
+    skip = located if isinstance(located, set) else set()
+    broken: list[tuple[Decimal, Decimal, Identity]] = []
+    for identity in ctx.identities:
+        finding = identity.finding
+        if id(identity) in skip or finding is None or finding.severity != "error" or not identity.refs:
+            continue
+        unit = precision([r.value for r in identity.refs])
+        if abs(identity.residual) <= unit:
+            continue  # a cent: rounding can leave it anywhere
+        broken.append((abs(identity.residual), unit, identity))
+    for amount, members in _same_difference(broken):
+        first = members[0].finding
+        assert first is not None
+        rules = sorted({i.rule_id for i in members})
+        shared = set.intersection(*({r.table.id for r in i.refs} for i in members))
+        table_id = sorted(shared)[0] if shared else members[0].refs[0].table.id
+        finding = ctx.finding(
+            f"{table_name(table_id)}：{len(members)} 个勾稽关系（{'、'.join(rules)}）同时相差 {fmt(amount)}，"
+            f"应为同一处差错（漏列或多列一行、录错一个数），不是 {len(members)} 处；如 {first.message}",
+            table=table_id,
+            difference=amount,
+            evidence=[e for i in members if i.finding for e in i.finding.evidence[:1]],
+        )
+        finding.related = [i.finding for i in members if i.finding is not None]
+        yield finding
+
+
+def _same_difference(broken: list[tuple[Decimal, Decimal, Identity]]) -> list[tuple[Decimal, list[Identity]]]:
+    """Groups of two or more broken identities that miss by the same amount (within a unit of the last
+    digit: 50.59 and 50.60) and are linked by the tables they share."""
+    out: list[tuple[Decimal, list[Identity]]] = []
+    broken = sorted(broken, key=lambda b: b[0])
+    clusters: list[list[tuple[Decimal, Decimal, Identity]]] = []
+    for item in broken:
+        if clusters and item[0] - clusters[-1][-1][0] <= item[1]:
+            clusters[-1].append(item)
+        else:
+            clusters.append([item])
+    for cluster in clusters:
+        pending = [i for _, _, i in cluster]
+        while pending:
+            group = [pending.pop(0)]
+            tables = {r.table.id for r in group[0].refs}
+            grew = True
+            while grew:
+                grew = False
+                for other in list(pending):
+                    if tables & {r.table.id for r in other.refs}:
+                        group.append(other)
+                        tables |= {r.table.id for r in other.refs}
+                        pending.remove(other)
+                        grew = True
+            tables_own = [i for i in group if not i.rule_id.startswith("NARR-")]
+            if len(group) >= 2 and tables_own:
+                # narrative sentences that disagree with the same cell are a root only with a table relation
+                # that the cell breaks too: two sentences alone are two places to correct
+                out.append((max(abs(i.residual) for i in group), group))
+    return out
