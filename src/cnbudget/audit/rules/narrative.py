@@ -533,16 +533,27 @@ def parts_add_up(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_LIST_OPENS = re.compile(r"其中\s*[：:]")
+
+
 def _parts_after(claims: list[NarrativeClaim], i: int) -> list[NarrativeClaim]:
     total = claims[i]
     tail = total.tail
-    if "其中" in tail:
+    if _LIST_OPENS.search(tail):
+        # "其中：A；B；C" lists the parts over the clauses of the sentence
         same = [c for c in claims[i + 1 :] if c.paragraph == total.paragraph]
+    elif "其中" in tail:
+        # "经费4,754.51万元，其中结转结余390.00万元，用于…；勤务辅警业务费…": a part named in the same clause;
+        # the clauses after it are other items, not its parts
+        same = [c for c in claims[i + 1 :] if c.paragraph == total.paragraph and c.sentence == total.sentence]
     else:
         nxt = [c for c in claims[i + 1 :] if c.paragraph == total.paragraph + 1]
         if not nxt or not nxt[0].sentence.startswith("其中"):
             return []
-        if any(c.paragraph == total.paragraph for c in claims[i + 1 :]):
+        before = [c for c in claims[: i + 1] if c.paragraph == total.paragraph]
+        if before[0] is not total:
+            # "合计86,999.14万元，包括本年收入86,999.14万元，上年结转结余0万元。其中：…": the parts are the
+            # sentence's total's (its first figure), not the last figure named before them
             return []
         same = nxt
     parts: list[NarrativeClaim] = []
