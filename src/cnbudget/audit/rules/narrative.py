@@ -397,8 +397,10 @@ def years(ctx: Context) -> Iterator[Finding]:
     for claim in ctx.doc.claims:
         if claim.year is None or claim.year == ctx.year or claim.year == claim.compared_year:
             continue
-        if "截至" in claim.sentence or "比" in claim.head[-20:]:
+        if "截至" in claim.sentence or "截止" in claim.sentence or "比" in claim.head[-20:]:
             continue
+        if _THRESHOLD.match(claim.tail):
+            continue  # "单价20万元以上的设备": a threshold, no figure of any year
         if _COMPARING.search(claim.sentence) or re.search(rf"{ctx.year}\s*年", claim.sentence):
             continue  # a change explained against last year's figure, or both years named: not a stale figure
         yield ctx.finding(
