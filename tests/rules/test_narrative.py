@@ -77,6 +77,22 @@ CASES = [
         ),
         "000",
     ),
+    # Shanghai's layout with the base printed: (801.72 − 700.00) ÷ 700.00 is 14.53%, not 12.50%
+    Case(
+        "NARR-BASE-001",
+        "000",
+        edited(
+            "事业运行(项)2026 年预算数 801.72 万元，比 2025 年预算增加 50.51 万元，增长 6.72%，",
+            "事业运行(项)801.72 万元。2025 年当年预算执行数为 700.00 万元，2026 年预算安排 801.72 万元，"
+            "比 2025 年预算执行数增加 12.50%，",
+        ),
+        "000",
+        fix=edited(
+            "事业运行(项)2026 年预算数 801.72 万元，比 2025 年预算增加 50.51 万元，增长 6.72%，",
+            "事业运行(项)801.72 万元。2025 年当年预算执行数为 700.00 万元，2026 年预算安排 801.72 万元，"
+            "比 2025 年预算执行数增加 14.53%，",
+        ),
+    ),
     # Shanghai's layout: “…（项）”X万元，主要用于…。YYYY年预算安排Y万元 (real in shpt-wanli-2023/2024, recorded)
     Case(
         "NARR-REPEAT-001",
@@ -178,3 +194,42 @@ def test_a_completion_rate_of_nothing_budgeted() -> None:
         f for f in audit(doc).findings if f.rule_id == "NARR-COMPLETION-001" and "第 580 行" in f.message
     ]
     assert [f.severity for f in found] == ["warning"] and "无意义" in found[0].message
+
+
+_ITEM = "事业运行(项)2026 年预算数 801.72 万元，比 2025 年预算增加 50.51 万元，增长 6.72%，"
+
+
+def _base_findings(replacement: str) -> list[Finding]:
+    doc = fresh("000")
+    edited(_ITEM, replacement)(doc)
+    return [f for f in audit(doc).findings if f.rule_id == "NARR-BASE-001"]
+
+
+def test_a_fall_described_as_a_rise_is_an_error() -> None:
+    """5,000.00 executed last year, 1,000.00 budgeted: "增加12.50%" is a fall of 80% described as a rise."""
+    found = _base_findings(
+        "事业运行(项)1,000.00 万元。2025 年当年预算执行数为 5,000.00 万元，2026 年预算安排 1,000.00 万元，"
+        "比 2025 年预算执行数增加 12.50%，"
+    )
+    assert [f.severity for f in found] == ["error"] and "方向说反" in found[0].message
+
+
+def test_a_change_against_the_base_printed_in_the_sentence() -> None:
+    """"较上年的7.80万元增加22.12万元": the base is printed; 29.92 − 7.80 = 22.12, and 22.12 is right."""
+    assert not _base_findings("事业运行(项)2026 年预算数 29.92 万元，较上年的 7.80 万元增加 22.12 万元，")
+    found = _base_findings("事业运行(项)2026 年预算数 29.92 万元，较上年的 7.80 万元增加 21.12 万元，")
+    assert [f.severity for f in found] == ["error"] and "两数之差为 22.12" in found[0].message
+
+
+def test_flat_with_a_different_base_is_an_error() -> None:
+    found = _base_findings("事业运行(项)2026 年预算数 29.92 万元，较上年的 27.80 万元持平，")
+    assert [f.severity for f in found] == ["error"] and "持平" in found[0].message
+
+
+def test_a_rate_that_fits_the_items_own_figure_is_the_restated_figures_fault() -> None:
+    """“…（项）”350.35万元 … 预算安排352.67万元，比上年执行数增加0.53%: 0.53% fits 350.35; NARR-REPEAT-001 reports
+    the two amounts, NARR-BASE-001 stays quiet (one root)."""
+    assert not _base_findings(
+        "事业运行(项)350.35 万元。2025 年当年预算执行数为 348.52 万元，2026 年预算安排 352.67 万元，"
+        "比 2025 年预算执行数增加 0.53%，"
+    )

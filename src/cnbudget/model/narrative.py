@@ -47,6 +47,9 @@ class NarrativeClaim:
     base_measure: str = ""
     """The kind of figure a change is measured against, when named ("比2025年预算执行数" → 执行数, "比上年预算"
     → 预算, "比上年决算" → 决算)."""
+    base_amount: Decimal | None = None
+    """The figure a change is measured against, when the sentence prints it ("29.92万元，较上年的7.80万元增加
+    22.12万元" → 7.80)."""
     flat: bool = False
     """The sentence says the figure is the same as the base (与上年持平, 与2023年度持平)."""
     item: str = ""

@@ -51,6 +51,8 @@ _MEASURES = (
     (re.compile(r"预算|安排"), "预算"),
 )
 _BASE = re.compile(r"(?:比|较|与|同)\s*(?:上年度?|上一年|20\d{2}\s*年度?)\s*(?P<words>[^增减持下降上升，,。；;%\d]{0,10})")
+_OWN_TAIL = re.compile(r"[；;。]|主要|其中|包括")
+"""Where what a sentence says of its figure ends (the reasons and parts after it are about other figures)."""
 _FLAT = re.compile(r"(?<!基本)(?<!大体)(?<!大致)持平")
 _PATH = re.compile(r"[（(][类款项][)）]")
 _ITEM_MARK = re.compile(r"(?:^|[。；;：:\n])(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])?$|(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])$")
@@ -138,7 +140,7 @@ def annotate(section: NarrativeSection) -> None:
         claim.scope = own or opening.get(claim.paragraph, "") or (under if under is not None else heading_scope)
         claim.measure = _measure(claim)
         claim.base_measure = _base_measure(claim)
-        claim.flat = bool(_FLAT.search(claim.tail.split("，")[0] if claim.tail else ""))
+        claim.flat = bool(_FLAT.search(_OWN_TAIL.split(claim.tail, maxsplit=1)[0]))
         if _PATH.search(claim.subject) and _starts_item(claim):
             block += 1
             item = claim.subject.strip("“”\"")

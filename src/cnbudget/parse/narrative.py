@@ -44,7 +44,7 @@ _SUBJECT_TRIM = re.compile(
 _LONE_NUMBER = re.compile(r"^[-—–·─━－‐\s]*\d{1,3}[-—–·─━－‐\s]*$")
 """A line that is nothing but a short number: in running text, a page number."""
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^\d+[.．、]")
-_NEGATIVE = ("减少", "下降", "降低", "减", "下滑")
+_NEGATIVE = ("减少", "下降", "降低", "减", "下滑", "降幅", "减幅", "下降率")
 
 
 def find_narrative_part(parts: list[Part]) -> Part | None:
@@ -253,6 +253,11 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
             if i > 0:
                 head_start = max(head_start, bases[i - 1].end())
             head = compact(sentence[head_start + 1 : m.start()])
+            base = _BASE_HEAD.match(head)
+            if base and i > 0 and claims and claims[-1].sentence == sentence.strip():
+                # "…29.92万元，较上年的7.80万元增加22.12万元": the figure compared with, not a figure of its own
+                _as_base(claims[-1], m, base, tail)
+                continue
             subject = head
             for _ in range(3):
                 subject = _SUBJECT_TRIM.sub("", subject)
@@ -299,6 +304,27 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
                 claim.completion_pct = Decimal(completion.group(1))
             claims.append(claim)
     return claims
+
+
+_BASE_HEAD = re.compile(r"^(?:比|较|与|同)(?:上年度?|上一年|(20\d{2})年度?)(?:同期)?的?(?:预算|执行|决算)?数?(?:为)?$")
+
+
+def _as_base(claim: NarrativeClaim, m: re.Match[str], base: re.Match[str], tail: str) -> None:
+    """The figure a sentence compares ``claim`` with, and the change it then states, are ``claim``'s."""
+    claim.base_amount = parse_amount(m.group(1))
+    if base.group(1):
+        claim.compared_year = claim.compared_year or int(base.group(1))
+    if claim.change_amount is None:
+        change = _CHANGE.search(tail)
+        if change:
+            claim.change_amount = _signed(change.group(1), change.group(2))
+    if claim.change_pct is None:
+        pct = _CHANGE_PCT.search(tail) or _GROWTH.search(tail)
+        if pct:
+            claim.change_pct = Decimal(pct.group(2)) * (-1 if pct.group(1) in _NEGATIVE else 1)
+
+
+_GROWTH = re.compile(r"(增幅|降幅|减幅|增长率|下降率)\s*(?:为)?\s*(\d+(?:\.\d+)?)\s*%")
 
 
 def _labelled(sentence: str, colon: int, subject: str) -> str:
