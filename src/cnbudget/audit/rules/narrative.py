@@ -30,6 +30,8 @@ from cnbudget.model import NarrativeClaim
 TAIL = Decimal("0.02")
 _COMPARING = re.compile(r"较上年|比上年|与上年|上年同期|同比")
 _NESTED = re.compile(r"包括|其中|主要用于")
+_USUAL_BASE = re.compile(r"^(?:比|其|本年[收支出入]+|总?[收支]出?(?:总额|合计)?|合计|总额)$")
+"""Words of a share that name no base of their own ("占比", "占本年支出"): the usual bases are tried."""
 _THRESHOLD = re.compile(r"\s*(?:以上|以下|以内|及以上|及以下|左右)")
 
 
@@ -201,6 +203,11 @@ def shares(ctx: Context) -> Iterator[Finding]:
         if claim.share_pct is None or claim.amount is None:
             continue
         named, others = _bases(ctx, claim, index)
+        if claim.share_base and not named and not _USUAL_BASE.match(claim.share_base):
+            # the sentence names its base ("占财政性资金（人员类……除外）总额的比例"), which no table or figure states:
+            # the share cannot be checked against another base
+            ctx.not_here(f"“{claim.share_base}”不是报表或说明中的数，不核对以其为基数的占比")
+            continue
         bases = named or others  # a base the sentence names is the base
         tol = _tol(claim.amount)
         ranges = [_pct_range(claim.amount, tol, b, _tol(b)) for b in bases]
