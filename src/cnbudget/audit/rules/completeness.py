@@ -199,6 +199,11 @@ def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_CONDITIONAL = re.compile(r"如(?:无|果|为空|没有)|若(?:无|为空|没有)|(?:为空|无数(?:字|据))(?:的|时)?[，,]?则")
+"""A template's note that says what an empty table would mean ("此表如无数字则表示单位无该项支出"), not that
+the department has none."""
+
+
 @rule(
     "COMP-EMPTY-002",
     family="completeness",
@@ -215,7 +220,11 @@ def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
 def empty_note_contradicted(ctx: Context) -> Iterator[Finding]:
     for table in ctx.tables():
         amounts = [c for r in table.rows for c in r.cells if c.value]
-        notes = [n for n in table.notes if re.search(r"没有使用|无.{0,10}(支出|收入)", n.text)]
+        notes = [
+            n
+            for n in table.notes
+            if re.search(r"没有使用|无.{0,10}(支出|收入)", n.text) and not _CONDITIONAL.search(n.text)
+        ]
         if amounts and notes:
             yield ctx.finding(
                 f"{table.id}“{table_name(table.id)}”注明“{notes[0].text[:40]}”，但表中列有 {len(amounts)} 个金额",

@@ -17,22 +17,22 @@ _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年度?")
 _OWN_REPORT = re.compile(r"20\d{2}\s*年度?(?:部门|单位)?(?:预算|决算)(?:编制)?(?:情况)?说明")
 
 
-def _name_occurrences(ctx: Context) -> list[tuple[str, int, str]]:
-    """(name, line, code) of every printing of an organisation's name: the title and part headings (no code),
-    and the rows of the tables that list units (their code)."""
-    found: list[tuple[str, int, str]] = []
+def _name_occurrences(ctx: Context) -> list[tuple[str, int, str, str]]:
+    """(name, line, code, list) of every printing of an organisation's name: the title and part headings (no
+    code, no list), and the rows of the tables that list units (their code, the table)."""
+    found: list[tuple[str, int, str, str]] = []
     meta = ctx.doc.metadata
     if meta.department:
-        found.append((meta.department, meta.title_line, ""))
+        found.append((meta.department, meta.title_line, "", ""))
     for table_id in ("B02", "B05U"):
         table = ctx.table(table_id)
         for row in table.rows if table is not None and table.lists_units else []:
             if row.code and row.label:
-                found.append((row.label, row.line, row.code))
+                found.append((row.label, row.line, row.code, table_id))
     for part in ctx.doc.parts:
         m = re.match(r"^第.部分(.+?)(?:20\d{2}|概况)", part.title)
         if m:
-            found.append((m.group(1), part.line, ""))
+            found.append((m.group(1), part.line, "", ""))
     return found
 
 
@@ -53,10 +53,10 @@ def _name_occurrences(ctx: Context) -> list[tuple[str, int, str]]:
 def organisation_names(ctx: Context) -> Iterator[Finding]:
     occurrences = _name_occurrences(ctx)
     reported: set[tuple[str, str]] = set()
-    for i, (a, line_a, code_a) in enumerate(occurrences):
-        for b, line_b, code_b in occurrences[i + 1 :]:
-            if code_a and code_b and code_a != code_b:
-                continue  # two units of the list (无锡市第三高级中学, 无锡市第六高级中学): two organisations
+    for i, (a, line_a, code_a, list_a) in enumerate(occurrences):
+        for b, line_b, code_b, list_b in occurrences[i + 1 :]:
+            if code_a and code_b and code_a != code_b or list_a and list_a == list_b:
+                continue  # two rows of one list (无锡市第三高级中学, 无锡市第六高级中学): two organisations
             ca, cb = _core(a), _core(b)
             if _typo_pair(ca, cb) and (ca, cb) not in reported and (cb, ca) not in reported:
                 reported.add((ca, cb))
