@@ -92,6 +92,7 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
     if spec.shape not in ("two_sided", "grouped"):
         columns = _repair_narrow_header(table, spec, columns, body)
         table.columns = columns
+    body = _join_rows_split_by_pages(body, columns, table)
     groups = assign_sides(columns) if spec.shape in ("two_sided", "grouped") else [columns]
     had_ordinals = any(compact(c) in ("栏次", "行次") for r in header_rows for c in r)
     width = len(columns)
@@ -147,6 +148,57 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
 
 
 _UNIT_HEADER = re.compile(r"^(?:预算|项目)?(?:单位|部门)(?:\(单位\))?(?:名称)?$")
+
+
+_FRAGMENT_DIGITS = re.compile(r"^\d{1,3}$")
+
+
+def _join_rows_split_by_pages(body: list[Line], columns: list[Column], table: Table) -> list[Line]:
+    """A row the page break cut in two: the last row of a page ("杭州市机动 | 14,549.64 | … | 12,437.3") and the
+    first of the next holding only the rest of its cells ("车驾驶员考试服务中心 | … | 6"). The second adds a few
+    digits to amounts of the first and words to its label, and prints nothing where the first has no text: the
+    two are one row."""
+    values = {c.index for c in columns if c.role == "value" and c.index is not None}
+    out: list[Line] = []
+    for line in body:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.page is not None
+            and line.page is not None
+            and line.page == previous.page + 1
+            and previous.cells is not None
+            and line.cells is not None
+        ):
+            joined = _continued(previous.cells, line.cells, values)
+            if joined is not None:
+                out[-1] = replace(previous, cells=joined, text="\t".join(joined))
+                table.warnings.append(
+                    t(
+                        f"第 {previous.number} 行：被分页截断的一行与第 {line.number} 行接续合并",
+                        f"line {previous.number}: a row cut by the page break joined with line {line.number}",
+                    )
+                )
+                continue
+        out.append(line)
+    return out
+
+
+def _continued(first: list[str], rest: list[str], values: set[int]) -> list[str] | None:
+    filled = [i for i, c in enumerate(rest) if c.strip()]
+    if not filled or any(i >= len(first) or not first[i].strip() for i in filled):
+        return None  # the second row prints where the first has nothing: a row of its own
+    amounts = [i for i in filled if i in values]
+    if not amounts or any(not _FRAGMENT_DIGITS.match(rest[i].strip()) for i in amounts):
+        return None  # the rest of an amount is a few digits
+    if len(filled) > len(amounts) + 1:
+        return None
+    joined = list(first)
+    for i in filled:
+        joined[i] = first[i].strip() + rest[i].strip()
+        if i in values and amount_text(joined[i]) is None:
+            return None
+    return joined
 
 
 def _project_units(columns: list[Column]) -> None:
