@@ -121,7 +121,7 @@ def amounts(ctx: Context) -> Iterator[Finding]:
         best, ref = min(diffs, key=lambda d: d[0])
         if best <= allowed:
             continue
-        tail = best <= allowed + convert(TAIL, "万元", claim.unit)
+        tail = best <= allowed + ctx.accepted.allowed(convert(TAIL, "万元", claim.unit), claim.unit)
         shown = fmt(ref.value) + (ref.unit if ref.unit != claim.unit else "")
         in_claim_unit = ref.value_in(claim.unit)
         finding = ctx.finding(
