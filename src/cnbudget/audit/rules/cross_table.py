@@ -10,7 +10,7 @@ from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.funds import only_general_budget
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.rules.sums import departments_and_units as _units
-from cnbudget.audit.tolerance import display_tolerance, precision
+from cnbudget.audit.tolerance import display_tolerance, precision, tolerance
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.numbers import convert
@@ -18,6 +18,9 @@ from cnbudget.domain.text import plain_label
 from cnbudget.model import FundSource, Row, Table
 from cnbudget.model.summary import read_side
 from cnbudget.model.tables import leaves_under, three_public_view
+
+_SYSTEMATIC = 3
+"""Differences in at least this many rows (and half of them) are one difference of reading or scope."""
 
 
 def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str) -> Iterator[Finding]:
@@ -27,13 +30,35 @@ def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str)
     if not rows:
         raise NotEvaluable(f"{detail.id} 没有列出功能分类科目（按用途列示，或只有一行）")
     by_code = {r.full_code: r for r in rows}
-    for row in summary.rows:
-        if row.side != "支出":
-            continue
-        code = class_code(row.label)
-        if code is None:
-            continue
-        a = Ref(summary, row, col, plain_label(row.label))
+    pairs = [
+        (row, code, Ref(summary, row, col, plain_label(row.label)))
+        for row in summary.rows
+        if row.side == "支出" and (code := class_code(row.label)) is not None
+    ]
+    compared = [(a, by_code[code]) for _, code, a in pairs if code in by_code and a.value is not None]
+    missing = [a for _, code, a in pairs if code not in by_code and a.value]
+    apart = missing + [
+        a
+        for a, target in compared
+        if (b := Ref(detail, target, detail_column).value_in(a.unit)) is not None
+        and abs(a.value - b) > tolerance(leaves_under(rows, target.full_code), precision([a.value, b]))  # type: ignore[operator]
+    ]
+    if len(apart) >= _SYSTEMATIC and 2 * len(apart) >= len(compared) + len(missing):
+        # most classes differ: the two tables do not hold the same money here (carried-over or other funds in
+        # one of them, or a misreading), which one finding says; class-by-class differences would repeat it
+        ctx.not_here(
+            f"{table_name(summary.id)}与{table_name(detail.id)}的 {len(compared) + len(missing)} 个类中 {len(apart)} 个不同或缺行："
+            "两表口径不同或读表有误，不逐类报告"
+        )
+        yield ctx.finding(
+            f"{table_name(summary.id)}与{table_name(detail.id)}的支出功能分类大多不一致（{len(apart)}/{len(compared) + len(missing)} 类）："
+            "两表应为同一笔资金，请核对两表的口径（是否含上年结转、政府性基金等）和数据",
+            severity="warning",
+            table=summary.id,
+            evidence=[a.evidence("copy") for a in apart[:5]],
+        )
+        return
+    for row, code, a in pairs:
         target = by_code.get(code)
         if target is None:
             if a.value:

@@ -21,6 +21,9 @@ from cnbudget.model import Row, Table
 from cnbudget.model.headers import column_identities, table_paths
 from cnbudget.model.tables import MEASURES
 
+SYSTEMATIC_ROWS = 4
+"""A row relation broken on this many rows (and a quarter of those checked) is broken by the reading."""
+
 
 def _name(column: str) -> str:
     """How a column is called in messages: its leaf, with its group when the leaf is 小计/合计."""
@@ -94,12 +97,35 @@ def row_sums(ctx: Context, table: str, level: str, example: str) -> Iterator[Fin
     for identity in column_identities(table_paths(t)):
         if identity.level != level:
             continue
+        recorded = len(ctx.identities)
+        found: list[Finding] = []
+        checked = 0
         for row in t.rows:
             if t.id == "F04" and row.side != "支出":
                 continue
             total = Ref(t, row, identity.total, _name(identity.total))
             parts = [Ref(t, row, p, _name(p)) for p in identity.parts]
-            yield from ctx.check_sum(total, parts, f"{table_name(t.id)} {row_name(row)}")
+            checked += total.value is not None
+            found.extend(ctx.check_sum(total, parts, f"{table_name(t.id)} {row_name(row)}"))
+        broken = [f for f in found if f.severity == "error"]
+        if len(broken) >= SYSTEMATIC_ROWS and len(broken) * 4 >= checked:
+            # the relation the header implies fails on row after row: the header is read (or meant) otherwise;
+            # one finding says so, instead of one per row
+            del ctx.identities[recorded:]
+            parts_text = " + ".join(_name(p) for p in identity.parts)
+            ctx.not_here(
+                f"{table_name(t.id)}“{_name(identity.total)} = {parts_text}”在 {len(broken)}/{checked} 行不成立，未逐行报告"
+            )
+            yield ctx.finding(
+                f"{table_name(t.id)}：表头所示“{_name(identity.total)} = {parts_text}”在 {len(broken)}/{checked} 行不成立，"
+                "多为读表有误或各栏含义与表头不同（如含“其中”栏、跨年栏），请对照原表人工核对",
+                severity="warning",
+                table=t.id,
+                column=identity.total,
+                evidence=[e for f in broken[:3] for e in f.evidence[:1]],
+            )
+            continue
+        yield from found
 
 
 @rule(
