@@ -110,9 +110,7 @@ def expectations() -> list[Expected]:
     corpus = [(entry, "corpus") for entry in _declared(EXPECTATIONS)]
     national = _declared(NATIONAL)
     validation = validation_cities({entry["city"] for entry in national})
-    corpus += [
-        (entry, "validation" if entry["city"] in validation else "development") for entry in national
-    ]
+    corpus += [(entry, "validation" if entry["city"] in validation else "development") for entry in national]
     out = []
     for entry, part in corpus:
         base = ROOT / entry.get("folder", "tests/fixtures/corpus")
@@ -268,7 +266,9 @@ def summarise(results: list[Result]) -> dict[str, Any]:
         "refused": sum(1 for r in results if r.outcome == "refused"),
         "metadata_wrong": wrong,
         "tables_not_found": sum(1 for r in results for p in r.problems if p.startswith("tables not found")),
-        "lost_errors": sum(1 for r in results for p in r.problems if p.startswith("recorded error not found")),
+        "lost_errors": sum(
+            1 for r in results for p in r.problems if p.startswith("recorded error not found")
+        ),
         "lost_warnings": sum(
             1 for r in results for p in r.problems if p.startswith("recorded warning not found")
         ),
@@ -362,7 +362,10 @@ def main() -> int:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"summary": summary, "documents": [asdict(r) | {"part": e.part} for e, r in zip(todo, results, strict=True)]},
+                {
+                    "summary": summary,
+                    "documents": [asdict(r) | {"part": e.part} for e, r in zip(todo, results, strict=True)],
+                },
                 ensure_ascii=False,
                 indent=1,
             ),

@@ -215,7 +215,7 @@ def test_a_fall_described_as_a_rise_is_an_error() -> None:
 
 
 def test_a_change_against_the_base_printed_in_the_sentence() -> None:
-    """"较上年的7.80万元增加22.12万元": the base is printed; 29.92 − 7.80 = 22.12, and 22.12 is right."""
+    """ "较上年的7.80万元增加22.12万元": the base is printed; 29.92 − 7.80 = 22.12, and 22.12 is right."""
     assert not _base_findings("事业运行(项)2026 年预算数 29.92 万元，较上年的 7.80 万元增加 22.12 万元，")
     found = _base_findings("事业运行(项)2026 年预算数 29.92 万元，较上年的 7.80 万元增加 21.12 万元，")
     assert [f.severity for f in found] == ["error"] and "两数之差为 22.12" in found[0].message

@@ -135,6 +135,11 @@ def test_one_root_is_one_finding() -> None:
     roots = [f for f in report.findings if f.rule_id == "SUM-ROOT-001"]
     assert len(roots) == 1 and "同时相差 54.20" in roots[0].message
     assert len(roots[0].related) >= 2
-    assert {r.rule_id for r in roots[0].related} <= {"HIER-B03-KUAN", "HIER-B03-CLASS", "HIER-B03-TOTAL", "XT-B03-B05"}
+    assert {r.rule_id for r in roots[0].related} <= {
+        "HIER-B03-KUAN",
+        "HIER-B03-CLASS",
+        "HIER-B03-TOTAL",
+        "XT-B03-B05",
+    }
     folded = {id(r) for r in roots[0].related}
     assert not [f for f in report.findings if id(f) in folded]

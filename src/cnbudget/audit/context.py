@@ -109,9 +109,7 @@ def cell_key(table_id: str, row: Row, column: str) -> tuple[str, int, str]:
 def _narrow_slack(values: list[Decimal | None]) -> Decimal:
     """Half a unit of each nonzero amount printed with fewer decimals (but some) than the finest of a
     relation ("852063605.8" in a narrow cell beside "852,063,605.79"): what its display may have dropped."""
-    exponents = [
-        (v, int(e)) for v in values if v and isinstance(e := v.as_tuple().exponent, int) and e < 0
-    ]
+    exponents = [(v, int(e)) for v in values if v and isinstance(e := v.as_tuple().exponent, int) and e < 0]
     if not exponents:
         return Decimal(0)
     finest = min(e for _, e in exponents)
@@ -182,7 +180,9 @@ class Context:
         self.passed_over: list[str] = []
         """Where the running rule's premises did not hold and it did not judge (`not_here`)."""
         notes = " ".join(n.text for t in doc.tables for n in t.notes)
-        self.declares_tails = accepted.declared_tails and any(w in notes for w in ("尾数", "尾差", "四舍五入"))
+        self.declares_tails = accepted.declared_tails and any(
+            w in notes for w in ("尾数", "尾差", "四舍五入")
+        )
 
     def not_here(self, reason: str) -> None:
         """The running rule does not judge this part of the document, because its premises do not hold here
@@ -357,7 +357,9 @@ class Context:
             allowed = self.accepted.allowed(tolerance(addends, unit), total.unit)
             verdict = "break" if addends <= 1 or abs(diff) > allowed else "tail"
             if verdict == "break" and abs(diff) <= _narrow_slack([t, *(p.value for p in present)]):
-                verdict = "tail"  # a cell printed with fewer decimals than the table's stands for its rounding
+                verdict = (
+                    "tail"  # a cell printed with fewer decimals than the table's stands for its rounding
+                )
             terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (

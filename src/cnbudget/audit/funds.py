@@ -26,8 +26,11 @@ def only_general_budget(ctx: Context) -> bool:
             continue
         value = Ref(b01, row, col).value
         source = income_source(row.label)
-        if value and source is not None and source[0] not in ("一般公共预算",) and not (
-            source[0] == "财政拨款" and _only_general_parts(b01, side, row, col)
+        if (
+            value
+            and source is not None
+            and source[0] not in ("一般公共预算",)
+            and not (source[0] == "财政拨款" and _only_general_parts(b01, side, row, col))
         ):
             return False
     return _same_carry_over(ctx, b01, side, col)

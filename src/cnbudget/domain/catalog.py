@@ -220,7 +220,9 @@ _MARKER = re.compile(
     r"|(?:部门公开|公开|预算|决算)\s*(?P<c>\d+)\s*表)\s*[.．、:：]?\s*"
 )
 """A table's number printed before or above its title: "表 5-1.", "表一", "公开01表：", "预算01表", "公开表一"."""
-_ORDINAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d))\s*")
+_ORDINAL_PREFIX = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d))\s*"
+)
 _YEAR = re.compile(r"^20\d{2}\s*(?:年度|年)?")
 _QUALIFIER = re.compile(r"\([^()]*\)$")
 """A bracketed qualifier after the title: "(按功能分类科目)", "(一级项目)", "(不含上年结转)"."""
@@ -312,7 +314,9 @@ def match_title(text: str, org_names: tuple[str, ...] = ()) -> TitleMatch | None
     if (
         not body.endswith("表")
         or len(body) > MAX_TITLE
-        or _NOT_A_TITLE.search(body.replace(",", "、"))  # key() folds 、 to ",": a list of items is no sentence
+        or _NOT_A_TITLE.search(
+            body.replace(",", "、")
+        )  # key() folds 、 to ",": a list of items is no sentence
         or _BARE.match(body)
     ):
         return None
@@ -323,7 +327,9 @@ def match_title(text: str, org_names: tuple[str, ...] = ()) -> TitleMatch | None
     by = _first("by", k)
     kind = _first("kinds", _FUND_NAMES.sub("", k))
     fund_id = funds.id if funds else "全部"
-    candidates = () if subject.other else tables_for(subject.id, fund_id, by.id if by else "", kind.id if kind else "")
+    candidates = (
+        () if subject.other else tables_for(subject.id, fund_id, by.id if by else "", kind.id if kind else "")
+    )
     return TitleMatch(
         table_id=candidates[0] if candidates else "X",
         number=number,

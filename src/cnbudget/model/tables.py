@@ -162,7 +162,9 @@ class Table:
         if found is None and len(self.rows) == 1 and not self.rows[0].code and not self.rows[0].label:
             return self.rows[0] if self.rows[0].cells else None
         if found is None and self.rows and self.rows[0].kind == "total" and not self.rows[0].code:
-            return self.rows[0]  # the organisation's own row over its codes (see parse.codes.organisation_rows)
+            return self.rows[
+                0
+            ]  # the organisation's own row over its codes (see parse.codes.organisation_rows)
         return found
 
     def side_row(self, side: str, name: str) -> Row | None:

@@ -137,7 +137,9 @@ def _parse(source: Source) -> Document:
 _YEAR_IN_HEADER = re.compile(r"(20\d{2})\s*年")
 _LAST_YEAR = re.compile(r"^上年度?(?:预算|执行|决算|实际)?数?$|^上年度?(?:预算|执行|决算|实际)数")
 """上年, 上年预算数, 上年执行数 — not 上年结转结余, which is this year's income carried over."""
-_CHANGE_COLUMN = re.compile(r"^(?:比上年)?(?:增减|增长|变动|变化)(?:变化|变动)?(?:情况|额|数|率|幅度|%|[（(]%[)）])?$")
+_CHANGE_COLUMN = re.compile(
+    r"^(?:比上年)?(?:增减|增长|变动|变化)(?:变化|变动)?(?:情况|额|数|率|幅度|%|[（(]%[)）])?$"
+)
 """增减变化情况, 增减额, 增减率: a difference between two years, not an amount of either."""
 
 

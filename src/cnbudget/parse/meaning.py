@@ -50,12 +50,16 @@ _MEASURES = (
     (re.compile(r"全年预算|调整(?:后)?预算"), "全年预算"),
     (re.compile(r"预算|安排"), "预算"),
 )
-_BASE = re.compile(r"(?:比|较|与|同)\s*(?:上年度?|上一年|20\d{2}\s*年度?)\s*(?P<words>[^增减持下降上升，,。；;%\d]{0,10})")
+_BASE = re.compile(
+    r"(?:比|较|与|同)\s*(?:上年度?|上一年|20\d{2}\s*年度?)\s*(?P<words>[^增减持下降上升，,。；;%\d]{0,10})"
+)
 _OWN_TAIL = re.compile(r"[；;。]|主要|其中|包括")
 """Where what a sentence says of its figure ends (the reasons and parts after it are about other figures)."""
 _FLAT = re.compile(r"(?<!基本)(?<!大体)(?<!大致)持平")
 _PATH = re.compile(r"[（(][类款项][)）]")
-_ITEM_MARK = re.compile(r"(?:^|[。；;：:\n])(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])?$|(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])$")
+_ITEM_MARK = re.compile(
+    r"(?:^|[。；;：:\n])(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])?$|(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])$"
+)
 """What precedes an item paragraph's path: nothing, the end of a sentence, or its number (1. / （1）)."""
 _PARTS = re.compile(r"^其中")
 
@@ -137,22 +141,24 @@ def annotate(section: NarrativeSection) -> None:
         if own:
             last_scoped = own
         under = next((scope for line, scope in reversed(subheadings) if line <= claim.line), None)
-        claim.scope = own or opening.get(claim.paragraph, "") or (under if under is not None else heading_scope)
+        claim.scope = (
+            own or opening.get(claim.paragraph, "") or (under if under is not None else heading_scope)
+        )
         claim.measure = _measure(claim)
         claim.base_measure = _base_measure(claim)
         claim.flat = bool(_FLAT.search(_OWN_TAIL.split(claim.tail, maxsplit=1)[0]))
         if _PATH.search(claim.subject) and _starts_item(claim):
             block += 1
-            item = claim.subject.strip("“”\"")
+            item = claim.subject.strip('“”"')
         claim.block, claim.item = block, item
 
 
 def _starts_item(claim: NarrativeClaim) -> bool:
     """An item paragraph opens with its path: "1.“一般公共服务支出（类）…（项）”2.63万元" or "（一）…（项）…"."""
     head = compact(claim.head)
-    path = compact(claim.subject).strip("“”\"")
+    path = compact(claim.subject).strip('“”"')
     at = head.rfind(path)
     if at < 0:
         return False
-    before = head[:at].rstrip("“\"")
+    before = head[:at].rstrip('“"')
     return not before or bool(_ITEM_MARK.search(before))

@@ -31,7 +31,9 @@ _SHARE = re.compile(r"占(?P<base>比|本年[收支出入]+|[^，,。；;\d]{0,1
 _GENERIC_SUBJECT = re.compile(r"^(?:预算|决算)?支出(?:预算|决算)?$")
 _LEVEL_LABEL = re.compile(r"[（(][类款项][)）]$")
 _COMPLETION = re.compile(r"完成(?:年初|全年|调整)?预算(?:数)?的\s*(\d+(?:\.\d+)?)\s*%")
-_YEAR = re.compile(r"(?<![-—–~～至到])(?<![-—–~～至到]\s)(20\d{2})\s*年(?!\s*\d{1,2}\s*月|\s*(?:起|以来|开始))")
+_YEAR = re.compile(
+    r"(?<![-—–~～至到])(?<![-—–~～至到]\s)(20\d{2})\s*年(?!\s*\d{1,2}\s*月|\s*(?:起|以来|开始))"
+)
 _COMPARING_YEAR = re.compile(r"(?:比|较|与|同)\s*$")
 """A year that labels a figure ("2025年预算"), not a date ("自2017年7月起"), a start ("从2020年起") or the end of
 a period ("2025-2027年")."""
@@ -268,7 +270,9 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
             # the year that labels the figure: in its own clause, else before it but not one a comparison
             # names ("比2025年增加74.73万元，主要原因是新增了…资金1000万元": 1000 is no 2025 figure)
             years = [int(y) for y in _YEAR.findall(sentence[head_start + 1 : m.start()])] or [
-                int(y.group(1)) for y in _YEAR.finditer(own_head) if not _COMPARING_YEAR.search(own_head[: y.start()])
+                int(y.group(1))
+                for y in _YEAR.finditer(own_head)
+                if not _COMPARING_YEAR.search(own_head[: y.start()])
             ]
             compared = _COMPARED.search(tail) or _COMPARED.search(sentence[head_start + 1 : m.start()])
             compared_year = int(compared.group(1)) if compared and compared.group(1) else None
@@ -306,7 +310,9 @@ def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[Nar
     return claims
 
 
-_BASE_HEAD = re.compile(r"^(?:比|较|与|同)(?:上年度?|上一年|(20\d{2})年度?)(?:同期)?的?(?:预算|执行|决算)?数?(?:为)?$")
+_BASE_HEAD = re.compile(
+    r"^(?:比|较|与|同)(?:上年度?|上一年|(20\d{2})年度?)(?:同期)?的?(?:预算|执行|决算)?数?(?:为)?$"
+)
 
 
 def _as_base(claim: NarrativeClaim, m: re.Match[str], base: re.Match[str], tail: str) -> None:

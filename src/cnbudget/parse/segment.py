@@ -73,10 +73,19 @@ def find_toc(lines: list[Line]) -> tuple[int, int] | None:
                 if first_entry is None:
                     first_entry = s
                     continue
-                if s == first_entry:
+                if s == first_entry or _split_entry(lines, j, s, first_entry):
                     return (i, j - 1)
             return None
     return None
+
+
+def _split_entry(lines: list[Line], j: int, s: str, entry: str) -> bool:
+    """The body's first heading printed over two lines ("第一部分" / "部门概况") where the contents print it
+    on one ("第一部分 部门概况"): the contents end above it."""
+    if not (_PART.match(s) and entry.startswith(s) and len(entry) > len(s)):
+        return False
+    following = next((compact(ln.text) for ln in lines[j + 1 : j + 4] if compact(ln.text)), "")
+    return bool(following) and entry == s + following
 
 
 def _content_flags(lines: list[Line]) -> list[bool]:
@@ -190,7 +199,9 @@ def _wrapped_title(lines: list[Line], i: int, org_names: tuple[str, ...]) -> Tit
         return None
     alone = match_title(tail, org_names)
     if alone is not None and (alone.number or (alone.table_id != "X" and len(compact(tail)) > 8)):
-        return None  # the next line is a title of its own ("表 12.项目支出绩效目标表"), not the end of this one
+        return (
+            None  # the next line is a title of its own ("表 12.项目支出绩效目标表"), not the end of this one
+        )
     return match_title(head + tail, org_names)
 
 
@@ -217,10 +228,22 @@ def _find_titles(
         s = line.stripped
         pm = _PART.match(compact(s))
         if pm and len(s) < 80:
+            title = compact(s)
+            if not pm.group(2):
+                # "第三部分" on a line of its own, its title on the next ("2026年部门预算情况和重要事项说明")
+                k = next((k for k in range(i + 1, min(i + 3, len(lines))) if lines[k].stripped), None)
+                if (
+                    k is not None
+                    and lines[k].layout == "text"
+                    and len(compact(lines[k].text)) <= 40
+                    and not _PART.match(compact(lines[k].text))
+                    and not flags[k]
+                ):
+                    title += compact(lines[k].text)
             parts.append(
                 Part(
                     number=chinese_number(pm.group(1)) or 0,
-                    title=compact(s),
+                    title=title,
                     line=line.number,
                     last_line=line.number,
                 )
@@ -320,7 +343,9 @@ def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Se
     for idx, part in enumerate(parts):
         nxt = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number
         part.last_line = nxt
-    return Segments(toc=toc, parts=parts, regions=regions, declared=_declared(lines, toc, org_names, kind, flags))
+    return Segments(
+        toc=toc, parts=parts, regions=regions, declared=_declared(lines, toc, org_names, kind, flags)
+    )
 
 
 def _declared(

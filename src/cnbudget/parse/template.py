@@ -43,7 +43,11 @@ class TemplateMatch:
 
 def _standard(found: list[str]) -> set[str]:
     """The standard tables among those found (numbered performance tables as B12; other tables left out)."""
-    return {"B12" if table_id.startswith("B12") else table_id for table_id in found if not table_id.startswith("X")}
+    return {
+        "B12" if table_id.startswith("B12") else table_id
+        for table_id in found
+        if not table_id.startswith("X")
+    }
 
 
 def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] = ()) -> TemplateMatch:

@@ -151,7 +151,9 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             if o.status == "not_evaluated" and not o.disabled or o.status == "evaluated" and o.reason
         ]
         evaluated = sum(1 for o in report.outcomes if o.status == "evaluated")
-        out.append(f"<p>已检查 {evaluated} 条规则；因数据缺失或前提不成立未能（全部）检查 {len(skipped)} 条：</p>")
+        out.append(
+            f"<p>已检查 {evaluated} 条规则；因数据缺失或前提不成立未能（全部）检查 {len(skipped)} 条：</p>"
+        )
         if skipped:
             rows = "".join(f"<tr><td>{_e(o.rule_id)}</td><td>{_e(o.reason)}</td></tr>" for o in skipped)
             out.append(f'<table class="coverage">{rows}</table>')

@@ -69,7 +69,9 @@ def required_tables(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_ATTACHMENT = re.compile(r"(?:详见|见|附)[^。；\n]{0,12}附件[^。；\n]{0,20}|附件\s*\d?\s*[：:]?[^。；\n]{0,20}(?:报表|公开表)")
+_ATTACHMENT = re.compile(
+    r"(?:详见|见|附)[^。；\n]{0,12}附件[^。；\n]{0,20}|附件\s*\d?\s*[：:]?[^。；\n]{0,20}(?:报表|公开表)"
+)
 
 
 def _tables_elsewhere(ctx: Context) -> str:
@@ -199,7 +201,9 @@ def empty_tables_explained(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_CONDITIONAL = re.compile(r"如(?:无|果|为空|没有)|若(?:无|为空|没有)|(?:为空|无数(?:字|据))(?:的|时)?[，,]?则")
+_CONDITIONAL = re.compile(
+    r"如(?:无|果|为空|没有)|若(?:无|为空|没有)|(?:为空|无数(?:字|据))(?:的|时)?[，,]?则"
+)
 """A template's note that says what an empty table would mean ("此表如无数字则表示单位无该项支出"), not that
 the department has none."""
 
@@ -429,7 +433,6 @@ def project_goals_published(ctx: Context) -> Iterator[Finding]:
             f"项目支出表列有 {len(projects)} 个项目，但未公开项目支出绩效目标表",
             table="B10",
         )
-
 
 
 _REQUIRED_ROWS: dict[str, tuple[tuple[str | None, tuple[str, ...], str], ...]] = {

@@ -9,6 +9,7 @@ from cnbudget.audit.context import Context, row_evidence
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.text import plain_label
 from cnbudget.model import Row
 
 
@@ -55,9 +56,9 @@ def project_codes(ctx: Context) -> Iterator[Finding]:
         "重复出现会使上级科目和合计的勾稽失真。"
     ),
     fix=(
-        "查看报告所列两行，可能是重复粘贴、跨页重复，或其中一行编码录错；收入总表、"
-        "分单位表中的单位编码同样检查，项目支出表和基本支出决算明细表不检查。"
-        "部门应删除重复行或更正编码。"
+        "编码、名称和该行其他文字都相同的两行才是重复行（可能是重复粘贴或跨页重复）；编码相同而名称或所列内容"
+        "不同的行是清单中的不同条目（采购项目、结转项目、按另一分类分列的科目），不报告。收入总表、"
+        "分单位表中的单位编码同样检查，项目支出表和基本支出决算明细表不检查。部门应删除重复行。"
     ),
 )
 def repeated_codes(ctx: Context) -> Iterator[Finding]:
@@ -69,7 +70,10 @@ def repeated_codes(ctx: Context) -> Iterator[Finding]:
             code = row.full_code
             if not code or not code.isdigit():
                 continue
-            key = f"{row.side}|{code}"
+            # the same row twice is the same code, name and printed texts: rows of a list that differ in what
+            # they name (purchases, projects and units under one code; 301 under 501 and again under 505 of a
+            # second classification) are not repeated rows
+            key = "|".join([str(row.side), code, plain_label(row.label), *sorted(row.texts.values())])
             first = seen.setdefault(key, row)
             if first is not row:
                 yield ctx.finding(

@@ -28,7 +28,11 @@ from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, Severity
 from cnbudget.model import NarrativeClaim
 
 TAIL = Decimal("0.02")
-_COMPARING = re.compile(r"较上年|比上年|与上年|上年同期|同比")
+_COMPARING = re.compile(
+    r"较上年|比上年|与上年|上年同期|同比|(?:比|较)\s*20\d{2}\s*年"
+    r"|由[^，。；]{0,30}(?:增加|减少|增长|下降|调增|调减|提高|降低|调整)(?:至|到|为)"
+)
+"""A figure set against another year's: "较上年", "较2025年", "由2025年177万元增加至237万元"."""
 _NESTED = re.compile(r"包括|其中|主要用于")
 _USUAL_BASE = re.compile(r"^(?:比|其|本年[收支出入]+|总?[收支]出?(?:总额|合计)?|合计|总额)$")
 """Words of a share that name no base of their own ("占比", "占本年支出"): the usual bases are tried."""

@@ -18,7 +18,9 @@ def _value_columns(table: Table, side: str, group: int | None = None) -> list[st
     """The amount columns of ``side`` (of one group of its columns, when given)."""
     return list(
         dict.fromkeys(
-            c.key for c in table.columns if c.current and c.side == side and (group is None or c.group == group)
+            c.key
+            for c in table.columns
+            if c.current and c.side == side and (group is None or c.group == group)
         )
     )
 

@@ -144,7 +144,10 @@ def brackets(ctx: Context) -> Iterator[Finding]:
 
 _STOPPED = re.compile(
     r"(?:原因(?:是|为|主要是|在于)|原因[：:]|主要用于|主要包括|具体包括|主要有)[：:]?\s*(?=[。；;]|$)"
+    r"|[：:]\s*20\d{2}\s*年度?\s*(?=[。；;]|$)"
 )
+"""A sentence that stops where its content should begin: after "主要原因是", or after the year a template
+starts the figures with ("（一）收入预算：2026年。")."""
 
 
 @rule(
@@ -153,11 +156,14 @@ _STOPPED = re.compile(
     basis="regulation",
     severity="warning",
     description="“主要原因是”“主要用于”之后有内容（句子没有在该说明处中断）",
-    rationale="模板要求说明增减变化的原因和资金的用途；句子在“主要原因是”“主要用于”之后直接结束，说明应填写的内容漏填了。",
-    fix="查看报告引用的句子。部门应补写原因或用途；确实无需说明的，删去这半句。",
+    rationale=(
+        "模板要求说明增减变化的原因和资金的用途；句子在“主要原因是”“主要用于”之后直接结束，"
+        "或只写了模板开头的年度（“收入预算：2026年。”），说明应填写的内容漏填了。"
+    ),
+    fix="查看报告引用的句子。部门应补写原因、用途或数字；确实无需说明的，删去这半句。",
 )
 def stopped_sentences(ctx: Context) -> Iterator[Finding]:
-    yield from _report(ctx, _matches(ctx, _STOPPED), "说到“原因”“用途”就结束的句子", "应补写原因或用途")
+    yield from _report(ctx, _matches(ctx, _STOPPED), "在应填内容处中断的句子", "应补写原因、用途或数字")
 
 
 # ---- template words left in -----------------------------------------------------------------------------

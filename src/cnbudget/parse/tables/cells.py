@@ -262,7 +262,9 @@ def _roles_from_cells(columns: list[Column], body: list[Line]) -> None:
             if text:
                 counts[0 if amount_text(text) is not None or is_code(text) else 1] += 1
     worded = {
-        i for i, (amounts, words) in tally.items() if (words and not amounts) or (words >= 2 and words > 3 * amounts)
+        i
+        for i, (amounts, words) in tally.items()
+        if (words and not amounts) or (words >= 2 and words > 3 * amounts)
     }
     if not worded:
         return
@@ -273,7 +275,9 @@ def _roles_from_cells(columns: list[Column], body: list[Line]) -> None:
             # the rows' labels: before the first amount, or heading the amounts of a group printed beside
             # another (西安's 收支总表: 支出功能分类科目 | 预算数 | 部门预算支出经济分类科目 | 预算数 …)
             heads_a_group = col.index - 1 in amounts and col.index + 1 in amounts
-            col.role = "label" if first_amount is None or col.index < first_amount or heads_a_group else "text"
+            col.role = (
+                "label" if first_amount is None or col.index < first_amount or heads_a_group else "text"
+            )
 
 
 def _repair_narrow_header(
@@ -342,6 +346,9 @@ def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[in
     texts: list[str] = []
     extra_texts: dict[str, str] = {}
     values: list[Cell] = []
+    # a second classification after the label (山东: 部门经济分类 301 工资福利支出 | 政府经济分类 501 机关工资福利支出)
+    cross: list[str] = []
+    cross_label = ""
     for col in group:
         if col.index is None or col.index >= len(cells):
             continue
@@ -365,14 +372,22 @@ def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[in
             continue
         elif col.role == "text" and (first_value is None or col.index < first_value):
             extra_texts[keys[id(col)]] = compact(raw)
-        elif not texts and (
-            is_code(raw) or col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit()
-        ):
+        elif col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit():
+            if not texts:
+                codes.append(raw)
+            else:
+                cross.append(raw)
+        elif not texts and is_code(raw):
             codes.append(raw)
+        elif cross and col.role == "label" and not cross_label:
+            cross_label = keys[id(col)]
+            extra_texts[cross_label] = f"{join_code(cross)} {compact(raw)}"
         else:
             texts.append(compact(raw))
     if not codes and not texts and not values:
         return None
+    if cross and not cross_label:
+        extra_texts["分类编码"] = join_code(cross)
     side = group[0].side
     label = texts[0] if texts else ""
     for extra in texts[1:]:
