@@ -43,3 +43,87 @@ def test_a_share_printed_after_a_space_names_its_base() -> None:
     )
     claim = next(c for c in cnbudget.parse_text(text).claims if c.share_pct is not None)
     assert (claim.share_pct, claim.share_base) == (Decimal("100"), "本年支出合计")
+
+
+def test_a_figure_set_against_another_year_is_not_a_stale_figure() -> None:
+    text = TEXT.replace(
+        "二、国有资产占有情况",
+        "三、增减原因\n养老服务发展资金项目由2024年177万元增加至237万元，项目支出增加；2025年在职人员较2024年增加。\n"
+        "二、国有资产占有情况",
+    )
+    findings = [f for f in audit(cnbudget.parse_text(text)).findings if f.rule_id == "NARR-YEAR-001"]
+    assert findings == []
+
+
+SPLIT_CONTENTS = """2026年某某市教育局部门预算
+目 录
+第一部分 部门概况
+第二部分 2026年部门预算情况说明
+第三部分 名词解释
+第一部分
+部门概况
+一、主要职责
+负责全市教育工作。
+第二部分
+2026年部门预算情况说明
+一、收支预算情况
+2026年收入预算1,000.00万元，比上年增加100.00万元，增长11.11%。
+第三部分
+名词解释
+一、财政拨款收入：指市级财政拨款形成的部门收入（含结转。
+"""
+
+
+def test_contents_end_where_the_body_prints_its_first_part_over_two_lines() -> None:
+    """The contents print "第一部分 部门概况" on one line, the body "第一部分" and "部门概况" on two: the
+    contents end there, each part has its whole title, and the narrative is the body's, not the contents'."""
+    doc = cnbudget.parse_text(SPLIT_CONTENTS)
+    assert doc.toc_lines == (2, 5)
+    assert [p.title for p in doc.parts] == [
+        "第一部分部门概况",
+        "第二部分2026年部门预算情况说明",
+        "第三部分名词解释",
+    ]
+    assert [c.amount for c in doc.claims] == [Decimal("1000.00")]
+    # 名词解释 is read as running text: its definition is a sentence, not a heading, and its bracket is open
+    assert any("财政拨款收入：指" in s.text for s in doc.prose)
+    assert any(f.rule_id == "TEXT-BRACKET-001" for f in audit(doc).findings)
+
+
+def test_a_change_after_a_list_of_parts_is_the_wholes() -> None:
+    """西安: "收入344,447.70万元，其中：一般公共预算拨款324,638.50万元、上年结转13,102.70万元、其他收入
+    3,444.00万元，较上年减少129,422.00万元，下降27.31%" — the fall is the whole's (129,422 ÷ 473,869.70)."""
+    text = TEXT.replace(
+        "二、国有资产占有情况",
+        "本部门当年预算收入344,447.70万元，其中：一般公共预算拨款324,638.50万元、上年结转13,102.70万元、"
+        "其他收入6,706.50万元，较上年减少129,422.00万元，下降27.31%。\n二、国有资产占有情况",
+    )
+    claims = [c for c in cnbudget.parse_text(text).claims if c.sentence.startswith("本部门当年预算收入")]
+    assert [(c.amount, c.change_amount, c.change_pct) for c in claims] == [
+        (Decimal("344447.70"), Decimal("-129422.00"), Decimal("-27.31")),
+        (Decimal("324638.50"), None, None),
+        (Decimal("13102.70"), None, None),
+        (Decimal("6706.50"), None, None),
+    ]
+
+
+def test_every_part_that_explains_is_narrative() -> None:
+    """西安 prints 第二部分 部门预算收支情况说明 and 第三部分 其他重要事项说明: both are read."""
+    text = SPLIT_CONTENTS.replace(
+        "第三部分\n名词解释", "第三部分\n其他重要事项说明\n一、三公经费\n“三公”经费预算12.00万元。"
+    )
+    doc = cnbudget.parse_text(text)
+    assert [c.amount for c in doc.claims] == [Decimal("1000.00"), Decimal("12.00")]
+
+
+def test_a_part_of_project_spending_is_not_held_to_the_whole_class_row() -> None:
+    """长沙: "项目支出预算270.00万元……其中：教育支出270.00万元" is 教育支出's 项目支出, not its whole row."""
+    from cnbudget.audit.rules.narrative import _narrowed_by_whole
+
+    text = TEXT.replace(
+        "二、国有资产占有情况",
+        "（二）项目支出：2025年本单位项目支出预算270.00万元，主要用于专项业务，其中：教育支出270.00万元。\n"
+        "二、国有资产占有情况",
+    )
+    claims = [c for c in cnbudget.parse_text(text).claims if "项目支出预算" in c.sentence]
+    assert [_narrowed_by_whole(c, claims) for c in claims] == ["", "项目支出"]

@@ -77,3 +77,22 @@ def test_one_finding_per_kind_with_every_place() -> None:
     quoted = _snippet(text, start, start + 6, 14)  # 14 characters back would start inside "2023"
     assert "2023年度" in quoted and "27.78%" in quoted
     assert _snippet("共计 1,234.56 万元", 9, 11, 4).startswith("1,234.56")
+
+
+def test_the_other_parts_are_read_too() -> None:
+    """名词解释 (第四部分) is running text like the narrative: its doubled full stop is found, and the message
+    says it is not in the 情况说明."""
+    doc = fresh("000")
+    edited("指市级财政一般公共预算当年拨付的资金。", "指市级财政一般公共预算当年拨付的资金。。")(doc)
+    assert any("名词解释" in s.heading for s in doc.prose)
+    found = [f for f in audit(doc).findings if f.rule_id == "TEXT-PUNCT-001"]
+    assert len(found) == 1 and found[0].message.startswith("说明文字中有")
+    assert "当年拨付的资金。。" in found[0].message
+
+
+def test_a_sentence_stopped_after_the_templates_year() -> None:
+    """Shandong's template starts "（一）收入预算：2026年" and the figures were never filled in."""
+    doc = fresh("000")
+    edited("主要原因是新增公务用车一台。", "（一）收入预算：2025年。")(doc)
+    found = [f for f in audit(doc).findings if f.rule_id == "TEXT-TRUNC-001"]
+    assert len(found) == 1 and "收入预算：2025年。" in found[0].message

@@ -117,6 +117,9 @@ class Document:
     performance: list[PerformanceTable] = field(default_factory=list)
     self_evaluations: list[SelfEvaluation] = field(default_factory=list)
     narrative: list[NarrativeSection] = field(default_factory=list)
+    prose: list[NarrativeSection] = field(default_factory=list)
+    """The running text of the other parts (部门概况, 名词解释 …), read without figures: what the text rules
+    (wording, names of the year) read besides the narrative."""
     toc_lines: tuple[int, int] | None = None
     """First and last line of the table of contents, when one was found."""
     blank_pages: list[int] = field(default_factory=list)

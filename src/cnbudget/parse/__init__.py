@@ -14,7 +14,7 @@ from cnbudget.domain.text import compact
 from cnbudget.model import Document, Warning_
 from cnbudget.parse.codes import organisation_rows, resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
-from cnbudget.parse.narrative import read_narrative
+from cnbudget.parse.narrative import read_narrative, read_prose
 from cnbudget.parse.outline import read_outline
 from cnbudget.parse.performance import parse_performance
 from cnbudget.parse.segment import Region, segment
@@ -117,6 +117,7 @@ def _parse(source: Source) -> Document:
     if doc.toc_lines:
         outside.append(doc.toc_lines)
     doc.narrative = read_narrative(lines, doc.parts, outside)
+    doc.prose = read_prose(lines, doc.parts, doc.narrative, outside)
     doc.outline = read_outline(lines, outside)
     if source.pages:
         printed = {line.page for line in lines if line.page is not None and line.text.strip()}

@@ -14,7 +14,7 @@ from decimal import Decimal
 from cnbudget.domain.numbers import parse_amount
 from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import NarrativeClaim, NarrativeSection, Part
-from cnbudget.parse.furniture import page_number_lines
+from cnbudget.parse.furniture import furniture_lines
 from cnbudget.parse.meaning import annotate
 from cnbudget.read import Line
 
@@ -43,6 +43,9 @@ _SUBJECT_TRIM = re.compile(
     r"^(?:20\d{2}\s*年度?|[（(]?[一二三四五六七八九十\d]+[)）.．、]|其中|包括|主要(?:用于|是|包括)?|具体(?:包括|如下)?|按照|以及|和|及|共|合计|总计|为|是|用于)[:：]?|"
     r"(?:20\d{2}\s*年度?|预算数|决算数|支出决算|年初预算|全年预算|为|是|达|均|共计|合计|总额)$"
 )
+_DEFINITION = re.compile(r"[：:]\s*指|[：:].*[，,。；;]|[：:][^：:]{8,}$|[。；;].")
+"""A numbered line that is running text, not a heading: a definition ("七、机关运行经费：指行政单位…"), a
+sentence after a colon, or a sentence that goes on after its full stop ("三、向潮头赶，…新突破。聚力“法治化信")."""
 _LONE_NUMBER = re.compile(r"^[-—–·─━－‐\s]*\d{1,3}[-—–·─━－‐\s]*$")
 """A line that is nothing but a short number: in running text, a page number."""
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]|^\d+[.．、]")
@@ -50,11 +53,13 @@ _NEGATIVE = ("减少", "下降", "降低", "减", "下滑", "降幅", "减幅", 
 
 
 def find_narrative_part(parts: list[Part]) -> Part | None:
-    for part in parts:
-        if part.number == 3:
-            return part
+    """The part that holds the narrative: the first whose title names a 说明 (…情况说明, 编制说明), else the third
+    (the usual order: 部门概况, the tables, the 说明)."""
     for part in parts:
         if "说明" in part.title:
+            return part
+    for part in parts:
+        if part.number == 3:
             return part
     return None
 
@@ -69,6 +74,10 @@ def narrative_parts(lines: list[Line], parts: list[Part], outside: list[tuple[in
     parts (Shanghai's: 四、部门预算编制说明 … 六、其他相关情况说明 … 项目经费情况说明), each section headed by a
     line that names a 说明, up to the next such heading or table. ``outside``: (first, last) line numbers
     of the contents and the tables, where no narrative begins."""
+    explained = [p for p in parts if "说明" in p.title]
+    if explained:
+        # 西安: 第二部分 部门预算收支情况说明 and 第三部分 其他重要事项说明 are both the narrative
+        return explained
     part = find_narrative_part(parts)
     if part is not None:
         return [part]
@@ -104,6 +113,7 @@ def _sections(lines: list[Line], part: Part, furniture: set[int]) -> list[tuple[
             and len(compact(text)) <= 30
             and not _AMOUNT.search(text)
             and re.match(r"^[一二三四五六七八九十]+[、.．]", text)
+            and not _DEFINITION.search(text)
         ):
             sections.append((compact(text), line.number, []))
             continue
@@ -116,25 +126,48 @@ def read_narrative(
     lines: list[Line], parts: list[Part], outside: list[tuple[int, int]] | None = None
 ) -> list[NarrativeSection]:
     result = []
-    furniture = page_number_lines(lines)
+    furniture = furniture_lines(lines)
     for part in narrative_parts(lines, parts, outside or []):
         result.extend(_read_part(lines, part, furniture))
     return result
 
 
-def _read_part(lines: list[Line], part: Part, furniture: set[int]) -> list[NarrativeSection]:
+def read_prose(
+    lines: list[Line], parts: list[Part], narrative: list[NarrativeSection], outside: list[tuple[int, int]]
+) -> list[NarrativeSection]:
+    """The running text of the other parts (第一部分 部门概况, 第四部分 名词解释 …): read as the narrative is,
+    without its figures. A part that is mostly tables (第二部分 …预算表) has no running text to read."""
+    furniture = furniture_lines(lines)
+    taken = {(s.line, s.last_line) for s in narrative}
+    result: list[NarrativeSection] = []
+    for part in parts:
+        if any(part.line <= first <= part.last_line for first, _ in taken):
+            continue
+        span = range(part.line + 1, part.last_line + 1)
+        tabled = sum(1 for n in span if any(a <= n <= b for a, b in outside))
+        if not span or 2 * tabled > len(span):
+            continue
+        kept = [line for line in lines if not any(a <= line.number <= b for a, b in outside)]
+        result.extend(_read_part(kept, part, furniture, claims=False))
+    return result
+
+
+def _read_part(
+    lines: list[Line], part: Part, furniture: set[int], claims: bool = True
+) -> list[NarrativeSection]:
     result = []
     for heading, first, body in _sections(lines, part, furniture):
         text, offsets = _join(body)
         section = NarrativeSection(
             heading=heading, line=first, last_line=body[-1].number if body else first, text=text
         )
-        section.claims = _claims(text, offsets, heading)
         pages = {line.number: line.page for line in body}
         section.line_starts = [(start, number, pages.get(number)) for start, number in offsets]
-        for claim in section.claims:
-            claim.page = pages.get(claim.line)
-        annotate(section)
+        if claims:
+            section.claims = _claims(text, offsets, heading)
+            for claim in section.claims:
+                claim.page = pages.get(claim.line)
+            annotate(section)
         result.append(section)
     return result
 
@@ -227,87 +260,121 @@ def _signed(word: str, number: str) -> Decimal | None:
 def _claims(text: str, offsets: list[tuple[int, int]], heading: str) -> list[NarrativeClaim]:
     claims: list[NarrativeClaim] = []
     for start, paragraph, sentence in _sentences(text):
-        changes = {m.start(2) for m in _CHANGE.finditer(sentence)}
-        bases = [m for m in _AMOUNT.finditer(sentence) if m.start(1) not in changes]
-        if not bases and claims and _CONTINUATION.match(sentence.strip()):
-            _continue_change(
-                claims[-1], sentence
-            )  # "…5,916.68 万元。比 2025 年预算增加 …" belongs to the claim before
-            continue
-        depth = _paren_depths(sentence)
-        for i, m in enumerate(bases):
-            inner = depth[m.start()] > 0
-            later = [b for b in bases[i + 1 :] if inner or depth[b.start()] == 0]
-            tail_end = later[0].start() if later else len(sentence)
-            if inner:
-                close = next(
-                    (k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end
-                )
-                tail = sentence[m.end() : min(close, tail_end)]
-            else:
-                tail = "".join(
-                    ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0
-                )
-            head_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;。"), default=-1)
-            opening = max(sentence.rfind("（", 0, m.start()), sentence.rfind("(", 0, m.start()))
-            if inner and opening > head_start:
-                head_start = opening
-            if i > 0:
-                head_start = max(head_start, bases[i - 1].end())
-            head = compact(sentence[head_start + 1 : m.start()])
-            base = _BASE_HEAD.match(head)
-            if base and i > 0 and claims and claims[-1].sentence == sentence.strip():
-                # "…29.92万元，较上年的7.80万元增加22.12万元": the figure compared with, not a figure of its own
-                _as_base(claims[-1], m, base, tail)
-                continue
-            subject = head
-            for _ in range(3):
-                subject = _SUBJECT_TRIM.sub("", subject)
-            if not subject and claims and head:
-                # "年初预算为 X 万元，支出决算为 Y 万元": the second figure is about the same item
-                subject = f"{claims[-1].subject.split('/')[0]}/{head.rstrip('为是达')}"
-            own_head = sentence[bases[i - 1].end() if i > 0 else 0 : m.start()]
-            # the year that labels the figure: in its own clause, else before it but not one a comparison
-            # names ("比2025年增加74.73万元，主要原因是新增了…资金1000万元": 1000 is no 2025 figure)
-            years = [int(y) for y in _YEAR.findall(sentence[head_start + 1 : m.start()])] or [
-                int(y.group(1))
-                for y in _YEAR.finditer(own_head)
-                if not _COMPARING_YEAR.search(own_head[: y.start()])
-            ]
-            compared = _COMPARED.search(tail) or _COMPARED.search(sentence[head_start + 1 : m.start()])
-            compared_year = int(compared.group(1)) if compared and compared.group(1) else None
-            claim = NarrativeClaim(
-                subject=subject,
-                amount=parse_amount(m.group(1)),
-                unit=m.group(2),
-                raw=m.group(0),
-                year=next((y for y in reversed(years) if y != compared_year), None),
-                compared_year=compared_year,
-                section=heading,
-                sentence=sentence.strip(),
-                paragraph=paragraph,
-                line=_line_at(offsets, start + m.start()),
-                position=m.start() - (len(sentence) - len(sentence.lstrip())),
-            )
-            if (not subject or _GENERIC_SUBJECT.match(subject)) and head_start >= 0:
-                subject = _labelled(sentence, head_start, subject)
-                claim.subject = subject
-            share = _SHARE.search(tail)
-            if share:
-                claim.share_pct = Decimal(share.group("pct"))
-                claim.share_base = (share.group("base") or "").strip().removesuffix("的").strip()
-            change = _CHANGE.search(tail)
-            if change:
-                claim.change_amount = _signed(change.group(1), change.group(2))
-            pct = _CHANGE_PCT.search(tail)
-            if pct and (not share or pct.start() != share.start()):
-                sign = -1 if pct.group(1) in _NEGATIVE else 1
-                claim.change_pct = Decimal(pct.group(2)) * sign
-            completion = _COMPLETION.search(tail)
-            if completion:
-                claim.completion_pct = Decimal(completion.group(1))
-            claims.append(claim)
+        first = len(claims)
+        _sentence_claims(claims, start, paragraph, sentence, offsets, heading)
+        _change_of_the_whole(claims[first:])
     return claims
+
+
+def _change_of_the_whole(claims: list[NarrativeClaim]) -> None:
+    """ "收入344,447.70万元，其中：一般公共预算拨款324,638.50万元、上年结转13,102.70万元、其他收入3,444.00万元，
+    较上年减少129,422.00万元": a change stated once after a list of parts joined by 、 is the whole's, not the
+    last part's."""
+    for h, whole in enumerate(claims):
+        parts = claims[h + 1 :]
+        if (
+            len(parts) < 2
+            or not re.match(r"^[，,]?\s*其中", whole.tail)
+            or (whole.change_amount is not None or whole.change_pct is not None)
+        ):
+            continue
+        last = parts[-1]
+        if last.change_amount is None and last.change_pct is None:
+            return
+        if any(p.change_amount is not None or p.change_pct is not None for p in parts[:-1]):
+            return
+        if not all(p.head.rstrip().endswith(tuple("、")) or "、" in p.head[-30:] for p in parts[1:]):
+            return
+        whole.change_amount, whole.change_pct = last.change_amount, last.change_pct
+        whole.compared_year = whole.compared_year or last.compared_year
+        last.change_amount = last.change_pct = None
+        return
+
+
+def _sentence_claims(
+    claims: list[NarrativeClaim],
+    start: int,
+    paragraph: int,
+    sentence: str,
+    offsets: list[tuple[int, int]],
+    heading: str,
+) -> None:
+    changes = {m.start(2) for m in _CHANGE.finditer(sentence)}
+    bases = [m for m in _AMOUNT.finditer(sentence) if m.start(1) not in changes]
+    if not bases and claims and _CONTINUATION.match(sentence.strip()):
+        _continue_change(
+            claims[-1], sentence
+        )  # "…5,916.68 万元。比 2025 年预算增加 …" belongs to the claim before
+        return
+    depth = _paren_depths(sentence)
+    for i, m in enumerate(bases):
+        inner = depth[m.start()] > 0
+        later = [b for b in bases[i + 1 :] if inner or depth[b.start()] == 0]
+        tail_end = later[0].start() if later else len(sentence)
+        if inner:
+            close = next((k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end)
+            tail = sentence[m.end() : min(close, tail_end)]
+        else:
+            tail = "".join(ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0)
+        head_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;。"), default=-1)
+        opening = max(sentence.rfind("（", 0, m.start()), sentence.rfind("(", 0, m.start()))
+        if inner and opening > head_start:
+            head_start = opening
+        if i > 0:
+            head_start = max(head_start, bases[i - 1].end())
+        head = compact(sentence[head_start + 1 : m.start()])
+        base = _BASE_HEAD.match(head)
+        if base and i > 0 and claims and claims[-1].sentence == sentence.strip():
+            # "…29.92万元，较上年的7.80万元增加22.12万元": the figure compared with, not a figure of its own
+            _as_base(claims[-1], m, base, tail)
+            continue
+        subject = head
+        for _ in range(3):
+            subject = _SUBJECT_TRIM.sub("", subject)
+        if not subject and claims and head:
+            # "年初预算为 X 万元，支出决算为 Y 万元": the second figure is about the same item
+            subject = f"{claims[-1].subject.split('/')[0]}/{head.rstrip('为是达')}"
+        own_head = sentence[bases[i - 1].end() if i > 0 else 0 : m.start()]
+        # the year that labels the figure: in its own clause, else before it but not one a comparison
+        # names ("比2025年增加74.73万元，主要原因是新增了…资金1000万元": 1000 is no 2025 figure)
+        years = [int(y) for y in _YEAR.findall(sentence[head_start + 1 : m.start()])] or [
+            int(y.group(1))
+            for y in _YEAR.finditer(own_head)
+            if not _COMPARING_YEAR.search(own_head[: y.start()])
+        ]
+        compared = _COMPARED.search(tail) or _COMPARED.search(sentence[head_start + 1 : m.start()])
+        compared_year = int(compared.group(1)) if compared and compared.group(1) else None
+        claim = NarrativeClaim(
+            subject=subject,
+            amount=parse_amount(m.group(1)),
+            unit=m.group(2),
+            raw=m.group(0),
+            year=next((y for y in reversed(years) if y != compared_year), None),
+            compared_year=compared_year,
+            section=heading,
+            sentence=sentence.strip(),
+            paragraph=paragraph,
+            line=_line_at(offsets, start + m.start()),
+            position=m.start() - (len(sentence) - len(sentence.lstrip())),
+        )
+        if (not subject or _GENERIC_SUBJECT.match(subject)) and head_start >= 0:
+            subject = _labelled(sentence, head_start, subject)
+            claim.subject = subject
+        share = _SHARE.search(tail)
+        if share:
+            claim.share_pct = Decimal(share.group("pct"))
+            claim.share_base = (share.group("base") or "").strip().removesuffix("的").strip()
+        change = _CHANGE.search(tail)
+        if change:
+            claim.change_amount = _signed(change.group(1), change.group(2))
+        pct = _CHANGE_PCT.search(tail)
+        if pct and (not share or pct.start() != share.start()):
+            sign = -1 if pct.group(1) in _NEGATIVE else 1
+            claim.change_pct = Decimal(pct.group(2)) * sign
+        completion = _COMPLETION.search(tail)
+        if completion:
+            claim.completion_pct = Decimal(completion.group(1))
+        claims.append(claim)
 
 
 _BASE_HEAD = re.compile(

@@ -115,6 +115,13 @@ def amounts(ctx: Context) -> Iterator[Finding]:
         _, refs = index.lookup(subject, claim.section, claim.scope)
         if not refs:
             continue
+        narrowed = _narrowed_by_whole(claim, ctx.doc.claims)
+        if narrowed and not any(narrowed in r.column or narrowed in r.name for r in refs):
+            # "项目支出270.00万元……其中：教育支出270.00万元": the class's 项目支出 only, not its whole row
+            ctx.not_here(
+                f"“{narrowed}”中的部分（如“{claim.subject}”）只对应报表中该科目的{narrowed}数，未单独核对"
+            )
+            continue
         # tables may print 元 where the narrative says 万元: compare in the narrative's unit
         allowed = display_tolerance(claim.raw.replace("万元", "").replace("亿元", "").replace("元", ""))
         diffs = [
@@ -155,6 +162,23 @@ def amounts(ctx: Context) -> Iterator[Finding]:
                 )
             )
         yield finding
+
+
+_NARROWING = ("基本支出", "项目支出", "人员经费", "公用经费", "人员支出", "公用支出")
+
+
+def _narrowed_by_whole(claim: NarrativeClaim, claims: list[NarrativeClaim]) -> str:
+    """The column a 其中 part is restricted to by its whole ("项目支出 270.00万元，其中：教育支出 270.00万元" →
+    项目支出), when the part's own words do not name it; else ""."""
+    if any(word in claim.subject for word in _NARROWING):
+        return ""
+    same = [c for c in claims if c.sentence == claim.sentence and c.line <= claim.line]
+    for whole in reversed(same):
+        if whole is claim or whole.position >= claim.position >= 0:
+            continue
+        if "其中" in claim.sentence[whole.position : claim.position if claim.position >= 0 else None]:
+            return next((word for word in _NARROWING if word in whole.subject), "")
+    return ""
 
 
 def _bases(ctx: Context, claim: NarrativeClaim, index: FigureIndex) -> tuple[list[Decimal], list[Decimal]]:

@@ -3,8 +3,9 @@ punctuation, brackets and quotation marks left open, a sentence that stops right
 template words left in ("增加（减少）"), characters that did not render, and headings that speak of a
 部门 in a unit's document (or the reverse).
 
-Each rule reads the narrative sections as the parser joined them (wrapped lines put back together,
-page numbers and headers removed), so a line break or a page break is never taken for a text defect.
+Each rule reads the narrative sections, and the running text of the other parts (部门概况, 名词解释), as the
+parser joined them (wrapped lines put back together, page numbers and headers removed), so a line break or a
+page break is never taken for a text defect.
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ def _place(section: NarrativeSection, start: int, end: int) -> Evidence:
     return Evidence("line", line=line, page=page, text=_snippet(section.text, start, end, 30))
 
 
+def _texts(ctx: Context) -> list[NarrativeSection]:
+    """The running text the rules read: the narrative and the other parts' (部门概况, 名词解释 …)."""
+    return [*ctx.doc.narrative, *ctx.doc.prose]
+
+
 def _matches(ctx: Context, pattern: re.Pattern[str]) -> list[tuple[NarrativeSection, int, int]]:
-    """(section, start, end) of every match of ``pattern`` in the narrative."""
-    return [(s, m.start(), m.end()) for s in ctx.doc.narrative for m in pattern.finditer(s.text)]
+    """(section, start, end) of every match of ``pattern`` in the running text."""
+    return [(s, m.start(), m.end()) for s in _texts(ctx) for m in pattern.finditer(s.text)]
 
 
 def _report(
@@ -59,8 +65,10 @@ def _report(
         for section, start, end in hits[:_SHOWN]
     )
     more = f"等 {len(hits)} 处" if len(hits) > _SHOWN else ""
+    narrative = {id(s) for s in ctx.doc.narrative}
+    where = "情况说明" if all(id(section) in narrative for section, _, _ in hits) else "说明文字"
     yield ctx.finding(
-        f"情况说明中有{what}：{quoted}{more}。{advice}",
+        f"{where}中有{what}：{quoted}{more}。{advice}",
         evidence=[_place(section, start, end) for section, start, end in hits],
     )
 
@@ -136,7 +144,7 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
     ),
 )
 def brackets(ctx: Context) -> Iterator[Finding]:
-    hits = [(s, at, at + 1) for s in ctx.doc.narrative for at, _ in unbalanced(s.text)]
+    hits = [(s, at, at + 1) for s in _texts(ctx) for at, _ in unbalanced(s.text)]
     yield from _report(ctx, hits, "不成对的括号或引号", "应补全缺失的一半并核对该处文字")
 
 
