@@ -46,8 +46,8 @@ def _same_carry_over(ctx: Context, b01: Table, side: Side, col: str) -> bool:
     if col4 is None:
         return True
     side4 = read_side(b04, "收入")
-    total = sum((r.value(col) or 0 for r in side.carries), Decimal(0))
-    total4 = sum((r.value(col4) or 0 for r in side4.carries), Decimal(0))
+    total = sum((r.value(col) or Decimal(0) for r in side.carries), Decimal(0))
+    total4 = sum((r.value(col4) or Decimal(0) for r in side4.carries), Decimal(0))
     return convert(total, b01.amount_unit, "元") == convert(total4, b04.amount_unit, "元")
 
 

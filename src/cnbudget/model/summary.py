@@ -136,7 +136,7 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
     # an unnumbered row over rows numbered 1. or （一） is above them (深圳: 财政拨款 over 1.一般公共预算拨款);
     # unnumbered rows under 一、 are below it (深圳: 财政事务, 行政运行 under 一、一般公共服务支出)
     heads_numbered = any(
-        levels[a] is None and levels[b] is not None and levels[b] >= 2
+        levels[a] is None and (below := levels[b]) is not None and below >= 2
         for a, b in zip(plain, plain[1:], strict=False)
     )
     if heads_numbered:

@@ -471,11 +471,11 @@ def required_rows(ctx: Context) -> Iterator[Finding]:
                 read = read_side(table, side)
                 if any(r.side == side for r in table.rows) and read.grand is None:
                     missing.append(f"{side}总计")
-        for side, names, shown in _REQUIRED_ROWS.get(table.id, ()):
+        for wanted, names, shown in _REQUIRED_ROWS.get(table.id, ()):
             if not any(
-                (side is None or r.side == side) and plain_label(r.label) in names for r in table.rows
+                (wanted is None or r.side == wanted) and plain_label(r.label) in names for r in table.rows
             ):
-                missing.append(f"{side or ''}{shown}")
+                missing.append(f"{wanted or ''}{shown}")
         data_rows = [r for r in table.rows if r.code]
         # a table printed as rows of codes or units needs its total; one printed as a single row has none
         needs_total = len(data_rows) > 1 and (table.id in _TOTALS_ROW_TABLES or table.id in ("B02", "B05U"))
