@@ -68,6 +68,16 @@ CASES = [
         edited("住房改革支出(款)购房补贴(项)", "住房改革支出(款)事业单位医疗(项)"),
         "000",
     ),
+    # the 2026 narrative calls class 210 by its 2014–2018 name (a paragraph copied from an old document)
+    Case(
+        "NARR-NAME-002",
+        "000",
+        edited(
+            "卫生健康支出(类)行政事业单位医疗(款)公务员医疗补助(项)2026",
+            "医疗卫生与计划生育支出(类)行政事业单位医疗(款)公务员医疗补助(项)2026",
+        ),
+        "000",
+    ),
     Case(
         "NARR-PURPOSE-001",
         "000",
@@ -233,3 +243,15 @@ def test_a_rate_that_fits_the_items_own_figure_is_the_restated_figures_fault() -
         "事业运行(项)350.35 万元。2025 年当年预算执行数为 348.52 万元，2026 年预算安排 352.67 万元，"
         "比 2025 年预算执行数增加 0.53%，"
     )
+
+
+def test_names_of_another_year_only_where_they_name_a_class() -> None:
+    """The old name is found in 名词解释 as in the narrative, once per name with every place; "行政事业单位离退休"
+    as words of a purpose ("用于行政事业单位离退休人员") names no class and is not reported."""
+    doc = fresh("000")
+    edited("卫生健康支出(类)", "医疗卫生与计划生育支出(类)", count=4)(doc)
+    found = [f for f in audit(doc).findings if f.rule_id == "NARR-NAME-002"]
+    assert len(found) == 1 and "共 4 处" in found[0].message and len(found[0].evidence) == 4
+    doc = fresh("000")
+    edited("主要是:新入职6人,医疗保险增加。", "主要用于行政事业单位离退休人员医疗保险。")(doc)
+    assert not [f for f in audit(doc).findings if f.rule_id == "NARR-NAME-002"]

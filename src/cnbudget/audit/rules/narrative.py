@@ -19,13 +19,13 @@ from cnbudget.audit.context import Context, Identity, claim_evidence, fmt
 from cnbudget.audit.figures import CODE_LENGTH, FigureIndex, canonical, figure_index, normalise
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.projects import explained, similar_projects
-from cnbudget.audit.registry import rule
+from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.tolerance import display_tolerance
 from cnbudget.domain.catalog import coded_by, table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
 from cnbudget.domain.text import key, plain_label, similarity
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, Severity
-from cnbudget.model import NarrativeClaim
+from cnbudget.model import NarrativeClaim, NarrativeSection
 
 TAIL = Decimal("0.02")
 _COMPARING = re.compile(
@@ -958,6 +958,79 @@ def _printed_near(
         if score >= threshold and (best is None or score > best[0]):
             best = (score, code, label)
     return (best[1], best[2]) if best is not None else None
+
+
+_NAMED_AFTER = re.compile(r"^(?:支出)?\s*(?:[（(](?:类|款|项|\d{3,7})[)）]|\d)")
+_NAMED_BEFORE = re.compile(r"\d{3,7}\s*[)）]?\s*$")
+
+
+def out_of_year_names(ctx: Context) -> list[tuple[str, str, str, NarrativeSection, int]]:
+    """(code, printed name, the year's name, section, position) of every function class or item the running
+    text names by a name of another year: the name followed by （类）/（款）/（项）, a code or an amount, or
+    preceded by a code; a class name ending in 支出 wherever it stands."""
+    from cnbudget.domain.codes import names_by_year
+
+    year = ctx.year
+    if not year:
+        return []
+    found = []
+    for code, periods in names_by_year().items():
+        current = next((p for p in periods if p.covers(year)), None)
+        if current is None:
+            continue
+        for period in periods:
+            if period.covers(year) or period.name == current.name:
+                continue
+            stem = period.name.removesuffix("支出") if len(period.name) > 5 else period.name
+            pattern = re.compile(re.escape(stem))
+            for section in [*ctx.doc.narrative, *ctx.doc.prose]:
+                for m in pattern.finditer(section.text):
+                    after, before = (
+                        section.text[m.end() : m.end() + 12],
+                        section.text[max(0, m.start() - 10) : m.start()],
+                    )
+                    if current.name.startswith(stem) and section.text.startswith(current.name, m.start()):
+                        continue  # the stem is the start of this year's name
+                    whole = period.name.endswith("支出") and section.text.startswith(period.name, m.start())
+                    if whole or _NAMED_AFTER.match(after) or _NAMED_BEFORE.search(before):
+                        found.append((code, period.name, current.name, section, m.start()))
+    return found
+
+
+@rule(
+    "NARR-NAME-002",
+    family="narrative",
+    severity="warning",
+    basis="regulation",
+    description="说明文字中的科目名称是本文件年度的名称（不是该科目在其他年度的名称）",
+    rationale=(
+        "支出功能分类科目的名称随年度调整（如 210 类 2019 年起称“卫生健康支出”，此前为“医疗卫生与计划生育支出”）；"
+        "说明中沿用其他年度的科目名称，多为套用旧稿，读者也无法与本年度报表对应。"
+    ),
+    fix=(
+        "按 domain/data/function_names_by_year.csv 中有出处的各名称及其适用年度，查找情况说明和其他文字部分"
+        "（部门概况、名词解释）中作为科目写出的名称（其后为（类）（款）（项）、编码或金额，或其前为编码；以“支出”结尾的"
+        "类名在任何位置）；两段已知年度之间的年份不判断。部门应改用本年度科目名称。"
+    ),
+)
+def narrative_names_of_the_year(ctx: Context) -> Iterator[Finding]:
+    if not ctx.year:
+        raise NotEvaluable("未能识别文件年度")
+    hits = out_of_year_names(ctx)
+    by_name: dict[tuple[str, str, str], list[tuple[NarrativeSection, int]]] = {}
+    for code, printed, current, section, at in hits:
+        by_name.setdefault((code, printed, current), []).append((section, at))
+    for (code, printed, current), places in by_name.items():
+        section, at = places[0]
+        line, page = section.place(at)
+        yield ctx.finding(
+            f"说明文字{ctx.cite(line, page)}写作“{printed}”：这是科目 {code} 在其他年度的名称，"
+            f"{ctx.year} 年度该科目称“{current}”" + (f"（共 {len(places)} 处）" if len(places) > 1 else ""),
+            evidence=[
+                Evidence("line", line=s.place(a)[0], page=s.place(a)[1], text=s.text[max(0, a - 10) : a + 20])
+                for s, a in places
+            ],
+        )
 
 
 @rule(
