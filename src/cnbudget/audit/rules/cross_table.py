@@ -40,9 +40,9 @@ def _classes_vs(ctx: Context, summary: Table, detail: Table, detail_column: str)
     apart = missing + [
         a
         for a, target in compared
-        if (other := Ref(detail, target, detail_column).value_in(a.unit)) is not None
-        and abs(a.value - other)
-        > tolerance(leaves_under(rows, target.full_code), precision([a.value, other]))  # type: ignore[operator]
+        if (mine := a.value) is not None
+        and (other := Ref(detail, target, detail_column).value_in(a.unit)) is not None
+        and abs(mine - other) > tolerance(leaves_under(rows, target.full_code), precision([mine, other]))
     ]
     if len(apart) >= _SYSTEMATIC and 2 * len(apart) >= len(compared) + len(missing):
         # most classes differ: the two tables do not hold the same money here (carried-over or other funds in
