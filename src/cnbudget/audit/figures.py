@@ -23,10 +23,10 @@ from cnbudget.model.tables import three_public_view
 
 # canonical subject → patterns of narrative subjects (after normalisation)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "收支总计": (r"^(部门)?收支总(预算|计)$", r"^收、?支总计$", r"^收支(决算)?总计$", r"^收入[、,]?支出(预算|决算)?总计$"),
+    "收支总计": (r"^(部门)?收支总(预算|计)$", r"^收[、,]?支总(预算|计)$", r"^收支(决算)?总计$", r"^收入[、,]?支出(预算|决算)?总计$"),
     "收入": (r"^(部门)?(预算)?收入(预算|合计|决算)?$", r"^本年收入(合计)?$"),
     "支出": (r"^(部门)?(预算)?支出(预算|合计|决算)?$", r"^本年支出(合计)?$", r"^预算支出$"),
-    "财政拨款收支总计": (r"^财政拨款收、?支总(预算|计)$", r"^财政拨款收支总(预算|计)$"),
+    "财政拨款收支总计": (r"^财政拨款收[、,]?支总(预算|计)$", r"^财政拨款(收入|支出)(预算|决算)?总(计|额)$"),
     "一般公共预算拨款": (
         r"^一般公共预算(财政)?拨款(支出)?(预算)?$", r"^一般公共预算财政拨款支出(预算|决算)?$",
     ),
@@ -35,6 +35,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         r"^一般公共预算收入$",
     ),
     "财政拨款收入": (r"^财政拨款(本年)?收入(预算|决算)?$",),
+    "财政拨款支出": (r"^财政拨款(预算)?(本年)?支出(预算|决算|合计)?$",),
     "上年结转结余": (r"^上年结转(结余)?$", r"^结转结余$", r"^年初结转和结余$"),
     # the 一般公共预算 figure is B05/F05's; a bare 基本支出 may also be B03/F03's (all funds)
     "一般公共预算基本支出": (r"^一般公共预算(财政)?(拨款)?基本支出(决算|预算)?$",),
@@ -54,6 +55,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "对个人和家庭的补助": (r"^对个人和家庭的补助$",),
     "资本性支出": (r"^资本性支出$",),
 }  # fmt: skip
+_NAMED_YEAR = re.compile(
+    r"^[^\d，,。；;：:（(]{2,20}?(?:局|委|院|办|厅|部|会|中心|所|站|队|馆|校|处|室)(?=20\d{2}年)"
+)
+"""An organisation's name (however abbreviated) before the year a subject opens with."""
+_TOTAL_WORDS = frozenset({"合计", "总计", "小计", "本年支出合计", "合计数", "金额"})
 _COMPILED = {canon: [re.compile(p) for p in pats] for canon, pats in ALIASES.items()}
 _LEADING = re.compile(
     r"^(?:20\d{2}年度?|本部门|部门|单位|其中|主要用于|包括|[（(]?[一二三四五六七八九十\d]+[)）.．、])+"
@@ -143,8 +149,14 @@ class FigureIndex:
                     source = income_source(label)
                     if source is not None and source[0] in _SOURCE_CANONICAL:
                         self.add(_SOURCE_CANONICAL[source[0]], Ref(table, row, col, label))
-                if side == "收入" and row is read.subtotal and table.id in ("B04", "F04"):
-                    self.add("财政拨款收入", Ref(table, row, col, label))
+                if table.id in ("B04", "F04"):
+                    # the appropriations' totals by their role, whatever their words
+                    if row is read.subtotal:
+                        self.add(
+                            "财政拨款收入" if side == "收入" else "财政拨款支出", Ref(table, row, col, label)
+                        )
+                    if row is read.grand:
+                        self.add("财政拨款收支总计", Ref(table, row, col, label))
 
     def _code_table(self, table: Table, columns: dict[str, str]) -> None:
         """Totals row of a code table into canonical subjects; class rows by name.
@@ -158,6 +170,8 @@ class FigureIndex:
             return
         for canon, column in columns.items():
             found = column if column in keys else next((k for k in keys if k == column.split("/")[-1]), None)
+            if found is None and column in _TOTAL_WORDS and keys[0].split("/")[-1] in _TOTAL_WORDS:
+                found = keys[0]  # the total printed as 总计 where 合计 was expected (重庆), or the reverse
             if total is not None and found is not None:
                 self.add(canon, Ref(table, total, found, f"合计 {found}"))
         for row in table.coded_rows():
@@ -232,6 +246,7 @@ class FigureIndex:
                 grouped = "三公" in cell.column.split("/")[0] and len(items) == 1
                 canon = (
                     "三公" if ("合计" in name and len(items) == 1 and not wider) or (grouped and name == "小计")
+                    or ("三公" in name and ("合计" in name or "小计" in name))  # "“三公”经费合计" beside 会议费
                     else None if "合计" in name
                     else "公务用车购置及运行费" if name == "小计"
                     else "公务用车购置费" if "购置" in name
@@ -248,12 +263,30 @@ class FigureIndex:
         the 一般公共预算 is not compared with the all-funds table's); none when one of them is in a table read
         too badly to trust (the subject is that table's, and comparing it with another table's figure would
         be a false finding)."""
-        found, refs = self._lookup(subject, section, scope)
+        found, refs = self._lookup(self._without_organisation(subject), section, scope)
         if scope:
             refs = [r for r in refs if self.same_scope(scope, ref_scope(r))]
         if any(r.table.status in UNUSABLE_STATUSES for r in refs):
             return found, []
         return found, refs
+
+    @cached_property
+    def _organisations(self) -> tuple[str, ...]:
+        meta = self.ctx.doc.metadata
+        names = {key(n) for n in (meta.organisation, meta.department) if n and len(n) >= 3}
+        return tuple(sorted(names, key=len, reverse=True))
+
+    def _without_organisation(self, subject: str) -> str:
+        """ "苏州市审计局2026年财政拨款预算支出": the subject without the organisation that opens it — its name,
+        or the words before the year that follows it (an abbreviated name: "省检察院2018年…")."""
+        compacted = key(subject)
+        for name in self._organisations:
+            if compacted.startswith(name) and len(compacted) > len(name):
+                return compacted[len(name) :]
+        named = _NAMED_YEAR.match(compacted)
+        if named and len(compacted) > named.end():
+            return compacted[named.end() :]
+        return subject
 
     def same_scope(self, claim: str, cell: str) -> bool:
         """Whether a claim of scope ``claim`` may be compared with a cell of scope ``cell``: the same, or one
