@@ -264,11 +264,21 @@ class FigureIndex:
         too badly to trust (the subject is that table's, and comparing it with another table's figure would
         be a false finding)."""
         found, refs = self._lookup(self._without_organisation(subject), section, scope)
+        if found in _TWO_SIDED_SUBJECTS and self._unread_two_sided:
+            # the figure is also a 收支总表's, and one of them could not be read: which it restates is unknown
+            return found, []
         if scope:
             refs = [r for r in refs if self.same_scope(scope, ref_scope(r))]
         if any(r.table.status in UNUSABLE_STATUSES for r in refs):
             return found, []
         return found, refs
+
+    @cached_property
+    def _unread_two_sided(self) -> bool:
+        return any(
+            t.id in ("B01", "B04", "F01", "F04") and t.status in UNUSABLE_STATUSES
+            for t in self.ctx.doc.tables
+        )
 
     @cached_property
     def _organisations(self) -> tuple[str, ...]:
@@ -417,6 +427,19 @@ class FigureIndex:
 _TABLE_SCOPE = {"全部": "全部", "财政拨款": "财政拨款", "一般公共预算": "一般公共预算", "政府性基金": "政府性基金",
                 "国有资本经营": "国有资本经营"}  # fmt: skip
 _SOURCE_CANONICAL = {"一般公共预算": "一般公共预算拨款收入", "财政拨款": "财政拨款收入"}
+_TWO_SIDED_SUBJECTS = frozenset(
+    {
+        "收支总计",
+        "收入",
+        "支出",
+        "财政拨款收支总计",
+        "财政拨款收入",
+        "财政拨款支出",
+        "一般公共预算拨款收入",
+        "上年结转结余",
+    }
+)
+"""What the 收支总表 and 财政拨款收支总表 state by their rows' roles and words."""
 """Income rows indexed by the source they name, under the narrative's canonical subject for it."""
 
 

@@ -178,8 +178,34 @@ def table_words() -> dict[str, tuple[Words, ...]]:
             for e in entries
         )
         for group, entries in raw.items()
-        if group != "sources"
+        if group not in ("sources", "columns")
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnWords:
+    """The words of amount columns (table_words.toml [columns]), folded with `key`: for headers whose columns
+    lost their places (page text), read as the words they hold."""
+
+    ignore: tuple[str, ...]
+    words: tuple[str, ...]
+    measures: tuple[str, ...]
+    parts: dict[str, tuple[str, ...]]
+
+
+@cache
+def column_words() -> ColumnWords:
+    raw = data_toml("table_words.toml")["columns"]
+
+    def longest_first(words: list[str]) -> tuple[str, ...]:
+        return tuple(sorted((key(w) for w in words), key=len, reverse=True))
+
+    return ColumnWords(
+        ignore=longest_first(raw["ignore"]),
+        words=longest_first(raw["words"]),
+        measures=tuple(key(w) for w in raw["measures"]),
+        parts={key(g): tuple(key(p) for p in parts) for g, parts in raw["parts"].items()},
+    )
 
 
 _FUND_WORDS = (

@@ -39,6 +39,10 @@ class SelfCheckSettings:
     """Fewer relations than this say too little to judge a reading by them."""
     min_held_share: float = 0.5
     """A reading under which fewer than this share of the relations hold is implausible."""
+    min_held_share_unplaced: float = 0.95
+    """The same for a table read without the places of its cells (page text, space-separated text): its
+    amounts were put in columns by their order alone, so the reading stands only if nearly all relations
+    hold."""
     min_names: int = 5
     """Fewer coded rows with a known code than this say too little to judge the codes by their names."""
     min_names_share: float = 0.5
@@ -66,8 +70,17 @@ class Reading:
     def share_held(self) -> float:
         return self.held / self.relations if self.relations else 1.0
 
+    unplaced: bool = False
+    """Read without the places of its cells (see `SelfCheckSettings.min_held_share_unplaced`)."""
+
     def plausible(self, settings: SelfCheckSettings = SELF_CHECK) -> bool:
-        by_relations = self.relations < settings.min_relations or self.share_held >= settings.min_held_share
+        if self.unplaced:
+            # amounts put in columns by their order alone: the few relations there are must hold too
+            by_relations = self.share_held >= settings.min_held_share_unplaced
+        else:
+            by_relations = (
+                self.relations < settings.min_relations or self.share_held >= settings.min_held_share
+            )
         by_names = (
             self.names < settings.min_names or self.named_right >= settings.min_names_share * self.names
         )
@@ -153,6 +166,41 @@ def _relations(table: Table) -> Iterator[tuple[Cell | None, list[Cell], str]]:
     spending = _side_total(table, "支出", ("支出总计", "总计"))
     if income is not None and spending is not None:
         yield income, [spending], "收入总计 = 支出总计"
+    if table.layout == "tokens":
+        yield from _unplaced_relations(table, coded)
+
+
+def _unplaced_relations(table: Table, coded: list[Row]) -> Iterator[tuple[Cell | None, list[Cell], str]]:
+    """A table read without the places of its cells is held to more of its sums: the codes' in every column
+    (not the first only), and each side's items against its 合计 (a row lost or joined shows there)."""
+    from cnbudget.model.summary import read_side
+
+    keys = [c.key for c in table.columns if c.role == "value" and c.current]
+    for column in keys[1:]:
+        rows = [r for r in coded if r.cell(column) is not None]
+        for parent in rows:
+            if len(parent.full_code) not in (3, 5):
+                continue
+            children = code_children(rows, parent)
+            total = parent.cell(column)
+            if children and total is not None and total.value is not None:
+                yield (
+                    total,
+                    [c for r in children if (c := r.cell(column)) is not None],
+                    f"{parent.full_code} {column}",
+                )
+    for side in ("收入", "支出"):
+        if not any(r.side == side for r in table.rows):
+            continue
+        first = table.first_value_column(side)
+        read = read_side(table, side)
+        total_row = read.subtotal or read.grand
+        if first is None or total_row is None:
+            continue
+        total = total_row.cell(first)
+        parts = [c for r in read.parts if (c := r.cell(first)) is not None and c.value is not None]
+        if total is not None and total.value is not None and parts:
+            yield total, parts, f"{side}合计 = 各项之和"
 
 
 def _side_total(table: Table, side: str, names: tuple[str, ...]) -> Cell | None:
@@ -172,7 +220,7 @@ def _reference_name(code: str) -> str | None:
 
 
 def assess(table: Table, settings: SelfCheckSettings = SELF_CHECK) -> Reading:
-    reading = Reading()
+    reading = Reading(unplaced=table.layout == "tokens")
     for total, parts, what in _relations(table):
         reading.relations += 1
         if _holds(total, parts):

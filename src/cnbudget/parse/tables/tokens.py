@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
+from decimal import Decimal
 
 from cnbudget.domain.catalog import TableSpec
 from cnbudget.domain.i18n import t
@@ -18,6 +20,8 @@ from cnbudget.domain.text import compact, key
 from cnbudget.domain.vocabulary import Side
 from cnbudget.model import Cell, Column, Row, Table
 from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
+from cnbudget.parse.tables.header_words import header_columns, sides_text
+from cnbudget.parse.tables.selfcheck import assess
 from cnbudget.read import Line
 
 _ORDINAL_START = re.compile(r"^(?:[（(][一二三四五六七八九十廿]+[)）]|[一二三四五六七八九十廿]+[、.．])")
@@ -29,8 +33,12 @@ def _tokens(text: str) -> list[str]:
     return text.split()
 
 
+_GROUPED_INTEGER = re.compile(r"^-?\d{1,3}(?:,\d{3})+$")
+"""An amount in 元 printed without decimals ("2,976,800"): the thousands separators say it is an amount."""
+
+
 def _has_amounts(line: Line) -> bool:
-    return any(is_decimal_amount(tok) for tok in _tokens(line.text))
+    return any(is_decimal_amount(tok) or _GROUPED_INTEGER.match(tok) for tok in _tokens(line.text))
 
 
 def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_units: tuple[str, ...]) -> None:
@@ -45,7 +53,7 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
         if is_note(text):
             add_note(table, line)
             continue
-        if not started and not _has_amounts(line):
+        if not started and not _has_amounts(line) and not _starts_row(text):
             if not is_caption(text) and not re.search(r"单位\s*[：:]\s*(?:万元|元)", text):
                 header_text.append(text)
             continue
@@ -69,14 +77,20 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
         )
 
     printed = compact("".join(header_text))
-    columns, warning = _choose_columns(spec, printed, rows)
-    if warning:
-        table.warnings.append(warning)
-    table.columns = columns
+    # the columns of a known layout of the table, and those the header's words name (`header_words`): the
+    # reading under which more of the table's own sums hold is kept (the known layout when they tie)
+    known = _choose_columns(spec, printed, rows)
+    candidates = [known] if known[0] else []
+    by_words = _columns_by_words(spec, "\n".join(header_text), rows)
+    if by_words and (not candidates or [c.key for c in by_words[0]] != [c.key for c in known[0]]):
+        candidates.append(by_words)
     if not rows:
+        table.columns = candidates[0][0] if candidates else []
         table.is_empty = True
         return
-    if not columns:
+    if not candidates:
+        table.columns = []
+        table.warnings.append(known[1])
         table.status = "failed"
         table.warnings.append(
             t(
@@ -85,19 +99,88 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
             )
         )
         return
+    best: tuple[tuple[bool, float, int], Table] | None = None
+    for columns, warning in candidates:
+        trial = replace(
+            table, rows=[], warnings=[*table.warnings, *([warning] if warning else [])], status="ok"
+        )
+        trial.columns = columns
+        for row_lines, toks in rows:
+            if spec.two_sided:
+                _two_sided_row(trial, columns, row_lines, toks)
+            else:
+                _plain_row(trial, columns, row_lines, toks, known_units)
+        reading = assess(trial)
+        score = (
+            trial.status != "unreliable" and reading.plausible(),
+            reading.share_held,
+            -len(trial.warnings),
+        )
+        if best is None or score > best[0]:
+            best = (score, trial)
+    assert best is not None
+    chosen = best[1]
+    table.columns, table.rows, table.warnings, table.status = (
+        chosen.columns,
+        chosen.rows,
+        chosen.warnings,
+        chosen.status,
+    )
+
+
+def _row_amounts(toks: list[str]) -> list[str]:
+    """The amounts of a row's tokens: after its code and label (a code printed apart, "201 05 06", is no
+    amount), or all of them when the row prints no label."""
+    start = next((k for k, tok in enumerate(toks) if not amount_text(tok) and not tok.isdigit()), None)
+    tail = toks[start:] if start is not None else toks
+    return [tok for tok in tail if amount_text(tok) and not _is_row_code(tok)]
+
+
+def _amount_counts(rows: list[tuple[list[Line], list[str]]]) -> Counter[int]:
+    return Counter(len(_row_amounts(toks)) for _, toks in rows)
+
+
+def _columns_by_words(
+    spec: TableSpec, header: str, rows: list[tuple[list[Line], list[str]]]
+) -> tuple[list[Column], str] | None:
+    """The columns the header's words name (`header_words`): a one-sided table's when they are as many as
+    most rows print amounts, or as the most any row prints; a two-sided table's per side, after each 项目."""
     if spec.two_sided:
-        for row_lines, toks in rows:
-            _two_sided_row(table, columns, row_lines, toks)
-    else:
-        for row_lines, toks in rows:
-            _plain_row(table, columns, row_lines, toks, known_units)
+        sides = sides_text(header)
+        if sides is None:
+            return None
+        columns: list[Column] = []
+        for side, text in zip(("收入", "支出"), sides, strict=True):
+            found = header_columns(text, set(range(1, 12)))
+            if not found:
+                return None
+            columns.extend(Column(path=[side, *path], role="value", index=None, side=side) for path in found)  # type: ignore[arg-type]
+        return columns, ""
+    counts = _amount_counts(rows)
+    if not counts:
+        return None
+    # blank cells are not printed: the header may have more columns than a row has amounts, never fewer (a
+    # count that only one row prints is a misread row, not the table's width)
+    widest = max((n for n, times in counts.items() if times >= 2), default=max(counts))
+    wanted = set(range(widest, widest + 12))
+    found = header_columns(header, wanted)
+    if not found:
+        return None
+    warning = ""
+    if len(found) != counts.most_common(1)[0][0]:
+        warning = t(
+            f"多数行有 {counts.most_common(1)[0][0]} 个金额，但表头有 {len(found)} 栏：空白栏未印出，金额已从左到右读取",
+            f"most rows print {counts.most_common(1)[0][0]} amounts but the header has {len(found)} columns: blank "
+            "cells were not printed, amounts read left to right",
+        )
+    return [Column(path=path, role="value", index=None) for path in found], warning
 
 
 def _choose_columns(
     spec: TableSpec, printed: str, rows: list[tuple[list[Line], list[str]]]
 ) -> tuple[list[Column], str]:
     header_key = key(printed)
-    counts = Counter(sum(1 for t in toks if amount_text(t) and not _is_row_code(t)) for _, toks in rows)
+    counts = _amount_counts(rows)
     expected = counts.most_common(1)[0][0] if counts else 0
     best: tuple[int, int, tuple[str, ...]] | None = None
     for variant in spec.variants:
@@ -135,6 +218,19 @@ def _printed_form(label: str, printed: str) -> str:
     return printed[pos : pos + len(label)] if pos >= 0 and len(key(label)) == len(label) else label
 
 
+_ROW_START = re.compile(r"^\d{3}(?:\d{2}){0,2}\s+\S*[\u4e00-\u9fff]")
+"""A row's code and the start of its name ("208 社会保障和就"): the rows have begun, though the amounts wrap
+to a later line."""
+
+
+def _starts_row(text: str) -> bool:
+    return bool(_ROW_START.match(text))
+
+
+def _total_word(column: Column) -> bool:
+    return any(word in column.path[-1] for word in ("合计", "总计")) or column.path[-1] in ("小计", "金额")
+
+
 def _is_row_code(tok: str) -> bool:
     return tok.isdigit() and len(tok) in (3, 5, 6, 7)
 
@@ -161,13 +257,13 @@ def _two_sided_row(table: Table, columns: list[Column], row_lines: list[Line], t
         right = line.indent >= 3 or any(word in label for word in _EXPENDITURE_SIDE)
         sides = ["支出" if right else "收入"]
     for (label_toks, amounts), side in zip(segments, sides, strict=False):
-        col = next(c for c in columns if c.side == side)
+        own = [c for c in columns if c.side == side]
         cells = [
             Cell(column=col.key, raw=a, value=parse_amount(a), line=line.number, page=line.page)
-            for a in amounts[:1]
+            for col, a in zip(own, amounts, strict=False)
         ]
-        if len(amounts) > 1:
-            table.status = "partial"
+        if len(amounts) > len(own):
+            table.status = "unreliable"
             table.warnings.append(
                 t(
                     f"第 {line.number} 行：一个{side}项目有 {len(amounts)} 个金额",
@@ -186,6 +282,14 @@ def _plain_row(
     start = 0
     if len(toks) > 1 and is_code(toks[0]) and not is_decimal_amount(toks[0]):
         code, start = toks[0], 1
+        # 类 款 项 printed apart ("201 05 06 统计管理"): the 款 and 项 follow as two digits each
+        while (
+            len(code) in (3, 5)
+            and start + 1 < len(toks)
+            and re.fullmatch(r"\d{2}", toks[start])
+            and not amount_text(toks[start + 1])
+        ):
+            code, start = code + toks[start], start + 1
     label_toks: list[str] = []
     amounts: list[str] = []
     for tok in toks[start:]:
@@ -200,12 +304,33 @@ def _plain_row(
             if label.endswith(unit) and len(label) > len(unit):
                 label, texts["项目单位"] = label[: -len(unit)], unit
                 break
+    placed = list(zip(columns, amounts, strict=False))
+    if 1 < len(amounts) < len(columns) and _total_word(columns[0]):
+        # blank cells are not printed: which columns the amounts after the total stand in is not known. The
+        # total is certain when the others add up to it; the others are kept as printed, in no column.
+        values = [v for a in amounts if (v := parse_amount(a)) is not None]
+        if len(values) == len(amounts) and abs(values[0] - sum(values[1:])) <= Decimal("0.01") * len(values):
+            placed = placed[:1]
+            texts["未定栏金额"] = " ".join(amounts[1:])
+            table.warnings.append(
+                t(
+                    f"第 {line.number} 行：{len(amounts)} 个金额对应 {len(columns)} 栏（空白栏未印出）：只读取合计，"
+                    f"其余 {len(amounts) - 1} 个金额所在栏无法确定",
+                    f"line {line.number}: {len(amounts)} amounts for {len(columns)} columns (blank cells not printed): "
+                    f"only the total read; the columns of the other {len(amounts) - 1} are unknown",
+                )
+            )
     cells = [
         Cell(column=col.key, raw=a, value=parse_amount(a), line=line.number, page=line.page)
-        for col, a in zip(columns, amounts, strict=False)
+        for col, a in placed
     ]
-    if len(amounts) != len(columns):
-        table.status = "partial"
+    if len(amounts) > len(columns):
+        # more amounts than columns: rows joined, or a second group of columns beside the first (F06 prints
+        # 经济分类 | 决算数 twice across the page): the order of the amounts says nothing about their columns
+        table.status = "unreliable"
+    if len(amounts) != len(columns) and "未定栏金额" not in texts:
+        if table.status == "ok":
+            table.status = "partial"
         table.warnings.append(
             t(
                 f"第 {line.number} 行：{len(amounts)} 个金额对应 {len(columns)} 栏；已从左到右读取，请核对此行",
