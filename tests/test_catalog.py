@@ -115,3 +115,29 @@ def test_the_rule_catalogue_shows_the_citations() -> None:
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert [c["title"] for c in rows["COMP-NARR-001"]["cites"]][0] == "《中华人民共和国预算法》第十四条第二款"
     assert rows["SUM-B01-BALANCE"]["cites"] == []
+
+
+def test_a_province_stands_for_its_cities() -> None:
+    """A template declared for 浙江省 is the template of a document of any of its cities (regions.toml)."""
+    from cnbudget.domain.catalog import templates
+
+    zhejiang = templates()["zhejiang-budget"].regions
+    assert {"浙江省", "杭州市", "湖州市", "宁波市"} <= set(zhejiang)
+    assert "苏州市" not in zhejiang and "苏州市" in templates()["jiangsu-province-budget"].regions
+
+
+def test_every_report_says_which_template_and_how_sure() -> None:
+    import copy
+
+    from cnbudget.domain.i18n import language_set_to
+    from cnbudget.report.template_note import template_note
+    from support.seeds import seed
+
+    doc = copy.deepcopy(seed("000"))
+    assert template_note(doc).startswith("公开模板：湖北省武汉市") and "确定" in template_note(doc)
+    doc.metadata.template, doc.metadata.template_confidence = "national-budget", "uncertain"
+    doc.metadata.template_evidence = "印有其要求的 5/8 张表"
+    note = template_note(doc)
+    assert "不确定" in note and "缺表只作提示" in note and "5/8" in note
+    with language_set_to("en"):
+        assert "uncertain" in template_note(doc)

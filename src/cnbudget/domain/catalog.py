@@ -80,7 +80,7 @@ def templates() -> dict[str, TemplateSpec]:
             name=entry["name"],
             kind=entry["kind"],
             scopes=tuple(entry.get("scopes", SCOPES)),
-            regions=tuple(entry.get("regions", ())),
+            regions=_with_cities(entry.get("regions", ())),
             unit=entry.get("unit", "万元"),
             required=tuple(entry.get("required", ())),
             optional=tuple(entry.get("optional", ())),
@@ -89,6 +89,15 @@ def templates() -> dict[str, TemplateSpec]:
             generic=bool(entry.get("generic", False)),
         )
     return out
+
+
+def _with_cities(regions: list[str]) -> tuple[str, ...]:
+    """A template's regions, each province with its cities (data/regions.toml)."""
+    cities = data_toml("regions.toml")["provinces"]
+    out: list[str] = []
+    for region in regions:
+        out.extend([region, *cities.get(region, ())])
+    return tuple(dict.fromkeys(out))
 
 
 def template_of(meta: object) -> TemplateSpec:

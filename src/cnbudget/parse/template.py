@@ -27,9 +27,9 @@ _LIKELY_SHARE = 0.6
 _NATIONAL_SHARE = 0.85
 """Share of the national standard's required tables that makes a document certainly follow it."""
 _FOREIGN_ALLOWED = 1
+"""Tables foreign to a template a certain match may print (a region adds a table now and then)."""
 _SIGNATURE = 2
 """Tables beyond the national standard a document must print to follow a regional template it does not name."""
-"""Tables foreign to a template a certain match may print (a region adds a table now and then)."""
 
 
 @dataclass(frozen=True, slots=True)

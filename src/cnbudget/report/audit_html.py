@@ -19,6 +19,7 @@ from cnbudget.domain.version import __version__
 from cnbudget.model import Document, Table
 from cnbudget.report.page_crops import PageCrops
 from cnbudget.report.profile_note import profile_note
+from cnbudget.report.template_note import template_note
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
@@ -124,6 +125,8 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
         kind = {"budget": "预算", "final": "决算"}.get(meta.kind, "")
         out.append(f"<h2>{_e(meta.department)} {meta.fiscal_year or ''}年{kind}</h2>")
         out.append(f'<div class="meta">{_e(meta.source_path)} · sha256 {meta.source_sha256[:16]}…</div>')
+        if note := template_note(doc):
+            out.append(f'<div class="meta">{_e(note)}</div>')
         out.append(
             f'<p class="summary"><span class="sev-error">{report.count("error")} 错误</span>'
             f'<span class="sev-warning">{report.count("warning")} 警告</span>'

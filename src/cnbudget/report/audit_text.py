@@ -12,6 +12,7 @@ from cnbudget.domain.i18n import t
 from cnbudget.domain.text import place
 from cnbudget.domain.vocabulary import kind_label, severity_label
 from cnbudget.report.profile_note import profile_note
+from cnbudget.report.template_note import template_note
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -31,6 +32,8 @@ def render_text(reports: list[AuditReport], failures: list[tuple[str, str]], con
               f"[bold red]{errors} errors[/bold red]  [yellow]{warnings} warnings[/yellow]  "
               f"[dim]{infos} notes (rounding tails among them)[/dim]")
         )  # fmt: skip
+        if note := template_note(report.document):
+            console.print(f"[dim]{esc(note)}[/dim]")
         table = RichTable(show_header=True, header_style="bold", expand=True, show_lines=False)
         table.add_column(t("级别", "Severity"), no_wrap=True)
         table.add_column(t("规则", "Rule"), no_wrap=True)

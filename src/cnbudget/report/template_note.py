@@ -1,0 +1,32 @@
+"""The line every report carries on the document's template: which one, how sure, and on what evidence."""
+
+from __future__ import annotations
+
+from cnbudget.domain.catalog import template_of
+from cnbudget.domain.i18n import t
+from cnbudget.model import Document
+
+_SURE = {
+    "certain": ("确定", "certain"),
+    "likely": ("较可能", "likely"),
+    "uncertain": (
+        "不确定：按通用格式审核，缺表只作提示",
+        "uncertain: audited as the general format, missing tables only warned of",
+    ),
+}
+
+
+def template_note(doc: Document) -> str:
+    """Plain text (each output escapes it for its medium); empty when the document names no template."""
+    meta = doc.metadata
+    if not meta.template:
+        return ""
+    name = template_of(meta).name
+    sure = _SURE.get(meta.template_confidence)
+    line = t(f"公开模板：{name}", f"Template: {meta.template}")
+    if sure is not None:
+        line += t(f"（{sure[0]}", f" ({sure[1]}")
+        if meta.template_evidence:
+            line += t(f"；依据：{meta.template_evidence}", f"; evidence: {meta.template_evidence}")
+        line += t("）", ")")
+    return line
