@@ -308,6 +308,14 @@ def table_marker(text: str) -> str | None:
     return None
 
 
+def without_marker(text: str) -> str:
+    """A title without the ordinal and the table number printed before it ("五、表5-1. 部门收支总表" →
+    "部门收支总表"), compacted."""
+    s = _ORDINAL_PREFIX.sub("", compact(text))
+    m = _MARKER.match(s)
+    return _ORDINAL_PREFIX.sub("", s[m.end() :]) if m else s
+
+
 def tables_for(subject: str, funds: str, by: str = "", kind: str = "") -> tuple[str, ...]:
     """The catalogue's tables that show ``subject`` of ``funds`` (by ``by``, of ``kind``), in its order."""
     found = [

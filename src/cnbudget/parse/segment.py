@@ -10,17 +10,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from cnbudget.domain.catalog import TitleMatch, match_title, spec_for, table_marker
+from cnbudget.domain.catalog import TitleMatch, match_title, spec_for, table_marker, without_marker
 from cnbudget.domain.numbers import has_decimal_amount
 from cnbudget.domain.text import chinese_number, compact
 from cnbudget.model import Part
 from cnbudget.parse.recognise import choose
 from cnbudget.read import Line
 
-_MARKER_PREFIX = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]\s*)?(?:表\s*\d+(?:\s*[-—–]\s*\d+)?|公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十]+)?"
-    r"\s*[.．、:：]?\s*"
-)
 _UNIT_CAPTION = re.compile(r"单位\s*[：:]\s*(?:万元|元|千元)")
 _PART = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 
@@ -190,7 +186,7 @@ def _wrapped_title(lines: list[Line], i: int, org_names: tuple[str, ...]) -> Tit
     if (
         head.endswith("表")
         or len(compact(head)) > 40
-        or _SENTENCE.search(_MARKER_PREFIX.sub("", compact(head)))
+        or _SENTENCE.search(without_marker(head))
         or not _TITLE_END.search(compact(tail))
         or len(compact(tail)) > 24
         or _PART.match(compact(tail))
@@ -273,7 +269,7 @@ def _find_titles(
             printed_number = printed_number or marker[1]
             start = marker[0]
         marker = None
-        titles.append(_Title(start, m, compact(_MARKER_PREFIX.sub("", s)), printed_number))
+        titles.append(_Title(start, m, without_marker(s), printed_number))
     return titles, parts, boundaries
 
 
