@@ -141,3 +141,20 @@ def test_every_report_says_which_template_and_how_sure() -> None:
     assert "不确定" in note and "缺表只作提示" in note and "5/8" in note
     with language_set_to("en"):
         assert "uncertain" in template_note(doc)
+
+
+def test_a_column_that_restates_part_of_another_adds_up_with_nothing() -> None:
+    from cnbudget.model import Column
+
+    assert Column(["项目支出", "扣除基建项目后预算数"], "value").memo
+    assert Column(["其中：专项资金"], "value").memo and Column(["不含结转"], "value").memo
+    assert not Column(["项目支出"], "value").memo and not Column(["基本支出", "小计"], "value").memo
+
+
+def test_a_bare_subtotal_is_the_rows_total_not_a_groups() -> None:
+    from cnbudget.audit.figures import _same_column
+
+    assert _same_column("基本支出/小计", ["小计", "基本支出", "项目支出"]) == "基本支出"
+    assert _same_column("基本支出/小计", ["合计", "基本支出/小计", "项目支出"]) == "基本支出/小计"
+    assert _same_column("基本支出/小计", ["合计", "本年支出/基本支出/小计"]) == "本年支出/基本支出/小计"
+    assert _same_column("本年支出/基本支出", ["合计", "基本支出", "项目支出"]) == "基本支出"

@@ -127,3 +127,49 @@ def test_a_part_of_project_spending_is_not_held_to_the_whole_class_row() -> None
     )
     claims = [c for c in cnbudget.parse_text(text).claims if "项目支出预算" in c.sentence]
     assert [_narrowed_by_whole(c, claims) for c in claims] == ["", "项目支出"]
+
+
+def test_a_base_named_with_its_kind_is_the_base() -> None:
+    """ "比2025年年初预算数1,000.00万元增加100.00万元": 1,000.00 is the base, not a figure of 2026."""
+    text = TEXT.replace(
+        "二、国有资产占有情况",
+        "2025年一般公共预算财政拨款支出1,100.00万元，比2024年年初预算数1,000.00万元增加100.00万元，增长10.00%。\n"
+        "二、国有资产占有情况",
+    )
+    claims = [
+        c for c in cnbudget.parse_text(text).claims if c.sentence.startswith("2025年一般公共预算财政拨款支出")
+    ]
+    assert [(c.amount, c.base_amount, c.change_pct) for c in claims] == [
+        (Decimal("1100.00"), Decimal("1000.00"), Decimal("10.00"))
+    ]
+
+
+def test_words_that_name_no_item_are_not_one_subject() -> None:
+    """Two items each "预算安排 X万元，比上年增加 Y万元": their last years are not one figure's."""
+    text = TEXT.replace(
+        "二、国有资产占有情况",
+        "1.因公出国（境）费：预算安排10.00万元，比上年增加2.00万元。\n2.公务接待费：预算安排6.00万元，比上年增加1.00万元。\n"
+        "二、国有资产占有情况",
+    )
+    assert not [f for f in audit(cnbudget.parse_text(text)).findings if f.rule_id == "NARR-PRIOR-001"]
+
+
+THREE_PUBLIC = TEXT.replace(
+    "二、国有资产占有情况",
+    "2025年“三公”经费预算12.00万元，其中：因公出国（境）费2.00万元，公务用车购置及运行维护费6.00万元（公务用车购置费"
+    "2.00万元，公务用车运行维护费4.00万元），公务接待费4.00万元。\n二、国有资产占有情况",
+)
+
+
+def test_a_parts_breakdown_in_brackets_is_not_more_parts() -> None:
+    """The 购置费 and 运行维护费 in brackets make up their 公务用车 figure; the list still adds up to 12.00, and a
+    wrong part is still found."""
+    parts = [f for f in audit(cnbudget.parse_text(THREE_PUBLIC)).findings if f.rule_id == "NARR-PARTS-001"]
+    assert parts == []
+    wrong = THREE_PUBLIC.replace("公务接待费4.00万元", "公务接待费5.00万元")
+    parts = [f for f in audit(cnbudget.parse_text(wrong)).findings if f.rule_id == "NARR-PARTS-001"]
+    assert (
+        len(parts) == 1
+        and "合计 13.00" in parts[0].message
+        and "购置费" not in parts[0].message.split("其中所列")[1]
+    )

@@ -4,7 +4,7 @@ quiet on a clean one."""
 from __future__ import annotations
 
 from cnbudget.model import Document
-from support.rulecases import B06, Case, _b, _drop_row, assert_fires, assert_quiet, cases_of, row
+from support.rulecases import B06, Case, _b, _drop_row, assert_fires, assert_quiet, cases_of, fresh, row
 
 
 def _unknown_class(doc: Document) -> None:
@@ -80,3 +80,17 @@ def test_names_by_year_judge_only_known_periods() -> None:
     assert name_out_of_year("20805", "行政事业单位离退休", 2021) is None
     assert name_out_of_year("20805", "行政事业单位离退休", 2025).name == "行政事业单位养老支出"  # type: ignore[union-attr]
     assert name_out_of_year("2010101", "行政运行", 2025) is None  # no history recorded
+
+
+def test_economic_detail_to_kuan_is_asked_of_basic_spending_only() -> None:
+    """The regulation asks 基本支出 by economic class to 款: a table of all spending by economic class printed to
+    类 (B17) is not judged, the same rows as 基本支出 (B06) are."""
+    from cnbudget.audit import audit
+
+    for table_id, fires in (("B06", True), ("B17", False)):
+        doc = fresh("000")
+        b06 = doc.table("B06")
+        b06.rows = [r for r in b06.rows if len(r.full_code) != 5]
+        b06.id = table_id
+        found = [f for f in audit(doc).findings if f.rule_id == "HIER-CODE-003"]
+        assert bool(found) == fires, table_id

@@ -169,7 +169,7 @@ class FigureIndex:
         if not keys:
             return
         for canon, column in columns.items():
-            found = column if column in keys else next((k for k in keys if k == column.split("/")[-1]), None)
+            found = column if column in keys else _same_column(column, keys)
             if found is None and column in _TOTAL_WORDS and keys[0].split("/")[-1] in _TOTAL_WORDS:
                 found = keys[0]  # the total printed as 总计 where 合计 was expected (重庆), or the reverse
             if total is not None and found is not None:
@@ -452,6 +452,18 @@ def ref_scope(ref: Ref) -> str:
             return scope
     spec = spec_for(ref.table.id)
     return _TABLE_SCOPE.get(spec.funds[0], "") if spec.funds else ""
+
+
+def _same_column(column: str, keys: list[str]) -> str | None:
+    """The printed column that is ``column`` ("基本支出/小计"): the one printed by its last level alone (some
+    regions print F05 without the 本年支出 group) — but a bare 小计 or 合计 is the row's total, not the group's,
+    and the group printed alone (基本支出 with no 小计 under it) is the group's total."""
+    *group, leaf = column.split("/")
+    if leaf not in _TOTAL_WORDS or not group:
+        return next((k for k in keys if k == leaf), None)
+    return next((k for k in keys if k.split("/")[-1] == leaf and group[-1] in k), None) or next(
+        (k for k in keys if k == group[-1]), None
+    )
 
 
 def figure_index(ctx: Context) -> FigureIndex:

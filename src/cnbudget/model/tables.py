@@ -39,8 +39,12 @@ class Column:
 
     @property
     def memo(self) -> bool:
-        """A memo column ("其中：专项资金…"): a part of the column before it, not an addend of the row."""
-        return any(p.startswith("其中") for p in self.path)
+        """A memo column ("其中：专项资金…", "扣除基建项目后预算数", "不含…"): a part or a restatement of another
+        column, not an addend of the row."""
+        return any(
+            p.startswith(("其中", "不含", "剔除")) or p.startswith("扣除") or "扣除" in p and "后" in p
+            for p in self.path
+        )
 
     @property
     def current(self) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from cnbudget.audit.context import Context, Ref, row_evidence, row_name
 from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import NotEvaluable, rule
-from cnbudget.domain.catalog import coded_by, table_name
+from cnbudget.domain.catalog import coded_by, spec_for, table_name
 from cnbudget.domain.codes import economic_codes, function_codes
 from cnbudget.domain.text import plain_label
 from cnbudget.model import Row, Table
@@ -344,8 +344,8 @@ def names_differ(ctx: Context) -> Iterator[Finding]:
         "有金额的类、款级功能科目（经济分类的类级科目）没有列出下级明细，细化程度不符合要求。"
     ),
     fix=(
-        "查看报告所列科目是否有金额而其下没有任何下级科目行。"
-        "部门应补列项级（经济分类为款级）明细；若该行本应是项级科目，则更正其编码。"
+        "查看报告所列科目是否有金额而其下没有任何下级科目行；经济分类只对基本支出表要求到款，"
+        "全部支出或项目支出按经济分类的表不检查。部门应补列项级（经济分类为款级）明细；若该行本应是项级科目，则更正其编码。"
     ),
 )
 def childless_codes(ctx: Context) -> Iterator[Finding]:
@@ -353,6 +353,11 @@ def childless_codes(ctx: Context) -> Iterator[Finding]:
         if table.id not in CODE_TABLES:
             continue
         economic = table.id in ECONOMIC_TABLES
+        if economic and "基本支出" not in spec_for(table.id).subjects:
+            # the regulation asks 基本支出 by economic class to 款; a table of all spending or of 项目支出 by
+            # economic class may stop at 类
+            ctx.not_here(f"{table_name(table.id)}不是基本支出表，经济分类细化到款的要求不适用")
+            continue
         rows = table.coded_rows()
         codes = {r.full_code for r in rows}
         printed_levels = {len(c) for c in codes}

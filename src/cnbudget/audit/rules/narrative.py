@@ -34,6 +34,11 @@ _COMPARING = re.compile(
 )
 """A figure set against another year's: "较上年", "较2025年", "由2025年177万元增加至237万元"."""
 _NESTED = re.compile(r"包括|其中|主要用于")
+_GENERIC_WORDS = re.compile(
+    r"^(?:本年|当年|本部门|本单位)?(?:预算|年初预算|全年预算)?(?:安排|预算|预算数|执行数|决算数|支出|收入|金额|资金|合计)"
+    r"(?:预算|数|支出)?$"
+)
+"""Subjects that name no figure of their own: 预算安排, 预算数, 支出 …"""
 _USUAL_BASE = re.compile(r"^(?:比|其|本年[收支出入]+|总?[收支]出?(?:总额|合计)?|合计|总额)$")
 """Words of a share that name no base of their own ("占比", "占本年支出"): the usual bases are tried."""
 _THRESHOLD = re.compile(r"\s*(?:以上|以下|以内|及以上|及以下|左右)")
@@ -477,12 +482,17 @@ def change_against_base(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def prior_consistent(ctx: Context) -> Iterator[Finding]:
-    by_subject: dict[str, list[tuple[NarrativeClaim, Decimal]]] = defaultdict(list)
+    by_subject: dict[tuple[str, str, str], list[tuple[NarrativeClaim, Decimal]]] = defaultdict(list)
     for claim in ctx.doc.claims:
         if claim.change_amount is None or claim.amount is None:
             continue
-        by_subject[normalise(claim.subject)].append((claim, claim.amount - claim.change_amount))
-    for subject, items in by_subject.items():
+        subject = normalise(claim.subject)
+        if _GENERIC_WORDS.match(subject):
+            # "预算安排 6.02万元": words that name no figure of their own (the item is in the sentence before)
+            ctx.not_here(f"“{claim.subject}”不指明是哪一项，不与其他同名表述比较上年数")
+            continue
+        by_subject[(subject, claim.scope, claim.measure)].append((claim, claim.amount - claim.change_amount))
+    for (subject, _, _), items in by_subject.items():
         first, prior = items[0]
         for claim, other in items[1:]:
             if (
@@ -704,9 +714,23 @@ def parts_add_up(ctx: Context) -> Iterator[Finding]:
 _LIST_OPENS = re.compile(r"其中\s*[：:]")
 
 
+def _bracket_depth(claim: NarrativeClaim) -> int:
+    """How many brackets are open before the claim's figure in its sentence."""
+    head = claim.sentence[: claim.position] if claim.position >= 0 else claim.head
+    return max(0, sum(head.count(c) for c in "（(") - sum(head.count(c) for c in "）)"))
+
+
 def _parts_after(claims: list[NarrativeClaim], i: int) -> list[NarrativeClaim]:
     total = claims[i]
     tail = total.tail
+    following = claims[i + 1] if i + 1 < len(claims) else None
+    if (
+        following is not None
+        and following.sentence == total.sentence
+        and following.position > total.position >= 0
+    ):
+        # what the sentence says of this figure ends where the next figure begins
+        tail = total.sentence[total.position + len(total.raw) : following.position]
     if _LIST_OPENS.search(tail):
         # "其中：A；B；C" lists the parts over the clauses of the sentence
         same = [c for c in claims[i + 1 :] if c.paragraph == total.paragraph]
@@ -726,13 +750,16 @@ def _parts_after(claims: list[NarrativeClaim], i: int) -> list[NarrativeClaim]:
         same = nxt
     parts: list[NarrativeClaim] = []
     for claim in same:
+        if _bracket_depth(claim) > (_bracket_depth(total) if total.sentence == claim.sentence else 0):
+            continue  # "公务用车购置及运行维护费b万元（其中：购置费c，运行维护费d）": a part's own breakdown
         if total.share_pct is not None and claim.share_pct is not None:
             break  # "基本支出 X，占 a%，其中：…；项目支出 Y，占 b%": a sibling of the total, not a part
         rest = claim.tail
         if _THRESHOLD.match(rest):
             return []  # "单价50万元以上的设备": a threshold, not a part
-        if _NESTED.search(rest[:12]):
-            return []  # a part with its own breakdown: the list is nested, not checked
+        if _NESTED.search(rest[:12]) and not rest.lstrip().startswith(("（", "(")):
+            return []  # a part with its own breakdown: the list is nested, not checked (one in brackets is
+            # skipped above, figure by figure)
         parts.append(claim)
     return parts
 
