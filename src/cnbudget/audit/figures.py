@@ -15,6 +15,7 @@ from cnbudget.audit.context import Context, Ref
 from cnbudget.audit.funds import only_general_budget
 from cnbudget.domain.catalog import fund_scope, income_source, spec_for
 from cnbudget.domain.codes import class_code
+from cnbudget.domain.names import INSTITUTION_WORDS
 from cnbudget.domain.text import key, plain_label
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES
 from cnbudget.model import Row, Table
@@ -55,9 +56,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "对个人和家庭的补助": (r"^对个人和家庭的补助$",),
     "资本性支出": (r"^资本性支出$",),
 }  # fmt: skip
-_NAMED_YEAR = re.compile(
-    r"^[^\d，,。；;：:（(]{2,20}?(?:局|委|院|办|厅|部|会|中心|所|站|队|馆|校|处|室)(?=20\d{2}年)"
-)
+_NAMED_YEAR = re.compile(rf"^[^\d，,。；;：:（(]{{2,20}}?{INSTITUTION_WORDS}(?=20\d{{2}}年)")
 """An organisation's name (however abbreviated) before the year a subject opens with."""
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "本年支出合计", "合计数", "金额"})
 _COMPILED = {canon: [re.compile(p) for p in pats] for canon, pats in ALIASES.items()}

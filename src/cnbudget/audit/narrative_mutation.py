@@ -32,13 +32,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from cnbudget.audit.engine import AuditReport, audit
+from cnbudget.audit.engine import audit
+from cnbudget.audit.text_mutation import TextOutcome, TextSummary, places
 from cnbudget.domain.codes import names_by_year
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
-from cnbudget.domain.vocabulary import SEVERITY_RANK
 from cnbudget.model import Document, NarrativeClaim
 from cnbudget.read import Source
 
@@ -53,22 +53,8 @@ _LOOK_AHEAD = 3
 """Lines after a figure's line searched for its rate, share or direction words (a sentence wraps)."""
 
 
-@dataclass(slots=True)
-class NarrativeOutcome:
-    kind: str
-    line: int
-    description: str
-    detected: bool
-
-
-@dataclass
-class NarrativeSummary:
-    document: str
-    outcomes: list[NarrativeOutcome] = field(default_factory=list)
-
-    def rate(self, kind: str | None = None) -> tuple[int, int]:
-        scoped = [o for o in self.outcomes if kind is None or o.kind == kind]
-        return sum(1 for o in scoped if o.detected), len(scoped)
+NarrativeOutcome = TextOutcome
+NarrativeSummary = TextSummary
 
 
 @dataclass(slots=True)
@@ -79,16 +65,6 @@ class _Change:
     edits: dict[int, str]
     """Line number → its new text."""
     description: str
-
-
-def _places(report: AuditReport) -> set[tuple[str, int]]:
-    out: set[tuple[str, int]] = set()
-    for finding in report.findings:
-        for f in [finding, *finding.related]:
-            if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["warning"]:
-                out.update((f.rule_id, line) for line in f.lines)
-                out.update((f.rule_id, ev.line) for ev in f.evidence if ev.line and ev.kind == "line")
-    return out
 
 
 def _digit_changed(rng: random.Random, raw: str) -> str | None:
@@ -121,7 +97,7 @@ class NarrativeHarness:
         self.rng = random.Random(seed)
         self.index = {line.number: k for k, line in enumerate(source.lines)}
         self.doc: Document = parse_source(source)
-        self.baseline = _places(audit(self.doc))
+        self.baseline = places(audit(self.doc), evidence=True)
         self.flagged = {line for _, line in self.baseline}
 
     # ---- one mutation -----------------------------------------------------------------------------------
@@ -136,7 +112,7 @@ class NarrativeHarness:
             cells = [new] if old.cells is not None and len(old.cells) == 1 else old.cells
             lines[self.index[number]] = replace(old, text=new, cells=cells)
         doc = self._parse(replace(self.source, lines=lines))
-        found = _places(audit(doc)) - self.baseline
+        found = places(audit(doc), evidence=True) - self.baseline
         window = set(change.edits) | {change.anchor, change.anchor - 1}
         first = min(window)
         window |= set(range(first, max(window) + 1))
@@ -229,7 +205,7 @@ class NarrativeHarness:
                 continue
             _, refs = index.lookup(heading.subject, heading.section, heading.scope)
             if any(r.value_in("万元") == heading.amount for r in refs):
-                yield from self._mistyped(heading, "报表另有")
+                yield from self._mistyped("repeated", heading, "报表另有")
             for later in claims[k + 1 :]:
                 if later.block != heading.block or later.section != heading.section:
                     break
@@ -239,10 +215,11 @@ class NarrativeHarness:
                     and later.subject.strip()
                     and not _PATH.search(later.subject)
                 ):
-                    yield from self._mistyped(later, "段内另有")
+                    yield from self._mistyped("repeated", later, "段内另有")
                     break
 
-    def _mistyped(self, claim: NarrativeClaim, why: str) -> Iterator[_Change]:
+    def _mistyped(self, kind: str, claim: NarrativeClaim, note: str = "") -> Iterator[_Change]:
+        """The claim's figure with one digit (not the last) changed where its line prints it."""
         text = self.text(claim.line)
         at = text.find(claim.raw)
         if at < 0:
@@ -252,10 +229,10 @@ class NarrativeHarness:
         if new is None:
             return
         yield _Change(
-            "repeated",
+            kind,
             claim.line,
             {claim.line: text[:at] + claim.raw.replace(number, new, 1) + text[at + len(claim.raw) :]},
-            f"{claim.subject[-16:]} {number} → {new}（{why} {number}）",
+            f"{claim.subject[-16:]} {number} → {new}" + (f"（{note} {number}）" if note else ""),
         )
 
     def class_name(self) -> Iterator[_Change]:
@@ -325,22 +302,8 @@ class NarrativeHarness:
         for claim in self.doc.claims:
             if "财政拨款" not in claim.subject or claim.amount is None:
                 continue
-            if _wan(claim.amount, claim.unit) not in totals:
-                continue
-            text = self.text(claim.line)
-            at = text.find(claim.raw)
-            if at < 0:
-                continue
-            number = re.sub(r"\s*(?:万元|亿元|元)$", "", claim.raw)
-            new = _digit_changed(self.rng, number)
-            if new is None:
-                continue
-            yield _Change(
-                "total",
-                claim.line,
-                {claim.line: text[:at] + claim.raw.replace(number, new, 1) + text[at + len(claim.raw) :]},
-                f"{claim.subject[-20:]} {number} → {new}",
-            )
+            if _wan(claim.amount, claim.unit) in totals:
+                yield from self._mistyped("total", claim)
 
     def _beyond(self, raw: str, ranges: list[tuple[Decimal, Decimal]], tries: int = 6) -> str | None:
         """``raw`` (a printed rate or share) with one digit changed so that no range allows it (each widened

@@ -58,13 +58,16 @@ class TextSummary:
         return sum(1 for o in scoped if o.detected), len(scoped)
 
 
-def _places(report: AuditReport) -> set[tuple[str, int]]:
-    """(rule, line) of every warning or error, the folded ones included."""
+def places(report: AuditReport, evidence: bool = False) -> set[tuple[str, int]]:
+    """(rule, line) of every warning or error, the folded ones included; with ``evidence``, the lines of the
+    text a finding quotes too (a PDF finding cites its page, its evidence the lines)."""
     out: set[tuple[str, int]] = set()
     for finding in report.findings:
         for f in [finding, *finding.related]:
             if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["warning"]:
                 out.update((f.rule_id, line) for line in f.lines)
+                if evidence:
+                    out.update((f.rule_id, ev.line) for ev in f.evidence if ev.line and ev.kind == "line")
     return out
 
 
@@ -77,7 +80,7 @@ class TextHarness:
         self.lines = text.split("\n")
         self.rng = random.Random(seed)
         self.doc = parse_text(text, name)
-        self.baseline = _places(audit(self.doc))
+        self.baseline = places(audit(self.doc))
         self.fiscal_year = self.doc.metadata.fiscal_year
 
     # ---- one mutation ---------------------------------------------------------------------------------
@@ -85,7 +88,7 @@ class TextHarness:
         lines = list(self.lines)
         lines[number - 1] = new_line
         doc = self._parse("\n".join(lines), self.source_name)
-        found = _places(audit(doc)) - self.baseline
+        found = places(audit(doc)) - self.baseline
         # a sentence wrapped over two lines is cited by the line it starts on
         return TextOutcome(kind, number, description, any(line in (number - 1, number) for _, line in found))
 

@@ -16,6 +16,11 @@ from functools import lru_cache
 from cnbudget.domain.codes import class_code
 from cnbudget.domain.text import compact
 
+INSTITUTION_WORDS = (
+    r"(?:局|委|办|院|厅|会|中心|所|站|队|处|室|部|署|馆|校|团|社|司|组|委员会|政府|法院|检察院|街道|镇|乡)"
+)
+"""The words a public body's name ends in (regular-expression text): 局, 委员会, 中心, 街道 …"""
+
 _REGION = re.compile(r"^(?:湖北省|武汉市|.{2,3}[省市](?=.{2,}[区县]))")
 _SUFFIX = re.compile(r"(?:本级|\(汇总\))$")
 _SUMMARY = re.compile(r"\(汇总\)$")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from cnbudget.domain.names import INSTITUTION_WORDS
 from cnbudget.domain.text import compact
 from cnbudget.domain.vocabulary import DocumentKind, Level, Scope, TextLayout
 from cnbudget.model import Metadata
@@ -38,9 +39,7 @@ _MONEY_UNIT = re.compile(r"^(?:金额单位[：:])?(?:万元|元|千元|亿元)"
 _DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ORG_SUFFIX = re.compile(r"[（(]汇总[)）]$")
 _REGION_ONLY = re.compile(r"^(?:.{2,4}省)?(?:.{1,5}[市州盟])?(?:.{1,5}[区县旗])?$")
-_INSTITUTION = re.compile(
-    r"(?:局|委|办|院|厅|会|中心|所|站|队|处|室|部|署|馆|校|团|社|司|组|委员会|政府|法院|检察院|街道|镇|乡)"
-)
+_INSTITUTION = re.compile(INSTITUTION_WORDS)
 _NOT_ORG = re.compile(
     r"^(?:第|目录|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])|(?:收入|支出|经费|资金)$"
 )

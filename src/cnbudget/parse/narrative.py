@@ -12,14 +12,13 @@ import re
 from decimal import Decimal
 
 from cnbudget.domain.numbers import parse_amount
-from cnbudget.domain.text import chinese_number, compact
+from cnbudget.domain.text import compact
 from cnbudget.model import NarrativeClaim, NarrativeSection, Part
 from cnbudget.parse.furniture import furniture_lines
 from cnbudget.parse.meaning import annotate
 from cnbudget.read import Line
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
-_CHANGE_WORDS = ("增加", "减少", "增长", "下降", "降低", "减", "增", "多", "少", "节约", "压减")
 _EITHER = r"(?:[（(](?:增加|减少|增长|下降|降低|持平)[)）])?"
 """A template's "增加（减少）" left as printed: the word before the brackets counts."""
 _CHANGE = re.compile(
@@ -139,15 +138,15 @@ def read_prose(
     without its figures. A part that is mostly tables (第二部分 …预算表) has no running text to read."""
     furniture = furniture_lines(lines)
     taken = {(s.line, s.last_line) for s in narrative}
+    tabled = {line.number for line in lines if any(a <= line.number <= b for a, b in outside)}
+    kept = [line for line in lines if line.number not in tabled]
     result: list[NarrativeSection] = []
     for part in parts:
         if any(part.line <= first <= part.last_line for first, _ in taken):
             continue
         span = range(part.line + 1, part.last_line + 1)
-        tabled = sum(1 for n in span if any(a <= n <= b for a, b in outside))
-        if not span or 2 * tabled > len(span):
+        if not span or 2 * sum(1 for n in span if n in tabled) > len(span):
             continue
-        kept = [line for line in lines if not any(a <= line.number <= b for a, b in outside)]
         result.extend(_read_part(kept, part, furniture, claims=False))
     return result
 
@@ -283,7 +282,7 @@ def _change_of_the_whole(claims: list[NarrativeClaim]) -> None:
             return
         if any(p.change_amount is not None or p.change_pct is not None for p in parts[:-1]):
             return
-        if not all(p.head.rstrip().endswith(tuple("、")) or "、" in p.head[-30:] for p in parts[1:]):
+        if not all("、" in p.head[-30:] for p in parts[1:]):
             return
         whole.change_amount, whole.change_pct = last.change_amount, last.change_pct
         whole.compared_year = whole.compared_year or last.compared_year
@@ -409,8 +408,3 @@ def _labelled(sentence: str, colon: int, subject: str) -> str:
     for _ in range(3):
         label = _SUBJECT_TRIM.sub("", label)
     return label + subject if _LEVEL_LABEL.search(label) else subject
-
-
-def heading_number(heading: str) -> int | None:
-    m = re.match(r"^([一二三四五六七八九十]+)", heading)
-    return chinese_number(m.group(1)) if m else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnbudget.domain.catalog import TemplateSpec, table_name, templates
+from cnbudget.domain.catalog import TemplateSpec, templates
 from cnbudget.domain.i18n import t
 from cnbudget.model import Metadata
 
@@ -108,8 +108,3 @@ def match_template(meta: Metadata, found: list[str], org_names: tuple[str, ...] 
         + ("; the document names its region" if named else ""),
     )
     return TemplateMatch(best, confidence, evidence)
-
-
-def found_list(found: list[str]) -> str:
-    """The standard tables found, for messages: "B01 收支总表、B02 收入总表 …"."""
-    return "、".join(f"{tid} {table_name(tid)}" for tid in sorted(_standard(found)))
