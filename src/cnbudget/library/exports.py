@@ -46,7 +46,7 @@ def _documents(all_versions: bool) -> Select[Any]:
         docs.errors,
         docs.warnings,
         docs.infos,
-        docs.source_path,
+        docs.source_name.label("source"),
         docs.source_format,
         docs.content_sha256,
         docs.ingested_at,

@@ -681,7 +681,7 @@ def findings(
                 f.table_kind,
                 f.lines,
                 f.pages,
-                docs.source_path,
+                docs.source_name,
             )
             .join(schema.documents, docs.id == f.document_id)
             .join(schema.organisations, orgs.id == docs.organisation_id)
@@ -710,7 +710,7 @@ def findings(
             "place",
             "pages",
             "lines",
-            "source_path",
+            "source",
         ],  # fmt: skip
         headers={
             "organisation": t("部门（单位）", "Organisation"),
@@ -725,7 +725,7 @@ def findings(
             "pages": t("页", "Pages"),
             "document_id": t("文档", "Document"),
             "version": t("版本", "Version"),
-            "source_path": t("来源文件", "Source"),
+            "source": t("来源文件", "Source"),
         },
         terminal_columns=[
             "organisation",
@@ -754,7 +754,7 @@ def findings(
                 "place": place(_numbers(r.pages), _numbers(r.lines), 3),
                 "pages": r.pages,
                 "lines": r.lines,
-                "source_path": r.source_path,
+                "source": r.source_name,
             }
         )
     if limit is not None and total > limit:

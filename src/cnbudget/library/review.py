@@ -88,6 +88,8 @@ class DocumentView:
     is_latest: bool
     source_format: str
     source_path: str
+    source_name: str
+    """The name shown (an upload's own name; never the server's storage path)."""
     content_sha256: str
     amount_unit: str
     parse_warnings: list[Any]
@@ -185,6 +187,7 @@ def document_view(engine: Engine, document_id: int) -> DocumentView:
         is_latest=row.is_latest,
         source_format=row.source_format,
         source_path=row.source_path,
+        source_name=row.source_name or row.source_path,
         content_sha256=row.content_sha256,
         amount_unit=row.amount_unit,
         parse_warnings=list(row.parse_warnings or []),
@@ -215,6 +218,8 @@ class Source:
     path: str
     source_format: str
     sha256: str
+    name: str = ""
+    """The name shown in messages (the path is the server's own)."""
 
 
 def document_source(engine: Engine, document_id: int) -> Source:
@@ -222,24 +227,25 @@ def document_source(engine: Engine, document_id: int) -> Source:
     d = schema.documents.c
     with engine.connect() as conn:
         row = conn.execute(
-            select(d.source_path, d.source_format, d.content_sha256).where(d.id == document_id)
+            select(d.source_path, d.source_format, d.content_sha256, d.source_name).where(d.id == document_id)
         ).first()
     if row is None:
         raise UsageError(f"没有编号为 #{document_id} 的文件", setting="document")
-    return Source(row[0], row[1], row[2])
+    return Source(row[0], row[1], row[2], row[3] or row[0])
 
 
 def source_file(source: Source | DocumentView) -> Path:
     """The stored original, as long as it is the file that was ingested (same content). The file is hashed
     once while its size and modification time stay the same, not on every page image."""
     if isinstance(source, DocumentView):
-        source = Source(source.source_path, source.source_format, source.content_sha256)
+        source = Source(source.source_path, source.source_format, source.content_sha256, source.source_name)
     path = Path(source.path)
+    shown = source.name or source.path
     if " + " in source.path or not path.is_file():
-        raise InputError("原文件不在原处，无法重新生成（页面截图、检查表需要原文件）", path=source.path)
+        raise InputError("原文件不在原处，无法重新生成（页面截图、检查表需要原文件）", path=shown)
     stat = path.stat()
     if _digest(source.path, stat.st_size, stat.st_mtime_ns) != source.sha256:
-        raise InputError("原文件已被改动，与入库时的内容不同", path=source.path)
+        raise InputError("原文件已被改动，与入库时的内容不同", path=shown)
     return path
 
 
@@ -255,7 +261,9 @@ def reviewed_report(view: DocumentView) -> tuple[Any, dict[str, str]]:
     from cnbudget.audit import audit
     from cnbudget.parse import parse_file
 
-    report = audit(parse_file(source_file(view)))
+    doc = parse_file(source_file(view))
+    doc.metadata.source_name = view.source_name
+    report = audit(doc)
     dismissed = {f.key for f in view.findings if f.state == "dismissed"}
     kept = [f for f in report.findings if f.key not in dismissed]
     return replace(report, findings=kept), review_notes(view)

@@ -14,7 +14,8 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from sqlalchemy import Engine
 from cnbudget.domain.errors import InputError
 from cnbudget.read import ReadOptions
 from cnbudget.read.source import container_kind
+from cnbudget.store.records import DocumentRecord
 from cnbudget.store.review import add_upload, set_upload
 from cnbudget.store.writer import find_by_hash, write_record
 
@@ -59,13 +61,13 @@ def sniff(head: bytes) -> str | None:
     return "html" if kind == "markup" else kind
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Path, name: str) -> str:
     """xlsx, docx or archive (a folder of documents) — by the members, not the name."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise InputError("压缩包已损坏，无法打开", path=path.name) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise InputError("压缩包已损坏，无法打开", path=name) from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "word/document.xml" in names:
@@ -83,23 +85,82 @@ class Received:
     size: int
 
 
-def receive(stream: IO[bytes], filename: str, storage: Path, limits: UploadLimits) -> list[Received]:
+MAX_DEPTH = 2
+"""A zip may hold zips, once: a folder of documents zipped with its sub-folders' zips inside."""
+
+
+class Budget:
+    """What one request may still unpack, shared by all its files and every level of their archives — a
+    zip inside a zip gets no budget of its own — and the files this request stored, so that a refusal
+    leaves nothing of it behind."""
+
+    def __init__(self, limits: UploadLimits) -> None:
+        self.limits = limits
+        self.unpacked = 0
+        self.files = 0
+        self.created: list[Path] = []
+
+    def take_bytes(self, count: int, name: str) -> None:
+        self.unpacked += count
+        if self.unpacked > self.limits.max_unzipped:
+            raise InputError(
+                f"解压后超过 {self.limits.max_unzipped // (1024 * 1024)} MB 的上限（一次上传的所有压缩包合计）",
+                path=name,
+                setting="max_unzipped",
+            )
+
+    def take_file(self, name: str) -> None:
+        self.files += 1
+        if self.files > self.limits.max_files:
+            raise InputError(
+                f"文件太多：一次上传（含压缩包内）最多 {self.limits.max_files} 个",
+                path=name,
+                setting="max_upload_files",
+            )
+
+    def forget(self, since: int) -> None:
+        """Remove what was stored after the first ``since`` files (a refused archive's members)."""
+        for path in self.created[since:]:
+            path.unlink(missing_ok=True)
+        del self.created[since:]
+
+
+def receive(
+    stream: IO[bytes], filename: str, storage: Path, limits: UploadLimits, budget: Budget | None = None
+) -> list[Received]:
     """Copy an uploaded stream into storage (refusing it past ``max_bytes``), check its type by content,
-    and unpack it when it is a zip of documents. Raises InputError naming the file."""
-    name = Path(filename.replace("\\", "/")).name or "upload"
+    and unpack it when it is a zip of documents, within one budget for the whole request. Raises InputError
+    naming the file; then nothing of this file is left in storage."""
+    budget = budget or Budget(limits)
+    mark = len(budget.created)
+    try:
+        name = Path(filename.replace("\\", "/")).name or "upload"
+        return _receive(stream, name, storage, budget, depth=0, unpacked=False)
+    except BaseException:
+        budget.forget(mark)
+        raise
+
+
+def _receive(
+    stream: IO[bytes], filename: str, storage: Path, budget: Budget, depth: int, unpacked: bool
+) -> list[Received]:
+    """``filename`` is what is shown: the client's name, or ``archive.zip/member`` for a member."""
+    limits = budget.limits
     incoming = storage / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as tmp:
         try:
-            while block := stream.read(1 << 20):
+            while block := _read(stream, filename):
                 size += len(block)
                 if size > limits.max_bytes:
                     raise InputError(
                         f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
-                        path=name,
+                        path=filename,
                         setting="max_upload_mb",
                     )
+                if unpacked:  # what really comes out of an archive, whatever its headers said
+                    budget.take_bytes(len(block), filename)
                 digest.update(block)
                 tmp.write(block)
         except BaseException:
@@ -109,69 +170,99 @@ def receive(stream: IO[bytes], filename: str, storage: Path, limits: UploadLimit
     temp = Path(tmp.name)
     try:
         if size == 0:
-            raise InputError("文件是空的", path=name)
+            raise InputError("文件是空的", path=filename)
         with temp.open("rb") as handle:
             kind = sniff(handle.read(8192))
         if kind is None:
             raise InputError(
                 "不是预决算公开文件：只接受 PDF、XLSX、XLS、DOCX、HTML、文本或它们的 zip 压缩包",
-                path=name,
+                path=filename,
                 setting="type",
             )
         if kind == "zip":
-            kind = _zip_kind(temp)
+            kind = _zip_kind(temp, filename)
             if kind == "archive":
-                return list(_unpack(temp, name, storage, limits))
-        return [_keep(temp, name, digest.hexdigest(), size, kind, storage)]
+                if depth >= MAX_DEPTH:
+                    raise InputError(
+                        f"压缩包套得太深：最多 {MAX_DEPTH} 层", path=filename, setting="max_unzipped"
+                    )
+                return _unpack(temp, filename, storage, budget, depth + 1)
+        budget.take_file(filename)
+        return [_keep(temp, filename, digest.hexdigest(), size, kind, storage, budget)]
     finally:
         temp.unlink(missing_ok=True)
 
 
-def _keep(temp: Path, name: str, sha256: str, size: int, kind: str, storage: Path) -> Received:
+def _read(stream: IO[bytes], filename: str) -> bytes:
+    """A block of the stream; a damaged archive member (lying sizes, bad data) is an input error."""
+    try:
+        return stream.read(1 << 20)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise InputError(f"压缩包已损坏，无法解开：{exc}", path=filename) from exc
+
+
+def _keep(
+    temp: Path, name: str, sha256: str, size: int, kind: str, storage: Path, budget: Budget
+) -> Received:
     files = storage / "files"
     files.mkdir(parents=True, exist_ok=True)
     final = files / f"{sha256}{EXTENSIONS.get(kind, '')}"
     if not final.exists():
         shutil.copyfile(temp, final.with_suffix(final.suffix + ".part"))
         os.replace(final.with_suffix(final.suffix + ".part"), final)
+        budget.created.append(final)
     return Received(final, name, sha256, size)
 
 
-def _unpack(archive_path: Path, name: str, storage: Path, limits: UploadLimits) -> Iterator[Received]:
-    with zipfile.ZipFile(archive_path) as archive:
-        members = [
-            m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")
-        ]
-        if len(members) > limits.max_files:
-            raise InputError(
-                f"压缩包内文件太多：{len(members)} 个，上限 {limits.max_files} 个",
-                path=name,
-                setting="max_upload_files",
-            )
-        declared = sum(m.file_size for m in members)
-        if declared > limits.max_unzipped:
-            raise InputError(
-                f"压缩包解开后有 {declared // (1024 * 1024)} MB，超过 {limits.max_unzipped // (1024 * 1024)} MB 的上限",
-                path=name,
-                setting="max_unzipped",
-            )
-        kept: list[Received] = []
-        for member in members:
-            member_name = f"{name}/{member.filename}"
-            if member.file_size > limits.max_bytes:
+def _unpack(archive_path: Path, name: str, storage: Path, budget: Budget, depth: int) -> list[Received]:
+    limits = budget.limits
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            members = [
+                m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")
+            ]
+            if len(members) > limits.max_files:
                 raise InputError(
-                    f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
-                    path=member_name,
-                    setting="max_upload_mb",
+                    f"压缩包内文件太多：{len(members)} 个，上限 {limits.max_files} 个",
+                    path=name,
+                    setting="max_upload_files",
                 )
-            with archive.open(member) as stream:
-                # the declared size can lie: `receive` counts what really comes out
-                for received in receive(stream, member.filename, storage, limits):
-                    kept.append(Received(received.path, member_name, received.sha256, received.size))
-        yield from kept
+            declared = sum(m.file_size for m in members)
+            if budget.unpacked + declared > limits.max_unzipped:
+                raise InputError(
+                    f"压缩包解开后有 {declared // (1024 * 1024)} MB，超过 {limits.max_unzipped // (1024 * 1024)} MB 的上限",
+                    path=name,
+                    setting="max_unzipped",
+                )
+            kept: list[Received] = []
+            for member in members:
+                member_name = f"{name}/{member.filename}"
+                if member.file_size > limits.max_bytes:
+                    raise InputError(
+                        f"文件太大：超过 {limits.max_bytes // (1024 * 1024)} MB 的上限",
+                        path=member_name,
+                        setting="max_upload_mb",
+                    )
+                with archive.open(member) as stream:
+                    kept.extend(_receive(stream, member_name, storage, budget, depth, unpacked=True))
+            return kept
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise InputError(f"压缩包已损坏或无法解开：{exc}", path=name) from exc
 
 
 # ---- processing ------------------------------------------------------------------------------------------
+
+
+def _unpathed(message: str, received: Received) -> str:
+    """The message with the server's storage path replaced by the name the file came with."""
+    return message.replace(str(received.path), received.filename).replace(str(received.path.parent), "…")
 
 
 def _process(path: str, options: ReadOptions | None) -> object:
@@ -220,22 +311,39 @@ class UploadQueue:
             with self._lock:
                 self._pool = None
             future = self._executor().submit(_process, str(received.path), self.options)
-        future.add_done_callback(lambda f: self._store(upload_id, f))
+        future.add_done_callback(lambda f: self._store(upload_id, received, f))
         return upload_id
 
-    def _store(self, upload_id: int, future: Future[object]) -> None:
+    def _store(self, upload_id: int, received: Received, future: Future[object]) -> None:
         from cnbudget.library.ingestion import Failure
 
+        failed = True
         try:
             outcome = future.result()
             if isinstance(outcome, Failure):
-                set_upload(self.engine, upload_id, "failed", outcome.message)
+                set_upload(self.engine, upload_id, "failed", _unpathed(outcome.message, received))
             else:
-                written = write_record(self.engine, outcome)  # type: ignore[arg-type]
+                record: DocumentRecord = outcome  # type: ignore[assignment]
+                record.document["source_name"] = received.filename  # shown instead of the storage path
+                written = write_record(self.engine, record)
                 set_upload(self.engine, upload_id, written.status, "", written.document_id)  # type: ignore[arg-type]
+                failed = False
         except Exception as exc:  # noqa: BLE001 - the upload says what happened; the server goes on
-            set_upload(self.engine, upload_id, "failed", f"处理失败：{type(exc).__name__}: {exc}")
+            set_upload(
+                self.engine,
+                upload_id,
+                "failed",
+                _unpathed(f"处理失败：{type(exc).__name__}: {exc}", received),
+            )
+        if failed:
+            self._discard(received)
         self._done(upload_id)
+
+    def _discard(self, received: Received) -> None:
+        """A file that failed is not kept (the upload's row says why), unless a document holds it."""
+        with self.engine.connect() as conn:
+            if find_by_hash(conn, received.sha256) is None:
+                received.path.unlink(missing_ok=True)
 
     def _done(self, upload_id: int) -> None:
         if self.on_done is not None:

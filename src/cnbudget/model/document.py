@@ -69,6 +69,9 @@ class Metadata:
     """Dates printed in the document (填报日期, publication date), ISO formatted."""
     source_path: str = ""
     """The file read; for several files read as one disclosure, their paths joined by " + "."""
+    source_name: str = ""
+    """The name shown for the file, when it is not ``source_path``: the name an upload came with (the
+    server's storage path is never shown)."""
     source_sha256: str = ""
     source_files: list[SourcePart] = field(default_factory=list)
     """The files of a disclosure published as several, with where each one's lines and pages are."""

@@ -200,7 +200,7 @@ def fill_checklist(
         header=_fill(spec.header, words),
         org_label=_fill(spec.org_label, words),
         organisation=meta.organisation or meta.department,
-        source_path=meta.source_path,
+        source_path=meta.source_name or meta.source_path,
         rows=filled,
     )
 

@@ -125,9 +125,13 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return current_revision_on(conn)
+
+
+def current_revision_on(conn: Any) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine) -> None:
@@ -144,6 +148,9 @@ def upgrade(engine: Engine) -> None:
     with _migration_lock(engine):
         if current_revision(engine) == HEAD:
             return
+        if engine.dialect.name == "sqlite":
+            _upgrade_sqlite(engine, config)
+            return
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
@@ -153,6 +160,37 @@ def upgrade(engine: Engine) -> None:
                     return  # another process migrated while this one waited for the lock
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+
+def _upgrade_sqlite(engine: Engine, config: Any) -> None:
+    """All the migrations in one SQLite transaction, schema statements included.
+
+    Python's sqlite3 module begins a transaction only before INSERT/UPDATE/DELETE and runs CREATE, ALTER
+    and DROP each on its own: a library killed while it was being created or migrated was left half-built
+    and unopenable. Here the module's own handling is off and BEGIN IMMEDIATE is sent, so a creation or an
+    upgrade — all its steps and the version it records — is committed whole or not at all.
+    """
+    from alembic import command
+
+    from cnbudget.store.migrations import HEAD
+
+    with engine.connect() as conn:
+        dbapi = conn.connection.driver_connection
+        previous = dbapi.isolation_level  # type: ignore[union-attr]
+        dbapi.isolation_level = None  # type: ignore[union-attr]
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if current_revision_on(conn) == HEAD:
+                conn.rollback()
+                return
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            dbapi.isolation_level = previous  # type: ignore[union-attr]
 
 
 _MIGRATION_LOCK_KEY = 0x636E6264  # "cnbd": the advisory lock all cnbudget processes take to migrate

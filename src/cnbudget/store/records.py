@@ -146,6 +146,7 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
             "title": meta.title,
             "department_name": meta.department,
             "source_path": meta.source_path,
+            "source_name": meta.source_name or meta.source_path,
             "source_format": meta.source_format,
             "content_sha256": meta.source_sha256,
             "amount_unit": meta.amount_unit,

@@ -199,11 +199,15 @@ def set_review(
             with engine.begin() as conn:
                 series = series_of(conn, document_id)
                 if assignee_id not in ("keep", None):
-                    active = conn.execute(
-                        select(schema.users.c.active).where(schema.users.c.id == assignee_id)
-                    ).scalar()
-                    if not active:
-                        raise UsageError(f"没有编号为 {assignee_id} 的用户", setting="assignee")
+                    found = conn.execute(
+                        select(schema.users.c.active, schema.users.c.role).where(
+                            schema.users.c.id == assignee_id
+                        )
+                    ).first()
+                    if found is None or not found.active:
+                        raise UsageError(f"没有编号为 {assignee_id} 的在用用户", setting="assignee")
+                    if found.role not in ("admin", "reviewer"):
+                        raise UsageError("查阅人不能被指派审核：请选审核人或管理员", setting="assignee")
                 current = review(conn, series)
                 values = {
                     "status": status or current.status,

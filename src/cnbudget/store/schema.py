@@ -107,6 +107,13 @@ documents = Table(
     Column("title", String(300), nullable=False, default=""),
     Column("department_name", String(200), nullable=False, default="", doc="as printed in the title"),
     Column("source_path", Text, nullable=False),
+    Column(
+        "source_name",
+        Text,
+        nullable=False,
+        default="",
+        doc="the name shown: the uploaded name, or the path given",
+    ),
     Column("source_format", String(16), nullable=False, default=""),
     Column("content_sha256", String(64), nullable=False),
     Column("version", Integer, nullable=False),
@@ -320,6 +327,26 @@ decisions = Table(
     Index(None, "organisation_id", "kind", "scope", "fiscal_year", "finding_key"),
 )
 """The review trail: rows are only ever added (triggers refuse UPDATE and DELETE on both backends)."""
+
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(32), nullable=False, doc="login, login_failed, upload, decision, user, export …"),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("username", String(64), nullable=False, default="", doc="as typed, for a failed login too"),
+    Column("address", String(64), nullable=False, default="", doc="the client's address"),
+    Column(
+        "target", String(300), nullable=False, default="", doc="what it was done to (a document, a user …)"
+    ),
+    Column("detail", Text, nullable=False, default=""),
+    Index(None, "action", "at"),
+    Index(None, "username", "at"),
+    Index(None, "address", "at"),
+)
+"""The audit log: who logged in, failed to, uploaded, decided, changed a user or a document, exported."""
 
 
 def fit_text(table: Table, column: str, value: str) -> str:

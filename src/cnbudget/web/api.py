@@ -16,11 +16,19 @@ from pydantic import BaseModel, Field
 
 from cnbudget.library.answers import Answer
 from cnbudget.library.review import DocumentView, FindingView, document_view, documents_overview
-from cnbudget.store.accounts import add_user, authenticate, close_session, list_users, open_session
+from cnbudget.store.accounts import add_user, close_session, list_users, open_session
 from cnbudget.store.review import decide, set_review, uploads
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
-from cnbudget.web.security import SESSION_COOKIE, AdminDep, ReviewerDep, SessionDep, set_cookie
+from cnbudget.web.security import (
+    SESSION_COOKIE,
+    AdminDep,
+    ReviewerDep,
+    SessionDep,
+    audit,
+    log_in_or_refuse,
+    set_cookie,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -58,7 +66,7 @@ class UserIn(BaseModel):
 @router.post("/login", summary="Log in: sets the session cookie, returns the CSRF token")
 def login(body: Login, request: Request) -> JSONResponse:
     config = request.app.state.config
-    user = authenticate(request.app.state.engine, body.username, body.password)
+    user = log_in_or_refuse(request, body.username, body.password)
     if user is None:
         raise WebError(401, "用户名或密码不正确", "password", code="bad_credentials")
     token, session = open_session(request.app.state.engine, user, config.session_hours)
@@ -70,6 +78,7 @@ def login(body: Login, request: Request) -> JSONResponse:
 @router.post("/logout", summary="End the session")
 def logout(session: SessionDep, request: Request) -> JSONResponse:
     close_session(request.app.state.engine, request.cookies.get(SESSION_COOKIE, ""))
+    audit(request, "logout")
     response = JSONResponse({"ok": True})
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -188,6 +197,12 @@ def add_decision(
     document_id: int, finding_id: int, body: DecisionIn, session: ReviewerDep, request: Request
 ) -> dict[str, Any]:
     made = decide(request.app.state.engine, document_id, finding_id, session.user.id, body.action, body.text)
+    audit(
+        request,
+        "decision",
+        f"document {document_id} finding {finding_id}",
+        f"{body.action} {body.text}".strip(),
+    )
     return decision_json(made)
 
 
@@ -205,6 +220,9 @@ def put_review(document_id: int, body: ReviewIn, session: ReviewerDep, request: 
     if body.assignee_id is not None:
         assignee = body.assignee_id or None
     result = set_review(request.app.state.engine, document_id, session.user.id, body.status, assignee)
+    audit(
+        request, "review", f"document {document_id}", f"status={result.status} assignee={result.assignee_id}"
+    )
     return {"status": result.status, "assignee_id": result.assignee_id, "assignee": result.assignee}
 
 
@@ -234,7 +252,7 @@ def page_png(
     scale: Annotated[float, Query(ge=0.5, le=4)] = 2,
 ) -> Response:
     png, _, _ = services.page_image(request, document_id, page, scale)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    return Response(png, media_type="image/png")
 
 
 # ---- uploads ----------------------------------------------------------------------------------------------
@@ -355,6 +373,6 @@ def reviewers(session: SessionDep, request: Request) -> dict[str, Any]:
 
 @router.post("/users", status_code=201, summary="Add a user (admin)")
 def new_user(body: UserIn, session: AdminDep, request: Request) -> dict[str, Any]:
-    return _user(
-        add_user(request.app.state.engine, body.username, body.password, body.role, body.display_name)
-    )
+    made = add_user(request.app.state.engine, body.username, body.password, body.role, body.display_name)
+    audit(request, "user", made.username, f"added, role={made.role}")
+    return _user(made)

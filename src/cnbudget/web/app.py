@@ -16,14 +16,7 @@ from cnbudget.library.uploads import UploadQueue
 from cnbudget.store.database import open_database
 from cnbudget.web import api, errors, pages
 from cnbudget.web.config import WebConfig
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
+from cnbudget.web.guard import SECURITY_HEADERS, BodyGuard
 
 
 def create_app(config: WebConfig | None = None) -> FastAPI:
@@ -59,20 +52,16 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.include_router(pages.router)
 
     @app.middleware("http")
-    async def _guard(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length", "")
-        limit = config.limits.max_request
-        if length.isdigit() and int(length) > limit:
-            return errors.error_response(
-                request,
-                413,
-                f"请求太大：一次最多 {limit // (1024 * 1024)} MB（单个文件上限 "
-                f"{config.limits.max_bytes // (1024 * 1024)} MB；更多文件请分几次或打成 zip）",
-            )
+    async def _headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            # pages and exports hold what only a logged-in user may see: no copy in any cache
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    app.add_middleware(BodyGuard, limit=config.limits.max_request)  # outermost: before any body is read
 
     return app
 

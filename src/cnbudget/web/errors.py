@@ -15,18 +15,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from cnbudget.domain.errors import CnbudgetError, DatabaseError, InputError, OutputError, UsageError
 
 CODES = {400: "bad_request", 401: "not_logged_in", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 413: "too_large", 415: "unsupported_type", 422: "invalid", 500: "server_error",
+         409: "conflict", 413: "too_large", 415: "unsupported_type", 422: "invalid", 429: "too_many_attempts",
+         500: "server_error",
          503: "unavailable"}  # fmt: skip
 
 
 class WebError(Exception):
     """An answer other than success, with the words a person reads."""
 
-    def __init__(self, status: int, message: str, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        field: str | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
         self.code = code
         """A more precise code than the status's (``bad_credentials`` rather than ``not_logged_in``)."""
+        self.headers = headers or {}
 
 
 def status_of(exc: CnbudgetError) -> int:
@@ -44,7 +53,20 @@ def _wants_json(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, message: str, field: str | None = None, code: str | None = None
+    request: Request,
+    status: int,
+    message: str,
+    field: str | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    response = _error_response(request, status, message, field, code)
+    response.headers.update(headers or {})
+    return response
+
+
+def _error_response(
+    request: Request, status: int, message: str, field: str | None, code: str | None
 ) -> Response:
     if _wants_json(request):
         body: dict[str, Any] = {
@@ -69,7 +91,7 @@ def error_response(
 def install(app: Any) -> None:
     @app.exception_handler(WebError)
     async def _web(request: Request, exc: WebError) -> Response:
-        return error_response(request, exc.status, exc.message, exc.field, exc.code)
+        return error_response(request, exc.status, exc.message, exc.field, exc.code, exc.headers)
 
     @app.exception_handler(CnbudgetError)
     async def _cnbudget(request: Request, exc: CnbudgetError) -> Response:

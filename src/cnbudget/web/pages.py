@@ -19,7 +19,6 @@ from cnbudget.library.review import document_view, documents_overview
 from cnbudget.store.accounts import (
     ROLE_LABELS,
     add_user,
-    authenticate,
     close_session,
     list_users,
     open_session,
@@ -42,7 +41,9 @@ from cnbudget.web.security import (
     AdminDep,
     ReviewerDep,
     SessionDep,
+    audit,
     check_login_token,
+    log_in_or_refuse,
     login_token,
     set_cookie,
 )
@@ -111,7 +112,7 @@ def login(
 ) -> Response:
     check_login_token(request, csrf_token)
     config = request.app.state.config
-    user = authenticate(request.app.state.engine, username, password)
+    user = log_in_or_refuse(request, username, password)
     if user is None:
         return render(request, "login.html", status=401, next=_safe_next(next), login_csrf=csrf_token,
                       error="用户名或密码不正确")  # fmt: skip
@@ -125,6 +126,7 @@ def login(
 @router.post("/logout")
 def logout(request: Request, session: SessionDep) -> Response:
     close_session(request.app.state.engine, request.cookies.get(SESSION_COOKIE, ""))
+    audit(request, "logout")
     response = back("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -190,6 +192,7 @@ def decide_form(
     text: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     decide(request.app.state.engine, document_id, finding_id, session.user.id, action, text)
+    audit(request, "decision", f"document {document_id} finding {finding_id}", f"{action} {text}".strip())
     return back(f"/documents/{document_id}#f{finding_id}")
 
 
@@ -206,7 +209,10 @@ def review_form(
         assignee = None
     elif assignee_id.isdigit():
         assignee = int(assignee_id)
-    set_review(request.app.state.engine, document_id, session.user.id, status or None, assignee)  # type: ignore[arg-type]
+    result = set_review(request.app.state.engine, document_id, session.user.id, status or None, assignee)  # type: ignore[arg-type]
+    audit(
+        request, "review", f"document {document_id}", f"status={result.status} assignee={result.assignee_id}"
+    )
     return back(f"/documents/{document_id}")
 
 
@@ -264,7 +270,7 @@ def export(request: Request, document_id: int, what: str, session: SessionDep) -
 @router.get("/documents/{document_id}/pages/{page}.png")
 def page_png(request: Request, document_id: int, page: int, session: SessionDep) -> Response:
     png, _, _ = services.page_image(request, document_id, page)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    return Response(png, media_type="image/png")
 
 
 # ---- uploads ------------------------------------------------------------------------------------------------
@@ -317,10 +323,10 @@ def _answer(
     wanted = request.query_params.get("download", "")
     if answer is not None and wanted == "csv":
         return services.download(
-            ("\ufeff" + answer.to_csv()).encode("utf-8"), f"{title}.csv", "text/csv; charset=utf-8"
+            ("\ufeff" + answer.to_csv()).encode("utf-8"), f"{title}.csv", "text/csv; charset=utf-8", request
         )
     if answer is not None and wanted == "xlsx":
-        return services.download(answer_xlsx(answer), f"{title}.xlsx", services.XLSX)
+        return services.download(answer_xlsx(answer), f"{title}.xlsx", services.XLSX, request)
     svg = chart_svg(answer.chart) if answer is not None and answer.chart is not None else ""
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "download"])
     return render(request, "answer.html", title=title, form=form, answer=answer, error=error, chart_svg=svg,
@@ -408,8 +414,9 @@ def add_user_form(
     display_name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        add_user(request.app.state.engine, username, password, role, display_name)
+        made = add_user(request.app.state.engine, username, password, role, display_name)
     except CnbudgetError as exc:
         return render(request, "users.html", status=400, users=list_users(request.app.state.engine),
                       error=str(exc))  # fmt: skip
+    audit(request, "user", made.username, f"added, role={made.role}")
     return back("/users")

@@ -14,7 +14,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from cnbudget.store.accounts import Session, session_for
+from cnbudget.library.access import Throttled, log_in
+from cnbudget.store.accounts import Session, User, session_for
+from cnbudget.store.events import record
 from cnbudget.web.errors import WebError
 
 SESSION_COOKIE = "cnbudget_session"
@@ -79,3 +81,32 @@ def check_login_token(request: Request, sent: str) -> None:
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     if not cookie or not sent or not hmac.compare_digest(cookie, sent):
         raise WebError(403, "登录表单已过期，请刷新页面后重试", "csrf_token")
+
+
+def address(request: Request) -> str:
+    """The client's address, for the audit log and the throttling of wrong passwords."""
+    return request.client.host if request.client else ""
+
+
+def log_in_or_refuse(request: Request, username: str, password: str) -> User | None:
+    """`library.access.log_in` from this client; too many wrong passwords is a 429 with Retry-After."""
+    try:
+        return log_in(request.app.state.engine, username, password, address(request))
+    except Throttled as exc:
+        raise WebError(
+            429, str(exc), "password", code="too_many_attempts", headers={"Retry-After": str(exc.retry_after)}
+        ) from None
+
+
+def audit(request: Request, action: str, target: str = "", detail: str = "") -> None:
+    """Add what the logged-in user just did to the audit log."""
+    session: Session | None = getattr(request.state, "session", None)
+    record(
+        request.app.state.engine,
+        action,
+        user_id=session.user.id if session else None,
+        username=session.user.username if session else "",
+        address=address(request),
+        target=target,
+        detail=detail,
+    )

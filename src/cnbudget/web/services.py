@@ -16,16 +16,20 @@ from sqlalchemy import select
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.escape import csv_cell, text_cells
 from cnbudget.library.review import DocumentView, document_source, document_view, reviewed_report, source_file
-from cnbudget.library.uploads import UploadLimits, receive
+from cnbudget.library.uploads import Budget, UploadLimits, receive
 from cnbudget.store import schema
 from cnbudget.store.review import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS, Upload
 from cnbudget.web.errors import WebError
+from cnbudget.web.security import audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(data: bytes, filename: str, media_type: str) -> Response:
-    """A file to save, its (Chinese) name encoded for every browser (RFC 5987)."""
+def download(data: bytes, filename: str, media_type: str, request: Request | None = None) -> Response:
+    """A file to save, its (Chinese) name encoded for every browser (RFC 5987); with the request, the
+    export is in the audit log."""
+    if request is not None:
+        audit(request, "export", filename)
     ascii_name = filename.encode("ascii", "ignore").decode() or "cnbudget"
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
@@ -45,9 +49,9 @@ def checklist_response(request: Request, document_id: int, fmt: str) -> Response
     report, notes = reviewed_report(view)
     name = f"{_base_name(view)}公开情况检查表"
     if fmt == "xlsx":
-        return download(render_checklist_xlsx([report], [], notes=notes), f"{name}.xlsx", XLSX)
+        return download(render_checklist_xlsx([report], [], notes=notes), f"{name}.xlsx", XLSX, request)
     html = render_checklist_html([report], [], notes=notes)
-    return download(html.encode("utf-8"), f"{name}.html", "text/html; charset=utf-8")
+    return download(html.encode("utf-8"), f"{name}.html", "text/html; charset=utf-8", request)
 
 
 def findings_workbook(view: DocumentView) -> bytes:
@@ -101,7 +105,7 @@ def findings_workbook(view: DocumentView) -> bytes:
 
 def findings_xlsx_response(request: Request, document_id: int) -> Response:
     view = document_view(request.app.state.engine, document_id)
-    return download(findings_workbook(view), f"{_base_name(view)}审核结果.xlsx", XLSX)
+    return download(findings_workbook(view), f"{_base_name(view)}审核结果.xlsx", XLSX, request)
 
 
 def facts_csv_response(request: Request, document_id: int) -> Response:
@@ -121,7 +125,9 @@ def facts_csv_response(request: Request, document_id: int) -> Response:
         writer.writerow(
             [csv_cell(r[0]), csv_cell(r[1]), csv_cell(r[2]), csv_cell(r[3]), r[4], r[5] or "", r[6]]
         )
-    return download(out.getvalue().encode("utf-8"), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8")
+    return download(
+        out.getvalue().encode("utf-8"), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8", request
+    )
 
 
 @lru_cache(maxsize=48)
@@ -173,10 +179,11 @@ async def receive_uploads(
     if len(files) > config.limits.max_files:
         raise WebError(413, f"一次最多上传 {config.limits.max_files} 个文件", "files")
     count = 0
+    budget = Budget(config.limits)  # one for the whole request: every file, every level of every zip
     for upload in files:
         name = upload.filename or "upload"
         try:
-            kept = await run_in_threadpool(receive, upload.file, name, config.storage, config.limits)
+            kept = await run_in_threadpool(receive, upload.file, name, config.storage, config.limits, budget)
         except InputError as exc:
             status = 413 if exc.setting in UploadLimits.TOO_LARGE else 415 if exc.setting == "type" else 422
             refused.append({"filename": name, "status": status, "message": str(exc)})
@@ -190,5 +197,11 @@ async def receive_uploads(
                                 "message": f"{received.filename}: 一次最多处理 {config.limits.max_files} 个文件"})  # fmt: skip
                 continue
             upload_id = await run_in_threadpool(queue.submit, received, user_id)
+            audit(
+                request,
+                "upload",
+                received.filename,
+                f"upload {upload_id}, {received.size} bytes, sha256 {received.sha256}",
+            )
             accepted.append({"id": upload_id, "filename": received.filename})
     return accepted, refused
