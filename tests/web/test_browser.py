@@ -8,9 +8,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +21,7 @@ from cnbudget.store.accounts import add_user  # noqa: E402
 from cnbudget.store.database import open_database  # noqa: E402
 from cnbudget.web.app import create_app  # noqa: E402
 from cnbudget.web.config import WebConfig  # noqa: E402
-from support.web import PASSWORD, PDF  # noqa: E402
+from support.web import PASSWORD, PDF, live_server  # noqa: E402
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 REQUIRE = "CNBUDGET_REQUIRE_BROWSER"
@@ -40,34 +37,16 @@ def _chromium() -> str:
     pytest.skip("Chromium is not installed: tools/test installs it")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The application served by Uvicorn on 127.0.0.1, as `cnbudget serve` runs it."""
-    import uvicorn
-
     db = str(tmp_path / "library.db")
     engine = open_database(db)
     add_user(engine, "reviewer", PASSWORD, "reviewer", "王审核")
     engine.dispose()
     app = create_app(WebConfig(db=db, storage=tmp_path / "files"))
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(30)
+    with live_server(app) as address:
+        yield address
 
 
 @pytest.fixture

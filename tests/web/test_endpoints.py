@@ -16,7 +16,8 @@ COVERED = {
     ("POST", "/api/v1/uploads"), ("GET", "/api/v1/uploads"), ("GET", "/api/v1/uploads/{upload_id}"),
     ("GET", "/api/v1/organisations"), ("GET", "/api/v1/questions/compare"), ("GET", "/api/v1/questions/history"),
     ("GET", "/api/v1/questions/execution"), ("GET", "/api/v1/questions/findings"), ("GET", "/api/v1/users"),
-    ("GET", "/api/v1/reviewers"), ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/reviewers"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{user_id}"),
+    ("POST", "/api/v1/me/password"), ("GET", "/api/v1/events"),
 }  # fmt: skip
 
 
@@ -79,3 +80,50 @@ def test_the_remaining_endpoints_and_roles(web) -> None:
         f"/api/v1/documents/{doc}/review", json={"assignee_id": 0}, headers={"X-CSRF-Token": admin}
     )
     assert cleared.json()["assignee_id"] is None
+
+
+def test_user_administration_and_the_audit_log(web) -> None:
+    from support.web import PASSWORD
+
+    csrf = login(web, "admin")
+    users = {u["username"]: u for u in web.get("/api/v1/users").json()["users"]}
+    viewer = users["viewer"]["id"]
+    headers = {"X-CSRF-Token": csrf}
+    # promote, then deactivate: the viewer's sessions end and it cannot log in
+    changed = web.patch(f"/api/v1/users/{viewer}", json={"role": "reviewer"}, headers=headers).json()
+    assert changed["role"] == "reviewer" and changed["active"] is True
+    assert (
+        web.patch(f"/api/v1/users/{viewer}", json={"active": False}, headers=headers).json()["active"]
+        is False
+    )
+    web.cookies.clear()
+    assert web.post("/api/v1/login", json={"username": "viewer", "password": PASSWORD}).status_code == 401
+    csrf = login(web, "admin")
+    headers = {"X-CSRF-Token": csrf}
+    # reset its password and reactivate it
+    new = "another long password"
+    web.patch(f"/api/v1/users/{viewer}", json={"active": True, "password": new}, headers=headers)
+    # the last administrator cannot stop being one
+    admin_id = users["admin"]["id"]
+    refused = web.patch(f"/api/v1/users/{admin_id}", json={"role": "viewer"}, headers=headers)
+    assert refused.status_code == 400 and "管理员" in refused.json()["error"]["message"]
+    assert web.patch("/api/v1/users/999999", json={"active": True}, headers=headers).status_code == 404
+    # the viewer changes its own password (the current one is needed)
+    web.cookies.clear()
+    response = web.post("/api/v1/login", json={"username": "viewer", "password": new})
+    mine = {"X-CSRF-Token": response.json()["csrf_token"]}
+    wrong = web.post("/api/v1/me/password", json={"current": "nope", "new": "a third password"}, headers=mine)
+    assert wrong.status_code == 400
+    done = web.post("/api/v1/me/password", json={"current": new, "new": "a third password"}, headers=mine)
+    assert done.status_code == 200
+    assert web.get("/api/v1/me").json()["user"]["username"] == "viewer"  # the new cookie works
+    assert web.get("/api/v1/events").status_code == 403  # the log is the admin's
+    web.cookies.clear()
+    csrf = login(web, "admin")
+    log = web.get("/api/v1/events").json()
+    actions = [e["action"] for e in log["events"]]
+    assert {"login", "login_failed", "user", "password"} <= set(actions)
+    user_changes = [e["detail"] for e in log["events"] if e["action"] == "user"]
+    assert "active=False" in user_changes and any("password reset" in d for d in user_changes)
+    only = web.get("/api/v1/events", params={"action": "password"}).json()
+    assert only["total"] == 1 and only["events"][0]["username"] == "viewer"

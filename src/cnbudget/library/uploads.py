@@ -229,11 +229,7 @@ def _unpack(archive_path: Path, name: str, storage: Path, budget: Budget, depth:
                 )
             declared = sum(m.file_size for m in members)
             if budget.unpacked + declared > limits.max_unzipped:
-                raise InputError(
-                    f"压缩包解开后有 {declared // (1024 * 1024)} MB，超过 {limits.max_unzipped // (1024 * 1024)} MB 的上限",
-                    path=name,
-                    setting="max_unzipped",
-                )
+                budget.take_bytes(declared, name)  # refused before anything is unpacked
             kept: list[Received] = []
             for member in members:
                 member_name = f"{name}/{member.filename}"

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Literal, get_args
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cnbudget.domain.errors import UsageError
@@ -198,3 +198,60 @@ def session_for(engine: Engine, token: str) -> Session | None:
 def close_session(engine: Engine, token: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(schema.sessions).where(schema.sessions.c.token_hash == _digest(token)))
+
+
+def user_by_id(engine: Engine, user_id: int) -> tuple[User, bool]:
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.users).where(schema.users.c.id == user_id)).first()
+    if row is None:
+        raise UsageError(t(f"没有编号为 {user_id} 的用户", f"no user #{user_id}"), setting="user")
+    return _user(row), bool(row.active)
+
+
+def change_user(
+    engine: Engine,
+    user_id: int,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> tuple[User, bool]:
+    """An administrator's change of a user: role, active, a new password (the user's sessions end when
+    they are deactivated or given a new password). The last active administrator stays one."""
+    if role is not None and role not in ROLES:
+        raise UsageError(
+            t(f"角色“{role}”无效：可用 {'、'.join(ROLES)}", f"invalid role “{role}”: use {', '.join(ROLES)}"),
+            setting="role",
+        )
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UsageError(_too_short(), setting="password")
+    user, was_active = user_by_id(engine, user_id)
+    u = schema.users.c
+    values: dict[str, object] = {}
+    if role is not None:
+        values["role"] = role
+    if active is not None:
+        values["active"] = active
+    if password is not None:
+        values["password_hash"] = _hasher().hash(password)
+    if not values:
+        return user, was_active
+    with engine.begin() as conn:
+        conn.execute(update(schema.users).where(u.id == user_id).values(**values))
+        admins = conn.execute(
+            select(func.count()).select_from(schema.users).where(u.role == "admin", u.active.is_(True))
+        ).scalar()
+        if not admins:
+            raise UsageError(
+                t("至少要有一位在用的管理员", "at least one active administrator must remain"), setting="role"
+            )
+        if active is False or password is not None:
+            conn.execute(delete(schema.sessions).where(schema.sessions.c.user_id == user_id))
+    return user_by_id(engine, user_id)
+
+
+def change_own_password(engine: Engine, user: User, current: str, new: str) -> None:
+    """The user's own new password, given the current one; their other sessions end."""
+    if authenticate(engine, user.username, current) is None:
+        raise UsageError(t("当前密码不正确", "the current password is wrong"), setting="current")
+    change_user(engine, user.id, password=new)

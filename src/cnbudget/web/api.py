@@ -16,10 +16,30 @@ from pydantic import BaseModel, Field
 
 from cnbudget.library.answers import Answer
 from cnbudget.library.review import DocumentView, FindingView, document_view, documents_overview
-from cnbudget.store.accounts import add_user, close_session, list_users, open_session
+from cnbudget.store.accounts import (
+    add_user,
+    change_own_password,
+    change_user,
+    close_session,
+    list_users,
+    open_session,
+)
+from cnbudget.store.events import Event, events
 from cnbudget.store.review import decide, set_review, uploads
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
+from cnbudget.web.params import (
+    KINDS,
+    SEVERITIES,
+    DocumentId,
+    FindingId,
+    PageNumber,
+    UploadId,
+    UserId,
+    Year,
+    ids_of,
+    one_of,
+)
 from cnbudget.web.security import (
     SESSION_COOKIE,
     AdminDep,
@@ -173,13 +193,13 @@ def decision_json(d: Any) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}", summary="One document: metadata, parse health, review status, counts")
-def document(document_id: int, session: SessionDep, request: Request) -> dict[str, Any]:
+def document(document_id: DocumentId, session: SessionDep, request: Request) -> dict[str, Any]:
     return document_json(document_view(request.app.state.engine, document_id))
 
 
 @router.get("/documents/{document_id}/findings", summary="The document's findings with the team's decisions")
 def document_findings(
-    document_id: int,
+    document_id: DocumentId,
     session: SessionDep,
     request: Request,
     state: Literal["", "open", "confirmed", "dismissed"] = "",
@@ -194,7 +214,7 @@ def document_findings(
     summary="Confirm, dismiss (with a reason), reopen or comment on a finding",
 )
 def add_decision(
-    document_id: int, finding_id: int, body: DecisionIn, session: ReviewerDep, request: Request
+    document_id: DocumentId, finding_id: FindingId, body: DecisionIn, session: ReviewerDep, request: Request
 ) -> dict[str, Any]:
     made = decide(request.app.state.engine, document_id, finding_id, session.user.id, body.action, body.text)
     audit(
@@ -207,7 +227,7 @@ def add_decision(
 
 
 @router.get("/documents/{document_id}/decisions", summary="The review trail of the document (all versions)")
-def document_decisions(document_id: int, session: SessionDep, request: Request) -> dict[str, Any]:
+def document_decisions(document_id: DocumentId, session: SessionDep, request: Request) -> dict[str, Any]:
     view = document_view(request.app.state.engine, document_id)
     trail = sorted((d for f in view.findings for d in f.trail), key=lambda d: (d.created_at, d.id))
     unique = {d.id: d for d in trail}
@@ -215,7 +235,9 @@ def document_decisions(document_id: int, session: SessionDep, request: Request) 
 
 
 @router.put("/documents/{document_id}/review", summary="Set the review status and/or the reviewer")
-def put_review(document_id: int, body: ReviewIn, session: ReviewerDep, request: Request) -> dict[str, Any]:
+def put_review(
+    document_id: DocumentId, body: ReviewIn, session: ReviewerDep, request: Request
+) -> dict[str, Any]:
     assignee: int | None | Literal["keep"] = "keep"
     if body.assignee_id is not None:
         assignee = body.assignee_id or None
@@ -228,25 +250,25 @@ def put_review(document_id: int, body: ReviewIn, session: ReviewerDep, request: 
 
 @router.get("/documents/{document_id}/checklist", summary="The review checklist with the team's decisions")
 def checklist(
-    document_id: int, session: SessionDep, request: Request, format: Literal["xlsx", "html"] = "xlsx"
+    document_id: DocumentId, session: SessionDep, request: Request, format: Literal["xlsx", "html"] = "xlsx"
 ) -> Response:
     return services.checklist_response(request, document_id, format)
 
 
 @router.get("/documents/{document_id}/findings.xlsx", summary="The findings as a workbook, with decisions")
-def findings_xlsx(document_id: int, session: SessionDep, request: Request) -> Response:
+def findings_xlsx(document_id: DocumentId, session: SessionDep, request: Request) -> Response:
     return services.findings_xlsx_response(request, document_id)
 
 
 @router.get("/documents/{document_id}/facts.csv", summary="Every amount of the document's tables")
-def facts_csv(document_id: int, session: SessionDep, request: Request) -> Response:
+def facts_csv(document_id: DocumentId, session: SessionDep, request: Request) -> Response:
     return services.facts_csv_response(request, document_id)
 
 
 @router.get("/documents/{document_id}/pages/{page}.png", summary="One page of the PDF as an image")
 def page_png(
-    document_id: int,
-    page: int,
+    document_id: DocumentId,
+    page: PageNumber,
     session: SessionDep,
     request: Request,
     scale: Annotated[float, Query(ge=0.5, le=4)] = 2,
@@ -276,12 +298,12 @@ def list_uploads(
     request: Request,
     ids: Annotated[str, Query(pattern=r"^[0-9,]*$", max_length=2000)] = "",
 ) -> dict[str, Any]:
-    wanted = [int(i) for i in ids.split(",") if i] or None
+    wanted = ids_of(ids)
     return {"uploads": [services.upload_json(u) for u in uploads(request.app.state.engine, wanted)]}
 
 
 @router.get("/uploads/{upload_id}", summary="One upload")
-def one_upload(upload_id: int, session: SessionDep, request: Request) -> dict[str, Any]:
+def one_upload(upload_id: UploadId, session: SessionDep, request: Request) -> dict[str, Any]:
     found = uploads(request.app.state.engine, [upload_id])
     if not found:
         raise WebError(404, f"没有编号为 {upload_id} 的上传", "upload")
@@ -306,21 +328,22 @@ def organisations(session: SessionDep, request: Request) -> JSONResponse:
 def compare(
     session: SessionDep,
     request: Request,
-    year: int,
-    metric: Annotated[list[str] | None, Query()] = None,
-    kind: Literal["budget", "final"] = "budget",
+    year: Year,
+    metric: Annotated[list[str] | None, Query(max_length=20)] = None,
+    kind: Annotated[str, Query(max_length=10, description="budget / final (预算 / 决算)")] = "budget",
 ) -> JSONResponse:
     from cnbudget.library.questions import compare as ask
 
-    return answer_json(ask(request.app.state.engine, year, metric, kind=kind))
+    chosen = one_of(kind, KINDS, "kind", "类型") or "budget"
+    return answer_json(ask(request.app.state.engine, year, metric, kind=chosen))
 
 
 @router.get("/questions/history", summary="One organisation across years")
 def history(
     session: SessionDep,
     request: Request,
-    organisation: str,
-    metric: Annotated[list[str] | None, Query()] = None,
+    organisation: Annotated[str, Query(min_length=1, max_length=200)],
+    metric: Annotated[list[str] | None, Query(max_length=20)] = None,
 ) -> JSONResponse:
     from cnbudget.library.questions import history as ask
 
@@ -328,7 +351,12 @@ def history(
 
 
 @router.get("/questions/execution", summary="Final accounts against the budget of the same year")
-def execution(session: SessionDep, request: Request, organisation: str, year: int) -> JSONResponse:
+def execution(
+    session: SessionDep,
+    request: Request,
+    organisation: Annotated[str, Query(min_length=1, max_length=200)],
+    year: Year,
+) -> JSONResponse:
     from cnbudget.library.questions import execution as ask
 
     return answer_json(ask(request.app.state.engine, organisation, year))
@@ -338,10 +366,12 @@ def execution(session: SessionDep, request: Request, organisation: str, year: in
 def findings(
     session: SessionDep,
     request: Request,
-    rule: str | None = None,
-    severity: Literal["error", "warning", "info"] | None = None,
-    organisation: str | None = None,
-    year: int | None = None,
+    rule: Annotated[str | None, Query(max_length=40)] = None,
+    severity: Annotated[
+        str, Query(max_length=10, description="error / warning / info (错误 / 警告 / 提示)")
+    ] = "",
+    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    year: Annotated[int | None, Query(ge=1949, le=2200)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> JSONResponse:
     from cnbudget.library.questions import findings as ask
@@ -349,7 +379,7 @@ def findings(
     answer = ask(
         request.app.state.engine,
         rule=rule,
-        severity=severity,
+        severity=one_of(severity, SEVERITIES, "severity", "级别"),
         organisation=organisation,
         year=year,
         limit=limit,
@@ -376,3 +406,62 @@ def new_user(body: UserIn, session: AdminDep, request: Request) -> dict[str, Any
     made = add_user(request.app.state.engine, body.username, body.password, body.role, body.display_name)
     audit(request, "user", made.username, f"added, role={made.role}")
     return _user(made)
+
+
+class UserChange(BaseModel):
+    role: Literal["admin", "reviewer", "viewer"] | None = None
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=1000, description="a new password")
+
+
+class PasswordChange(BaseModel):
+    current: str = Field(max_length=1000)
+    new: str = Field(min_length=8, max_length=1000)
+
+
+@router.patch(
+    "/users/{user_id}", summary="Change a user's role, deactivate or reactivate, reset the password (admin)"
+)
+def change_user_api(user_id: UserId, body: UserChange, session: AdminDep, request: Request) -> dict[str, Any]:
+    user, active = change_user(
+        request.app.state.engine, user_id, role=body.role, active=body.active, password=body.password
+    )
+    what = [f"role={body.role}"] if body.role else []
+    what += [f"active={body.active}"] if body.active is not None else []
+    what += ["password reset"] if body.password else []
+    audit(request, "user", user.username, ", ".join(what))
+    return {**_user(user), "active": active}
+
+
+@router.post(
+    "/me/password", summary="Change my own password (other sessions end; this one gets a new cookie)"
+)
+def change_password_api(body: PasswordChange, session: SessionDep, request: Request) -> JSONResponse:
+    engine = request.app.state.engine
+    change_own_password(engine, session.user, body.current, body.new)
+    audit(request, "password", session.user.username)
+    config = request.app.state.config
+    token, fresh = open_session(engine, session.user, config.session_hours)
+    response = JSONResponse({"ok": True, "csrf_token": fresh.csrf_token})
+    set_cookie(response, SESSION_COOKIE, token, config.secure_cookies, config.session_hours * 3600)
+    return response
+
+
+@router.get("/events", summary="The audit log, newest first (admin)")
+def events_api(
+    session: AdminDep,
+    request: Request,
+    action: Annotated[str, Query(max_length=32)] = "",
+    username: Annotated[str, Query(max_length=64)] = "",
+    limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    found, total = events(
+        request.app.state.engine, action=action, username=username, limit=limit, offset=offset
+    )
+    return {"total": total, "events": [event_json(e) for e in found]}
+
+
+def event_json(e: Event) -> dict[str, Any]:
+    return {"id": e.id, "at": e.at.isoformat(), "action": e.action, "label": e.label, "username": e.username,
+            "address": e.address, "target": e.target, "detail": e.detail}  # fmt: skip

@@ -40,7 +40,7 @@ class WebError(Exception):
 
 def status_of(exc: CnbudgetError) -> int:
     if isinstance(exc, UsageError):
-        return 404 if exc.setting in ("document", "finding", "organisation", "upload") else 400
+        return 404 if exc.setting in ("document", "finding", "organisation", "upload", "user") else 400
     if isinstance(exc, InputError):
         return 422
     if isinstance(exc, DatabaseError | OutputError):
@@ -88,6 +88,16 @@ def _error_response(
     )
 
 
+def too_large(request: Request) -> str:
+    """The words of a 413, with the limit that applied to this request."""
+    limit = request.scope.get("starlette.max_body_size")
+    if not isinstance(limit, int):
+        return "请求太大"
+    if limit < 1024 * 1024:
+        return f"请求太大：最多 {limit // 1024} KB"
+    return f"请求太大：一次最多 {limit // (1024 * 1024)} MB（更多文件请分几次上传）"
+
+
 def install(app: Any) -> None:
     @app.exception_handler(WebError)
     async def _web(request: Request, exc: WebError) -> Response:
@@ -99,7 +109,7 @@ def install(app: Any) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        words = {404: "没有这个页面", 405: "不支持这种请求方式"}
+        words = {404: "没有这个页面", 405: "不支持这种请求方式", 413: too_large(request)}
         return error_response(request, exc.status_code, words.get(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(RequestValidationError)

@@ -7,7 +7,8 @@ nothing — not FastAPI's form parsing, not a dependency — touches the body fi
 2. a body sent to anything but the login needs a live session first: without one the answer is 401 at
    once, the body unread (an anonymous client cannot fill the disk);
 3. the body is counted as it arrives and cut at the limit (413), whatever the framing — a declared
-   ``Content-Length`` above the limit is refused at once, a chunked body when it passes it.
+   ``Content-Length`` above the limit is refused at once, a chunked body when it passes it (Starlette's
+   ``RequestBodyLimitResponder``, which FastAPI answers with a 413 in the usual error shape).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from anyio import to_thread
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import RequestBodyLimitResponder
 from starlette.requests import Request
 
 from cnbudget.store.accounts import session_for
-from cnbudget.web.errors import error_response
+from cnbudget.web.errors import error_response, too_large
 from cnbudget.web.security import SESSION_COOKIE, UNSAFE
 
 Scope = MutableMapping[str, Any]
@@ -41,11 +42,6 @@ SECURITY_HEADERS = {
 LOGIN_PATHS = frozenset({"/login", "/api/v1/login"})
 """Where a body is accepted without a session (a login form is small)."""
 LOGIN_BODY_LIMIT = 16 * 1024
-
-
-class _TooLarge(StarletteHTTPException):
-    """Raised from inside the body's reading: FastAPI passes HTTP exceptions through to its handler, which
-    answers 413 in the usual error shape."""
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -94,7 +90,8 @@ class BodyGuard:
         limit = LOGIN_BODY_LIMIT if is_login else self.limit
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await self._answer(request, send, 413, self._too_large(limit), "body")
+            request.scope["starlette.max_body_size"] = limit
+            await self._answer(request, send, 413, too_large(request), "body")
             return
         if not is_login:
             engine = scope["app"].state.engine
@@ -102,34 +99,8 @@ class BodyGuard:
             if not token or await to_thread.run_sync(session_for, engine, token) is None:
                 await self._answer(request, send, 401, "请先登录", "session")
                 return
-        received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _TooLarge(413, self._too_large(limit))
-            return message
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted, watched)
-        except _TooLarge:
-            if not started:
-                await self._answer(request, send, 413, self._too_large(limit), "body")
-
-    def _too_large(self, limit: int) -> str:
-        if limit < 1024 * 1024:
-            return f"请求太大：最多 {limit // 1024} KB"
-        return f"请求太大：一次最多 {limit // (1024 * 1024)} MB（更多文件请分几次上传）"
+        # Starlette's own limit counts what arrives, whatever the framing; FastAPI turns it into a 413
+        await RequestBodyLimitResponder(self.app, limit)(scope, receive, send)
 
     async def _answer(self, request: Request, send: Send, status: int, message: str, field: str) -> None:
         response = error_response(request, status, message, field)

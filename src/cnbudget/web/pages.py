@@ -35,6 +35,17 @@ from cnbudget.store.review import (
 )
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
+from cnbudget.web.params import (
+    KINDS,
+    MAX_ID,
+    SEVERITIES,
+    DocumentId,
+    FindingId,
+    PageNumber,
+    ids_of,
+    one_of,
+    year_of,
+)
 from cnbudget.web.security import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -155,7 +166,7 @@ def documents_page(
 
 
 @router.get("/documents/{document_id}")
-def document_page(request: Request, document_id: int, session: SessionDep) -> HTMLResponse:
+def document_page(request: Request, document_id: DocumentId, session: SessionDep) -> HTMLResponse:
     engine = request.app.state.engine
     view = document_view(engine, document_id)
     groups: dict[str, list[Any]] = {}
@@ -167,7 +178,9 @@ def document_page(request: Request, document_id: int, session: SessionDep) -> HT
 
 
 @router.get("/documents/{document_id}/findings/{finding_id}/evidence")
-def evidence(request: Request, document_id: int, finding_id: int, session: SessionDep) -> HTMLResponse:
+def evidence(
+    request: Request, document_id: DocumentId, finding_id: FindingId, session: SessionDep
+) -> HTMLResponse:
     view = document_view(request.app.state.engine, document_id)
     finding = view.finding(finding_id)
     pages = []
@@ -185,8 +198,8 @@ def evidence(request: Request, document_id: int, finding_id: int, session: Sessi
 @router.post("/documents/{document_id}/findings/{finding_id}/decide")
 def decide_form(
     request: Request,
-    document_id: int,
-    finding_id: int,
+    document_id: DocumentId,
+    finding_id: FindingId,
     session: ReviewerDep,
     action: Annotated[str, Form(max_length=16)],
     text: Annotated[str, Form(max_length=2000)] = "",
@@ -199,7 +212,7 @@ def decide_form(
 @router.post("/documents/{document_id}/review")
 def review_form(
     request: Request,
-    document_id: int,
+    document_id: DocumentId,
     session: ReviewerDep,
     status: Annotated[str, Form(max_length=16)] = "",
     assignee_id: Annotated[str, Form(max_length=12)] = "",
@@ -207,8 +220,10 @@ def review_form(
     assignee: int | None | str = "keep"
     if assignee_id == "none":
         assignee = None
-    elif assignee_id.isdigit():
+    elif assignee_id.isascii() and assignee_id.isdigit() and 0 < int(assignee_id) <= MAX_ID:
         assignee = int(assignee_id)
+    elif assignee_id:
+        raise WebError(422, f"审核人“{assignee_id[:20]}”无效", "assignee_id")
     result = set_review(request.app.state.engine, document_id, session.user.id, status or None, assignee)  # type: ignore[arg-type]
     audit(
         request, "review", f"document {document_id}", f"status={result.status} assignee={result.assignee_id}"
@@ -217,7 +232,9 @@ def review_form(
 
 
 @router.get("/documents/{document_id}/tables")
-def tables_page(request: Request, document_id: int, session: SessionDep, table: str = "") -> HTMLResponse:
+def tables_page(
+    request: Request, document_id: DocumentId, session: SessionDep, table: str = ""
+) -> HTMLResponse:
     from sqlalchemy import select
 
     from cnbudget.domain.catalog import table_name
@@ -255,7 +272,7 @@ def tables_page(request: Request, document_id: int, session: SessionDep, table: 
 
 
 @router.get("/documents/{document_id}/export/{what}")
-def export(request: Request, document_id: int, what: str, session: SessionDep) -> Response:
+def export(request: Request, document_id: DocumentId, what: str, session: SessionDep) -> Response:
     if what == "checklist.xlsx":
         return services.checklist_response(request, document_id, "xlsx")
     if what == "checklist.html":
@@ -268,7 +285,7 @@ def export(request: Request, document_id: int, what: str, session: SessionDep) -
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")
-def page_png(request: Request, document_id: int, page: int, session: SessionDep) -> Response:
+def page_png(request: Request, document_id: DocumentId, page: PageNumber, session: SessionDep) -> Response:
     png, _, _ = services.page_image(request, document_id, page)
     return Response(png, media_type="image/png")
 
@@ -298,7 +315,7 @@ def uploads_page(
     session: SessionDep,
     ids: Annotated[str, Query(pattern=r"^[0-9,]*$", max_length=2000)] = "",
 ) -> HTMLResponse:
-    wanted = [int(i) for i in ids.split(",") if i] or None
+    wanted = ids_of(ids)
     found = uploads(request.app.state.engine, wanted, limit=200)
     return render(request, "uploads.html", uploads=found, ids=ids)
 
@@ -342,14 +359,15 @@ def organisations_page(request: Request, session: SessionDep) -> Response:
 
 @router.get("/library/compare")
 def compare_page(
-    request: Request, session: SessionDep, year: int | None = None, metric: Annotated[list[str] | None, Query()] = None,
-    kind: str = "budget",
+    request: Request, session: SessionDep, year: Annotated[str, Query(max_length=10)] = "",
+    metric: Annotated[list[str] | None, Query(max_length=20)] = None, kind: Annotated[str, Query(max_length=10)] = "budget",
 ) -> Response:  # fmt: skip
     from cnbudget.library.questions import compare
 
-    kind = kind if kind in ("budget", "final") else "budget"
-    return _answer(request, "部门比较", {"year": year, "metric": ",".join(metric or []), "kind": kind},
-                   lambda: compare(request.app.state.engine, year or 0, _metrics(metric), kind=kind),
+    chosen = one_of(kind, KINDS, "kind", "类型") or "budget"
+    number = year_of(year)
+    return _answer(request, "部门比较", {"year": number, "metric": ",".join(metric or []), "kind": chosen},
+                   lambda: compare(request.app.state.engine, number or 0, _metrics(metric), kind=chosen),
                    required=("year",))  # fmt: skip
 
 
@@ -357,8 +375,8 @@ def compare_page(
 def history_page(
     request: Request,
     session: SessionDep,
-    organisation: str = "",
-    metric: Annotated[list[str] | None, Query()] = None,
+    organisation: Annotated[str, Query(max_length=200)] = "",
+    metric: Annotated[list[str] | None, Query(max_length=20)] = None,
 ) -> Response:
     from cnbudget.library.questions import history
 
@@ -369,26 +387,33 @@ def history_page(
 
 @router.get("/library/execution")
 def execution_page(
-    request: Request, session: SessionDep, organisation: str = "", year: int | None = None
+    request: Request,
+    session: SessionDep,
+    organisation: Annotated[str, Query(max_length=200)] = "",
+    year: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
     from cnbudget.library.questions import execution
 
-    return _answer(request, "预算执行（决算对预算）", {"organisation": organisation, "year": year},
-                   lambda: execution(request.app.state.engine, organisation, year or 0),
+    number = year_of(year)
+    return _answer(request, "预算执行（决算对预算）", {"organisation": organisation, "year": number},
+                   lambda: execution(request.app.state.engine, organisation, number or 0),
                    required=("organisation", "year"))  # fmt: skip
 
 
 @router.get("/library/findings")
 def findings_page(
-    request: Request, session: SessionDep, rule: str = "", severity: str = "", organisation: str = "",
-    year: int | None = None,
+    request: Request, session: SessionDep, rule: Annotated[str, Query(max_length=40)] = "",
+    severity: Annotated[str, Query(max_length=10)] = "", organisation: Annotated[str, Query(max_length=200)] = "",
+    year: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:  # fmt: skip
     from cnbudget.library.questions import findings
 
-    form = {"rule": rule, "severity": severity, "organisation": organisation, "year": year}
+    level = one_of(severity, SEVERITIES, "severity", "级别")
+    number = year_of(year)
+    form = {"rule": rule, "severity": level or "", "organisation": organisation, "year": number}
     return _answer(request, "审核结果（全库）", form, lambda: findings(
-        request.app.state.engine, rule=rule or None, severity=severity or None, organisation=organisation or None,
-        year=year, limit=500))  # fmt: skip
+        request.app.state.engine, rule=rule or None, severity=level, organisation=organisation or None,
+        year=number, limit=500))  # fmt: skip
 
 
 def _metrics(values: list[str] | None) -> list[str] | None:
