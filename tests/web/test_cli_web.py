@@ -66,14 +66,19 @@ def test_serve_starts_on_the_sample_and_creates_the_first_administrator(tmp_path
         port = sock.getsockname()[1]
     db = tmp_path / "library.db"
     server = subprocess.Popen(
-        [sys.executable, "-m", "cnbudget", "serve", "--sample", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "cnbudget", "serve", "--sample", "--db", str(db), "--port", str(port),
+         "--log", str(tmp_path / "serve.log")],
         stderr=subprocess.PIPE, text=True, env={**os.environ, "CNBUDGET_LANG": "zh"},
     )  # fmt: skip
     try:
         assert server.stderr is not None
         first = server.stderr.readline()
-        password = re.search(r"密码 (\S+)（", first)
-        assert password, first
+        secret = re.search(r"密码写在 (\S+)（只有你可读", first)
+        assert secret, first
+        kept = Path(secret.group(1))
+        assert kept.stat().st_mode & 0o777 == 0o600
+        password = kept.read_text(encoding="utf-8").strip()
+        assert password not in first
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -84,7 +89,7 @@ def test_serve_starts_on_the_sample_and_creates_the_first_administrator(tmp_path
                 assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
                 time.sleep(0.2)
         with httpx.Client(base_url=base) as client:
-            login = client.post("/api/v1/login", json={"username": "admin", "password": password.group(1)})
+            login = client.post("/api/v1/login", json={"username": "admin", "password": password})
             assert login.status_code == 200
             documents = client.get("/api/v1/documents").json()["documents"]
         assert len(documents) == 1  # the bundled sample, ingested before the server started
@@ -92,3 +97,6 @@ def test_serve_starts_on_the_sample_and_creates_the_first_administrator(tmp_path
     finally:
         server.terminate()
         server.wait(30)
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert '"POST /api/v1/login HTTP/1.1" 200' in log  # the access log
+    assert "login ok 'admin' from 127.0.0.1" in log  # the server's own record

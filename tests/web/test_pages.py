@@ -173,3 +173,39 @@ def test_pages_need_nothing_from_the_network(web) -> None:
             assert web.get(asset).status_code == 200, asset
     css = web.get("/static/app.css").text
     assert "url(" not in css and "@import" not in css
+
+
+def test_user_administration_account_and_log_pages(web) -> None:
+    csrf = _form_login(web, "admin")
+    users = web.get("/users")
+    assert (
+        '<option value="viewer" selected>查阅人</option>' in users.text
+    )  # a new user is a viewer by default
+    viewer_id = re.search(r'action="/users/(\d+)"[^<]*<input[^>]*>\s*<label>角色 <select name="role">'
+                          r'(?:(?!</select>).)*value="viewer" selected', users.text, re.S)  # fmt: skip
+    assert viewer_id, users.text[:2000]
+    target = viewer_id.group(1)
+    saved = web.post(f"/users/{target}", data={"csrf_token": csrf, "role": "reviewer", "active": "0"})
+    assert saved.status_code == 200 and "已保存 viewer" in saved.text
+    assert re.search(r"<td>viewer</td><td>[^<]*</td><td>审核人</td><td>停用</td>", saved.text)
+    short = web.post(f"/users/{target}", data={"csrf_token": csrf, "password": "short"})
+    assert short.status_code == 400 and "密码太短" in short.text
+    log = web.get("/events", params={"action": "user"})
+    assert "用户管理" in log.text and "active=False" in log.text
+    csv = web.get("/events", params={"action": "login", "download": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and "登录" in csv.content.decode("utf-8-sig")
+    assert web.get("/events", params={"offset": "-1"}).status_code == 422
+    # my own password: the current one is needed; afterwards the new one logs in
+    wrong = web.post(
+        "/account/password", data={"csrf_token": csrf, "current": "nope", "new": "a new password"}
+    )
+    assert wrong.status_code == 400 and "当前密码不正确" in wrong.text
+    done = web.post(
+        "/account/password", data={"csrf_token": csrf, "current": PASSWORD, "new": "a new password"}
+    )
+    assert done.status_code == 200 and "密码已修改" in done.text
+    assert web.get("/account").status_code == 200  # still logged in, with the new session
+    web.cookies.clear()
+    assert (
+        web.post("/api/v1/login", json={"username": "admin", "password": "a new password"}).status_code == 200
+    )

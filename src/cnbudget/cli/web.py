@@ -131,6 +131,18 @@ def serve_command(
     sample: Annotated[
         bool, typer.Option("--sample", help=t("先把自带的示例文件入库。", "Ingest the bundled sample first."))
     ] = False,
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            metavar=t("文件", "FILE"),
+            help=t(
+                "把访问日志（每个请求）和服务器日志追加写入此文件。",
+                "Append the access log (every request) and the server's log to this file.",
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the web application for review teams (the help is given at registration, in both languages)."""
     try:
@@ -157,11 +169,12 @@ def serve_command(
         ingest(engine, [sample_path()], jobs=1)
     if not list_users(engine):
         password = secrets.token_urlsafe(12)
+        secret = _write_secret(storage / "first-admin-password.txt", password)
         add_user(engine, "admin", password, "admin", t("管理员", "Administrator"))
         sys.stderr.write(
             t(
-                f"资料库还没有用户：已创建管理员 admin，密码 {password}（只显示这一次；用 cnbudget users passwd admin 修改）\n",
-                f"No users yet: created the administrator admin with password {password} (shown once; change it with cnbudget users passwd admin)\n",
+                f"资料库还没有用户：已创建管理员 admin，密码写在 {secret}（只有你可读；登录后在“我的账号”里修改，并删除该文件）\n",
+                f"No users yet: created the administrator admin; the password is in {secret} (readable by you only; change it under “my account” after logging in, and delete the file)\n",
             )
         )
     engine.dispose()
@@ -183,7 +196,59 @@ def serve_command(
             f"cnbudget web: http://{host}:{port}/  (Ctrl-C to stop)\n",
         )
     )
-    uvicorn.run("cnbudget.web.app:factory", factory=True, host=host, port=port, log_level="warning")
+    if log is not None:
+        _check_log(log)
+    uvicorn.run(
+        "cnbudget.web.app:factory",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info" if log is not None else "warning",
+        access_log=log is not None,
+        log_config=_log_config(log) if log is not None else None,
+    )
+
+
+def _write_secret(path: Path, text: str) -> Path:
+    """A file only this user can read (0600 from its creation), holding ``text``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    return path.resolve()
+
+
+def _check_log(path: Path) -> None:
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            t(f"无法写入日志文件：{exc.strerror}", f"cannot write the log file: {exc.strerror}"),
+            path=str(path),
+            setting="log",
+        ) from None
+
+
+def _log_config(path: Path) -> dict[str, object]:
+    """Uvicorn's logging with every record (access lines, server and cnbudget messages) also in ``path``."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["file"] = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    config["handlers"]["file"] = {
+        "class": "logging.FileHandler",
+        "filename": str(path),
+        "encoding": "utf-8",
+        "formatter": "file",
+    }
+    for name in ("uvicorn", "uvicorn.access"):
+        config["loggers"][name]["handlers"] = [*config["loggers"][name].get("handlers", []), "file"]
+    config["loggers"]["cnbudget"] = {"handlers": ["default", "file"], "level": "INFO", "propagate": False}
+    return config
 
 
 def users_add(

@@ -19,11 +19,14 @@ from cnbudget.library.review import document_view, documents_overview
 from cnbudget.store.accounts import (
     ROLE_LABELS,
     add_user,
+    change_own_password,
+    change_user,
     close_session,
     list_users,
     open_session,
     session_for,
 )
+from cnbudget.store.events import ACTIONS, events
 from cnbudget.store.review import (
     ACTION_LABELS,
     REVIEW_LABELS,
@@ -42,6 +45,7 @@ from cnbudget.web.params import (
     DocumentId,
     FindingId,
     PageNumber,
+    UserId,
     ids_of,
     one_of,
     year_of,
@@ -445,3 +449,77 @@ def add_user_form(
                       error=str(exc))  # fmt: skip
     audit(request, "user", made.username, f"added, role={made.role}")
     return back("/users")
+
+
+@router.post("/users/{user_id}")
+def change_user_form(
+    request: Request,
+    session: AdminDep,
+    user_id: UserId,
+    role: Annotated[str, Form(max_length=16)] = "",
+    active: Annotated[str, Form(max_length=1)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    engine = request.app.state.engine
+    try:
+        user, _ = change_user(
+            engine,
+            user_id,
+            role=role or None,
+            active=None if active == "" else active == "1",
+            password=password or None,
+        )
+    except CnbudgetError as exc:
+        return render(request, "users.html", status=400, users=list_users(engine), error=str(exc))
+    what = [f"role={role}"] if role else []
+    what += [f"active={active == '1'}"] if active else []
+    what += ["password reset"] if password else []
+    audit(request, "user", user.username, ", ".join(what))
+    return render(request, "users.html", users=list_users(engine), error="", done=f"已保存 {user.username}")
+
+
+@router.get("/account")
+def account_page(request: Request, session: SessionDep) -> HTMLResponse:
+    return render(request, "account.html", error="", done="")
+
+
+@router.post("/account/password")
+def account_password(
+    request: Request,
+    session: SessionDep,
+    current: Annotated[str, Form(max_length=1000)],
+    new: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    engine = request.app.state.engine
+    try:
+        change_own_password(engine, session.user, current, new)
+    except CnbudgetError as exc:
+        return render(request, "account.html", status=400, error=str(exc), done="")
+    audit(request, "password", session.user.username)
+    config = request.app.state.config
+    token, fresh = open_session(engine, session.user, config.session_hours)
+    request.state.session = fresh
+    response = render(request, "account.html", error="", done="密码已修改；其他地方的登录已失效")
+    set_cookie(response, SESSION_COOKIE, token, config.secure_cookies, config.session_hours * 3600)
+    return response
+
+
+@router.get("/events")
+def events_page(
+    request: Request,
+    session: AdminDep,
+    action: Annotated[str, Query(max_length=32)] = "",
+    username: Annotated[str, Query(max_length=64)] = "",
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    engine = request.app.state.engine
+    action = action if action in ACTIONS else ""
+    if request.query_params.get("download") == "csv":
+        found, _ = events(engine, action=action, username=username, limit=100_000)
+        rows = [["时间", "操作", "用户名", "地址", "对象", "详情"]]
+        rows += [[e.at.isoformat(), e.label, e.username, e.address, e.target, e.detail] for e in found]
+        return services.download(services.csv_bytes(rows), "操作日志.csv", "text/csv; charset=utf-8", request)
+    found, total = events(engine, action=action, username=username, limit=200, offset=offset)
+    query = urlencode([(k, v) for k, v in (("action", action), ("username", username)) if v])
+    return render(request, "events.html", events=found, total=total, offset=offset, action=action,
+                  username=username, query=query, ACTIONS=ACTIONS)  # fmt: skip

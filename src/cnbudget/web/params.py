@@ -49,7 +49,7 @@ def year_of(value: str, field: str = "year") -> int | None:
 
 def ids_of(value: str, field: str = "ids") -> list[int] | None:
     """Ids given as ``1,2,3`` (none: None); an id out of range is a 422."""
-    out = []
+    out: list[int] = []
     for part in value.split(","):
         if not part:
             continue

@@ -9,6 +9,7 @@ any session exists, uses a double-submit cookie instead.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from cnbudget.store.accounts import Session, User, session_for
 from cnbudget.store.events import record
 from cnbudget.web.errors import WebError
 
+LOG = logging.getLogger("cnbudget.web")
 SESSION_COOKIE = "cnbudget_session"
 LOGIN_COOKIE = "cnbudget_login"
 CSRF_HEADER = "X-CSRF-Token"
@@ -91,8 +93,11 @@ def address(request: Request) -> str:
 def log_in_or_refuse(request: Request, username: str, password: str) -> User | None:
     """`library.access.log_in` from this client; too many wrong passwords is a 429 with Retry-After."""
     try:
-        return log_in(request.app.state.engine, username, password, address(request))
+        user = log_in(request.app.state.engine, username, password, address(request))
+        LOG.info("login %s %r from %s", "ok" if user else "failed", username[:64], address(request))
+        return user
     except Throttled as exc:
+        LOG.warning("login refused %r from %s: %s", username[:64], address(request), exc.reason)
         raise WebError(
             429, str(exc), "password", code="too_many_attempts", headers={"Retry-After": str(exc.retry_after)}
         ) from None
@@ -101,6 +106,8 @@ def log_in_or_refuse(request: Request, username: str, password: str) -> User | N
 def audit(request: Request, action: str, target: str = "", detail: str = "") -> None:
     """Add what the logged-in user just did to the audit log."""
     session: Session | None = getattr(request.state, "session", None)
+    LOG.info("%s by %s from %s: %s %s", action, session.user.username if session else "-", address(request),
+             target, detail[:200])  # fmt: skip
     record(
         request.app.state.engine,
         action,

@@ -108,6 +108,16 @@ def findings_xlsx_response(request: Request, document_id: int) -> Response:
     return download(findings_workbook(view), f"{_base_name(view)}审核结果.xlsx", XLSX, request)
 
 
+def csv_bytes(rows: list[list[Any]]) -> bytes:
+    """Rows as CSV for Excel (BOM, CRLF), document text that looks like a formula kept as text."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_cell(v) if isinstance(v, str) else v for v in row])
+    return out.getvalue().encode("utf-8")
+
+
 def facts_csv_response(request: Request, document_id: int) -> Response:
     view = document_view(request.app.state.engine, document_id)
     f = schema.facts.c
