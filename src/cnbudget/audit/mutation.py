@@ -22,6 +22,7 @@ from decimal import Decimal
 from cnbudget.audit.context import cell_key
 from cnbudget.audit.engine import AuditReport, audit
 from cnbudget.domain.catalog import FINANCIAL_IDS
+from cnbudget.domain.text import is_digits
 from cnbudget.model import Cell, Document, Row, Table
 from cnbudget.parse.tables.financial import projects_from
 
@@ -68,7 +69,7 @@ def _residuals(report: AuditReport) -> dict[str, Counter[Decimal]]:
 
 
 def _perturb_digit(raw: str, rng: random.Random) -> str | None:
-    positions = [i for i, ch in enumerate(raw) if ch.isdigit()]
+    positions = [i for i, ch in enumerate(raw) if is_digits(ch)]
     if not positions:
         return None
     i = rng.choice(positions)

@@ -39,6 +39,7 @@ from cnbudget.audit.engine import audit
 from cnbudget.audit.text_mutation import TextOutcome, TextSummary, places
 from cnbudget.domain.codes import names_by_year
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
+from cnbudget.domain.text import is_digits
 from cnbudget.model import Document, NarrativeClaim
 from cnbudget.read import Source
 
@@ -69,7 +70,7 @@ class _Change:
 
 def _digit_changed(rng: random.Random, raw: str) -> str | None:
     """``raw`` with one digit, not its last, replaced: a mistyped figure beyond any rounding tail."""
-    digits = [i for i, ch in enumerate(raw) if ch.isdigit()][:-1]
+    digits = [i for i, ch in enumerate(raw) if is_digits(ch)][:-1]
     if not digits:
         return None
     i = rng.choice(digits)

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from cnbudget.audit.engine import AuditReport, audit
 from cnbudget.audit.rules.narrative import purpose_topics
-from cnbudget.domain.text import key
+from cnbudget.domain.text import is_digits, key
 from cnbudget.domain.vocabulary import SEVERITY_RANK
 
 TEXT_KINDS = ("direction", "year", "punctuation", "name", "purpose", "amount")
@@ -215,7 +215,7 @@ class TextHarness:
                 continue  # a figure no table states is beyond this kind (the issue: one place of two)
             line = self.lines[claim.line - 1]
             at = line.find(claim.raw)
-            digits = [at + i for i, ch in enumerate(claim.raw) if ch.isdigit()] if at >= 0 else []
+            digits = [at + i for i, ch in enumerate(claim.raw) if is_digits(ch)] if at >= 0 else []
             if "." in claim.raw:
                 digits = digits[:-1]  # one unit of the last place is a rounding tail (info), not a mistake
             if not digits:

@@ -62,7 +62,13 @@ def write_bytes_output(data: bytes, output: Path) -> None:
 
     The folder must exist (a mistyped folder is not created silently); a folder as the target, or any
     failure, leaves nothing behind."""
-    target = output.resolve()
+    try:
+        target = output.resolve()
+    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before Python 3.13)
+        raise OutputError(
+            t(f"无法写入：路径无法解析（{exc}）", f"cannot write: the path cannot be resolved ({exc})"),
+            str(output), setting="output",
+        ) from exc  # fmt: skip
     if _is_device(target):
         try:
             with target.open("wb") as handle:

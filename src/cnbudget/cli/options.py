@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -216,9 +217,16 @@ def organisation_arg() -> Any:
     )  # fmt: skip
 
 
+def _finite(value: float | None) -> float | None:
+    """A limit must be a finite number: ``nan`` passes every range check and would switch the limit off."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise typer.BadParameter(t(f"“{value}”不是有限的数", f"“{value}” is not a finite number"))
+    return value
+
+
 def _limit_opt(name: str, zh: str, en: str, **bounds: Any) -> Any:
     return typer.Option(name, show_default=False, help=t(zh, en), rich_help_panel=t("读取限制", "Reading limits"),
-                        **bounds)  # fmt: skip
+                        callback=_finite, **bounds)  # fmt: skip
 
 
 def max_mb_opt() -> Any:

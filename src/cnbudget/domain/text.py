@@ -148,3 +148,8 @@ def place(pages: Sequence[int], lines: Sequence[int], limit: int = 4) -> str:
 def at(line: int | None, page: int | None) -> str:
     """One place in a message: 第 24 页 for a PDF input, 第 812 行 for a text input."""
     return place([page] if page else [], [line] if line else [])
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes ``²`` and other digits that ``int`` refuses."""
+    return text.isascii() and text.isdigit()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cnbudget.domain.numbers import amount_text
-from cnbudget.domain.text import plain_label
+from cnbudget.domain.text import is_digits, plain_label
 from cnbudget.domain.vocabulary import ColumnRole, ProjectLevel, RowKind, Side, TableLayout, TableStatus
 
 
@@ -102,7 +102,7 @@ class Row:
     def is_coded(self) -> bool:
         """A classification row: a 3-, 5- or 7-digit function or economic code."""
         code = self.full_code
-        return code.isdigit() and len(code) in (3, 5, 7) and self.kind != "group"
+        return is_digits(code) and len(code) in (3, 5, 7) and self.kind != "group"
 
     def cell(self, column: str) -> Cell | None:
         for cell in self.cells:
@@ -187,7 +187,7 @@ class Table:
             return True
         if any("功能" in h or "科目" in h or "经济" in h for h in heads):
             return False
-        codes = [r.code for r in self.rows if r.code.isdigit()]
+        codes = [r.code for r in self.rows if is_digits(r.code)]
         return any(len(c) == 6 for c in codes) and not any(len(c) in (5, 7) for c in codes)
 
     def find_column(self, *names: str) -> str | None:

@@ -10,7 +10,7 @@ from cnbudget.domain.catalog import TemplateSpec, spec_for, table_name
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import organisation_row, own_row
-from cnbudget.domain.text import compact
+from cnbudget.domain.text import compact, is_digits
 from cnbudget.model import Document, Warning_
 from cnbudget.parse.codes import organisation_rows, resolve_codes
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
@@ -173,7 +173,7 @@ def _unit_names(lines: list[Line], regions: list[Region], captions: list[str]) -
             if line.cells is not None:
                 for cell in line.cells[:3]:
                     c = compact(cell)
-                    if c and not c[0].isdigit() and not re.search(r"合计|代码|名称|编码|\d", c):
+                    if c and not is_digits(c[0]) and not re.search(r"合计|代码|名称|编码|\d", c):
                         names.add(c)
                 continue
             m = re.match(r"^(\d{3}|\d{6})$", text)

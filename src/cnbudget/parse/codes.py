@@ -12,7 +12,7 @@ from functools import cache
 
 from cnbudget.domain.catalog import coded_by
 from cnbudget.domain.codes import class_code, code_level, economic_codes, function_codes
-from cnbudget.domain.text import key, similarity
+from cnbudget.domain.text import is_digits, key, similarity
 from cnbudget.model import Table
 
 
@@ -41,7 +41,7 @@ def resolve_codes(tables: list[Table]) -> None:
         for row in table.rows:
             counts[row.code] = counts.get(row.code, 0) + 1
         for row in table.rows:
-            if row.code.isdigit() and row.label and counts[row.code] == 1:
+            if is_digits(row.code) and row.label and counts[row.code] == 1:
                 doc_names[_family(table.id)].setdefault(row.code, set()).add(key(row.label))
     indexes: dict[str, tuple[dict[str, set[str]], dict[str, list[str]]]] = {}
     for family in ("function", "economic"):
@@ -60,7 +60,7 @@ def resolve_codes(tables: list[Table]) -> None:
             code = row.code
             repeated = (code, row.label) == previous
             previous = (code, row.label)
-            if not code.isdigit() or len(code) not in (3, 5) or not row.label:
+            if not is_digits(code) or len(code) not in (3, 5) or not row.label:
                 row.resolved_code = code if code_level(code) else ""
                 continue
             label_key = key(row.label)

@@ -27,14 +27,20 @@ _VAL = f"{{{_W}}}val"
 _TEXTS = {f"{{{_W}}}t": None, f"{{{_W}}}tab": "\t", f"{{{_W}}}ptab": "\t", f"{{{_W}}}cr": "\n"}
 _TEXTS |= {f"{{{_W}}}noBreakHyphen": "-"}
 _BR = f"{{{_W}}}br"
+_WRAPPERS = {f"{{{_W}}}{name}" for name in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag")}
+"""Elements Word wraps blocks, rows and cells in (content controls, custom XML, tracked insertions):
+looked through, as if their content stood in their place."""
 _TYPE = f"{{{_W}}}type"
 
 
 def _compiled() -> tuple[Any, Any, Any]:
     from lxml import etree
 
-    pieces = "(w:r | w:hyperlink/w:r)/*[self::w:t or self::w:tab or self::w:ptab or self::w:cr or " \
-        "self::w:br or self::w:noBreakHyphen]"  # fmt: skip
+    # every run of the paragraph, however Word wrapped it — tracked insertions (w:ins, w:moveTo), smart
+    # tags, content controls, fields, custom XML, hyperlinks — but not deleted or moved-away text, and not
+    # the paragraphs of a text box anchored in it
+    pieces = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]" \
+        "/*[self::w:t or self::w:tab or self::w:ptab or self::w:cr or self::w:br or self::w:noBreakHyphen]"  # fmt: skip
     return (
         etree.XPath(pieces, namespaces=_NS),
         etree.XPath("w:tcPr/w:gridSpan/@w:val", namespaces=_NS),
@@ -53,6 +59,27 @@ def _paragraph_text(p: Any, pieces: Any) -> str:
     return "".join(out)
 
 
+def _children(parent: Any, tag: str) -> Any:
+    """The children of ``parent`` with this tag, those inside wrappers (`_WRAPPERS`) included."""
+    for child in parent.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _body_child(element: Any) -> Any:
+    """The body's child that holds ``element`` through wrappers only (itself, or its content control);
+    None when ``element`` is in a cell or a text box."""
+    node = element
+    parent = node.getparent()
+    while parent is not None and parent.tag in _WRAPPERS:
+        node, parent = parent, parent.getparent()
+    if parent is None or parent.tag != _BODY or parent.getparent() is None:
+        return None
+    return node if parent.getparent().getparent() is None else None
+
+
 def _span(tc: Any, grid_span: Any) -> int:
     found = grid_span(tc)
     try:
@@ -66,16 +93,16 @@ def _table_rows(tbl: Any, xpaths: tuple[Any, Any, Any], count: CellCount) -> lis
     and empty strings for the rows a vertically merged cell continues into."""
     pieces, grid_span, v_merge = xpaths
     rows: list[list[str]] = []
-    for tr in tbl.iterchildren(_TR):
+    for tr in _children(tbl, _TR):
         texts: list[str] = []
-        for tc in tr.iterchildren(_TC):
+        for tc in _children(tr, _TC):
             span = _span(tc, grid_span)
             count.add(span)
             merged = v_merge(tc)
             if merged and merged[0].get(_VAL, "continue") == "continue":
                 texts.extend("" for _ in range(span))  # the cell above goes on down
                 continue
-            texts.append("\n".join(_paragraph_text(p, pieces) for p in tc.iterchildren(_P)))
+            texts.append("\n".join(_paragraph_text(p, pieces) for p in _children(tc, _P)))
             texts.extend("" for _ in range(span - 1))
         if not texts:
             count.add(1)
@@ -126,14 +153,10 @@ def _read_body(part: Any, path: str, limit: int, count: CellCount) -> LineWriter
         part, events=("end",), tag=(_P, _TBL), resolve_entities=False, no_network=True, huge_tree=False
     )
     for _, element in events:
-        body = element.getparent()
-        if (
-            body is None
-            or body.tag != _BODY
-            or body.getparent() is None
-            or body.getparent().getparent() is not None
-        ):
+        top = _body_child(element)
+        if top is None:
             continue  # a paragraph in a cell, or in a text box: read with its table, or not at all
+        body = top.getparent()
         found = True
         if limit < 3 or too_far(element):
             raise too_deep(limit, path)
@@ -143,7 +166,7 @@ def _read_body(part: Any, path: str, limit: int, count: CellCount) -> LineWriter
         else:
             writer.text(_paragraph_text(element, xpaths[0]))
         element.clear()
-        while element.getprevious() is not None:  # the body's children already turned into lines
+        while top.getprevious() is not None:  # the body's children already turned into lines
             del body[0]
     root = events.root
     if root is None or root.tag != f"{{{_W}}}document" or (not found and root.find(_BODY) is None):

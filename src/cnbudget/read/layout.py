@@ -39,6 +39,9 @@ class LayoutSettings:
     """A gap wider than this many heights between characters of a line separates words or columns."""
     space_width: float = 0.5
     """A separating gap becomes one space per this many heights, so text aligned by spaces keeps columns."""
+    max_spaces: int = 400
+    """At most this many spaces for one gap: a damaged file's coordinates (1e30 points) must not become
+    gigabytes of padding; no real page is wider than 400 half-ems."""
     neighbour_reach: float = 1.5
     """Characters further apart than this many heights are not neighbours in one word (turn detection)."""
     turn_ratio: float = 3.0
@@ -107,7 +110,8 @@ def text_of(chars: list[Char], settings: LayoutSettings = LAYOUT) -> str:
             size = max(ch.height, prev.height, 1.0)
             if gap > settings.column_gap * size:
                 # text aligned with spaces keeps its columns: one space per half em of empty paper
-                out.append(" " * max(1, round(gap / (settings.space_width * size))))
+                spaces = min(settings.max_spaces, gap / (settings.space_width * size))
+                out.append(" " * max(1, round(spaces)))
             out.append(ch.text)
         parts.append("".join(out))
     return "".join(parts)

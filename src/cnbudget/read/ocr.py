@@ -16,6 +16,8 @@ from typing import Any
 from cnbudget.read.layout import Char, Rule
 
 SCALE = 2.0
+MAX_PIXELS = 24_000_000
+"""The largest bitmap rendered for OCR (an A3 page at SCALE is 4 million pixels): 24 MB of grey."""
 """Render at 144 dpi: small print (7–9 pt) stays legible to the recogniser."""
 MIN_RULE = 40
 """Pixels (at SCALE) a dark run must span to be a rule: longer than any stroke of a character."""
@@ -51,7 +53,7 @@ def _runs(mask: Any, min_length: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def _merge(runs: list[tuple[int, int, int]]) -> list[Rule]:
+def _merge(runs: list[tuple[int, int, int]], scale: float = SCALE) -> list[Rule]:
     """Adjacent pixel lines of one thick rule become one rule at their middle."""
     rules: list[tuple[list[int], int, int]] = []
     for y, x0, x1 in sorted(runs):
@@ -61,19 +63,24 @@ def _merge(runs: list[tuple[int, int, int]]) -> list[Rule]:
                 break
         else:
             rules.append(([y], x0, x1))
-    return [Rule((ys[0] + ys[-1]) / 2 / SCALE, lo / SCALE, hi / SCALE) for ys, lo, hi in rules]
+    return [Rule((ys[0] + ys[-1]) / 2 / scale, lo / scale, hi / scale) for ys, lo, hi in rules]
 
 
-def page_rules(gray: Any) -> tuple[list[Rule], list[Rule]]:
+def page_rules(gray: Any, scale: float = SCALE) -> tuple[list[Rule], list[Rule]]:
+    """Ruling lines of a page rendered at ``scale``, in PDF points."""
     dark = gray < DARK
-    horizontal = _merge(_runs(dark, MIN_RULE))
-    vertical = _merge(_runs(dark.T, MIN_RULE))
+    horizontal = _merge(_runs(dark, MIN_RULE), scale)
+    vertical = _merge(_runs(dark.T, MIN_RULE), scale)
     return horizontal, vertical
 
 
 def read_page(page: Any) -> tuple[list[Char], list[Rule], list[Rule]]:
     """Words with boxes (as `Char`s whose text is a whole word) and the rules, in PDF points."""
-    bitmap = page.render(scale=SCALE, grayscale=True)
+    width, height = page.get_size()
+    # a poster-sized page (14,400 pt) at SCALE would be gigabytes of bitmap: the scale is cut so that
+    # the bitmap stays within MAX_PIXELS, and the boxes are divided by the scale used
+    scale = min(SCALE, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+    bitmap = page.render(scale=scale, grayscale=True)
     gray = bitmap.to_numpy()
     if gray.ndim == 3:
         gray = gray[:, :, 0]
@@ -82,6 +89,6 @@ def read_page(page: Any) -> tuple[list[Char], list[Rule], list[Rule]]:
     for box, text, _score in result or []:
         xs = [p[0] for p in box]
         ys = [p[1] for p in box]
-        words.append(Char(text, min(xs) / SCALE, min(ys) / SCALE, max(xs) / SCALE, max(ys) / SCALE))
-    horizontal, vertical = page_rules(gray)
+        words.append(Char(text, min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale))
+    horizontal, vertical = page_rules(gray, scale)
     return words, horizontal, vertical

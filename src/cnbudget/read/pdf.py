@@ -128,8 +128,13 @@ def _visible(handle: Any, raw: Any, settings: LayoutSettings) -> tuple[bool, boo
     )
 
 
-def _paths(raw: Any, parent: Any, form: bool, depth: int = 0, max_depth: int = 2) -> Any:
-    """Raw handles of the path objects of a page (or of a form XObject), descending into forms.
+MAX_FORM_DEPTH = 64
+"""Forms inside forms are followed this deep (a page re-wrapped by every tool it passed through has a few
+levels; the bound only keeps a self-referencing damaged file from recursing forever)."""
+
+
+def _paths(raw: Any, parent: Any, form: bool, depth: int = 0, max_depth: int = MAX_FORM_DEPTH) -> Any:
+    """Raw handles of the path objects of a page (or of a form XObject), descending into nested forms.
 
     Through the raw API: a page of a spreadsheet export holds thousands of paths, and wrapping each in
     a Python object costs more than reading the page's text."""
@@ -252,20 +257,27 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
         can_ocr = use_ocr and ocr.available()
         unread: list[int] = []
         recognised: list[int] = []
+        damaged: list[int] = []
         for index in range(len(document)):
             limit = options.time_limit(len(recognised))
             if time.monotonic() - started > limit:
                 raise InputError(
                     _stopped(index + 1, len(document), limit, options), path, setting="max_seconds"
                 )
-            page = document[index]
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError:
+                damaged.append(index + 1)  # one damaged page object: the others are still read
+                continue
             width, height = page.get_size()
             rotated = page.get_rotation() in (90, 270)
             if rotated:
                 width, height = height, width  # characters and paths are in the unrotated page's space
-            textpage = page.get_textpage()
             chars, unmapped = _page_chars(textpage, height, raw, page)
-            if unmapped > max(20, len(chars)) or not chars:
+            if not chars and raw.FPDFPage_CountObjects(page.raw) == 0:
+                pass  # an empty page: nothing to read, nothing to recognise
+            elif unmapped > max(20, len(chars)) or not chars:
                 if can_ocr:
                     words, horizontal, vertical = ocr.read_page(page)
                     _append(lines, _rows(words, horizontal, vertical), index + 1, ocr=True)
@@ -294,6 +306,14 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
                 t(f"以下页面经 OCR 识别（数值已标注；请核对依据这些页面的审核发现）：{pages}",
                   f"pages read by OCR (values marked; check findings that rest on them): {pages}")
             )  # fmt: skip
+        if damaged:
+            pages = ", ".join(str(p) for p in damaged)
+            warnings.append(
+                t(
+                    f"以下页面已损坏，无法打开，未读取：{pages}",
+                    f"damaged pages that cannot be opened, not read: {pages}",
+                )
+            )
         if unread:
             pages = ", ".join(str(p) for p in unread)
             why = _no_ocr(use_ocr)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cnbudget.domain.errors import InputError
+from cnbudget.domain.errors import InputError, UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.text import normalize_text
 from cnbudget.domain.vocabulary import LineLayout, SourceFormat, TextLayout
@@ -154,6 +155,21 @@ class ReadOptions:
     progress: PageProgress | None = field(default=None, compare=False, repr=False)
     """Told of each page as it is read (a progress bar for long OCR); None in worker processes."""
 
+    def __post_init__(self) -> None:
+        """Every limit a finite positive number: NaN compares false with everything and would switch a
+        limit off; infinity is no limit either."""
+        for name in ("max_seconds", "max_mb", "max_pdf_mb", "max_unpacked_mb", "max_pages", "max_cells",
+                     "max_depth"):  # fmt: skip
+            value = getattr(self, name)
+            if value is None and name == "max_seconds":
+                continue
+            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                raise UsageError(
+                    t(f"读取限制 {name} 的值无效：{value!r}（应为有限的正数）",
+                      f"invalid reading limit {name}: {value!r} (a finite positive number)"),
+                    setting=name,
+                )  # fmt: skip
+
     def time_limit(self, ocr_pages: int) -> float:
         """Seconds a PDF may take, once ``ocr_pages`` of its pages have been read by OCR: ``max_seconds`` if
         given, else BASE_SECONDS plus OCR_PAGE_SECONDS per OCR page, at most MAX_AUTO_SECONDS."""
@@ -242,11 +258,13 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
             is_pdf = kind == "pdf"
             size = p.stat().st_size
             _check_size(size, is_pdf, options, name)
-            data = head + stream.read()
+            # a pipe or a device (/dev/zero) has no size: read no more than the limit allows
+            limit = int((options.max_pdf_mb if is_pdf else options.max_mb) * MB)
+            data = head + stream.read(limit - len(head) + 1)
     except OSError as exc:
         reason = exc.strerror or exc
         raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc
-    _check_size(len(data), is_pdf, options, name)  # a file that grew while being read, or a pipe
+    _check_size(len(data), is_pdf, options, name, stopped=True)  # a file that grew while read, or a pipe
     if is_pdf:
         from cnbudget.read.pdf import read_pdf
 
@@ -282,8 +300,14 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     return source_from_bytes(data, name)
 
 
-def _check_size(size: int, is_pdf: bool, options: ReadOptions, path: str) -> None:
+def _check_size(size: int, is_pdf: bool, options: ReadOptions, path: str, stopped: bool = False) -> None:
     limit, setting = (options.max_pdf_mb, "max_pdf_mb") if is_pdf else (options.max_mb, "max_mb")
+    if size > limit * MB and stopped:
+        raise InputError(
+            t(f"文件超过上限 {limit:g} MB（读到上限即停止）", f"the file is larger than the limit of {limit:g} MB (reading stopped there)"),
+            path,
+            setting=setting,
+        )
     if size > limit * MB:
         raise InputError(
             t(

@@ -7,6 +7,8 @@ comes from each cell's number format, and merged ranges keep their text in the t
 from __future__ import annotations
 
 import hashlib
+import struct
+from typing import Any
 
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
@@ -39,37 +41,67 @@ def read_xls(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
             path,
         ) from exc
     writer = LineWriter()
+    damaged: list[str] = []
     for index in range(book.nsheets):
-        sheet = book.sheet_by_index(index)
-        count.add(sheet.nrows * max(sheet.ncols, 1))  # known once the sheet is loaded, before any line
-        covered = {  # merged ranges clipped to the sheet: a damaged one may claim far more
-            (r, c)
-            for r0, r1, c0, c1 in sheet.merged_cells
-            for r in range(r0, min(r1, sheet.nrows))
-            for c in range(c0, min(c1, sheet.ncols))
-            if (r, c) != (r0, c0)
-        }
-        writer.page = index + 1
-        for r in range(sheet.nrows):
-            cells = []
-            for c in range(sheet.ncols):
-                if (r, c) in covered:
-                    cells.append("")
-                    continue
-                cell = sheet.cell(r, c)
-                value = cell.value if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) else None
-                fmt = (
-                    book.format_map.get(book.xf_list[cell.xf_index].format_key)
-                    if cell.xf_index is not None
-                    else None
-                )
-                cells.append(cell_text(value, fmt.format_str if fmt else ""))
-            writer.row(cells)
-            _release_row(sheet, r)
-        book.unload_sheet(index)
+        try:
+            _sheet(book, index, writer, count, xlrd)
+        except (IndexError, KeyError, ValueError, AssertionError, struct.error, xlrd.XLRDError) as exc:
+            # xlrd reads a sheet only when it is asked for: a damaged one fails here, the others are read
+            damaged.append(f"{index + 1}（{type(exc).__name__}）")
+    warnings = []
+    if damaged:
+        warnings.append(
+            t(f"以下工作表已损坏，未读取或只读了一部分：{'、'.join(damaged)}",
+              f"damaged sheets, not read or read in part: {', '.join(damaged)}")
+        )  # fmt: skip
+    if not any(line.text for line in writer.lines) and damaged:
+        raise InputError(
+            t(
+                f"工作簿已损坏：工作表 {'、'.join(damaged)} 无法读取",
+                f"damaged workbook: sheets {', '.join(damaged)} cannot be read",
+            ),
+            path,
+        )
     if not any(line.text for line in writer.lines):
         raise InputError(t("工作簿中没有有内容的单元格", "the workbook has no cells with content"), path)
-    return Source(path=path, lines=writer.lines, sha256=hashlib.sha256(data).hexdigest(), format="xls")
+    return Source(
+        path=path,
+        lines=writer.lines,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="xls",
+        warnings=warnings,
+    )
+
+
+def _sheet(book: Any, index: int, writer: LineWriter, count: Any, xlrd: Any) -> None:
+    """One sheet's rows as lines (its page is the sheet's number)."""
+    sheet = book.sheet_by_index(index)
+    count.add(sheet.nrows * max(sheet.ncols, 1))  # known once the sheet is loaded, before any line
+    covered = {  # merged ranges clipped to the sheet: a damaged one may claim far more
+        (r, c)
+        for r0, r1, c0, c1 in sheet.merged_cells
+        for r in range(r0, min(r1, sheet.nrows))
+        for c in range(c0, min(c1, sheet.ncols))
+        if (r, c) != (r0, c0)
+    }
+    writer.page = index + 1
+    for r in range(sheet.nrows):
+        cells = []
+        for c in range(sheet.ncols):
+            if (r, c) in covered:
+                cells.append("")
+                continue
+            cell = sheet.cell(r, c)
+            value = cell.value if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) else None
+            fmt = (
+                book.format_map.get(book.xf_list[cell.xf_index].format_key)
+                if cell.xf_index is not None
+                else None
+            )
+            cells.append(cell_text(value, fmt.format_str if fmt else ""))
+        writer.row(cells)
+        _release_row(sheet, r)
+    book.unload_sheet(index)
 
 
 def _release_row(sheet: object, r: int) -> None:

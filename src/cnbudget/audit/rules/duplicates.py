@@ -9,7 +9,7 @@ from cnbudget.audit.context import Context, row_evidence
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.catalog import table_name
-from cnbudget.domain.text import plain_label
+from cnbudget.domain.text import is_digits, plain_label
 from cnbudget.model import Row
 
 
@@ -68,7 +68,7 @@ def repeated_codes(ctx: Context) -> Iterator[Finding]:
         seen: dict[str, Row] = {}
         for row in table.rows:
             code = row.full_code
-            if not code or not code.isdigit():
+            if not code or not is_digits(code):
                 continue
             # the same row twice is the same code, name and printed texts: rows of a list that differ in what
             # they name (purchases, projects and units under one code; 301 under 501 and again under 505 of a

@@ -10,7 +10,7 @@ from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.domain.catalog import coded_by, spec_for, table_name
 from cnbudget.domain.codes import economic_codes, function_codes
-from cnbudget.domain.text import plain_label
+from cnbudget.domain.text import is_digits, plain_label
 from cnbudget.model import Row, Table
 from cnbudget.model.tables import code_children, leaves_under
 
@@ -134,7 +134,7 @@ def _f06_groups(table: Table) -> tuple[list[Row], list[Row]]:
 )
 def f06_classes(ctx: Context) -> Iterator[Finding]:
     table = ctx.need("F06")
-    rows = [r for r in table.rows if r.full_code.isdigit()]
+    rows = [r for r in table.rows if is_digits(r.full_code)]
     for parent in [r for r in rows if len(r.full_code) == 3]:
         children = [r for r in rows if len(r.full_code) == 5 and r.full_code.startswith(parent.full_code)]
         for cell in parent.cells:

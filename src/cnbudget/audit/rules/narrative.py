@@ -23,7 +23,7 @@ from cnbudget.audit.registry import NotEvaluable, rule
 from cnbudget.audit.tolerance import display_tolerance
 from cnbudget.domain.catalog import coded_by, table_name
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
-from cnbudget.domain.text import key, plain_label, similarity
+from cnbudget.domain.text import is_digits, key, plain_label, similarity
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, Severity
 from cnbudget.model import NarrativeClaim, NarrativeSection
 
@@ -957,7 +957,7 @@ def _function_names(ctx: Context) -> dict[str, set[str]]:
         if table.id in coded_by("function"):
             for row in table.rows:
                 code = row.full_code
-                if code.isdigit() and len(code) in (3, 5, 7) and row.label:
+                if is_digits(code) and len(code) in (3, 5, 7) and row.label:
                     names[key(plain_label(row.label))].add(code)
                     printed.setdefault(code, plain_label(row.label))
     ctx.cache["function_labels"] = printed

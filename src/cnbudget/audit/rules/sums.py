@@ -16,6 +16,7 @@ from cnbudget.audit.findings import Finding
 from cnbudget.audit.registry import rule
 from cnbudget.audit.tolerance import precision
 from cnbudget.domain.catalog import table_name
+from cnbudget.domain.text import is_digits
 from cnbudget.domain.vocabulary import Severity
 from cnbudget.model import Row, Table
 from cnbudget.model.headers import column_identities, table_paths
@@ -170,8 +171,8 @@ def blank_totals(ctx: Context) -> Iterator[Finding]:
 
 def departments_and_units(table: Table) -> tuple[list[Row], list[Row]]:
     """Department rows (3-digit code) and unit rows (6-digit code) of B02/B05U."""
-    departments = [r for r in table.rows if r.code.isdigit() and len(r.code) == 3]
-    units = [r for r in table.rows if r.code.isdigit() and len(r.code) == 6]
+    departments = [r for r in table.rows if is_digits(r.code) and len(r.code) == 3]
+    units = [r for r in table.rows if is_digits(r.code) and len(r.code) == 6]
     return departments, units
 
 
@@ -223,7 +224,7 @@ _RANK = {"total": 0, "department": 1, "unit": 2, "first_level": 3, "category": 3
 def _b10_level(row: Row, level: str | None, rows: list[Row]) -> str | None:
     if level != "unit":
         return level
-    if row.code.isdigit():
+    if is_digits(row.code):
         return "department" if len(row.code) == 3 else "unit"
     if row.label.endswith("本级"):
         return "unit"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from cnbudget.audit.context import Context
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
+from cnbudget.domain.text import is_digits
 from cnbudget.model import NarrativeSection
 
 _SHOWN = 3
@@ -36,7 +37,7 @@ def _snippet(text: str, start: int, end: int, width: int = 14) -> str:
 
 
 def _numeral(char: str) -> bool:  # noqa: N802 - reads as the character class it is
-    return char.isdigit() or char in ".,．"
+    return is_digits(char) or char in ".,．"
 
 
 def _place(section: NarrativeSection, start: int, end: int) -> Evidence:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from cnbudget.domain.catalog import TableSpec
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, join_code, parse_amount
-from cnbudget.domain.text import compact, key
+from cnbudget.domain.text import compact, is_digits, key
 from cnbudget.model import Cell, Column, Row, Table
 from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
 from cnbudget.parse.tables.header import assign_sides, build_columns, prefix_side, rename_duplicates
@@ -33,7 +33,7 @@ def _is_body_row(cells: list[str]) -> bool:
         return False
     if texts[0] in _BODY_START_LABELS:
         # "合计 基本支出 项目支出" is a header row; a bare 合计 row (or 合计 with 栏次 numbers) is an empty body
-        return all(t.isdigit() or amount_text(t) is not None for t in texts[1:])
+        return all(is_digits(t) or amount_text(t) is not None for t in texts[1:])
     return is_code(texts[0]) and any(not is_code(t) and amount_text(t) is None for t in texts[1:])
 
 
@@ -337,7 +337,7 @@ def _right_aligned(line: Line, value_positions: list[int], width: int) -> Line:
 
 def _ordinal_leak(row: Row) -> bool:
     """F08 prints "合计 3": the column number slipped into the totals row of an empty table."""
-    return bool(row.cells) and all(c.raw.isdigit() and len(c.raw) <= 2 for c in row.cells)
+    return bool(row.cells) and all(is_digits(c.raw) and len(c.raw) <= 2 for c in row.cells)
 
 
 def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[int, str]) -> Row | None:
@@ -372,7 +372,7 @@ def _read_group(group: list[Column], cells: list[str], line: Line, keys: dict[in
             continue
         elif col.role == "text" and (first_value is None or col.index < first_value):
             extra_texts[keys[id(col)]] = compact(raw)
-        elif col.role == "code" and raw.replace(" ", "").isalnum() and raw[:1].isdigit():
+        elif col.role == "code" and raw.replace(" ", "").isalnum() and is_digits(raw[:1]):
             if not texts:
                 codes.append(raw)
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cnbudget.domain.text import compact, key
+from cnbudget.domain.text import compact, is_digits, key
 from cnbudget.domain.vocabulary import SIDES, ColumnRole, Side
 from cnbudget.model import Column
 
@@ -47,7 +47,7 @@ def is_ordinal_row(cells: list[str]) -> bool:
     texts = [compact(c) for c in cells if compact(c) and not _PLACEHOLDER.match(compact(c))]
     if not texts:
         return False
-    numbers = [t for t in texts if t.isdigit()]
+    numbers = [t for t in texts if is_digits(t)]
     if any(t in ("栏次", "行次") for t in texts):
         return len(numbers) >= 1
     if len(numbers) == len(texts) and len(numbers) >= 2:
@@ -65,7 +65,7 @@ def blank_ordinals(cells: list[str]) -> list[str]:
     out = []
     for c in cells:
         t = compact(c)
-        out.append("" if (t.isdigit() or t in ("栏次", "行次") or _PLACEHOLDER.match(t)) else t)
+        out.append("" if (is_digits(t) or t in ("栏次", "行次") or _PLACEHOLDER.match(t)) else t)
     return out
 
 

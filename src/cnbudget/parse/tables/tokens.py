@@ -16,7 +16,7 @@ from decimal import Decimal
 from cnbudget.domain.catalog import TableSpec
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import amount_text, is_code, is_decimal_amount, parse_amount
-from cnbudget.domain.text import compact, key
+from cnbudget.domain.text import compact, is_digits, key
 from cnbudget.domain.vocabulary import Side
 from cnbudget.model import Cell, Column, Row, Table
 from cnbudget.parse.tables.common import add_note, finish_row, is_caption, is_note
@@ -131,7 +131,7 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
 def _row_amounts(toks: list[str]) -> list[str]:
     """The amounts of a row's tokens: after its code and label (a code printed apart, "201 05 06", is no
     amount), or all of them when the row prints no label."""
-    start = next((k for k, tok in enumerate(toks) if not amount_text(tok) and not tok.isdigit()), None)
+    start = next((k for k, tok in enumerate(toks) if not amount_text(tok) and not is_digits(tok)), None)
     tail = toks[start:] if start is not None else toks
     return [tok for tok in tail if amount_text(tok) and not _is_row_code(tok)]
 
@@ -232,7 +232,7 @@ def _total_word(column: Column) -> bool:
 
 
 def _is_row_code(tok: str) -> bool:
-    return tok.isdigit() and len(tok) in (3, 5, 6, 7)
+    return is_digits(tok) and len(tok) in (3, 5, 6, 7)
 
 
 def _two_sided_row(table: Table, columns: list[Column], row_lines: list[Line], toks: list[str]) -> None:
