@@ -142,3 +142,14 @@ def test_the_main_path_in_a_browser(server: str, page: object) -> None:
     others = [f for f in again if f["severity"] == "error" and f["key"] != target["key"]]
     assert all(f["message"] in cells for f in others)
     _shot(p, "07-checklist-exported")
+
+    # the API's pages, from the package (no CDN), under the app's own script policy
+    errors: list[str] = []
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    p.goto(f"{server}/api/docs")  # type: ignore[attr-defined]
+    p.locator(".opblock-summary-path", has_text="/api/v1/documents").first.wait_for()  # type: ignore[attr-defined]
+    _shot(p, "08-swagger-ui")
+    p.goto(f"{server}/api/redoc")  # type: ignore[attr-defined]
+    p.locator("h2", has_text="The library's documents").first.wait_for()  # type: ignore[attr-defined]
+    _shot(p, "09-redoc")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -165,7 +165,8 @@ def test_pages_need_nothing_from_the_network(web) -> None:
     doc = _upload_form(web, csrf, "决算.pdf", PDF.read_bytes())
     finding = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"][0]
     pages = ["/documents", f"/documents/{doc}", f"/documents/{doc}/tables", "/upload", "/uploads",
-             f"/documents/{doc}/findings/{finding['id']}/evidence", "/library/organisations"]  # fmt: skip
+             f"/documents/{doc}/findings/{finding['id']}/evidence", "/library/organisations", "/api/docs",
+             "/api/redoc"]  # fmt: skip
     for path in pages:
         html = web.get(path).text
         assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), path

@@ -304,7 +304,10 @@ def _check_size(size: int, is_pdf: bool, options: ReadOptions, path: str, stoppe
     limit, setting = (options.max_pdf_mb, "max_pdf_mb") if is_pdf else (options.max_mb, "max_mb")
     if size > limit * MB and stopped:
         raise InputError(
-            t(f"文件超过上限 {limit:g} MB（读到上限即停止）", f"the file is larger than the limit of {limit:g} MB (reading stopped there)"),
+            t(
+                f"文件超过上限 {limit:g} MB（读到上限即停止）",
+                f"the file is larger than the limit of {limit:g} MB (reading stopped there)",
+            ),
             path,
             setting=setting,
         )

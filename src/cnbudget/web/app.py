@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -34,7 +34,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         title="cnbudget",
         version=__version__,
         description="部门预算、决算公开审核：上传、审核结果与证据、审核意见、检查表。",
-        docs_url="/api/docs",
+        docs_url=None,  # served from the package below: Swagger UI's default comes from a CDN
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
@@ -51,6 +51,14 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
 
+    @app.get("/api/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> Response:
+        return _docs_page(request, "swagger", "Swagger UI")
+
+    @app.get("/api/redoc", include_in_schema=False)
+    def redoc(request: Request) -> Response:
+        return _docs_page(request, "redoc", "ReDoc")
+
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
@@ -64,6 +72,19 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.add_middleware(BodyGuard, limit=config.limits.max_request)  # outermost: before any body is read
 
     return app
+
+
+DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+"""The API pages' policy: scripts only from this server, as everywhere; the two viewers set styles inline and
+ReDoc runs its search in a worker."""
+
+
+def _docs_page(request: Request, which: str, title: str) -> Response:
+    html = request.app.state.templates.get_template("api_docs.html").render(which=which, title=title)
+    return HTMLResponse(html, headers={"Content-Security-Policy": DOCS_POLICY})
 
 
 def factory() -> FastAPI:
