@@ -17,7 +17,7 @@ COVERED = {
     ("GET", "/api/v1/organisations"), ("GET", "/api/v1/questions/compare"), ("GET", "/api/v1/questions/history"),
     ("GET", "/api/v1/questions/execution"), ("GET", "/api/v1/questions/findings"), ("GET", "/api/v1/users"),
     ("GET", "/api/v1/reviewers"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{user_id}"),
-    ("POST", "/api/v1/me/password"), ("GET", "/api/v1/events"),
+    ("POST", "/api/v1/me/password"), ("GET", "/api/v1/events"), ("GET", "/api/v1/documents/{document_id}/original"),
 }  # fmt: skip
 
 

@@ -210,3 +210,23 @@ def test_user_administration_account_and_log_pages(web) -> None:
     assert (
         web.post("/api/v1/login", json={"username": "admin", "password": "a new password"}).status_code == 200
     )
+
+
+def test_every_finding_with_a_page_shows_it_boxed_and_opens_the_original(web) -> None:
+    """Narrative, row, table and text findings too: the sentence or row is boxed on its page (found by its
+    line on the PDF read again), and the original PDF opens at the page."""
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "普陀决算.pdf", PDF.read_bytes())
+    findings = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]
+    with_pages = [f for f in findings if f["pages"]]
+    kinds = {e["kind"] for f in with_pages for e in f["evidence"]}
+    assert {"claim", "cell"} <= kinds and len(with_pages) == len(findings)
+    for f in with_pages:
+        html = web.get(f"/documents/{doc}/findings/{f['id']}/evidence", headers={"x-fragment": "1"}).text
+        assert html.count("<image href=") >= 1, f["rule_id"]
+        assert 'class="box' in html, (f["rule_id"], f["evidence"])
+        assert f"/documents/{doc}/original#page=" in html
+    original = web.get(f"/documents/{doc}/original")
+    assert original.status_code == 200 and original.content == PDF.read_bytes()
+    assert original.headers["content-type"] == "application/pdf"
+    assert "inline" in original.headers["content-disposition"] and "%E6%99%AE%E9%99%80" in original.headers["content-disposition"]

@@ -125,3 +125,34 @@ def render_page(path: str, page_number: int, scale: float = 2.0) -> tuple[bytes,
     buffer = io.BytesIO()
     image.quantize(colors=32).save(buffer, format="PNG", optimize=False)
     return buffer.getvalue(), float(width), float(height)
+
+
+Box = tuple[float, float, float, float]
+
+
+def line_places(path: str) -> dict[int, tuple[int, Box]]:
+    """Where each printed line of a PDF is: its page and the box around its text (the union of its cells'
+    boxes), by the line number findings carry — so that a sentence or a row can be boxed on its page like a
+    cell. Empty for a file that cannot be read again."""
+    from cnbudget.domain.errors import CnbudgetError
+    from cnbudget.read import read_path
+
+    try:
+        source = read_path(path)
+    except CnbudgetError:
+        return {}
+    places: dict[int, tuple[int, Box]] = {}
+    for line in source.lines:
+        boxes = [b for b in line.boxes or [] if b is not None]
+        if line.page is None or not boxes:
+            continue
+        places[line.number] = (
+            line.page,
+            (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            ),
+        )
+    return places

@@ -265,6 +265,11 @@ def facts_csv(document_id: DocumentId, session: SessionDep, request: Request) ->
     return services.facts_csv_response(request, document_id)
 
 
+@router.get("/documents/{document_id}/original", summary="The original file, under its uploaded name")
+def original_file(document_id: DocumentId, session: SessionDep, request: Request) -> Response:
+    return services.original_response(request, document_id)
+
+
 @router.get("/documents/{document_id}/pages/{page}.png", summary="One page of the PDF as an image")
 def page_png(
     document_id: DocumentId,

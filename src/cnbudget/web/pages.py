@@ -187,16 +187,21 @@ def evidence(
 ) -> HTMLResponse:
     view = document_view(request.app.state.engine, document_id)
     finding = view.finding(finding_id)
+    evidence = services.evidence_places(request, document_id, finding.evidence)
+    boxed = [e["page"] for e in evidence if e.get("page") and e.get("bbox")]
     pages = []
-    for page in finding.boxed_pages[:3]:
+    # every page the finding names: those with a box first (a cell, a sentence, a row), then the rest
+    for page in list(dict.fromkeys([*boxed, *finding.pages]))[:3]:
         try:
             _, width, height = services.page_image(request, document_id, page)
         except WebError:
             continue
-        boxes = [e for e in finding.evidence if e.get("page") == page and e.get("bbox")]
+        boxes = [e for e in evidence if e.get("page") == page and e.get("bbox")]
         pages.append({"number": page, "width": width, "height": height, "boxes": boxes})
     fragment = request.headers.get("x-fragment") == "1"
-    return render(request, "evidence.html", view=view, f=finding, pages=pages, fragment=fragment)
+    return render(
+        request, "evidence.html", view=view, f=finding, pages=pages, fragment=fragment, evidence=evidence
+    )
 
 
 @router.post("/documents/{document_id}/findings/{finding_id}/decide")
@@ -286,6 +291,11 @@ def export(request: Request, document_id: DocumentId, what: str, session: Sessio
     if what == "facts.csv":
         return services.facts_csv_response(request, document_id)
     raise WebError(404, "没有这种导出")
+
+
+@router.get("/documents/{document_id}/original")
+def original(request: Request, document_id: DocumentId, session: SessionDep) -> Response:
+    return services.original_response(request, document_id)
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
 from cnbudget.domain.errors import InputError
@@ -145,6 +146,52 @@ def _render(path: str, page: int, scale: float, sha256: str) -> tuple[bytes, flo
     from cnbudget.report.page_crops import render_page
 
     return render_page(path, page, scale)
+
+
+@lru_cache(maxsize=16)
+def _line_places(path: str, sha256: str) -> dict[int, tuple[int, tuple[float, float, float, float]]]:
+    from cnbudget.report.page_crops import line_places
+
+    return line_places(path)
+
+
+def evidence_places(
+    request: Request, document_id: int, evidence: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The finding's evidence with a page and a box for every sentence, line and row that has none (found
+    by its line on the PDF read again; cells keep their own boxes)."""
+    source = document_source(request.app.state.engine, document_id)
+    if source.source_format != "pdf" or not any(e.get("line") and not e.get("bbox") for e in evidence):
+        return evidence
+    try:
+        places = _line_places(str(source_file(source)), source.sha256)
+    except InputError:
+        return evidence
+    out = []
+    for e in evidence:
+        found = places.get(e.get("line") or 0)
+        if found and not e.get("bbox") and e.get("kind") in ("claim", "line", "row", "table"):
+            e = {**e, "page": e.get("page") or found[0], "bbox": list(found[1])}
+        out.append(e)
+    return out
+
+
+def original_response(request: Request, document_id: int) -> Response:
+    """The stored original, under the name it was uploaded with: a PDF opens in the browser (``#page=N``
+    goes to a page), other formats are downloaded."""
+    source = document_source(request.app.state.engine, document_id)
+    try:
+        path = source_file(source)
+    except InputError as exc:
+        raise WebError(404, exc.message, "document") from exc
+    name = Path(source.name.replace("\\", "/")).name or f"document-{document_id}"
+    audit(request, "export", name, "original")
+    if source.source_format == "pdf":
+        disposition = f"inline; filename*=UTF-8''{quote(name)}"
+        return FileResponse(path, media_type="application/pdf", headers={
+            "Content-Disposition": disposition, "Content-Security-Policy": "frame-ancestors 'none'"})  # fmt: skip
+    return FileResponse(path, media_type="application/octet-stream",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})  # fmt: skip
 
 
 def page_image(
