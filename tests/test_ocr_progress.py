@@ -53,10 +53,17 @@ def fake_ocr(monkeypatch: pytest.MonkeyPatch, clock: Clock, seconds: float) -> l
 
 
 def scans(tmp_path: Path, pages: int) -> Path:
-    """A PDF of pages without a text layer (what a scan looks like to the reader)."""
+    """A PDF of pages that draw something but have no text layer (what a scan looks like to the reader; a
+    page that draws nothing at all is blank and not sent to OCR)."""
+    import pypdfium2.raw as raw
+
     doc = pdfium.PdfDocument.new()
     for _ in range(pages):
-        doc.new_page(595, 842)
+        page = doc.new_page(595, 842)
+        mark = raw.FPDFPageObj_CreateNewRect(50, 50, 400, 600)
+        raw.FPDFPath_SetDrawMode(mark, raw.FPDF_FILLMODE_ALTERNATE, 1)
+        raw.FPDFPage_InsertObject(page.raw, mark)
+        page.gen_content()
     path = tmp_path / f"scan-{pages}.pdf"
     buffer = io.BytesIO()
     doc.save(buffer)

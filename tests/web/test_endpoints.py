@@ -18,6 +18,8 @@ COVERED = {
     ("GET", "/api/v1/questions/execution"), ("GET", "/api/v1/questions/findings"), ("GET", "/api/v1/users"),
     ("GET", "/api/v1/reviewers"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{user_id}"),
     ("POST", "/api/v1/me/password"), ("GET", "/api/v1/events"), ("GET", "/api/v1/documents/{document_id}/original"),
+    ("PATCH", "/api/v1/documents/{document_id}"), ("DELETE", "/api/v1/documents/{document_id}"),
+    ("POST", "/api/v1/documents/{document_id}/reanalyse"),
 }  # fmt: skip
 
 
@@ -127,3 +129,33 @@ def test_user_administration_and_the_audit_log(web) -> None:
     assert "active=False" in user_changes and any("password reset" in d for d in user_changes)
     only = web.get("/api/v1/events", params={"action": "password"}).json()
     assert only["total"] == 1 and only["events"][0]["username"] == "viewer"
+
+
+def test_correct_reanalyse_and_delete_through_the_api(web) -> None:
+    csrf = login(web, "reviewer")
+    headers = {"X-CSRF-Token": csrf}
+    [done] = wait_for(
+        web, [u["id"] for u in upload(web, csrf, ("决算.pdf", PDF.read_bytes())).json()["uploads"]]
+    )
+    doc = done["document_id"]
+    changed = web.patch(f"/api/v1/documents/{doc}", json={"fiscal_year": 2022}, headers=headers).json()
+    assert "年度" in changed["what"] and web.get(f"/api/v1/documents/{doc}").json()["fiscal_year"] == 2022
+    assert (
+        web.patch(f"/api/v1/documents/{doc}", json={"fiscal_year": 1800}, headers=headers).status_code == 422
+    )
+    assert web.patch(f"/api/v1/documents/{doc}", json={}, headers=headers).status_code == 400
+    again = web.post(f"/api/v1/documents/{doc}/reanalyse", headers=headers).json()
+    assert again["document_id"] == doc and "重新审核" in again["what"]
+    finding = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"][0]["id"]
+    web.post(
+        f"/api/v1/documents/{doc}/findings/{finding}/decisions", json={"action": "confirm"}, headers=headers
+    )
+    kept = web.delete(f"/api/v1/documents/{doc}", headers=headers)
+    assert kept.status_code == 400 and "审核意见" in kept.json()["error"]["message"]
+    viewer = web.post(
+        "/api/v1/login", json={"username": "viewer", "password": "correct horse battery"}
+    ).json()
+    assert (
+        web.delete(f"/api/v1/documents/{doc}", headers={"X-CSRF-Token": viewer["csrf_token"]}).status_code
+        == 403
+    )

@@ -229,4 +229,80 @@ def test_every_finding_with_a_page_shows_it_boxed_and_opens_the_original(web) ->
     original = web.get(f"/documents/{doc}/original")
     assert original.status_code == 200 and original.content == PDF.read_bytes()
     assert original.headers["content-type"] == "application/pdf"
-    assert "inline" in original.headers["content-disposition"] and "%E6%99%AE%E9%99%80" in original.headers["content-disposition"]
+    assert (
+        "inline" in original.headers["content-disposition"]
+        and "%E6%99%AE%E9%99%80" in original.headers["content-disposition"]
+    )
+
+
+def test_the_document_page_filters_pages_and_decides_in_bulk(web) -> None:
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "普陀决算.pdf", PDF.read_bytes())
+    findings = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert errors and len(errors) < len(findings)
+    page = web.get(f"/documents/{doc}", params={"severity": "错误"})  # Chinese values are understood
+    assert page.text.count('class="finding ') == len(errors)
+    assert f"共 {len(errors)} 条（已筛选）" in page.text
+    rule = findings[0]["rule_id"]
+    only = web.get(f"/documents/{doc}", params={"rule": rule})
+    assert only.text.count('class="finding ') == sum(f["rule_id"] == rule for f in findings)
+    found = web.get(f"/documents/{doc}", params={"q": findings[0]["message"][:8]})
+    assert f'id="f{findings[0]["id"]}"' in found.text
+    # dismissing without a reason: the page again, the problem beside the finding, nothing lost
+    target = findings[0]["id"]
+    bare = web.post(
+        f"/documents/{doc}/findings/{target}/decide", data={"csrf_token": csrf, "action": "dismiss"}
+    )
+    assert bare.status_code == 400 and "驳回须写明理由" in bare.text and f'id="f{target}"' in bare.text
+    # bulk: dismiss every error with one reason, back to the filtered page
+    ids = [str(f["id"]) for f in errors]
+    done = web.post(f"/documents/{doc}/bulk", data={"csrf_token": csrf, "action": "dismiss", "text": "批量：已核实",
+                    "ids": ids, "back_to": f"/documents/{doc}?severity=error"}, follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == f"/documents/{doc}?severity=error"
+    states = {f["id"]: f["state"] for f in web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]}
+    assert all(states[int(i)] == "dismissed" for i in ids) and list(states.values()).count(
+        "dismissed"
+    ) == len(ids)
+    refused = web.post(f"/documents/{doc}/bulk", data={"csrf_token": csrf, "action": "dismiss", "ids": ids})
+    assert refused.status_code == 400 and "驳回须写明理由" in refused.text
+    none = web.post(f"/documents/{doc}/bulk", data={"csrf_token": csrf, "action": "confirm"})
+    assert none.status_code == 400 and "没有选择" in none.text
+    # the parse warnings are folded, each once
+    html = web.get(f"/documents/{doc}").text
+    assert (
+        "<details" in html.split('<section class="health">')[1].split("</section>")[0]
+        or "通过表内勾稽自检" in html
+    )
+
+
+def test_a_document_is_corrected_analysed_again_and_deleted_from_the_page(web, tmp_path) -> None:
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "普陀决算.pdf", PDF.read_bytes())
+    response = web.post(f"/documents/{doc}/correct", data={"csrf_token": csrf, "fiscal_year": "2023",
+                        "organisation": "上海市普陀区规划和自然资源局（更正）"}, follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    meta = web.get(f"/api/v1/documents/{doc}").json()
+    assert meta["fiscal_year"] == 2023 and meta["organisation"] == "上海市普陀区规划和自然资源局（更正）"
+    assert (
+        web.post(
+            f"/documents/{doc}/correct", data={"csrf_token": csrf, "fiscal_year": "二〇二三"}
+        ).status_code
+        == 422
+    )
+    before = len(web.get(f"/api/v1/documents/{doc}/findings").json()["findings"])
+    assert (
+        web.post(f"/documents/{doc}/reanalyse", data={"csrf_token": csrf}, follow_redirects=False).status_code
+        == 303
+    )
+    assert len(web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]) == before
+    assert web.get(f"/api/v1/documents/{doc}").json()["fiscal_year"] == 2023  # the correction stays
+    stored = list((tmp_path / "files").rglob("*.pdf"))
+    assert len(stored) == 1
+    gone = web.post(f"/documents/{doc}/delete", data={"csrf_token": csrf}, follow_redirects=False)
+    assert gone.status_code == 303 and web.get(f"/api/v1/documents/{doc}").status_code == 404
+    assert not stored[0].exists()  # the server's copy goes with it
+    web.cookies.clear()
+    login_admin = web.post("/api/v1/login", json={"username": "admin", "password": PASSWORD}).json()
+    log = web.get("/api/v1/events", headers={"X-CSRF-Token": login_admin["csrf_token"]}).json()["events"]
+    assert {"document", "reanalyse", "delete"} <= {e["action"] for e in log}

@@ -89,6 +89,13 @@ def decide(
     engine: Engine, document_id: int, finding_id: int, user_id: int, action: str, text: str = ""
 ) -> Decision:
     """Add a decision on one finding of the document (a dismissal needs a reason, a comment its text)."""
+    return decide_all(engine, document_id, [finding_id], user_id, action, text)[0]
+
+
+def decide_all(
+    engine: Engine, document_id: int, finding_ids: list[int], user_id: int, action: str, text: str = ""
+) -> list[Decision]:
+    """The same decision on several findings of the document, all or none (one transaction)."""
     if action not in ACTIONS:
         raise UsageError(f"操作“{action}”无效：可用 {', '.join(ACTIONS)}", setting="action")
     text = text.strip()
@@ -100,32 +107,39 @@ def decide(
         raise UsageError("评论内容为空", setting="text")
     f = schema.findings.c
     now = datetime.now(UTC)
+    made: list[Decision] = []
     with engine.begin() as conn:
         series = series_of(conn, document_id)
-        finding = conn.execute(
-            select(f.finding_key, f.rule_id).where((f.id == finding_id) & (f.document_id == document_id))
-        ).first()
-        if finding is None:
-            raise UsageError(f"文件 #{document_id} 没有编号为 {finding_id} 的审核结果", setting="finding")
-        new_id = conn.execute(
-            insert(schema.decisions).values(
-                organisation_id=series.organisation_id,
-                kind=series.kind,
-                scope=series.scope,
-                fiscal_year=series.fiscal_year,
-                finding_key=finding.finding_key,
-                rule_id=finding.rule_id,
-                document_id=document_id,
-                action=action,
-                text=text,
-                user_id=user_id,
-                created_at=now,
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
         user = (
             conn.execute(select(schema.users.c.username).where(schema.users.c.id == user_id)).scalar() or ""
         )
-    return Decision(int(new_id), finding.finding_key, finding.rule_id, document_id, action, text, user, now)
+        for finding_id in dict.fromkeys(finding_ids):
+            finding = conn.execute(
+                select(f.finding_key, f.rule_id).where((f.id == finding_id) & (f.document_id == document_id))
+            ).first()
+            if finding is None:
+                raise UsageError(f"文件 #{document_id} 没有编号为 {finding_id} 的审核结果", setting="finding")
+            new_id = conn.execute(
+                insert(schema.decisions).values(
+                    organisation_id=series.organisation_id,
+                    kind=series.kind,
+                    scope=series.scope,
+                    fiscal_year=series.fiscal_year,
+                    finding_key=finding.finding_key,
+                    rule_id=finding.rule_id,
+                    document_id=document_id,
+                    action=action,
+                    text=text,
+                    user_id=user_id,
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            made.append(
+                Decision(
+                    int(new_id), finding.finding_key, finding.rule_id, document_id, action, text, user, now
+                )
+            )
+    return made
 
 
 def decisions(engine: Engine | Connection, series: Series) -> list[Decision]:

@@ -165,6 +165,11 @@ def _adopt_units(conn: Connection, department_id: int, department: OrganisationR
     )
 
 
+def find_or_add_organisation(conn: Connection, org: OrganisationRecord, parent_id: int | None = None) -> int:
+    """The canonical id of the organisation with this name (created when new)."""
+    return canonical_organisation(conn, _organisation(conn, org, parent_id))
+
+
 def _organisation(
     conn: Connection, org: OrganisationRecord, parent_id: int | None, *, titled: bool = False
 ) -> int:

@@ -265,6 +265,38 @@ def facts_csv(document_id: DocumentId, session: SessionDep, request: Request) ->
     return services.facts_csv_response(request, document_id)
 
 
+class DocumentChange(BaseModel):
+    organisation: str | None = Field(
+        default=None, min_length=1, max_length=200, description="file it under this organisation"
+    )
+    fiscal_year: int | None = Field(default=None, ge=1949, le=2200, description="file it under this year")
+
+
+def changed_json(done: Any) -> dict[str, Any]:
+    return {"document_id": done.document_id, "what": done.what}
+
+
+@router.patch(
+    "/documents/{document_id}", summary="Correct the organisation or year a document is filed under"
+)
+def correct_document(
+    document_id: DocumentId, body: DocumentChange, session: ReviewerDep, request: Request
+) -> dict[str, Any]:
+    return changed_json(services.correct(request, document_id, body.organisation, body.fiscal_year))
+
+
+@router.delete(
+    "/documents/{document_id}", summary="Delete a document (a wrong upload); not one the team decided on"
+)
+def delete_document(document_id: DocumentId, session: ReviewerDep, request: Request) -> dict[str, Any]:
+    return changed_json(services.delete_document(request, document_id))
+
+
+@router.post("/documents/{document_id}/reanalyse", summary="Read, parse and audit the stored original again")
+def reanalyse_document(document_id: DocumentId, session: ReviewerDep, request: Request) -> dict[str, Any]:
+    return changed_json(services.reanalyse(request, document_id))
+
+
 @router.get("/documents/{document_id}/original", summary="The original file, under its uploaded name")
 def original_file(document_id: DocumentId, session: SessionDep, request: Request) -> Response:
     return services.original_response(request, document_id)

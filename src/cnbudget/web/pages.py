@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from cnbudget.domain.errors import CnbudgetError
+from cnbudget.domain.errors import CnbudgetError, UsageError
 from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS, SEVERITY_LABELS
 from cnbudget.library.answers import Answer, display
@@ -169,16 +169,59 @@ def documents_page(
     return render(request, "documents.html", rows=rows, q=q, wanted=status, all_versions=all_versions)
 
 
+PAGE_SIZE = 100
+"""Findings per page of a document: a document with 500 findings opens on its first hundred."""
+
+
 @router.get("/documents/{document_id}")
-def document_page(request: Request, document_id: DocumentId, session: SessionDep) -> HTMLResponse:
+def document_page(
+    request: Request,
+    document_id: DocumentId,
+    session: SessionDep,
+    severity: Annotated[str, Query(max_length=10)] = "",
+    state: Annotated[str, Query(max_length=10)] = "",
+    rule: Annotated[str, Query(max_length=40)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+    start: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    return _document(request, document_id, severity, state, rule, q, start)
+
+
+def _document(
+    request: Request, document_id: int, severity: str = "", state: str = "", rule: str = "", q: str = "",
+    start: int = 0, problem: dict[str, Any] | None = None, status: int = 200,
+) -> HTMLResponse:  # fmt: skip
     engine = request.app.state.engine
     view = document_view(engine, document_id)
-    groups: dict[str, list[Any]] = {}
+    level = one_of(severity, SEVERITIES, "severity", "级别") or ""
+    state = state if state in STATE_LABELS else ""
+    words = q.strip()
     order = {"error": 0, "warning": 1, "info": 2}
-    for f in sorted(view.findings, key=lambda f: (order.get(f.severity, 3), f.id)):
+    chosen = [
+        f for f in sorted(view.findings, key=lambda f: (order.get(f.severity, 3), f.id))
+        if (not level or f.severity == level) and (not state or f.state == state) and (not rule or f.rule_id == rule)
+        and (not words or words in f.message or words in f.rule_id or words in (f.part or ""))
+    ]  # fmt: skip
+    shown = chosen[start : start + PAGE_SIZE]
+    groups: dict[str, list[Any]] = {}
+    for f in shown:
         groups.setdefault(f.part, []).append(f)
     reviewers = [u for u, active in list_users(engine) if active and u.can_review]
-    return render(request, "document.html", view=view, groups=groups, reviewers=reviewers)
+    warnings = _folded(view.parse_warnings)
+    filters = {"severity": level, "state": state, "rule": rule, "q": words}
+    query = urlencode([(k, v) for k, v in filters.items() if v])
+    return render(request, "document.html", status=status, view=view, groups=groups, reviewers=reviewers,
+                  warnings=warnings, filters=filters, query=query, start=start, page_size=PAGE_SIZE,
+                  matched=len(chosen), rules=sorted({f.rule_id for f in view.findings}), problem=problem or {})  # fmt: skip
+
+
+def _folded(parse_warnings: list[Any]) -> list[tuple[str, int]]:
+    """Each parse warning once, with how many times it was given, in the order first given."""
+    counts: dict[str, int] = {}
+    for w in parse_warnings:
+        text = w if isinstance(w, str) else str(w.get("message") or w) if isinstance(w, dict) else str(w)
+        counts[text] = counts.get(text, 0) + 1
+    return list(counts.items())
 
 
 @router.get("/documents/{document_id}/findings/{finding_id}/evidence")
@@ -213,9 +256,42 @@ def decide_form(
     action: Annotated[str, Form(max_length=16)],
     text: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    decide(request.app.state.engine, document_id, finding_id, session.user.id, action, text)
+    try:
+        decide(request.app.state.engine, document_id, finding_id, session.user.id, action, text)
+    except UsageError as exc:
+        if exc.setting in ("document", "finding"):
+            raise
+        # the page again, the reason typed kept and the problem said beside the finding
+        return _document(request, document_id, problem={"id": finding_id, "message": str(exc), "text": text},
+                         status=400)  # fmt: skip
     audit(request, "decision", f"document {document_id} finding {finding_id}", f"{action} {text}".strip())
     return back(f"/documents/{document_id}#f{finding_id}")
+
+
+@router.post("/documents/{document_id}/bulk")
+def bulk_form(
+    request: Request,
+    document_id: DocumentId,
+    session: ReviewerDep,
+    action: Annotated[str, Form(max_length=16)],
+    ids: Annotated[list[str] | None, Form(max_length=12)] = None,
+    text: Annotated[str, Form(max_length=2000)] = "",
+    back_to: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    chosen = ids_of(",".join(ids or []), "ids") or []
+    if not chosen:
+        return _document(request, document_id, problem={"id": 0, "message": "没有选择审核结果", "text": text},
+                         status=400)  # fmt: skip
+    try:
+        services.decide_many(request, document_id, chosen, action, text)
+    except UsageError as exc:
+        if exc.setting in ("document", "finding"):
+            raise
+        return _document(
+            request, document_id, problem={"id": 0, "message": str(exc), "text": text}, status=400
+        )
+    target = back_to if back_to.startswith(f"/documents/{document_id}") and "//" not in back_to else ""
+    return back(target or f"/documents/{document_id}")
 
 
 @router.post("/documents/{document_id}/review")
@@ -291,6 +367,31 @@ def export(request: Request, document_id: DocumentId, what: str, session: Sessio
     if what == "facts.csv":
         return services.facts_csv_response(request, document_id)
     raise WebError(404, "没有这种导出")
+
+
+@router.post("/documents/{document_id}/correct")
+def correct_form(
+    request: Request,
+    document_id: DocumentId,
+    session: ReviewerDep,
+    organisation: Annotated[str, Form(max_length=200)] = "",
+    fiscal_year: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    year = year_of(fiscal_year, "fiscal_year")
+    services.correct(request, document_id, organisation.strip() or None, year)
+    return back(f"/documents/{document_id}")
+
+
+@router.post("/documents/{document_id}/reanalyse")
+def reanalyse_form(request: Request, document_id: DocumentId, session: ReviewerDep) -> Response:
+    services.reanalyse(request, document_id)
+    return back(f"/documents/{document_id}")
+
+
+@router.post("/documents/{document_id}/delete")
+def delete_form(request: Request, document_id: DocumentId, session: ReviewerDep) -> Response:
+    services.delete_document(request, document_id)
+    return back("/documents")
 
 
 @router.get("/documents/{document_id}/original")

@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.escape import csv_cell, text_cells
+from cnbudget.library import maintenance
+from cnbudget.library.maintenance import Changed
 from cnbudget.library.review import DocumentView, document_source, document_view, reviewed_report, source_file
 from cnbudget.library.uploads import Budget, UploadLimits, receive
 from cnbudget.store import schema
@@ -262,3 +264,44 @@ async def receive_uploads(
             )
             accepted.append({"id": upload_id, "filename": received.filename})
     return accepted, refused
+
+
+def delete_document(request: Request, document_id: int) -> Changed:
+    """Delete the document; its file leaves the server's storage when no other document holds it (a file
+    ingested from the command line is never touched)."""
+    engine = request.app.state.engine
+    done = maintenance.delete_document(engine, document_id)
+    unused = maintenance.stored_file_unused(engine, done.path, done.sha256)
+    storage = request.app.state.config.storage.resolve()
+    if unused is not None and unused.resolve().is_relative_to(storage):
+        unused.unlink(missing_ok=True)
+    audit(request, "delete", f"document {document_id}", done.what)
+    return done
+
+
+def reanalyse(request: Request, document_id: int) -> Changed:
+    try:
+        done = maintenance.reanalyse(request.app.state.engine, document_id)
+    except InputError as exc:
+        raise WebError(409, f"无法重新审核：{exc.message}", "document") from exc
+    audit(request, "reanalyse", f"document {document_id}", done.what)
+    return done
+
+
+def correct(request: Request, document_id: int, organisation: str | None, fiscal_year: int | None) -> Changed:
+    done = maintenance.correct_document(
+        request.app.state.engine, document_id, organisation=organisation, fiscal_year=fiscal_year
+    )
+    audit(request, "document", f"document {document_id}", done.what)
+    return done
+
+
+def decide_many(request: Request, document_id: int, finding_ids: list[int], action: str, text: str) -> int:
+    """The same decision on several findings of the document (each its own row of the trail)."""
+    from cnbudget.store.review import decide_all
+
+    session = request.state.session
+    decide_all(request.app.state.engine, document_id, finding_ids, session.user.id, action, text)
+    audit(request, "decision", f"document {document_id} findings {','.join(map(str, finding_ids))[:200]}",
+          f"{action} {text}".strip())  # fmt: skip
+    return len(finding_ids)

@@ -136,3 +136,26 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("figure.page").forEach(showFirstBox);
   if (location.hash.startsWith("#f")) { const el = document.getElementById(location.hash.slice(1)); if (el) el.focus(); }
 });
+
+// ---- select every finding of the page for a bulk decision ----
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-select-all]");
+  if (!button) return;
+  const boxes = Array.from(document.querySelectorAll('input[type=checkbox][form="bulk"]'));
+  const all = boxes.every((b) => b.checked);
+  boxes.forEach((b) => { b.checked = !all; });
+});
+
+// ---- a reason being typed survives an expired session (kept in this tab until the decision is saved) ----
+function keepKey(input) { return "cnbudget-reason-" + input.dataset.keep; }
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (input.dataset && input.dataset.keep) sessionStorage.setItem(keepKey(input), input.value);
+});
+document.querySelectorAll("input[data-keep]").forEach((input) => {
+  const saved = sessionStorage.getItem(keepKey(input));
+  if (!saved) return;
+  const trail = input.closest("article.finding").querySelector("ol.trail");
+  if (trail && trail.textContent.includes(saved)) sessionStorage.removeItem(keepKey(input));
+  else if (!input.value) input.value = saved;
+});
