@@ -306,3 +306,32 @@ def test_a_document_is_corrected_analysed_again_and_deleted_from_the_page(web, t
     login_admin = web.post("/api/v1/login", json={"username": "admin", "password": PASSWORD}).json()
     log = web.get("/api/v1/events", headers={"X-CSRF-Token": login_admin["csrf_token"]}).json()["events"]
     assert {"document", "reanalyse", "delete"} <= {e["action"] for e in log}
+
+
+def test_library_forms_speak_chinese_and_leave_out_what_the_team_dismissed(web) -> None:
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "普陀决算.pdf", PDF.read_bytes())
+    meta = web.get(f"/api/v1/documents/{doc}").json()
+    form = web.get("/library/compare").text
+    assert '<option value="final">决算</option>' in form and '<option value="total_spending">' in form
+    assert "total_spending" not in re.sub(r'value="[^"]*"', "", form)  # ids only in values, labels shown
+    chosen = web.get(
+        "/library/compare", params={"year": meta["fiscal_year"], "kind": "决算", "metric": ["支出合计"]}
+    )
+    assert meta["organisation"] in chosen.text, chosen.text[:500]
+    assert "应为 2,0" not in web.get(f"/documents/{doc}").text  # no year printed as an amount
+    levels = web.get("/library/findings", params={"severity": "错误"})
+    assert levels.status_code == 200 and '<option value="error" selected>错误</option>' in levels.text
+    findings = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]
+    target = findings[0]
+    web.post(f"/api/v1/documents/{doc}/findings/{target['id']}/decisions", json={"action": "dismiss", "text": "误报"},
+             headers={"X-CSRF-Token": csrf})  # fmt: skip
+    listed = web.get("/api/v1/questions/findings").json()["rows"]
+    assert target["message"] not in {r["message"] for r in listed}
+    assert len(listed) == len(findings) - 1
+    everything = web.get("/api/v1/questions/findings", params={"dismissed": "true"}).json()["rows"]
+    assert target["message"] in {r["message"] for r in everything}
+    # reopened: listed again
+    web.post(f"/api/v1/documents/{doc}/findings/{target['id']}/decisions", json={"action": "reopen"},
+             headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert len(web.get("/api/v1/questions/findings").json()["rows"]) == len(findings)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cnbudget.domain.catalog import Source, rule_sources, spec_for, table_name
 from cnbudget.domain.vocabulary import (
@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from cnbudget.audit.findings import Finding
 
 CheckFunction = Callable[..., Iterable["Finding"]]
+
+
+ValueKind = Literal["amount", "year"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,9 @@ class Rule:
     """``after`` rules run once the ``main`` rules are done and read what they recorded."""
     check: Callable[[Context], Iterable[Finding]] = field(compare=False)
     cites: tuple[Source, ...] = ()
+    values: ValueKind = "amount"
+    """What the findings' expected and actual values are: amounts (万元, two decimals), or years (2025, as
+    such: not 2,025.00)."""
     """The provisions the rule rests on (domain/data/rule_sources.toml); every ``regulation`` rule has one."""
 
     def basis_text(self) -> str:
@@ -112,6 +118,7 @@ def rule(
     tables: tuple[str, ...] = (),
     phase: Phase = "main",
     each: Mapping[str, Mapping[str, Any]] | None = None,
+    values: ValueKind = "amount",
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Declare a rule (or, with ``each``, one rule per parameter set) around its check function."""
     if (rule_id is None) == (each is None):
@@ -139,6 +146,7 @@ def rule(
                 phase=phase,
                 check=partial(func, **params) if params else func,
                 cites=rule_sources().get(instance_id, ()),
+                values=values,
             )
         return func
 

@@ -361,7 +361,7 @@ def compare_command(
     from cnbudget.library.questions import compare
 
     _ask(db, fmt, output, lambda engine: compare(
-        engine, year, metric, kind=kind.value, scope=scope.value if scope else None,
+        engine, year, metric, kind=kind.canonical, scope=scope.value if scope else None,
         level=level.value if level else None,
     ), bom)  # fmt: skip
 
@@ -382,7 +382,7 @@ def history_command(
         db,
         fmt,
         output,
-        lambda engine: history(engine, organisation, metric, kind=kind.value if kind else None),
+        lambda engine: history(engine, organisation, metric, kind=kind.canonical if kind else None),
         bom,
     )
 
@@ -455,6 +455,16 @@ def findings_command(
             "--limit", min=1, help=t("最多显示这么多条。", "At most this many."), show_default=False
         ),
     ] = None,
+    dismissed: Annotated[
+        bool,
+        typer.Option(
+            "--include-dismissed",
+            help=t(
+                "也列出审核团队已驳回（认定为误报）的审核结果。",
+                "Also list findings a review team dismissed.",
+            ),
+        ),
+    ] = False,
     db: Annotated[str | None, db_opt()] = None,
     fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
@@ -464,8 +474,8 @@ def findings_command(
     from cnbudget.library.questions import findings
 
     _ask(db, fmt, output, lambda engine: findings(
-        engine, rule=rule, severity=severity.value if severity else None, organisation=organisation, year=year,
-        kind=kind.value if kind else None, all_versions=all_versions, limit=limit,
+        engine, rule=rule, severity=severity.canonical if severity else None, organisation=organisation, year=year,
+        kind=kind.canonical if kind else None, all_versions=all_versions, limit=limit, dismissed=dismissed,
     ), bom)  # fmt: skip
 
 

@@ -62,8 +62,16 @@ class AnswerFormat(StrEnum):
 
 
 class Kind(StrEnum):
+    """Budget or final accounts; the Chinese words are accepted as well (``--kind 决算``)."""
+
     budget = "budget"
     final = "final"
+    预算 = "预算"
+    决算 = "决算"
+
+    @property
+    def canonical(self) -> str:
+        return {"预算": "budget", "决算": "final"}.get(self.value, self.value)
 
 
 class Scope(StrEnum):
@@ -83,9 +91,18 @@ class Funds(StrEnum):
 
 
 class SeverityChoice(StrEnum):
+    """A level, in English or in Chinese (``--severity 错误``)."""
+
     error = "error"
     warning = "warning"
     info = "info"
+    错误 = "错误"
+    警告 = "警告"
+    提示 = "提示"
+
+    @property
+    def canonical(self) -> str:
+        return {"错误": "error", "警告": "warning", "提示": "info"}.get(self.value, self.value)
 
 
 class ExportFormat(StrEnum):

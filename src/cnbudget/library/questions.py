@@ -639,6 +639,28 @@ def _known_rule(rule: str) -> None:
         )
 
 
+def _latest_decision() -> Any:
+    """The latest confirm, dismiss or reopen of the team on each finding (by its series and key), as the
+    review pages count it (comments change nothing)."""
+    d = schema.decisions.c
+    f = schema.findings.c
+    return (
+        select(d.action)
+        .where(
+            d.organisation_id == docs.organisation_id,
+            d.kind == docs.kind,
+            d.scope == docs.scope,
+            d.fiscal_year == func.coalesce(docs.fiscal_year, 0),
+            d.finding_key == f.finding_key,
+            d.action.in_(("confirm", "dismiss", "reopen")),
+        )
+        .order_by(d.id.desc())
+        .limit(1)
+        .correlate(schema.findings, schema.documents)
+        .scalar_subquery()
+    )
+
+
 def findings(
     engine: Engine,
     *,
@@ -649,10 +671,14 @@ def findings(
     kind: str | None = None,
     all_versions: bool = False,
     limit: int | None = None,
+    dismissed: bool = False,
 ) -> Answer:
-    """Audit findings across the library, most severe first."""
+    """Audit findings across the library, most severe first; those a review team dismissed as not a problem
+    of the document are left out unless ``dismissed``."""
     f = schema.findings.c
     conditions: list[ColumnElement[bool]] = []
+    if not dismissed:
+        conditions.append(func.coalesce(_latest_decision(), "") != "dismiss")
     if not all_versions:
         conditions.append(docs.is_latest.is_(True))
     if rule:

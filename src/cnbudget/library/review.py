@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.errors import InputError, UsageError
+from cnbudget.domain.numbers import format_amount
 from cnbudget.store import schema
 from cnbudget.store.review import (
     ACTION_LABELS,
@@ -68,6 +69,22 @@ class FindingView:
         if any(e.get("kind") == "claim" for e in self.evidence):
             return NARRATIVE_PART
         return WHOLE_PART
+
+    @property
+    def values(self) -> str:
+        """What its expected and actual values are (the rule's declaration): ``amount`` or ``year``."""
+        from cnbudget.audit.registry import rule_by_id
+
+        found = rule_by_id(self.rule_id)
+        return found.values if found is not None else "amount"
+
+    def shown(self, value: Decimal | None) -> str:
+        """A value as a reviewer reads it: an amount with separators and two decimals, a year as a year."""
+        if value is None:
+            return ""
+        if self.values == "year" and value == value.to_integral_value():
+            return str(int(value))
+        return format_amount(value)
 
     @property
     def boxed_pages(self) -> list[int]:

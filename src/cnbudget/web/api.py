@@ -410,6 +410,7 @@ def findings(
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     year: Annotated[int | None, Query(ge=1949, le=2200)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    dismissed: Annotated[bool, Query(description="include the findings a team dismissed")] = False,
 ) -> JSONResponse:
     from cnbudget.library.questions import findings as ask
 
@@ -420,6 +421,7 @@ def findings(
         organisation=organisation,
         year=year,
         limit=limit,
+        dismissed=dismissed,
     )
     return answer_json(answer)
 

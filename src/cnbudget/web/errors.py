@@ -78,9 +78,17 @@ def _error_response(
             body["field"] = field
         return JSONResponse({"error": body}, status_code=status)
     if status == 401:
+        from urllib.parse import quote, urlsplit
+
         from fastapi.responses import RedirectResponse
 
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # back where the person was: the page itself, or — for a form sent after the session ended — the
+        # page the form was on (what was typed there is kept by the page's script)
+        target = request.url.path if request.method == "GET" else "/documents"
+        referer = urlsplit(request.headers.get("referer", ""))
+        if request.method != "GET" and referer.netloc == request.headers.get("host", "") and referer.path:
+            target = referer.path
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     templates = request.app.state.templates
     return HTMLResponse(
         templates.get_template("error.html").render(status=status, message=message, user=None, csrf=""),

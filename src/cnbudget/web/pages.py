@@ -461,8 +461,21 @@ def _answer(
         return services.download(answer_xlsx(answer), f"{title}.xlsx", services.XLSX, request)
     svg = chart_svg(answer.chart) if answer is not None and answer.chart is not None else ""
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "download"])
+    chosen = list(dict.fromkeys(_metrics(request.query_params.getlist("metric")) or []))
     return render(request, "answer.html", title=title, form=form, answer=answer, error=error, chart_svg=svg,
-                  query=query)  # fmt: skip
+                  query=query, choices=_choices(), chosen_metrics=chosen, code_metrics=",".join(m for m in chosen if ":" in m))  # fmt: skip
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """The values a library form offers, with the words people read (the ids stay in the address)."""
+    from cnbudget.library.questions import metrics
+
+    named = [(r["metric"], r["label"]) for r in metrics().rows if not str(r["metric"]).endswith(":CODE")]
+    return {
+        "kind": [("budget", "预算"), ("final", "决算")],
+        "severity": [("", "全部"), ("error", "错误"), ("warning", "警告"), ("info", "提示")],
+        "metric": named,
+    }
 
 
 @router.get("/library/organisations")
@@ -532,7 +545,14 @@ def findings_page(
 
 
 def _metrics(values: list[str] | None) -> list[str] | None:
-    out = [m.strip() for v in values or [] for m in v.split(",") if m.strip()]
+    """The metrics asked for: ids, or their Chinese names as the form shows them (comma-separated too)."""
+    by_label = {label: name for name, label in _choices()["metric"]}
+    out = [
+        by_label.get(m.strip(), m.strip())
+        for v in values or []
+        for m in v.replace("，", ",").split(",")
+        if m.strip()
+    ]
     return out or None
 
 

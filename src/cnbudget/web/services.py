@@ -95,11 +95,11 @@ def findings_workbook(view: DocumentView) -> bytes:
         )
     for column, width in zip("ABCDEFGHIJK", (7, 18, 7, 22, 8, 70, 14, 14, 12, 9, 40), strict=True):
         ws.column_dimensions[column].width = width
-    for row in ws.iter_rows(min_row=3):
+    for f, row in zip(view.findings, ws.iter_rows(min_row=3), strict=False):
         row[5].alignment = Alignment(wrap_text=True, vertical="top")
         row[10].alignment = Alignment(wrap_text=True, vertical="top")
         for cell in row[6:9]:
-            cell.number_format = "#,##0.00"
+            cell.number_format = "0" if f.values == "year" else "#,##0.00"  # a year is not an amount
     text_cells(wb)  # document text that looks like a formula stays text
     buffer = io.BytesIO()
     wb.save(buffer)

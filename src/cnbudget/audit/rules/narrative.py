@@ -566,6 +566,7 @@ def prior_vs_b11(ctx: Context) -> Iterator[Finding]:
         "查看报告所列句子的年度和金额；与上年比较的句子（“比……”）和“截至……”的时点表述不报告。"
         "部门应将年度改为本年度，并核对金额是否为本年数。"
     ),
+    values="year",
 )
 def years(ctx: Context) -> Iterator[Finding]:
     if not ctx.year:
@@ -598,6 +599,7 @@ def years(ctx: Context) -> Iterator[Finding]:
         "与更早年度比较通常是沿用旧稿未改。"
     ),
     fix="查看报告所列句子中的比较年度。部门应改为与上一年度比较，并重新核算增减额和增减率。",
+    values="year",
 )
 def compared_years(ctx: Context) -> Iterator[Finding]:
     if not ctx.year:
