@@ -153,3 +153,57 @@ def test_the_main_path_in_a_browser(server: str, page: object) -> None:
     p.locator("h2", has_text="The library's documents").first.wait_for()  # type: ignore[attr-defined]
     _shot(p, "09-redoc")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_team_day_in_a_browser(server: str, page: object) -> None:
+    """Upload, open a narrative finding and see its sentence boxed on the page, fix the document's year,
+    analyse it again, dismiss all its errors at once with a reason, export the findings."""
+    p = page
+    p.goto(f"{server}/login")  # type: ignore[attr-defined]
+    p.fill("input[name=username]", "reviewer")  # type: ignore[attr-defined]
+    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    p.click("form button[type=submit]")  # type: ignore[attr-defined]
+    p.wait_for_url(f"{server}/documents")  # type: ignore[attr-defined]
+    doc = _upload(p, server, "普陀区规划资源局2024年决算.pdf", PDF.read_bytes(), "已入库")
+    findings = p.request.get(f"{server}/api/v1/documents/{doc}/findings").json()["findings"]  # type: ignore[attr-defined]
+    narrative = next(f for f in findings if f["evidence"][0]["kind"] == "claim")
+    p.goto(f"{server}/documents/{doc}#f{narrative['id']}")  # type: ignore[attr-defined]
+    article = p.locator(f"#f{narrative['id']}")  # type: ignore[attr-defined]
+    article.locator("summary").click()
+    article.locator("svg rect.box").first.wait_for()
+    image = article.locator("svg image").first
+    p.wait_for_function("img => img.getBBox().width > 0", arg=image.element_handle())  # type: ignore[attr-defined]
+    assert article.locator("a", has_text="在原 PDF 中打开此页").count() >= 1
+    article.scroll_into_view_if_needed()
+    _shot(p, "day-01-narrative-finding-boxed")
+
+    p.locator("details.manage summary").click()  # type: ignore[attr-defined]
+    p.fill("details.manage input[name=fiscal_year]", "2023")  # type: ignore[attr-defined]
+    p.locator("details.manage button", has_text="更正").click()  # type: ignore[attr-defined]
+    p.wait_for_load_state()  # type: ignore[attr-defined]
+    assert "2023" in p.locator("dl.meta").inner_text()  # type: ignore[attr-defined]
+    _shot(p, "day-02-year-corrected")
+    p.locator("details.manage summary").click()  # type: ignore[attr-defined]
+    p.locator("details.manage button", has_text="按当前规则重新审核").click()  # type: ignore[attr-defined]
+    p.wait_for_load_state()  # type: ignore[attr-defined]
+    assert "2023" in p.locator("dl.meta").inner_text()  # type: ignore[attr-defined]
+
+    p.select_option("form.filters select[name=severity]", "error")  # type: ignore[attr-defined]
+    p.locator("form.filters button[type=submit]").click()  # type: ignore[attr-defined]
+    p.wait_for_load_state()  # type: ignore[attr-defined]
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert p.locator("article.finding").count() == len(errors)  # type: ignore[attr-defined]
+    p.locator("[data-select-all]").click()  # type: ignore[attr-defined]
+    p.fill("#bulk input[name=text]", "已与部门核实：尾差")  # type: ignore[attr-defined]
+    _shot(p, "day-03-bulk-selected")
+    p.locator("#bulk button[value=dismiss]").click()  # type: ignore[attr-defined]
+    p.wait_for_load_state()  # type: ignore[attr-defined]
+    assert p.locator("article.finding.state-dismissed").count() == len(errors)  # type: ignore[attr-defined]
+    _shot(p, "day-04-bulk-dismissed")
+
+    with p.expect_download() as download:  # type: ignore[attr-defined]
+        p.click("text=审核结果（XLSX）")  # type: ignore[attr-defined]
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
+    assert text.count("已与部门核实：尾差") == len(errors)
+    _shot(p, "day-05-exported")
