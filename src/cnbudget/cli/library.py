@@ -334,7 +334,11 @@ def compare_command(
     metric: Annotated[list[str] | None, metric_opt()] = None,
     kind: Annotated[
         Kind,
-        typer.Option("--kind", help=t("budget（预算）或 final（决算）。", "budget (预算) or final (决算).")),
+        typer.Option(
+            "--kind",
+            metavar=t("类型", "KIND"),
+            help=t("预算或决算（也可写 budget、final）。", "budget or final."),
+        ),
     ] = Kind.budget,
     scope: Annotated[
         Scope | None,
@@ -426,7 +430,15 @@ def findings_command(
     ] = None,
     severity: Annotated[
         SeverityChoice | None,
-        typer.Option("--severity", help=t("至少这个级别。", "At least this severe."), show_default=False),
+        typer.Option(
+            "--severity",
+            metavar=t("级别", "LEVEL"),
+            help=t(
+                "至少这个级别：错误、警告或提示（也可写 error、warning、info）。",
+                "At least this severe: error, warning or info.",
+            ),
+            show_default=False,
+        ),
     ] = None,
     organisation: Annotated[
         str | None,
@@ -458,7 +470,7 @@ def findings_command(
     dismissed: Annotated[
         bool,
         typer.Option(
-            "--include-dismissed",
+            "--dismissed",
             help=t(
                 "也列出审核团队已驳回（认定为误报）的审核结果。",
                 "Also list findings a review team dismissed.",

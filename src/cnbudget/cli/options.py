@@ -218,8 +218,8 @@ def metric_opt() -> Any:
 
 def kind_filter_opt() -> Any:
     return typer.Option(
-        "--kind", show_default=False,
-        help=t("只看 budget（预算）或 final（决算）。", "budget (预算) or final (决算) only."),
+        "--kind", show_default=False, metavar=t("类型", "KIND"),
+        help=t("只看预算或决算（也可写 budget、final）。", "budget or final only."),
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import AnswerFormat, TableFormat, setting_hints
@@ -147,7 +147,13 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
         )
     for row in answer.rows:
         table.add_row(*(escape(display(_label(c, row.get(c)))) for c in columns))
-    console.print(table)
+    from rich.measure import Measurement
+
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    if natural > console.width and answer.rows:
+        _print_records(console, answer, columns, escape)  # a narrow terminal: no column split into slivers
+    else:
+        console.print(table)
     for note in answer.notes:
         console.print(t("  注：", "  Note: ") + escape(note))
     if answer.total is not None:
@@ -160,6 +166,27 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
         )
     if buffer is not None:
         write_output(buffer.getvalue(), output)
+
+
+def _print_records(console: Console, answer: Answer, columns: list[str], escape: Any) -> None:
+    """The answer row by row, for a terminal too narrow for its table: the short values (names of rules,
+    years, figures) on one line, each long text on its own indented lines below — nothing cut mid-word."""
+    from rich.padding import Padding
+
+    from cnbudget.library.answers import display
+
+    console.print(f"[bold]{escape(answer.title)}[/bold]")
+    long = {c for c in columns if max((len(display(r.get(c))) for r in answer.rows), default=0) > 24}
+    for number, row in enumerate(answer.rows, 1):
+        head = [
+            f"{escape(answer.heading(c))}：{escape(display(_label(c, row.get(c))))}"
+            for c in columns
+            if c not in long and row.get(c) not in (None, "")
+        ]
+        console.print(f"[bold]{number}.[/bold] " + " · ".join(head), soft_wrap=False, overflow="fold")
+        for c in columns:
+            if c in long and row.get(c) not in (None, ""):
+                console.print(Padding(escape(display(_label(c, row.get(c)))), (0, 0, 0, 4)))
 
 
 def show_rules(

@@ -7,10 +7,10 @@ comes from each cell's number format, and merged ranges keep their text in the t
 from __future__ import annotations
 
 import hashlib
-import struct
+import io
 from typing import Any
 
-from cnbudget.domain.errors import InputError
+from cnbudget.domain.errors import CnbudgetError, InputError
 from cnbudget.domain.i18n import t
 from cnbudget.read.grid import LineWriter
 from cnbudget.read.source import CellCount, ReadOptions, Source
@@ -30,7 +30,9 @@ def read_xls(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
             path,
         ) from exc
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
+        )
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, AssertionError … for damaged files
         message = str(exc) or type(exc).__name__
         raise InputError(
@@ -45,8 +47,11 @@ def read_xls(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
     for index in range(book.nsheets):
         try:
             _sheet(book, index, writer, count, xlrd)
-        except (IndexError, KeyError, ValueError, AssertionError, struct.error, xlrd.XLRDError) as exc:
-            # xlrd reads a sheet only when it is asked for: a damaged one fails here, the others are read
+        except CnbudgetError:
+            raise  # a limit (cells), not damage
+        except Exception as exc:  # noqa: BLE001 - xlrd (no longer developed) raises IndexError, KeyError,
+            # OverflowError, struct.error … for a damaged sheet; it reads a sheet only when it is asked for,
+            # so a damaged one fails here and the others are read
             damaged.append(f"{index + 1}（{type(exc).__name__}）")
     warnings = []
     if damaged:
