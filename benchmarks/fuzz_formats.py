@@ -296,6 +296,9 @@ _BASES: dict[str, list[tuple[str, bytes]]] = {}
 
 
 def _start() -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore")  # openpyxl's and xlrd's complaints about the damage are expected
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     _BASES.update(bases())
 

@@ -145,15 +145,10 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
             # a figure is never cut: its column is as wide as its longest value (text columns wrap instead)
             min_width=max((len(display(v)) for v in values), default=1) if numeric else None,
         )
-    for row in answer.rows:
-        table.add_row(*(escape(display(_label(c, row.get(c)))) for c in columns))
-    from rich.measure import Measurement
-
-    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
-    if natural > console.width and answer.rows:
-        _print_records(console, answer, columns, escape)  # a narrow terminal: no column split into slivers
-    else:
-        console.print(table)
+    cells = [[escape(display(_label(c, row.get(c)))) for c in columns] for row in answer.rows]
+    for row_cells in cells:
+        table.add_row(*row_cells)
+    print_fitted(console, table, escape(answer.title), [escape(answer.heading(c)) for c in columns], cells)
     for note in answer.notes:
         console.print(t("  注：", "  Note: ") + escape(note))
     if answer.total is not None:
@@ -168,25 +163,27 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
         write_output(buffer.getvalue(), output)
 
 
-def _print_records(console: Console, answer: Answer, columns: list[str], escape: Any) -> None:
-    """The answer row by row, for a terminal too narrow for its table: the short values (names of rules,
-    years, figures) on one line, each long text on its own indented lines below — nothing cut mid-word."""
+def print_fitted(
+    console: Console, table: Any, title: str, headings: list[str], rows: list[list[str]]
+) -> None:
+    """The table when the terminal is wide enough for it; else the rows one by one — the short values
+    (names of rules, years, figures) on one line, each long text on its own indented lines below — so that
+    nothing is cut into slivers on an 80-column terminal. Values are already escaped for the terminal."""
+    from rich.measure import Measurement
     from rich.padding import Padding
 
-    from cnbudget.library.answers import display
-
-    console.print(f"[bold]{escape(answer.title)}[/bold]")
-    long = {c for c in columns if max((len(display(r.get(c))) for r in answer.rows), default=0) > 24}
-    for number, row in enumerate(answer.rows, 1):
-        head = [
-            f"{escape(answer.heading(c))}：{escape(display(_label(c, row.get(c))))}"
-            for c in columns
-            if c not in long and row.get(c) not in (None, "")
-        ]
-        console.print(f"[bold]{number}.[/bold] " + " · ".join(head), soft_wrap=False, overflow="fold")
-        for c in columns:
-            if c in long and row.get(c) not in (None, ""):
-                console.print(Padding(escape(display(_label(c, row.get(c)))), (0, 0, 0, 4)))
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    if natural <= console.width or not rows:
+        console.print(table)
+        return
+    console.print(f"[bold]{title}[/bold]")
+    long = {k for k in range(len(headings)) if max(len(r[k]) for r in rows) > 24}
+    for number, row in enumerate(rows, 1):
+        head = [f"{headings[k]}：{value}" for k, value in enumerate(row) if k not in long and value]
+        console.print(f"[bold]{number}.[/bold] " + " · ".join(head), overflow="fold")
+        for k, value in enumerate(row):
+            if k in long and value:
+                console.print(Padding(value, (0, 0, 0, 4)))
 
 
 def show_rules(
@@ -235,11 +232,12 @@ def show_rules(
             f", under the profile {profile.label}: {off} disabled",
         )
     table = Table(title=escape(title), header_style="bold")
-    headings = (t("规则", "Rule"), t("类别", "Family"), t("级别", "Severity"), t("适用", "Documents"))
+    headings = [t("规则", "Rule"), t("类别", "Family"), t("级别", "Severity"), t("适用", "Documents")]
     for name in headings:
         table.add_column(name, no_wrap=True)
     table.add_column(t("说明", "Description"))
     table.add_column(t("依据", "Basis"), no_wrap=True)
+    shown: list[list[str]] = []
     for r in rules:
         kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
         level = severity_label(severity(r))
@@ -254,7 +252,9 @@ def show_rules(
         )
         table.add_row(r.id, family_label(r.family), level, kinds, r.description, basis,
                       style="dim" if not enabled(r) else None)  # fmt: skip
-    console_for(None).print(table)
+        shown.append([r.id, family_label(r.family), level, kinds, escape(r.description), basis])
+    headings += [t("说明", "Description"), t("依据", "Basis")]
+    print_fitted(console_for(None), table, escape(title), headings, shown)
 
 
 def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
