@@ -335,3 +335,18 @@ def test_library_forms_speak_chinese_and_leave_out_what_the_team_dismissed(web) 
     web.post(f"/api/v1/documents/{doc}/findings/{target['id']}/decisions", json={"action": "reopen"},
              headers={"X-CSRF-Token": csrf})  # fmt: skip
     assert len(web.get("/api/v1/questions/findings").json()["rows"]) == len(findings)
+
+
+def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_login(web) -> None:
+    csrf = _form_login(web)
+    doc = _upload_form(web, csrf, "普陀决算.pdf", PDF.read_bytes())
+    finding = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"][0]["id"]
+    page = web.get(f"/documents/{doc}").text
+    assert f'data-keep="{doc}-{finding}"' in page  # the page's script keeps what is typed in this field
+    web.cookies.delete("cnbudget_session")
+    host = "testserver"
+    response = web.post(f"/documents/{doc}/findings/{finding}/decide", follow_redirects=False,
+                        data={"csrf_token": csrf, "action": "dismiss", "text": "打了很久的理由"},
+                        headers={"Referer": f"http://{host}/documents/{doc}", "Host": host})  # fmt: skip
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next=/documents/{doc}"
