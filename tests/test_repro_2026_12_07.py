@@ -179,3 +179,17 @@ def test_ocr_renders_a_poster_sized_page_within_the_pixel_budget(monkeypatch: py
     with pytest.raises(RuntimeError, match="stop here"):
         ocr.read_page(Poster())
     assert rendered and (14_400 * rendered[0]) ** 2 <= ocr.MAX_PIXELS
+
+
+def test_reading_never_sets_aside_the_whole_size_limit() -> None:
+    """A PDF of 1 MB is read within a 400 MB address space although the PDF limit is 500 MB (the fuzzer found
+    ``read(limit)`` reserving the limit before reading: MemoryError once the space was fragmented)."""
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20));"
+        "from cnbudget.read import read_path; [read_path(sys.argv[1]) for _ in range(3)]; print('ok')"
+    )
+    pdf = HERE / "pdf" / "putuo-planning-resources-2024-final.pdf"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(pdf)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-1000:]

@@ -258,9 +258,14 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
             is_pdf = kind == "pdf"
             size = p.stat().st_size
             _check_size(size, is_pdf, options, name)
-            # a pipe or a device (/dev/zero) has no size: read no more than the limit allows
+            # a pipe or a device (/dev/zero) has no size: read no more than the limit allows, a block at a
+            # time (``read(n)`` would set aside the whole limit — 500 MB for a PDF — before reading)
             limit = int((options.max_pdf_mb if is_pdf else options.max_mb) * MB)
-            data = head + stream.read(limit - len(head) + 1)
+            blocks, total = [head], len(head)
+            while total <= limit and (block := stream.read(min(1 << 22, limit - total + 1))):
+                blocks.append(block)
+                total += len(block)
+            data = b"".join(blocks)
     except OSError as exc:
         reason = exc.strerror or exc
         raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc
