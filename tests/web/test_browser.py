@@ -207,3 +207,18 @@ def test_the_team_day_in_a_browser(server: str, page: object) -> None:
     text = "\n".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
     assert text.count("已与部门核实：尾差") == len(errors)
     _shot(p, "day-05-exported")
+
+    # the session ends while a reason is being typed: after logging in again the reason is still there
+    p.goto(f"{server}/documents/{doc}")  # type: ignore[attr-defined]
+    other = next(f for f in findings if f["severity"] != "error")
+    reason = p.locator(f"#f{other['id']} input[name=text]")  # type: ignore[attr-defined]
+    reason.fill("一段打了很久的驳回理由")
+    p.context.clear_cookies()  # type: ignore[attr-defined]
+    p.locator(f"#f{other['id']} button[value=dismiss]").click()  # type: ignore[attr-defined]
+    p.wait_for_url(lambda url: "/login" in url)  # type: ignore[attr-defined]
+    p.fill("input[name=username]", "reviewer")  # type: ignore[attr-defined]
+    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    p.click("form button[type=submit]")  # type: ignore[attr-defined]
+    p.wait_for_url(f"{server}/documents/{doc}")  # type: ignore[attr-defined]
+    assert p.locator(f"#f{other['id']} input[name=text]").input_value() == "一段打了很久的驳回理由"  # type: ignore[attr-defined]
+    _shot(p, "day-06-reason-kept-after-login")
