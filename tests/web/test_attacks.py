@@ -328,3 +328,12 @@ def test_no_route_answers_500_to_odd_values(site: dict[str, Any], role: str | No
             if response.status_code >= 500:
                 failures.append((method, path[:80], value[:20], response.status_code, response.text[:200]))
     assert not failures, failures
+
+
+def test_another_applications_odd_cookie_does_not_hide_the_session(site: dict[str, Any]) -> None:
+    client = _client(site, "reviewer")
+    token = client.cookies.get("cnbudget_session")
+    odd = f'theme="a b"; x,y=1; broken; cnbudget_session={token}; last=%E4%B8%AD'
+    bare = httpx.Client(base_url=site["url"], timeout=60)
+    response = bare.post("/api/v1/logout", headers={"Cookie": odd, "X-CSRF-Token": client.headers["X-CSRF-Token"]})
+    assert response.status_code == 200, response.text

@@ -14,13 +14,12 @@ nothing — not FastAPI's form parsing, not a dependency — touches the body fi
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
 from anyio import to_thread
 from starlette.middleware.body_limit import RequestBodyLimitResponder
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 
 from cnbudget.store.accounts import session_for
 from cnbudget.web.errors import error_response, too_large
@@ -61,13 +60,9 @@ def _same_origin(headers: dict[str, str]) -> bool:
 
 
 def _session_token(headers: dict[str, str]) -> str:
-    cookie = SimpleCookie()
-    try:
-        cookie.load(headers.get("cookie", ""))
-    except Exception:  # noqa: BLE001 - a malformed Cookie header is no session
-        return ""
-    morsel = cookie.get(SESSION_COOKIE)
-    return morsel.value if morsel else ""
+    """The session cookie, parsed as Starlette parses cookies for the app (leniently: another application's
+    odd cookie on the same host must not hide this one)."""
+    return cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE, "")
 
 
 class BodyGuard:
