@@ -337,5 +337,7 @@ def test_another_applications_odd_cookie_does_not_hide_the_session(site: dict[st
     token = client.cookies.get("cnbudget_session")
     odd = f'theme="a b"; x,y=1; broken; cnbudget_session={token}; last=%E4%B8%AD'
     bare = httpx.Client(base_url=site["url"], timeout=60)
-    response = bare.post("/api/v1/logout", headers={"Cookie": odd, "X-CSRF-Token": client.headers["X-CSRF-Token"]})
+    response = bare.post(
+        "/api/v1/logout", headers={"Cookie": odd, "X-CSRF-Token": client.headers["X-CSRF-Token"]}
+    )
     assert response.status_code == 200, response.text
