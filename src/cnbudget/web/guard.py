@@ -48,8 +48,10 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 def _same_origin(headers: dict[str, str]) -> bool:
-    """True unless the request says it comes from another origin (scheme, host and port); a client that
-    sends neither ``Origin`` nor ``Referer`` (curl, scripts with the API) is not a browser being abused."""
+    """True unless the request says it comes from another origin — another host, or this host on another
+    port — than the ``Host`` it was sent to (the scheme is not compared: behind a proxy that ends HTTPS the
+    app sees plain HTTP); a client that sends neither ``Origin`` nor ``Referer`` (curl, scripts with the
+    API) is not a browser being abused."""
     host = headers.get("host", "")
     source = headers.get("origin") or headers.get("referer") or ""
     if not source:
