@@ -19,7 +19,7 @@ COVERED = {
     ("GET", "/api/v1/reviewers"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{user_id}"),
     ("POST", "/api/v1/me/password"), ("GET", "/api/v1/events"), ("GET", "/api/v1/documents/{document_id}/original"),
     ("PATCH", "/api/v1/documents/{document_id}"), ("DELETE", "/api/v1/documents/{document_id}"),
-    ("POST", "/api/v1/documents/{document_id}/reanalyse"),
+    ("POST", "/api/v1/documents/{document_id}/reanalyse"), ("POST", "/api/v1/reanalyse"),
 }  # fmt: skip
 
 
@@ -159,3 +159,29 @@ def test_correct_reanalyse_and_delete_through_the_api(web) -> None:
         web.delete(f"/api/v1/documents/{doc}", headers={"X-CSRF-Token": viewer["csrf_token"]}).status_code
         == 403
     )
+
+
+def test_the_whole_library_is_analysed_again_in_the_background(web) -> None:
+    import time
+
+    csrf = login(web, "reviewer")
+    [done] = wait_for(
+        web, [u["id"] for u in upload(web, csrf, ("决算.pdf", PDF.read_bytes())).json()["uploads"]]
+    )
+    doc = done["document_id"]
+    before = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]
+    assert web.post("/api/v1/reanalyse", headers={"X-CSRF-Token": csrf}).status_code == 403  # admin only
+    admin = login(web, "admin")
+    answer = web.post("/api/v1/reanalyse", headers={"X-CSRF-Token": admin})
+    assert answer.status_code == 202 and answer.json()["queued"] == [doc] and answer.json()["skipped"] == []
+    deadline = time.monotonic() + 120
+    while True:
+        log = web.get("/api/v1/events", params={"action": "reanalyse"}).json()["events"]
+        if any(e["target"] == f"document {doc}" for e in log):
+            break
+        assert time.monotonic() < deadline, log
+        time.sleep(0.2)
+    entry = next(e for e in log if e["target"] == f"document {doc}")
+    assert "重新审核：错误" in entry["detail"] and entry["username"] == "admin"
+    after = web.get(f"/api/v1/documents/{doc}/findings").json()["findings"]
+    assert [(f["rule_id"], f["message"]) for f in after] == [(f["rule_id"], f["message"]) for f in before]

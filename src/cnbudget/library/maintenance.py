@@ -91,7 +91,12 @@ def reanalyse(engine: Engine, document_id: int, options: ReadOptions | None = No
     outcome = process_file(str(path), options)
     if isinstance(outcome, Failure):
         raise UsageError(f"重新审核失败：{outcome.message}", setting="reanalyse")
-    record: DocumentRecord = outcome
+    return replace_analysis(engine, document_id, outcome)
+
+
+def replace_analysis(engine: Engine, document_id: int, record: DocumentRecord) -> Changed:
+    """Put a new analysis of the document's original in place of the old one (its filing and the team's
+    decisions stay)."""
     kept = ("title", "department_name", "amount_unit", "parse_warnings", "errors", "warnings", "infos")
     with engine.begin() as conn:
         _row(conn, document_id)
@@ -174,3 +179,12 @@ def stored_file_unused(engine: Engine, path: str, sha256: str) -> Path | None:
             select(func.count()).select_from(schema.documents).where(docs.content_sha256 == sha256)
         ).scalar()
     return None if used else Path(path)
+
+
+def latest_documents(engine: Engine) -> list[int]:
+    """The ids of every document's newest version (what a re-analysis of the library goes through)."""
+    with engine.connect() as conn:
+        return [
+            int(i)
+            for i in conn.execute(select(docs.id).where(docs.is_latest.is_(True)).order_by(docs.id)).scalars()
+        ]

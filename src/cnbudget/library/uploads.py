@@ -341,6 +341,31 @@ class UploadQueue:
             if find_by_hash(conn, received.sha256) is None:
                 received.path.unlink(missing_ok=True)
 
+    def reanalyse(
+        self, document_id: int, path: Path, on_done: Callable[[int, str], None] | None = None
+    ) -> None:
+        """Analyse a stored document again in a worker process and put the new analysis in its place;
+        ``on_done(document_id, what)`` is told what happened (for the audit log)."""
+        future = self._executor().submit(_process, str(path), self.options)
+        future.add_done_callback(lambda f: self._replace(document_id, f, on_done))
+
+    def _replace(
+        self, document_id: int, future: Future[object], on_done: Callable[[int, str], None] | None
+    ) -> None:
+        from cnbudget.library.ingestion import Failure
+        from cnbudget.library.maintenance import replace_analysis
+
+        try:
+            outcome = future.result()
+            if isinstance(outcome, Failure):
+                what = f"重新审核失败：{outcome.message}"
+            else:
+                what = replace_analysis(self.engine, document_id, outcome).what  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - one document's failure is said, the others go on
+            what = f"重新审核失败：{type(exc).__name__}: {exc}"
+        if on_done is not None:
+            on_done(document_id, what)
+
     def _done(self, upload_id: int) -> None:
         if self.on_done is not None:
             self.on_done(upload_id)

@@ -297,6 +297,13 @@ def reanalyse_document(document_id: DocumentId, session: ReviewerDep, request: R
     return changed_json(services.reanalyse(request, document_id))
 
 
+@router.post(
+    "/reanalyse", status_code=202, summary="Analyse every document again with the current rules (admin)"
+)
+def reanalyse_library(session: AdminDep, request: Request) -> dict[str, Any]:
+    return services.reanalyse_library(request)
+
+
 @router.get("/documents/{document_id}/original", summary="The original file, under its uploaded name")
 def original_file(document_id: DocumentId, session: SessionDep, request: Request) -> Response:
     return services.original_response(request, document_id)

@@ -374,6 +374,12 @@ def export(request: Request, document_id: DocumentId, what: str, session: Sessio
     raise WebError(404, "没有这种导出")
 
 
+@router.post("/reanalyse")
+def reanalyse_library_form(request: Request, session: AdminDep) -> Response:
+    services.reanalyse_library(request)
+    return back("/events?action=reanalyse")
+
+
 @router.post("/documents/{document_id}/correct")
 def correct_form(
     request: Request,

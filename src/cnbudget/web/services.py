@@ -305,3 +305,29 @@ def decide_many(request: Request, document_id: int, finding_ids: list[int], acti
     audit(request, "decision", f"document {document_id} findings {','.join(map(str, finding_ids))[:200]}",
           f"{action} {text}".strip())  # fmt: skip
     return len(finding_ids)
+
+
+def reanalyse_library(request: Request) -> dict[str, Any]:
+    """Every document's newest version analysed again in the worker processes (after a rule change); each
+    one's outcome goes to the audit log as it finishes. Documents whose original is gone are listed."""
+    from cnbudget.store.events import record
+
+    engine = request.app.state.engine
+    session = request.state.session
+    address = request.client.host if request.client else ""
+
+    def logged(document_id: int, what: str) -> None:
+        record(engine, "reanalyse", user_id=session.user.id, username=session.user.username, address=address,
+               target=f"document {document_id}", detail=what)  # fmt: skip
+
+    queued, skipped = [], []
+    for document_id in maintenance.latest_documents(engine):
+        try:
+            path = source_file(document_source(engine, document_id))
+        except InputError as exc:
+            skipped.append({"document_id": document_id, "message": exc.message})
+            continue
+        request.app.state.queue.reanalyse(document_id, path, logged)
+        queued.append(document_id)
+    audit(request, "reanalyse", "library", f"{len(queued)} queued, {len(skipped)} without their original")
+    return {"queued": queued, "skipped": skipped}
