@@ -193,3 +193,23 @@ def test_reading_never_sets_aside_the_whole_size_limit() -> None:
         [sys.executable, "-c", code, str(pdf)], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-1000:]
+
+
+def test_a_lone_surrogate_from_a_damaged_font_is_not_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzer's one crash in 100,000 cases: a damaged PDF stream made PDFium give half of a UTF-16 pair
+    (U+DD50) as a character, and the finding's key could not be encoded. It is now an unmapped glyph; and a
+    key is made of any text."""
+    import pypdfium2.raw as raw
+
+    from cnbudget.audit.findings import Evidence, Finding
+    from cnbudget.read import read_path
+
+    pdf = HERE / "pdf" / "putuo-planning-resources-2024-final.pdf"
+    original = raw.FPDFText_GetUnicode
+    monkeypatch.setattr(
+        raw, "FPDFText_GetUnicode", lambda handle, i: 0xDD50 if i == 3 else original(handle, i)
+    )
+    source = read_path(pdf)
+    assert all("\udd50" not in line.text for line in source.lines)
+    finding = Finding("X-1", "error", "消息", evidence=[Evidence("line", text="半个\udd50字符")])
+    assert len(finding.key) == 24

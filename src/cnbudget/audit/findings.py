@@ -79,7 +79,8 @@ class Finding:
             }
         )
         head = (self.rule_id, self.table, self.row_code, text_key(self.row_label), text_key(self.column))
-        return hashlib.sha256("\x1f".join((*head, *places)).encode("utf-8")).hexdigest()[:24]
+        joined = "\x1f".join((*head, *places))
+        return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
     @property
     def lines(self) -> list[int]:

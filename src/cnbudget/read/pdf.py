@@ -59,7 +59,9 @@ def _page_chars(textpage: Any, height: float, raw: Any, page: Any = None) -> tup
                 raw.FPDFText_GetLooseCharBox(handle, i, box)
                 inferred.append((rect.left, height - rect.bottom, chars[-1], len(chars)))
             continue
-        if code in (0, 0xFFFE, 0xFFFD):
+        if code in (0, 0xFFFE, 0xFFFD) or 0xD800 <= code <= 0xDFFF:
+            # no character, or half of a UTF-16 pair a damaged font maps alone (not text: it cannot even be
+            # written as UTF-8)
             unmapped += 1
             continue
         ch = chr(code)
