@@ -23,6 +23,7 @@ from cnbudget.library.uploads import Budget, UploadLimits, receive
 from cnbudget.store import schema
 from cnbudget.store.review import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS, Upload
 from cnbudget.web.errors import WebError
+from cnbudget.web.security import address as client_address
 from cnbudget.web.security import audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,17 +131,9 @@ def facts_csv_response(request: Request, document_id: int) -> Response:
             .where(f.document_id == document_id)
             .order_by(f.id)
         ).all()
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 Chinese only with the BOM
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["table_kind", "row_code", "row_label", "column", "value", "page", "line"])
-    for r in rows:
-        writer.writerow(
-            [csv_cell(r[0]), csv_cell(r[1]), csv_cell(r[2]), csv_cell(r[3]), r[4], r[5] or "", r[6]]
-        )
-    return download(
-        out.getvalue().encode("utf-8"), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8", request
-    )
+    table = [["table_kind", "row_code", "row_label", "column", "value", "page", "line"]]
+    table += [[r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6]] for r in rows]
+    return download(csv_bytes(table), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8", request)
 
 
 @lru_cache(maxsize=48)
@@ -314,7 +307,7 @@ def reanalyse_library(request: Request) -> dict[str, Any]:
 
     engine = request.app.state.engine
     session = request.state.session
-    address = request.client.host if request.client else ""
+    address = client_address(request)
 
     def logged(document_id: int, what: str) -> None:
         record(engine, "reanalyse", user_id=session.user.id, username=session.user.username, address=address,
