@@ -7,6 +7,7 @@ import pytest
 import cnbudget
 from cnbudget.domain.errors import InputError
 from cnbudget.read import read_path, source_from_text
+from cnbudget.read.source import ReadOptions
 
 SAMPLE = (Path(__file__).parent / "fixtures" / "seeds" / "002_259adb099584b024.txt").read_text("utf-8")
 
@@ -59,3 +60,28 @@ def test_missing_and_directory(tmp_path: Path) -> None:
         read_path(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="这是文件夹"):
         read_path(tmp_path)
+
+
+def test_a_row_read_from_cells_holds_its_text_once(tmp_path: Path) -> None:
+    """A workbook's or a Word table's row is its cells joined by tabs; the text is not stored twice."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["科目编码", "科目名称", "本年支出"])
+    sheet.append(["201", "一般公共服务支出", "1,297.30"])
+    target = tmp_path / "收支.xlsx"
+    book.save(target)
+    rows = [line for line in read_path(target).lines if line.cells]
+    assert [line.text for line in rows] == ["科目编码\t科目名称\t本年支出", "201\t一般公共服务支出\t1,297.30"]
+    assert all(line.own_text is None for line in rows)
+
+
+def test_a_file_is_read_whole_and_no_further_than_its_limit(tmp_path: Path) -> None:
+    target = tmp_path / "大.txt"
+    body = ("一般公共服务支出\t1,297.30\n" * 40_000).encode("utf-8")
+    target.write_bytes(body)
+    assert len(read_path(target).lines) == 40_000
+    with pytest.raises(InputError) as refused:
+        read_path(target, ReadOptions(max_mb=len(body) / 2 / 1_000_000))
+    assert refused.value.setting == "max_mb"

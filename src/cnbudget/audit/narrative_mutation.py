@@ -111,7 +111,7 @@ class NarrativeHarness:
         for number, new in change.edits.items():
             old = lines[self.index[number]]
             cells = [new] if old.cells is not None and len(old.cells) == 1 else old.cells
-            lines[self.index[number]] = replace(old, text=new, cells=cells)
+            lines[self.index[number]] = replace(old, own_text=new, cells=cells)
         doc = self._parse(replace(self.source, lines=lines))
         found = places(audit(doc), evidence=True) - self.baseline
         window = set(change.edits) | {change.anchor, change.anchor - 1}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _MINUS = "-−–－"
 _AMOUNT = re.compile(r"^[-−–－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -40,7 +41,10 @@ def amount_text(text: str) -> str | None:
     return s
 
 
+@lru_cache(maxsize=8192)
 def parse_amount(text: str) -> Decimal | None:
+    """The amount printed, or None. Equal printed amounts give one shared `Decimal` (it is immutable): a
+    disclosure prints the same figures in several tables, and a large one holds tens of thousands."""
     canonical = amount_text(text)
     if canonical is None:
         return None

@@ -37,7 +37,7 @@ class LineWriter:
         if len(filled) <= 1 and (not cleaned or cleaned[0]):
             self.text(cells[0].replace("\n", "") if filled else "")  # a title or note merged across the table
             return
-        self.lines.append(Line(len(self.lines) + 1, "\t".join(cleaned), cleaned, "tab", self.page))
+        self.lines.append(Line(len(self.lines) + 1, None, cleaned, "tab", self.page))
 
 
 MAX_COLSPAN = 1000

@@ -186,7 +186,7 @@ def _append(lines: list[Line], rows: list[Row], page_number: int, ocr: bool) -> 
             line.boxes = row.boxes
         else:
             cells = [normalize_text(c).strip() for c in row.cells]
-            line = Line(number, "\t".join(cells), cells, "tab", page_number, 0, row.boxes)
+            line = Line(number, None, cells, "tab", page_number, 0, row.boxes)
         line.ocr = ocr
         lines.append(line)
 

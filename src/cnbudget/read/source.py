@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from cnbudget.domain.errors import InputError, UsageError
 from cnbudget.domain.i18n import t
@@ -27,7 +27,9 @@ _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 class Line:
     number: int
     """1-based line number in the decoded text (the reference for every finding on text inputs)."""
-    text: str
+    own_text: str | None
+    """The line's text; None when it is exactly its cells joined by tabs (a row read from a workbook, a
+    DOCX/HTML table or a PDF's cells), so that a table's text is held once, in its cells (`text`)."""
     cells: list[str] | None = None
     """Cells when the layout marks them (tab-separated or a pipe table); None for plain text."""
     layout: LineLayout = "text"
@@ -39,6 +41,11 @@ class Line:
     """For PDF inputs: the box of each cell (or of the whole line of text); None for text inputs."""
     ocr: bool = False
     """Read by OCR from a scanned page: its values need review."""
+
+    @property
+    def text(self) -> str:
+        own = self.own_text
+        return own if own is not None else "\t".join(self.cells or ())
 
     @property
     def stripped(self) -> str:
@@ -242,6 +249,28 @@ def container_kind(head: bytes) -> Container:
     return "text"
 
 
+def _read_within(stream: BinaryIO, head: bytes, size: int, limit: int) -> bytes:
+    """The whole file, no more than ``limit + 1`` bytes of it.
+
+    A file of known size is read in one piece: a file read in blocks and joined leaves glibc's heap in
+    pieces (freeing a large block raises its mmap threshold, and later allocations land in the heap around
+    the objects that stay), which costs a third more peak memory for a workbook. A pipe or a device
+    (/dev/zero) has no size: it is read a block at a time, never setting aside the whole limit (``read(n)``
+    would — 500 MB for a PDF)."""
+    if 0 < size <= limit:
+        stream.seek(0)
+        data = stream.read(size + 1)
+        if len(data) <= size:
+            return data
+        blocks, total = [data], len(data)  # it grew while being read
+    else:
+        blocks, total = [head], len(head)
+    while total <= limit and (block := stream.read(min(1 << 22, limit - total + 1))):
+        blocks.append(block)
+        total += len(block)
+    return b"".join(blocks)
+
+
 def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     """Read any supported file, told apart by content: PDF, XLSX, DOCX, HTML or text."""
     options = options or ReadOptions()
@@ -258,14 +287,8 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
             is_pdf = kind == "pdf"
             size = p.stat().st_size
             _check_size(size, is_pdf, options, name)
-            # a pipe or a device (/dev/zero) has no size: read no more than the limit allows, a block at a
-            # time (``read(n)`` would set aside the whole limit — 500 MB for a PDF — before reading)
             limit = int((options.max_pdf_mb if is_pdf else options.max_mb) * MB)
-            blocks, total = [head], len(head)
-            while total <= limit and (block := stream.read(min(1 << 22, limit - total + 1))):
-                blocks.append(block)
-                total += len(block)
-            data = b"".join(blocks)
+            data = _read_within(stream, head, size, limit)
     except OSError as exc:
         reason = exc.strerror or exc
         raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc

@@ -230,7 +230,7 @@ def _has_uncached_formulas(data: bytes) -> bool:
                 continue
             with archive.open(name) as stream:
                 tail = b""
-                while chunk := stream.read(1 << 20):
+                while chunk := stream.read(1 << 16):  # under glibc's mmap threshold (see `read_path`)
                     if _UNCACHED.search(tail + chunk):
                         return True
                     tail = chunk[-256:]

@@ -172,7 +172,7 @@ def _join_rows_split_by_pages(body: list[Line], columns: list[Column], table: Ta
         ):
             joined = _continued(previous.cells, line.cells, values)
             if joined is not None:
-                out[-1] = replace(previous, cells=joined, text="\t".join(joined))
+                out[-1] = replace(previous, cells=joined, own_text=None)
                 table.warnings.append(
                     t(
                         f"第 {previous.number} 行：被分页截断的一行与第 {line.number} 行接续合并",
@@ -332,7 +332,7 @@ def _right_aligned(line: Line, value_positions: list[int], width: int) -> Line:
     for i, target in zip(amounts, targets, strict=True):
         out[target] = cells[i]
         boxes[target] = line.boxes[i] if line.boxes and i < len(line.boxes) else None
-    return replace(line, cells=out, boxes=boxes if line.boxes else None)
+    return replace(line, own_text=line.text, cells=out, boxes=boxes if line.boxes else None)
 
 
 def _ordinal_leak(row: Row) -> bool:
