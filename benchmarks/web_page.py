@@ -43,9 +43,9 @@ def main() -> int:
 
     from cnbudget.library.ingestion import ingest
     from cnbudget.store import schema
-    from cnbudget.store.accounts import add_user
+    from cnbudget.library.accounts import add_user
     from cnbudget.store.database import open_database
-    from cnbudget.store.review import decide
+    from cnbudget.library.review import decide
     from cnbudget.web.app import create_app
     from cnbudget.web.config import WebConfig
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cnbudget"
 LAYERS: dict[str, int] = {
     "domain": 0,
@@ -23,6 +25,11 @@ LAYERS: dict[str, int] = {
     "web": 7,
 }
 """Each package's floor. The package root (`cnbudget/__init__.py`, `__main__.py`) is the public face, above all."""
+
+SKIPPED: dict[str, set[str]] = {"cli": {"store"}, "web": {"store"}}
+"""Layers below that a package may not reach past the one between: the faces (command line, web) speak to
+the library's API (`cnbudget.library`: accounts, review, activity, uploads, questions …), never to its
+tables — the policy lives in one place for both."""
 
 
 def _layer(module: str) -> str | None:
@@ -68,6 +75,10 @@ def violations() -> list[str]:
                 out.append(
                     f"{path.relative_to(PACKAGE)}:{line}: {own} imports {module} ({target} is not below it)"
                 )
+            elif target in SKIPPED.get(own, set()):
+                out.append(
+                    f"{path.relative_to(PACKAGE)}:{line}: {own} imports {module} (past the library: use its API)"
+                )
     return out
 
 
@@ -81,5 +92,16 @@ def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
     probe.write_text("from cnbudget.store import schema\n", "utf-8")
     try:
         assert any("_layer_probe.py:1: audit imports cnbudget.store" in v for v in violations())
+    finally:
+        probe.unlink()
+
+
+@pytest.mark.parametrize("face", ["cli", "web"])
+def test_the_check_sees_a_face_reaching_the_tables(face: str) -> None:
+    probe = PACKAGE / face / "_layer_probe.py"
+    probe.write_text("def f():\n    from cnbudget.store.accounts import user_row\n", "utf-8")
+    try:
+        assert any(f"_layer_probe.py:2: {face} imports cnbudget.store.accounts (past the library" in v
+                   for v in violations())  # fmt: skip
     finally:
         probe.unlink()

@@ -14,9 +14,10 @@ from cnbudget.domain.errors import UsageError
 from cnbudget.library.ingestion import ingest
 from cnbudget.library.maintenance import correct_document, delete_document, reanalyse
 from cnbudget.store import schema
-from cnbudget.store.accounts import add_user
+from cnbudget.library.accounts import add_user
 from cnbudget.store.database import open_database
-from cnbudget.store.review import decide, decisions, series_of
+from cnbudget.library.review import decide
+from cnbudget.store.review import decisions, series_of
 
 SEED = Path(__file__).parent / "fixtures" / "seeds" / "000_37ad2aea713753bc.txt"
 

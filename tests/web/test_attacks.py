@@ -17,7 +17,7 @@ import pytest
 
 from cnbudget.library.access import ACCOUNT_FAILURES
 from cnbudget.library.uploads import UploadLimits
-from cnbudget.store.accounts import add_user
+from cnbudget.library.accounts import add_user
 from cnbudget.store.database import open_database
 from cnbudget.web.app import create_app
 from cnbudget.web.config import WebConfig

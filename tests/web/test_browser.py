@@ -17,7 +17,7 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in
 
 from openpyxl import load_workbook  # noqa: E402
 
-from cnbudget.store.accounts import add_user  # noqa: E402
+from cnbudget.library.accounts import add_user  # noqa: E402
 from cnbudget.store.database import open_database  # noqa: E402
 from cnbudget.web.app import create_app  # noqa: E402
 from cnbudget.web.config import WebConfig  # noqa: E402

@@ -49,7 +49,7 @@ def test_users_add_list_and_passwd(tmp_path: Path) -> None:
     missing = invoke("users", "passwd", "nobody", "--db", db, env={"CNBUDGET_PASSWORD": "another long one"})
     assert missing.returncode == 4 and "nobody" in missing.stderr
 
-    from cnbudget.store.accounts import authenticate
+    from cnbudget.library.accounts import authenticate
     from cnbudget.store.database import open_database
 
     engine = open_database(db)

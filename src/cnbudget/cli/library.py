@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
 
 def open_library(db: str | None, create: bool = False) -> Engine:
     """The library named by --db (else $CNBUDGET_DB, ./cnbudget.db); ``create``: a new one if missing."""
-    from cnbudget.store.database import open_database
+    from cnbudget.library import open_library as open_database
 
     return open_database(db, create=create)
 

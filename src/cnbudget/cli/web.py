@@ -154,11 +154,11 @@ def serve_command(
                 "The web application needs: pip install 'cnbudget[web]'",
             )
         ) from None
-    from cnbudget.store.accounts import add_user, list_users
-    from cnbudget.store.database import database_url
+    from cnbudget.library import library_url
+    from cnbudget.library.accounts import add_user, list_users
 
     engine = open_library(db, create=True)
-    url = database_url(db)
+    url = library_url(db)
     if storage is None:
         base = Path(url[len("sqlite:///") :]).parent if url.startswith("sqlite:///") else Path.cwd()
         storage = base / "cnbudget-files"
@@ -272,7 +272,8 @@ def users_add(
     db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """Add a user; the password is asked twice (or read from CNBUDGET_PASSWORD)."""
-    from cnbudget.store.accounts import ROLE_LABELS, add_user
+    from cnbudget.domain.vocabulary import ROLE_LABELS
+    from cnbudget.library.accounts import add_user
 
     password = _password()
     user = add_user(open_library(db, create=True), username, password, role, name)
@@ -282,7 +283,8 @@ def users_add(
 
 def users_list(db: Annotated[str | None, db_opt()] = None) -> None:
     """The users, their roles, and whether they are active."""
-    from cnbudget.store.accounts import ROLE_LABELS, list_users
+    from cnbudget.domain.vocabulary import ROLE_LABELS
+    from cnbudget.library.accounts import list_users
 
     for user, active in list_users(open_library(db, create=True)):
         state = t("在用", "active") if active else t("停用", "inactive")
@@ -301,7 +303,7 @@ def users_passwd(
     db: Annotated[str | None, db_opt()] = None,
 ) -> None:
     """Set a new password (asked twice, or CNBUDGET_PASSWORD); the user's sessions end."""
-    from cnbudget.store.accounts import set_password
+    from cnbudget.library.accounts import set_password
 
     set_password(open_library(db, create=True), username, _password())
     sys.stdout.write(t(f"已修改 {username} 的密码\n", f"Changed the password of {username}\n"))

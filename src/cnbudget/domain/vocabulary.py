@@ -159,6 +159,55 @@ def _pick(zh: dict[Any, str], en: dict[Any, str], key: Any) -> str:
     return (en if english() else zh)[key]
 
 
+# ---- the review team's work (the library's users, decisions, uploads and audit log) ------------------
+Role = Literal["admin", "reviewer", "viewer"]
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+ROLE_LABELS: Final[dict[Role, str]] = {"admin": "管理员", "reviewer": "审核人", "viewer": "查阅人"}
+
+ReviewStatus = Literal["pending", "in_review", "done"]
+REVIEW_STATUSES: Final[tuple[ReviewStatus, ...]] = get_args(ReviewStatus)
+REVIEW_LABELS: Final[dict[ReviewStatus, str]] = {"pending": "待审", "in_review": "审核中", "done": "已完成"}
+
+Action = Literal["confirm", "dismiss", "reopen", "comment"]
+ACTIONS: Final[tuple[Action, ...]] = get_args(Action)
+ACTION_LABELS: Final[dict[Action, str]] = {
+    "confirm": "确认",
+    "dismiss": "驳回（误报）",
+    "reopen": "重新打开",
+    "comment": "评论",
+}
+
+FindingState = Literal["open", "confirmed", "dismissed"]
+STATE_LABELS: Final[dict[FindingState, str]] = {"open": "待定", "confirmed": "已确认", "dismissed": "已驳回"}
+
+UploadStatus = Literal["queued", "running", "ingested", "new_version", "unchanged", "failed"]
+UPLOAD_LABELS: Final[dict[UploadStatus, str]] = {
+    "queued": "排队中",
+    "running": "处理中",
+    "ingested": "已入库",
+    "new_version": "新版本已入库",
+    "unchanged": "已在库中（内容相同）",
+    "failed": "失败",
+}
+
+EVENT_LABELS: Final[dict[str, str]] = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_refused": "登录被限制",
+    "logout": "退出",
+    "upload": "上传",
+    "decision": "审核意见",
+    "review": "审核状态",
+    "document": "修改文件信息",
+    "delete": "删除",
+    "reanalyse": "重新审核",
+    "user": "用户管理",
+    "password": "修改密码",
+    "export": "导出",
+}
+"""Every action the audit log knows, with the words the administrator's page shows."""
+
+
 def kind_label(kind: DocumentKind) -> str:
     return _pick(KIND_LABELS, KIND_LABELS_EN, kind)
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cnbudget.library.identity import MergeResult, aliases, merge, unmerge
     from cnbudget.library.ingestion import IngestSummary, ingest
     from cnbudget.library.questions import compare, execution, findings, history, metrics, organisations
+    from cnbudget.store.database import database_url as library_url
     from cnbudget.store.database import open_database as open_library
 
 _WHERE = {
@@ -37,10 +38,11 @@ _WHERE = {
     "metrics": ("cnbudget.library.questions", "metrics"),
     "organisations": ("cnbudget.library.questions", "organisations"),
     "open_library": ("cnbudget.store.database", "open_database"),
+    "library_url": ("cnbudget.store.database", "database_url"),
 }
 __all__ = [
     "Answer", "IngestSummary", "MergeResult", "aliases", "compare", "execution", "export", "findings", "history",
-    "ingest", "merge", "metrics", "open_library", "organisations", "unmerge",
+    "ingest", "library_url", "merge", "metrics", "open_library", "organisations", "unmerge",
 ]  # fmt: skip
 
 

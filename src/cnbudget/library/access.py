@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from cnbudget.store.accounts import User, authenticate
-from cnbudget.store.events import failures_since, record
+from cnbudget.library.accounts import User, authenticate
+from cnbudget.library.activity import record
+from cnbudget.store.events import failures_since
 
 WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 10

@@ -1,4 +1,5 @@
-"""A review team's view of one document: its findings with the team's decisions, and what it hands back.
+"""A review team's work on one document: its findings with the team's decisions, the decisions and the
+review status themselves (with their rules), and what the team hands back.
 
 The pages and the API of the web application ask these functions; the CLI could too. The audit itself is
 the one stored at ingest (no second audit path); exports that need the whole document (the checklist with
@@ -8,30 +9,28 @@ its page crops) read the stored source file again and run the same parse and aud
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.errors import InputError, UsageError
 from cnbudget.domain.numbers import format_amount
+from cnbudget.domain.vocabulary import ACTION_LABELS, ACTIONS, REVIEW_STATUSES, FindingState
+from cnbudget.store import review as trail_table
 from cnbudget.store import schema
-from cnbudget.store.review import (
-    ACTION_LABELS,
-    Decision,
-    FindingState,
-    Review,
-    Series,
-    decisions,
-    review,
-    series_of,
-    states,
-)
+from cnbudget.store.accounts import user_row
+from cnbudget.store.review import Decision, Review, Series, decisions, review, series_of
+
+MAX_TEXT = 2000
+"""The longest reason or comment a decision may carry."""
 
 NARRATIVE_PART = "情况说明"
 WHOLE_PART = "文件整体"
@@ -355,3 +354,134 @@ def documents_overview(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [DocumentRow(*row[:9], row[9] or "pending", row[10] or "", row[11]) for row in rows]
+
+
+# ---- the team's decisions and the review status ------------------------------------------------------
+
+
+def states(trail: Iterable[Decision]) -> dict[str, FindingState]:
+    """Each finding key's state: its latest confirm, dismiss or reopen (comments do not change it)."""
+    out: dict[str, FindingState] = {}
+    for decision in trail:
+        if decision.action == "confirm":
+            out[decision.finding_key] = "confirmed"
+        elif decision.action == "dismiss":
+            out[decision.finding_key] = "dismissed"
+        elif decision.action == "reopen":
+            out[decision.finding_key] = "open"
+    return out
+
+
+def decide(
+    engine: Engine, document_id: int, finding_id: int, user_id: int, action: str, text: str = ""
+) -> Decision:
+    """Add a decision on one finding of the document (a dismissal needs a reason, a comment its text)."""
+    return decide_all(engine, document_id, [finding_id], user_id, action, text)[0]
+
+
+def decide_all(
+    engine: Engine, document_id: int, finding_ids: list[int], user_id: int, action: str, text: str = ""
+) -> list[Decision]:
+    """The same decision on several findings of the document, all or none (one transaction).
+
+    Decisions belong to the document's series (every version of it) and are only ever added: the latest
+    confirm/dismiss/reopen is a finding's state."""
+    if action not in ACTIONS:
+        raise UsageError(f"操作“{action}”无效：可用 {', '.join(ACTIONS)}", setting="action")
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise UsageError(f"文字太长：最多 {MAX_TEXT} 个字符", setting="text")
+    if action == "dismiss" and not text:
+        raise UsageError("驳回须写明理由（为什么这是误报）", setting="text")
+    if action == "comment" and not text:
+        raise UsageError("评论内容为空", setting="text")
+    now = datetime.now(UTC)
+    made: list[Decision] = []
+    with engine.begin() as conn:
+        series = series_of(conn, document_id)
+        user = trail_table.username_of(conn, user_id)
+        for finding_id in dict.fromkeys(finding_ids):
+            finding = trail_table.finding_of(conn, document_id, finding_id)
+            if finding is None:
+                raise UsageError(f"文件 #{document_id} 没有编号为 {finding_id} 的审核结果", setting="finding")
+            new_id = trail_table.add_decision(conn, series, document_id, finding, user_id, action, text, now)
+            made.append(
+                Decision(new_id, finding.finding_key, finding.rule_id, document_id, action, text, user, now)
+            )
+    return made
+
+
+def set_review(
+    engine: Engine,
+    document_id: int,
+    user_id: int,
+    status: str | None = None,
+    assignee_id: int | None | Literal["keep"] = "keep",
+) -> Review:
+    """Change the status and/or the reviewer of the document's series; only an active reviewer or
+    administrator can be assigned."""
+    if status is not None and status not in REVIEW_STATUSES:
+        raise UsageError(f"状态“{status}”无效：可用 {', '.join(REVIEW_STATUSES)}", setting="status")
+    now = datetime.now(UTC)
+    for attempt in range(2):
+        try:
+            with engine.begin() as conn:
+                series = series_of(conn, document_id)
+                if assignee_id not in ("keep", None):
+                    found = user_row(conn, user_id=assignee_id)  # type: ignore[arg-type]
+                    if found is None or not found.active:
+                        raise UsageError(f"没有编号为 {assignee_id} 的在用用户", setting="assignee")
+                    if found.role not in ("admin", "reviewer"):
+                        raise UsageError("查阅人不能被指派审核：请选审核人或管理员", setting="assignee")
+                current = review(conn, series)
+                values = {
+                    "status": status or current.status,
+                    "assignee_id": current.assignee_id if assignee_id == "keep" else assignee_id,
+                    "updated_at": now,
+                    "updated_by": user_id,
+                }
+                trail_table.write_review(conn, series, values, exists=current.updated_at is not None)
+                return review(conn, series)
+        except IntegrityError:  # another reviewer created the row at the same moment: update it instead
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# ---- the figures read from the document ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFact:
+    """One figure of a table as stored at ingest, with the page and line it was read from."""
+
+    table_kind: str
+    row_code: str
+    row_label: str
+    column: str
+    value: str
+    page: int | None
+    line: int
+
+
+def document_tables(engine: Engine, document_id: int) -> list[str]:
+    """The kinds of the document's tables that have figures, sorted."""
+    f = schema.facts.c
+    with engine.connect() as conn:
+        query = select(f.table_kind).where(f.document_id == document_id).distinct()
+        return sorted(k for (k,) in conn.execute(query))
+
+
+def document_facts(engine: Engine, document_id: int, table_kind: str | None = None) -> list[StoredFact]:
+    """The document's figures in the order they were read (of one table when ``table_kind`` is given)."""
+    f = schema.facts.c
+    where = f.document_id == document_id
+    if table_kind is not None:
+        where = where & (f.table_kind == table_kind)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(f.table_kind, f.row_code, f.row_label, f.column_path, f.value, f.page, f.line)
+            .where(where)
+            .order_by(f.id)
+        ).all()
+    return [StoredFact(*r) for r in rows]

@@ -28,8 +28,10 @@ from cnbudget.domain.errors import InputError
 from cnbudget.read import ReadOptions
 from cnbudget.read.source import container_kind
 from cnbudget.store.records import DocumentRecord
-from cnbudget.store.review import add_upload, set_upload
+from cnbudget.store.review import Upload, add_upload, set_upload, uploads
 from cnbudget.store.writer import find_by_hash, write_record
+
+__all__ = ["Budget", "Upload", "UploadLimits", "UploadQueue", "receive", "uploads"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,24 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, insert, select
 
+from cnbudget.domain.vocabulary import EVENT_LABELS
 from cnbudget.store import schema
-
-ACTIONS: dict[str, str] = {
-    "login": "登录",
-    "login_failed": "登录失败",
-    "login_refused": "登录被限制",
-    "logout": "退出",
-    "upload": "上传",
-    "decision": "审核意见",
-    "review": "审核状态",
-    "document": "修改文件信息",
-    "delete": "删除",
-    "reanalyse": "重新审核",
-    "user": "用户管理",
-    "password": "修改密码",
-    "export": "导出",
-}
-"""Every action the log knows, with the words the admin's page shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +24,7 @@ class Event:
 
     @property
     def label(self) -> str:
-        return ACTIONS.get(self.action, self.action)
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 def record(
@@ -53,8 +37,6 @@ def record(
     target: str = "",
     detail: str = "",
 ) -> None:
-    if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}")
     row = schema.fit(
         schema.events,
         {"at": datetime.now(UTC), "action": action, "user_id": user_id, "username": username,

@@ -1,4 +1,5 @@
-"""The review trail: decisions on findings, each document's review status, and uploads in progress.
+"""The review trail's tables: decisions on findings, each document's review status, and uploads in progress.
+What a decision needs and who may be assigned is the library's policy (`cnbudget.library.review`).
 
 A decision belongs to the document's *series* — organisation, kind, scope and year, i.e. every version of
 the document — and to the finding's key (rule and cells, `Finding.key`), so it survives re-ingesting the
@@ -11,37 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, get_args
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from cnbudget.domain.errors import UsageError
+from cnbudget.domain.vocabulary import Action, ReviewStatus, UploadStatus
 from cnbudget.store import schema
-
-ReviewStatus = Literal["pending", "in_review", "done"]
-REVIEW_STATUSES: tuple[ReviewStatus, ...] = get_args(ReviewStatus)
-REVIEW_LABELS: dict[ReviewStatus, str] = {"pending": "待审", "in_review": "审核中", "done": "已完成"}
-Action = Literal["confirm", "dismiss", "reopen", "comment"]
-ACTIONS: tuple[Action, ...] = get_args(Action)
-ACTION_LABELS: dict[Action, str] = {
-    "confirm": "确认",
-    "dismiss": "驳回（误报）",
-    "reopen": "重新打开",
-    "comment": "评论",
-}
-FindingState = Literal["open", "confirmed", "dismissed"]
-STATE_LABELS: dict[FindingState, str] = {"open": "待定", "confirmed": "已确认", "dismissed": "已驳回"}
-UploadStatus = Literal["queued", "running", "ingested", "new_version", "unchanged", "failed"]
-UPLOAD_LABELS: dict[UploadStatus, str] = {
-    "queued": "排队中",
-    "running": "处理中",
-    "ingested": "已入库",
-    "new_version": "新版本已入库",
-    "unchanged": "已在库中（内容相同）",
-    "failed": "失败",
-}
-MAX_TEXT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,61 +62,45 @@ def series_of(conn: Connection, document_id: int) -> Series:
     return Series(row.organisation_id, row.kind, row.scope, row.fiscal_year or 0)
 
 
-def decide(
-    engine: Engine, document_id: int, finding_id: int, user_id: int, action: str, text: str = ""
-) -> Decision:
-    """Add a decision on one finding of the document (a dismissal needs a reason, a comment its text)."""
-    return decide_all(engine, document_id, [finding_id], user_id, action, text)[0]
-
-
-def decide_all(
-    engine: Engine, document_id: int, finding_ids: list[int], user_id: int, action: str, text: str = ""
-) -> list[Decision]:
-    """The same decision on several findings of the document, all or none (one transaction)."""
-    if action not in ACTIONS:
-        raise UsageError(f"操作“{action}”无效：可用 {', '.join(ACTIONS)}", setting="action")
-    text = text.strip()
-    if len(text) > MAX_TEXT:
-        raise UsageError(f"文字太长：最多 {MAX_TEXT} 个字符", setting="text")
-    if action == "dismiss" and not text:
-        raise UsageError("驳回须写明理由（为什么这是误报）", setting="text")
-    if action == "comment" and not text:
-        raise UsageError("评论内容为空", setting="text")
+def finding_of(conn: Connection, document_id: int, finding_id: int) -> Any:
+    """The finding's key and rule, when it is one of the document's findings."""
     f = schema.findings.c
-    now = datetime.now(UTC)
-    made: list[Decision] = []
-    with engine.begin() as conn:
-        series = series_of(conn, document_id)
-        user = (
-            conn.execute(select(schema.users.c.username).where(schema.users.c.id == user_id)).scalar() or ""
-        )
-        for finding_id in dict.fromkeys(finding_ids):
-            finding = conn.execute(
-                select(f.finding_key, f.rule_id).where((f.id == finding_id) & (f.document_id == document_id))
-            ).first()
-            if finding is None:
-                raise UsageError(f"文件 #{document_id} 没有编号为 {finding_id} 的审核结果", setting="finding")
-            new_id = conn.execute(
-                insert(schema.decisions).values(
-                    organisation_id=series.organisation_id,
-                    kind=series.kind,
-                    scope=series.scope,
-                    fiscal_year=series.fiscal_year,
-                    finding_key=finding.finding_key,
-                    rule_id=finding.rule_id,
-                    document_id=document_id,
-                    action=action,
-                    text=text,
-                    user_id=user_id,
-                    created_at=now,
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            made.append(
-                Decision(
-                    int(new_id), finding.finding_key, finding.rule_id, document_id, action, text, user, now
-                )
+    return conn.execute(
+        select(f.finding_key, f.rule_id).where((f.id == finding_id) & (f.document_id == document_id))
+    ).first()
+
+
+def username_of(conn: Connection, user_id: int) -> str:
+    return conn.execute(select(schema.users.c.username).where(schema.users.c.id == user_id)).scalar() or ""
+
+
+def add_decision(
+    conn: Connection,
+    series: Series,
+    document_id: int,
+    finding: Any,
+    user_id: int,
+    action: Action,
+    text: str,
+    at: datetime,
+) -> int:
+    return int(
+        conn.execute(
+            insert(schema.decisions).values(
+                organisation_id=series.organisation_id,
+                kind=series.kind,
+                scope=series.scope,
+                fiscal_year=series.fiscal_year,
+                finding_key=finding.finding_key,
+                rule_id=finding.rule_id,
+                document_id=document_id,
+                action=action,
+                text=text,
+                user_id=user_id,
+                created_at=at,
             )
-    return made
+        ).inserted_primary_key[0]  # type: ignore[index]
+    )
 
 
 def decisions(engine: Engine | Connection, series: Series) -> list[Decision]:
@@ -157,19 +118,6 @@ def decisions(engine: Engine | Connection, series: Series) -> list[Decision]:
         with engine.connect() as conn:
             rows = conn.execute(query).all()
     return [Decision(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _utc(r[7]) or datetime.now(UTC)) for r in rows]
-
-
-def states(trail: Iterable[Decision]) -> dict[str, FindingState]:
-    """Each finding key's state: its latest confirm, dismiss or reopen (comments do not change it)."""
-    out: dict[str, FindingState] = {}
-    for decision in trail:
-        if decision.action == "confirm":
-            out[decision.finding_key] = "confirmed"
-        elif decision.action == "dismiss":
-            out[decision.finding_key] = "dismissed"
-        elif decision.action == "reopen":
-            out[decision.finding_key] = "open"
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,55 +145,21 @@ def review(engine: Engine | Connection, series: Series) -> Review:
     return Review(row.status, row.assignee_id, row.username or "", _utc(row.updated_at))
 
 
-def set_review(
-    engine: Engine,
-    document_id: int,
-    user_id: int,
-    status: str | None = None,
-    assignee_id: int | None | Literal["keep"] = "keep",
-) -> Review:
-    """Change the status and/or the reviewer of the document's series."""
-    if status is not None and status not in REVIEW_STATUSES:
-        raise UsageError(f"状态“{status}”无效：可用 {', '.join(REVIEW_STATUSES)}", setting="status")
-    now = datetime.now(UTC)
-    for attempt in range(2):
-        try:
-            with engine.begin() as conn:
-                series = series_of(conn, document_id)
-                if assignee_id not in ("keep", None):
-                    found = conn.execute(
-                        select(schema.users.c.active, schema.users.c.role).where(
-                            schema.users.c.id == assignee_id
-                        )
-                    ).first()
-                    if found is None or not found.active:
-                        raise UsageError(f"没有编号为 {assignee_id} 的在用用户", setting="assignee")
-                    if found.role not in ("admin", "reviewer"):
-                        raise UsageError("查阅人不能被指派审核：请选审核人或管理员", setting="assignee")
-                current = review(conn, series)
-                values = {
-                    "status": status or current.status,
-                    "assignee_id": current.assignee_id if assignee_id == "keep" else assignee_id,
-                    "updated_at": now,
-                    "updated_by": user_id,
-                }
-                if current.updated_at is None:
-                    conn.execute(
-                        insert(schema.reviews).values(
-                            organisation_id=series.organisation_id,
-                            kind=series.kind,
-                            scope=series.scope,
-                            fiscal_year=series.fiscal_year,
-                            **values,
-                        )
-                    )
-                else:
-                    conn.execute(update(schema.reviews).where(series.where(schema.reviews)).values(**values))
-                return review(conn, series)
-        except IntegrityError:  # another reviewer created the row at the same moment: update it instead
-            if attempt:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+def write_review(conn: Connection, series: Series, values: dict[str, Any], *, exists: bool) -> None:
+    """Insert the series' review row, or update it when it ``exists``; an IntegrityError when another
+    connection inserted it first."""
+    if exists:
+        conn.execute(update(schema.reviews).where(series.where(schema.reviews)).values(**values))
+        return
+    conn.execute(
+        insert(schema.reviews).values(
+            organisation_id=series.organisation_id,
+            kind=series.kind,
+            scope=series.scope,
+            fiscal_year=series.fiscal_year,
+            **values,
+        )
+    )
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -14,9 +14,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from cnbudget.library.answers import Answer
-from cnbudget.library.review import DocumentView, FindingView, document_view, documents_overview
-from cnbudget.store.accounts import (
+from cnbudget.library.accounts import (
     add_user,
     change_own_password,
     change_user,
@@ -24,8 +22,17 @@ from cnbudget.store.accounts import (
     list_users,
     open_session,
 )
-from cnbudget.store.events import Event, events
-from cnbudget.store.review import decide, set_review, uploads
+from cnbudget.library.activity import Event, entries
+from cnbudget.library.answers import Answer
+from cnbudget.library.review import (
+    DocumentView,
+    FindingView,
+    decide,
+    document_view,
+    documents_overview,
+    set_review,
+)
+from cnbudget.library.uploads import uploads
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
 from cnbudget.web.params import (
@@ -502,7 +509,7 @@ def events_api(
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
-    found, total = events(
+    found, total = entries(
         request.app.state.engine, action=action, username=username, limit=limit, offset=offset
     )
     return {"total": total, "events": [event_json(e) for e in found]}

@@ -12,8 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from cnbudget.domain.version import __version__
+from cnbudget.library import open_library
 from cnbudget.library.uploads import UploadQueue
-from cnbudget.store.database import open_database
 from cnbudget.web import api, errors, pages
 from cnbudget.web.config import WebConfig
 from cnbudget.web.guard import SECURITY_HEADERS, BodyGuard
@@ -21,7 +21,7 @@ from cnbudget.web.guard import SECURITY_HEADERS, BodyGuard
 
 def create_app(config: WebConfig | None = None) -> FastAPI:
     config = config or WebConfig()
-    engine = open_database(config.db)
+    engine = open_library(config.db)
     config.storage.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager

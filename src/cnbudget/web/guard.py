@@ -21,7 +21,7 @@ from anyio import to_thread
 from starlette.middleware.body_limit import RequestBodyLimitResponder
 from starlette.requests import Request, cookie_parser
 
-from cnbudget.store.accounts import session_for
+from cnbudget.library.accounts import session_for
 from cnbudget.web.errors import error_response, too_large
 from cnbudget.web.security import SESSION_COOKIE, UNSAFE
 

@@ -14,11 +14,18 @@ from fastapi.templating import Jinja2Templates
 
 from cnbudget.domain.errors import CnbudgetError, UsageError
 from cnbudget.domain.numbers import format_amount
-from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS, SEVERITY_LABELS
-from cnbudget.library.answers import Answer, display
-from cnbudget.library.review import document_view, documents_overview
-from cnbudget.store.accounts import (
+from cnbudget.domain.vocabulary import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    KIND_LABELS,
+    REVIEW_LABELS,
     ROLE_LABELS,
+    SCOPE_LABELS,
+    SEVERITY_LABELS,
+    STATE_LABELS,
+    UPLOAD_LABELS,
+)
+from cnbudget.library.accounts import (
     add_user,
     change_own_password,
     change_user,
@@ -27,16 +34,17 @@ from cnbudget.store.accounts import (
     open_session,
     session_for,
 )
-from cnbudget.store.events import ACTIONS, events
-from cnbudget.store.review import (
-    ACTION_LABELS,
-    REVIEW_LABELS,
-    STATE_LABELS,
-    UPLOAD_LABELS,
+from cnbudget.library.activity import entries
+from cnbudget.library.answers import Answer, display
+from cnbudget.library.review import (
     decide,
+    document_facts,
+    document_tables,
+    document_view,
+    documents_overview,
     set_review,
-    uploads,
 )
+from cnbudget.library.uploads import uploads
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
 from cnbudget.web.params import (
@@ -325,31 +333,20 @@ def review_form(
 def tables_page(
     request: Request, document_id: DocumentId, session: SessionDep, table: str = ""
 ) -> HTMLResponse:
-    from sqlalchemy import select
-
     from cnbudget.domain.catalog import table_name
-    from cnbudget.store import schema
 
-    view = document_view(request.app.state.engine, document_id)
-    f = schema.facts.c
-    with request.app.state.engine.connect() as conn:
-        kinds = [
-            k for (k,) in conn.execute(select(f.table_kind).where(f.document_id == document_id).distinct())
-        ]
-        chosen = table if table in kinds else (sorted(kinds)[0] if kinds else "")
-        facts = conn.execute(
-            select(f.row_code, f.row_label, f.column_path, f.value, f.page, f.line)
-            .where((f.document_id == document_id) & (f.table_kind == chosen))
-            .order_by(f.id)
-        ).all()
+    engine = request.app.state.engine
+    view = document_view(engine, document_id)
+    kinds = document_tables(engine, document_id)
+    chosen = table if table in kinds else (kinds[0] if kinds else "")
     columns: list[str] = []
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for fact in facts:
-        if fact.column_path not in columns:
-            columns.append(fact.column_path)
+    for fact in document_facts(engine, document_id, chosen) if chosen else []:
+        if fact.column not in columns:
+            columns.append(fact.column)
         row = rows.setdefault((fact.row_code, fact.row_label), {"code": fact.row_code, "label": fact.row_label,
                                                                   "page": fact.page, "cells": {}})  # fmt: skip
-        row["cells"][fact.column_path] = fact.value
+        row["cells"][fact.column] = fact.value
 
     def name(kind: str) -> str:
         try:
@@ -357,7 +354,7 @@ def tables_page(
         except KeyError:
             return kind
 
-    return render(request, "tables.html", view=view, kinds=sorted(kinds), chosen=chosen, name=name,
+    return render(request, "tables.html", view=view, kinds=kinds, chosen=chosen, name=name,
                   columns=columns, rows=list(rows.values()))  # fmt: skip
 
 
@@ -655,13 +652,13 @@ def events_page(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     engine = request.app.state.engine
-    action = action if action in ACTIONS else ""
+    action = action if action in EVENT_LABELS else ""
     if request.query_params.get("download") == "csv":
-        found, _ = events(engine, action=action, username=username, limit=100_000)
+        found, _ = entries(engine, action=action, username=username, limit=100_000)
         rows = [["时间", "操作", "用户名", "地址", "对象", "详情"]]
         rows += [[e.at.isoformat(), e.label, e.username, e.address, e.target, e.detail] for e in found]
         return services.download(services.csv_bytes(rows), "操作日志.csv", "text/csv; charset=utf-8", request)
-    found, total = events(engine, action=action, username=username, limit=200, offset=offset)
+    found, total = entries(engine, action=action, username=username, limit=200, offset=offset)
     query = urlencode([(k, v) for k, v in (("action", action), ("username", username)) if v])
     return render(request, "events.html", events=found, total=total, offset=offset, action=action,
-                  username=username, query=query, ACTIONS=ACTIONS)  # fmt: skip
+                  username=username, query=query, ACTIONS=EVENT_LABELS)  # fmt: skip

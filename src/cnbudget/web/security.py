@@ -16,8 +16,8 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from cnbudget.library.access import Throttled, log_in
-from cnbudget.store.accounts import Session, User, session_for
-from cnbudget.store.events import record
+from cnbudget.library.accounts import Session, User, session_for
+from cnbudget.library.activity import record
 from cnbudget.web.errors import WebError
 
 LOG = logging.getLogger("cnbudget.web")

@@ -12,16 +12,21 @@ from urllib.parse import quote
 from fastapi import Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
-from sqlalchemy import select
 
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.escape import csv_cell, text_cells
+from cnbudget.domain.vocabulary import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS
 from cnbudget.library import maintenance
 from cnbudget.library.maintenance import Changed
-from cnbudget.library.review import DocumentView, document_source, document_view, reviewed_report, source_file
-from cnbudget.library.uploads import Budget, UploadLimits, receive
-from cnbudget.store import schema
-from cnbudget.store.review import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS, Upload
+from cnbudget.library.review import (
+    DocumentView,
+    document_facts,
+    document_source,
+    document_view,
+    reviewed_report,
+    source_file,
+)
+from cnbudget.library.uploads import Budget, Upload, UploadLimits, receive
 from cnbudget.web.errors import WebError
 from cnbudget.web.security import address as client_address
 from cnbudget.web.security import audit
@@ -124,15 +129,11 @@ def csv_bytes(rows: list[list[Any]]) -> bytes:
 
 def facts_csv_response(request: Request, document_id: int) -> Response:
     view = document_view(request.app.state.engine, document_id)
-    f = schema.facts.c
-    with request.app.state.engine.connect() as conn:
-        rows = conn.execute(
-            select(f.table_kind, f.row_code, f.row_label, f.column_path, f.value, f.page, f.line)
-            .where(f.document_id == document_id)
-            .order_by(f.id)
-        ).all()
-    table = [["table_kind", "row_code", "row_label", "column", "value", "page", "line"]]
-    table += [[r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6]] for r in rows]
+    table: list[list[Any]] = [["table_kind", "row_code", "row_label", "column", "value", "page", "line"]]
+    table += [
+        [f.table_kind, f.row_code, f.row_label, f.column, f.value, f.page or "", f.line]
+        for f in document_facts(request.app.state.engine, document_id)
+    ]
     return download(csv_bytes(table), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8", request)
 
 
@@ -291,7 +292,7 @@ def correct(request: Request, document_id: int, organisation: str | None, fiscal
 
 def decide_many(request: Request, document_id: int, finding_ids: list[int], action: str, text: str) -> int:
     """The same decision on several findings of the document (each its own row of the trail)."""
-    from cnbudget.store.review import decide_all
+    from cnbudget.library.review import decide_all
 
     session = request.state.session
     decide_all(request.app.state.engine, document_id, finding_ids, session.user.id, action, text)
@@ -303,7 +304,7 @@ def decide_many(request: Request, document_id: int, finding_ids: list[int], acti
 def reanalyse_library(request: Request) -> dict[str, Any]:
     """Every document's newest version analysed again in the worker processes (after a rule change); each
     one's outcome goes to the audit log as it finishes. Documents whose original is gone are listed."""
-    from cnbudget.store.events import record
+    from cnbudget.library.activity import record
 
     engine = request.app.state.engine
     session = request.state.session
