@@ -37,7 +37,6 @@ from cnbudget.domain.errors import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
-    CnbudgetError,
     UsageError,
 )
 from cnbudget.domain.i18n import t
@@ -156,8 +155,7 @@ def audit_command(
     ] = False,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
-    from cnbudget.audit import audit
-    from cnbudget.parse import parse_bundle
+    from cnbudget.library.processing import Failure, check_or_fail
 
     if sample and files:
         raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
@@ -195,19 +193,13 @@ def audit_command(
     )
     try:
         for parts in documents:
-            name = " + ".join(map(str, parts))
-            try:
-                reports.append(audit(parse_bundle(list(parts), options), profile=profile))
-            except CnbudgetError as exc:
-                failures.append((exc.path or name, exc.message))
-                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(exc))
-            except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the report on the others
-                crashed = True
-                message = t(f"内部错误（{type(exc).__name__}: {exc}），这是 cnbudget 的缺陷，请附上该文件报告",
-                            f"internal error ({type(exc).__name__}: {exc}); this is a bug in cnbudget, please "
-                            "report it with the file")  # fmt: skip
-                failures.append((name, message))
-                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + f"{name}{t('：', ': ')}{message}")
+            outcome = check_or_fail(parts, options, profile)
+            if isinstance(outcome, Failure):
+                crashed = crashed or outcome.internal
+                failures.append((outcome.path, outcome.message))
+                bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(outcome))
+            else:
+                reports.append(outcome)
             pages.next_document()
             bar.advance(parts[-1].name)
     finally:

@@ -87,14 +87,13 @@ def diff_command(
     max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """What changed between two versions of a document (the help is given at registration, in both languages)."""
-    from cnbudget.audit import audit
-    from cnbudget.parse import parse_file
+    from cnbudget.library.processing import check
     from cnbudget.report.diff import diff_reports
 
     limits = Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb)
     options = read_options(max_pages, max_seconds, ocr, None, limits)
-    before = audit(parse_file(old, options))
-    after = audit(parse_file(new, options))
+    before = check(old, options)
+    after = check(new, options)
     diff = diff_reports(before, after)
     if fmt is DiffFormat.json:
         from cnbudget.report.diff_render import diff_json

@@ -64,11 +64,13 @@ def _load(
     ocr: bool,
     limits: Limits,
 ) -> Document:
-    from cnbudget.parse import parse_file
+    from cnbudget.library.processing import read_document
 
     bar = PageBar()
     try:
-        return parse_file(resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar, limits))
+        return read_document(
+            resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar, limits)
+        )
     finally:
         bar.stop()
 

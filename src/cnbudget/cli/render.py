@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cnbudget.domain.vocabulary import Severity
     from cnbudget.library.answers import Answer
     from cnbudget.library.ingestion import IngestSummary
+    from cnbudget.library.processing import Failure
 
 WIDE = 220
 """Columns of a report written to a file or a pipe: whole lines rather than a terminal's 80."""
@@ -95,7 +96,7 @@ class PageBar:
             self.progress.stop()
 
 
-def error_text(exc: CnbudgetError) -> str:
+def error_text(exc: CnbudgetError | Failure) -> str:
     """The error as the user reads it: the library's message, and how to change the setting behind it."""
     hint = setting_hints().get(exc.setting or "")
     return f"{exc}{t(f'（{hint}）', f' ({hint})')}" if hint else str(exc)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
-from cnbudget.domain.errors import CnbudgetError
 from cnbudget.domain.i18n import t
+from cnbudget.library.processing import Failure, record_or_fail
 from cnbudget.read.folders import expand_inputs
 from cnbudget.read.source import ReadOptions
 from cnbudget.store import schema
@@ -31,14 +31,6 @@ from cnbudget.store.writer import WriteResult, write_record
 
 if TYPE_CHECKING:
     from cnbudget.audit.profile import AuditProfile
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    path: str
-    message: str
-    setting: str | None = None
-    """The setting behind the failure (a `ReadOptions` limit …), for the command line to name its option."""
 
 
 @dataclass(slots=True)
@@ -68,40 +60,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def process_file(
-    path: str | tuple[str, ...], options: ReadOptions | None = None, profile: AuditProfile | None = None
-) -> DocumentRecord | Failure:
-    """Read, parse, audit (following ``profile``) and flatten one file, or the files of one disclosure
-    published in parts (runs in a worker process). Never raises."""
-    parts = list(path) if isinstance(path, tuple) else [path]
-    name = " + ".join(parts)
-    try:
-        from cnbudget.audit import audit
-        from cnbudget.parse import parse_bundle
-        from cnbudget.store.records import build_record
-
-        doc = parse_bundle(list(parts), options)
-        return build_record(doc, audit(doc, profile=profile))
-    except CnbudgetError as exc:
-        message = exc.message
-        if exc.line is not None:
-            message = t(f"第 {exc.line} 行：{message}", f"line {exc.line}: {message}")
-        if len(parts) > 1 and exc.path:
-            message = f"{exc.path}: {message}"
-        return Failure(name, message, exc.setting)
-    except MemoryError:
-        return Failure(name, t("读取此文件时内存不足", "ran out of memory reading this file"))
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch; it is reported
-        why = f"{type(exc).__name__}: {exc}"
-        return Failure(
-            name,
-            t(
-                f"内部错误（{why}）；请连同文件一起报告",
-                f"internal error ({why}); please report it with the file",
-            ),
-        )
 
 
 Progress = Callable[[str, str, str], None]
@@ -202,7 +160,7 @@ def _results(
 ) -> Generator[DocumentRecord | Failure, None, None]:
     if workers == 1 or len(paths) <= 1:
         for path in paths:
-            yield process_file(path, options, profile)
+            yield record_or_fail(path, options, profile)
         return
     if options is not None and options.progress is not None:
         options = replace(options, progress=None)  # a callback of this process means nothing in a worker
@@ -218,7 +176,7 @@ def _results(
                 while queue or running:
                     while queue and len(running) < workers * 4 and not broken:
                         path = queue.pop()
-                        running[pool.submit(process_file, path, options, profile)] = path
+                        running[pool.submit(record_or_fail, path, options, profile)] = path
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
                         path = running.pop(future)

@@ -84,11 +84,11 @@ def reanalyse(engine: Engine, document_id: int, options: ReadOptions | None = No
     """Read, parse and audit the stored original again with this cnbudget's rules, and replace what the
     document's analysis wrote; where it is filed (organisation, year, version) and the team's decisions
     stay. Raises InputError when the original is gone or changed, or cannot be read."""
-    from cnbudget.library.ingestion import Failure, process_file
+    from cnbudget.library.processing import Failure, record_or_fail
 
     source = document_source(engine, document_id)
     path = source_file(source)
-    outcome = process_file(str(path), options)
+    outcome = record_or_fail(str(path), options)
     if isinstance(outcome, Failure):
         raise UsageError(f"重新审核失败：{outcome.message}", setting="reanalyse")
     return replace_analysis(engine, document_id, outcome)

@@ -25,6 +25,7 @@ from typing import IO
 from sqlalchemy import Engine
 
 from cnbudget.domain.errors import InputError
+from cnbudget.library.processing import Failure, record_or_fail
 from cnbudget.read import ReadOptions
 from cnbudget.read.source import container_kind
 from cnbudget.store.records import DocumentRecord
@@ -263,12 +264,6 @@ def _unpathed(message: str, received: Received) -> str:
     return message.replace(str(received.path), received.filename).replace(str(received.path.parent), "…")
 
 
-def _process(path: str, options: ReadOptions | None) -> object:
-    from cnbudget.library.ingestion import process_file
-
-    return process_file(path, options)
-
-
 class UploadQueue:
     """Parses and audits kept files in worker processes and stores each result as it comes; the uploads
     table says where each file is. `close` waits for the files in hand."""
@@ -304,24 +299,22 @@ class UploadQueue:
             self._done(upload_id)
             return upload_id
         try:
-            future = self._executor().submit(_process, str(received.path), self.options)
+            future = self._executor().submit(record_or_fail, str(received.path), self.options)
         except (BrokenProcessPool, RuntimeError):
             with self._lock:
                 self._pool = None
-            future = self._executor().submit(_process, str(received.path), self.options)
+            future = self._executor().submit(record_or_fail, str(received.path), self.options)
         future.add_done_callback(lambda f: self._store(upload_id, received, f))
         return upload_id
 
-    def _store(self, upload_id: int, received: Received, future: Future[object]) -> None:
-        from cnbudget.library.ingestion import Failure
-
+    def _store(self, upload_id: int, received: Received, future: Future[DocumentRecord | Failure]) -> None:
         failed = True
         try:
             outcome = future.result()
             if isinstance(outcome, Failure):
                 set_upload(self.engine, upload_id, "failed", _unpathed(outcome.message, received))
             else:
-                record: DocumentRecord = outcome  # type: ignore[assignment]
+                record: DocumentRecord = outcome
                 record.document["source_name"] = received.filename  # shown instead of the storage path
                 written = write_record(self.engine, record)
                 set_upload(self.engine, upload_id, written.status, "", written.document_id)  # type: ignore[arg-type]
@@ -348,13 +341,15 @@ class UploadQueue:
     ) -> None:
         """Analyse a stored document again in a worker process and put the new analysis in its place;
         ``on_done(document_id, what)`` is told what happened (for the audit log)."""
-        future = self._executor().submit(_process, str(path), self.options)
+        future = self._executor().submit(record_or_fail, str(path), self.options)
         future.add_done_callback(lambda f: self._replace(document_id, f, on_done))
 
     def _replace(
-        self, document_id: int, future: Future[object], on_done: Callable[[int, str], None] | None
+        self,
+        document_id: int,
+        future: Future[DocumentRecord | Failure],
+        on_done: Callable[[int, str], None] | None,
     ) -> None:
-        from cnbudget.library.ingestion import Failure
         from cnbudget.library.maintenance import replace_analysis
 
         try:
@@ -362,7 +357,7 @@ class UploadQueue:
             if isinstance(outcome, Failure):
                 what = f"重新审核失败：{outcome.message}"
             else:
-                what = replace_analysis(self.engine, document_id, outcome).what  # type: ignore[arg-type]
+                what = replace_analysis(self.engine, document_id, outcome).what
         except Exception as exc:  # noqa: BLE001 - one document's failure is said, the others go on
             what = f"重新审核失败：{type(exc).__name__}: {exc}"
         if on_done is not None:
