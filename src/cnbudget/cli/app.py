@@ -21,7 +21,7 @@ import typer
 from cnbudget.cli import audit, diff, documents, library, web
 from cnbudget.cli.language import split_language
 from cnbudget.cli.render import error_text
-from cnbudget.cli.usage import Group, NoArgsIsHelpError, localise_typer, usage_error_lines
+from cnbudget.cli.usage import Group, NoArgsIsHelpError, usage_error_lines
 from cnbudget.domain.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CnbudgetError
 from cnbudget.domain.i18n import LANG_ENV, Language, language, language_set_to, t
 from cnbudget.domain.version import __version__
@@ -121,7 +121,6 @@ def _for_workers(lang: Language | None) -> Iterator[None]:
 
 
 def _run(args: list[str]) -> int:
-    localise_typer()
     app = build_app()
     try:
         result = app(args=args, prog_name="cnbudget", standalone_mode=False)

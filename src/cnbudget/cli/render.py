@@ -19,6 +19,7 @@ from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import AnswerFormat, TableFormat, setting_hints
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
+from cnbudget.domain.vocabulary import value_label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -118,12 +119,12 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
                   "--format xlsx writes a workbook: give -o FILE.xlsx"),
                 setting="output",
             )  # fmt: skip
-        write_bytes_output(answer_xlsx(answer, _label), output)
+        write_bytes_output(answer_xlsx(answer, value_label), output)
         return
     if fmt is AnswerFormat.html:
         from cnbudget.report.answer_files import answer_html
 
-        write_output(answer_html(answer, _label), output)
+        write_output(answer_html(answer, value_label), output)
         return
     from rich.table import Table
 
@@ -146,7 +147,7 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
             # a figure is never cut: its column is as wide as its longest value (text columns wrap instead)
             min_width=max((len(display(v)) for v in values), default=1) if numeric else None,
         )
-    cells = [[escape(display(_label(c, row.get(c)))) for c in columns] for row in answer.rows]
+    cells = [[escape(display(value_label(c, row.get(c)))) for c in columns] for row in answer.rows]
     for row_cells in cells:
         table.add_row(*row_cells)
     print_fitted(console, table, escape(answer.title), [escape(answer.heading(c)) for c in columns], cells)
@@ -281,28 +282,3 @@ def show_ingest_summary(summary: IngestSummary, quiet: bool) -> None:
         console.print(
             f"  [red]{t('失败', 'failed')}[/red] {escape(failure.path)}{t('：', ': ')}{escape(message)}"
         )
-
-
-def _label(column: str, value: object) -> object:
-    """Fixed values in the reviewer's language on screen (files keep the stable English values)."""
-    from cnbudget.domain.vocabulary import (
-        DOCUMENT_KINDS,
-        LEVELS,
-        SCOPES,
-        SEVERITIES,
-        kind_label,
-        level_label,
-        scope_label,
-        severity_label,
-    )
-
-    labels: dict[str, dict[str, str]] = {
-        "scope": {k: scope_label(k) for k in SCOPES},
-        # a document's kind (预算/决算), or an organisation's (部门/单位)
-        "kind": {**{k: kind_label(k) for k in DOCUMENT_KINDS}, **{k: scope_label(k) for k in SCOPES}},
-        "level": {k: level_label(k) for k in LEVELS},
-        "severity": {k: severity_label(k) for k in SEVERITIES},
-    }
-    if column in labels and isinstance(value, str):
-        return labels[column].get(value, value)
-    return value

@@ -14,8 +14,6 @@ from copy import copy
 from typing import Any
 
 import typer
-from rich.text import Text
-from typer import rich_utils
 from typer._click import exceptions as click_errors  # the vendored Click's error classes (typer <0.29)
 from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperArgument, TyperCommand, TyperGroup
@@ -23,21 +21,26 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from cnbudget.domain.i18n import t
 
 
-class _FoldingHighlighter(rich_utils.OptionHighlighter):
-    """Typer's highlighter, with help texts folded at the column's edge: Rich wraps at spaces, and a Chinese
-    sentence has none, so it would be cut with "…" instead of continuing on the next line."""
-
-    def __call__(self, text: str | Text) -> Text:
-        out = super().__call__(text)
-        out.overflow = "fold"
-        return out
-
-
 __all__ = ["Command", "Group", "NoArgsIsHelpError", "localise_typer", "usage_error_lines"]
 
 
 def localise_typer() -> None:
-    """Typer's fixed help words in the run's language (module constants it reads when it prints help)."""
+    """Typer's fixed help words in the run's language (module constants it reads when it prints help).
+
+    Called only when help is printed: Typer's help renderer (rich_utils, with Rich's Markdown) costs more
+    than a whole command's start-up, and a command that does its work never needs it."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    class _FoldingHighlighter(rich_utils.OptionHighlighter):
+        """Typer's highlighter, with help texts folded at the column's edge: Rich wraps at spaces, and a
+        Chinese sentence has none, so it would be cut with "…" instead of continuing on the next line."""
+
+        def __call__(self, text: str | Text) -> Text:
+            out = super().__call__(text)
+            out.overflow = "fold"
+            return out
+
     rich_utils.highlighter = _FoldingHighlighter()
     rich_utils.ARGUMENTS_PANEL_TITLE = t("参数", "Arguments")
     rich_utils.OPTIONS_PANEL_TITLE = t("选项", "Options")
@@ -88,6 +91,10 @@ class _Localised:
 
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))  # type: ignore[misc]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        localise_typer()  # the help words in the run's language, set when help is printed
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
 class Command(_Localised, TyperCommand):

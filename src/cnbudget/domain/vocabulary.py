@@ -7,9 +7,10 @@ reviewer reads (Chinese first); the values are the stable keys stored in the lib
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Final, Literal, get_args
 
-from cnbudget.domain.i18n import english
+from cnbudget.domain.i18n import Language, english, language
 
 # ---- documents -------------------------------------------------------------------------------------
 DocumentKind = Literal["budget", "final"]
@@ -238,3 +239,29 @@ def basis_label(basis: Basis) -> str:
 
 def rule_status_label(status: RuleStatus) -> str:
     return _pick(RULE_STATUS_LABELS, RULE_STATUS_LABELS_EN, status)
+
+
+@cache
+def _value_labels(lang: Language) -> dict[str, dict[str, str]]:
+    english_labels = lang == "en"
+
+    def pick(zh: dict[Any, str], en: dict[Any, str]) -> dict[str, str]:
+        return dict(en if english_labels else zh)
+
+    return {
+        "scope": pick(SCOPE_LABELS, SCOPE_LABELS_EN),
+        # a document's kind (预算/决算), or an organisation's (部门/单位)
+        "kind": {**pick(KIND_LABELS, KIND_LABELS_EN), **pick(SCOPE_LABELS, SCOPE_LABELS_EN)},
+        "level": pick(LEVEL_LABELS, LEVEL_LABELS_EN),
+        "severity": pick(SEVERITY_LABELS, SEVERITY_LABELS_EN),
+    }
+
+
+def value_label(column: str, value: object) -> object:
+    """A stored value of a library answer's column in the reader's language (budget → 预算, error → 错误);
+    other values as they are. Files for programs keep the stable English values; screens use this."""
+    if isinstance(value, str):
+        labels = _value_labels(language()).get(column)
+        if labels is not None:
+            return labels.get(value, value)
+    return value
