@@ -20,7 +20,6 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from cnbudget.domain.i18n import t
 
-
 __all__ = ["Command", "Group", "NoArgsIsHelpError", "localise_typer", "usage_error_lines"]
 
 

@@ -6,6 +6,8 @@ vocabulary names (`EVENT_LABELS`), so that the administrator's page can show and
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine
 
 from cnbudget.domain.vocabulary import EVENT_LABELS
@@ -15,22 +17,12 @@ from cnbudget.store.events import Event
 __all__ = ["EVENT_LABELS", "Event", "entries", "record"]
 
 
-def record(
-    engine: Engine,
-    action: str,
-    *,
-    user_id: int | None = None,
-    username: str = "",
-    address: str = "",
-    target: str = "",
-    detail: str = "",
-) -> None:
-    """Add one entry; an action the vocabulary does not name is a programming error."""
+def record(engine: Engine, action: str, **who: Any) -> None:
+    """Add one entry: ``action`` and who did it to what (``user_id``, ``username``, ``address``, ``target``,
+    ``detail``). An action the vocabulary does not name is a programming error."""
     if action not in EVENT_LABELS:
         raise ValueError(f"unknown action {action!r}")
-    table.record(
-        engine, action, user_id=user_id, username=username, address=address, target=target, detail=detail
-    )
+    table.record(engine, action, **who)
 
 
 def entries(

@@ -9,7 +9,6 @@ those documents. Organisations are named as everywhere else: name, part of a nam
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, func, select, update
@@ -19,6 +18,7 @@ from cnbudget.domain.i18n import t
 from cnbudget.library.answers import Answer
 from cnbudget.library.questions import document_kind_name, resolve_organisation
 from cnbudget.store import schema
+from cnbudget.store.writer import mark_newest_latest, series_where
 
 orgs = schema.organisations.c
 docs = schema.documents.c
@@ -180,13 +180,6 @@ def _clashes(conn: Connection, alias_id: int, target_id: int) -> str:
 
 def _latest_versions(conn: Connection, org_id: int) -> None:
     """Each document series of the organisation (kind, year, scope) with only its highest version latest."""
-    series: dict[tuple[str, int | None, str], list[tuple[int, int]]] = defaultdict(list)
-    query = select(docs.id, docs.kind, docs.fiscal_year, docs.scope, docs.version)
-    for r in conn.execute(query.where(docs.organisation_id == org_id)):
-        series[(r.kind, r.fiscal_year, r.scope)].append((r.version, r.id))
-    for versions in series.values():
-        newest = max(versions)[1]
-        for _version, document_id in versions:
-            conn.execute(
-                update(schema.documents).where(docs.id == document_id).values(is_latest=document_id == newest)
-            )
+    query = select(docs.kind, docs.scope, docs.fiscal_year).where(docs.organisation_id == org_id).distinct()
+    for kind, scope, year in conn.execute(query).all():
+        mark_newest_latest(conn, series_where(org_id, kind, scope, year))

@@ -17,7 +17,7 @@ from cnbudget.library.review import document_source, source_file
 from cnbudget.read import ReadOptions
 from cnbudget.store import schema
 from cnbudget.store.records import DocumentRecord, OrganisationRecord
-from cnbudget.store.writer import find_or_add_organisation
+from cnbudget.store.writer import find_or_add_organisation, mark_newest_latest, series_where
 
 docs = schema.documents.c
 CONTENT = (schema.facts, schema.metrics, schema.projects, schema.indicators, schema.claims, schema.findings)
@@ -41,17 +41,9 @@ def _row(conn: Any, document_id: int) -> Any:
     return row
 
 
-def _series(row: Any) -> Any:
-    year = docs.fiscal_year.is_(None) if row.fiscal_year is None else docs.fiscal_year == row.fiscal_year
-    return and_(
-        docs.organisation_id == row.organisation_id, docs.kind == row.kind, docs.scope == row.scope, year
-    )
-
-
 def _newest_latest(conn: Any, row: Any) -> None:
     """Of the series ``row`` was in, the highest version left is the latest."""
-    newest = conn.execute(select(func.max(docs.version)).where(_series(row))).scalar()
-    conn.execute(update(schema.documents).where(_series(row)).values(is_latest=docs.version == newest))
+    mark_newest_latest(conn, series_where(row.organisation_id, row.kind, row.scope, row.fiscal_year))
 
 
 def delete_document(engine: Engine, document_id: int) -> Changed:

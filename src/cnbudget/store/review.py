@@ -30,6 +30,11 @@ class Series:
     scope: str
     fiscal_year: int
 
+    def columns(self) -> dict[str, Any]:
+        """The series' four columns, as a row of the decisions or reviews table has them."""
+        return {"organisation_id": self.organisation_id, "kind": self.kind, "scope": self.scope,
+                "fiscal_year": self.fiscal_year}  # fmt: skip
+
     def where(self, table: Table) -> ColumnElement[bool]:
         c = table.c
         return (
@@ -87,10 +92,7 @@ def add_decision(
     return int(
         conn.execute(
             insert(schema.decisions).values(
-                organisation_id=series.organisation_id,
-                kind=series.kind,
-                scope=series.scope,
-                fiscal_year=series.fiscal_year,
+                **series.columns(),
                 finding_key=finding.finding_key,
                 rule_id=finding.rule_id,
                 document_id=document_id,
@@ -151,15 +153,7 @@ def write_review(conn: Connection, series: Series, values: dict[str, Any], *, ex
     if exists:
         conn.execute(update(schema.reviews).where(series.where(schema.reviews)).values(**values))
         return
-    conn.execute(
-        insert(schema.reviews).values(
-            organisation_id=series.organisation_id,
-            kind=series.kind,
-            scope=series.scope,
-            fiscal_year=series.fiscal_year,
-            **values,
-        )
-    )
+    conn.execute(insert(schema.reviews).values(**series.columns(), **values))
 
 
 def _utc(value: datetime | None) -> datetime | None:

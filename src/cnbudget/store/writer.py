@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cnbudget.store import schema
@@ -28,6 +28,21 @@ class WriteResult:
     """``ingested`` (new), ``new_version`` (a re-published document) or ``unchanged`` (same content)."""
     document_id: int
     version: int
+
+
+def series_where(organisation_id: int, kind: str, scope: str, fiscal_year: int | None) -> ColumnElement[bool]:
+    """The documents of one series: every version of one organisation's disclosure of one kind, scope and
+    year (a document that states no year is in the series of the organisation's other yearless ones)."""
+    docs = schema.documents.c
+    year = docs.fiscal_year.is_(None) if fiscal_year is None else docs.fiscal_year == fiscal_year
+    return (docs.organisation_id == organisation_id) & (docs.kind == kind) & (docs.scope == scope) & year
+
+
+def mark_newest_latest(conn: Connection, series: ColumnElement[bool]) -> None:
+    """Of the documents of ``series``, the highest version is the latest, and only it."""
+    docs = schema.documents.c
+    newest = conn.execute(select(func.max(docs.version)).where(series)).scalar()
+    conn.execute(update(schema.documents).where(series).values(is_latest=docs.version == newest))
 
 
 def find_by_hash(conn: Connection, sha256: str) -> tuple[int, int] | None:
@@ -71,16 +86,7 @@ def _write(conn: Connection, record: DocumentRecord) -> WriteResult:
     org_id = canonical_organisation(conn, named_id)
     docs = schema.documents.c
     doc_fields = record.document
-    same = (
-        (docs.organisation_id == org_id)
-        & (docs.kind == doc_fields["kind"])
-        & (docs.scope == doc_fields["scope"])
-        & (
-            docs.fiscal_year.is_(None)
-            if doc_fields["fiscal_year"] is None
-            else docs.fiscal_year == doc_fields["fiscal_year"]
-        )
-    )
+    same = series_where(org_id, doc_fields["kind"], doc_fields["scope"], doc_fields["fiscal_year"])
     previous = conn.execute(select(func.max(docs.version)).where(same)).scalar()
     version = (previous or 0) + 1
     if previous:
