@@ -7,6 +7,7 @@ reviewer reads (Chinese first); the values are the stable keys stored in the lib
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Final, Literal, get_args
 
@@ -257,11 +258,17 @@ def _value_labels(lang: Language) -> dict[str, dict[str, str]]:
     }
 
 
-def value_label(column: str, value: object) -> object:
-    """A stored value of a library answer's column in the reader's language (budget → 预算, error → 错误);
-    other values as they are. Files for programs keep the stable English values; screens use this."""
-    if isinstance(value, str):
-        labels = _value_labels(language()).get(column)
-        if labels is not None:
-            return labels.get(value, value)
-    return value
+def value_labeller() -> Callable[[str, object], object]:
+    """A function giving a stored value of a library answer's column in the reader's language (budget →
+    预算, error → 错误; other values as they are), the language looked up once for all the values it labels.
+    Files for programs keep the stable English values; screens and reports for people use this."""
+    labels = _value_labels(language())
+
+    def label(column: str, value: object) -> object:
+        if isinstance(value, str):
+            found = labels.get(column)
+            if found is not None:
+                return found.get(value, value)
+        return value
+
+    return label

@@ -6,7 +6,7 @@ self-contained file (inline CSS, no script, nothing fetched) with the table and 
 Both show the unit of every figure (万元, %) in the headings and on the chart's axis.
 
 Document text (organisation names, labels) is untrusted: every cell goes through the formula guard
-(`text_cells`) and every piece of HTML or SVG text through `html.escape`.
+(`write_only_value`) and every piece of HTML or SVG text through `html.escape`.
 
 The answer is taken by its shape (`AnswerLike`): the library defines it, and the report layer does not
 import the library.
@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from cnbudget.domain.escape import text_cells
+from cnbudget.domain.escape import write_only_value
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.version import __version__
@@ -116,43 +116,54 @@ def _shown(chart: ChartLike) -> tuple[list[str], list[list[Decimal | None]], str
 
 # ---- XLSX ---------------------------------------------------------------------------------------------
 def answer_xlsx(answer: AnswerLike, label: Label = _same) -> bytes:
-    """The table on the first sheet, the chart with its figures on the second."""
+    """The table on the first sheet, the chart with its figures on the second.
+
+    Written in openpyxl's write-only mode, row by row: 25,000 findings of 13 columns take seconds, not the
+    ten minutes a normal workbook took (it looks up its last row by scanning every cell). So the sheet's
+    layout — column widths, the frozen header, the filter — is set before its rows."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = t("数据", "data")
-    sheet.append([answer.title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append([_heading(answer, c) for c in answer.columns])
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in answer.rows:
-        sheet.append([_xlsx_value(label(c, row.get(c))) for c in answer.columns])
-        for column, cell in zip(answer.columns, sheet[sheet.max_row], strict=True):
-            unit = answer.units.get(column)
-            if isinstance(cell.value, int | float | Decimal) and unit:
-                cell.number_format = PERCENT_FORMAT if unit == "%" else AMOUNT_FORMAT
-    last = sheet.max_row
-    sheet.freeze_panes = f"A{header_row + 1}"
-    if answer.rows:
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(answer.columns))}{last}"
-    for note in _notes(answer):
-        sheet.append([])
-        sheet.append([f"{t('注', 'Note')}：{note}"])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(t("数据", "data"))
+    header_row = 3
     for index, column in enumerate(answer.columns, start=1):
         longest = max((len(str(r.get(column) or "")) for r in answer.rows), default=0)
         wide = max(len(_heading(answer, column)), longest) + 2
         sheet.column_dimensions[get_column_letter(index)].width = min(max(wide, 8), 48)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if answer.rows:
+        last = header_row + len(answer.rows)
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(answer.columns))}{last}"
+
+    def styled(value: Any, **style: Any) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # document text, never a formula
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    sheet.append([styled(answer.title, font=Font(bold=True, size=13))])
+    sheet.append([])
+    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([styled(_heading(answer, c), font=bold, alignment=top) for c in answer.columns])
+    formats = {c: PERCENT_FORMAT if u == "%" else AMOUNT_FORMAT for c, u in answer.units.items() if u}
+    for row in answer.rows:
+        values = []
+        for column in answer.columns:
+            value = _xlsx_value(label(column, row.get(column)))
+            if column in formats and isinstance(value, int | float | Decimal):
+                value = styled(value, number_format=formats[column])
+            values.append(write_only_value(sheet, value))  # an organisation named =HYPERLINK(…) stays text
+        sheet.append(values)
+    for note in _notes(answer):
+        sheet.append([])
+        sheet.append([write_only_value(sheet, f"{t('注', 'Note')}：{note}")])
     if answer.chart is not None and answer.chart.categories:
-        _xlsx_chart(book, answer.chart)
-    text_cells(book)  # an organisation named =HYPERLINK(…) stays text
+        _xlsx_chart(book, answer.chart, styled)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -168,21 +179,21 @@ def _xlsx_value(value: Any) -> Any:
     return str(value)
 
 
-def _xlsx_chart(book: Any, chart: ChartLike) -> None:
+def _xlsx_chart(book: Any, chart: ChartLike, styled: Callable[..., Any]) -> None:
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.utils import get_column_letter
 
     categories, values, title = _shown(chart)
     sheet = book.create_sheet(t("图表", "chart"))
-    sheet.append([chart.axis, *(f"{s.name}（{chart.unit}）" for s in chart.series)])
+    sheet.column_dimensions["A"].width = min(max((len(c) for c in categories), default=8) + 2, 40)
+    headings = [chart.axis, *(f"{s.name}（{chart.unit}）" for s in chart.series)]
+    sheet.append([write_only_value(sheet, h) for h in headings])
     number_format = (
         PERCENT_FORMAT if chart.unit == "%" else AMOUNT_FORMAT if chart.unit in ("万元", "元") else "0"
     )
     for index, category in enumerate(categories):
-        sheet.append([category, *(v[index] for v in values)])
-        for cell in sheet[sheet.max_row][1:]:
-            cell.number_format = number_format
-    sheet.column_dimensions["A"].width = min(max((len(c) for c in categories), default=8) + 2, 40)
+        figures = [styled(v[index], number_format=number_format) for v in values]
+        sheet.append([write_only_value(sheet, category), *figures])
     drawing: Any = LineChart() if chart.kind == "line" else BarChart()
     if chart.kind != "line":
         drawing.type = "col"
