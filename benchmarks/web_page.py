@@ -41,11 +41,11 @@ def main() -> int:
     from fastapi.testclient import TestClient
     from sqlalchemy import insert, select
 
-    from cnbudget.library.ingestion import ingest
-    from cnbudget.store import schema
     from cnbudget.library.accounts import add_user
-    from cnbudget.store.database import open_database
+    from cnbudget.library.ingestion import ingest
     from cnbudget.library.review import decide
+    from cnbudget.store import schema
+    from cnbudget.store.database import open_database
     from cnbudget.web.app import create_app
     from cnbudget.web.config import WebConfig
 

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from cnbudget.domain.errors import UsageError
+from cnbudget.library.accounts import add_user
 from cnbudget.library.ingestion import ingest
 from cnbudget.library.maintenance import correct_document, delete_document, reanalyse
-from cnbudget.store import schema
-from cnbudget.library.accounts import add_user
-from cnbudget.store.database import open_database
 from cnbudget.library.review import decide
+from cnbudget.store import schema
+from cnbudget.store.database import open_database
 from cnbudget.store.review import decisions, series_of
 
 SEED = Path(__file__).parent / "fixtures" / "seeds" / "000_37ad2aea713753bc.txt"

@@ -11,8 +11,8 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra is part of the test extra: tools/test installs it")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from cnbudget.library.uploads import UploadLimits  # noqa: E402
 from cnbudget.library.accounts import add_user  # noqa: E402
+from cnbudget.library.uploads import UploadLimits  # noqa: E402
 from cnbudget.store.database import open_database  # noqa: E402
 from cnbudget.web.app import create_app  # noqa: E402
 from cnbudget.web.config import WebConfig  # noqa: E402

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from cnbudget.library.access import ACCOUNT_FAILURES
-from cnbudget.library.uploads import UploadLimits
 from cnbudget.library.accounts import add_user
+from cnbudget.library.uploads import UploadLimits
 from cnbudget.store.database import open_database
 from cnbudget.web.app import create_app
 from cnbudget.web.config import WebConfig
