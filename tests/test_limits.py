@@ -293,11 +293,14 @@ def test_compression_ratio_message_quotes_the_ratio_limit(tmp_path: Path) -> Non
 # ---- the command line -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [["parse"], ["facts"], ["show", "--table", "B01"], ["audit"]])
+@pytest.mark.parametrize(
+    "command", [["parse"], ["facts"], ["show", "--table", "B01"], ["audit"], ["diff", "{path}"]]
+)
 def test_commands_name_the_option_that_raises_the_limit(tmp_path: Path, command: list[str]) -> None:
     path = tmp_path / "budget.txt"
     path.write_text("部门收支总表\n" * 1000, encoding="utf-8")
-    result = run(command[0], str(path), *command[1:], "--max-mb", "0.01", env={"CNBUDGET_LANG": "en"})
+    rest = [str(path) if arg == "{path}" else arg for arg in command[1:]]
+    result = run(command[0], str(path), *rest, "--max-mb", "0.01", env={"CNBUDGET_LANG": "en"})
     assert result.returncode == EXIT_INPUT
     assert (
         str(path) in result.stderr and "limit of 0.01 MB" in result.stderr and "(--max-mb)" in result.stderr
@@ -326,6 +329,33 @@ def test_limit_fields_have_their_options() -> None:
 
     limits = [f.name for f in fields(ReadOptions) if f.name.startswith("max_")]
     assert limits and all(name in setting_hints() for name in limits)
+
+
+@pytest.mark.parametrize("command", ["audit", "parse", "facts", "show", "diff", "ingest"])
+def test_every_reading_setting_is_an_option_of_every_reading_command(command: str) -> None:
+    """Declared once, on `ReadOptions`: each field with an `OptionHelp` is an option of each command that
+    reads documents, named after the field."""
+    from dataclasses import fields
+
+    offered = [f.name for f in fields(ReadOptions) if "option" in f.metadata]
+    assert {"max_pages", "max_seconds", "ocr", "max_mb", "max_cells"} <= set(offered)
+    shown = run(command, "--help", env={"CNBUDGET_LANG": "en", "COLUMNS": "200"}).stdout
+    for name in offered:
+        assert "--" + name.replace("_", "-") in shown, (command, name)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_a_limit_that_is_not_a_finite_number_is_refused(tmp_path: Path, value: str) -> None:
+    """NaN passes every range check (it compares false) and would switch the limit off."""
+    path = tmp_path / "budget.txt"
+    path.write_text("部门收支总表\n", encoding="utf-8")
+    result = run("parse", str(path), "--max-mb", value, env={"CNBUDGET_LANG": "en"})
+    assert result.returncode == EXIT_USAGE
+    assert (
+        "--max-mb" in result.stderr
+        and "not a finite number" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 @settings(max_examples=150, deadline=None)

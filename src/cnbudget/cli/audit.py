@@ -13,21 +13,13 @@ from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
     AuditFormat,
     FailOn,
-    Limits,
+    ReadingCommand,
     TableFormat,
     bom_opt,
     format_opt,
     load_profile_option,
-    max_cells_opt,
-    max_depth_opt,
-    max_mb_opt,
-    max_pages_opt,
-    max_pdf_mb_opt,
-    max_seconds_opt,
-    max_unpacked_mb_opt,
-    ocr_opt,
     profile_opt,
-    read_options,
+    reading,
     sample_opt,
 )
 from cnbudget.cli.render import PageBar, console_for, error_text, show_rules
@@ -52,7 +44,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     app.command(
         "audit",
-        cls=Command,
+        cls=ReadingCommand,
         help=t(
             "审核公开文件：表内合计、科目层级、表间勾稽、情况说明与报表是否一致。",
             "Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables.",
@@ -113,14 +105,6 @@ def audit_command(
             help=t("审核发现达到此级别时以退出码 1 结束。", "Exit with 1 when findings reach this level."),
         ),
     ] = FailOn.error,
-    max_pages: Annotated[int | None, max_pages_opt()] = None,
-    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
-    ocr: Annotated[bool, ocr_opt()] = True,
-    max_mb: Annotated[float | None, max_mb_opt()] = None,
-    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
-    max_cells: Annotated[int | None, max_cells_opt()] = None,
-    max_depth: Annotated[int | None, max_depth_opt()] = None,
-    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
     no_info: Annotated[
         bool,
         typer.Option(
@@ -188,9 +172,7 @@ def audit_command(
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
     bar = _Bar(len(documents))
     pages = PageBar(bar.progress)  # the pages of a slow PDF: a line of the batch's bar
-    options = read_options(
-        max_pages, max_seconds, ocr, pages, Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb)
-    )
+    options = reading(pages)
     try:
         for parts in documents:
             outcome = check_or_fail(parts, options, profile)

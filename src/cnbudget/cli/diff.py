@@ -11,20 +11,11 @@ import typer
 
 from cnbudget.cli.inputs import write_output
 from cnbudget.cli.options import (
-    Limits,
-    max_cells_opt,
-    max_depth_opt,
-    max_mb_opt,
-    max_pages_opt,
-    max_pdf_mb_opt,
-    max_seconds_opt,
-    max_unpacked_mb_opt,
-    ocr_opt,
+    ReadingCommand,
     output_opt,
-    read_options,
+    reading,
 )
 from cnbudget.cli.render import console_for
-from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_OK
 from cnbudget.domain.i18n import t
 
@@ -38,7 +29,7 @@ class DiffFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     app.command(
         "diff",
-        cls=Command,
+        cls=ReadingCommand,
         help=t(
             "比较一份文件的两个版本：表、单元格、文字说明、审核发现的变化（有变化时退出码 1）。",
             "What changed between two versions of a document: tables, cells, narrative, audit findings "
@@ -77,21 +68,12 @@ def diff_command(
         ),
     ] = DiffFormat.text,
     output: Annotated[Path | None, output_opt()] = None,
-    max_pages: Annotated[int | None, max_pages_opt()] = None,
-    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
-    ocr: Annotated[bool, ocr_opt()] = True,
-    max_mb: Annotated[float | None, max_mb_opt()] = None,
-    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
-    max_cells: Annotated[int | None, max_cells_opt()] = None,
-    max_depth: Annotated[int | None, max_depth_opt()] = None,
-    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """What changed between two versions of a document (the help is given at registration, in both languages)."""
     from cnbudget.library.processing import check
     from cnbudget.report.diff import diff_reports
 
-    limits = Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb)
-    options = read_options(max_pages, max_seconds, ocr, None, limits)
+    options = reading()
     before = check(old, options)
     after = check(new, options)
     diff = diff_reports(before, after)

@@ -11,24 +11,15 @@ import typer
 from cnbudget.cli.inputs import resolve_input, write_output
 from cnbudget.cli.options import (
     FactsFormat,
-    Limits,
     ParseFormat,
+    ReadingCommand,
     bom_opt,
     file_arg,
-    max_cells_opt,
-    max_depth_opt,
-    max_mb_opt,
-    max_pages_opt,
-    max_pdf_mb_opt,
-    max_seconds_opt,
-    max_unpacked_mb_opt,
-    ocr_opt,
     output_opt,
-    read_options,
+    reading,
     sample_opt,
 )
 from cnbudget.cli.render import PageBar, console_for
-from cnbudget.cli.usage import Command
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
 
@@ -39,7 +30,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     app.command(
         "parse",
-        cls=Command,
+        cls=ReadingCommand,
         help=t(
             "把文件解析为完整的数据模型（JSON 结构见 docs/document.schema.json）。",
             "Parse a document into the complete model (JSON schema: docs/document.schema.json).",
@@ -47,30 +38,21 @@ def register(app: typer.Typer) -> None:
     )(parse_command)
     app.command(
         "facts",
-        cls=Command,
+        cls=ReadingCommand,
         help=t(
             "标准报表中每个非空金额一行（表号、科目编码、项目、栏目、金额）。",
             "One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value.",
         ),
     )(facts_command)
-    app.command("show", cls=Command, help=t("在终端显示一张表。", "Render one table in the terminal."))(show_command)  # fmt: skip
+    app.command("show", cls=ReadingCommand, help=t("在终端显示一张表。", "Render one table in the terminal."))(show_command)  # fmt: skip
 
 
-def _load(
-    file: Path | None,
-    sample: bool,
-    max_pages: int | None,
-    max_seconds: float | None,
-    ocr: bool,
-    limits: Limits,
-) -> Document:
+def _load(file: Path | None, sample: bool) -> Document:
     from cnbudget.library.processing import read_document
 
     bar = PageBar()
     try:
-        return read_document(
-            resolve_input(file, sample), read_options(max_pages, max_seconds, ocr, bar, limits)
-        )
+        return read_document(resolve_input(file, sample), reading(bar))
     finally:
         bar.stop()
 
@@ -87,24 +69,9 @@ def parse_command(
         ),
     ] = ParseFormat.json,
     output: Annotated[Path | None, output_opt()] = None,
-    max_pages: Annotated[int | None, max_pages_opt()] = None,
-    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
-    ocr: Annotated[bool, ocr_opt()] = True,
-    max_mb: Annotated[float | None, max_mb_opt()] = None,
-    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
-    max_cells: Annotated[int | None, max_cells_opt()] = None,
-    max_depth: Annotated[int | None, max_depth_opt()] = None,
-    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
-    doc = _load(
-        file,
-        sample,
-        max_pages,
-        max_seconds,
-        ocr,
-        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
-    )
+    doc = _load(file, sample)
     if fmt is ParseFormat.json:
         from cnbudget.report.json_model import document_json
 
@@ -125,27 +92,12 @@ def facts_command(
         FactsFormat, typer.Option("--format", "-f", help=t("csv 或 json。", "csv or json."))
     ] = FactsFormat.csv,
     output: Annotated[Path | None, output_opt()] = None,
-    max_pages: Annotated[int | None, max_pages_opt()] = None,
-    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
-    ocr: Annotated[bool, ocr_opt()] = True,
     bom: Annotated[bool, bom_opt()] = False,
-    max_mb: Annotated[float | None, max_mb_opt()] = None,
-    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
-    max_cells: Annotated[int | None, max_cells_opt()] = None,
-    max_depth: Annotated[int | None, max_depth_opt()] = None,
-    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
     from cnbudget.report.facts import facts_csv, facts_json
 
-    doc = _load(
-        file,
-        sample,
-        max_pages,
-        max_seconds,
-        ocr,
-        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
-    )
+    doc = _load(file, sample)
     if fmt is FactsFormat.csv:
         write_output(facts_csv(doc), output, bom=bom)
     else:
@@ -167,14 +119,6 @@ def show_command(
         ),
     ] = "",
     sample: Annotated[bool, sample_opt()] = False,
-    max_pages: Annotated[int | None, max_pages_opt()] = None,
-    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
-    ocr: Annotated[bool, ocr_opt()] = True,
-    max_mb: Annotated[float | None, max_mb_opt()] = None,
-    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
-    max_cells: Annotated[int | None, max_cells_opt()] = None,
-    max_depth: Annotated[int | None, max_depth_opt()] = None,
-    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
 ) -> None:
     """Render one table in the terminal."""
     from cnbudget.report.terminal import show_table
@@ -183,12 +127,5 @@ def show_command(
         raise UsageError(
             t("请用 --table 指定一张表，如 --table B03", "choose a table with --table, e.g. --table B03")
         )
-    doc = _load(
-        file,
-        sample,
-        max_pages,
-        max_seconds,
-        ocr,
-        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
-    )
+    doc = _load(file, sample)
     show_table(doc, table.strip().upper(), console_for(None))

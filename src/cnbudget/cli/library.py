@@ -17,7 +17,7 @@ from cnbudget.cli.options import (
     Funds,
     Kind,
     Level,
-    Limits,
+    ReadingCommand,
     Scope,
     SeverityChoice,
     all_versions_opt,
@@ -26,19 +26,11 @@ from cnbudget.cli.options import (
     db_opt,
     kind_filter_opt,
     load_profile_option,
-    max_cells_opt,
-    max_depth_opt,
-    max_mb_opt,
-    max_pages_opt,
-    max_pdf_mb_opt,
-    max_seconds_opt,
-    max_unpacked_mb_opt,
     metric_opt,
-    ocr_opt,
     organisation_arg,
     output_opt,
     profile_opt,
-    read_options,
+    reading,
     sample_opt,
 )
 from cnbudget.cli.render import PageBar, show_answer, show_ingest_summary
@@ -113,7 +105,8 @@ def register(app: typer.Typer) -> None:
             ),
         ),
     ):
-        app.command(name, cls=Command, help=help_text)(command)  # fmt: skip
+        cls = ReadingCommand if command is ingest_command else Command
+        app.command(name, cls=cls, help=help_text)(command)
     app.add_typer(
         _organisations_app(),
         name="organisations",
@@ -179,14 +172,6 @@ def ingest_command(
             help=t("并行进程数（默认：每个 CPU 一个）。", "Worker processes (default: one per CPU)."),
         ),
     ] = None,
-    max_pages: Annotated[int | None, max_pages_opt()] = None,
-    max_seconds: Annotated[float | None, max_seconds_opt()] = None,
-    ocr: Annotated[bool, ocr_opt()] = True,
-    max_mb: Annotated[float | None, max_mb_opt()] = None,
-    max_pdf_mb: Annotated[float | None, max_pdf_mb_opt()] = None,
-    max_cells: Annotated[int | None, max_cells_opt()] = None,
-    max_depth: Annotated[int | None, max_depth_opt()] = None,
-    max_unpacked_mb: Annotated[float | None, max_unpacked_mb_opt()] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help=t("只显示汇总行。", "Print only the summary line."))
     ] = False,
@@ -235,13 +220,7 @@ def ingest_command(
     journal = _open_log(log)
     engine = open_library(db, create=True)
     bar = _Bar(quiet, journal)
-    options = read_options(
-        max_pages,
-        max_seconds,
-        ocr,
-        None if quiet else bar.pages,
-        Limits(max_mb, max_pdf_mb, max_cells, max_depth, max_unpacked_mb),
-    )  # pages: one process only
+    options = reading(None if quiet else bar.pages)  # pages: one process only
     try:
         summary = ingest(
             engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,

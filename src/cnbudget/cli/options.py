@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from cnbudget.cli.usage import BadValue, Command, localise_params
 from cnbudget.domain.i18n import t
 
 if TYPE_CHECKING:
@@ -126,33 +126,6 @@ def sample_opt(help_text: str = "") -> Any:
     return typer.Option("--sample", help=help_text or t("使用 cnbudget 自带的示例文件。", "Use the sample document bundled with cnbudget."))  # fmt: skip
 
 
-def max_pages_opt() -> Any:
-    return typer.Option(
-        "--max-pages", min=1, show_default=False,
-        help=t("PDF 页数超过此数即拒绝读取（默认 1000）。", "Refuse PDFs with more pages than this (default 1000)."),
-    )  # fmt: skip
-
-
-def max_seconds_opt() -> Any:
-    return typer.Option(
-        "--max-seconds", min=1, show_default=False,
-        help=t(
-            "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 60 秒，至多 8 小时。",
-            "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 60 s per page read by "
-            "OCR, at most 8 hours.",
-        ),
-    )  # fmt: skip
-
-
-def ocr_opt() -> Any:
-    return typer.Option(
-        "--ocr/--no-ocr",
-        help=t(
-            "已安装 OCR 时，识别扫描版 PDF 的页面。", "Read scanned PDF pages by OCR when it is installed."
-        ),
-    )
-
-
 def profile_opt() -> Any:
     return typer.Option(
         "--profile", metavar=t("文件", "FILE"), show_default=False,
@@ -234,68 +207,10 @@ def organisation_arg() -> Any:
     )  # fmt: skip
 
 
-def _finite(value: float | None) -> float | None:
-    """A limit must be a finite number: ``nan`` passes every range check and would switch the limit off."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise typer.BadParameter(t(f"“{value}”不是有限的数", f"“{value}” is not a finite number"))
-    return value
-
-
-def _limit_opt(name: str, zh: str, en: str, **bounds: Any) -> Any:
-    return typer.Option(name, show_default=False, help=t(zh, en), rich_help_panel=t("读取限制", "Reading limits"),
-                        callback=_finite, **bounds)  # fmt: skip
-
-
-def max_mb_opt() -> Any:
-    return _limit_opt("--max-mb", "拒绝大于此值（MB）的 XLSX、XLS、DOCX、HTML 和文本文件（默认 20）。",
-                      "Refuse XLSX, XLS, DOCX, HTML and text files larger than this many MB (default 20).",
-                      min=0.001)  # fmt: skip
-
-
-def max_pdf_mb_opt() -> Any:
-    return _limit_opt("--max-pdf-mb", "拒绝大于此值（MB）的 PDF（默认 500）。",
-                      "Refuse PDFs larger than this many MB (default 500).", min=0.001)  # fmt: skip
-
-
-def max_cells_opt() -> Any:
-    return _limit_opt("--max-cells", "拒绝单元格多于此数的工作簿和文档表格（默认 1000000）。",
-                      "Refuse workbooks and document tables with more cells than this (default 1000000).",
-                      min=1)  # fmt: skip
-
-
-def max_depth_opt() -> Any:
-    return _limit_opt("--max-depth", "拒绝标记嵌套超过此层数的 HTML 和 DOCX（默认 200，最多 255）。",
-                      "Refuse HTML and DOCX markup nested deeper than this (default 200, at most 255).",
-                      min=1, max=255)  # fmt: skip
-
-
-def max_unpacked_mb_opt() -> Any:
-    return _limit_opt("--max-unpacked-mb", "拒绝解压后大于此值（MB）的 XLSX 和 DOCX（默认 100）。",
-                      "Refuse XLSX and DOCX files that unpack to more than this many MB (default 100).",
-                      min=0.001)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """The reading limits given on a command line (None: the library's default)."""
-
-    max_mb: float | None = None
-    max_pdf_mb: float | None = None
-    max_cells: int | None = None
-    max_depth: int | None = None
-    max_unpacked_mb: float | None = None
-
-
 def setting_hints() -> dict[str, str]:
     """How the command line changes each setting a library error may name (`CnbudgetError.setting`)."""
     return {
-        "max_pages": "--max-pages",
-        "max_seconds": "--max-seconds",
-        "max_mb": "--max-mb",
-        "max_pdf_mb": "--max-pdf-mb",
-        "max_cells": "--max-cells",
-        "max_depth": "--max-depth",
-        "max_unpacked_mb": "--max-unpacked-mb",
+        **{f.name: _option_name(f.name) for f in _reading_fields()},
         "db": t("--db 或 CNBUDGET_DB；cnbudget ingest 会新建资料库", "--db or CNBUDGET_DB; `cnbudget ingest` creates a library"),
         "metric": t("见 cnbudget metrics", "see `cnbudget metrics`"),
         "organisation": t("见 cnbudget organisations", "see `cnbudget organisations`"),
@@ -306,28 +221,88 @@ def setting_hints() -> dict[str, str]:
     }  # fmt: skip
 
 
-def read_options(
-    max_pages: int | None,
-    max_seconds: float | None,
-    ocr: bool,
-    progress: PageProgress | None = None,
-    limits: Limits | None = None,
-) -> ReadOptions:
-    """The reader's settings from the options (no --max-seconds: the automatic limit, which grows with OCR)."""
+# ---- the reading settings: declared once, as the fields of `ReadOptions` ------------------------------
+READING = "cnbudget.reading"
+"""Where a command finds its `ReadOptions` (``ctx.meta``), made from its reading options."""
+
+
+def _reading_fields() -> list[Any]:
+    from dataclasses import fields
+
     from cnbudget.read import ReadOptions
 
-    defaults, limits = ReadOptions(), limits or Limits()
-    return ReadOptions(
-        max_pages=max_pages or defaults.max_pages,
-        max_seconds=max_seconds,
-        ocr=ocr,
-        progress=progress,
-        max_mb=limits.max_mb or defaults.max_mb,
-        max_pdf_mb=limits.max_pdf_mb or defaults.max_pdf_mb,
-        max_cells=limits.max_cells or defaults.max_cells,
-        max_depth=limits.max_depth or defaults.max_depth,
-        max_unpacked_mb=limits.max_unpacked_mb or defaults.max_unpacked_mb,
-    )
+    return [f for f in fields(ReadOptions) if "option" in f.metadata]
+
+
+def _option_name(field_name: str) -> str:
+    return "--" + field_name.replace("_", "-")
+
+
+def _finite(_ctx: Any, _param: Any, value: float | None) -> float | None:
+    """A limit must be a finite number: ``nan`` passes every range check and would switch the limit off."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue(t(f"“{value}”不是有限的数", f"“{value}” is not a finite number"))
+    return value
+
+
+def reading_params() -> list[Any]:
+    """Every field of `ReadOptions` that has an `OptionHelp` as a command-line option, named after the
+    field (max_pages → --max-pages; a yes/no setting as --ocr/--no-ocr), with its help and bounds. Unset,
+    an option leaves the library's default."""
+    from typer._click import types
+    from typer.core import TyperOption
+
+    out = []
+    for f in _reading_fields():
+        about = f.metadata["option"]
+        name, panel = _option_name(f.name), t("读取限制", "Reading limits") if about.limit else None
+        if isinstance(f.default, bool):
+            out.append(TyperOption(param_decls=[f"{name}/--no-{name[2:]}", f.name], is_flag=True,
+                                   default=f.default, help=t(about.zh, about.en), rich_help_panel=panel))  # fmt: skip
+            continue
+        whole = "int" in str(f.type)
+        bounds = types.IntRange if whole else types.FloatRange
+        out.append(TyperOption(
+            param_decls=[name, f.name], type=bounds(min=about.minimum, max=about.maximum), default=None,
+            show_default=False, help=t(about.zh, about.en), rich_help_panel=panel,
+            callback=None if whole else _finite,
+        ))  # fmt: skip
+    return out
+
+
+class ReadingCommand(Command):
+    """A command that reads documents: it offers every reading setting (`reading_params`) and hands them
+    to its function as one `ReadOptions` (`reading`), instead of eight parameters of its own.
+
+    The options are added when the command is used (parsed, or its help shown), not when the app is
+    built: a library question does not load the readers to build the ingest command it does not run."""
+
+    _with_reading = False
+
+    def get_params(self, ctx: Any) -> Any:
+        if not self._with_reading:
+            self._with_reading = True
+            added = reading_params()
+            localise_params(added)
+            self.params.extend(added)
+        return super().get_params(ctx)
+
+    def invoke(self, ctx: Any) -> Any:
+        from cnbudget.read import ReadOptions
+
+        given = {f.name: ctx.params.pop(f.name, None) for f in _reading_fields()}
+        ctx.meta[READING] = ReadOptions(**{k: v for k, v in given.items() if v is not None})
+        return super().invoke(ctx)
+
+
+def reading(progress: PageProgress | None = None) -> ReadOptions:
+    """The reading settings of the command being run (see `ReadingCommand`), with a page callback."""
+    from dataclasses import replace
+
+    from typer._click.globals import get_current_context
+
+    options: ReadOptions = get_current_context().meta[READING]
+    return replace(options, progress=progress) if progress is not None else options
 
 
 def load_profile_option(path: Path | None) -> AuditProfile | None:

@@ -20,7 +20,15 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from cnbudget.domain.i18n import t
 
-__all__ = ["Command", "Group", "NoArgsIsHelpError", "localise_typer", "usage_error_lines"]
+__all__ = [
+    "BadValue",
+    "Command",
+    "Group",
+    "localise_params",
+    "NoArgsIsHelpError",
+    "localise_typer",
+    "usage_error_lines",
+]
 
 
 def localise_typer() -> None:
@@ -65,7 +73,7 @@ def _type_names() -> dict[str, str]:
     }
 
 
-def _localise_params(params: list[Any]) -> None:
+def localise_params(params: list[Any]) -> None:
     """Each parameter's type shown as ``<路径>``/``<整数>`` (a copy of the type: Click shares some of them)."""
     names = _type_names()
     for param in params:
@@ -102,7 +110,7 @@ class Command(_Localised, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["options_metavar"] = t("[选项]", "[OPTIONS]")
         super().__init__(*args, **kwargs)
-        _localise_params(self.params)
+        localise_params(self.params)
 
 
 class Group(_Localised, TyperGroup):
@@ -112,10 +120,14 @@ class Group(_Localised, TyperGroup):
         kwargs["options_metavar"] = t("[选项]", "[OPTIONS]")
         kwargs["subcommand_metavar"] = t("命令 [参数]...", "COMMAND [ARGS]...")
         super().__init__(*args, **kwargs)
-        _localise_params(self.params)
+        localise_params(self.params)
 
 
 # ---- parser errors ----------------------------------------------------------------------------------
+class BadValue(click_errors.BadParameter):
+    """A value refused by one of cnbudget's own checks, its message already in the run's language."""
+
+
 _QUOTED = re.compile(r"^'((?:[^'\\]|\\.)*)'|^(\S+) is not in the range")
 
 
@@ -167,6 +179,8 @@ def usage_error_text(exc: click_errors.UsageError) -> str:
         if getattr(exc, "param", None) is not None and isinstance(exc.param, TyperArgument):
             return t(f"缺少参数 {hint}", exc.format_message())
         return t(f"缺少选项 {hint}", exc.format_message())
+    if isinstance(exc, BadValue):
+        return t(f"{hint} 的值无效：{exc.message}", f"Invalid value for {hint}: {exc.message}")
     if isinstance(exc, click_errors.BadParameter):
         return t(f"{hint} 的值无效：{_bad_value(exc)}", exc.format_message())
     if isinstance(exc, click_errors.BadOptionUsage):

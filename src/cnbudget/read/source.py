@@ -6,9 +6,9 @@ import hashlib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from cnbudget.domain.errors import InputError, UsageError
 from cnbudget.domain.i18n import t
@@ -134,6 +134,23 @@ PageProgress = Callable[[int, int, bool], None]
 
 
 @dataclass(frozen=True, slots=True)
+class OptionHelp:
+    """How a reading setting is offered to people (the command line builds its options from these, so a
+    new limit is one field of `ReadOptions`): its help in both languages, and its bounds."""
+
+    zh: str
+    en: str
+    minimum: float | None = None
+    maximum: float | None = None
+    limit: bool = False
+    """A size limit (shown together under 读取限制) rather than a choice of how to read."""
+
+
+def _option(zh: str, en: str, **bounds: Any) -> dict[str, OptionHelp]:
+    return {"option": OptionHelp(zh, en, **bounds)}
+
+
+@dataclass(frozen=True, slots=True)
 class ReadOptions:
     """Limits that keep one hostile or huge file from stalling a batch or exhausting memory.
 
@@ -141,22 +158,42 @@ class ReadOptions:
     under 100,000 cells); an input over a limit is refused with an `InputError` naming the limit's
     field as its ``setting``, so that the command line can say which option raises it."""
 
-    max_pages: int = 1000
+    max_pages: int = field(default=1000, metadata=_option(
+        "PDF 页数超过此数即拒绝读取（默认 1000）。", "Refuse PDFs with more pages than this (default 1000).",
+        minimum=1))  # fmt: skip
     """PDFs with more pages are refused (disclosures run to a few hundred)."""
-    max_seconds: float | None = None
+    max_seconds: float | None = field(default=None, metadata=_option(
+        "读取一个 PDF 超过这么多秒即停止。默认自动：600 秒，每页 OCR 另加 60 秒，至多 8 小时。",
+        "Stop reading a PDF after this many seconds. Default: automatic, 600 s plus 60 s per page read by "
+        "OCR, at most 8 hours.", minimum=1))  # fmt: skip
     """Reading a PDF stops with an error after this long. None: the automatic limit (`time_limit`), which
     grows with the pages read by OCR; a number is the limit, exactly."""
-    ocr: bool = True
+    ocr: bool = field(default=True, metadata=_option(
+        "已安装 OCR 时，识别扫描版 PDF 的页面。", "Read scanned PDF pages by OCR when it is installed."))  # fmt: skip
     """Read scanned pages by OCR when it is installed."""
-    max_mb: float = 20.0
+    max_mb: float = field(default=20.0, metadata=_option(
+        "拒绝大于此值（MB）的 XLSX、XLS、DOCX、HTML 和文本文件（默认 20）。",
+        "Refuse XLSX, XLS, DOCX, HTML and text files larger than this many MB (default 20).",
+        minimum=0.001, limit=True))  # fmt: skip
     """XLSX, XLS, DOCX, HTML and text files larger than this (MB, 10^6 bytes) are refused unread."""
-    max_pdf_mb: float = 500.0
+    max_pdf_mb: float = field(default=500.0, metadata=_option(
+        "拒绝大于此值（MB）的 PDF（默认 500）。", "Refuse PDFs larger than this many MB (default 500).",
+        minimum=0.001, limit=True))  # fmt: skip
     """PDFs larger than this (MB) are refused unread: a PDF's memory is its size and one page at a time."""
-    max_cells: int = 1_000_000
+    max_cells: int = field(default=1_000_000, metadata=_option(
+        "拒绝单元格多于此数的工作簿和文档表格（默认 1000000）。",
+        "Refuse workbooks and document tables with more cells than this (default 1000000).",
+        minimum=1, limit=True))  # fmt: skip
     """Spreadsheets and document tables with more cells are refused (spans and empty rows count)."""
-    max_depth: int = 200
+    max_depth: int = field(default=200, metadata=_option(
+        "拒绝标记嵌套超过此层数的 HTML 和 DOCX（默认 200，最多 255）。",
+        "Refuse HTML and DOCX markup nested deeper than this (default 200, at most 255).",
+        minimum=1, maximum=255, limit=True))  # fmt: skip
     """HTML and DOCX markup nested deeper than this is refused; at most 255, the XML parser's own limit."""
-    max_unpacked_mb: float = 100.0
+    max_unpacked_mb: float = field(default=100.0, metadata=_option(
+        "拒绝解压后大于此值（MB）的 XLSX 和 DOCX（默认 100）。",
+        "Refuse XLSX and DOCX files that unpack to more than this many MB (default 100).",
+        minimum=0.001, limit=True))  # fmt: skip
     """XLSX and DOCX containers that would unpack to more than this (MB) are refused (zip bombs)."""
 
     progress: PageProgress | None = field(default=None, compare=False, repr=False)
@@ -165,9 +202,11 @@ class ReadOptions:
     def __post_init__(self) -> None:
         """Every limit a finite positive number: NaN compares false with everything and would switch a
         limit off; infinity is no limit either."""
-        for name in ("max_seconds", "max_mb", "max_pdf_mb", "max_unpacked_mb", "max_pages", "max_cells",
-                     "max_depth"):  # fmt: skip
-            value = getattr(self, name)
+        for setting in fields(self):
+            about = setting.metadata.get("option")
+            if about is None or about.minimum is None:
+                continue  # not a limit (ocr, progress)
+            name, value = setting.name, getattr(self, setting.name)
             if value is None and name == "max_seconds":
                 continue
             if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
