@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from cnbudget.audit import AuditReport
+    from cnbudget.audit.profile import AuditProfile
     from cnbudget.domain.vocabulary import Severity
 
 
@@ -139,37 +140,47 @@ def audit_command(
     ] = False,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
-    from cnbudget.library.processing import Failure, check_or_fail
+    given = _given(files, sample, fmt, output)
+    profile = load_profile_option(profile_path)  # a mistake in it stops the run before any document is read
+    paths, failures = _expand(given)
+    if bundle and len(paths) < 2:
+        raise UsageError(t("--bundle 合并同一份公开文件的各部分：请给出两个或更多文件",
+                           "--bundle joins the parts of one disclosure: give two or more FILEs"))  # fmt: skip
+    documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
+    reports, crashed = _check_all(documents, profile, failures)
+    _write(reports, failures, fmt, output, not no_info, summary or any(p.is_dir() for p in given))
+    if crashed:
+        raise SystemExit(EXIT_INTERNAL)
+    if failures:
+        raise SystemExit(EXIT_INPUT)
+    thresholds: dict[FailOn, Severity] = {FailOn.error: "error", FailOn.warning: "warning"}
+    threshold = thresholds.get(fail_on)
+    raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
+
+def _given(files: list[Path] | None, sample: bool, fmt: AuditFormat, output: Path | None) -> list[Path]:
+    """The inputs named on the command line, once the arguments are known to go together."""
     if sample and files:
         raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
     given = [sample_path()] if sample else list(files or [])
     if not given:
-        raise UsageError(
-            t(
-                "缺少文件（或用 --sample 审核自带的示例文件）",
-                "missing FILE (or use --sample to check the bundled sample document)",
-            )
-        )
+        raise UsageError(t("缺少文件（或用 --sample 审核自带的示例文件）",
+                           "missing FILE (or use --sample to check the bundled sample document)"))  # fmt: skip
     if fmt is AuditFormat.xlsx and output is None:
-        raise UsageError(
-            t(
-                "--format xlsx 输出工作簿：请给出 --output 文件.xlsx",
-                "--format xlsx writes a workbook: give --output FILE.xlsx",
-            )
-        )
-    profile = load_profile_option(profile_path)  # a mistake in it stops the run before any document is read
-    paths, failures = _expand(given)
-    if bundle and len(paths) < 2:
-        raise UsageError(
-            t(
-                "--bundle 合并同一份公开文件的各部分：请给出两个或更多文件",
-                "--bundle joins the parts of one disclosure: give two or more FILEs",
-            )
-        )
-    reports = []
+        raise UsageError(t("--format xlsx 输出工作簿：请给出 --output 文件.xlsx",
+                           "--format xlsx writes a workbook: give --output FILE.xlsx"))  # fmt: skip
+    return given
+
+
+def _check_all(
+    documents: list[list[Path]], profile: AuditProfile | None, failures: list[tuple[str, str]]
+) -> tuple[list[AuditReport], bool]:
+    """Each document checked in turn (`check_or_fail`: one bad file never stops the others), with a bar on
+    a terminal; failures are added to ``failures``. The reports, and whether cnbudget itself failed."""
+    from cnbudget.library.processing import Failure, check_or_fail
+
+    reports: list[AuditReport] = []
     crashed = False
-    documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
     bar = _Bar(len(documents))
     pages = PageBar(bar.progress)  # the pages of a slow PDF: a line of the batch's bar
     options = reading(pages)
@@ -187,15 +198,7 @@ def audit_command(
     finally:
         pages.stop()
         bar.stop()
-    only_summary = summary or any(p.is_dir() for p in given)
-    _write(reports, failures, fmt, output, not no_info, only_summary)
-    if crashed:
-        raise SystemExit(EXIT_INTERNAL)
-    if failures:
-        raise SystemExit(EXIT_INPUT)
-    thresholds: dict[FailOn, Severity] = {FailOn.error: "error", FailOn.warning: "warning"}
-    threshold = thresholds.get(fail_on)
-    raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
+    return reports, crashed
 
 
 def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

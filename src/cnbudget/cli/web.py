@@ -154,30 +154,7 @@ def serve_command(
                 "The web application needs: pip install 'cnbudget[web]'",
             )
         ) from None
-    from cnbudget.library import library_url
-    from cnbudget.library.accounts import add_user, list_users
-
-    engine = open_library(db, create=True)
-    url = library_url(db)
-    if storage is None:
-        base = Path(url[len("sqlite:///") :]).parent if url.startswith("sqlite:///") else Path.cwd()
-        storage = base / "cnbudget-files"
-    if sample:
-        from cnbudget.domain.reference import sample_path
-        from cnbudget.library.ingestion import ingest
-
-        ingest(engine, [sample_path()], jobs=1)
-    if not list_users(engine):
-        password = secrets.token_urlsafe(12)
-        secret = _write_secret(storage / "first-admin-password.txt", password)
-        add_user(engine, "admin", password, "admin", t("管理员", "Administrator"))
-        sys.stderr.write(
-            t(
-                f"资料库还没有用户：已创建管理员 admin，密码写在 {secret}（只有你可读；登录后在“我的账号”里修改，并删除该文件）\n",
-                f"No users yet: created the administrator admin; the password is in {secret} (readable by you only; change it under “my account” after logging in, and delete the file)\n",
-            )
-        )
-    engine.dispose()
+    url, storage = _prepare_library(db, storage, sample)
     os.environ.update(
         {
             "CNBUDGET_DB": url,
@@ -207,6 +184,37 @@ def serve_command(
         access_log=log is not None,
         log_config=_log_config(log) if log is not None else None,
     )
+
+
+def _prepare_library(db: str | None, storage: Path | None, sample: bool) -> tuple[str, Path]:
+    """The library (created if new; with the sample when asked) and where uploads are kept (beside an
+    SQLite library by default); a library without users gets an administrator, whose password is written
+    to a file only this user can read. The library's URL and the storage folder."""
+    from cnbudget.library import library_url
+    from cnbudget.library.accounts import add_user, list_users
+
+    engine = open_library(db, create=True)
+    url = library_url(db)
+    if storage is None:
+        base = Path(url[len("sqlite:///") :]).parent if url.startswith("sqlite:///") else Path.cwd()
+        storage = base / "cnbudget-files"
+    if sample:
+        from cnbudget.domain.reference import sample_path
+        from cnbudget.library.ingestion import ingest
+
+        ingest(engine, [sample_path()], jobs=1)
+    if not list_users(engine):
+        password = secrets.token_urlsafe(12)
+        secret = _write_secret(storage / "first-admin-password.txt", password)
+        add_user(engine, "admin", password, "admin", t("管理员", "Administrator"))
+        sys.stderr.write(
+            t(
+                f"资料库还没有用户：已创建管理员 admin，密码写在 {secret}（只有你可读；登录后在“我的账号”里修改，并删除该文件）\n",
+                f"No users yet: created the administrator admin; the password is in {secret} (readable by you only; change it under “my account” after logging in, and delete the file)\n",
+            )
+        )
+    engine.dispose()
+    return url, storage
 
 
 def _write_secret(path: Path, text: str) -> Path:

@@ -9,10 +9,11 @@ version of each document is used unless asked otherwise.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, case, func, select
 
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
@@ -462,98 +463,20 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
         org_id, org_name = resolve_organisation(conn, organisation)
         final = _latest(conn, [org_id], year, "final")
         if not final:
-            raise UsageError(
-                t(
-                    f"库中没有{org_name}的 {year} 年决算",
-                    f"the library holds no {year} final accounts (决算) of {org_name}",
-                )
-            )
-        budget = _latest(conn, [org_id], year, "budget")
-        budget_note = ""
-        origin = t("预算文件", "budget document")
-        if budget:
-            budget_note = t(
-                f"预算：文档 {budget[0]}（{year} 年预算）", f"budget: document {budget[0]} ({year} budget)"
-            )
-        else:
-            merged = [org_id, *conn.execute(select(orgs.id).where(orgs.merged_into == org_id)).scalars()]
-            units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id.in_(merged)))]
-            budget = _latest(conn, units, year, "budget")
-            if budget:
-                origin = t(f"{len(budget)} 个所属单位预算之和", f"sum of {len(budget)} unit budget(s)")
-                ids = t("、", ", ").join(str(b) for b in budget)
-                budget_note = t(
-                    f"库中没有{org_name}本身的 {year} 年预算：以其所属单位的预算相加（文档 {ids}）；没有预算的单位不在其中",
-                    f"no {year} budget of {org_name} itself: its units' budgets are summed "
-                    f"(documents {ids}); units without a budget are missing from it",
-                )
+            raise UsageError(t(f"库中没有{org_name}的 {year} 年决算",
+                               f"the library holds no {year} final accounts (决算) of {org_name}"))  # fmt: skip
+        budget, origin, budget_note = _execution_budget(conn, org_id, org_name, year)
         final_values = _all_metrics(conn, final)
         budget_values = _all_metrics(conn, budget) if budget else {}
-    answer = Answer(
-        title=t(
-            f"{org_name} {year} 年预算执行（决算/预算{'，一般公共预算' if funds == 'general' else ''}）",
-            f"{org_name} {year}: final accounts against budget{' (general public budget)' if funds == 'general' else ''}",
-        ),
-        columns=["item", "code", "name", "budget", "final", "difference", "rate_pct", "budget_source"],
-        headers={
-            "item": t("项目", "Item"),
-            "code": t("科目编码", "Code"),
-            "name": t("科目名称", "Name"),
-            "budget": t("预算数", "Budget"),
-            "final": t("决算数", "Final"),
-            "difference": t("决算-预算", "Final − budget"),
-            "rate_pct": t("决算/预算(%)", "Final / budget (%)"),
-            "budget_source": t("预算数来源", "Budget from"),
-        },
-    )
+    answer = _execution_answer(org_name, year, funds)
     answer.notes.append(
         t(f"决算：文档 {final[0]}（{year} 年决算）", f"final accounts: document {final[0]} ({year})")
     )
-    if budget_note:
-        answer.notes.append(budget_note)
-    else:
-        answer.notes.append(
-            t(f"库中没有{org_name}或其所属单位的 {year} 年预算：只能比较“三公”经费，以决算 F09 表所列预算数为准",
-              f"no {year} budget of {org_name} or its units in the library: only the three public expenses (三公) "
-              "compare, against the budget column of the final accounts' table F09")
-        )  # fmt: skip
-    from cnbudget.domain.codes import function_codes
-
-    names = function_codes()
-    for metric in totals:
-        b, f = budget_values.get(metric), final_values.get(metric)
-        if b is not None or f is not None:
-            answer.rows.append(
-                _execution_row(metric_label(metric), "", "", b, f, origin if b is not None else "")
-            )
-    codes = sorted(
-        {m.split(":")[1] for m in (*final_values, *budget_values) if m.startswith(f"{per_code}:")},
-        key=lambda c: (c[:3], c),
-    )
-    for code in codes:
-        metric = f"{per_code}:{code}"
-        b, f = budget_values.get(metric), final_values.get(metric)
-        answer.rows.append(
-            _execution_row(
-                t("功能分类", "Function code"),
-                code,
-                names.get(code, ""),
-                b,
-                f,
-                origin if b is not None else "",
-            )
-        )
-    for metric in THREE_PUBLIC_ITEMS:
-        f = final_values.get(metric)
-        b = budget_values.get(metric)
-        source = t(f"{origin}（B07）", f"{origin} (B07)") if b is not None else ""
-        if b is None and final_values.get(f"{metric}_budgeted") is not None:
-            b = final_values[f"{metric}_budgeted"]
-            source = t("决算 F09 表所列预算数", "final accounts, F09 budget column")
-        if b is not None or f is not None:
-            answer.rows.append(
-                _execution_row(t("三公", "Three public"), "", metric_label(metric), b, f, source)
-            )
+    answer.notes.append(budget_note or t(
+        f"库中没有{org_name}或其所属单位的 {year} 年预算：只能比较“三公”经费，以决算 F09 表所列预算数为准",
+        f"no {year} budget of {org_name} or its units in the library: only the three public expenses (三公) "
+        "compare, against the budget column of the final accounts' table F09"))  # fmt: skip
+    answer.rows = _execution_rows(totals, per_code, budget_values, final_values, origin)
     answer.units = {"budget": AMOUNT_UNIT, "final": AMOUNT_UNIT, "difference": AMOUNT_UNIT, "rate_pct": "%"}
     answer.chart = Chart(
         "bar",
@@ -567,6 +490,81 @@ def execution(engine: Engine, organisation: str, year: int, *, funds: str = "all
         ],
     )
     return answer
+
+
+def _execution_budget(conn: Connection, org_id: int, org_name: str, year: int) -> tuple[list[int], str, str]:
+    """The budget documents to compare with: the organisation's own, else its units' budgets summed; with
+    where the budget figures come from and the note that says so ("" when there is no budget at all)."""
+    budget = _latest(conn, [org_id], year, "budget")
+    if budget:
+        note = t(f"预算：文档 {budget[0]}（{year} 年预算）", f"budget: document {budget[0]} ({year} budget)")
+        return budget, t("预算文件", "budget document"), note
+    merged = [org_id, *conn.execute(select(orgs.id).where(orgs.merged_into == org_id)).scalars()]
+    units = [r.id for r in conn.execute(select(orgs.id).where(orgs.parent_id.in_(merged)))]
+    budget = _latest(conn, units, year, "budget")
+    if not budget:
+        return [], t("预算文件", "budget document"), ""
+    ids = t("、", ", ").join(str(b) for b in budget)
+    note = t(
+        f"库中没有{org_name}本身的 {year} 年预算：以其所属单位的预算相加（文档 {ids}）；没有预算的单位不在其中",
+        f"no {year} budget of {org_name} itself: its units' budgets are summed "
+        f"(documents {ids}); units without a budget are missing from it",
+    )
+    return budget, t(f"{len(budget)} 个所属单位预算之和", f"sum of {len(budget)} unit budget(s)"), note
+
+
+def _execution_answer(org_name: str, year: int, funds: str) -> Answer:
+    general = funds == "general"
+    return Answer(
+        title=t(
+            f"{org_name} {year} 年预算执行（决算/预算{'，一般公共预算' if general else ''}）",
+            f"{org_name} {year}: final accounts against budget{' (general public budget)' if general else ''}",
+        ),
+        columns=["item", "code", "name", "budget", "final", "difference", "rate_pct", "budget_source"],
+        headers={
+            "item": t("项目", "Item"),
+            "code": t("科目编码", "Code"),
+            "name": t("科目名称", "Name"),
+            "budget": t("预算数", "Budget"),
+            "final": t("决算数", "Final"),
+            "difference": t("决算-预算", "Final − budget"),
+            "rate_pct": t("决算/预算(%)", "Final / budget (%)"),
+            "budget_source": t("预算数来源", "Budget from"),
+        },
+    )
+
+
+def _execution_rows(
+    totals: Sequence[str], per_code: str, budget_values: dict[str, Decimal], final_values: dict[str, Decimal],
+    origin: str,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The totals, each function code, and the 三公 items, budget against final."""
+    from cnbudget.domain.codes import function_codes
+
+    names = function_codes()
+    rows = []
+    for metric in totals:
+        b, f = budget_values.get(metric), final_values.get(metric)
+        if b is not None or f is not None:
+            rows.append(_execution_row(metric_label(metric), "", "", b, f, origin if b is not None else ""))
+    codes = sorted(
+        {m.split(":")[1] for m in (*final_values, *budget_values) if m.startswith(f"{per_code}:")},
+        key=lambda c: (c[:3], c),
+    )
+    for code in codes:
+        b, f = budget_values.get(f"{per_code}:{code}"), final_values.get(f"{per_code}:{code}")
+        rows.append(_execution_row(t("功能分类", "Function code"), code, names.get(code, ""), b, f,
+                                   origin if b is not None else ""))  # fmt: skip
+    for metric in THREE_PUBLIC_ITEMS:
+        f = final_values.get(metric)
+        b = budget_values.get(metric)
+        source = t(f"{origin}（B07）", f"{origin} (B07)") if b is not None else ""
+        if b is None and final_values.get(f"{metric}_budgeted") is not None:
+            b = final_values[f"{metric}_budgeted"]
+            source = t("决算 F09 表所列预算数", "final accounts, F09 budget column")
+        if b is not None or f is not None:
+            rows.append(_execution_row(t("三公", "Three public"), "", metric_label(metric), b, f, source))
+    return rows
 
 
 def _latest(conn: Connection, org_ids: list[int], year: int, kind: str) -> list[int]:
@@ -675,6 +673,30 @@ def findings(
 ) -> Answer:
     """Audit findings across the library, most severe first; those a review team dismissed as not a problem
     of the document are left out unless ``dismissed``."""
+    conditions = _finding_conditions(rule, severity, year, kind, all_versions, dismissed)
+    with engine.connect() as conn:
+        if organisation:
+            org_id, _ = resolve_organisation(conn, organisation)
+            conditions.append(docs.organisation_id == org_id)
+        query = _findings_query(conditions)
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+        f = schema.findings.c
+        rank = case({"error": 0, "warning": 1, "info": 2}, value=f.severity, else_=3)
+        query = query.order_by(rank, orgs.name, docs.fiscal_year, f.rule_id, f.id)
+        rows = conn.execute(query if limit is None else query.limit(limit)).all()
+    if rule and not total:
+        _known_rule(rule)
+    answer = _findings_answer(rows, total)
+    if limit is not None and total > limit:
+        answer.total = total
+    answer.chart = _findings_by_rule(answer)
+    return answer
+
+
+def _finding_conditions(
+    rule: str | None, severity: str | None, year: int | None, kind: str | None, all_versions: bool,
+    dismissed: bool,
+) -> list[ColumnElement[bool]]:  # fmt: skip
     f = schema.findings.c
     conditions: list[ColumnElement[bool]] = []
     if not dismissed:
@@ -690,69 +712,56 @@ def findings(
         conditions.append(docs.fiscal_year == year)
     if kind:
         conditions.append(docs.kind == kind)
-    with engine.connect() as conn:
-        if organisation:
-            org_id, _ = resolve_organisation(conn, organisation)
-            conditions.append(docs.organisation_id == org_id)
-        query = (
-            select(
-                orgs.name,
-                docs.fiscal_year,
-                docs.kind,
-                docs.id.label("document_id"),
-                docs.version,
-                f.rule_id,
-                f.severity,
-                f.message,
-                f.table_kind,
-                f.lines,
-                f.pages,
-                docs.source_name,
-            )
-            .join(schema.documents, docs.id == f.document_id)
-            .join(schema.organisations, orgs.id == docs.organisation_id)
-            .where(and_(*conditions))
-        )
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
-        rank = case({"error": 0, "warning": 1, "info": 2}, value=f.severity, else_=3)
-        query = query.order_by(rank, orgs.name, docs.fiscal_year, f.rule_id, f.id)
-        if limit is not None:
-            query = query.limit(limit)
-        rows = conn.execute(query).all()
-    if rule and not total:
-        _known_rule(rule)
+    return conditions
+
+
+def _findings_query(conditions: list[ColumnElement[bool]]) -> Select[Any]:
+    f = schema.findings.c
+    return (
+        select(
+            orgs.name,
+            docs.fiscal_year,
+            docs.kind,
+            docs.id.label("document_id"),
+            docs.version,
+            f.rule_id,
+            f.severity,
+            f.message,
+            f.table_kind,
+            f.lines,
+            f.pages,
+            docs.source_name,
+        )  # fmt: skip
+        .join(schema.documents, docs.id == f.document_id)
+        .join(schema.organisations, orgs.id == docs.organisation_id)
+        .where(and_(*conditions))
+    )
+
+
+def _finding_headers() -> dict[str, str]:
+    return {
+        "organisation": t("部门（单位）", "Organisation"),
+        "year": t("年度", "Year"),
+        "kind": t("类型", "Kind"),
+        "document_id": t("文档", "Document"),
+        "version": t("版本", "Version"),
+        "rule_id": t("规则", "Rule"),
+        "severity": t("级别", "Severity"),
+        "message": t("说明", "Message"),
+        "table": t("表", "Table"),
+        "place": t("位置", "Place"),
+        "pages": t("页", "Pages"),
+        "lines": t("行（文本）", "Lines (text)"),
+        "source": t("来源文件", "Source"),
+    }
+
+
+def _findings_answer(rows: Sequence[Any], total: int) -> Answer:
+    headers = _finding_headers()
     answer = Answer(
         title=t(f"{total} 条审核发现", f"{total} findings"),
-        columns=[
-            "organisation",
-            "year",
-            "kind",
-            "document_id",
-            "version",
-            "rule_id",
-            "severity",
-            "message",
-            "table",
-            "place",
-            "pages",
-            "lines",
-            "source",
-        ],  # fmt: skip
-        headers={
-            "organisation": t("部门（单位）", "Organisation"),
-            "year": t("年度", "Year"),
-            "kind": t("类型", "Kind"),
-            "rule_id": t("规则", "Rule"),
-            "severity": t("级别", "Severity"),
-            "message": t("说明", "Message"),
-            "table": t("表", "Table"),
-            "place": t("位置", "Place"),
-            "lines": t("行（文本）", "Lines (text)"),
-            "pages": t("页", "Pages"),
-            "document_id": t("文档", "Document"),
-            "version": t("版本", "Version"),
-            "source": t("来源文件", "Source"),
-        },
+        columns=list(headers),
+        headers=headers,
         terminal_columns=[
             "organisation",
             "year",
@@ -762,35 +771,27 @@ def findings(
             "severity",
             "message",
             "place",
-        ],
+        ],  # fmt: skip
     )
     for r in rows:
-        answer.rows.append(
-            {
-                "organisation": r.name,
-                "year": r.fiscal_year,
-                "kind": r.kind,
-                "document_id": r.document_id,
-                "version": r.version,
-                "rule_id": r.rule_id,
-                "severity": r.severity,
-                "message": r.message,
-                "table": r.table_kind,
-                # a PDF's page is the place (its extracted-text lines are not); a text input's line
-                "place": place(_numbers(r.pages), _numbers(r.lines), 3),
-                "pages": r.pages,
-                "lines": r.lines,
-                "source": r.source_name,
-            }
-        )
-    if limit is not None and total > limit:
-        answer.total = total
+        answer.rows.append({
+            "organisation": r.name, "year": r.fiscal_year, "kind": r.kind, "document_id": r.document_id,
+            "version": r.version, "rule_id": r.rule_id, "severity": r.severity, "message": r.message,
+            "table": r.table_kind,
+            # a PDF's page is the place (its extracted-text lines are not); a text input's line
+            "place": place(_numbers(r.pages), _numbers(r.lines), 3),
+            "pages": r.pages, "lines": r.lines, "source": r.source_name,
+        })  # fmt: skip
+    answer.units = {}
+    return answer
+
+
+def _findings_by_rule(answer: Answer) -> Chart:
     counts: dict[str, int] = defaultdict(int)
     for row in answer.rows:
         counts[row["rule_id"]] += 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    answer.units = {}
-    answer.chart = Chart(
+    return Chart(
         "bar",
         t(f"各规则的审核发现（所列 {len(answer.rows)} 条）", f"Findings by rule ({len(answer.rows)} listed)"),
         t("条", "findings"),
@@ -798,4 +799,3 @@ def findings(
         [rule for rule, _ in ranked],
         [Series(t("发现数", "findings"), [Decimal(n) for _, n in ranked])],
     )
-    return answer
