@@ -19,7 +19,7 @@ from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key, typo_pair
 from cnbudget.domain.text import compact
-from cnbudget.model import Document, Indicator
+from cnbudget.model import Document, Indicator, NarrativeClaim
 from cnbudget.store import schema
 from cnbudget.store.metrics import document_metrics
 from cnbudget.store.schema import fit, fit_text
@@ -107,25 +107,42 @@ def _organisation_record(doc: Document) -> OrganisationRecord:
 
 
 def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
+    """The rows the library stores for a parsed and audited document, each fitted to its column."""
     meta = doc.metadata
     if not meta.department:
-        raise InputError(
-            t(
-                "文件没有说明是哪个部门（单位）的（未找到标题）",
-                "the document does not say which organisation it is about (no title found)",
-            ),
-            meta.source_path,
-        )
+        raise InputError(t("文件没有说明是哪个部门（单位）的（未找到标题）",
+                           "the document does not say which organisation it is about (no title found)"),
+                         meta.source_path)  # fmt: skip
     if not meta.kind:
-        raise InputError(
-            t(
-                "文件没有说明是预算还是决算",
-                "the document does not say whether it is a budget or final accounts",
-            ),
-            meta.source_path,
-        )
+        raise InputError(t("文件没有说明是预算还是决算",
+                           "the document does not say whether it is a budget or final accounts"),
+                         meta.source_path)  # fmt: skip
     organisation = _organisation_record(doc)
-    units = []
+    record = DocumentRecord(
+        path=meta.source_path,
+        sha256=meta.source_sha256,
+        organisation=organisation,
+        units=_unit_records(doc, organisation),
+        document=_document_row(doc, report),
+    )
+    _facts(doc, record)
+    record.metrics = [{"metric": m, "value": v, "source": s} for m, v, s in document_metrics(doc)]
+    record.projects = [
+        {"name": p.name, "code": p.code, "unit": p.unit, "level": p.level, "total": p.total, "line": p.line}
+        for p in doc.projects
+    ]
+    _indicators(doc, record)
+    record.claims = [_claim_row(c) for c in doc.claims]
+    record.findings = [_finding_row(f) for f in report.findings]
+    record.document = fit(schema.documents, record.document)
+    for table, rows in record.rows():
+        rows[:] = [fit(table, row) for row in rows]
+    return record
+
+
+def _unit_records(doc: Document, organisation: OrganisationRecord) -> list[OrganisationRecord]:
+    """A department's units as its document lists them (those whose code is not under its own left out)."""
+    meta, units = doc.metadata, []
     own = meta.organisation_code
     if organisation.kind == "department":
         for unit_name, unit_code in zip(meta.unit_names, meta.unit_codes, strict=False):
@@ -133,87 +150,48 @@ def build_record(doc: Document, report: AuditReport) -> DocumentRecord:
                 continue  # listed, but not one of this organisation's units
             name = fit_text(schema.organisations, "name", compact(unit_name))
             units.append(OrganisationRecord(name, "unit", unit_code, meta.region, meta.level))
-    counts = {s: report.count(s) for s in ("error", "warning", "info")}
-    record = DocumentRecord(
-        path=meta.source_path,
-        sha256=meta.source_sha256,
-        organisation=organisation,
-        units=units,
-        document={
-            "kind": meta.kind,
-            "fiscal_year": meta.fiscal_year,
-            "scope": meta.scope or "department",
-            "title": meta.title,
-            "department_name": meta.department,
-            "source_path": meta.source_path,
-            "source_name": meta.source_name or meta.source_path,
-            "source_format": meta.source_format,
-            "content_sha256": meta.source_sha256,
-            "amount_unit": meta.amount_unit,
-            "parse_warnings": [
-                {"code": w.code, "message": w.message, "line": w.line, "table": w.table} for w in doc.warnings
-            ],
-            "errors": counts["error"],
-            "warnings": counts["warning"],
-            "infos": counts["info"],
-        },
-    )
-    _facts(doc, record)
-    record.metrics = [{"metric": m, "value": v, "source": s} for m, v, s in document_metrics(doc)]
-    record.projects = [
-        {
-            "name": p.name,
-            "code": p.code,
-            "unit": p.unit,
-            "level": p.level,
-            "total": p.total,
-            "line": p.line,
-        }
-        for p in doc.projects
-    ]
-    _indicators(doc, record)
-    record.claims = [
-        {
-            "section": c.section,
-            "subject": c.subject,
-            "amount": c.amount,
-            "unit": c.unit,
-            "year": c.year,
-            "share_pct": c.share_pct,
-            "change_amount": c.change_amount,
-            "change_pct": c.change_pct,
-            "compared_year": c.compared_year,
-            "completion_pct": c.completion_pct,
-            "sentence": c.sentence,
-            "line": c.line,
-            "page": c.page,
-        }
-        for c in doc.claims
-    ]
-    record.findings = [
-        {
-            "rule_id": f.rule_id,
-            "severity": f.severity,
-            "message": f.message,
-            "table_kind": f.table,
-            "row_code": f.row_code,
-            "row_label": f.row_label,
-            "column_path": f.column,
-            "expected": f.expected,
-            "actual": f.actual,
-            "difference": f.difference,
-            "lines": ",".join(str(n) for n in f.lines),
-            "pages": ",".join(str(n) for n in f.pages),
-            "needs_review": f.needs_review,
-            "finding_key": f.key,
-            "evidence": evidence_json(f),
-        }
-        for f in report.findings
-    ]
-    record.document = fit(schema.documents, record.document)
-    for table, rows in record.rows():
-        rows[:] = [fit(table, row) for row in rows]
-    return record
+    return units
+
+
+def _document_row(doc: Document, report: AuditReport) -> dict[str, Any]:
+    meta = doc.metadata
+    return {
+        "kind": meta.kind,
+        "fiscal_year": meta.fiscal_year,
+        "scope": meta.scope or "department",
+        "title": meta.title,
+        "department_name": meta.department,
+        "source_path": meta.source_path,
+        "source_name": meta.source_name or meta.source_path,
+        "source_format": meta.source_format,
+        "content_sha256": meta.source_sha256,
+        "amount_unit": meta.amount_unit,
+        "parse_warnings": [
+            {"code": w.code, "message": w.message, "line": w.line, "table": w.table} for w in doc.warnings
+        ],
+        "errors": report.count("error"),
+        "warnings": report.count("warning"),
+        "infos": report.count("info"),
+    }
+
+
+def _claim_row(c: NarrativeClaim) -> dict[str, Any]:
+    return {
+        "section": c.section, "subject": c.subject, "amount": c.amount, "unit": c.unit, "year": c.year,
+        "share_pct": c.share_pct, "change_amount": c.change_amount, "change_pct": c.change_pct,
+        "compared_year": c.compared_year, "completion_pct": c.completion_pct, "sentence": c.sentence,
+        "line": c.line, "page": c.page,
+    }  # fmt: skip
+
+
+def _finding_row(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id, "severity": f.severity, "message": f.message, "table_kind": f.table,
+        "row_code": f.row_code, "row_label": f.row_label, "column_path": f.column, "expected": f.expected,
+        "actual": f.actual, "difference": f.difference, "lines": ",".join(str(n) for n in f.lines),
+        "pages": ",".join(str(n) for n in f.pages), "needs_review": f.needs_review, "finding_key": f.key,
+        "evidence": evidence_json(f),
+    }  # fmt: skip
 
 
 def evidence_json(finding: Finding) -> str:
