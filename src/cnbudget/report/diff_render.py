@@ -193,9 +193,7 @@ def _marked(spans: list[tuple[str, bool]], style: str) -> str:
 
 
 def render_diff_text(diff: DocumentDiff, console: Console) -> None:
-    from rich.padding import Padding
-    from rich.text import Text
-
+    """What changed, section by section: summary, tables, rows and cells, narrative, findings."""
     console.print(
         f"[bold]{t('旧版', 'old')}[/bold] {esc(diff.old.path)}  sha256 {diff.old.sha256[:12]}\n"
         f"[bold]{t('新版', 'new')}[/bold] {esc(diff.new.path)}  sha256 {diff.new.sha256[:12]}"
@@ -207,7 +205,13 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
     for name, count in _summary_rows(diff):
         summary.add_row(name, str(count))
     console.print(summary)
+    _text_tables(diff, console)
+    _text_cells(diff, console)
+    _text_narrative(diff, console)
+    _text_findings(diff, console)
 
+
+def _text_tables(diff: DocumentDiff, console: Console) -> None:
     console.rule(t("表格变化", "Tables"))
     if diff.metadata:
         meta = _table(t("元数据", "Metadata"), [(t("项目", "field"), False), (t("旧版", "old"), False),
@@ -235,6 +239,9 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
             rows.add_row(esc(rc.table), esc(_row_name(rc.code, rc.label, rc.side)), _change_label(rc.change),
                          detail, _where(rc.old), _where(rc.new))  # fmt: skip
         console.print(rows)
+
+
+def _text_cells(diff: DocumentDiff, console: Console) -> None:
     by_table: dict[str, list[CellChange]] = {}
     for c in diff.cells:
         by_table.setdefault(c.table, []).append(c)
@@ -252,6 +259,11 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
         console.print(cells)
     if not (diff.metadata or diff.tables or diff.rows or diff.cells):
         console.print(t("表格无变化。", "No table changed."))
+
+
+def _text_narrative(diff: DocumentDiff, console: Console) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
 
     console.rule(t("文字变化", "Narrative"))
     for xc in diff.text:
@@ -281,6 +293,8 @@ def render_diff_text(diff: DocumentDiff, console: Console) -> None:
     if not diff.text and not diff.claims:
         console.print(t("文字无变化。", "No narrative changed."))
 
+
+def _text_findings(diff: DocumentDiff, console: Console) -> None:
     console.rule(t("审核结果变化", "Audit findings"))
     for status, title in (("resolved", t("已解决（旧版有、新版无）", "Resolved (in the old version, not the new)")),
                           ("new", t("新出现（新版才有）", "New (only in the new version)"))):  # fmt: skip
@@ -363,7 +377,15 @@ def render_diff_html(diff: DocumentDiff) -> str:
         out.append(f"<p>{_e(t('两个版本无变化。', 'No change between the two versions.'))}</p>")
     out.append(_html_table([_e(t("项目", "what")), _e(t("数量", "count"))],
                            [[(_e(name), False), (str(count), True)] for name, count in _summary_rows(diff)]))  # fmt: skip
+    out += _html_tables(diff)
+    out += _html_narrative(diff)
+    out += _html_findings(diff)
+    out.append("</body></html>")
+    return "".join(out)
 
+
+def _html_tables(diff: DocumentDiff) -> list[str]:
+    out: list[str] = []
     out.append(f"<h2>{_e(t('表格变化', 'Tables'))}</h2>")
     if diff.metadata:
         out.append(f"<h3>{_e(t('元数据', 'Metadata'))}</h3>")
@@ -404,7 +426,11 @@ def render_diff_html(diff: DocumentDiff) -> str:
         ))  # fmt: skip
     if not (diff.metadata or diff.tables or diff.rows or diff.cells):
         out.append(f"<p>{_e(t('表格无变化。', 'No table changed.'))}</p>")
+    return out
 
+
+def _html_narrative(diff: DocumentDiff) -> list[str]:
+    out: list[str] = []
     out.append(f"<h2>{_e(t('文字变化', 'Narrative'))}</h2>")
     text_rows = []
     for tc in diff.text:
@@ -430,7 +456,11 @@ def render_diff_html(diff: DocumentDiff) -> str:
         ))  # fmt: skip
     if not diff.text and not diff.claims:
         out.append(f"<p>{_e(t('文字无变化。', 'No narrative changed.'))}</p>")
+    return out
 
+
+def _html_findings(diff: DocumentDiff) -> list[str]:
+    out: list[str] = []
     out.append(f"<h2>{_e(t('审核结果变化', 'Audit findings'))}</h2>")
     for status, title in (("resolved", t("已解决（旧版有、新版无）", "Resolved (in the old version, not the new)")),
                           ("new", t("新出现（新版才有）", "New (only in the new version)")),
@@ -445,5 +475,4 @@ def render_diff_html(diff: DocumentDiff) -> str:
                   (_e(f.rule_id), False), (_e(_wheres(f.old if old else f.new)), False),
                   (_e(f.old_message if old else f.new_message), False)] for f in found],
             ))  # fmt: skip
-    out.append("</body></html>")
-    return "".join(out)
+    return out
