@@ -21,7 +21,7 @@ import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, table_name, template_of
@@ -314,98 +314,17 @@ def render_checklist_xlsx(
 ) -> bytes:
     """One sheet per document in the official layout, and a sheet of page crops the problems link to."""
     from openpyxl import Workbook
-    from openpyxl.drawing.image import Image as XLImage
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from cnbudget.report.page_crops import PageCrops
-
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    fills = {"否": "FFE0E0", "待复核": "FFF4CC", "待人工判断": "E8EEF8"}
     wb = Workbook()
     wb.remove(wb.worksheets[0])
-    shots = None
-    shot_row = 1
+    style, shots = _Style(), _Shots(wb)
     taken: set[str] = set()
     for report in reports:
         filled = fill_checklist(report, notes=notes)
         ws = wb.create_sheet(_sheet_name(filled, taken))
-        ws.append([filled.title])
-        ws.merge_cells("A1:G1")
-        ws["A1"].font = Font(bold=True, size=14)
-        ws["A1"].alignment = centre
-        ws.append([f"{filled.org_label}：{filled.organisation}"])
-        ws.append(["公开网址："])
-        ws.append([filled.header, None, None, "符合要求", "问题截图", "页码", "依据（cnbudget 规则）"])
-        ws.merge_cells("A4:C4")
-        for cell in ws[4]:
-            cell.font, cell.alignment, cell.border = Font(bold=True), centre, border
-        crops = PageCrops(report.document.metadata.source_path, report.document.metadata.source_format,
-                          report.document.metadata.source_files)  # fmt: skip
-        group_start: tuple[str, int] | None = None
-        for row in filled.rows:
-            r = ws.max_row + 1
-            text = "\n".join(p.text for p in row.problems) or row.note
-            pages = sorted({p for prob in row.problems for p in prob.pages})
-            rules = sorted({p.rule_id for p in row.problems if p.rule_id})
-            ws.append(
-                [row.group, row.item, None, row.status, text, "、".join(map(str, pages)), " ".join(rules)]
-            )
-            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
-            # rows tall enough for their wrapped problems (LibreOffice does not grow them when it opens the file)
-            wrapped = sum(max(1, -(-len(line) // 45)) for line in text.split("\n")) if text else 1
-            ws.row_dimensions[r].height = min(409, 16 * wrapped)
-            for cell in ws[r]:
-                cell.border, cell.alignment = border, wrap
-            ws.cell(r, 4).alignment = centre
-            if row.status in fills:
-                ws.cell(r, 4).fill = PatternFill("solid", fgColor=fills[row.status])
-            if row.group:
-                _close_group(ws, group_start, r - 1)
-                group_start = (row.group, r)
-            # the crops of this row's problems, on the 问题截图 sheet, linked from the problem cell
-            images = [
-                uri for p in row.problems if p.finding for _, uri in crops.for_evidence(p.finding.evidence)
-            ]
-            if images:
-                if shots is None:
-                    shots = wb.create_sheet("问题截图")
-                    shots.column_dimensions["A"].width = 60
-                shots.cell(shot_row, 1, f"{ws.title} · {row.item}").font = Font(bold=True)
-                ws.cell(r, 5).hyperlink = f"#'问题截图'!A{shot_row}"
-                ws.cell(r, 5).font = Font(color="1F4E9A", underline="single")
-                shot_row += 1
-                for uri in images:
-                    picture = XLImage(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
-                    scale = min(1.0, 900 / max(picture.width, 1))
-                    picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
-                    shots.add_image(picture, f"A{shot_row}")
-                    shot_row += int(picture.height / 20) + 2
-        _close_group(ws, group_start, ws.max_row)
-        crops.close()
-        ws.append([])
-        legend = "；".join(f"{k}：{v}" for k, v in STATUS_HELP.items())
-        note = profile_note(report)
-        ws.append(
-            [
-                f"说明：由 cnbudget 根据审核结果预填（{filled.source_path}）。{legend}。"
-                + (f"{note}。" if note else "")
-            ]
-        )
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=7)
-        ws.cell(ws.max_row, 1).alignment = wrap
-        ws.row_dimensions[ws.max_row].height = 48
-        for column, width in zip("ABCDEFG", (12, 30, 14, 12, 80, 10, 22), strict=True):
-            ws.column_dimensions[column].width = width
-        ws.freeze_panes = "A5"
-        # printed as the form is: landscape, all columns on one page width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "4:4"
+        _sheet_head(ws, filled, style)
+        _sheet_rows(ws, report, filled, style, shots)
+        _sheet_foot(ws, report, filled, style)
     if failures:
         ws = wb.create_sheet("无法读取")
         ws.append(["文件", "原因"])
@@ -417,6 +336,120 @@ def render_checklist_xlsx(
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+class _Style:
+    """The checklist's borders, alignments and the fills of its 符合要求 answers."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Side
+
+        thin = Side(style="thin", color="999999")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.fills = {"否": "FFE0E0", "待复核": "FFF4CC", "待人工判断": "E8EEF8"}
+
+
+class _Shots:
+    """The 问题截图 sheet (made when the first crop comes): each row's crops under a heading, linked from
+    the row's problem cell."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb, self.row = wb, 1
+        self.sheet: Any = None
+
+    def add(self, ws: Any, r: int, item: str, images: list[str]) -> None:
+        from openpyxl.drawing.image import Image as XLImage
+        from openpyxl.styles import Font
+
+        if self.sheet is None:
+            self.sheet = self.wb.create_sheet("问题截图")
+            self.sheet.column_dimensions["A"].width = 60
+        self.sheet.cell(self.row, 1, f"{ws.title} · {item}").font = Font(bold=True)
+        ws.cell(r, 5).hyperlink = f"#'问题截图'!A{self.row}"
+        ws.cell(r, 5).font = Font(color="1F4E9A", underline="single")
+        self.row += 1
+        for uri in images:
+            picture = XLImage(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+            scale = min(1.0, 900 / max(picture.width, 1))
+            picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
+            self.sheet.add_image(picture, f"A{self.row}")
+            self.row += int(picture.height / 20) + 2
+
+
+def _sheet_head(ws: Any, filled: FilledChecklist, style: _Style) -> None:
+    from openpyxl.styles import Font
+
+    ws.append([filled.title])
+    ws.merge_cells("A1:G1")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = style.centre
+    ws.append([f"{filled.org_label}：{filled.organisation}"])
+    ws.append(["公开网址："])
+    ws.append([filled.header, None, None, "符合要求", "问题截图", "页码", "依据（cnbudget 规则）"])
+    ws.merge_cells("A4:C4")
+    for cell in ws[4]:
+        cell.font, cell.alignment, cell.border = Font(bold=True), style.centre, style.border
+
+
+def _sheet_rows(ws: Any, report: AuditReport, filled: FilledChecklist, style: _Style, shots: _Shots) -> None:
+    from openpyxl.styles import PatternFill
+
+    from cnbudget.report.page_crops import PageCrops
+
+    meta = report.document.metadata
+    crops = PageCrops(meta.source_path, meta.source_format, meta.source_files)
+    group_start: tuple[str, int] | None = None
+    for row in filled.rows:
+        r = ws.max_row + 1
+        text = "\n".join(p.text for p in row.problems) or row.note
+        pages = sorted({p for prob in row.problems for p in prob.pages})
+        rules = sorted({p.rule_id for p in row.problems if p.rule_id})
+        ws.append([row.group, row.item, None, row.status, text, "、".join(map(str, pages)), " ".join(rules)])
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+        # rows tall enough for their wrapped problems (LibreOffice does not grow them when it opens the file)
+        wrapped = sum(max(1, -(-len(line) // 45)) for line in text.split("\n")) if text else 1
+        ws.row_dimensions[r].height = min(409, 16 * wrapped)
+        for cell in ws[r]:
+            cell.border, cell.alignment = style.border, style.wrap
+        ws.cell(r, 4).alignment = style.centre
+        if row.status in style.fills:
+            ws.cell(r, 4).fill = PatternFill("solid", fgColor=style.fills[row.status])
+        if row.group:
+            _close_group(ws, group_start, r - 1)
+            group_start = (row.group, r)
+        # the crops of this row's problems, on the 问题截图 sheet, linked from the problem cell
+        images = [uri for p in row.problems if p.finding for _, uri in crops.for_evidence(p.finding.evidence)]
+        if images:
+            shots.add(ws, r, row.item, images)
+    _close_group(ws, group_start, ws.max_row)
+    crops.close()
+
+
+def _sheet_foot(ws: Any, report: AuditReport, filled: FilledChecklist, style: _Style) -> None:
+    """The note on how the sheet was filled, the column widths, and the page set-up of the printed form
+    (landscape, all columns on one page width, the heading row on every page)."""
+    ws.append([])
+    legend = "；".join(f"{k}：{v}" for k, v in STATUS_HELP.items())
+    note = profile_note(report)
+    ws.append(
+        [
+            f"说明：由 cnbudget 根据审核结果预填（{filled.source_path}）。{legend}。"
+            + (f"{note}。" if note else "")
+        ]
+    )
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=7)
+    ws.cell(ws.max_row, 1).alignment = style.wrap
+    ws.row_dimensions[ws.max_row].height = 48
+    for column, width in zip("ABCDEFG", (12, 30, 14, 12, 80, 10, 22), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
 
 
 def _close_group(ws: object, start: tuple[str, int] | None, end: int) -> None:
