@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -60,84 +60,46 @@ def register(app: typer.Typer) -> None:
     ))(rules_command)  # fmt: skip
 
 
+def _audit_opt(name: str) -> Any:
+    """The options of `audit` (functions of the run's language, like those of cli/options.py)."""
+    return {
+        "files": lambda: typer.Argument(metavar=t("文件...", "FILE..."), show_default=False, help=t(
+            "要审核的公开文件，或文件夹（递归查找其中的 PDF、XLSX、XLS、DOCX、HTML 和文本文件，跳过隐藏文件）。",
+            "Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, HTML and "
+            "text files; hidden files skipped).")),
+        "sample": lambda: sample_opt(t("审核 cnbudget 自带的示例文件。", "Check the sample document bundled with cnbudget.")),
+        "format": lambda: typer.Option("--format", "-f", help=t(
+            "报告格式 text json html xlsx checklist：html 为单个独立文件，xlsx 为审核发现，checklist 为预填的"
+            "公开情况检查表（ --output 以 .xlsx 结尾时为工作簿，否则为 HTML ）。",
+            "text, json, html (one self-contained file), xlsx (the findings), or checklist: the review "
+            "checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.")),
+        "output": lambda: typer.Option("--output", "-o", metavar=t("文件", "FILE"),
+                                       help=t("把报告写入此文件。", "Write the report to this file.")),
+        "fail_on": lambda: typer.Option("--fail-on", help=t(
+            "审核发现达到此级别时以退出码 1 结束。", "Exit with 1 when findings reach this level.")),
+        "no_info": lambda: typer.Option("--no-info", help=t(
+            "text/html 报告中不列尾差等提示。", "Leave rounding tails and other notes out of text/html.")),
+        "bundle": lambda: typer.Option("--bundle", help=t(
+            "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份审核。",
+            "The FILEs are one disclosure published in parts (e.g. narrative and tables apart), checked as one "
+            "document, in the order given.")),
+        "summary": lambda: typer.Option("--summary", help=t(
+            "text 格式只列文件汇总表（文件、单位、年度、错误、警告）和合计——给出文件夹时默认如此。",
+            "Text format: only the table of documents (file, organisation, year, errors, warnings) and the "
+            "totals — the default when a folder is given.")),
+    }[name]()  # fmt: skip
+
+
 def audit_command(
-    files: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help=t(
-                "要审核的公开文件，或文件夹（递归查找其中的 PDF、XLSX、XLS、DOCX、HTML 和文本文件，跳过隐藏文件）。",
-                "Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, "
-                "HTML and text files; hidden files skipped).",
-            ),
-            metavar=t("文件...", "FILE..."),
-            show_default=False,
-        ),
-    ] = None,
-    sample: Annotated[
-        bool,
-        sample_opt(t("审核 cnbudget 自带的示例文件。", "Check the sample document bundled with cnbudget.")),
-    ] = False,
-    fmt: Annotated[
-        AuditFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help=t(
-                "报告格式 text json html xlsx checklist：html 为单个独立文件，xlsx 为审核发现，checklist 为预填的"
-                "公开情况检查表（ --output 以 .xlsx 结尾时为工作簿，否则为 HTML ）。",
-                "text, json, html (one self-contained file), xlsx (the findings), or checklist: the review "
-                "checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.",
-            ),
-        ),
-    ] = AuditFormat.text,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar=t("文件", "FILE"),
-            help=t("把报告写入此文件。", "Write the report to this file."),
-        ),
-    ] = None,
-    fail_on: Annotated[
-        FailOn,
-        typer.Option(
-            "--fail-on",
-            help=t("审核发现达到此级别时以退出码 1 结束。", "Exit with 1 when findings reach this level."),
-        ),
-    ] = FailOn.error,
-    no_info: Annotated[
-        bool,
-        typer.Option(
-            "--no-info",
-            help=t(
-                "text/html 报告中不列尾差等提示。", "Leave rounding tails and other notes out of text/html."
-            ),
-        ),
-    ] = False,
-    bundle: Annotated[
-        bool,
-        typer.Option(
-            "--bundle",
-            help=t(
-                "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份审核。",
-                "The FILEs are one disclosure published in parts (e.g. narrative and tables apart), "
-                "checked as one document, in the order given.",
-            ),
-        ),
-    ] = False,
+    files: Annotated[list[Path] | None, _audit_opt("files")] = None,
+    sample: Annotated[bool, _audit_opt("sample")] = False,
+    fmt: Annotated[AuditFormat, _audit_opt("format")] = AuditFormat.text,
+    output: Annotated[Path | None, _audit_opt("output")] = None,
+    fail_on: Annotated[FailOn, _audit_opt("fail_on")] = FailOn.error,
+    no_info: Annotated[bool, _audit_opt("no_info")] = False,
+    bundle: Annotated[bool, _audit_opt("bundle")] = False,
     profile_path: Annotated[Path | None, profile_opt()] = None,
-    summary: Annotated[
-        bool,
-        typer.Option(
-            "--summary",
-            help=t(
-                "text 格式只列文件汇总表（文件、单位、年度、错误、警告）和合计——给出文件夹时默认如此。",
-                "Text format: only the table of documents (file, organisation, year, errors, warnings) and "
-                "the totals — the default when a folder is given.",
-            ),
-        ),
-    ] = False,
+    summary: Annotated[bool, _audit_opt("summary")] = False,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
     given = _given(files, sample, fmt, output)

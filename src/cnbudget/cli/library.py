@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -145,60 +145,34 @@ def _ask(
         engine.dispose()
 
 
+def _ingest_opt(name: str) -> Any:
+    """The options of `ingest` (functions of the run's language, like those of cli/options.py)."""
+    return {
+        "paths": lambda: typer.Argument(metavar=t("路径...", "PATH..."), show_default=False,
+                                        help=t("文件或文件夹（包括子文件夹）。", "Files or folders (read recursively).")),
+        "sample": lambda: sample_opt(t("把 cnbudget 自带的示例文件存入资料库。",
+                                       "Ingest the sample document bundled with cnbudget.")),
+        "jobs": lambda: typer.Option("--jobs", "-j", min=1, metavar=t("进程数", "N"), show_default=False, help=t(
+            "并行进程数（默认：每个 CPU 一个）。", "Worker processes (default: one per CPU).")),
+        "quiet": lambda: typer.Option("--quiet", "-q", help=t("只显示汇总行。", "Print only the summary line.")),
+        "bundle": lambda: typer.Option("--bundle", help=t(
+            "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份存入。",
+            "The files are one disclosure published in parts (e.g. narrative and tables apart), stored as one "
+            "document, in the order given.")),
+        "log": lambda: typer.Option("--log", metavar=t("文件", "FILE"), show_default=False, help=t(
+            "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
+            "Append a JSON line per document to this file as soon as it is done (time, path, status, message).")),
+    }[name]()  # fmt: skip
+
+
 def ingest_command(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help=t("文件或文件夹（包括子文件夹）。", "Files or folders (read recursively)."),
-            metavar=t("路径...", "PATH..."),
-            show_default=False,
-        ),
-    ] = None,
-    sample: Annotated[
-        bool,
-        sample_opt(
-            t("把 cnbudget 自带的示例文件存入资料库。", "Ingest the sample document bundled with cnbudget.")
-        ),
-    ] = False,
+    paths: Annotated[list[Path] | None, _ingest_opt("paths")] = None,
+    sample: Annotated[bool, _ingest_opt("sample")] = False,
     db: Annotated[str | None, db_opt()] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            metavar=t("进程数", "N"),
-            show_default=False,
-            help=t("并行进程数（默认：每个 CPU 一个）。", "Worker processes (default: one per CPU)."),
-        ),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help=t("只显示汇总行。", "Print only the summary line."))
-    ] = False,
-    bundle: Annotated[
-        bool,
-        typer.Option(
-            "--bundle",
-            help=t(
-                "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份存入。",
-                "The files are one disclosure published in parts (e.g. narrative and tables apart), "
-                "stored as one document, in the order given.",
-            ),
-        ),
-    ] = False,
-    log: Annotated[
-        Path | None,
-        typer.Option(
-            "--log",
-            metavar=t("文件", "FILE"),
-            help=t(
-                "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
-                "Append a JSON line per document to this file as soon as it is done (time, path, status, "
-                "message).",
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    jobs: Annotated[int | None, _ingest_opt("jobs")] = None,
+    quiet: Annotated[bool, _ingest_opt("quiet")] = False,
+    bundle: Annotated[bool, _ingest_opt("bundle")] = False,
+    log: Annotated[Path | None, _ingest_opt("log")] = None,
     profile_path: Annotated[Path | None, profile_opt()] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
@@ -397,65 +371,33 @@ def execution_command(
     _ask(db, fmt, output, lambda engine: execution(engine, organisation, year, funds=funds.value), bom)
 
 
+def _findings_opt(name: str) -> Any:
+    """The filters of `findings` (functions of the run's language, like those of cli/options.py)."""
+    return {
+        "rule": lambda: typer.Option("--rule", metavar=t("规则", "RULE"), show_default=False,
+                                     help=t("规则编号（NARR-* 表示一类规则）。", "A rule id (NARR-* for a family of ids).")),
+        "severity": lambda: typer.Option("--severity", metavar=t("级别", "LEVEL"), show_default=False, help=t(
+            "至少这个级别：错误、警告或提示（也可写 error、warning、info）。", "At least this severe: error, warning or info.")),
+        "org": lambda: typer.Option("--org", metavar=t("部门", "ORGANISATION"), show_default=False, help=t(
+            "部门（单位）：名称、名称的一部分、编码或 #编号。", "Name, part of a name, code, or #id.")),
+        "year": lambda: typer.Option("--year", "-y", metavar=t("年度", "YEAR"), show_default=False,
+                                     help=t("预算年度。", "Fiscal year.")),
+        "limit": lambda: typer.Option("--limit", min=1, show_default=False,
+                                      help=t("最多显示这么多条。", "At most this many.")),
+        "dismissed": lambda: typer.Option("--dismissed", help=t(
+            "也列出审核团队已驳回（认定为误报）的审核结果。", "Also list findings a review team dismissed.")),
+    }[name]()  # fmt: skip
+
+
 def findings_command(
-    rule: Annotated[
-        str | None,
-        typer.Option(
-            "--rule",
-            metavar=t("规则", "RULE"),
-            show_default=False,
-            help=t("规则编号（NARR-* 表示一类规则）。", "A rule id (NARR-* for a family of ids)."),
-        ),
-    ] = None,
-    severity: Annotated[
-        SeverityChoice | None,
-        typer.Option(
-            "--severity",
-            metavar=t("级别", "LEVEL"),
-            help=t(
-                "至少这个级别：错误、警告或提示（也可写 error、warning、info）。",
-                "At least this severe: error, warning or info.",
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    organisation: Annotated[
-        str | None,
-        typer.Option(
-            "--org",
-            metavar=t("部门", "ORGANISATION"),
-            show_default=False,
-            help=t("部门（单位）：名称、名称的一部分、编码或 #编号。", "Name, part of a name, code, or #id."),
-        ),
-    ] = None,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year",
-            "-y",
-            metavar=t("年度", "YEAR"),
-            help=t("预算年度。", "Fiscal year."),
-            show_default=False,
-        ),
-    ] = None,
+    rule: Annotated[str | None, _findings_opt("rule")] = None,
+    severity: Annotated[SeverityChoice | None, _findings_opt("severity")] = None,
+    organisation: Annotated[str | None, _findings_opt("org")] = None,
+    year: Annotated[int | None, _findings_opt("year")] = None,
     kind: Annotated[Kind | None, kind_filter_opt()] = None,
     all_versions: Annotated[bool, all_versions_opt()] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit", min=1, help=t("最多显示这么多条。", "At most this many."), show_default=False
-        ),
-    ] = None,
-    dismissed: Annotated[
-        bool,
-        typer.Option(
-            "--dismissed",
-            help=t(
-                "也列出审核团队已驳回（认定为误报）的审核结果。",
-                "Also list findings a review team dismissed.",
-            ),
-        ),
-    ] = False,
+    limit: Annotated[int | None, _findings_opt("limit")] = None,
+    dismissed: Annotated[bool, _findings_opt("dismissed")] = False,
     db: Annotated[str | None, db_opt()] = None,
     fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
     output: Annotated[Path | None, output_opt()] = None,

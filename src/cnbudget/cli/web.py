@@ -10,7 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -71,78 +71,38 @@ def _users_app() -> typer.Typer:
     return users
 
 
+def _serve_opt(name: str) -> Any:
+    """The options of `serve` (functions of the run's language, like those of cli/options.py)."""
+    return {
+        "host": lambda: typer.Option("--host", metavar=t("地址", "HOST"), help=t(
+            "监听的地址（内网服务器用 0.0.0.0）。", "Address to listen on (0.0.0.0 for an intranet server).")),
+        "port": lambda: typer.Option("--port", min=1, max=65535, metavar=t("端口", "PORT"), help=t("端口。", "Port.")),
+        "storage": lambda: typer.Option("--storage", metavar=t("文件夹", "FOLDER"), show_default=False, help=t(
+            "上传文件的存放目录（默认：资料库旁的 cnbudget-files）。",
+            "Folder for uploaded files (default: cnbudget-files beside the library).")),
+        "workers": lambda: typer.Option("--workers", min=1, max=64, metavar=t("进程数", "N"), help=t(
+            "解析、审核上传文件的进程数。", "Processes that parse and audit uploads.")),
+        "max_upload_mb": lambda: typer.Option("--max-upload-mb", min=1, max=10_000, metavar="MB", help=t(
+            "单个上传文件的上限（MB）。", "Largest upload (MB).")),
+        "secure_cookies": lambda: typer.Option("--secure-cookies", help=t(
+            "登录凭据只经加密连接发送（经 HTTPS 访问时使用）。", "Mark cookies Secure (behind HTTPS).")),
+        "sample": lambda: typer.Option("--sample", help=t("先把自带的示例文件入库。", "Ingest the bundled sample first.")),
+        "log": lambda: typer.Option("--log", metavar=t("文件", "FILE"), show_default=False, help=t(
+            "把访问日志（每个请求）和服务器日志追加写入此文件。",
+            "Append the access log (every request) and the server's log to this file.")),
+    }[name]()  # fmt: skip
+
+
 def serve_command(
     db: Annotated[str | None, db_opt()] = None,
-    host: Annotated[
-        str,
-        typer.Option(
-            "--host",
-            metavar=t("地址", "HOST"),
-            help=t(
-                "监听的地址（内网服务器用 0.0.0.0）。",
-                "Address to listen on (0.0.0.0 for an intranet server).",
-            ),
-        ),
-    ] = "127.0.0.1",
-    port: Annotated[
-        int, typer.Option("--port", min=1, max=65535, metavar=t("端口", "PORT"), help=t("端口。", "Port."))
-    ] = 8000,
-    storage: Annotated[
-        Path | None,
-        typer.Option(
-            "--storage",
-            metavar=t("文件夹", "FOLDER"),
-            help=t(
-                "上传文件的存放目录（默认：资料库旁的 cnbudget-files）。",
-                "Folder for uploaded files (default: cnbudget-files beside the library).",
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            min=1,
-            max=64,
-            metavar=t("进程数", "N"),
-            help=t("解析、审核上传文件的进程数。", "Processes that parse and audit uploads."),
-        ),
-    ] = 1,
-    max_upload_mb: Annotated[
-        int,
-        typer.Option(
-            "--max-upload-mb",
-            min=1,
-            max=10_000,
-            metavar="MB",
-            help=t("单个上传文件的上限（MB）。", "Largest upload (MB)."),
-        ),
-    ] = 100,
-    secure_cookies: Annotated[
-        bool,
-        typer.Option(
-            "--secure-cookies",
-            help=t(
-                "登录凭据只经加密连接发送（经 HTTPS 访问时使用）。", "Mark cookies Secure (behind HTTPS)."
-            ),
-        ),
-    ] = False,
-    sample: Annotated[
-        bool, typer.Option("--sample", help=t("先把自带的示例文件入库。", "Ingest the bundled sample first."))
-    ] = False,
-    log: Annotated[
-        Path | None,
-        typer.Option(
-            "--log",
-            metavar=t("文件", "FILE"),
-            help=t(
-                "把访问日志（每个请求）和服务器日志追加写入此文件。",
-                "Append the access log (every request) and the server's log to this file.",
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    host: Annotated[str, _serve_opt("host")] = "127.0.0.1",
+    port: Annotated[int, _serve_opt("port")] = 8000,
+    storage: Annotated[Path | None, _serve_opt("storage")] = None,
+    workers: Annotated[int, _serve_opt("workers")] = 1,
+    max_upload_mb: Annotated[int, _serve_opt("max_upload_mb")] = 100,
+    secure_cookies: Annotated[bool, _serve_opt("secure_cookies")] = False,
+    sample: Annotated[bool, _serve_opt("sample")] = False,
+    log: Annotated[Path | None, _serve_opt("log")] = None,
 ) -> None:
     """Start the web application for review teams (the help is given at registration, in both languages)."""
     try:
