@@ -128,10 +128,31 @@ def compare(
         documents = conn.execute(query).all()
         values = _metric_values(conn, [d.id for d in documents], names)
     kind_name = document_kind_name(kind)
-    answer = Answer(
+    answer = _compare_answer(year, kind_name, len(documents), names)
+    for d in documents:
+        row: dict[str, Any] = {"organisation": d.name, "code": d.code, "scope": d.scope, "document_id": d.id,
+                               "errors": d.errors}  # fmt: skip
+        row.update({name: _value(values.get(d.id, {}), name) for name in names})
+        answer.rows.append(row)
+    first = names[0]
+    answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
+    answer.units = {n: metric_unit(n) for n in names}
+    answer.chart = Chart(
+        "bar",
+        t(f"{year} 年{kind_name}：{metric_label(first)}", f"{year} {kind_name}: {metric_label(first)}"),
+        metric_unit(first),
+        t("部门（单位）", "organisation"),
+        [r["organisation"] for r in answer.rows],
+        [Series(metric_label(first), [r[first] for r in answer.rows])],
+    )
+    answer.notes += _compare_notes(answer, year, kind_name, names)
+    return answer
+
+
+def _compare_answer(year: int, kind_name: str, count: int, names: list[str]) -> Answer:
+    return Answer(
         title=t(
-            f"{year} 年{kind_name}：{len(documents)} 个部门（单位）",
-            f"{year} {kind_name}: {len(documents)} organisations",
+            f"{year} 年{kind_name}：{count} 个部门（单位）", f"{year} {kind_name}: {count} organisations"
         ),
         columns=["organisation", "code", "scope", "document_id", *names, "errors"],
         headers={
@@ -144,45 +165,23 @@ def compare(
         },
         terminal_columns=["organisation", "code", "scope", *names, "errors"],
     )
-    for d in documents:
-        row: dict[str, Any] = {
-            "organisation": d.name,
-            "code": d.code,
-            "scope": d.scope,
-            "document_id": d.id,
-            "errors": d.errors,
-        }
-        for name in names:
-            row[name] = _value(values.get(d.id, {}), name)
-        answer.rows.append(row)
-    answer.notes.append(_unit_note())
-    first = names[0]
-    answer.rows.sort(key=lambda r: (r[first] is None, -(r[first] or 0), r["organisation"]))
-    answer.units = {n: metric_unit(n) for n in names}
-    answer.chart = Chart(
-        "bar",
-        t(f"{year} 年{kind_name}：{metric_label(first)}", f"{year} {kind_name}: {metric_label(first)}"),
-        metric_unit(first),
-        t("部门（单位）", "organisation"),
-        [r["organisation"] for r in answer.rows],
-        [Series(metric_label(first), [r[first] for r in answer.rows])],
-    )
-    if not documents:
-        answer.notes.append(
-            t(
-                f"库中没有符合条件的 {year} 年{kind_name}文件",
-                f"the library holds no {year} {kind_name} documents that match",
-            )
-        )
+
+
+def _compare_notes(answer: Answer, year: int, kind_name: str, names: list[str]) -> list[str]:
+    """The unit of the figures; that nothing matched; which documents lack a figure asked for."""
+    notes = [_unit_note()]
+    if not answer.rows:
+        notes.append(t(f"库中没有符合条件的 {year} 年{kind_name}文件",
+                       f"the library holds no {year} {kind_name} documents that match"))  # fmt: skip
     missing = [r["organisation"] for r in answer.rows if any(r[n] is None for n in names)]
     if missing:
-        answer.notes.append(
+        notes.append(
             t(f"{len(missing)} 份文件未列出所问的全部数字（显示为 —）：",
               f"{len(missing)} documents do not state every figure asked for (shown as —): ")
             + t("、", ", ").join(missing[:10])
             + (" …" if len(missing) > 10 else "")
         )  # fmt: skip
-    return answer
+    return notes
 
 
 def _unit_note() -> str:
