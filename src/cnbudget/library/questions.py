@@ -353,6 +353,27 @@ def history(
             .order_by(docs.kind, docs.fiscal_year)
         ).all()
         values = _metric_values(conn, [d.id for d in documents], names)
+    answer = _history_answer(org_name, names)
+    answer.rows = _history_rows(documents, values, names)
+    answer.notes.append(_unit_note())
+    for name in names:
+        unit = metric_unit(name)
+        answer.units |= {name: unit, f"{name}_change": unit, f"{name}_change_pct": "%"}
+    answer.chart = _history_chart(answer, org_name, names)
+    if not documents:
+        answer.notes.append(t(f"库中没有{org_name}的文件", f"the library holds no documents of {org_name}"))
+    gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
+        [d.fiscal_year for d in documents if d.kind == "final"]
+    )
+    if gaps:
+        answer.notes.append(
+            t("缺少年度，跨过缺少的年度不计算增减：", "years missing (no change is computed across a gap): ")
+            + t("、", ", ").join(str(g) for g in sorted(set(gaps)))
+        )
+    return answer
+
+
+def _history_answer(org_name: str, names: list[str]) -> Answer:
     columns = ["year", "kind", "document_id", "version"]
     headers = {
         "year": t("年度", "Year"),
@@ -369,11 +390,19 @@ def history(
             f"{name}_change_pct": t(f"{label}增减(%)", f"{label} change (%)"),
         }
     first = metric_label(names[0])
-    answer = Answer(
+    return Answer(
         title=t(f"{org_name}：历年{first}等", f"{org_name}: {first} and more by year"),
         columns=columns,
         headers=headers,
     )
+
+
+def _history_rows(
+    documents: Sequence[Any], values: dict[int, dict[str, Decimal]], names: list[str]
+) -> list[dict[str, Any]]:
+    """A row per document, each figure with its change on the same kind's document of the year before
+    (none across a missing year)."""
+    rows = []
     previous: dict[str, tuple[int, dict[str, Decimal]]] = {}
     for d in documents:
         current = values.get(d.id, {})
@@ -395,23 +424,8 @@ def history(
                     if name not in DERIVED:
                         row[f"{name}_change_pct"] = _percent(now - then, then)
         previous[d.kind] = (d.fiscal_year or 0, current)
-        answer.rows.append(row)
-    answer.notes.append(_unit_note())
-    for name in names:
-        unit = metric_unit(name)
-        answer.units |= {name: unit, f"{name}_change": unit, f"{name}_change_pct": "%"}
-    answer.chart = _history_chart(answer, org_name, names)
-    if not documents:
-        answer.notes.append(t(f"库中没有{org_name}的文件", f"the library holds no documents of {org_name}"))
-    gaps = _gaps([d.fiscal_year for d in documents if d.kind == "budget"]) + _gaps(
-        [d.fiscal_year for d in documents if d.kind == "final"]
-    )
-    if gaps:
-        answer.notes.append(
-            t("缺少年度，跨过缺少的年度不计算增减：", "years missing (no change is computed across a gap): ")
-            + t("、", ", ").join(str(g) for g in sorted(set(gaps)))
-        )
-    return answer
+        rows.append(row)
+    return rows
 
 
 def _history_chart(answer: Answer, org_name: str, names: list[str]) -> Chart:
