@@ -89,10 +89,41 @@ def ingest(
     total = (1 if bundle and files else len(files)) + len(failures)  # documents, and inputs that do not exist
     with engine.connect() as conn:
         known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
-    pending: list[str | tuple[str, ...]] = []
-    first_of: dict[str, str] = {}
-    copies: dict[str, list[str]] = {}
+    plan = _plan(files, known, bundle, failures)
+    summary.unchanged += plan.unchanged
+    if on_start:
+        on_start(total)
+    for name in summary.unchanged:
+        _report(progress, name, "unchanged")
+    for failure in failures:
+        _report(progress, failure.path, "failed", failure.message)
+    results = _results(plan.pending, max(1, jobs or os.cpu_count() or 1), options, profile)
+    try:
+        for outcome in results:
+            if isinstance(outcome, Failure):
+                _fail(summary, progress, outcome, plan.copies)
+            else:
+                _store(engine, outcome, summary, progress, plan.copies)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        results.close()  # cancels queued files and waits for the workers to stop
+    return summary
+
+
+@dataclass(slots=True)
+class _Plan:
+    pending: list[str | tuple[str, ...]] = field(default_factory=list)
+    """What is to be read: a file, or a bundle's parts."""
+    unchanged: list[str] = field(default_factory=list)
+    """In the library already, by content."""
+    copies: dict[str, list[str]] = field(default_factory=dict)
     """The same bytes twice in one batch are parsed once; the copies share the first one's outcome."""
+
+
+def _plan(files: list[Path], known: set[str], bundle: bool, failures: list[Failure]) -> _Plan:
+    """What a batch reads, once each content: files already stored are unchanged, copies wait for the
+    first of them; a bundle is one document, stored only when every part can be read."""
+    plan = _Plan()
     digests: list[tuple[Path, str]] = []
     for path in files:
         try:
@@ -100,56 +131,47 @@ def ingest(
         except OSError as exc:
             reason = exc.strerror or exc
             failures.append(Failure(str(path), t(f"无法读取：{reason}", f"cannot read: {reason}")))
-    if bundle and digests and not failures:
-        # the bundle's identity is that of `read_bundle`: the digest of its parts' digests, in order
-        digest = hashlib.sha256("".join(d for _, d in digests).encode("ascii")).hexdigest()
-        name = " + ".join(str(p) for p, _ in digests)
-        if digest in known:
-            summary.unchanged.append(name)
-        else:
-            copies[name] = []
-            pending.append(tuple(str(p) for p, _ in digests))
-        digests = []
-    elif bundle and failures:
-        digests = []  # one part missing: the disclosure is not stored incomplete
+    if bundle:
+        if digests and not failures:  # one part missing: the disclosure is not stored incomplete
+            # the bundle's identity is that of `read_bundle`: the digest of its parts' digests, in order
+            digest = hashlib.sha256("".join(d for _, d in digests).encode("ascii")).hexdigest()
+            name = " + ".join(str(p) for p, _ in digests)
+            if digest in known:
+                plan.unchanged.append(name)
+            else:
+                plan.copies[name] = []
+                plan.pending.append(tuple(str(p) for p, _ in digests))
+        return plan
+    first_of: dict[str, str] = {}
     for path, digest in digests:
         if digest in known:
-            summary.unchanged.append(str(path))
+            plan.unchanged.append(str(path))
         elif digest in first_of:
-            copies[first_of[digest]].append(str(path))
+            plan.copies[first_of[digest]].append(str(path))
         else:
             first_of[digest] = str(path)
-            copies[str(path)] = []
-            pending.append(str(path))
-    if on_start:
-        on_start(total)
-    for name in summary.unchanged:
-        _report(progress, name, "unchanged")
-    for failure in failures:
-        _report(progress, failure.path, "failed", failure.message)
-    workers = max(1, jobs or os.cpu_count() or 1)
-    results = _results(pending, workers, options, profile)
+            plan.copies[str(path)] = []
+            plan.pending.append(str(path))
+    return plan
+
+
+def _store(
+    engine: Engine, record: DocumentRecord, summary: IngestSummary, progress: Progress | None,
+    copies: dict[str, list[str]],
+) -> None:  # fmt: skip
+    """Write one document (its own transaction) and count it, with the copies of it in the batch."""
     try:
-        for outcome in results:
-            if isinstance(outcome, Failure):
-                _fail(summary, progress, outcome, copies)
-                continue
-            try:
-                written = write_record(engine, outcome)
-            except Exception as exc:  # noqa: BLE001 - the transaction rolled back; report and go on
-                why = _short(exc)
-                failure = Failure(outcome.path, t(f"无法存入资料库：{why}", f"could not be stored: {why}"))
-                _fail(summary, progress, failure, copies)
-                continue
-            _tally(summary, outcome.path, written)
-            _report(progress, outcome.path, written.status)
-            for copy in copies.get(outcome.path, []):
-                summary.unchanged.append(copy)
-                _report(progress, copy, "unchanged")
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        results.close()  # cancels queued files and waits for the workers to stop
-    return summary
+        written = write_record(engine, record)
+    except Exception as exc:  # noqa: BLE001 - the transaction rolled back; report and go on
+        why = _short(exc)
+        _fail(summary, progress, Failure(record.path, t(f"无法存入资料库：{why}", f"could not be stored: {why}")),
+              copies)  # fmt: skip
+        return
+    _tally(summary, record.path, written)
+    _report(progress, record.path, written.status)
+    for copy in copies.get(record.path, []):
+        summary.unchanged.append(copy)
+        _report(progress, copy, "unchanged")
 
 
 def _results(
