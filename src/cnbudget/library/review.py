@@ -28,6 +28,7 @@ from cnbudget.store import review as trail_table
 from cnbudget.store import schema
 from cnbudget.store.accounts import user_row
 from cnbudget.store.review import Decision, Review, Series, decisions, review, series_of
+from cnbudget.store.writer import series_where
 
 MAX_TEXT = 2000
 """The longest reason or comment a decision may carry."""
@@ -152,45 +153,14 @@ def document_view(engine: Engine, document_id: int) -> DocumentView:
         trail = decisions(conn, series)
         status = review(conn, series)
         rows = conn.execute(select(schema.findings).where(f.document_id == document_id).order_by(f.id)).all()
-        same = series.where(schema.documents) if row.fiscal_year is not None else None
-        version_query = select(d.id, d.version, d.ingested_at).order_by(d.version.desc())
-        if same is not None:
-            version_query = version_query.where(same)
-        else:
-            version_query = version_query.where(
-                (d.organisation_id == row.organisation_id)
-                & (d.kind == row.kind)
-                & (d.scope == row.scope)
-                & d.fiscal_year.is_(None)
-            )
+        same = series_where(row.organisation_id, row.kind, row.scope, row.fiscal_year)
+        version_query = select(d.id, d.version, d.ingested_at).where(same).order_by(d.version.desc())
         versions = [(r[0], r[1], r[2]) for r in conn.execute(version_query).all()]
     state = states(trail)
     by_key: dict[str, list[Decision]] = {}
     for decision in trail:
         by_key.setdefault(decision.finding_key, []).append(decision)
-    findings = [
-        FindingView(
-            id=r.id,
-            rule_id=r.rule_id,
-            severity=r.severity,
-            message=r.message,
-            table=r.table_kind,
-            row_code=r.row_code,
-            row_label=r.row_label,
-            column=r.column_path,
-            expected=r.expected,
-            actual=r.actual,
-            difference=r.difference,
-            pages=_pages(r.pages),
-            lines=_pages(r.lines),
-            needs_review=r.needs_review,
-            key=r.finding_key,
-            evidence=json.loads(r.evidence or "[]"),
-            state=state.get(r.finding_key, "open") if r.finding_key else "open",
-            trail=by_key.get(r.finding_key, []) if r.finding_key else [],
-        )
-        for r in rows
-    ]
+    findings = [_finding_view(r, state, by_key) for r in rows]
     return DocumentView(
         id=row.id,
         organisation_id=row.organisation_id,
@@ -211,6 +181,31 @@ def document_view(engine: Engine, document_id: int) -> DocumentView:
         review=status,
         findings=findings,
         versions=versions,
+    )
+
+
+def _finding_view(r: Any, state: dict[str, FindingState], by_key: dict[str, list[Decision]]) -> FindingView:
+    """A stored finding with the team's state of it and its trail of decisions (a finding without a key
+    cannot be decided on: it stays open)."""
+    return FindingView(
+        id=r.id,
+        rule_id=r.rule_id,
+        severity=r.severity,
+        message=r.message,
+        table=r.table_kind,
+        row_code=r.row_code,
+        row_label=r.row_label,
+        column=r.column_path,
+        expected=r.expected,
+        actual=r.actual,
+        difference=r.difference,
+        pages=_pages(r.pages),
+        lines=_pages(r.lines),
+        needs_review=r.needs_review,
+        key=r.finding_key,
+        evidence=json.loads(r.evidence or "[]"),
+        state=state.get(r.finding_key, "open") if r.finding_key else "open",
+        trail=by_key.get(r.finding_key, []) if r.finding_key else [],
     )
 
 
