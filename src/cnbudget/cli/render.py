@@ -234,41 +234,50 @@ def show_rules(
     """The rule catalogue: id, family, severity, documents, tables, description, basis. With a review
     profile, the severity is the one it sets, ``enabled`` says whether the rule runs, and
     ``default_severity`` keeps the built-in level."""
-    from cnbudget.domain.vocabulary import basis_label, family_label, kind_label, severity_label
-
-    def severity(r: Rule) -> Severity:
-        return profile.severity_of(r) if profile is not None else r.severity
-
-    def enabled(r: Rule) -> bool:
-        return profile.enabled(r.id) if profile is not None else True
-
-    fields = ("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale", "fix",
-              "enabled", "default_severity", "cites")  # fmt: skip
+    view = _RuleView(profile)
     if fmt is TableFormat.json:
-        rows = [{"id": r.id, "family": r.family, "severity": severity(r), "kinds": list(r.kinds), "tables": list(r.tables),
-                 "description": r.description, "basis": r.basis, "rationale": r.rationale, "fix": r.fix,
-                 "enabled": enabled(r), "default_severity": r.severity,
+        rows = [{"id": r.id, "family": r.family, "severity": view.severity(r), "kinds": list(r.kinds),
+                 "tables": list(r.tables), "description": r.description, "basis": r.basis,
+                 "rationale": r.rationale, "fix": r.fix, "enabled": view.enabled(r), "default_severity": r.severity,
                  "cites": [{"title": c.title, "text": c.text, "quoted": c.quoted} for c in r.cites]}
                 for r in rules]  # fmt: skip
         write_output(json.dumps(rows, ensure_ascii=False, indent=1), None)
-        return
-    if fmt is TableFormat.csv:
+    elif fmt is TableFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(fields)
+        writer.writerow(("id", "family", "severity", "kinds", "tables", "description", "basis", "rationale",
+                         "fix", "enabled", "default_severity", "cites"))  # fmt: skip
         for r in rules:
-            writer.writerow((r.id, r.family, severity(r), " ".join(r.kinds), " ".join(r.tables), r.description,
-                             r.basis, r.rationale, r.fix, "true" if enabled(r) else "false", r.severity,
-                             r.basis_text()))  # fmt: skip
+            writer.writerow((r.id, r.family, view.severity(r), " ".join(r.kinds), " ".join(r.tables),
+                             r.description, r.basis, r.rationale, r.fix, "true" if view.enabled(r) else "false",
+                             r.severity, r.basis_text()))  # fmt: skip
         write_output(buffer.getvalue(), None, bom=bom)
-        return
+    else:
+        _rules_table(rules, view, profile)
+
+
+class _RuleView:
+    """A rule as a review profile has it: its severity and whether it runs."""
+
+    def __init__(self, profile: AuditProfile | None) -> None:
+        self.profile = profile
+
+    def severity(self, r: Rule) -> Severity:
+        return self.profile.severity_of(r) if self.profile is not None else r.severity
+
+    def enabled(self, r: Rule) -> bool:
+        return self.profile.enabled(r.id) if self.profile is not None else True
+
+
+def _rules_table(rules: list[Rule], view: _RuleView, profile: AuditProfile | None) -> None:
     from rich.table import Table
 
     from cnbudget.domain.escape import terminal_text as escape
+    from cnbudget.domain.vocabulary import basis_label, family_label, kind_label, severity_label
 
     title = t(f"cnbudget 审核规则（{len(rules)} 条）", f"cnbudget rules ({len(rules)})")
     if profile is not None:
-        off = sum(1 for r in rules if not enabled(r))
+        off = sum(1 for r in rules if not view.enabled(r))
         title += t(
             f"，按审核配置 {profile.label}：停用 {off} 条",
             f", under the profile {profile.label}: {off} disabled",
@@ -282,18 +291,16 @@ def show_rules(
     shown: list[list[str]] = []
     for r in rules:
         kinds = t("、", ", ").join(kind_label(k) for k in r.kinds)
-        level = severity_label(severity(r))
-        if severity(r) != r.severity:
+        level = severity_label(view.severity(r))
+        if view.severity(r) != r.severity:
             level += t(f"（原为{severity_label(r.severity)}）", f" (was {severity_label(r.severity)})")
-        if not enabled(r):
+        if not view.enabled(r):
             level = t("[dim]已停用[/dim]", "[dim]disabled[/dim]")
-        basis = (
-            f"{basis_label(r.basis)}{t('：', ': ')}{t('、', ', ').join(c.short for c in r.cites)}"
-            if r.cites
-            else basis_label(r.basis)
-        )
+        basis = basis_label(r.basis)
+        if r.cites:
+            basis += f"{t('：', ': ')}{t('、', ', ').join(c.short for c in r.cites)}"
         table.add_row(r.id, family_label(r.family), level, kinds, r.description, basis,
-                      style="dim" if not enabled(r) else None)  # fmt: skip
+                      style="dim" if not view.enabled(r) else None)  # fmt: skip
         shown.append([r.id, family_label(r.family), level, kinds, escape(r.description), basis])
     headings += [t("说明", "Description"), t("依据", "Basis")]
     print_fitted(console_for(None), table, escape(title), headings, shown)
