@@ -330,23 +330,43 @@ def chart_svg(chart: ChartLike) -> str:
             out += _line(series.name, series_values, categories, colour, left, slot, y, chart.unit, labelled)
         else:
             bar_w = slot * 0.8 / len(values)
-            for index, value in enumerate(series_values):
-                if value is None:
-                    continue
-                x = left + slot * index + slot * 0.1 + bar_w * number
-                top_y, base = sorted((y(float(value)), zero))
-                tip = f"{categories[index]} · {series.name}：{_figure(value, chart.unit)} {chart.unit}"
-                out.append(
-                    f'<rect class="bar" x="{x:.1f}" y="{top_y:.2f}" width="{bar_w:.1f}" height="{base - top_y:.2f}" '
-                    f'fill="{colour}" data-value="{value}" data-category="{_e(categories[index])}" '
-                    f'data-series="{_e(series.name)}"><title>{_e(tip)}</title></rect>'
-                )
-                if labelled:
-                    out.append(
-                        f'<text x="{x + bar_w / 2:.1f}" y="{top_y - 3:.1f}" text-anchor="middle" font-size="10">'
-                        f"{_e(_figure(value, chart.unit))}</text>"
-                    )
-    legend_y = top + plot_h + bottom
+            lefts = [left + slot * index + slot * 0.1 + bar_w * number for index in range(len(categories))]
+            out += _bars(
+                series.name, series_values, categories, colour, lefts, bar_w, y, chart.unit, labelled
+            )
+    out += _legend(chart, left, top + plot_h + bottom)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _bars(
+    name: str, values: list[Decimal | None], categories: list[str], colour: str, lefts: list[float], bar_w: float,
+    y: Callable[[float], float], unit: str, labelled: bool,
+) -> list[str]:  # fmt: skip
+    """One series' bars (a tooltip each; the value above it when there are few)."""
+    out = []
+    zero = y(0.0)
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        x = lefts[index]
+        top_y, base = sorted((y(float(value)), zero))
+        tip = f"{categories[index]} · {name}：{_figure(value, unit)} {unit}"
+        out.append(
+            f'<rect class="bar" x="{x:.1f}" y="{top_y:.2f}" width="{bar_w:.1f}" height="{base - top_y:.2f}" '
+            f'fill="{colour}" data-value="{value}" data-category="{_e(categories[index])}" '
+            f'data-series="{_e(name)}"><title>{_e(tip)}</title></rect>'
+        )
+        if labelled:
+            out.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top_y - 3:.1f}" text-anchor="middle" font-size="10">'
+                f"{_e(_figure(value, unit))}</text>"
+            )
+    return out
+
+
+def _legend(chart: ChartLike, left: int, legend_y: int) -> list[str]:
+    out = []
     for number, series in enumerate(chart.series):
         lx = left + (number % 4) * 220
         ly = legend_y + 22 * (number // 4)
@@ -354,8 +374,7 @@ def chart_svg(chart: ChartLike) -> str:
             f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{COLOURS[number % len(COLOURS)]}"/>'
         )
         out.append(f'<text x="{lx + 18}" y="{ly}">{_e(_short(series.name, 24))}（{_e(chart.unit)}）</text>')
-    out.append("</svg>")
-    return "".join(out)
+    return out
 
 
 def _line(
