@@ -45,76 +45,38 @@ if TYPE_CHECKING:
     from cnbudget.library.answers import Answer
 
 
+_HELP: dict[str, tuple[str, str]] = {
+    "ingest": ("解析、审核文件并存入资料库；库中已有（内容相同）的文件跳过。",
+               "Parse, audit and store documents in the library; files already there (same content) are skipped."),
+    "compare": ("同一年度各部门并列比较（总额、基本/项目占比、人员经费、三公经费、任一科目）。",
+                "Departments side by side for one year (total, 基本/项目 (basic/project) shares, 人员经费 "
+                "(personnel), 三公 (three public expenses), any code)."),
+    "history": ("一个部门（单位）的历年数字及同比增减。", "One organisation across years, with year-over-year changes."),
+    "execution": ("决算与同年预算对比：按功能分类科目，以及三公经费。",
+                  "Final accounts against the budget of the same year, per function code and for 三公 (three "
+                  "public expenses)."),
+    "findings": ("资料库中的审核发现，可按规则、级别、部门（单位）、年度筛选。",
+                 "Audit findings across the library, filtered by rule, severity, organisation, year."),
+    "metrics": ("compare 和 history 可显示的数字（各资料库相同：可给 --db，但不需要）。",
+                "The figures compare and history can show (the same for every library: --db is accepted, not "
+                "needed)."),
+    "export": ("供分析用的整齐表格：金额、文件、部门（单位）和审核发现。",
+               "Tidy tables for analysts: facts, documents, organisations and findings."),
+    "organisations": ("资料库中的部门（单位）及其所属单位和文件数；合并、撤销合并、别名。",
+                      "Organisations in the library, with their units and number of documents; merge, unmerge, "
+                      "aliases."),
+}  # fmt: skip
+"""Each library command's help, in both languages (the one of the run is given when the app is built)."""
+
+
 def register(app: typer.Typer) -> None:
-    for name, command, help_text in (
-        (
-            "ingest",
-            ingest_command,
-            t(
-                "解析、审核文件并存入资料库；库中已有（内容相同）的文件跳过。",
-                "Parse, audit and store documents in the library; files already there (same content) are skipped.",
-            ),
-        ),
-        (
-            "compare",
-            compare_command,
-            t(
-                "同一年度各部门并列比较（总额、基本/项目占比、人员经费、三公经费、任一科目）。",
-                "Departments side by side for one year (total, 基本/项目 (basic/project) shares, 人员经费 (personnel), "
-                "三公 (three public expenses), any code).",
-            ),
-        ),
-        (
-            "history",
-            history_command,
-            t(
-                "一个部门（单位）的历年数字及同比增减。",
-                "One organisation across years, with year-over-year changes.",
-            ),
-        ),
-        (
-            "execution",
-            execution_command,
-            t(
-                "决算与同年预算对比：按功能分类科目，以及三公经费。",
-                "Final accounts against the budget of the same year, per function code and for 三公 (three public expenses).",
-            ),
-        ),
-        (
-            "findings",
-            findings_command,
-            t(
-                "资料库中的审核发现，可按规则、级别、部门（单位）、年度筛选。",
-                "Audit findings across the library, filtered by rule, severity, organisation, year.",
-            ),
-        ),
-        (
-            "metrics",
-            metrics_command,
-            t(
-                "compare 和 history 可显示的数字（各资料库相同：可给 --db，但不需要）。",
-                "The figures compare and history can show (the same for every library: --db is accepted, not needed).",
-            ),
-        ),
-        (
-            "export",
-            export_command,
-            t(
-                "供分析用的整齐表格：金额、文件、部门（单位）和审核发现。",
-                "Tidy tables for analysts: facts, documents, organisations and findings.",
-            ),
-        ),
-    ):
+    commands: dict[str, Callable[..., Any]] = {"ingest": ingest_command, "compare": compare_command, "history": history_command,
+                "execution": execution_command, "findings": findings_command, "metrics": metrics_command,
+                "export": export_command}  # fmt: skip
+    for name, command in commands.items():
         cls = ReadingCommand if command is ingest_command else Command
-        app.command(name, cls=cls, help=help_text)(command)
-    app.add_typer(
-        _organisations_app(),
-        name="organisations",
-        help=t(
-            "资料库中的部门（单位）及其所属单位和文件数；合并、撤销合并、别名。",
-            "Organisations in the library, with their units and number of documents; merge, unmerge, aliases.",
-        ),
-    )
+        app.command(name, cls=cls, help=t(*_HELP[name]))(command)
+    app.add_typer(_organisations_app(), name="organisations", help=t(*_HELP["organisations"]))
 
 
 def open_library(db: str | None, create: bool = False) -> Engine:
