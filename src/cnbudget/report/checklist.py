@@ -142,6 +142,23 @@ def _problem(finding: Finding, notes: Mapping[str, str]) -> Problem:
     )
 
 
+def _row_ranges(rows: list[ChecklistRow], doc: Document, last_line: int) -> dict[int, tuple[Heading, int]]:
+    """Where each row's part of the document runs: its heading and last line."""
+    ranges: dict[int, tuple[Heading, int]] = {}
+    for k, row in enumerate(rows):
+        if row.part == "narrative" and doc.narrative:
+            # the narrative the parser found (its part, or Shanghai's 说明 sections): from its first heading
+            first = doc.narrative[0]
+            heading = next((h for h in doc.outline if h.line == first.line), None)
+            heading = heading or Heading(text=first.heading, line=first.line, level=1)
+            ranges[k] = (heading, max(s.last_line for s in doc.narrative))
+        elif row.part in ("section", "narrative") and row.headings:
+            found = _section_range(doc.outline, row.headings, last_line)
+            if found is not None:
+                ranges[k] = found
+    return ranges
+
+
 def fill_checklist(
     report: AuditReport, include_info: bool = False, notes: Mapping[str, str] | None = None
 ) -> FilledChecklist:
@@ -162,18 +179,7 @@ def fill_checklist(
         body_starts.append(doc.toc_lines[0])
     body = min(body_starts) if body_starts else last_line + 1
 
-    ranges: dict[int, tuple[Heading, int]] = {}
-    for k, row in enumerate(rows):
-        if row.part == "narrative" and doc.narrative:
-            # the narrative the parser found (its part, or Shanghai's 说明 sections): from its first heading
-            first = doc.narrative[0]
-            heading = next((h for h in doc.outline if h.line == first.line), None)
-            heading = heading or Heading(text=first.heading, line=first.line, level=1)
-            ranges[k] = (heading, max(s.last_line for s in doc.narrative))
-        elif row.part in ("section", "narrative") and row.headings:
-            found = _section_range(doc.outline, row.headings, last_line)
-            if found is not None:
-                ranges[k] = found
+    ranges = _row_ranges(rows, doc, last_line)
     narrative_row = next((k for k, r in enumerate(rows) if r.part == "narrative"), None)
     table_rows = {r.table: k for k, r in enumerate(rows) if r.part == "table"}
     cover_row = next((k for k, r in enumerate(rows) if r.part == "cover"), None)
