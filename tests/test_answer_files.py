@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from cnbudget.library.answers import Answer, Chart, Series
+from cnbudget.model.answer import Answer, Chart, Series
 from cnbudget.report.answer_files import answer_html, answer_xlsx, chart_svg
 from support.cli import invoke as cli
 from support.seeds import SEED_FILES, SEEDS

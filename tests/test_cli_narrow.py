@@ -11,7 +11,7 @@ from rich.console import Console
 
 from cnbudget.cli import render
 from cnbudget.cli.options import AnswerFormat
-from cnbudget.library.answers import Answer
+from cnbudget.model.answer import Answer
 
 
 def _answer() -> Answer:

@@ -51,7 +51,7 @@ def test_figures_are_never_cut_on_a_narrow_terminal(monkeypatch, capsys) -> None
 
     import cnbudget.cli.render as render
     from cnbudget.cli.options import TableFormat
-    from cnbudget.library.answers import Answer
+    from cnbudget.model.answer import Answer
 
     answer = Answer(
         title="武汉市数据局：历年支出合计等", columns=["year", "kind", "total", "change", "pct", "note"]

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from sqlalchemy import Engine
 
-    from cnbudget.library.answers import Answer
+    from cnbudget.model.answer import Answer
 
 
 _HELP: dict[str, tuple[str, str]] = {

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from cnbudget.audit.registry import Rule
     from cnbudget.domain.errors import CnbudgetError
     from cnbudget.domain.vocabulary import Severity
-    from cnbudget.library.answers import Answer
     from cnbudget.library.ingestion import IngestSummary
     from cnbudget.library.processing import Failure
+    from cnbudget.model.answer import Answer
 
 WIDE = 220
 """Columns of a report written to a file or a pipe: whole lines rather than a terminal's 80."""
@@ -133,7 +133,7 @@ def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: boo
     from rich.table import Table
 
     from cnbudget.domain.escape import terminal_text as escape
-    from cnbudget.library.answers import display
+    from cnbudget.model.answer import display
 
     buffer = io.StringIO() if output is not None else None
     console = console_for(output, buffer)
@@ -191,7 +191,7 @@ def record_lines(title: str, headings: list[str], rows: list[list[str]]) -> Iter
 def _stream_answer(answer: Answer, output: Path | None) -> None:
     """A long answer as records (`record_lines`), written as it is made."""
     from cnbudget.domain.escape import plain_text
-    from cnbudget.library.answers import display
+    from cnbudget.model.answer import display
 
     columns = answer.terminal_columns or answer.columns
     headings = [plain_text(answer.heading(c)) for c in columns]

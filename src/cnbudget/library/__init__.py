@@ -14,16 +14,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cnbudget.library.answers import Answer
     from cnbudget.library.exports import export
     from cnbudget.library.identity import MergeResult, aliases, merge, unmerge
     from cnbudget.library.ingestion import IngestSummary, ingest
     from cnbudget.library.questions import compare, execution, findings, history, metrics, organisations
+    from cnbudget.model.answer import Answer
     from cnbudget.store.database import database_url as library_url
     from cnbudget.store.database import open_database as open_library
 
 _WHERE = {
-    "Answer": ("cnbudget.library.answers", "Answer"),
+    "Answer": ("cnbudget.model.answer", "Answer"),
     "IngestSummary": ("cnbudget.library.ingestion", "IngestSummary"),
     "ingest": ("cnbudget.library.ingestion", "ingest"),
     "export": ("cnbudget.library.exports", "export"),

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
-from cnbudget.library.answers import Answer
 from cnbudget.library.questions import document_kind_name, resolve_organisation
+from cnbudget.model.answer import Answer
 from cnbudget.store import schema
 from cnbudget.store.writer import mark_newest_latest, series_where
 

@@ -20,7 +20,7 @@ from cnbudget.domain.i18n import t
 from cnbudget.domain.names import core_name, name_key
 from cnbudget.domain.text import place
 from cnbudget.domain.vocabulary import SCOPE_LABELS, scope_label
-from cnbudget.library.answers import Answer, Chart, Series
+from cnbudget.model.answer import Answer, Chart, Series
 from cnbudget.store import schema
 from cnbudget.store.metrics import DERIVED, known_metric, metric_label, metric_specs, stored_metrics
 

@@ -8,8 +8,7 @@ Both show the unit of every figure (万元, %) in the headings and on the chart'
 Document text (organisation names, labels) is untrusted: every cell goes through the formula guard
 (`write_only_value`) and every piece of HTML or SVG text through `html.escape`.
 
-The answer is taken by its shape (`AnswerLike`): the library defines it, and the report layer does not
-import the library.
+The answer is `cnbudget.model.answer.Answer`, plain data that the library makes and this draws.
 """
 
 from __future__ import annotations
@@ -17,15 +16,16 @@ from __future__ import annotations
 import html
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from cnbudget.domain.escape import write_only_value
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.version import __version__
+from cnbudget.model.answer import Answer, Chart
 
 MAX_CATEGORIES = 40
 """A chart shows at most this many bars or points along its axis (the table lists every row)."""
@@ -36,46 +36,6 @@ PERCENT_FORMAT = "0.00"
 COLOURS = ("#3b6fb6", "#d9822b", "#2e9e6b", "#b84a62", "#7a5cb0", "#8c6d3f", "#4aa3b8", "#999999")
 
 
-class SeriesLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def values(self) -> Sequence[Decimal | None]: ...
-
-
-class ChartLike(Protocol):
-    @property
-    def kind(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def unit(self) -> str: ...
-    @property
-    def axis(self) -> str: ...
-    @property
-    def categories(self) -> Sequence[str]: ...
-    @property
-    def series(self) -> Sequence[SeriesLike]: ...
-
-
-class AnswerLike(Protocol):
-    @property
-    def title(self) -> str: ...
-    @property
-    def columns(self) -> list[str]: ...
-    @property
-    def rows(self) -> list[dict[str, Any]]: ...
-    @property
-    def notes(self) -> list[str]: ...
-    @property
-    def units(self) -> dict[str, str]: ...
-    @property
-    def total(self) -> int | None: ...
-    @property
-    def chart(self) -> ChartLike | None: ...
-    def heading(self, column: str) -> str: ...
-
-
 Label = Callable[[str, Any], Any]
 """How a fixed value is shown to a person (budget → 预算); the identity by default."""
 
@@ -84,7 +44,7 @@ def _same(_column: str, value: Any) -> Any:
     return value
 
 
-def _heading(answer: AnswerLike, column: str) -> str:
+def _heading(answer: Answer, column: str) -> str:
     """The column's heading with its unit, unless the heading already says it."""
     heading = answer.heading(column)
     unit = answer.units.get(column)
@@ -93,7 +53,7 @@ def _heading(answer: AnswerLike, column: str) -> str:
     return heading
 
 
-def _notes(answer: AnswerLike) -> list[str]:
+def _notes(answer: Answer) -> list[str]:
     notes = list(answer.notes)
     if answer.total is not None:
         notes.append(
@@ -105,7 +65,7 @@ def _notes(answer: AnswerLike) -> list[str]:
     return notes
 
 
-def _shown(chart: ChartLike) -> tuple[list[str], list[list[Decimal | None]], str]:
+def _shown(chart: Chart) -> tuple[list[str], list[list[Decimal | None]], str]:
     """The categories a chart draws (the first MAX_CATEGORIES), their values per series, and its title."""
     count = min(len(chart.categories), MAX_CATEGORIES)
     title = f"{chart.title}（{t('单位', 'unit')}：{chart.unit}）"
@@ -115,7 +75,7 @@ def _shown(chart: ChartLike) -> tuple[list[str], list[list[Decimal | None]], str
 
 
 # ---- XLSX ---------------------------------------------------------------------------------------------
-def answer_xlsx(answer: AnswerLike, label: Label = _same) -> bytes:
+def answer_xlsx(answer: Answer, label: Label = _same) -> bytes:
     """The table on the first sheet, the chart with its figures on the second.
 
     Written in openpyxl's write-only mode, row by row: 25,000 findings of 13 columns take seconds, not the
@@ -179,7 +139,7 @@ def _xlsx_value(value: Any) -> Any:
     return str(value)
 
 
-def _xlsx_chart(book: Any, chart: ChartLike, styled: Callable[..., Any]) -> None:
+def _xlsx_chart(book: Any, chart: Chart, styled: Callable[..., Any]) -> None:
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.utils import get_column_letter
 
@@ -239,7 +199,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def answer_html(answer: AnswerLike, label: Label = _same) -> str:
+def answer_html(answer: Answer, label: Label = _same) -> str:
     """One page: title, chart, table, notes; nothing outside the file."""
     out = [
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(answer.title)}</title>'
@@ -282,7 +242,7 @@ def _short(text: str, length: int = 14) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def chart_svg(chart: ChartLike) -> str:
+def chart_svg(chart: Chart) -> str:
     """The chart as inline SVG: bars or lines, the axis in the chart's unit, a legend, a tooltip per value."""
     categories, values, title = _shown(chart)
     numbers = [float(v) for series in values for v in series if v is not None]
@@ -365,7 +325,7 @@ def _bars(
     return out
 
 
-def _legend(chart: ChartLike, left: int, legend_y: int) -> list[str]:
+def _legend(chart: Chart, left: int, legend_y: int) -> list[str]:
     out = []
     for number, series in enumerate(chart.series):
         lx = left + (number % 4) * 220

@@ -23,7 +23,6 @@ from cnbudget.library.accounts import (
     open_session,
 )
 from cnbudget.library.activity import Event, entries
-from cnbudget.library.answers import Answer
 from cnbudget.library.review import (
     DocumentView,
     FindingView,
@@ -33,6 +32,7 @@ from cnbudget.library.review import (
     set_review,
 )
 from cnbudget.library.uploads import uploads
+from cnbudget.model.answer import Answer
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
 from cnbudget.web.params import (

@@ -35,7 +35,6 @@ from cnbudget.library.accounts import (
     session_for,
 )
 from cnbudget.library.activity import entries
-from cnbudget.library.answers import Answer, display
 from cnbudget.library.review import (
     decide,
     document_facts,
@@ -45,6 +44,7 @@ from cnbudget.library.review import (
     set_review,
 )
 from cnbudget.library.uploads import uploads
+from cnbudget.model.answer import Answer, display
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
 from cnbudget.web.params import (
