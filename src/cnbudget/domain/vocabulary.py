@@ -272,3 +272,48 @@ def value_labeller() -> Callable[[str, object], object]:
         return value
 
     return label
+
+
+# ---- what changed between two versions of a document (cnbudget diff) ----------------------------------
+ChangeKind = Literal["added", "removed", "changed", "unit", "column_added", "column_removed"]
+CHANGE_LABELS: Final[dict[str, str]] = {
+    "added": "新增", "removed": "删除", "changed": "修改", "unit": "金额单位改变", "column_added": "新增列",
+    "column_removed": "删除列",
+}  # fmt: skip
+CHANGE_LABELS_EN: Final[dict[str, str]] = {
+    "added": "added", "removed": "removed", "changed": "changed", "unit": "money unit changed",
+    "column_added": "column added", "column_removed": "column removed",
+}  # fmt: skip
+FIELD_LABELS: Final[dict[str, str]] = {
+    "title": "标题", "organisation": "单位名称", "department": "标题所列部门", "department_code": "部门编码",
+    "fiscal_year": "年度", "kind": "预算/决算", "scope": "部门/单位", "level": "层级", "amount_unit": "金额单位",
+    "unit_names": "所属单位", "unit_codes": "单位编码", "dates": "日期",
+}  # fmt: skip
+"""The document's metadata fields, as a comparison of two versions names them."""
+FIELD_LABELS_EN: Final[dict[str, str]] = {
+    "title": "title", "organisation": "organisation", "department": "department in the title",
+    "department_code": "department code", "fiscal_year": "fiscal year", "kind": "budget or final",
+    "scope": "department or unit", "level": "level", "amount_unit": "money unit", "unit_names": "units",
+    "unit_codes": "unit codes", "dates": "dates",
+}  # fmt: skip
+FIGURE_LABELS: Final[dict[str, str]] = {
+    "amount": "金额", "share_pct": "占比", "change_amount": "增减额", "change_pct": "增减率",
+    "completion_pct": "完成率", "year": "年度", "compared_year": "比较年度",
+}  # fmt: skip
+"""The figures of a narrative claim."""
+FIGURE_LABELS_EN: Final[dict[str, str]] = {
+    "amount": "amount", "share_pct": "share", "change_amount": "change", "change_pct": "change rate",
+    "completion_pct": "completion", "year": "year", "compared_year": "compared year",
+}  # fmt: skip
+
+
+def change_label(change: str) -> str:
+    return (CHANGE_LABELS_EN if english() else CHANGE_LABELS).get(change, change)
+
+
+def field_label(name: str) -> str:
+    return (FIELD_LABELS_EN if english() else FIELD_LABELS).get(name, name)
+
+
+def figure_label(name: str) -> str:
+    return (FIGURE_LABELS_EN if english() else FIGURE_LABELS).get(name, name)

@@ -40,6 +40,7 @@ from typing import Literal, TypeVar
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.domain.numbers import YUAN_PER_UNIT, amount_text, convert
 from cnbudget.domain.text import compact, key, plain_label, similarity
+from cnbudget.domain.vocabulary import Severity
 from cnbudget.model import Document, NarrativeClaim, NarrativeSection, PerformanceTable, Table
 
 Change = Literal["added", "removed", "changed"]
@@ -199,7 +200,7 @@ class FindingChange:
 
     status: FindingStatus
     rule_id: str
-    severity: str
+    severity: Severity
     table: str
     row_code: str
     row_label: str

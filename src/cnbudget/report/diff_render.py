@@ -19,6 +19,7 @@ from cnbudget.domain.i18n import t
 from cnbudget.domain.text import at
 from cnbudget.domain.text import place as text_place
 from cnbudget.domain.version import __version__
+from cnbudget.domain.vocabulary import change_label, field_label, figure_label, severity_label
 from cnbudget.report.json_model import to_jsonable
 
 if TYPE_CHECKING:
@@ -29,54 +30,6 @@ if TYPE_CHECKING:
 
 
 # ---- words, in the reviewer's language ------------------------------------------------------------------
-def _change_label(change: str) -> str:
-    labels = {
-        "added": t("新增", "added"),
-        "removed": t("删除", "removed"),
-        "changed": t("修改", "changed"),
-        "unit": t("金额单位改变", "money unit changed"),
-        "column_added": t("新增列", "column added"),
-        "column_removed": t("删除列", "column removed"),
-    }
-    return labels.get(change, change)
-
-
-def _field_label(name: str) -> str:
-    labels = {
-        "title": t("标题", "title"),
-        "organisation": t("单位名称", "organisation"),
-        "department": t("标题所列部门", "department in the title"),
-        "department_code": t("部门编码", "department code"),
-        "fiscal_year": t("年度", "fiscal year"),
-        "kind": t("预算/决算", "budget or final"),
-        "scope": t("部门/单位", "department or unit"),
-        "level": t("层级", "level"),
-        "amount_unit": t("金额单位", "money unit"),
-        "unit_names": t("所属单位", "units"),
-        "unit_codes": t("单位编码", "unit codes"),
-        "dates": t("日期", "dates"),
-    }
-    return labels.get(name, name)
-
-
-def _figure_label(name: str) -> str:
-    labels = {
-        "amount": t("金额", "amount"),
-        "share_pct": t("占比", "share"),
-        "change_amount": t("增减额", "change"),
-        "change_pct": t("增减率", "change rate"),
-        "completion_pct": t("完成率", "completion"),
-        "year": t("年度", "year"),
-        "compared_year": t("比较年度", "compared year"),
-    }
-    return labels.get(name, name)
-
-
-def _severity_label(severity: str) -> str:
-    labels = {"error": t("错误", "error"), "warning": t("警告", "warning"), "info": t("提示", "note")}
-    return labels.get(severity, severity)
-
-
 def _where(place: Place | None) -> str:
     """A place as the audit cites it: the page of a PDF (its extracted-text line is no place in the
     document), else the line of a text input."""
@@ -217,14 +170,14 @@ def _text_tables(diff: DocumentDiff, console: Console) -> None:
         meta = _table(t("元数据", "Metadata"), [(t("项目", "field"), False), (t("旧版", "old"), False),
                                                  (t("新版", "new"), False)])  # fmt: skip
         for m in diff.metadata:
-            meta.add_row(_field_label(m.field), esc(m.old), esc(m.new))
+            meta.add_row(field_label(m.field), esc(m.old), esc(m.new))
         console.print(meta)
     if diff.tables:
         tables = _table(t("表格", "Tables"), [(t("表", "table"), False), (t("变化", "change"), False),
                                                (t("内容", "detail"), False), (t("旧版位置", "old at"), False),
                                                (t("新版位置", "new at"), False)])  # fmt: skip
         for tc in diff.tables:
-            tables.add_row(f"{esc(tc.table)} {esc(tc.name)}", _change_label(tc.change), esc(tc.detail),
+            tables.add_row(f"{esc(tc.table)} {esc(tc.name)}", change_label(tc.change), esc(tc.detail),
                            _where(tc.old), _where(tc.new))  # fmt: skip
         console.print(tables)
     if diff.rows:
@@ -236,7 +189,7 @@ def _text_tables(diff: DocumentDiff, console: Console) -> None:
                 detail = f"{esc(rc.old_label)} → {esc(rc.new_label)}"
             else:
                 detail = t("；", "; ").join(f"{esc(c)} {esc(v)}" for c, v in rc.cells)
-            rows.add_row(esc(rc.table), esc(_row_name(rc.code, rc.label, rc.side)), _change_label(rc.change),
+            rows.add_row(esc(rc.table), esc(_row_name(rc.code, rc.label, rc.side)), change_label(rc.change),
                          detail, _where(rc.old), _where(rc.new))  # fmt: skip
         console.print(rows)
 
@@ -267,7 +220,7 @@ def _text_narrative(diff: DocumentDiff, console: Console) -> None:
 
     console.rule(t("文字变化", "Narrative"))
     for xc in diff.text:
-        head = f"[bold]{esc(xc.section)}[/bold] · {_change_label(xc.change)}"
+        head = f"[bold]{esc(xc.section)}[/bold] · {change_label(xc.change)}"
         if xc.whole_section:
             head += t("（整节）", " (whole section)")
         console.print(head)
@@ -285,7 +238,7 @@ def _text_narrative(diff: DocumentDiff, console: Console) -> None:
             (t("单位", "unit"), False), (t("旧版位置", "old at"), False), (t("新版位置", "new at"), False),
         ])  # fmt: skip
         for cc in diff.claims:
-            claims.add_row(esc(cc.section), esc(cc.subject), _figure_label(cc.figure), esc(_plain(cc.old_value)),
+            claims.add_row(esc(cc.section), esc(cc.subject), figure_label(cc.figure), esc(_plain(cc.old_value)),
                            esc(_plain(cc.new_value)), _signed(cc.difference), esc(cc.unit), _where(cc.old),
                            _where(cc.new))  # fmt: skip
         _fit_figures(claims)
@@ -319,7 +272,7 @@ def _findings_table(title: str, found: list[FindingChange], old: bool) -> RichTa
     for f in found:
         message = f.old_message if old else f.new_message
         places = f.old if old else f.new
-        table.add_row(_severity_label(f.severity), esc(f.rule_id), _wheres(places), esc(message))
+        table.add_row(severity_label(f.severity), esc(f.rule_id), _wheres(places), esc(message))
     for column in table.columns[:2]:
         column.no_wrap = True
     return table
@@ -390,14 +343,14 @@ def _html_tables(diff: DocumentDiff) -> list[str]:
     if diff.metadata:
         out.append(f"<h3>{_e(t('元数据', 'Metadata'))}</h3>")
         out.append(_html_table([_e(t("项目", "field")), _e(t("旧版", "old")), _e(t("新版", "new"))],
-                               [[(_e(_field_label(m.field)), False), (_e(m.old), False), (_e(m.new), False)]
+                               [[(_e(field_label(m.field)), False), (_e(m.old), False), (_e(m.new), False)]
                                 for m in diff.metadata]))  # fmt: skip
     if diff.tables:
         out.append(f"<h3>{_e(t('表格', 'Tables'))}</h3>")
         out.append(_html_table(
             [_e(h) for h in (t("表", "table"), t("变化", "change"), t("内容", "detail"), t("旧版位置", "old at"),
                              t("新版位置", "new at"))],
-            [[(_e(f"{tc.table} {tc.name}"), False), (_e(_change_label(tc.change)), False), (_e(tc.detail), False),
+            [[(_e(f"{tc.table} {tc.name}"), False), (_e(change_label(tc.change)), False), (_e(tc.detail), False),
               (_e(_where(tc.old)), False), (_e(_where(tc.new)), False)] for tc in diff.tables],
         ))  # fmt: skip
     if diff.rows:
@@ -409,7 +362,7 @@ def _html_tables(diff: DocumentDiff) -> list[str]:
             else:
                 detail = t("；", "; ").join(f"{_e(c)} {_e(v)}" for c, v in rc.cells)
             rows.append([(_e(rc.table), False), (_e(_row_name(rc.code, rc.label, rc.side)), False),
-                         (_e(_change_label(rc.change)), False), (detail, False), (_e(_where(rc.old)), False),
+                         (_e(change_label(rc.change)), False), (detail, False), (_e(_where(rc.old)), False),
                          (_e(_where(rc.new)), False)])  # fmt: skip
         out.append(_html_table([_e(h) for h in (t("表", "table"), t("行", "row"), t("变化", "change"),
                                                  t("内容", "detail"), t("旧版位置", "old at"),
@@ -435,7 +388,7 @@ def _html_narrative(diff: DocumentDiff) -> list[str]:
     text_rows = []
     for tc in diff.text:
         old_spans, new_spans = _spans(tc.old_text, tc.new_text)
-        change = _change_label(tc.change) + (t("（整节）", " (whole section)") if tc.whole_section else "")
+        change = change_label(tc.change) + (t("（整节）", " (whole section)") if tc.whole_section else "")
         text_rows.append([(_e(tc.section), False), (_e(change), False),
                           (f'<span class="old">{_html_marked(old_spans, "del")}</span>', False),
                           (f'<span class="new">{_html_marked(new_spans, "ins")}</span>', False),
@@ -450,7 +403,7 @@ def _html_narrative(diff: DocumentDiff) -> list[str]:
             [_e(h) for h in (t("部分", "section"), t("主题", "subject"), t("项", "figure"), t("旧值", "old"),
                              t("新值", "new"), t("差额", "difference"), t("单位", "unit"), t("旧版位置", "old at"),
                              t("新版位置", "new at"))],
-            [[(_e(cc.section), False), (_e(cc.subject), False), (_e(_figure_label(cc.figure)), False),
+            [[(_e(cc.section), False), (_e(cc.subject), False), (_e(figure_label(cc.figure)), False),
               (_e(_plain(cc.old_value)), True), (_e(_plain(cc.new_value)), True), (_e(_signed(cc.difference)), True),
               (_e(cc.unit), False), (_e(_where(cc.old)), False), (_e(_where(cc.new)), False)] for cc in diff.claims],
         ))  # fmt: skip
@@ -471,7 +424,7 @@ def _html_findings(diff: DocumentDiff) -> list[str]:
             old = status == "resolved"
             out.append(_html_table(
                 [_e(h) for h in (t("级别", "severity"), t("规则", "rule"), t("位置", "at"), t("说明", "message"))],
-                [[(f'<span class="{_e(f.severity)}">{_e(_severity_label(f.severity))}</span>', False),
+                [[(f'<span class="{_e(f.severity)}">{_e(severity_label(f.severity))}</span>', False),
                   (_e(f.rule_id), False), (_e(_wheres(f.old if old else f.new)), False),
                   (_e(f.old_message if old else f.new_message), False)] for f in found],
             ))  # fmt: skip
