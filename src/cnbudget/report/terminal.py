@@ -13,7 +13,7 @@ from cnbudget.model import Document, PerformanceTable, Table
 
 
 def _known_ids(doc: Document) -> str:
-    ids = [t.id for t in doc.tables] + [p.id for p in doc.performance]
+    ids = [table.id for table in doc.tables] + [p.id for p in doc.performance]
     return ", ".join(ids) or t("无", "none")
 
 

@@ -123,7 +123,7 @@ def stored_metrics(name: str) -> tuple[str, ...]:
 def document_metrics(doc: Document) -> Iterator[tuple[str, Decimal, str]]:
     """(metric, value in 万元, source) for every figure the document states: tables printed in 元 (Shanghai's)
     are converted, so that departments and years compare in one unit."""
-    tables = {t.id: t for t in doc.tables}
+    tables = {table.id: table for table in doc.tables}
     for spec in metric_specs().values():
         if spec.per_code:
             yield from _per_code(spec, tables)
