@@ -1,7 +1,7 @@
 """Fuzzing (run: python benchmarks/fuzz.py [--per-seed N] [--jobs 2]).
 
 Damages each seed N times (a line deleted, duplicated, swapped, cut, a character replaced, text inserted;
-a cell emptied, replaced, added or dropped — see `cnbudget.audit.fuzz`), parses and audits every damaged
+a cell emptied, replaced, added or dropped — see `support.harness.fuzz`), parses and audits every damaged
 copy, and counts crashes: anything but a report or a clear error (exit 70 on the command line). Target
 (issue 12): 0 crashes. Prints each crash's damage, line and the end of its traceback.
 """
@@ -17,11 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the harnesses: tests/support/harness
 SEEDS = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
 
 
 def _run(job: tuple[Path, int, int]) -> tuple[str, int, list[tuple[str, int, str]], Counter[str]]:
-    from cnbudget.audit.fuzz import fuzz
+    from support.harness.fuzz import fuzz
 
     path, count, seed = job
     outcomes = fuzz(path.read_text("utf-8"), str(path), count, seed)

@@ -5,7 +5,7 @@ XLSX, XLS, DOCX (Word's own wrappers: tests/fixtures/repro/2026-12-07), HTML and
 files are damaged in the wild, one operator per case:
 
 - text and HTML: an ASCII digit replaced by another script's digit (², ３, ٣, ①, 𝟑 …), a line or a cell
-  damaged (`cnbudget.audit.fuzz`), tags dropped or nested deep;
+  damaged (`support.harness.fuzz`), tags dropped or nested deep;
 - PDF: a page object's /Type renamed, a /Length, /Count, /W or /Size changed, a font's /BaseFont, /Subtype or
   /Encoding garbled, a number of a content stream made huge or negative, bytes flipped inside a stream, the
   page wrapped in forms three deep;
@@ -38,6 +38,7 @@ from pathlib import Path
 from run import machine
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the harnesses: tests/support/harness
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seeds" / "000_37ad2aea713753bc.txt"
 DIGITS = "²３٣۳३৩๓①𝟑³¹⁰₃〇"
@@ -139,7 +140,7 @@ def _unicode_digit(data: bytes, rng: random.Random) -> bytes:
 
 
 def _text_damage(data: bytes, rng: random.Random) -> bytes:
-    from cnbudget.audit.fuzz import CELL_DAMAGES, LINE_DAMAGES, damage_cell, damage_line
+    from support.harness.fuzz import CELL_DAMAGES, LINE_DAMAGES, damage_cell, damage_line
 
     lines = data.decode("utf-8").split("\n")
     if rng.random() < 0.5:

@@ -3,7 +3,7 @@
 For each seed document, perturbs N cells by a changed digit, N rows by exchanging their amounts with
 another row of the table, and N rows by leaving them out; then reports, per seed and per kind, how many
 perturbations that change some checked relation produce a new error-level finding naming the perturbed
-table (target: at least 98 %). See `cnbudget.audit.mutation` for the definitions.
+table (target: at least 98 %). See `support.harness.mutation` for the definitions.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the harnesses: tests/support/harness
 SEEDS = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
 
 
 def main() -> int:
     from cnbudget import parse_file
-    from cnbudget.audit.mutation import KINDS, mutate_document
+    from support.harness.mutation import KINDS, mutate_document
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -6,7 +6,7 @@ apart as in benchmarks/real_documents.py) and of the Shanghai and Jiangsu corpus
 of its running text is changed the way reviewers find real narratives wrong — a change's rate, a rise told
 as a fall, an item given two amounts, a class named by another year's name, a share, the 财政拨款 total —
 parsed and audited again, and the change counts as found when a new finding stands on the changed place.
-See `cnbudget.audit.narrative_mutation` for the kinds and where each is in scope. Target (issue 18): at least
+See `support.harness.narrative_mutation` for the kinds and where each is in scope. Target (issue 18): at least
 95 % found for every kind.
 """
 
@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the harnesses: tests/support/harness
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
@@ -36,8 +37,8 @@ def _documents(parts: list[str]) -> list[tuple[str, str, list[Path]]]:
 def _run(
     job: tuple[str, str, list[Path], int, int],
 ) -> tuple[str, str, dict[str, tuple[int, int]], list[str], float]:
-    from cnbudget.audit.narrative_mutation import NARRATIVE_KINDS, mutate_narrative
     from cnbudget.read import read_bundle
+    from support.harness.narrative_mutation import NARRATIVE_KINDS, mutate_narrative
 
     name, part, files, per_kind, seed = job
     started = time.perf_counter()
@@ -47,7 +48,7 @@ def _run(
 
 
 def main() -> int:
-    from cnbudget.audit.narrative_mutation import NARRATIVE_KINDS
+    from support.harness.narrative_mutation import NARRATIVE_KINDS
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -5,7 +5,7 @@ direction word swapped, a year changed, punctuation doubled, an item's name swap
 with another topic's, one digit of a shared amount changed — parses and audits it again, and counts the
 changes that give a new warning or error on the changed line. Documents: the five seeds and the real
 corpus (tests/fixtures/corpus, as their text conversions, so that a line can be changed). Target (issue
-11): at least 95 % detected for every kind. See `cnbudget.audit.text_mutation` for the definitions.
+11): at least 95 % detected for every kind. See `support.harness.text_mutation` for the definitions.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the harnesses: tests/support/harness
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
@@ -36,8 +37,8 @@ def _documents() -> list[tuple[str, list[Path]]]:
 
 
 def _run(job: tuple[str, list[Path], int, int]) -> tuple[str, dict[str, tuple[int, int]], list[str], float]:
-    from cnbudget.audit.text_mutation import TEXT_KINDS, mutate_text
     from cnbudget.read import read_bundle
+    from support.harness.text_mutation import TEXT_KINDS, mutate_text
 
     name, files, per_kind, seed = job
     started = time.perf_counter()
@@ -51,7 +52,7 @@ def _run(job: tuple[str, list[Path], int, int]) -> tuple[str, dict[str, tuple[in
 
 
 def main() -> int:
-    from cnbudget.audit.text_mutation import TEXT_KINDS
+    from support.harness.text_mutation import TEXT_KINDS
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

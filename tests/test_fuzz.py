@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnbudget.audit.fuzz import fuzz
 from cnbudget.domain.errors import CnbudgetError
 from cnbudget.parse import parse_file
+from support.harness.fuzz import fuzz
 from support.seeds import SEED_FILES
 
 

@@ -1,7 +1,8 @@
-"""The layers import only downwards: cli → library/report → store → audit → parse → read → model → domain.
+"""The layers import only downwards: cli/web → library/report → store → audit/parse → read → model → domain.
 
 Every import in src/cnbudget (at module level or inside a function) is read with `ast`; an import of a
-layer above, or of a sibling on the same level (library ↔ report), fails with the file and line.
+layer above, or of a sibling on the same level (library ↔ report, audit ↔ parse), fails with the file and
+line. The audit judges a model, whoever built it: it knows nothing of how documents are read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ LAYERS: dict[str, int] = {
     "model": 1,
     "read": 2,
     "parse": 3,
-    "audit": 4,
+    "audit": 3,
     "store": 5,
     "library": 6,
     "report": 6,
@@ -26,10 +27,16 @@ LAYERS: dict[str, int] = {
 }
 """Each package's floor. The package root (`cnbudget/__init__.py`, `__main__.py`) is the public face, above all."""
 
-SKIPPED: dict[str, set[str]] = {"cli": {"store"}, "web": {"store"}}
+SKIPPED: dict[str, set[str]] = {"cli": {"store"}, "web": {"store"}, "audit": {"read"}}
 """Layers below that a package may not reach past the one between: the faces (command line, web) speak to
 the library's API (`cnbudget.library`: accounts, review, activity, uploads, questions …), never to its
 tables — the policy lives in one place for both."""
+
+
+def _why_not(own: str) -> str:
+    if own == "audit":
+        return "the audit judges the model, not how it was read"
+    return "past the library: use its API"
 
 
 def _layer(module: str) -> str | None:
@@ -76,9 +83,7 @@ def violations() -> list[str]:
                     f"{path.relative_to(PACKAGE)}:{line}: {own} imports {module} ({target} is not below it)"
                 )
             elif target in SKIPPED.get(own, set()):
-                out.append(
-                    f"{path.relative_to(PACKAGE)}:{line}: {own} imports {module} (past the library: use its API)"
-                )
+                out.append(f"{path.relative_to(PACKAGE)}:{line}: {own} imports {module} ({_why_not(own)})")
     return out
 
 
@@ -105,3 +110,30 @@ def test_the_check_sees_a_face_reaching_the_tables(face: str) -> None:
                    for v in violations())  # fmt: skip
     finally:
         probe.unlink()
+
+
+def test_audit_and_parse_are_siblings(tmp_path: Path) -> None:
+    probe = PACKAGE / "audit" / "_layer_probe.py"
+    probe.write_text("from cnbudget.parse import parse_text\n", "utf-8")
+    try:
+        assert any("_layer_probe.py:1: audit imports cnbudget.parse (parse is not below it)" in v
+                   for v in violations())  # fmt: skip
+    finally:
+        probe.unlink()
+
+
+def test_no_runtime_module_imports_a_test_harness() -> None:
+    """The fuzz and mutation harnesses live in tests/support/harness; the package never imports them (nor
+    anything of the tests)."""
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}: {module}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line, module in _imports(path)
+        if module.split(".")[0] in ("support", "tests", "conftest") or "harness" in module
+    ]
+    assert found == []
+    assert not [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.stem in ("fuzz", "mutation", "text_mutation", "narrative_mutation")
+    ]

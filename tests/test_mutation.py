@@ -9,8 +9,8 @@ import pytest
 
 from cnbudget.audit import audit
 from cnbudget.audit.findings import Finding
-from cnbudget.audit.mutation import mutate_document
 from cnbudget.model import Document
+from support.harness.mutation import mutate_document
 from support.seeds import seed
 
 

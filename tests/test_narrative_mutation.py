@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cnbudget.audit.narrative_mutation import (
+from cnbudget.model import NarrativeClaim
+from cnbudget.read import read_path
+from support.harness.narrative_mutation import (
     NARRATIVE_KINDS,
     NarrativeHarness,
     _Change,
@@ -17,8 +19,6 @@ from cnbudget.audit.narrative_mutation import (
     _ratio_range,
     mutate_narrative,
 )
-from cnbudget.model import NarrativeClaim
-from cnbudget.read import read_path
 
 NATIONAL = Path(__file__).parent / "fixtures" / "national"
 

@@ -3,7 +3,7 @@ judge it, changes exactly one line, and a change the rules catch is counted as d
 
 from __future__ import annotations
 
-from cnbudget.audit.text_mutation import TEXT_KINDS, TextHarness, mutate_text
+from support.harness.text_mutation import TEXT_KINDS, TextHarness, mutate_text
 from support.seeds import SEED_FILES
 
 

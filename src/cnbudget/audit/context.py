@@ -9,10 +9,10 @@ rounding tails (the ``after`` phase rule SUM-LOCATE-001).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar, cast
 
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import NotEvaluable, Rule
@@ -160,6 +160,32 @@ def place_evidence(at: Place) -> Evidence:
     return claim_evidence(at)
 
 
+T = TypeVar("T")
+
+
+def _line_pages(ctx: Context) -> list[tuple[int, int]]:
+    """(line, page) of every line whose page the reader recorded: headings, narrative, table rows."""
+    doc = ctx.doc
+    known: dict[int, int] = {}
+    for heading in doc.outline:
+        if heading.page:
+            known[heading.line] = heading.page
+    for section in doc.narrative:
+        for _, line, page in section.line_starts:
+            if page:
+                known[line] = page
+    for claim in doc.claims:
+        if claim.page:
+            known[claim.line] = claim.page
+    for table in doc.tables:
+        if table.page and table.title_line:
+            known[table.title_line] = table.page
+        for row in table.rows:
+            if row.page:
+                known[row.line] = row.page
+    return sorted(known.items())
+
+
 class Context:
     def __init__(self, doc: Document, accepted: Tolerance = DEFAULT_TOLERANCE) -> None:
         self.doc = doc
@@ -172,17 +198,23 @@ class Context:
         """The rule whose check is running (set by the engine)."""
         # a table read too badly to trust (see the parser's self-check) takes part in no check: the
         # completeness rules see it in doc.tables, COMP-PARSE-001 reports it once
-        self._tables = {t.id: t for t in doc.tables if t.status not in UNUSABLE_STATUSES}
+        self._tables = {table.id: table for table in doc.tables if table.status not in UNUSABLE_STATUSES}
         self.earlier: list[Finding] = []
         """The findings of the phases before the running one (an ``after`` rule may explain them)."""
-        self.cache: dict[str, object] = {}
-        """Built once per audit and shared by rules (the narrative figure index)."""
+        self._memo: dict[Callable[[Context], Any], Any] = {}
         self.passed_over: list[str] = []
         """Where the running rule's premises did not hold and it did not judge (`not_here`)."""
-        notes = " ".join(n.text for t in doc.tables for n in t.notes)
+        notes = " ".join(n.text for table in doc.tables for n in table.notes)
         self.declares_tails = accepted.declared_tails and any(
             w in notes for w in ("尾数", "尾差", "四舍五入")
         )
+
+    def memo(self, build: Callable[[Context], T]) -> T:
+        """What ``build`` makes of this audit's document, made once and shared by the rules that ask (the
+        figure index, the lines' pages …). Keyed by the function itself: one maker, one type, no names."""
+        if build not in self._memo:
+            self._memo[build] = build(self)
+        return cast(T, self._memo[build])
 
     def not_here(self, reason: str) -> None:
         """The running rule does not judge this part of the document, because its premises do not hold here
@@ -193,31 +225,7 @@ class Context:
 
     # ---- places ------------------------------------------------------------------------------------
     def _known_pages(self) -> list[tuple[int, int]]:
-        """(line, page) of every line whose page the reader recorded: headings, narrative, table rows."""
-        cached = self.cache.get("line_pages")
-        if isinstance(cached, list):
-            return cached
-        doc = self.doc
-        known: dict[int, int] = {}
-        for heading in doc.outline:
-            if heading.page:
-                known[heading.line] = heading.page
-        for section in doc.narrative:
-            for _, line, page in section.line_starts:
-                if page:
-                    known[line] = page
-        for claim in doc.claims:
-            if claim.page:
-                known[claim.line] = claim.page
-        for table in doc.tables:
-            if table.page and table.title_line:
-                known[table.title_line] = table.page
-            for row in table.rows:
-                if row.page:
-                    known[row.line] = row.page
-        pages = sorted(known.items())
-        self.cache["line_pages"] = pages
-        return pages
+        return self.memo(_line_pages)
 
     def page_of(self, line: int) -> int | None:
         """The PDF page of a line of the extracted text: recorded, or that of the recorded lines on both
@@ -266,7 +274,7 @@ class Context:
 
     def printed_table(self, table_id: str) -> Table | None:
         """The table as printed, however well it was read (for telling what a figure refers to)."""
-        return next((t for t in self.doc.tables if t.id == table_id), None)
+        return next((table for table in self.doc.tables if table.id == table_id), None)
 
     def tables(self) -> list[Table]:
         """The tables the checks may use (read well enough), in document order."""
@@ -274,7 +282,7 @@ class Context:
 
     def absence(self, table_id: str) -> str:
         """Why a table takes part in no check: missing, or read too badly (its parse finding says why)."""
-        printed = next((t for t in self.doc.tables if t.id == table_id), None)
+        printed = next((table for table in self.doc.tables if table.id == table_id), None)
         if printed is not None:
             from cnbudget.domain.vocabulary import table_status_label
 
@@ -342,34 +350,32 @@ class Context:
 
         ``rounded_items``: how many rounded amounts the parts stand for, when they are themselves
         subtotals (合计 = Σ 类, each 类 summing its 项): the tolerance grows with them."""
-        t = total.value
+        stated = total.value
         present = [p for p in parts if p.value is not None]
-        if t is None or (not present and not t):
+        if stated is None or (not present and not stated):
             return
         expected = sum((p.value or Decimal(0) for p in present), Decimal(0))
-        diff = t - expected
+        diff = stated - expected
         finding = None
         if diff != 0:
-            unit = precision([t, *(p.value for p in present)])
+            unit = precision([stated, *(p.value for p in present)])
             # printed zeros are exact; a single nonzero part is the same figure as its total
             nonzero = sum(1 for p in present if p.value)
             addends = max(nonzero, rounded_items)
             allowed = self.accepted.allowed(tolerance(addends, unit), total.unit)
             verdict = "break" if addends <= 1 or abs(diff) > allowed else "tail"
-            if verdict == "break" and abs(diff) <= _narrow_slack([t, *(p.value for p in present)]):
+            if verdict == "break" and abs(diff) <= _narrow_slack([stated, *(p.value for p in present)]):
                 verdict = (
                     "tail"  # a cell printed with fewer decimals than the table's stands for its rounding
                 )
             terms = " + ".join(f"{p.describe()} {fmt(p.value)}" for p in present) or "各组成项（均为空白）"
             if verdict == "tail":
                 message = (
-                    f"{heading}：{total.describe()} {fmt(t)} 与 {terms} = {fmt(expected)} 相差 {fmt(diff)}，"
+                    f"{heading}：{total.describe()} {fmt(stated)} 与 {terms} = {fmt(expected)} 相差 {fmt(diff)}，"
                     f"在 {addends} 项四舍五入的尾差范围内（±{allowed}）"
                 )
             else:
-                message = (
-                    f"{heading}：{total.describe()} {fmt(t)} ≠ {terms} = {fmt(expected)}（相差 {fmt(diff)}）"
-                )
+                message = f"{heading}：{total.describe()} {fmt(stated)} ≠ {terms} = {fmt(expected)}（相差 {fmt(diff)}）"
             finding = Finding(
                 rule_id=self.rule_id,
                 severity="info" if verdict == "tail" else "error",
@@ -379,7 +385,7 @@ class Context:
                 row_label=total.row.label,
                 column=total.column,
                 expected=expected,
-                actual=t,
+                actual=stated,
                 difference=diff,
                 evidence=[total.evidence("total"), *(p.evidence("part") for p in present)],
             )

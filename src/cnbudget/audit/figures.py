@@ -467,11 +467,7 @@ def _same_column(column: str, keys: list[str]) -> str | None:
 
 def figure_index(ctx: Context) -> FigureIndex:
     """The index of the document being audited, built once and shared by the rules that ask."""
-    index = ctx.cache.get("figures")
-    if not isinstance(index, FigureIndex):
-        index = FigureIndex(ctx)
-        ctx.cache["figures"] = index
-    return index
+    return ctx.memo(FigureIndex)
 
 
 @lru_cache(maxsize=16384)

@@ -295,7 +295,9 @@ def _parquet(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrow_schema = pa.schema([(name, _arrow_type(pa, kind)) for name, kind in zip(columns, types, strict=True)])
+    arrow_schema = pa.schema(
+        [(name, _arrow_type(pa, kind)) for name, kind in zip(columns, types, strict=True)]
+    )
     count = 0
     with pq.ParquetWriter(str(path), arrow_schema) as writer:
         for batch in batches:

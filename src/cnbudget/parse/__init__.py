@@ -109,10 +109,12 @@ def _parse(source: Source) -> Document:
         if table.id == "B10":
             doc.projects.extend(projects_from(table, tuple(units)))
     _organisation_codes(doc)
-    main = next((t for t in doc.tables if t.id in ("B01", "F01")), doc.tables[0] if doc.tables else None)
+    main = next(
+        (table for table in doc.tables if table.id in ("B01", "F01")), doc.tables[0] if doc.tables else None
+    )
     if main is not None:
         meta.amount_unit = main.amount_unit
-    outside = [(t.first_line, t.last_line) for t in doc.tables]
+    outside = [(table.first_line, table.last_line) for table in doc.tables]
     outside += [(p.first_line, p.last_line) for p in doc.performance]
     if doc.toc_lines:
         outside.append(doc.toc_lines)
@@ -126,7 +128,7 @@ def _parse(source: Source) -> Document:
         meta.kind = template.kind
     _missing_tables(doc, template)
     if doc.tables and not doc.narrative:
-        last = max(t.last_line for t in doc.tables)
+        last = max(table.last_line for table in doc.tables)
         doc.warnings.append(Warning_("truncated", t(f"报表（至第 {last} 行）之后没有情况说明：文件可能不完整",
                                      f"no narrative part (情况说明) after the tables, which end at line "
                                      f"{last}: the document may be truncated"), last))  # fmt: skip
@@ -226,7 +228,7 @@ def _organisation_codes(doc: Document) -> None:
 
 
 def _missing_tables(doc: Document, template: TemplateSpec) -> None:
-    present = {t.id for t in doc.tables} | {p.id.split("-")[0] for p in doc.performance}
+    present = {table.id for table in doc.tables} | {p.id.split("-")[0] for p in doc.performance}
     for table_id in dict.fromkeys([*template.required, *doc.metadata.declared_tables]):
         if table_id not in present:
             doc.warnings.append(

@@ -172,9 +172,9 @@ def _page_rules(
             vertical.append(Rule((left + right) / 2, height - top, height - bottom))
         elif stroked and w >= thin and h >= thin and w * h < settings.max_box_share * width * height:
             # a stroked rectangle: its four edges are rules (cell borders drawn as boxes)
-            t, b = height - top, height - bottom
-            horizontal += [Rule(t, left, right), Rule(b, left, right)]
-            vertical += [Rule(left, t, b), Rule(right, t, b)]
+            upper, lower = height - top, height - bottom
+            horizontal += [Rule(upper, left, right), Rule(lower, left, right)]
+            vertical += [Rule(left, upper, lower), Rule(right, upper, lower)]
     return horizontal, vertical
 
 

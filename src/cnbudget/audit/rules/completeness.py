@@ -91,9 +91,10 @@ def placeholders(ctx: Context) -> list[tuple[int, str]]:
     """(line, snippet) of every unfilled placeholder ("上海市 XX 局", "XXX 万元") in title and narrative.
 
     Computed once per audit: two rules ask."""
-    cached = ctx.cache.get("placeholders")
-    if isinstance(cached, list):
-        return cached
+    return ctx.memo(_find_placeholders)
+
+
+def _find_placeholders(ctx: Context) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     title = ctx.doc.metadata.title
     if _PLACEHOLDER.search(title):
@@ -101,7 +102,6 @@ def placeholders(ctx: Context) -> list[tuple[int, str]]:
     for section in ctx.doc.narrative:
         for m in _PLACEHOLDER.finditer(section.text):
             found.append((section.line, section.text[max(0, m.start() - 8) : m.end() + 8]))
-    ctx.cache["placeholders"] = found
     return found
 
 

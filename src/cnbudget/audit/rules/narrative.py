@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
@@ -923,9 +924,10 @@ _LEVEL_LENGTH = CODE_LENGTH
 
 def _claim_paths(ctx: Context) -> list[tuple[NarrativeClaim, list[tuple[str, str]]]]:
     """Each claim that names a function path, with its (name, level) parts; computed once per audit."""
-    cached = ctx.cache.get("claim_paths")
-    if isinstance(cached, list):
-        return cached
+    return ctx.memo(_find_claim_paths)
+
+
+def _find_claim_paths(ctx: Context) -> list[tuple[NarrativeClaim, list[tuple[str, str]]]]:
     out = []
     for claim in ctx.doc.claims:
         subject = claim.subject
@@ -933,7 +935,6 @@ def _claim_paths(ctx: Context) -> list[tuple[NarrativeClaim, list[tuple[str, str
             parts = [(plain_label(name), level) for name, level in _PATH_PART.findall(subject)]
             if parts:
                 out.append((claim, parts))
-    ctx.cache["claim_paths"] = out
     return out
 
 
@@ -950,9 +951,18 @@ def _catalogue_names() -> dict[str, frozenset[str]]:
 def _function_names(ctx: Context) -> dict[str, set[str]]:
     """Name key → the function codes printed with that name: the document's own tables (its fiscal year's
     names), then the code catalogue."""
-    cached = ctx.cache.get("function_names")
-    if isinstance(cached, dict):
-        return cached
+    return ctx.memo(_printed_functions).names
+
+
+@dataclass(frozen=True, slots=True)
+class _PrintedFunctions:
+    names: dict[str, set[str]]
+    """Name key → the function codes printed with that name (the document's tables, then the catalogue)."""
+    labels: dict[str, str]
+    """Code → the name the document's tables print for it."""
+
+
+def _printed_functions(ctx: Context) -> _PrintedFunctions:
     names: dict[str, set[str]] = defaultdict(set)
     printed: dict[str, str] = {}
     for table in ctx.tables():
@@ -962,11 +972,9 @@ def _function_names(ctx: Context) -> dict[str, set[str]]:
                 if is_digits(code) and len(code) in (3, 5, 7) and row.label:
                     names[key(plain_label(row.label))].add(code)
                     printed.setdefault(code, plain_label(row.label))
-    ctx.cache["function_labels"] = printed
     for name, codes in _catalogue_names().items():
         names[name].update(codes)
-    ctx.cache["function_names"] = names
-    return names
+    return _PrintedFunctions(names, printed)
 
 
 def _printed_near(
@@ -974,9 +982,7 @@ def _printed_near(
 ) -> tuple[str, str] | None:
     """The code and printed name of the tables' item under ``parents`` that ``name`` is a misspelling of
     (the same characters in another order, or most of its character pairs)."""
-    printed = ctx.cache.get("function_labels")
-    if not isinstance(printed, dict):
-        return None
+    printed = ctx.memo(_printed_functions).labels
     said = key(name)
     best: tuple[float, str, str] | None = None
     for code, label in printed.items():

@@ -367,10 +367,13 @@ def locate(ctx: Context) -> Iterator[Finding]:
             ],
         )
         finding.related = related
-        located = ctx.cache.setdefault("located", set())
-        if isinstance(located, set):
-            located.update(id(i) for i, _ in failing)
+        ctx.memo(_located).update(id(i) for i, _ in failing)
         yield finding
+
+
+def _located(_ctx: Context) -> set[int]:
+    """The identities SUM-LOCATE-001 traced to one cell (by id): SUM-ROOT-001 does not report them again."""
+    return set()
 
 
 @rule(
@@ -392,8 +395,7 @@ def locate(ctx: Context) -> Iterator[Finding]:
 def one_root(ctx: Context) -> Iterator[Finding]:
     """Broken identities that miss by the same amount, in the same table, are one mistake (a row left out,
     an amount typed wrong somewhere all of them share), reported once with the others under it."""
-    located = ctx.cache.get("located")
-    skip = located if isinstance(located, set) else set()
+    skip = ctx.memo(_located)
     broken: list[tuple[Decimal, Decimal, Identity]] = []
     for identity in ctx.identities:
         finding = identity.finding

@@ -33,8 +33,8 @@ def _is_body_row(cells: list[str]) -> bool:
         return False
     if texts[0] in _BODY_START_LABELS:
         # "合计 基本支出 项目支出" is a header row; a bare 合计 row (or 合计 with 栏次 numbers) is an empty body
-        return all(is_digits(t) or amount_text(t) is not None for t in texts[1:])
-    return is_code(texts[0]) and any(not is_code(t) and amount_text(t) is None for t in texts[1:])
+        return all(is_digits(text) or amount_text(text) is not None for text in texts[1:])
+    return is_code(texts[0]) and any(not is_code(text) and amount_text(text) is None for text in texts[1:])
 
 
 def _trim(cells: list[str]) -> list[str]:

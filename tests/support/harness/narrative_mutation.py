@@ -36,12 +36,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from cnbudget.audit.engine import audit
-from cnbudget.audit.text_mutation import TextOutcome, TextSummary, places
 from cnbudget.domain.codes import names_by_year
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert
 from cnbudget.domain.text import is_digits
 from cnbudget.model import Document, NarrativeClaim
 from cnbudget.read import Source
+from support.harness.text_mutation import TextOutcome, TextSummary, places
 
 NARRATIVE_KINDS = ("rate", "direction", "repeated", "class_name", "share", "total")
 
