@@ -195,3 +195,24 @@ def test_damaged_and_legacy_files(tmp_path: Path, content: bytes, message: str) 
     path.write_bytes(content)
     with pytest.raises(InputError, match=message):
         read_path(path)
+
+
+def test_what_openpyxl_prints_stays_off_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openpyxl prints "0 is out of range" to stdout for a damaged style index before it raises (seen in the
+    fuzzing): on stdout that would break a JSON report. The reader keeps it off, and says what failed."""
+    import openpyxl
+
+    from cnbudget.domain.errors import InputError
+    from cnbudget.read.xlsx import read_xlsx
+
+    def damaged(*_args: object, **_kwargs: object) -> None:
+        print("0 is out of range")
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", damaged)
+    with pytest.raises(InputError) as refused:
+        read_xlsx(b"PK", "样式损坏.xlsx")
+    assert "IndexError" in refused.value.message and refused.value.path == "样式损坏.xlsx"
+    assert capsys.readouterr().out == ""

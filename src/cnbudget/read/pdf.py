@@ -11,6 +11,7 @@ import ctypes
 import hashlib
 import re
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from cnbudget.domain.errors import InputError
@@ -212,134 +213,129 @@ def _stopped(page: int, pages: int, limit: float, options: ReadOptions) -> str:
 
 def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Source:
     options = options or ReadOptions()
-    max_pages, use_ocr = options.max_pages, options.ocr
     started = time.monotonic()
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise InputError(
-            t(
-                "读取 PDF 需要 pypdfium2（pip install pypdfium2）",
-                "reading PDF needs the pypdfium2 package (pip install pypdfium2)",
-            ),
-            path,
-        ) from exc
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise InputError(
-                t(
-                    "PDF 已加密（有密码保护），cnbudget 无法读取",
-                    "the PDF is encrypted (password protected); cnbudget cannot read it",
-                ),
-                path,
-            ) from exc
-        if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b(?!s)", data):
-            raise InputError(t("PDF 没有页面", "the PDF has no pages"), path) from exc
-        raise InputError(t(f"无法读取的 PDF（{message}）", f"not a readable PDF ({message})"), path) from exc
-    warnings: list[str] = []
+        raise InputError(t("读取 PDF 需要 pypdfium2（pip install pypdfium2）",
+                           "reading PDF needs the pypdfium2 package (pip install pypdfium2)"), path) from exc  # fmt: skip
+    document = _open(pdfium, data, path)
+    pages = _Pages()
     lines: list[Line] = []
-    page_count = 0
     try:
-        page_count = len(document)
-        if len(document) == 0:
-            raise InputError(t("PDF 没有页面", "the PDF has no pages"), path)
-        if len(document) > max_pages:
-            raise InputError(
-                t(
-                    f"PDF 有 {len(document)} 页，超过上限 {max_pages} 页",
-                    f"the PDF has {len(document)} pages, more than the limit of {max_pages}",
-                ),
-                path,
-                setting="max_pages",
-            )
-        can_ocr = use_ocr and ocr.available()
-        unread: list[int] = []
-        recognised: list[int] = []
-        damaged: list[int] = []
+        _check_pages(len(document), options.max_pages, path)
+        can_ocr = options.ocr and ocr.available()
         for index in range(len(document)):
-            limit = options.time_limit(len(recognised))
+            limit = options.time_limit(len(pages.recognised))
             if time.monotonic() - started > limit:
                 raise InputError(
                     _stopped(index + 1, len(document), limit, options), path, setting="max_seconds"
                 )
-            try:
-                page = document[index]
-                textpage = page.get_textpage()
-            except pdfium.PdfiumError:
-                damaged.append(index + 1)  # one damaged page object: the others are still read
-                continue
-            width, height = page.get_size()
-            rotated = page.get_rotation() in (90, 270)
-            if rotated:
-                width, height = height, width  # characters and paths are in the unrotated page's space
-            chars, unmapped = _page_chars(textpage, height, raw, page)
-            if not chars and raw.FPDFPage_CountObjects(page.raw) == 0:
-                pass  # an empty page: nothing to read, nothing to recognise
-            elif unmapped > max(20, len(chars)) or not chars:
-                if can_ocr:
-                    words, horizontal, vertical = ocr.read_page(page)
-                    _append(lines, _rows(words, horizontal, vertical), index + 1, ocr=True)
-                    recognised.append(index + 1)
-                else:
-                    unread.append(index + 1)
-            else:
-                if unmapped:
-                    warnings.append(
-                        t(f"第 {index + 1} 页：{unmapped} 个字形没有 Unicode 映射（(cid:…)），已跳过；请核对本页数字",
-                          f"page {index + 1}: {unmapped} glyphs have no Unicode mapping ((cid:…)) and were "
-                          "skipped; check the figures on this page")
-                    )  # fmt: skip
-                horizontal, vertical = _page_rules(page, width, height, raw)
-                degrees = reading_turn(chars) if rotated else 0
-                if degrees:
-                    chars, horizontal, vertical = turn(chars, horizontal, vertical, degrees, width, height)
-                _append(lines, _rows(chars, horizontal, vertical), index + 1, ocr=False)
-            textpage.close()
-            page.close()
+            _read_page(document, index, pdfium, raw, can_ocr, lines, pages)
             if options.progress is not None:
-                options.progress(index + 1, len(document), bool(recognised) and recognised[-1] == index + 1)
-        if recognised:
-            pages = ", ".join(str(p) for p in recognised)
-            warnings.append(
-                t(f"以下页面经 OCR 识别（数值已标注；请核对依据这些页面的审核发现）：{pages}",
-                  f"pages read by OCR (values marked; check findings that rest on them): {pages}")
-            )  # fmt: skip
-        if damaged:
-            pages = ", ".join(str(p) for p in damaged)
-            warnings.append(
-                t(
-                    f"以下页面已损坏，无法打开，未读取：{pages}",
-                    f"damaged pages that cannot be opened, not read: {pages}",
-                )
-            )
-        if unread:
-            pages = ", ".join(str(p) for p in unread)
-            why = _no_ocr(use_ocr)
-            warnings.append(
-                t(
-                    f"以下页面没有可用的文字层，未读取（{why}）：{pages}",
-                    f"pages without a usable text layer, not read ({why}): {pages}",
-                )
-            )
+                options.progress(index + 1, len(document), index + 1 in pages.recognised[-1:])
         if all(line.layout == "blank" or not line.text.strip() for line in lines):
-            raise InputError(
-                t(
-                    "PDF 所有页面都没有文字层（扫描件），且",
-                    "the PDF has no text layer on any page (a scan) and ",
-                )
-                + _no_ocr(use_ocr),
-                path,
-            )
+            raise InputError(t("PDF 所有页面都没有文字层（扫描件），且", "the PDF has no text layer on any page (a scan) and ")
+                             + _no_ocr(options.ocr), path)  # fmt: skip
+        page_count = len(document)
     finally:
         document.close()
     return Source(
-        path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest(), format="pdf", warnings=warnings,
-        pages=page_count,
+        path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest(), format="pdf",
+        warnings=pages.warnings(options.ocr), pages=page_count,
     )  # fmt: skip
+
+
+def _open(pdfium: Any, data: bytes, path: str) -> Any:
+    """The document, or an input error that says why it cannot be opened (encrypted, no pages, damaged)."""
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise InputError(t("PDF 已加密（有密码保护），cnbudget 无法读取",
+                               "the PDF is encrypted (password protected); cnbudget cannot read it"), path) from exc  # fmt: skip
+        if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b(?!s)", data):
+            raise InputError(t("PDF 没有页面", "the PDF has no pages"), path) from exc
+        raise InputError(t(f"无法读取的 PDF（{message}）", f"not a readable PDF ({message})"), path) from exc
+
+
+def _check_pages(count: int, max_pages: int, path: str) -> None:
+    if count == 0:
+        raise InputError(t("PDF 没有页面", "the PDF has no pages"), path)
+    if count > max_pages:
+        raise InputError(t(f"PDF 有 {count} 页，超过上限 {max_pages} 页",
+                           f"the PDF has {count} pages, more than the limit of {max_pages}"), path,
+                         setting="max_pages")  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Pages:
+    """What happened to the pages that were not simply read: recognised by OCR, damaged, left unread, and
+    the warnings of the pages read with glyphs that have no Unicode mapping."""
+
+    recognised: list[int] = field(default_factory=list)
+    damaged: list[int] = field(default_factory=list)
+    unread: list[int] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+
+    def warnings(self, use_ocr: bool) -> list[str]:
+        out = list(self.unmapped)
+        if self.recognised:
+            pages = ", ".join(str(p) for p in self.recognised)
+            out.append(t(f"以下页面经 OCR 识别（数值已标注；请核对依据这些页面的审核发现）：{pages}",
+                         f"pages read by OCR (values marked; check findings that rest on them): {pages}"))  # fmt: skip
+        if self.damaged:
+            pages = ", ".join(str(p) for p in self.damaged)
+            out.append(t(f"以下页面已损坏，无法打开，未读取：{pages}",
+                         f"damaged pages that cannot be opened, not read: {pages}"))  # fmt: skip
+        if self.unread:
+            pages, why = ", ".join(str(p) for p in self.unread), _no_ocr(use_ocr)
+            out.append(t(f"以下页面没有可用的文字层，未读取（{why}）：{pages}",
+                         f"pages without a usable text layer, not read ({why}): {pages}"))  # fmt: skip
+        return out
+
+
+def _read_page(
+    document: Any, index: int, pdfium: Any, raw: Any, can_ocr: bool, lines: list[Line], pages: _Pages
+) -> None:
+    """One page's lines: from its text layer, else by OCR (when it has no usable text), else it is noted as
+    unread; a damaged page object is noted and skipped, the others are still read."""
+    try:
+        page = document[index]
+        textpage = page.get_textpage()
+    except pdfium.PdfiumError:
+        pages.damaged.append(index + 1)
+        return
+    width, height = page.get_size()
+    rotated = page.get_rotation() in (90, 270)
+    if rotated:
+        width, height = height, width  # characters and paths are in the unrotated page's space
+    chars, unmapped = _page_chars(textpage, height, raw, page)
+    if not chars and raw.FPDFPage_CountObjects(page.raw) == 0:
+        pass  # an empty page: nothing to read, nothing to recognise
+    elif unmapped > max(20, len(chars)) or not chars:
+        if can_ocr:
+            words, horizontal, vertical = ocr.read_page(page)
+            _append(lines, _rows(words, horizontal, vertical), index + 1, ocr=True)
+            pages.recognised.append(index + 1)
+        else:
+            pages.unread.append(index + 1)
+    else:
+        if unmapped:
+            pages.unmapped.append(
+                t(f"第 {index + 1} 页：{unmapped} 个字形没有 Unicode 映射（(cid:…)），已跳过；请核对本页数字",
+                  f"page {index + 1}: {unmapped} glyphs have no Unicode mapping ((cid:…)) and were "
+                  "skipped; check the figures on this page")
+            )  # fmt: skip
+        horizontal, vertical = _page_rules(page, width, height, raw)
+        degrees = reading_turn(chars) if rotated else 0
+        if degrees:
+            chars, horizontal, vertical = turn(chars, horizontal, vertical, degrees, width, height)
+        _append(lines, _rows(chars, horizontal, vertical), index + 1, ocr=False)
+    textpage.close()
+    page.close()
 
 
 def _no_ocr(use_ocr: bool) -> str:

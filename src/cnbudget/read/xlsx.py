@@ -11,6 +11,7 @@ then a constant formula (=100%, ="text") is its constant and any other formula a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -245,6 +246,13 @@ def read_xlsx(data: bytes, path: str, options: ReadOptions | None = None) -> Sou
     from openpyxl import load_workbook
 
     cells = CellCount((options or ReadOptions()).max_cells, path)
+    # openpyxl prints to standard output when a style index of a damaged workbook is out of range ("0 is
+    # out of range") before it raises: that would land in the middle of a JSON report on stdout
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _read_workbook(load_workbook, data, path, cells)
+
+
+def _read_workbook(load_workbook: Any, data: bytes, path: str, cells: CellCount) -> Source:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = (  # the formulas themselves, read beside the values only when some values are missing
