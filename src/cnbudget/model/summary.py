@@ -130,28 +130,7 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
     rows = [r for r in table.rows if r.side == side and r.label and r.group == group]
     out = Side(side, group=group)
     keys = [row_key(r.label) for r in rows]
-    levels = [level(r.label) for r in rows]
-    named = {i for i, k in enumerate(keys) if k in _GRAND | _TOTAL or _SUBTOTAL.match(k)}
-    plain = [i for i in range(len(rows)) if i not in named and not _MEMO.match(keys[i])]
-    # an unnumbered row over rows numbered 1. or （一） is above them (深圳: 财政拨款 over 1.一般公共预算拨款);
-    # unnumbered rows under 一、 are below it (深圳: 财政事务, 行政运行 under 一、一般公共服务支出)
-    heads_numbered = any(
-        levels[a] is None and (below := levels[b]) is not None and below >= 2
-        for a, b in zip(plain, plain[1:], strict=False)
-    )
-    if heads_numbered:
-        levels = [0 if lv is None and i not in named else lv for i, lv in enumerate(levels)]
-    numbered = [lv for i, lv in enumerate(levels) if lv is not None and i not in named]
-    top = min(numbered) if numbered else None
-    # spending printed without numbers (杭州: 一般公共服务支出, 社会工作事务, 其他社会工作事务支出 …): the items are
-    # the rows naming a function class, the others are below them
-    unnumbered = [i for i in plain if not _CARRY.search(keys[i])]
-    classes_only = (
-        side == "支出"
-        and bool(unnumbered)
-        and all(levels[i] is None for i in unnumbered)
-        and any(class_code(keys[i]) for i in unnumbered)
-    )
+    levels, top, classes_only = _side_levels(rows, keys, side)
     after_total = False
     pending: list[Row] = []
     stack: list[tuple[int, Row]] = []  # (level, row): the rows numbered parts may belong to
@@ -210,6 +189,41 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
             continue
         # a numbered part, or an unnumbered row below a numbered one (深圳: 款 and 项 under 一、一般公共服务支出)
         attach(row, lv if lv is not None else 9)
+    _settle_totals(out, rows, pending)
+    _number_groups(out, rows, fund_parts)
+    return out
+
+
+def _side_levels(rows: list[Row], keys: list[str], side: str) -> tuple[list[int | None], int | None, bool]:
+    """Each row's printed level (一、 1. （一） …), the level of the side's items, and whether the items
+    are the rows that name a function class (spending printed without numbers)."""
+    levels = [level(r.label) for r in rows]
+    named = {i for i, k in enumerate(keys) if k in _GRAND | _TOTAL or _SUBTOTAL.match(k)}
+    plain = [i for i in range(len(rows)) if i not in named and not _MEMO.match(keys[i])]
+    # an unnumbered row over rows numbered 1. or （一） is above them (深圳: 财政拨款 over 1.一般公共预算拨款);
+    # unnumbered rows under 一、 are below it (深圳: 财政事务, 行政运行 under 一、一般公共服务支出)
+    heads_numbered = any(
+        levels[a] is None and (below := levels[b]) is not None and below >= 2
+        for a, b in zip(plain, plain[1:], strict=False)
+    )
+    if heads_numbered:
+        levels = [0 if lv is None and i not in named else lv for i, lv in enumerate(levels)]
+    numbered = [lv for i, lv in enumerate(levels) if lv is not None and i not in named]
+    top = min(numbered) if numbered else None
+    # spending printed without numbers (杭州: 一般公共服务支出, 社会工作事务, 其他社会工作事务支出 …): the items are
+    # the rows naming a function class, the others are below them
+    unnumbered = [i for i in plain if not _CARRY.search(keys[i])]
+    classes_only = (
+        side == "支出"
+        and bool(unnumbered)
+        and all(levels[i] is None for i in unnumbered)
+        and any(class_code(keys[i]) for i in unnumbered)
+    )
+    return levels, top, classes_only
+
+
+def _settle_totals(out: Side, rows: list[Row], pending: list[Row]) -> None:
+    """Which 合计 rows are the year's subtotal and which the grand total."""
     order = {id(r): i for i, r in enumerate(rows)}
     for row in pending:
         # a 合计 printed after carry-overs totals them too; with no carry-over it is the year's total
@@ -223,8 +237,11 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
         out.subtotal = out.head
     if out.grand is None and not out.carries and out.subtotal is not None and pending:
         out.grand = out.subtotal  # one 合计 and nothing carried over: the year's total is the grand total
-    # direct, numbered parts of each row (unnumbered rows below a numbered one are not summed: their
-    # levels are not printed)
+
+
+def _number_groups(out: Side, rows: list[Row], fund_parts: set[int]) -> None:
+    """Direct, numbered parts of each row (unnumbered rows below a numbered one are not summed: their
+    levels are not printed), kept where the parts are printed at one level."""
     children: dict[int, list[Row]] = {}
     for row in rows:
         parent = out.parts_of.get(id(row))
@@ -235,7 +252,6 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
         kids = children.get(id(row))
         if kids and len({level(k.label) for k in kids}) == 1:  # parts printed at one level
             out.groups.append((row, kids))
-    return out
 
 
 def read_sides(table: Table, side: str) -> list[Side]:
