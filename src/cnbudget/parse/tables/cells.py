@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from cnbudget.domain.catalog import TableSpec
 from cnbudget.domain.i18n import t
@@ -45,6 +45,44 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
+    header_rows, body = _header_and_body(table, lines)
+    columns = build_columns(header_rows)
+    _roles_from_cells(columns, body)
+    _project_units(columns)
+    if spec.two_sided:
+        prefix_side(columns)
+    table.warnings.extend(rename_duplicates(columns, spec.variants))
+    table.columns = columns
+    if not body:
+        table.is_empty = True
+        return
+    if not any(c.role == "value" for c in columns):
+        table.status = "failed"
+        n = table.first_line
+        table.warnings.append(
+            t(f"第 {n} 行：表头中没有识别出金额栏", f"line {n}: no amount columns recognised in the header")
+        )
+        return
+    if spec.shape not in ("two_sided", "grouped"):
+        columns = _repair_narrow_header(table, spec, columns, body)
+        table.columns = columns
+    body = _join_rows_split_by_pages(body, columns, table)
+    groups = assign_sides(columns) if spec.shape in ("two_sided", "grouped") else [columns]
+    reading = _BodyReading(
+        groups=groups,
+        width=len(columns),
+        keys={id(col): col.key for col in columns},  # Column.key joins the path; compute it once per column
+        value_positions=[c.index for c in columns if c.role == "value" and c.index is not None],
+        splits=[_split_code_columns(group) for group in groups],
+        had_ordinals=any(compact(c) in ("栏次", "行次") for r in header_rows for c in r),
+    )
+    for line in body:
+        _read_body_line(table, line, reading)
+
+
+def _header_and_body(table: Table, lines: list[Line]) -> tuple[list[list[str]], list[Line]]:
+    """The header's rows and the body's lines; captions and notes set aside (the notes on the table), a
+    header printed again after a page break dropped."""
     header_rows: list[list[str]] = []
     printed_header: set[tuple[str, ...]] = set()
     body: list[Line] = []
@@ -71,80 +109,69 @@ def parse_cell_table(table: Table, spec: TableSpec, lines: list[Line]) -> None:
         if tuple(compact(c) for c in _trim(line.cells)) in printed_header:
             continue  # header repeated after a page break (every row of it)
         body.append(line)
+    return header_rows, body
 
-    columns = build_columns(header_rows)
-    _roles_from_cells(columns, body)
-    _project_units(columns)
-    if spec.two_sided:
-        prefix_side(columns)
-    table.warnings.extend(rename_duplicates(columns, spec.variants))
-    table.columns = columns
-    if not body:
-        table.is_empty = True
-        return
-    if not any(c.role == "value" for c in columns):
-        table.status = "failed"
-        n = table.first_line
-        table.warnings.append(
-            t(f"第 {n} 行：表头中没有识别出金额栏", f"line {n}: no amount columns recognised in the header")
-        )
-        return
-    if spec.shape not in ("two_sided", "grouped"):
-        columns = _repair_narrow_header(table, spec, columns, body)
-        table.columns = columns
-    body = _join_rows_split_by_pages(body, columns, table)
-    groups = assign_sides(columns) if spec.shape in ("two_sided", "grouped") else [columns]
-    had_ordinals = any(compact(c) in ("栏次", "行次") for r in header_rows for c in r)
-    width = len(columns)
-    keys = {id(col): col.key for col in columns}  # Column.key joins the path; compute it once per column
-    value_positions = [c.index for c in columns if c.role == "value" and c.index is not None]
-    splits = [_split_code_columns(group) for group in groups]
-    contexts: list[list[str]] = [[""] * len(split) for split in splits]
-    for line in body:
+
+@dataclass(slots=True)
+class _BodyReading:
+    """What reading a table's body lines needs of its header, worked out once."""
+
+    groups: list[list[Column]]
+    width: int
+    keys: dict[int, str]
+    value_positions: list[int]
+    splits: list[list[int]]
+    had_ordinals: bool
+    contexts: list[list[str]] = field(default_factory=list)
+    """The codes carried down split code columns, per group."""
+
+    def __post_init__(self) -> None:
+        self.contexts = [[""] * len(split) for split in self.splits]
+
+
+def _read_body_line(table: Table, line: Line, reading: _BodyReading) -> None:
+    """One body line as the rows of its groups (one, or the two sides of a two-sided table)."""
+    groups, width = reading.groups, reading.width
+    cells = line.cells or []
+    if len(groups) == 1 and len(_trim(cells)) < width:
+        line = _right_aligned(line, reading.value_positions, width)
         cells = line.cells or []
-        if len(groups) == 1 and len(_trim(cells)) < width:
-            line = _right_aligned(line, value_positions, width)
-            cells = line.cells or []
-        extra = [c for c in cells[width:] if c.strip()]
-        if extra and len(groups) > 1:
-            _read_by_segments(table, groups, line)
+    extra = [c for c in cells[width:] if c.strip()]
+    if extra and len(groups) > 1:
+        _read_by_segments(table, groups, line)
+        return
+    if extra:
+        table.status = "partial"
+        table.warnings.append(
+            t(
+                f"第 {line.number} 行：超出表头 {width} 栏的 {len(extra)} 个单元格已忽略",
+                f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored",
+            )
+        )
+    line_rows: list[Row] = []
+    for number, (group, split, context) in enumerate(
+        zip(groups, reading.splits, reading.contexts, strict=True)
+    ):
+        if split:
+            cells = _fill_split_code(cells, split, context)
+        row = _read_group(group, cells, line, reading.keys)
+        if row is None:
             continue
-        if extra:
-            table.status = "partial"
+        row.group = number
+        if reading.had_ordinals and _ordinal_leak(row):
             table.warnings.append(
                 t(
-                    f"第 {line.number} 行：超出表头 {width} 栏的 {len(extra)} 个单元格已忽略",
-                    f"line {line.number}: {len(extra)} cell(s) beyond the header's {width} columns ignored",
+                    f"第 {line.number} 行：合计行中印出的栏次编号已忽略",
+                    f"line {line.number}: 栏次 (column numbers) printed in a totals row were ignored",
                 )
             )
-        line_rows: list[Row] = []
-        for number, (group, split, context) in enumerate(zip(groups, splits, contexts, strict=True)):
-            if split:
-                cells = _fill_split_code(cells, split, context)
-            row = _read_group(group, cells, line, keys)
-            if row is None:
-                continue
-            row.group = number
-            if had_ordinals and _ordinal_leak(row):
-                table.warnings.append(
-                    t(
-                        f"第 {line.number} 行：合计行中印出的栏次编号已忽略",
-                        f"line {line.number}: 栏次 (column numbers) printed in a totals row were ignored",
-                    )
-                )
-                row.cells = []
-            previous = line_rows[-1] if line_rows else None
-            if (
-                previous is not None
-                and not row.label
-                and not row.code
-                and previous.label
-                and not previous.cells
-            ):
-                previous.cells = row.cells  # a label spanning two groups (F06 公用经费合计)
-                continue
-            line_rows.append(row)
-        table.rows.extend(finish_row(row) for row in line_rows)
+            row.cells = []
+        previous = line_rows[-1] if line_rows else None
+        if previous is not None and not row.label and not row.code and previous.label and not previous.cells:
+            previous.cells = row.cells  # a label spanning two groups (F06 公用经费合计)
+            continue
+        line_rows.append(row)
+    table.rows.extend(finish_row(row) for row in line_rows)
 
 
 _UNIT_HEADER = re.compile(r"^(?:预算|项目)?(?:单位|部门)(?:\(单位\))?(?:名称)?$")
