@@ -86,34 +86,8 @@ def _parse(source: Source) -> Document:
     meta.template_confidence = matched.confidence  # type: ignore[assignment]
     meta.template_evidence = matched.evidence
     meta.declared_tables = list(segments.declared)
-    units = _unit_names(lines, segments.regions, captions)
-    for region in segments.regions:
-        spec = spec_for(region.table_id)
-        if spec.kind in ("financial", "listing"):
-            table = parse_financial(region, lines, template.unit, tuple(units))
-            doc.tables.append(table)
-            doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings)
-        elif spec.kind == "performance":
-            doc.performance.append(parse_performance(region, lines, template.unit))
-        else:
-            doc.self_evaluations.append(parse_self_evaluation(region, lines))
-    _periods(doc)
-    resolve_codes(doc.tables)
-    for table in doc.tables:
-        organisation_rows(table)
-    for table in doc.tables:
-        before = len(table.warnings)
-        check_reading(table)
-        doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings[before:])
-    for table in doc.tables:
-        if table.id == "B10":
-            doc.projects.extend(projects_from(table, tuple(units)))
-    _organisation_codes(doc)
-    main = next(
-        (table for table in doc.tables if table.id in ("B01", "F01")), doc.tables[0] if doc.tables else None
-    )
-    if main is not None:
-        meta.amount_unit = main.amount_unit
+    units = tuple(_unit_names(lines, segments.regions, captions))
+    _read_tables(doc, segments.regions, lines, template.unit, units)
     outside = [(table.first_line, table.last_line) for table in doc.tables]
     outside += [(p.first_line, p.last_line) for p in doc.performance]
     if doc.toc_lines:
@@ -135,6 +109,40 @@ def _parse(source: Source) -> Document:
     for message in source.warnings:
         doc.warnings.append(Warning_("read", message))
     return doc
+
+
+def _read_tables(
+    doc: Document, regions: list[Region], lines: list[Line], unit: str, units: tuple[str, ...]
+) -> None:
+    """Every table region read by its kind, then checked against its own identities (a reading that does not
+    hold is marked, not audited), with the projects of B10 and the document's amount unit."""
+    for region in regions:
+        spec = spec_for(region.table_id)
+        if spec.kind in ("financial", "listing"):
+            table = parse_financial(region, lines, unit, units)
+            doc.tables.append(table)
+            doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings)
+        elif spec.kind == "performance":
+            doc.performance.append(parse_performance(region, lines, unit))
+        else:
+            doc.self_evaluations.append(parse_self_evaluation(region, lines))
+    _periods(doc)
+    resolve_codes(doc.tables)
+    for table in doc.tables:
+        organisation_rows(table)
+    for table in doc.tables:
+        before = len(table.warnings)
+        check_reading(table)
+        doc.warnings.extend(Warning_("table", w, None, table.id) for w in table.warnings[before:])
+    for table in doc.tables:
+        if table.id == "B10":
+            doc.projects.extend(projects_from(table, units))
+    _organisation_codes(doc)
+    main = next(
+        (table for table in doc.tables if table.id in ("B01", "F01")), doc.tables[0] if doc.tables else None
+    )
+    if main is not None:
+        doc.metadata.amount_unit = main.amount_unit
 
 
 _YEAR_IN_HEADER = re.compile(r"(20\d{2})\s*年")

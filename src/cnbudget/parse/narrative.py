@@ -307,20 +307,7 @@ def _sentence_claims(
         return
     depth = _paren_depths(sentence)
     for i, m in enumerate(bases):
-        inner = depth[m.start()] > 0
-        later = [b for b in bases[i + 1 :] if inner or depth[b.start()] == 0]
-        tail_end = later[0].start() if later else len(sentence)
-        if inner:
-            close = next((k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end)
-            tail = sentence[m.end() : min(close, tail_end)]
-        else:
-            tail = "".join(ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0)
-        head_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;。"), default=-1)
-        opening = max(sentence.rfind("（", 0, m.start()), sentence.rfind("(", 0, m.start()))
-        if inner and opening > head_start:
-            head_start = opening
-        if i > 0:
-            head_start = max(head_start, bases[i - 1].end())
+        tail, head_start = _clause(sentence, bases, i, depth)
         head = compact(sentence[head_start + 1 : m.start()])
         base = _BASE_HEAD.match(head)
         if base and i > 0 and claims and claims[-1].sentence == sentence.strip():
@@ -359,21 +346,47 @@ def _sentence_claims(
         if (not subject or _GENERIC_SUBJECT.match(subject)) and head_start >= 0:
             subject = _labelled(sentence, head_start, subject)
             claim.subject = subject
-        share = _SHARE.search(tail)
-        if share:
-            claim.share_pct = Decimal(share.group("pct"))
-            claim.share_base = (share.group("base") or "").strip().removesuffix("的").strip()
-        change = _CHANGE.search(tail)
-        if change:
-            claim.change_amount = _signed(change.group(1), change.group(2))
-        pct = _CHANGE_PCT.search(tail)
-        if pct and (not share or pct.start() != share.start()):
-            sign = -1 if pct.group(1) in _NEGATIVE else 1
-            claim.change_pct = Decimal(pct.group(2)) * sign
-        completion = _COMPLETION.search(tail)
-        if completion:
-            claim.completion_pct = Decimal(completion.group(1))
+        _tail_figures(claim, tail)
         claims.append(claim)
+
+
+def _clause(sentence: str, bases: list[re.Match[str]], i: int, depth: list[int]) -> tuple[str, int]:
+    """The words after the ``i``-th amount that speak of it (up to the next amount; inside or outside the
+    brackets it stands in), and where the words before it that name it start."""
+    m = bases[i]
+    inner = depth[m.start()] > 0
+    later = [b for b in bases[i + 1 :] if inner or depth[b.start()] == 0]
+    tail_end = later[0].start() if later else len(sentence)
+    if inner:
+        close = next((k for k in range(m.end(), len(sentence)) if depth[k] < depth[m.start()]), tail_end)
+        tail = sentence[m.end() : min(close, tail_end)]
+    else:
+        tail = "".join(ch for k, ch in enumerate(sentence[m.end() : tail_end], m.end()) if depth[k] == 0)
+    head_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,：:；;。"), default=-1)
+    opening = max(sentence.rfind("（", 0, m.start()), sentence.rfind("(", 0, m.start()))
+    if inner and opening > head_start:
+        head_start = opening
+    if i > 0:
+        head_start = max(head_start, bases[i - 1].end())
+    return tail, head_start
+
+
+def _tail_figures(claim: NarrativeClaim, tail: str) -> None:
+    """The share, change, change rate and completion rate the words after an amount state of it."""
+    share = _SHARE.search(tail)
+    if share:
+        claim.share_pct = Decimal(share.group("pct"))
+        claim.share_base = (share.group("base") or "").strip().removesuffix("的").strip()
+    change = _CHANGE.search(tail)
+    if change:
+        claim.change_amount = _signed(change.group(1), change.group(2))
+    pct = _CHANGE_PCT.search(tail)
+    if pct and (not share or pct.start() != share.start()):
+        sign = -1 if pct.group(1) in _NEGATIVE else 1
+        claim.change_pct = Decimal(pct.group(2)) * sign
+    completion = _COMPLETION.search(tail)
+    if completion:
+        claim.completion_pct = Decimal(completion.group(1))
 
 
 _BASE_HEAD = re.compile(

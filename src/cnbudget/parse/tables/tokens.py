@@ -41,7 +41,39 @@ def _has_amounts(line: Line) -> bool:
     return any(is_decimal_amount(tok) or _GROUPED_INTEGER.match(tok) for tok in _tokens(line.text))
 
 
-def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_units: tuple[str, ...]) -> None:
+def _best_reading(
+    table: Table, spec: TableSpec, candidates: list[tuple[list[Column], str]],
+    rows: list[tuple[list[Line], list[str]]], known_units: tuple[str, ...],
+) -> Table:  # fmt: skip
+    """The table read under each candidate set of columns; kept, the reading whose own sums hold best."""
+    best: tuple[tuple[bool, float, int], Table] | None = None
+    for columns, warning in candidates:
+        trial = replace(
+            table, rows=[], warnings=[*table.warnings, *([warning] if warning else [])], status="ok"
+        )
+        trial.columns = columns
+        for row_lines, toks in rows:
+            if spec.two_sided:
+                _two_sided_row(trial, columns, row_lines, toks)
+            else:
+                _plain_row(trial, columns, row_lines, toks, known_units)
+        reading = assess(trial)
+        score = (
+            trial.status != "unreliable" and reading.plausible(),
+            reading.share_held,
+            -len(trial.warnings),
+        )
+        if best is None or score > best[0]:
+            best = (score, trial)
+    assert best is not None
+    return best[1]
+
+
+def _header_and_rows(
+    table: Table, spec: TableSpec, lines: list[Line]
+) -> tuple[list[str], list[tuple[list[Line], list[str]]]]:
+    """The header's lines of text, and the body's rows: the lines of each with their tokens (a row's label
+    may run over lines before its amounts); notes go to the table."""
     header_text: list[str] = []
     rows: list[tuple[list[Line], list[str]]] = []
     pending: list[Line] = []
@@ -75,7 +107,11 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
                 f"line {n}: text after the last row of amounts ignored",
             )
         )
+    return header_text, rows
 
+
+def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_units: tuple[str, ...]) -> None:
+    header_text, rows = _header_and_rows(table, spec, lines)
     printed = compact("".join(header_text))
     # the columns of a known layout of the table, and those the header's words name (`header_words`): the
     # reading under which more of the table's own sums hold is kept (the known layout when they tie)
@@ -99,27 +135,7 @@ def parse_token_table(table: Table, spec: TableSpec, lines: list[Line], known_un
             )
         )
         return
-    best: tuple[tuple[bool, float, int], Table] | None = None
-    for columns, warning in candidates:
-        trial = replace(
-            table, rows=[], warnings=[*table.warnings, *([warning] if warning else [])], status="ok"
-        )
-        trial.columns = columns
-        for row_lines, toks in rows:
-            if spec.two_sided:
-                _two_sided_row(trial, columns, row_lines, toks)
-            else:
-                _plain_row(trial, columns, row_lines, toks, known_units)
-        reading = assess(trial)
-        score = (
-            trial.status != "unreliable" and reading.plausible(),
-            reading.share_held,
-            -len(trial.warnings),
-        )
-        if best is None or score > best[0]:
-            best = (score, trial)
-    assert best is not None
-    chosen = best[1]
+    chosen = _best_reading(table, spec, candidates, rows, known_units)
     table.columns, table.rows, table.warnings, table.status = (
         chosen.columns,
         chosen.rows,
