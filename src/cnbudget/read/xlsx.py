@@ -252,6 +252,35 @@ def read_xlsx(data: bytes, path: str, options: ReadOptions | None = None) -> Sou
         return _read_workbook(load_workbook, data, path, cells)
 
 
+def _rows_with_formulas(sheet: Any, as_written: Any, writer: LineWriter, cells: CellCount) -> list[str]:
+    """A sheet whose formulas were saved without their values: a constant formula reads as its constant,
+    any other as a blank, with a warning that names the first of them."""
+    unknown: list[str] = []
+    for row, written in zip(sheet.iter_rows(), as_written.iter_rows(), strict=True):
+        cells.add(max(len(row), 1))
+        texts = []
+        for c, w in zip(row, written, strict=True):
+            text = cell_text(c.value, c.number_format)
+            if c.value is None and getattr(w, "data_type", "") == "f":
+                found = formula_text(str(w.value), c.number_format)
+                if found is None:
+                    unknown.append(f"{w.coordinate} {w.value}")
+                text = found or ""
+            texts.append(text)
+        writer.row(texts)
+    if not unknown:
+        return []
+    shown = "、".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
+    return [
+        t(
+            f"工作表“{sheet.title}”有 {len(unknown)} 个公式单元格没有保存计算结果，按空白读取"
+            f"（{shown}）；请在 Excel 或 WPS 中打开并保存后再读取",
+            f"sheet {sheet.title!r} has {len(unknown)} formula cell(s) saved without their values, "
+            f"read as blank ({shown}); open and save the workbook in Excel or WPS and read it again",
+        )
+    ]
+
+
 def _read_workbook(load_workbook: Any, data: bytes, path: str, cells: CellCount) -> Source:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -285,29 +314,7 @@ def _read_workbook(load_workbook: Any, data: bytes, path: str, cells: CellCount)
                 continue
             as_written = formulas.worksheets[sheet_number - 1]
             as_written.reset_dimensions()
-            unknown: list[str] = []
-            for row, written in zip(sheet.iter_rows(), as_written.iter_rows(), strict=True):
-                cells.add(max(len(row), 1))
-                texts = []
-                for c, w in zip(row, written, strict=True):
-                    text = cell_text(c.value, c.number_format)
-                    if c.value is None and getattr(w, "data_type", "") == "f":
-                        found = formula_text(str(w.value), c.number_format)
-                        if found is None:
-                            unknown.append(f"{w.coordinate} {w.value}")
-                        text = found or ""
-                    texts.append(text)
-                writer.row(texts)
-            if unknown:
-                shown = "、".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
-                warnings.append(
-                    t(
-                        f"工作表“{sheet.title}”有 {len(unknown)} 个公式单元格没有保存计算结果，按空白读取"
-                        f"（{shown}）；请在 Excel 或 WPS 中打开并保存后再读取",
-                        f"sheet {sheet.title!r} has {len(unknown)} formula cell(s) saved without their values, "
-                        f"read as blank ({shown}); open and save the workbook in Excel or WPS and read it again",
-                    )
-                )
+            warnings += _rows_with_formulas(sheet, as_written, writer, cells)
     except InputError:
         raise
     except Exception as exc:  # damaged sheet XML shows only while it is streamed
