@@ -309,15 +309,7 @@ def locate(ctx: Context) -> Iterator[Finding]:
     what rounding leaves when that cell's unrounded value ends in a half (348.375 printed 348.38 while
     the totals were rounded from the unrounded figures), so the reviewer must look at the source.
     """
-    # only a cell of a broken identity can be the one to blame: index the memberships of those cells alone
-    suspects = {key for identity in ctx.identities if identity.residual != 0 for key, _ in identity.terms}
-    if not suspects:
-        return
-    by_cell: dict[tuple[str, int, str], list[tuple[Identity, int]]] = defaultdict(list)
-    for identity in ctx.identities:
-        for key, coef in identity.terms:
-            if key in suspects:
-                by_cell[key].append((identity, coef))
+    by_cell = _broken_memberships(ctx)
     reported: set[frozenset[int]] = set()
     explaining: dict[frozenset[int], list[tuple[str, int, str]]] = defaultdict(list)
     for key, memberships in by_cell.items():
@@ -337,38 +329,60 @@ def locate(ctx: Context) -> Iterator[Finding]:
         reported.add(group)
         if len(explaining[group]) > 1:
             continue  # several cells would each explain the same differences (any project of a total): no one cell
-        correction = corrections.pop()
-        ref = next(r for r in failing[0][0].refs if r.key == key)
-        value = ref.value
-        expected = value + correction if value is not None else None
-        rules = sorted({i.rule_id for i, _ in failing})
-        one_unit = abs(correction) <= precision([value])
-        related = [i.finding for i, _ in failing if i.finding is not None]
-        severity: Severity = "warning" if one_unit else "error"
-        finding = ctx.finding(
-            f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
-            f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
-            + (
-                "可能是录入错误，也可能是该数未四舍五入前恰为半分所致，请核对原始数据"
-                if one_unit
-                else "应为录入错误而非尾差"
-            ),
-            severity=severity,
-            table=ref.table.id,
-            row_code=ref.row.code,
-            row_label=ref.row.label,
-            column=ref.column,
-            expected=expected,
-            actual=value,
-            difference=-correction if value is not None else None,
-            evidence=[
-                ref.evidence("suspect"),
-                *(e for i, _ in failing if i.finding for e in i.finding.evidence[:1]),
-            ],
-        )
-        finding.related = related
+        finding = _one_cell(ctx, key, failing, corrections.pop())
         ctx.memo(_located).update(id(i) for i, _ in failing)
         yield finding
+
+
+def _broken_memberships(ctx: Context) -> dict[tuple[str, int, str], list[tuple[Identity, int]]]:
+    """Each cell of a broken identity, with every identity it takes part in (and its coefficient there):
+    only such a cell can be the one to blame."""
+    suspects = {key for identity in ctx.identities if identity.residual != 0 for key, _ in identity.terms}
+    by_cell: dict[tuple[str, int, str], list[tuple[Identity, int]]] = defaultdict(list)
+    if not suspects:
+        return by_cell
+    for identity in ctx.identities:
+        for key, coef in identity.terms:
+            if key in suspects:
+                by_cell[key].append((identity, coef))
+    return by_cell
+
+
+def _one_cell(
+    ctx: Context, key: tuple[str, int, str], failing: list[tuple[Identity, int]], correction: Decimal
+) -> Finding:
+    """The finding of one mistyped cell: the identities it breaks by the same amount, and its value that
+    would make them all hold (a warning when the correction is one unit of the last digit)."""
+    ref = next(r for r in failing[0][0].refs if r.key == key)
+    value = ref.value
+    expected = value + correction if value is not None else None
+    rules = sorted({i.rule_id for i, _ in failing})
+    one_unit = abs(correction) <= precision([value])
+    related = [i.finding for i, _ in failing if i.finding is not None]
+    severity: Severity = "warning" if one_unit else "error"
+    finding = ctx.finding(
+        f"{table_name(ref.table.id)} {ref.describe()} {ref.column}：{fmt(value)} 使 {len(failing)} 个勾稽关系"
+        f"（{'、'.join(rules)}）同时相差 {fmt(-correction)}；若为 {fmt(expected)} 则全部相符，"
+        + (
+            "可能是录入错误，也可能是该数未四舍五入前恰为半分所致，请核对原始数据"
+            if one_unit
+            else "应为录入错误而非尾差"
+        ),
+        severity=severity,
+        table=ref.table.id,
+        row_code=ref.row.code,
+        row_label=ref.row.label,
+        column=ref.column,
+        expected=expected,
+        actual=value,
+        difference=-correction if value is not None else None,
+        evidence=[
+            ref.evidence("suspect"),
+            *(e for i, _ in failing if i.finding for e in i.finding.evidence[:1]),
+        ],
+    )
+    finding.related = related
+    return finding
 
 
 def _located(_ctx: Context) -> set[int]:
