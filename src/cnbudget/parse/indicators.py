@@ -123,18 +123,7 @@ class IndicatorReader:
         if texts and _GOAL_COLUMN.match(texts[0]):
             self.goal = texts[0].removesuffix("表")
             texts = texts[1:]
-        level1 = level2 = ""
-        lead = 0  # level names only ever stand in the leading cells
-        for t in texts[:2]:
-            bare = strip_weight(t)[0] if "分" in t else t
-            if "指标" not in bare and "满意" not in bare and "成本" not in bare and "效益" not in bare:
-                break
-            if not level1 and not level2 and _LEVEL1.match(bare):
-                level1, lead = bare, lead + 1
-            elif not level2 and _LEVEL2.match(bare):
-                level2, lead = bare, lead + 1
-            else:
-                break
+        level1, level2, lead = _leading_levels(texts)
         rest = texts[lead:]
         if level1:
             self.level1, self.level2 = level1, ""
@@ -155,22 +144,12 @@ class IndicatorReader:
         values = [self._raw.get(v, v) for v in values]
         if self.self_evaluation:
             self._self_evaluation(name, weight, values, line)
-        else:
-            targets = [parse_target(v) for v in values]
-            target = targets[-1]
-            prior = targets[:-1] if len(targets) > 1 else []
-            self.indicators.append(
-                Indicator(
-                    name=name,
-                    level1=self.level1,
-                    level2=self.level2,
-                    target=target,
-                    prior=prior,
-                    basis=basis,
-                    goal=self.goal,
-                    line=line,
-                )  # fmt: skip
-            )
+            return
+        targets = [parse_target(v) for v in values]
+        self.indicators.append(Indicator(
+            name=name, level1=self.level1, level2=self.level2, target=targets[-1],
+            prior=targets[:-1] if len(targets) > 1 else [], basis=basis, goal=self.goal, line=line,
+        ))  # fmt: skip
 
     def _continuation(self, texts: list[str]) -> bool:
         """Cells of the previous row wrapped past a page break ("社会效益"+"指标", "有效保"+"障")."""
@@ -246,3 +225,21 @@ def split_fragment_value(fragment: str) -> tuple[str, list[str]]:
     while merged and looks_like_value(merged[-1]):
         values.insert(0, merged.pop())
     return "".join(merged), values
+
+
+def _leading_levels(texts: list[str]) -> tuple[str, str, int]:
+    """The level-1 and level-2 names a row's leading cells print (一级指标, 二级指标), and how many cells they
+    take: level names only ever stand in the leading cells."""
+    level1 = level2 = ""
+    lead = 0
+    for text in texts[:2]:
+        bare = strip_weight(text)[0] if "分" in text else text
+        if "指标" not in bare and "满意" not in bare and "成本" not in bare and "效益" not in bare:
+            break
+        if not level1 and not level2 and _LEVEL1.match(bare):
+            level1, lead = bare, lead + 1
+        elif not level2 and _LEVEL2.match(bare):
+            level2, lead = bare, lead + 1
+        else:
+            break
+    return level1, level2, lead

@@ -136,6 +136,21 @@ def _form_fields(table: PerformanceTable, all_words: list[str], words: list[str]
             setattr(table, attr, amount)
 
 
+def _fund_line(table: PerformanceTable, text: str, number: int) -> None:
+    """A line of the funds block above the indicators (资金来源 and amounts), in the space layout."""
+    fund = _FUND_ROW.match(text)
+    if not fund or re.match(r"^\d", fund.group(1)) or "电话" in fund.group(1):
+        return
+    rest = text[fund.end() :].split()
+    others = [a for a in (parse_amount(word) for word in rest) if a is not None]
+    label = compact(fund.group(1))
+    share = _share(rest[0]) if rest else None
+    source = FundSource(label, parse_amount(fund.group(2)), fund.group(2), number, others, share)
+    table.funds.append(source)
+    if label == "合计" and table.id == "B11" and table.total_budget is None:
+        table.total_budget = source.amount
+
+
 def _read_text(table: PerformanceTable, content: list[Line]) -> None:
     """Space layout: fragments on their own lines; an indicator ends at its basis (计划标准 …)."""
     reader = IndicatorReader()
@@ -157,18 +172,7 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
         flat = compact(text)
         _header_fields(table, text, flat)
         if not started:
-            fund = _FUND_ROW.match(text)
-            if fund and not re.match(r"^\d", fund.group(1)) and "电话" not in fund.group(1):
-                rest = text[fund.end() :].split()
-                others = [a for a in (parse_amount(t) for t in rest) if a is not None]
-                label = compact(fund.group(1))
-                share = _share(rest[0]) if rest else None
-                source = FundSource(
-                    label, parse_amount(fund.group(2)), fund.group(2), line.number, others, share
-                )
-                table.funds.append(source)
-                if label == "合计" and table.id == "B11" and table.total_budget is None:
-                    table.total_budget = source.amount
+            _fund_line(table, text, line.number)
             if _INDICATOR_HEADER.search(flat):
                 started = True
             continue
