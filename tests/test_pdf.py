@@ -166,6 +166,27 @@ def test_bad_pdfs_get_a_clear_message(tmp_path: Path, make, message: str) -> Non
     assert message in str(err.value) and str(path) in str(err.value)
 
 
+def test_a_scan_without_ocr_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader says the OCR component is missing; the command line says how to install it (the web tells
+    the reviewer to ask whoever runs the server): the reader names no installation command."""
+    from cnbudget.cli.options import setting_hints
+    from cnbudget.read import ocr
+
+    path = tmp_path / "扫描件.pdf"
+    path.write_bytes(_scanned_page_pdf())
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(InputError) as err:
+        read_path(path)
+    assert "未安装 OCR 组件" in err.value.message and "pip" not in err.value.message
+    assert (
+        err.value.setting == "ocr_component"
+        and 'pip install "cnbudget[ocr]"' in setting_hints()["ocr_component"]
+    )
+    with pytest.raises(InputError) as off:
+        read_path(path, ReadOptions(ocr=False))
+    assert "OCR 已关闭" in off.value.message and off.value.setting == "ocr"
+
+
 def test_format_is_chosen_by_content_not_extension(tmp_path: Path) -> None:
     renamed = tmp_path / "report.txt"
     renamed.write_bytes(PUTUO.read_bytes())

@@ -271,7 +271,7 @@ def test_the_document_page_filters_pages_and_decides_in_bulk(web) -> None:
     # reading notes are folded: each once with its count, without the installation hint
     from cnbudget.web.pages import _folded
 
-    hint = '以下页面没有可用的文字层，未读取（未安装 OCR：pip install "cnbudget[ocr]"）：3'
+    hint = "以下页面没有可用的文字层，未读取（未安装 OCR 组件）：3"
     folded = _folded([{"message": "B05 读取不完整"}, {"message": "B05 读取不完整"}, hint, "B05 读取不完整"])
     assert folded == [
         ("B05 读取不完整", 3),

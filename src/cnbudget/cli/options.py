@@ -213,6 +213,7 @@ def setting_hints() -> dict[str, str]:
         **{f.name: _option_name(f.name) for f in _reading_fields()},
         "db": t("--db 或 CNBUDGET_DB；cnbudget ingest 会新建资料库", "--db or CNBUDGET_DB; `cnbudget ingest` creates a library"),
         "metric": t("见 cnbudget metrics", "see `cnbudget metrics`"),
+        "ocr_component": t('安装：pip install "cnbudget[ocr]"', 'install it: pip install "cnbudget[ocr]"'),
         "organisation": t("见 cnbudget organisations", "see `cnbudget organisations`"),
         "output": "--output",
         "table": "--table",

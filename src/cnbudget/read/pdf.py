@@ -237,7 +237,7 @@ def read_pdf(data: bytes, path: str, options: ReadOptions | None = None) -> Sour
                 options.progress(index + 1, len(document), index + 1 in pages.recognised[-1:])
         if all(line.layout == "blank" or not line.text.strip() for line in lines):
             raise InputError(t("PDF 所有页面都没有文字层（扫描件），且", "the PDF has no text layer on any page (a scan) and ")
-                             + _no_ocr(options.ocr), path)  # fmt: skip
+                             + _no_ocr(options.ocr), path, setting="ocr_component" if options.ocr else "ocr")  # fmt: skip
         page_count = len(document)
     finally:
         document.close()
@@ -341,4 +341,4 @@ def _read_page(
 def _no_ocr(use_ocr: bool) -> str:
     if not use_ocr:
         return t("OCR 已关闭", "OCR is switched off")
-    return t('未安装 OCR：pip install "cnbudget[ocr]"', 'OCR is not installed: pip install "cnbudget[ocr]"')
+    return t("未安装 OCR 组件", "the OCR component is not installed")  # how to install it: the face says
