@@ -137,3 +137,17 @@ def test_no_runtime_module_imports_a_test_harness() -> None:
         for p in PACKAGE.rglob("*.py")
         if p.stem in ("fuzz", "mutation", "text_mutation", "narrative_mutation")
     ]
+
+
+def test_the_architecture_guide_draws_every_layer_in_its_place() -> None:
+    """docs/architecture.md's map of the layers names each package of LAYERS on its level, top first, with
+    siblings on one line — the guide and this test say the same."""
+    import re
+
+    guide = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text("utf-8")
+    block = guide.split("```", 2)[1]
+    drawn = [re.findall(r"\b([a-z]+)/", line) for line in block.splitlines() if re.search(r"\b[a-z]+/", line)]
+    assert sorted(p for level in drawn for p in level) == sorted(LAYERS)
+    levels = [{LAYERS[p] for p in level} for level in drawn]
+    assert all(len(level) == 1 for level in levels), drawn  # siblings share a line
+    assert [level.pop() for level in levels] == sorted({*LAYERS.values()}, reverse=True)
