@@ -131,67 +131,87 @@ def read_side(table: Table, side: str, group: int | None = None) -> Side:
     out = Side(side, group=group)
     keys = [row_key(r.label) for r in rows]
     levels, top, classes_only = _side_levels(rows, keys, side)
-    after_total = False
-    pending: list[Row] = []
-    stack: list[tuple[int, Row]] = []  # (level, row): the rows numbered parts may belong to
-    fund_parts: set[int] = set()
-
-    def attach(row: Row, depth: int) -> None:
-        while stack and stack[-1][0] >= depth:
-            stack.pop()
-        if stack:
-            out.parts_of[id(row)] = stack[-1][1]
-        stack.append((depth, row))
-
+    at = _Placing(out)
     for row, k, lv in zip(rows, keys, levels, strict=True):
-        if _MEMO.match(k) or _MEMO.match(compact(row.label)):
-            if stack:
-                out.parts_of[id(row)] = stack[-1][1]
-            out.memos.append(row)
-            continue
-        if k in _GRAND:
-            out.grand, after_total, stack = row, True, []
-            continue
-        if k in _TOTAL:
-            pending.append(row)
-            if out.items or out.head is not None or out.carries:
-                after_total = True  # a 合计 printed first (重庆: 合计 over the items) heads the side instead
-            stack = []
-            continue
-        if _SUBTOTAL.match(k):
-            out.subtotal, stack = row, []
-            if out.items or out.head is not None or out.carries:
-                after_total = True  # 杭州 prints 一、本年支出合计 at the head of the side, over its items
+        if at.total_or_memo(row, k):
             continue
         is_top = (
             lv == top or (lv is None and top is None) or (lv is not None and top is not None and lv < top)
         )
-        if classes_only and not after_total and not _CARRY.search(k):
+        if classes_only and not at.after_total and not _CARRY.search(k):
             is_top = class_code(k) is not None
-        if _HEAD.match(k) and out.head is None and not after_total:
+        if _HEAD.match(k) and out.head is None and not at.after_total:
             out.head = row
-            stack = []
-            attach(row, lv or 1)
+            at.stack = []
+            at.attach(row, lv or 1)
             continue
-        if after_total and lv is None and out.carries and _FUND.match(k):
+        if at.after_total and lv is None and out.carries and _FUND.match(k):
             out.parts_of[id(row)] = out.carries[-1]
-            fund_parts.add(id(row))
+            at.fund_parts.add(id(row))
             continue
-        if (is_top or (after_total and lv is None)) and (after_total or _CARRY.search(k)):
+        if (is_top or (at.after_total and lv is None)) and (at.after_total or _CARRY.search(k)):
             out.carries.append(row)
-            stack = []
-            attach(row, lv or 1)
+            at.stack = []
+            at.attach(row, lv or 1)
             continue
-        if is_top and not after_total:
+        if is_top and not at.after_total:
             out.items.append(row)
-            stack = []
-            attach(row, lv or 1)
+            at.stack = []
+            at.attach(row, lv or 1)
             continue
         # a numbered part, or an unnumbered row below a numbered one (深圳: 款 and 项 under 一、一般公共服务支出)
-        attach(row, lv if lv is not None else 9)
-    _settle_totals(out, rows, pending)
-    _number_groups(out, rows, fund_parts)
+        at.attach(row, lv if lv is not None else 9)
+    _settle_totals(out, rows, at.pending)
+    _number_groups(out, rows, at.fund_parts)
     return out
+
+
+@dataclass(slots=True)
+class _Placing:
+    """Where reading a side has got to: past its total or not, the 合计 rows to settle, and the rows that
+    numbered parts may belong to."""
+
+    out: Side
+    after_total: bool = False
+    pending: list[Row] = field(default_factory=list)
+    stack: list[tuple[int, Row]] = field(default_factory=list)
+    """(level, row) of the rows numbered parts may belong to."""
+    fund_parts: set[int] = field(default_factory=set)
+
+    def attach(self, row: Row, depth: int) -> None:
+        while self.stack and self.stack[-1][0] >= depth:
+            self.stack.pop()
+        if self.stack:
+            self.out.parts_of[id(row)] = self.stack[-1][1]
+        self.stack.append((depth, row))
+
+    def total_or_memo(self, row: Row, k: str) -> bool:
+        """A memo row (其中), the grand total, a 合计 or a subtotal, placed; False for any other row."""
+        out = self.out
+        if _MEMO.match(k) or _MEMO.match(compact(row.label)):
+            if self.stack:
+                out.parts_of[id(row)] = self.stack[-1][1]
+            out.memos.append(row)
+            return True
+        if k in _GRAND:
+            out.grand, self.after_total, self.stack = row, True, []
+            return True
+        if k in _TOTAL:
+            self.pending.append(row)
+            if out.items or out.head is not None or out.carries:
+                self.after_total = (
+                    True  # a 合计 printed first (重庆: 合计 over the items) heads the side instead
+                )
+            self.stack = []
+            return True
+        if _SUBTOTAL.match(k):
+            out.subtotal, self.stack = row, []
+            if out.items or out.head is not None or out.carries:
+                self.after_total = (
+                    True  # 杭州 prints 一、本年支出合计 at the head of the side, over its items
+                )
+            return True
+        return False
 
 
 def _side_levels(rows: list[Row], keys: list[str], side: str) -> tuple[list[int | None], int | None, bool]:

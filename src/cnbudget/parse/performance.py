@@ -151,6 +151,18 @@ def _fund_line(table: PerformanceTable, text: str, number: int) -> None:
         table.total_budget = source.amount
 
 
+def _level_line(reader: IndicatorReader, pending: str, flat: str) -> bool:
+    """A line naming a level-1 or level-2 indicator (alone, or completing the words before it) sets it."""
+    level = next((c for c in (flat, pending + flat) if _LEVEL1.match(c) or _LEVEL2.match(c)), None)
+    if level is None:
+        return False
+    if _LEVEL1.match(level):
+        reader.level1, reader.level2 = level, ""
+    else:
+        reader.level2 = level if level.endswith(("指标", "满意度")) else level + "指标"
+    return True
+
+
 def _read_text(table: PerformanceTable, content: list[Line]) -> None:
     """Space layout: fragments on their own lines; an indicator ends at its basis (计划标准 …)."""
     reader = IndicatorReader()
@@ -188,14 +200,8 @@ def _read_text(table: PerformanceTable, content: list[Line]) -> None:
             reader.goals[-1].text += flat
             continue
         goal_open = False
-        joined = "".join(names) + flat
-        level = next((c for c in (flat, joined) if _LEVEL1.match(c) or _LEVEL2.match(c)), None)
-        if level and not values:
+        if not values and _level_line(reader, "".join(names), flat):
             names.clear()
-            if _LEVEL1.match(level):
-                reader.level1, reader.level2 = level, ""
-            else:
-                reader.level2 = level if level.endswith(("指标", "满意度")) else level + "指标"
             continue
         if _TEXT_HEADER.search(flat):
             names.clear()

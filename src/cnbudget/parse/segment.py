@@ -210,6 +210,24 @@ def _kind_of_titles(titles: list[_Title]) -> str:
     return "final" if 2 * finals > len(said) else "budget"
 
 
+def _part(lines: list[Line], i: int, pm: re.Match[str], flags: list[bool]) -> Part:
+    """A part's heading (第三部分 …), with its title when it is printed on the next line."""
+    line = lines[i]
+    title = compact(line.stripped)
+    if not pm.group(2):
+        # "第三部分" on a line of its own, its title on the next ("2026年部门预算情况和重要事项说明")
+        k = next((k for k in range(i + 1, min(i + 3, len(lines))) if lines[k].stripped), None)
+        if (
+            k is not None
+            and lines[k].layout == "text"
+            and len(compact(lines[k].text)) <= 40
+            and not _PART.match(compact(lines[k].text))
+            and not flags[k]
+        ):
+            title += compact(lines[k].text)
+    return Part(number=chinese_number(pm.group(1)) or 0, title=title, line=line.number, last_line=line.number)
+
+
 def _find_titles(
     lines: list[Line], org_names: tuple[str, ...], flags: list[bool], toc: tuple[int, int] | None
 ) -> tuple[list[_Title], list[Part], list[int]]:
@@ -224,26 +242,7 @@ def _find_titles(
         s = line.stripped
         pm = _PART.match(compact(s))
         if pm and len(s) < 80:
-            title = compact(s)
-            if not pm.group(2):
-                # "第三部分" on a line of its own, its title on the next ("2026年部门预算情况和重要事项说明")
-                k = next((k for k in range(i + 1, min(i + 3, len(lines))) if lines[k].stripped), None)
-                if (
-                    k is not None
-                    and lines[k].layout == "text"
-                    and len(compact(lines[k].text)) <= 40
-                    and not _PART.match(compact(lines[k].text))
-                    and not flags[k]
-                ):
-                    title += compact(lines[k].text)
-            parts.append(
-                Part(
-                    number=chinese_number(pm.group(1)) or 0,
-                    title=title,
-                    line=line.number,
-                    last_line=line.number,
-                )
-            )
+            parts.append(_part(lines, i, pm, flags))
             boundaries.append(i)
             continue
         num = table_marker(s)
@@ -273,16 +272,8 @@ def _find_titles(
     return titles, parts, boundaries
 
 
-def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Segments:
-    """The document's contents, parts and table regions. Each region's table is the one its title names,
-    among the title's candidates the one the document's ``kind`` and the region's rows fit
-    (`parse.recognise.choose`); a table continued on the next page under its title again is one region."""
-    toc = find_toc(lines)
-    flags = _content_flags(lines)
-    titles, parts, boundaries = _find_titles(lines, org_names, flags, toc)
-    kind = kind or _kind_of_titles(titles)
-
-    # merge a title repeated right after itself ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")
+def _merge_repeated(titles: list[_Title], flags: list[bool]) -> list[_Title]:
+    """A title repeated right after itself is one ("表 1.部门收支总表" then "部门收支总表"; F-table "公开01表")."""
     merged: list[_Title] = []
     for entry in titles:
         if (
@@ -295,7 +286,19 @@ def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Se
             prev.number = prev.number or entry.number
             continue
         merged.append(entry)
+    return merged
 
+
+def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Segments:
+    """The document's contents, parts and table regions. Each region's table is the one its title names,
+    among the title's candidates the one the document's ``kind`` and the region's rows fit
+    (`parse.recognise.choose`); a table continued on the next page under its title again is one region."""
+    toc = find_toc(lines)
+    flags = _content_flags(lines)
+    titles, parts, boundaries = _find_titles(lines, org_names, flags, toc)
+    kind = kind or _kind_of_titles(titles)
+
+    merged = _merge_repeated(titles, flags)
     regions: list[Region] = []
     stops = sorted({e.index for e in merged} | set(boundaries) | {len(lines)})
     b12_count = 0
@@ -325,8 +328,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Se
             continue
         if table_id == "B12":
             b12_count += 1
-            suffix = number.split("-")[1] if "-" in number else str(b12_count)
-            table_id = f"B12-{suffix}"
+            table_id = f"B12-{number.split('-')[1] if '-' in number else b12_count}"
         elif table_id == "X":
             others += 1
             table_id = f"X-{others}"
@@ -337,8 +339,7 @@ def segment(lines: list[Line], org_names: tuple[str, ...], kind: str = "") -> Se
         title_line = printed[-1] if printed else lines[start].number
         regions.append(Region(table_id, title, title_line, start, end, number))
     for idx, part in enumerate(parts):
-        nxt = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number
-        part.last_line = nxt
+        part.last_line = parts[idx + 1].line - 1 if idx + 1 < len(parts) else lines[-1].number
     return Segments(
         toc=toc, parts=parts, regions=regions, declared=_declared(lines, toc, org_names, kind, flags)
     )

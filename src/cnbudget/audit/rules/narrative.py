@@ -385,6 +385,24 @@ def _item_heading(claims: list[NarrativeClaim], i: int) -> NarrativeClaim | None
     )
 
 
+def _from_zero(ctx: Context, where: str, pct: Decimal, evidence: list[Evidence]) -> Iterator[Finding]:
+    """A change from a base of zero has no rate; "增长100%" is the custom, said as a note."""
+    if abs(pct) == 100:
+        yield ctx.finding(
+            f"{where}：所比较的数为零，按惯例写作“增长100%”：不是错误，宜写明“上年无此项”",
+            severity="info", evidence=evidence,
+        )  # fmt: skip
+
+
+def _rate_fits_item(claims: list[NarrativeClaim], i: int, pct: Decimal, base: Decimal) -> bool:
+    """Does the rate fit the figure of the item the claim restates (its heading's), rather than the claim's?"""
+    heading = _item_heading(claims, i)
+    if heading is None or heading.amount is None or heading.amount == claims[i].amount:
+        return False
+    other = heading.amount - base
+    return _pct_ok(abs(pct), _pct_range(abs(other), _tol(heading.amount) + _tol(base), abs(base), _tol(base)))
+
+
 @rule(
     "NARR-BASE-001",
     family="narrative",
@@ -409,16 +427,16 @@ def change_against_base(ctx: Context) -> Iterator[Finding]:
         ):
             continue
         found = named_base(claims, i)
-        if found is None:
-            continue
-        base = found if isinstance(found, Decimal) else found.amount
+        base = found if isinstance(found, Decimal) or found is None else found.amount
         if base is None:
             continue
         shown = f"{fmt(base)}{claim.unit}"
         where = (
             f"情况说明{ctx.cite(claim.line, claim.page)}“{claim.subject} {claim.raw}”（所比较的数 {shown}）"
         )
-        evidence = [claim_evidence(claim)] + ([] if isinstance(found, Decimal) else [claim_evidence(found)])
+        evidence = [claim_evidence(claim)] + (
+            [] if isinstance(found, Decimal) or found is None else [claim_evidence(found)]
+        )
         diff = claim.amount - base
         tol = _tol(claim.amount) + _tol(base)
         if claim.flat and claim.change_amount in (None, 0) and claim.change_pct in (None, 0):
@@ -446,22 +464,13 @@ def change_against_base(ctx: Context) -> Iterator[Finding]:
             )  # fmt: skip
             continue
         if abs(base) <= _tol(base):
-            if abs(pct) == 100:
-                yield ctx.finding(
-                    f"{where}：所比较的数为零，按惯例写作“增长100%”：不是错误，宜写明“上年无此项”",
-                    severity="info", evidence=evidence,
-                )  # fmt: skip
+            yield from _from_zero(ctx, where, pct, evidence)
             continue
         rng = _pct_range(abs(diff), tol, abs(base), _tol(base))
         if _pct_ok(abs(pct), rng):
             continue
-        heading = _item_heading(claims, i)
-        if heading is not None and heading.amount is not None and heading.amount != claim.amount:
-            other = heading.amount - base
-            if _pct_ok(
-                abs(pct), _pct_range(abs(other), _tol(heading.amount) + _tol(base), abs(base), _tol(base))
-            ):
-                continue  # the rate fits the item's own figure: the restated one is wrong (NARR-REPEAT-001)
+        if _rate_fits_item(claims, i, pct, base):
+            continue  # the rate fits the item's own figure: the restated one is wrong (NARR-REPEAT-001)
         expected = _same_places(abs(diff) * 100 / abs(base), pct)
         truncated = _pct_truncated(abs(pct), rng)
         yield ctx.finding(

@@ -290,22 +290,27 @@ def _two_sided_row(table: Table, columns: list[Column], row_lines: list[Line], t
                                          line=row_lines[0].number, last_line=line.number, page=row_lines[0].page)))  # fmt: skip
 
 
+def _leading_code(toks: list[str]) -> tuple[str, int]:
+    """The classification code a row starts with, and how many tokens it takes ("" and 0 when none)."""
+    if not (len(toks) > 1 and is_code(toks[0]) and not is_decimal_amount(toks[0])):
+        return "", 0
+    code, start = toks[0], 1
+    # 类 款 项 printed apart ("201 05 06 统计管理"): the 款 and 项 follow as two digits each
+    while (
+        len(code) in (3, 5)
+        and start + 1 < len(toks)
+        and re.fullmatch(r"\d{2}", toks[start])
+        and not amount_text(toks[start + 1])
+    ):
+        code, start = code + toks[start], start + 1
+    return code, start
+
+
 def _plain_row(
     table: Table, columns: list[Column], row_lines: list[Line], toks: list[str], known_units: tuple[str, ...]
 ) -> None:
     line = row_lines[-1]
-    code = ""
-    start = 0
-    if len(toks) > 1 and is_code(toks[0]) and not is_decimal_amount(toks[0]):
-        code, start = toks[0], 1
-        # 类 款 项 printed apart ("201 05 06 统计管理"): the 款 and 项 follow as two digits each
-        while (
-            len(code) in (3, 5)
-            and start + 1 < len(toks)
-            and re.fullmatch(r"\d{2}", toks[start])
-            and not amount_text(toks[start + 1])
-        ):
-            code, start = code + toks[start], start + 1
+    code, start = _leading_code(toks)
     label_toks: list[str] = []
     amounts: list[str] = []
     for tok in toks[start:]:
