@@ -8,6 +8,9 @@ brings the schema to the newest migration, so a library written by an older cnbu
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -49,11 +52,22 @@ def describe(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """The connection's settings. The busy timeout comes first: switching a new library to WAL takes a lock,
+    and twenty processes opening a new library at once made one fail with "database is locked" when the
+    switch ran before the timeout was set. SQLite answers a switch that would deadlock at once, whatever the
+    timeout: it is tried again for a while (the library is in WAL mode for good once one switch is done)."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    for attempt in range(50):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05 + random.random() * 0.1)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
