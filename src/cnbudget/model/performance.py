@@ -29,7 +29,7 @@ class Indicator:
     level2: str = ""
     """二级指标: 数量指标, 质量指标, 时效指标, 社会效益指标 …"""
     target: TargetValue | None = None
-    prior: list[TargetValue] = field(default_factory=list)
+    prior: tuple[TargetValue, ...] = ()
     """Values of earlier years where the table prints them (前年, 上年)."""
     basis: str = ""
     """指标值确定依据: 计划标准, 历史标准 …"""

@@ -13,6 +13,7 @@ from cnbudget.domain.names import organisation_row, own_row
 from cnbudget.domain.text import compact, is_digits
 from cnbudget.model import Document, Warning_
 from cnbudget.parse.codes import organisation_rows, resolve_codes
+from cnbudget.parse.furniture import furniture_lines
 from cnbudget.parse.metadata import org_names_from_captions, read_metadata
 from cnbudget.parse.narrative import read_narrative, read_prose
 from cnbudget.parse.outline import read_outline
@@ -27,12 +28,12 @@ from cnbudget.read import Line, ReadOptions, Source, read_bundle, read_path, sou
 
 def parse_file(path: str | Path, options: ReadOptions | None = None) -> Document:
     """Read and parse one disclosure file (PDF, XLSX, XLS, DOCX, HTML or text, told apart by content)."""
-    return parse_source(read_path(path, options))
+    return parse_source(read_path(path, options), keep_source=False)
 
 
 def parse_bundle(paths: list[str | Path], options: ReadOptions | None = None) -> Document:
     """Read and parse several files that together are one disclosure (narrative and tables apart)."""
-    return parse_source(read_bundle(paths, options))
+    return parse_source(read_bundle(paths, options), keep_source=False)
 
 
 def parse_text(text: str, name: str = "<text>") -> Document:
@@ -40,19 +41,23 @@ def parse_text(text: str, name: str = "<text>") -> Document:
     return parse_source(source_from_text(text, name))
 
 
-def parse_source(source: Source) -> Document:
+def parse_source(source: Source, keep_source: bool = True) -> Document:
+    """``keep_source=False``: the caller has no further use for ``source``, so the rows of the tables are let
+    go from its lines once the tables are read (`_release_table_rows`): the model of a table and the lines
+    it was read from are then never held together to the end, which keeps the peak memory of a large
+    document near its model's size."""
     # Parsing allocates ~10^5 small objects and creates no reference cycles: the cyclic collector would
     # only add pauses, so it is suspended for the parse (reference counting still frees everything).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse(source)
+        return _parse(source, keep_source)
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse(source: Source) -> Document:
+def _parse(source: Source, keep_source: bool) -> Document:
     lines = source.lines
     meta = read_metadata(lines, source.path, source.sha256, source.layout)
     meta.source_format = source.format
@@ -87,17 +92,9 @@ def _parse(source: Source) -> Document:
     meta.template_evidence = matched.evidence
     meta.declared_tables = list(segments.declared)
     units = tuple(_unit_names(lines, segments.regions, captions))
-    _read_tables(doc, segments.regions, lines, template.unit, units)
-    outside = [(table.first_line, table.last_line) for table in doc.tables]
-    outside += [(p.first_line, p.last_line) for p in doc.performance]
-    if doc.toc_lines:
-        outside.append(doc.toc_lines)
-    doc.narrative = read_narrative(lines, doc.parts, outside)
-    doc.prose = read_prose(lines, doc.parts, doc.narrative, outside)
-    doc.outline = read_outline(lines, outside)
-    if source.pages:
-        printed = {line.page for line in lines if line.page is not None and line.text.strip()}
-        doc.blank_pages = [page for page in range(1, source.pages + 1) if page not in printed]
+    furniture, printed = furniture_lines(lines), _printed_pages(source)
+    _read_tables(doc, segments.regions, lines, template.unit, units, release_rows=not keep_source)
+    _read_text(doc, lines, furniture, printed, source.pages)
     if not meta.kind:
         meta.kind = template.kind
     _missing_tables(doc, template)
@@ -111,12 +108,63 @@ def _parse(source: Source) -> Document:
     return doc
 
 
+def _printed_pages(source: Source) -> set[int]:
+    return (
+        {line.page for line in source.lines if line.page is not None and line.text.strip()}
+        if source.pages
+        else set()
+    )
+
+
+def _read_text(doc: Document, lines: list[Line], furniture: set[int], printed: set[int], pages: int) -> None:
+    """The narrative, the other parts' running text and the headings, outside the tables read before.
+    ``furniture`` and ``printed`` (the pages that print something) were found on every line, before the
+    tables' rows may have been let go."""
+    outside = [(table.first_line, table.last_line) for table in doc.tables]
+    outside += [(p.first_line, p.last_line) for p in doc.performance]
+    if doc.toc_lines:
+        outside.append(doc.toc_lines)
+    doc.narrative = read_narrative(lines, doc.parts, outside, furniture)
+    doc.prose = read_prose(lines, doc.parts, doc.narrative, outside, furniture)
+    doc.outline = read_outline(lines, outside)
+    doc.blank_pages = [page for page in range(1, pages + 1) if page not in printed]
+
+
+_RELEASED = Line(0, "", None, "blank")
+"""Stands for a table's row once it is let go (`_release_rows`), until the line list is compacted."""
+
+
+def _release_rows(lines: list[Line], region: Region, regions: list[Region], k: int) -> None:
+    """Let go of the rows (lines with cells) of a region just read: what comes after the tables reads only
+    running text and headings, and skips the tables' lines. Lines a later region also covers are kept, and
+    so is the last row of each run of rows (a section of running text that ends in a table ends on it).
+    (`_read_tables` then drops them, and the blank lines, from the list.)"""
+    end = min([region.end, *(r.start for r in regions[k + 1 :] if r.start >= region.start)])
+    following: Line | None = None  # the next line that is not blank
+    for i in range(end - 1, region.start - 1, -1):
+        line = lines[i]
+        if line.layout == "blank":
+            continue
+        if line.cells is not None and following is not None and following.cells is not None:
+            lines[i] = _RELEASED
+        following = line
+
+
 def _read_tables(
-    doc: Document, regions: list[Region], lines: list[Line], unit: str, units: tuple[str, ...]
+    doc: Document,
+    regions: list[Region],
+    lines: list[Line],
+    unit: str,
+    units: tuple[str, ...],
+    release_rows: bool = False,
 ) -> None:
     """Every table region read by its kind, then checked against its own identities (a reading that does not
-    hold is marked, not audited), with the projects of B10 and the document's amount unit."""
-    for region in regions:
+    hold is marked, not audited), with the projects of B10 and the document's amount unit.
+
+    ``release_rows``: the caller has no further use for the lines, so each region's rows are let go once its
+    table is read (the model of a table and the lines it was read from are not held together to the end)."""
+    last = lines[-1] if lines else None  # kept: what follows the tables reads where the document ends
+    for k, region in enumerate(regions):
         spec = spec_for(region.table_id)
         if spec.kind in ("financial", "listing"):
             table = parse_financial(region, lines, unit, units)
@@ -126,6 +174,10 @@ def _read_tables(
             doc.performance.append(parse_performance(region, lines, unit))
         else:
             doc.self_evaluations.append(parse_self_evaluation(region, lines))
+        if release_rows:
+            _release_rows(lines, region, regions, k)
+    if release_rows:  # and the blank lines, which nothing after the tables reads
+        lines[:] = [x for x in lines if x is last or (x is not _RELEASED and x.layout != "blank")]
     _periods(doc)
     resolve_codes(doc.tables)
     for table in doc.tables:

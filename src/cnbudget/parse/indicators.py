@@ -148,7 +148,7 @@ class IndicatorReader:
         targets = [parse_target(v) for v in values]
         self.indicators.append(Indicator(
             name=name, level1=self.level1, level2=self.level2, target=targets[-1],
-            prior=targets[:-1] if len(targets) > 1 else [], basis=basis, goal=self.goal, line=line,
+            prior=tuple(targets[:-1]), basis=basis, goal=self.goal, line=line,
         ))  # fmt: skip
 
     def _continuation(self, texts: list[str]) -> bool:

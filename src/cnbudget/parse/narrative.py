@@ -16,6 +16,7 @@ from cnbudget.domain.text import compact
 from cnbudget.model import NarrativeClaim, NarrativeSection, Part
 from cnbudget.parse.furniture import furniture_lines
 from cnbudget.parse.meaning import annotate
+from cnbudget.parse.outline import within
 from cnbudget.read import Line
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元)")
@@ -122,30 +123,38 @@ def _sections(lines: list[Line], part: Part, furniture: set[int]) -> list[tuple[
 
 
 def read_narrative(
-    lines: list[Line], parts: list[Part], outside: list[tuple[int, int]] | None = None
+    lines: list[Line],
+    parts: list[Part],
+    outside: list[tuple[int, int]] | None = None,
+    furniture: set[int] | None = None,
 ) -> list[NarrativeSection]:
+    """``furniture``: the page furniture's line numbers (`furniture_lines`), when already known."""
     result = []
-    furniture = furniture_lines(lines)
+    furniture = furniture_lines(lines) if furniture is None else furniture
     for part in narrative_parts(lines, parts, outside or []):
         result.extend(_read_part(lines, part, furniture))
     return result
 
 
 def read_prose(
-    lines: list[Line], parts: list[Part], narrative: list[NarrativeSection], outside: list[tuple[int, int]]
+    lines: list[Line],
+    parts: list[Part],
+    narrative: list[NarrativeSection],
+    outside: list[tuple[int, int]],
+    furniture: set[int] | None = None,
 ) -> list[NarrativeSection]:
     """The running text of the other parts (第一部分 部门概况, 第四部分 名词解释 …): read as the narrative is,
     without its figures. A part that is mostly tables (第二部分 …预算表) has no running text to read."""
-    furniture = furniture_lines(lines)
+    furniture = furniture_lines(lines) if furniture is None else furniture
     taken = {(s.line, s.last_line) for s in narrative}
-    tabled = {line.number for line in lines if any(a <= line.number <= b for a, b in outside)}
-    kept = [line for line in lines if line.number not in tabled]
+    tabled = within(outside)
+    kept = [line for line in lines if not tabled(line.number)]
     result: list[NarrativeSection] = []
     for part in parts:
         if any(part.line <= first <= part.last_line for first, _ in taken):
             continue
         span = range(part.line + 1, part.last_line + 1)
-        if not span or 2 * sum(1 for n in span if n in tabled) > len(span):
+        if not span or 2 * sum(1 for n in span if tabled(n)) > len(span):
             continue
         result.extend(_read_part(kept, part, furniture, claims=False))
     return result

@@ -32,7 +32,7 @@ _MAX_UNNUMBERED = 30
 def read_outline(lines: list[Line], outside: list[tuple[int, int]]) -> list[Heading]:
     """Every heading line outside the given (first, last) line ranges, in order."""
     found: list[Heading] = []
-    inside = _within(outside)
+    inside = within(outside)
     for line in lines:
         if line.layout != "text" or inside(line.number):
             continue
@@ -47,7 +47,7 @@ def read_outline(lines: list[Line], outside: list[tuple[int, int]]) -> list[Head
     return found
 
 
-def _within(ranges: list[tuple[int, int]]) -> Callable[[int], bool]:
+def within(ranges: list[tuple[int, int]]) -> Callable[[int], bool]:
     """Whether a line number falls in one of the ranges, by bisection: a document has a range per table,
     and testing every line against every range made long documents quadratic."""
     merged: list[list[int]] = []
