@@ -118,7 +118,7 @@ def test_every_part_that_explains_is_narrative() -> None:
 
 def test_a_part_of_project_spending_is_not_held_to_the_whole_class_row() -> None:
     """长沙: "项目支出预算270.00万元……其中：教育支出270.00万元" is 教育支出's 项目支出, not its whole row."""
-    from cnbudget.audit.rules.narrative import _narrowed_by_whole
+    from cnbudget.audit.rules.narrative.common import narrowed_by_whole
 
     text = TEXT.replace(
         "二、国有资产占有情况",
@@ -126,7 +126,7 @@ def test_a_part_of_project_spending_is_not_held_to_the_whole_class_row() -> None
         "二、国有资产占有情况",
     )
     claims = [c for c in cnbudget.parse_text(text).claims if "项目支出预算" in c.sentence]
-    assert [_narrowed_by_whole(c, claims) for c in claims] == ["", "项目支出"]
+    assert [narrowed_by_whole(c, claims) for c in claims] == ["", "项目支出"]
 
 
 def test_a_base_named_with_its_kind_is_the_base() -> None:

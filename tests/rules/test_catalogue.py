@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from cnbudget.audit import all_rules
-from cnbudget.audit.rules.sums import ROW_SUM_RULES
+from cnbudget.audit.rules.sums.rows import ROW_SUM_RULES
 from cnbudget.domain.catalog import spec_for
 from cnbudget.domain.vocabulary import FAMILIES
 from cnbudget.model.headers import column_identities

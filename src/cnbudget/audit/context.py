@@ -20,6 +20,7 @@ from cnbudget.audit.tolerance import DEFAULT_TOLERANCE, Tolerance, precision, to
 from cnbudget.domain.catalog import table_name
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import YUAN_PER_UNIT, convert, format_amount
+from cnbudget.domain.text import is_digits
 from cnbudget.domain.vocabulary import UNUSABLE_STATUSES, EvidenceRole, Severity
 from cnbudget.model import Cell, Document, NarrativeClaim, Row, Table
 
@@ -460,3 +461,10 @@ class Context:
             self.identities.append(Identity([(a.key, 1), (b.key, -1)], diff, self.rule_id, finding, [a, b]))
         if finding is not None:
             yield finding
+
+
+def departments_and_units(table: Table) -> tuple[list[Row], list[Row]]:
+    """Department rows (3-digit code) and unit rows (6-digit code) of B02/B05U."""
+    departments = [r for r in table.rows if is_digits(r.code) and len(r.code) == 3]
+    units = [r for r in table.rows if is_digits(r.code) and len(r.code) == 6]
+    return departments, units

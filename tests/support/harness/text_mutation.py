@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cnbudget.audit.engine import AuditReport, audit
-from cnbudget.audit.rules.narrative import purpose_topics
+from cnbudget.audit.rules.narrative.purposes import purpose_topics
 from cnbudget.domain.text import is_digits, key
 from cnbudget.domain.vocabulary import SEVERITY_RANK
 
