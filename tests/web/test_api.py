@@ -104,7 +104,9 @@ def test_exports_carry_the_decisions(web, expected) -> None:
     assert "已告知部门" in html and dismissed["message"] not in html
 
     book = load_workbook(io.BytesIO(web.get(f"/api/v1/documents/{doc}/findings.xlsx").content))
-    rows = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
+    sheet = list(book.worksheets[0].iter_rows(values_only=True))
+    assert sheet[2][:3] == ("编号", "规则", "级别")  # a title, a blank line, the heading, then the findings
+    rows = sheet[3:]
     assert len(rows) == len(expected.findings)
     by_id = {r[0]: r for r in rows}
     assert by_id[dismissed["id"]][9] == "已驳回" and "误报：已核对原表" in by_id[dismissed["id"]][10]

@@ -6,33 +6,35 @@ self-contained file (inline CSS, no script, nothing fetched) with the table and 
 Both show the unit of every figure (万元, %) in the headings and on the chart's axis.
 
 Document text (organisation names, labels) is untrusted: every cell goes through the formula guard
-(`write_only_value`) and every piece of HTML or SVG text through `html.escape`.
+(`report.kit.xlsx`) and every piece of HTML or SVG text through the HTML kit's escaping (`report.kit.html.e`).
 
 The answer is `cnbudget.model.answer.Answer`, plain data that the library makes and this draws.
 """
 
 from __future__ import annotations
 
-import html
-import io
 import math
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cnbudget.domain.escape import write_only_value
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import format_amount
-from cnbudget.domain.version import __version__
 from cnbudget.model.answer import Answer, Chart
+from cnbudget.report.kit.html import e as _e
+from cnbudget.report.kit.html import page, stamp
+from cnbudget.report.kit.xlsx import (
+    AMOUNT_FORMAT,
+    PERCENT_FORMAT,
+    YEAR_FORMAT,
+    Column,
+    Sheet,
+    to_bytes,
+    workbook,
+)
 
 MAX_CATEGORIES = 40
 """A chart shows at most this many bars or points along its axis (the table lists every row)."""
-AMOUNT_FORMAT = "#,##0.00"
-"""Excel's number format for 万元 and 元 amounts (the library keeps two decimals)."""
-PERCENT_FORMAT = "0.00"
-"""Shares are stored as percent figures (12.34 means 12.34 %), not as fractions."""
 COLOURS = ("#3b6fb6", "#d9822b", "#2e9e6b", "#b84a62", "#7a5cb0", "#8c6d3f", "#4aa3b8", "#999999")
 
 
@@ -76,57 +78,27 @@ def _shown(chart: Chart) -> tuple[list[str], list[list[Decimal | None]], str]:
 
 # ---- XLSX ---------------------------------------------------------------------------------------------
 def answer_xlsx(answer: Answer, label: Label = _same) -> bytes:
-    """The table on the first sheet, the chart with its figures on the second.
-
-    Written in openpyxl's write-only mode, row by row: 25,000 findings of 13 columns take seconds, not the
-    ten minutes a normal workbook took (it looks up its last row by scanning every cell). So the sheet's
-    layout — column widths, the frozen header, the filter — is set before its rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(t("数据", "data"))
-    header_row = 3
-    for index, column in enumerate(answer.columns, start=1):
+    """The table on the first sheet (amounts as numbers in their format), the chart with its figures on the
+    second."""
+    book = workbook()
+    columns = []
+    for column in answer.columns:
         longest = max((len(str(r.get(column) or "")) for r in answer.rows), default=0)
         wide = max(len(_heading(answer, column)), longest) + 2
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(wide, 8), 48)
-    sheet.freeze_panes = f"A{header_row + 1}"
-    if answer.rows:
-        last = header_row + len(answer.rows)
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(answer.columns))}{last}"
-
-    def styled(value: Any, **style: Any) -> Any:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # document text, never a formula
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
-
-    sheet.append([styled(answer.title, font=Font(bold=True, size=13))])
-    sheet.append([])
-    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    sheet.append([styled(_heading(answer, c), font=bold, alignment=top) for c in answer.columns])
-    formats = {c: PERCENT_FORMAT if u == "%" else AMOUNT_FORMAT for c, u in answer.units.items() if u}
+        columns.append(Column(_heading(answer, column), min(max(wide, 8), 48)))
+    sheet = Sheet(book, t("数据", "data"), columns, rows=len(answer.rows), title=answer.title)
+    units = [answer.units.get(c) for c in answer.columns]
+    formats = {i: PERCENT_FORMAT if u == "%" else AMOUNT_FORMAT for i, u in enumerate(units) if u}
     for row in answer.rows:
-        values = []
-        for column in answer.columns:
-            value = _xlsx_value(label(column, row.get(column)))
-            if column in formats and isinstance(value, int | float | Decimal):
-                value = styled(value, number_format=formats[column])
-            values.append(write_only_value(sheet, value))  # an organisation named =HYPERLINK(…) stays text
-        sheet.append(values)
+        sheet.append(
+            [_xlsx_value(label(column, row.get(column))) for column in answer.columns], formats=formats
+        )
     for note in _notes(answer):
-        sheet.append([])
-        sheet.append([write_only_value(sheet, f"{t('注', 'Note')}：{note}")])
+        sheet.sheet.append([])
+        sheet.append([f"{t('注', 'Note')}：{note}"])
     if answer.chart is not None and answer.chart.categories:
-        _xlsx_chart(book, answer.chart, styled)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        _xlsx_chart(book, answer.chart)
+    return to_bytes(book)
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -139,21 +111,25 @@ def _xlsx_value(value: Any) -> Any:
     return str(value)
 
 
-def _xlsx_chart(book: Any, chart: Chart, styled: Callable[..., Any]) -> None:
+def _xlsx_chart(book: Any, chart: Chart) -> None:
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.utils import get_column_letter
 
     categories, values, title = _shown(chart)
-    sheet = book.create_sheet(t("图表", "chart"))
-    sheet.column_dimensions["A"].width = min(max((len(c) for c in categories), default=8) + 2, 40)
-    headings = [chart.axis, *(f"{s.name}（{chart.unit}）" for s in chart.series)]
-    sheet.append([write_only_value(sheet, h) for h in headings])
+    width = min(max((len(c) for c in categories), default=8) + 2, 40)
+    headings = [Column(chart.axis, width), *(Column(f"{s.name}（{chart.unit}）", 14) for s in chart.series)]
+    data_sheet = Sheet(book, t("图表", "chart"), headings, rows=0)
+    sheet = data_sheet.sheet
     number_format = (
-        PERCENT_FORMAT if chart.unit == "%" else AMOUNT_FORMAT if chart.unit in ("万元", "元") else "0"
+        PERCENT_FORMAT
+        if chart.unit == "%"
+        else AMOUNT_FORMAT
+        if chart.unit in ("万元", "元")
+        else YEAR_FORMAT
     )
+    figures = dict.fromkeys(range(1, len(values) + 1), number_format)
     for index, category in enumerate(categories):
-        figures = [styled(v[index], number_format=number_format) for v in values]
-        sheet.append([write_only_value(sheet, category), *figures])
+        data_sheet.append([category, *(v[index] for v in values)], formats=figures)
     drawing: Any = LineChart() if chart.kind == "line" else BarChart()
     if chart.kind != "line":
         drawing.type = "col"
@@ -173,18 +149,11 @@ def _xlsx_chart(book: Any, chart: Chart, styled: Callable[..., Any]) -> None:
 
 # ---- HTML ---------------------------------------------------------------------------------------------
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1200px;
-color:#222;line-height:1.5;padding:0 1em}h1{font-size:1.4em}.meta,.note{color:#666;font-size:.85em}
 table.answer{border-collapse:collapse;font-size:.88em;margin:1em 0}
 table.answer th,table.answer td{border:1px solid #ccc;padding:2px 8px;vertical-align:top}
-table.answer th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto}svg.chart{max-width:100%;height:auto;font-size:12px}
+table.answer th{background:#f2f2f2}svg.chart{max-width:100%;height:auto;font-size:12px}
 svg.chart .axis{stroke:#444}svg.chart .grid{stroke:#e4e4e4}
 """
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
 
 
 def _cell_text(value: Any) -> str:
@@ -201,11 +170,7 @@ def _cell_text(value: Any) -> str:
 
 def answer_html(answer: Answer, label: Label = _same) -> str:
     """One page: title, chart, table, notes; nothing outside the file."""
-    out = [
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(answer.title)}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{_e(answer.title)}</h1>"
-        f'<div class="meta">cnbudget {__version__} · {date.today().isoformat()}</div>'
-    ]
+    out = [f"<h1>{_e(answer.title)}</h1>", stamp()]
     if answer.chart is not None and answer.chart.categories:
         out.append(f"<figure>{chart_svg(answer.chart)}</figure>")
     head = "".join(f"<th>{_e(_heading(answer, c))}</th>" for c in answer.columns)
@@ -220,8 +185,7 @@ def answer_html(answer: Answer, label: Label = _same) -> str:
         body.append(f"<tr>{''.join(cells)}</tr>")
     out.append(f'<div class="scroll"><table class="answer"><tr>{head}</tr>{"".join(body)}</table></div>')
     out += [f'<p class="note">{_e(t("注", "Note"))}：{_e(note)}</p>' for note in _notes(answer)]
-    out.append("</body></html>")
-    return "".join(out)
+    return page(answer.title, out, _CSS)
 
 
 def _ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:

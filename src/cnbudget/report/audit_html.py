@@ -5,9 +5,7 @@ No external assets (CSS inline, no scripts from elsewhere), so the file can be m
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
-from datetime import date
 
 from cnbudget.audit import AuditReport, Evidence, Finding
 from cnbudget.audit.registry import all_rules
@@ -15,21 +13,19 @@ from cnbudget.domain.catalog import table_name
 from cnbudget.domain.i18n import t as tr
 from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.text import at, place
-from cnbudget.domain.version import __version__
+from cnbudget.domain.vocabulary import KIND_LABELS, SEVERITY_LABELS
 from cnbudget.model import Document, Table
+from cnbudget.report.kit.html import e as _e
+from cnbudget.report.kit.html import page, stamp
 from cnbudget.report.page_crops import PageCrops
 from cnbudget.report.profile_note import profile_note
 from cnbudget.report.template_note import template_note
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
-color:#222;line-height:1.5}
-h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #444;padding-bottom:.2em;margin-top:2em}
 .summary span{display:inline-block;margin-right:1.2em;font-weight:bold}
-.sev-error{color:#b00020}.sev-warning{color:#9a6700}.sev-info{color:#666}.scroll{overflow-x:auto}
 .finding{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em .9em;margin:.9em 0}
 .finding.error{border-left-color:#b00020}.finding.warning{border-left-color:#d4a000}.finding.info{border-left-color:#bbb}
-.finding .msg{color:#222;font-size:1.02em}.meta{color:#666;font-size:.85em}
+.finding .msg{color:#222;font-size:1.02em}
 figure{margin:.5em 0}figure img{max-width:100%;border:1px solid #ccc}figcaption{font-size:.8em;color:#666}
 table.excerpt{border-collapse:collapse;margin:.5em 0;font-size:.85em}
 table.excerpt th,table.excerpt td{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}
@@ -41,12 +37,7 @@ mark{background:#ffd24d}table.coverage{border-collapse:collapse;font-size:.8em}
 table.coverage td{border-bottom:1px solid #eee;padding:1px 6px}
 .related{color:#555;font-size:.88em;margin:.3em 0}.detail{color:#999;font-size:.9em}.related ul{margin:.2em 0 .2em 1.2em;padding:0}
 """
-_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _ROLE_CLASS = {"total": "hit", "part": "part", "copy": "copy", "suspect": "suspect"}
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _related(finding: Finding) -> str:
@@ -114,15 +105,11 @@ def _table_excerpt(table: Table, evidence: list[Evidence]) -> str:
 
 def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], show_info: bool = True) -> str:
     rules = {r.id: r for r in all_rules()}
-    out = [
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>cnbudget 审核报告</title>'
-        f"<style>{_CSS}</style></head><body><h1>预决算公开审核报告</h1>"
-        f'<div class="meta">cnbudget {__version__} · {date.today().isoformat()} · {len(reports)} 个文件</div>'
-    ]
+    out = ["<h1>预决算公开审核报告</h1>", stamp(f"{len(reports)} 个文件")]
     for report in reports:
         doc = report.document
         meta = doc.metadata
-        kind = {"budget": "预算", "final": "决算"}.get(meta.kind, "")
+        kind = KIND_LABELS[meta.kind] if meta.kind else ""
         out.append(f"<h2>{_e(meta.department)} {meta.fiscal_year or ''}年{kind}</h2>")
         out.append(f'<div class="meta">{_e(meta.source_path)} · sha256 {meta.source_sha256[:16]}…</div>')
         if note := template_note(doc):
@@ -143,7 +130,7 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
                 shown = "、".join(str(n) for n in f.lines[:8])
                 where += f'<span class="detail">（{tr(f"提取文本第 {shown} 行", f"extracted text, line {shown}")}）</span>'
             out.append(
-                f'<div class="finding {f.severity}"><div class="meta"><b class="sev-{f.severity}">{_LABEL[f.severity]}</b> · '
+                f'<div class="finding {f.severity}"><div class="meta"><b class="sev-{f.severity}">{SEVERITY_LABELS[f.severity]}</b> · '
                 f"{_e(f.rule_id)} · {_e(rule.description if rule else '')} · {where}</div>"
                 f'<div class="msg">{_e(f.message)}</div>{_related(f)}{_excerpt(doc, f)}{_crops(crops, f)}</div>'
             )
@@ -164,5 +151,4 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
             out.append(f'<p class="meta">{_e(profile_note(report))}</p>')
     for path, error in failures:
         out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
-    out.append("</body></html>")
-    return "".join(out)
+    return page("cnbudget 审核报告", out, _CSS)

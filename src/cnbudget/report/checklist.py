@@ -17,7 +17,6 @@ data; the XLSX and HTML renderers below only lay it out.
 from __future__ import annotations
 
 import base64
-import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, 
 from cnbudget.domain.escape import text_cells
 from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
+from cnbudget.report.kit.html import e as _e
+from cnbudget.report.kit.html import page
 from cnbudget.report.profile_note import profile_note
 
 Status = Literal["是", "否", "待复核", "待人工判断"]
@@ -467,17 +468,12 @@ def _close_group(ws: object, start: tuple[str, int] | None, end: int) -> None:
 # ---- HTML ------------------------------------------------------------------------------------------------
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
-padding:0 1em;color:#222}h1{font-size:1.4em;text-align:center}table{border-collapse:collapse;width:100%;margin:1em 0}
+h1{text-align:center}table{border-collapse:collapse;width:100%;margin:1em 0}
 th,td{border:1px solid #999;padding:.4em .6em;vertical-align:top;text-align:left}th{background:#f2f2f2}
 td.s{text-align:center;white-space:nowrap;font-weight:bold}.s-否{background:#ffe0e0}.s-待复核{background:#fff4cc}
 .s-待人工判断{background:#e8eef8}ul{margin:0;padding-left:1.2em}.note{color:#555}.rule{color:#777;font-size:.85em}
 img{max-width:100%;border:1px solid #ccc;margin:.3em 0}.legend{color:#555;font-size:.9em}
 """
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def render_checklist_html(
@@ -486,8 +482,7 @@ def render_checklist_html(
     """The same checklist as one self-contained page (crops inline), one section per document."""
     from cnbudget.report.page_crops import PageCrops
 
-    parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>公开情况检查表</title>',
-             f"<style>{_CSS}</style></head><body>"]  # fmt: skip
+    parts: list[str] = []
     for report in reports:
         filled = fill_checklist(report, notes=notes)
         meta = report.document.metadata
@@ -516,5 +511,5 @@ def render_checklist_html(
     for path, error in failures:
         parts.append(f"<p>无法读取 {_e(path)}：{_e(error)}</p>")
     legend = "；".join(f"{_e(k)}：{_e(v)}" for k, v in STATUS_HELP.items())
-    parts.append(f'<p class="legend">由 cnbudget 根据审核结果预填。{legend}。</p></body></html>')
-    return "".join(parts)
+    parts.append(f'<p class="legend">由 cnbudget 根据审核结果预填。{legend}。</p>')
+    return page("公开情况检查表", parts, _CSS)

@@ -8,9 +8,7 @@ Sections: 概况 (counts), 表格变化, 文字变化, 审核结果变化.
 from __future__ import annotations
 
 import difflib
-import html
 import json
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +16,10 @@ from cnbudget.domain.escape import terminal_text as esc
 from cnbudget.domain.i18n import t
 from cnbudget.domain.text import at
 from cnbudget.domain.text import place as text_place
-from cnbudget.domain.version import __version__
 from cnbudget.domain.vocabulary import change_label, field_label, figure_label, severity_label
 from cnbudget.report.json_model import to_jsonable
+from cnbudget.report.kit.html import e as _e
+from cnbudget.report.kit.html import page, stamp
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -286,20 +285,12 @@ def _plain(value: Decimal | int | None) -> str:
 
 # ---- HTML -----------------------------------------------------------------------------------------------
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1200px;
-color:#222;line-height:1.5}
-h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #444;padding-bottom:.2em;margin-top:2em}
-h3{font-size:1.05em}.meta{color:#666;font-size:.85em}.scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left}
-td.num{text-align:right;white-space:nowrap}del{background:#ffd6d6;text-decoration:line-through}
+del{background:#ffd6d6;text-decoration:line-through}
 ins{background:#d6f5d6;text-decoration:none}.old{color:#8a1c1c}.new{color:#1c6b1c}
 .error{color:#b00020;font-weight:bold}.warning{color:#9a6700}.info{color:#666}
 """
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
 
 
 def _html_table(heads: list[str], rows: list[list[tuple[str, bool]]]) -> str:
@@ -318,10 +309,8 @@ def _html_marked(spans: list[tuple[str, bool]], tag: str) -> str:
 
 def render_diff_html(diff: DocumentDiff) -> str:
     out = [
-        f'<!DOCTYPE html><html lang="{t("zh-CN", "en")}"><head><meta charset="utf-8">'
-        f"<title>{_e(t('cnbudget 版本比较', 'cnbudget version comparison'))}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{_e(t('公开文件版本比较', 'Comparison of two versions of a disclosure'))}</h1>"
-        f'<div class="meta">cnbudget {_e(__version__)} · {date.today().isoformat()}</div>'
+        f"<h1>{_e(t('公开文件版本比较', 'Comparison of two versions of a disclosure'))}</h1>",
+        stamp(),
         f"<p>{_e(t('旧版', 'old'))}：{_e(diff.old.path)} · sha256 {_e(diff.old.sha256[:16])}…<br>"
         f"{_e(t('新版', 'new'))}：{_e(diff.new.path)} · sha256 {_e(diff.new.sha256[:16])}…</p>",
         f"<h2>{_e(t('概况', 'Summary'))}</h2>",
@@ -333,8 +322,7 @@ def render_diff_html(diff: DocumentDiff) -> str:
     out += _html_tables(diff)
     out += _html_narrative(diff)
     out += _html_findings(diff)
-    out.append("</body></html>")
-    return "".join(out)
+    return page(t("cnbudget 版本比较", "cnbudget version comparison"), out, _CSS, lang=t("zh-CN", "en"))
 
 
 def _html_tables(diff: DocumentDiff) -> list[str]:

@@ -14,8 +14,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from cnbudget.domain.errors import InputError
-from cnbudget.domain.escape import csv_cell, text_cells
-from cnbudget.domain.vocabulary import ACTION_LABELS, STATE_LABELS, UPLOAD_LABELS
+from cnbudget.domain.escape import csv_cell
+from cnbudget.domain.vocabulary import (
+    ACTION_LABELS,
+    KIND_LABELS,
+    SEVERITY_LABELS,
+    STATE_LABELS,
+    UPLOAD_LABELS,
+)
 from cnbudget.library import maintenance
 from cnbudget.library.maintenance import Changed
 from cnbudget.library.review import (
@@ -27,6 +33,7 @@ from cnbudget.library.review import (
     source_file,
 )
 from cnbudget.library.uploads import Budget, Upload, UploadLimits, receive
+from cnbudget.report.kit.xlsx import AMOUNT_FORMAT, YEAR_FORMAT, Column, Sheet, to_bytes, workbook
 from cnbudget.web.errors import WebError
 from cnbudget.web.security import address as client_address
 from cnbudget.web.security import audit
@@ -46,7 +53,7 @@ def download(data: bytes, filename: str, media_type: str, request: Request | Non
 
 def _base_name(view: DocumentView) -> str:
     year = view.fiscal_year or ""
-    kind = {"budget": "预算", "final": "决算"}.get(view.kind, view.kind)
+    kind = next((label for k, label in KIND_LABELS.items() if k == view.kind), view.kind)
     name = "".join(c for c in f"{view.organisation}{year}年{kind}" if c not in '\\/:*?"<>|\r\n\t')
     return name[:80] or f"document-{view.id}"
 
@@ -63,53 +70,31 @@ def checklist_response(request: Request, document_id: int, fmt: str) -> Response
     return download(html.encode("utf-8"), f"{name}.html", "text/html; charset=utf-8", request)
 
 
+_FINDING_COLUMNS = tuple(
+    Column(heading, width, wrap=heading in ("说明", "审核意见"))
+    for heading, width in (("编号", 7), ("规则", 18), ("级别", 7), ("所在部分", 22), ("页", 8), ("说明", 70),
+                           ("应为", 14), ("实为", 14), ("差额", 12), ("状态", 9), ("审核意见", 40))
+)  # fmt: skip
+
+
 def findings_workbook(view: DocumentView) -> bytes:
     """The document's findings with the team's decisions: one row each, amounts as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.worksheets[0]
-    ws.title = "审核结果"
-    ws.append([f"{view.organisation} {view.title}（第 {view.version} 版）"])
-    ws["A1"].font = Font(bold=True, size=13)
-    headers = ["编号", "规则", "级别", "所在部分", "页", "说明", "应为", "实为", "差额", "状态", "审核意见"]
-    ws.append(headers)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    levels = {"error": "错误", "warning": "警告", "info": "提示"}
+    book = workbook()
+    title = f"{view.organisation} {view.title}（第 {view.version} 版）"
+    sheet = Sheet(book, "审核结果", _FINDING_COLUMNS, rows=len(view.findings), title=title)
     for f in view.findings:
         notes = "；".join(
             f"{d.user} {d.created_at:%Y-%m-%d %H:%M} {ACTION_LABELS[d.action]}"
             + (f"：{d.text}" if d.text else "")
             for d in f.trail
         )
-        ws.append(
-            [
-                f.id,
-                f.rule_id,
-                levels.get(f.severity, f.severity),
-                f.part,
-                "、".join(str(p) for p in f.pages),
-                f.message,
-                f.expected,
-                f.actual,
-                f.difference,
-                STATE_LABELS[f.state],
-                notes,
-            ]
-        )
-    for column, width in zip("ABCDEFGHIJK", (7, 18, 7, 22, 8, 70, 14, 14, 12, 9, 40), strict=True):
-        ws.column_dimensions[column].width = width
-    for f, row in zip(view.findings, ws.iter_rows(min_row=3), strict=False):
-        row[5].alignment = Alignment(wrap_text=True, vertical="top")
-        row[10].alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in row[6:9]:
-            cell.number_format = "0" if f.values == "year" else "#,##0.00"  # a year is not an amount
-    text_cells(wb)  # document text that looks like a formula stays text
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        figures = YEAR_FORMAT if f.values == "year" else AMOUNT_FORMAT  # a year is not an amount
+        sheet.append(
+            [f.id, f.rule_id, next((label for k, label in SEVERITY_LABELS.items() if k == f.severity), f.severity), f.part, "、".join(str(p) for p in f.pages),
+             f.message, f.expected, f.actual, f.difference, STATE_LABELS[f.state], notes],
+            formats={6: figures, 7: figures, 8: figures},
+        )  # fmt: skip
+    return to_bytes(book)
 
 
 def findings_xlsx_response(request: Request, document_id: int) -> Response:

@@ -17,6 +17,7 @@ from cnbudget.audit.context import Context
 from cnbudget.audit.findings import Evidence, Finding
 from cnbudget.audit.registry import rule
 from cnbudget.domain.text import is_digits
+from cnbudget.domain.vocabulary import SCOPE_LABELS
 from cnbudget.model import NarrativeSection
 
 _SHOWN = 3
@@ -235,7 +236,6 @@ _SCOPE_WORDS = {
     "unit": re.compile(r"部门(?:预算|决算|概况|主要职能|机构设置|收支|收入|支出|财政拨款|“三公”)"),
     "department": re.compile(r"(?<![部预])单位(?:预算|决算|概况|主要职能|机构设置)"),
 }
-_SCOPE_LABEL = {"unit": "单位", "department": "部门"}
 
 
 @rule(
@@ -263,7 +263,7 @@ def scope_words(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(line)
         yield ctx.finding(
-            f"这是一份{_SCOPE_LABEL[scope]}文件，但{ctx.cite(line)}的标题“{text}”称“{m.group(0)}”",
+            f"这是一份{SCOPE_LABELS[scope] if scope else ''}文件，但{ctx.cite(line)}的标题“{text}”称“{m.group(0)}”",
             evidence=[Evidence("line", line=line, text=text)],
         )
 
