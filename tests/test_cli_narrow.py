@@ -10,7 +10,6 @@ import pytest
 from rich.console import Console
 
 from cnbudget.cli import render
-from cnbudget.cli.options import AnswerFormat
 from cnbudget.model.answer import Answer
 
 
@@ -32,7 +31,7 @@ def test_an_answer_fits_the_terminal_without_splitting_values(
     monkeypatch.setattr(
         render, "console_for", lambda output, b=None, stderr=False: Console(file=buffer, width=width)
     )
-    render.show_answer(_answer(), AnswerFormat.text, None)
+    render.show_answer(_answer(), "text", None)
     text = buffer.getvalue()
     for n in range(3):
         assert f"NARR-AMOUNT-00{n}" in text

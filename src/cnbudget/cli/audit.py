@@ -11,13 +11,14 @@ import typer
 
 from cnbudget.cli.inputs import write_bytes_output, write_output
 from cnbudget.cli.options import (
-    AuditFormat,
     FailOn,
     ReadingCommand,
     TableFormat,
     bom_opt,
+    format_choice_opt,
     format_opt,
     load_profile_option,
+    needs_output,
     profile_opt,
     reading,
     sample_opt,
@@ -33,6 +34,7 @@ from cnbudget.domain.errors import (
 )
 from cnbudget.domain.i18n import t
 from cnbudget.domain.reference import sample_path
+from cnbudget.report import formats
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -68,11 +70,7 @@ def _audit_opt(name: str) -> Any:
             "Disclosure documents to check, or folders (searched recursively for PDF, XLSX, XLS, DOCX, HTML and "
             "text files; hidden files skipped).")),
         "sample": lambda: sample_opt(t("审核 cnbudget 自带的示例文件。", "Check the sample document bundled with cnbudget.")),
-        "format": lambda: typer.Option("--format", "-f", help=t(
-            "报告格式 text json html xlsx checklist：html 为单个独立文件，xlsx 为审核发现，checklist 为预填的"
-            "公开情况检查表（ --output 以 .xlsx 结尾时为工作簿，否则为 HTML ）。",
-            "text, json, html (one self-contained file), xlsx (the findings), or checklist: the review "
-            "checklist (公开情况检查表) prefilled — a workbook when --output ends in .xlsx, else HTML.")),
+        "format": lambda: format_choice_opt(formats.AUDIT),
         "output": lambda: typer.Option("--output", "-o", metavar=t("文件", "FILE"),
                                        help=t("把报告写入此文件。", "Write the report to this file.")),
         "fail_on": lambda: typer.Option("--fail-on", help=t(
@@ -93,7 +91,7 @@ def _audit_opt(name: str) -> Any:
 def audit_command(
     files: Annotated[list[Path] | None, _audit_opt("files")] = None,
     sample: Annotated[bool, _audit_opt("sample")] = False,
-    fmt: Annotated[AuditFormat, _audit_opt("format")] = AuditFormat.text,
+    fmt: Annotated[str, _audit_opt("format")] = "text",
     output: Annotated[Path | None, _audit_opt("output")] = None,
     fail_on: Annotated[FailOn, _audit_opt("fail_on")] = FailOn.error,
     no_info: Annotated[bool, _audit_opt("no_info")] = False,
@@ -120,7 +118,7 @@ def audit_command(
     raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
 
-def _given(files: list[Path] | None, sample: bool, fmt: AuditFormat, output: Path | None) -> list[Path]:
+def _given(files: list[Path] | None, sample: bool, fmt: str, output: Path | None) -> list[Path]:
     """The inputs named on the command line, once the arguments are known to go together."""
     if sample and files:
         raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
@@ -128,9 +126,7 @@ def _given(files: list[Path] | None, sample: bool, fmt: AuditFormat, output: Pat
     if not given:
         raise UsageError(t("缺少文件（或用 --sample 审核自带的示例文件）",
                            "missing FILE (or use --sample to check the bundled sample document)"))  # fmt: skip
-    if fmt is AuditFormat.xlsx and output is None:
-        raise UsageError(t("--format xlsx 输出工作簿：请给出 --output 文件.xlsx",
-                           "--format xlsx writes a workbook: give --output FILE.xlsx"))  # fmt: skip
+    needs_output(formats.AUDIT, fmt, output)
     return given
 
 
@@ -216,27 +212,27 @@ class _Bar:
 def _write(
     reports: list[AuditReport],
     failures: list[tuple[str, str]],
-    fmt: AuditFormat,
+    fmt: str,
     output: Path | None,
     info: bool,
     only_summary: bool = False,
 ) -> None:
-    if fmt is AuditFormat.json:
+    if fmt == formats.JSON.name:
         from cnbudget.report.audit_json import reports_json
 
         write_output(reports_json(reports, failures), output)
-    elif fmt is AuditFormat.html:
+    elif fmt == formats.HTML.name:
         from cnbudget.report.audit_html import render_html
 
         write_output(render_html(reports, failures, info), output)
-    elif fmt is AuditFormat.checklist:
+    elif fmt == "checklist":
         from cnbudget.report.checklist import render_checklist_html, render_checklist_xlsx
 
         if output is not None and output.suffix.lower() == ".xlsx":
             write_bytes_output(render_checklist_xlsx(reports, failures), output)
         else:
             write_output(render_checklist_html(reports, failures), output)
-    elif fmt is AuditFormat.xlsx:
+    elif fmt == formats.XLSX.name:
         from cnbudget.report.audit_xlsx import render_xlsx
 
         assert output is not None

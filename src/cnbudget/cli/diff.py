@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,18 +11,14 @@ import typer
 from cnbudget.cli.inputs import write_output
 from cnbudget.cli.options import (
     ReadingCommand,
+    format_choice_opt,
     output_opt,
     reading,
 )
 from cnbudget.cli.render import console_for
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_OK
 from cnbudget.domain.i18n import t
-
-
-class DiffFormat(StrEnum):
-    text = "text"
-    json = "json"
-    html = "html"
+from cnbudget.report.formats import DIFF
 
 
 def register(app: typer.Typer) -> None:
@@ -57,16 +52,7 @@ def diff_command(
             show_default=False,
         ),
     ],
-    fmt: Annotated[
-        DiffFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help=t(
-                "text、json 或 html（单个自含的网页文件）。", "text, json or html (one self-contained file)."
-            ),
-        ),
-    ] = DiffFormat.text,
+    fmt: Annotated[str, format_choice_opt(DIFF)] = "text",
     output: Annotated[Path | None, output_opt()] = None,
 ) -> None:
     """What changed between two versions of a document (the help is given at registration, in both languages)."""
@@ -77,11 +63,11 @@ def diff_command(
     before = check(old, options)
     after = check(new, options)
     diff = diff_reports(before, after)
-    if fmt is DiffFormat.json:
+    if fmt == "json":
         from cnbudget.report.diff_render import diff_json
 
         write_output(diff_json(diff), output)
-    elif fmt is DiffFormat.html:
+    elif fmt == "html":
         from cnbudget.report.diff_render import render_diff_html
 
         write_output(render_diff_html(diff), output)

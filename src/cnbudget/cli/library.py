@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from cnbudget.cli.options import (
-    AnswerFormat,
     ExportFormat,
     Funds,
     Kind,
@@ -27,6 +26,7 @@ from cnbudget.cli.options import (
     kind_filter_opt,
     load_profile_option,
     metric_opt,
+    needs_output,
     organisation_arg,
     output_opt,
     profile_opt,
@@ -37,6 +37,7 @@ from cnbudget.cli.render import PageBar, show_answer, show_ingest_summary
 from cnbudget.cli.usage import Command, Group
 from cnbudget.domain.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, UsageError
 from cnbudget.domain.i18n import t
+from cnbudget.report.formats import ANSWER
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -88,18 +89,13 @@ def open_library(db: str | None, create: bool = False) -> Engine:
 
 def _ask(
     db: str | None,
-    fmt: AnswerFormat,
+    fmt: str,
     output: Path | None,
     question: Callable[[Engine], Answer],
     bom: bool = False,
 ) -> None:
     """Open the library, answer, print, and always close the connections."""
-    if fmt is AnswerFormat.xlsx and output is None:  # before the library is opened
-        raise UsageError(
-            t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
-              "--format xlsx writes a workbook: give -o FILE.xlsx"),
-            setting="output",
-        )  # fmt: skip
+    needs_output(ANSWER, fmt, output)  # before the library is opened
     engine = open_library(db)
     try:
         show_answer(question(engine), fmt, output, bom)
@@ -272,7 +268,7 @@ def compare_command(
         ),
     ] = None,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
@@ -290,7 +286,7 @@ def history_command(
     metric: Annotated[list[str] | None, metric_opt()] = None,
     kind: Annotated[Kind | None, kind_filter_opt()] = None,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
@@ -323,7 +319,7 @@ def execution_command(
         ),
     ] = Funds.all,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
@@ -361,7 +357,7 @@ def findings_command(
     limit: Annotated[int | None, _findings_opt("limit")] = None,
     dismissed: Annotated[bool, _findings_opt("dismissed")] = False,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
@@ -410,7 +406,7 @@ def _organisations_app() -> typer.Typer:
 def organisations_command(
     ctx: typer.Context,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
@@ -506,7 +502,7 @@ def unmerge_command(
 def aliases_command(
     ctx: typer.Context,
     db: Annotated[str | None, db_opt()] = None,
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
@@ -517,7 +513,7 @@ def aliases_command(
 
 
 def metrics_command(
-    fmt: Annotated[AnswerFormat, answer_format_opt()] = AnswerFormat.text,
+    fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
     db: Annotated[str | None, db_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cnbudget.cli.usage import BadValue, Command, localise_params
+from cnbudget.domain.errors import UsageError
 from cnbudget.domain.i18n import t
+from cnbudget.report.formats import ANSWER, Format, help_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,14 +31,6 @@ class FactsFormat(StrEnum):
     json = "json"
 
 
-class AuditFormat(StrEnum):
-    text = "text"
-    json = "json"
-    html = "html"
-    xlsx = "xlsx"
-    checklist = "checklist"
-
-
 class FailOn(StrEnum):
     error = "error"
     warning = "warning"
@@ -49,16 +43,6 @@ class TableFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
-
-
-class AnswerFormat(StrEnum):
-    """How a library answer is printed or written: xlsx and html carry a chart."""
-
-    text = "text"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-    html = "html"
 
 
 class Kind(StrEnum):
@@ -167,16 +151,29 @@ def format_opt() -> Any:
     return typer.Option("--format", "-f", help=t("输出格式：text、json 或 csv。", "text, json or csv."))
 
 
+def format_choice_opt(table: dict[str, Format]) -> Any:
+    """--format with the choices and help of an artefact's table of formats (`report.formats`)."""
+    from typer._types import (
+        TyperChoice,  # what Typer makes of an Enum (typer <0.29 vendors Click: cli/usage.py)
+    )
+
+    choice: Any = TyperChoice(list(table))
+    return typer.Option("--format", "-f", click_type=choice, help=help_text(table), show_default=True)
+
+
 def answer_format_opt() -> Any:
-    """--format for a library answer (AnswerFormat): xlsx and html carry a chart."""
-    return typer.Option(
-        "--format", "-f",
-        help=t(
-            "text、json、csv，或 xlsx（带图表的工作簿，须 -o）、html（带图表的单个网页文件）。",
-            "text, json, csv, or xlsx (a workbook with a chart; needs -o) or html (one self-contained page with "
-            "a chart).",
-        ),
-    )  # fmt: skip
+    """--format for a library answer (`report.formats.ANSWER`): xlsx and html carry a chart."""
+    return format_choice_opt(ANSWER)
+
+
+def needs_output(table: dict[str, Format], fmt: str, output: Path | None) -> None:
+    """A format written as bytes (a workbook) goes to a file: refused before any work when -o is missing."""
+    if table[fmt].binary and output is None:
+        raise UsageError(
+            t(f"--format {fmt} 写出一个文件：请用 -o 给出文件名（如 -o out{table[fmt].suffix}）",
+              f"--format {fmt} writes a file: give -o FILE{table[fmt].suffix}"),
+            setting="output",
+        )  # fmt: skip
 
 
 def metric_opt() -> Any:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cnbudget.cli.inputs import write_bytes_output, write_output
-from cnbudget.cli.options import AnswerFormat, TableFormat, setting_hints
-from cnbudget.domain.errors import UsageError
+from cnbudget.cli.options import TableFormat, needs_output, setting_hints
 from cnbudget.domain.i18n import t
 from cnbudget.domain.vocabulary import value_labeller
+from cnbudget.report.formats import ANSWER
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -104,25 +104,21 @@ def error_text(exc: CnbudgetError | Failure) -> str:
     return f"{exc}{t(f'（{hint}）', f' ({hint})')}" if hint else str(exc)
 
 
-def show_answer(answer: Answer, fmt: AnswerFormat, output: Path | None, bom: bool = False) -> None:
-    if fmt is AnswerFormat.json:
+def show_answer(answer: Answer, fmt: str, output: Path | None, bom: bool = False) -> None:
+    if fmt == "json":
         write_output(answer.to_json(), output)
         return
-    if fmt is AnswerFormat.csv:
+    if fmt == "csv":
         write_output(answer.to_csv(), output, bom=bom)
         return
-    if fmt is AnswerFormat.xlsx:
+    if fmt == "xlsx":
         from cnbudget.report.answer_files import answer_xlsx
 
-        if output is None:
-            raise UsageError(
-                t("--format xlsx 写出一个工作簿：请用 -o 给出文件名（如 -o answer.xlsx）",
-                  "--format xlsx writes a workbook: give -o FILE.xlsx"),
-                setting="output",
-            )  # fmt: skip
+        needs_output(ANSWER, fmt, output)
+        assert output is not None
         write_bytes_output(answer_xlsx(answer, value_labeller()), output)
         return
-    if fmt is AnswerFormat.html:
+    if fmt == "html":
         from cnbudget.report.answer_files import answer_html
 
         write_output(answer_html(answer, value_labeller()), output)

@@ -44,6 +44,7 @@ from cnbudget.library.review import (
 )
 from cnbudget.library.uploads import uploads
 from cnbudget.model.answer import Answer, display
+from cnbudget.report import formats
 from cnbudget.web import services
 from cnbudget.web.errors import WebError
 from cnbudget.web.params import (
@@ -460,10 +461,10 @@ def _answer(
     wanted = request.query_params.get("download", "")
     if answer is not None and wanted == "csv":
         return services.download(
-            ("\ufeff" + answer.to_csv()).encode("utf-8"), f"{title}.csv", "text/csv; charset=utf-8", request
+            ("\ufeff" + answer.to_csv()).encode("utf-8"), f"{title}.csv", formats.CSV.media_type, request
         )
     if answer is not None and wanted == "xlsx":
-        return services.download(answer_xlsx(answer), f"{title}.xlsx", services.XLSX, request)
+        return services.download(answer_xlsx(answer), f"{title}.xlsx", formats.XLSX.media_type, request)
     svg = chart_svg(answer.chart) if answer is not None and answer.chart is not None else ""
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "download"])
     chosen = list(dict.fromkeys(_metrics(request.query_params.getlist("metric")) or []))
@@ -654,7 +655,7 @@ def events_page(
         found, _ = entries(engine, action=action, username=username, limit=100_000)
         rows = [["时间", "操作", "用户名", "地址", "对象", "详情"]]
         rows += [[e.at.isoformat(), e.label, e.username, e.address, e.target, e.detail] for e in found]
-        return services.download(services.csv_bytes(rows), "操作日志.csv", "text/csv; charset=utf-8", request)
+        return services.download(services.csv_bytes(rows), "操作日志.csv", formats.CSV.media_type, request)
     found, total = entries(engine, action=action, username=username, limit=200, offset=offset)
     query = urlencode([(k, v) for k, v in (("action", action), ("username", username)) if v])
     return render(request, "events.html", events=found, total=total, offset=offset, action=action,

@@ -33,12 +33,11 @@ from cnbudget.library.review import (
     source_file,
 )
 from cnbudget.library.uploads import Budget, Upload, UploadLimits, receive
+from cnbudget.report import formats
 from cnbudget.report.kit.xlsx import AMOUNT_FORMAT, YEAR_FORMAT, Column, Sheet, to_bytes, workbook
 from cnbudget.web.errors import WebError
 from cnbudget.web.security import address as client_address
 from cnbudget.web.security import audit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(data: bytes, filename: str, media_type: str, request: Request | None = None) -> Response:
@@ -64,10 +63,13 @@ def checklist_response(request: Request, document_id: int, fmt: str) -> Response
     view = document_view(request.app.state.engine, document_id)
     report, notes = reviewed_report(view)
     name = f"{_base_name(view)}公开情况检查表"
-    if fmt == "xlsx":
-        return download(render_checklist_xlsx([report], [], notes=notes), f"{name}.xlsx", XLSX, request)
+    chosen = formats.CHECKLIST[fmt]
+    if chosen.binary:
+        return download(
+            render_checklist_xlsx([report], [], notes=notes), name + chosen.suffix, chosen.media_type, request
+        )
     html = render_checklist_html([report], [], notes=notes)
-    return download(html.encode("utf-8"), f"{name}.html", "text/html; charset=utf-8", request)
+    return download(html.encode("utf-8"), name + chosen.suffix, chosen.media_type, request)
 
 
 _FINDING_COLUMNS = tuple(
@@ -99,7 +101,9 @@ def findings_workbook(view: DocumentView) -> bytes:
 
 def findings_xlsx_response(request: Request, document_id: int) -> Response:
     view = document_view(request.app.state.engine, document_id)
-    return download(findings_workbook(view), f"{_base_name(view)}审核结果.xlsx", XLSX, request)
+    return download(
+        findings_workbook(view), f"{_base_name(view)}审核结果.xlsx", formats.XLSX.media_type, request
+    )
 
 
 def csv_bytes(rows: list[list[Any]]) -> bytes:
@@ -119,7 +123,7 @@ def facts_csv_response(request: Request, document_id: int) -> Response:
         [f.table_kind, f.row_code, f.row_label, f.column, f.value, f.page or "", f.line]
         for f in document_facts(request.app.state.engine, document_id)
     ]
-    return download(csv_bytes(table), f"{_base_name(view)}数据.csv", "text/csv; charset=utf-8", request)
+    return download(csv_bytes(table), f"{_base_name(view)}数据.csv", formats.CSV.media_type, request)
 
 
 @lru_cache(maxsize=48)

@@ -1,0 +1,83 @@
+"""The formats each artefact is written in: one table per artefact, from which the command line builds its
+``--format`` choices and help, and the web its downloads (file suffix and media type).
+
+A new output format is one entry here and its renderer in the artefact's module (`report.audit_*`,
+`report.answer_files`, `report.diff_render`, `report.checklist`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cnbudget.domain.i18n import t
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    """The value of ``--format`` (and of a web download's ``format``)."""
+    suffix: str
+    media_type: str
+    binary: bool
+    """Written as bytes (a workbook): on the command line it needs ``-o FILE``."""
+    zh: str
+    en: str
+
+    @property
+    def help(self) -> str:
+        return f"{self.name}{t('（', ' (')}{t(self.zh, self.en)}{t('）', ')')}"
+
+
+_UTF8 = "; charset=utf-8"
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+TEXT = Format("text", ".txt", "text/plain" + _UTF8, False, "终端上的表格", "tables on the terminal")
+JSON = Format("json", ".json", "application/json", False, "机器可读", "for programs")
+CSV = Format("csv", ".csv", "text/csv" + _UTF8, False, "表格文本，Excel 可打开", "a table Excel opens")
+HTML = Format("html", ".html", "text/html" + _UTF8, False, "单个独立网页文件", "one self-contained page")
+XLSX = Format("xlsx", ".xlsx", XLSX_MEDIA, True, "Excel 工作簿，须 -o", "an Excel workbook; needs -o")
+
+
+def _table(*entries: Format) -> dict[str, Format]:
+    return {f.name: f for f in entries}
+
+
+AUDIT = _table(
+    TEXT,
+    JSON,
+    Format(HTML.name, HTML.suffix, HTML.media_type, False, "审核报告：每条发现附表格摘录和页面截图",
+           "the report: each finding with its table excerpt and page image"),
+    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "审核发现，每条一行，须 -o", "the findings, one per row; needs -o"),
+    Format("checklist", ".xlsx", XLSX_MEDIA, False, "预填的公开情况检查表：-o 以 .xlsx 结尾时为工作簿，否则为 HTML",
+           "the review checklist (公开情况检查表) prefilled: a workbook when -o ends in .xlsx, else HTML"),
+)  # fmt: skip
+"""`cnbudget audit --format`."""
+
+ANSWER = _table(
+    TEXT,
+    JSON,
+    CSV,
+    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "带图表的工作簿，须 -o", "a workbook with a chart; needs -o"),
+    Format(HTML.name, HTML.suffix, HTML.media_type, False, "带图表的单个网页文件", "one self-contained page with a chart"),
+)  # fmt: skip
+"""A library answer (`cnbudget compare`, `history`, `findings` … and the web's 下载)."""
+
+DIFF = _table(TEXT, JSON, HTML)
+"""`cnbudget diff --format`."""
+
+CHECKLIST = _table(
+    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "工作簿", "a workbook"),
+    Format(HTML.name, HTML.suffix, HTML.media_type, False, "网页", "a page"),
+)
+"""The review checklist of one document (the web's 检查表 download)."""
+
+
+def choices(table: dict[str, Format]) -> list[str]:
+    return list(table)
+
+
+def help_text(table: dict[str, Format]) -> str:
+    """The help of a ``--format`` option: every format with what it gives. A space follows each Chinese
+    separator: Rich breaks lines only at spaces, and would otherwise cut a format's name in two."""
+    entries = t("； ", "; ").join(f.help for f in table.values())
+    return t("输出格式： ", "Output format: ") + entries + t("。", ".")
