@@ -15,7 +15,8 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from cnbudget.model.answer import Answer, Chart, Series
-from cnbudget.report.answer_files import answer_html, answer_xlsx, chart_svg
+from cnbudget.report.answer.html import answer_html, chart_svg
+from cnbudget.report.answer.xlsx import answer_xlsx
 from support.cli import invoke as cli
 from support.seeds import SEED_FILES, SEEDS
 

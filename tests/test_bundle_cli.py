@@ -67,7 +67,7 @@ def test_page_crops_come_from_the_file_the_page_is_in() -> None:
 
     from cnbudget.audit.findings import Evidence
     from cnbudget.model import SourcePart
-    from cnbudget.report.page_crops import PageCrops
+    from cnbudget.report.kit.page_crops import PageCrops
 
     counts = []
     for path in (TEXT, TABLES):

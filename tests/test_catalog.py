@@ -130,7 +130,7 @@ def test_every_report_says_which_template_and_how_sure() -> None:
     import copy
 
     from cnbudget.domain.i18n import language_set_to
-    from cnbudget.report.template_note import template_note
+    from cnbudget.report.audit.notes import template_note
     from support.seeds import seed
 
     doc = copy.deepcopy(seed("000"))

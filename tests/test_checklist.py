@@ -18,7 +18,7 @@ from cnbudget.audit import audit
 from cnbudget.domain.catalog import checklist_for, checklists
 from cnbudget.domain.errors import EXIT_FINDINGS
 from cnbudget.parse import parse_file
-from cnbudget.report.checklist import fill_checklist
+from cnbudget.report.audit.checklist import fill_checklist
 from support.cli import invoke as run
 from support.seeds import PDF, SEED_FILES, seed
 

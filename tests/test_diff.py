@@ -22,7 +22,7 @@ from cnbudget.audit import AuditReport, audit
 from cnbudget.domain.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT
 from cnbudget.domain.numbers import format_amount, parse_amount
 from cnbudget.model import Document
-from cnbudget.report.diff import DocumentDiff, diff_reports
+from cnbudget.report.diff.compare import DocumentDiff, diff_reports
 from support.cli import invoke
 from support.convert import text_to_docx, text_to_html, text_to_pdf, text_to_xlsx
 from support.seeds import SEED_FILES
@@ -399,7 +399,7 @@ def test_numbers_are_never_cut_in_a_narrow_terminal() -> None:
 
     from rich.console import Console
 
-    from cnbudget.report.diff_render import render_diff_text
+    from cnbudget.report.diff.text import render_diff_text
 
     doc = _old().document
     table, side, row_key, column, line, index, raw = next(c for c in _tab_cells(doc) if c[0] == "B03")

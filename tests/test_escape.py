@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from cnbudget.audit import audit
 from cnbudget.domain.escape import FORMULA_START, csv_cell
-from cnbudget.report.audit_xlsx import render_xlsx
-from cnbudget.report.checklist import render_checklist_xlsx
-from cnbudget.report.facts import facts_csv
+from cnbudget.report.audit.checklist import render_checklist_xlsx
+from cnbudget.report.audit.xlsx import render_xlsx
+from cnbudget.report.document.facts import facts_csv
 from support.rulecases import fresh, row
 
 EVIL = "=cmd|'/C calc'!A0"

@@ -6,7 +6,7 @@ from collections import Counter
 
 from cnbudget.domain.numbers import amount_text, is_decimal_amount
 from cnbudget.read import read_path
-from cnbudget.report.facts import FACT_COLUMNS, facts_csv, iter_facts
+from cnbudget.report.document.facts import FACT_COLUMNS, facts_csv, iter_facts
 from support.seeds import SEED_FILES, seed
 
 

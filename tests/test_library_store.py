@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 
 from cnbudget.audit import audit
 from cnbudget.library.ingestion import ingest
-from cnbudget.report.facts import iter_facts
+from cnbudget.report.document.facts import iter_facts
 from cnbudget.store import schema
 from cnbudget.store.database import DatabaseError, current_revision, head_revision, open_database
 from support.seeds import SEED_FILES, SEEDS, seed

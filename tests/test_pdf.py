@@ -20,7 +20,7 @@ from cnbudget.audit import audit
 from cnbudget.domain.errors import InputError
 from cnbudget.model import Document
 from cnbudget.read import ReadOptions, read_path
-from cnbudget.report.facts import facts_csv
+from cnbudget.report.document.facts import facts_csv
 from support.convert import assert_reads_like_its_text, text_to_pdf
 from support.seeds import SEED_FILES
 
@@ -292,7 +292,7 @@ def test_a_scanned_page_is_read_by_ocr_into_the_same_facts(partly_scanned: Path)
 
 
 def test_html_report_shows_the_page_with_the_cells_boxed(tmp_path: Path) -> None:
-    from cnbudget.report.audit_html import render_html
+    from cnbudget.report.audit.html import render_html
 
     page = render_html([audit(putuo())], [])
     assert page.count("data:image/png;base64,") >= 3
@@ -331,7 +331,7 @@ def test_time_limit_stops_a_slow_read() -> None:
 def test_pages_in_every_report_format() -> None:
     import json
 
-    from cnbudget.report.audit_json import reports_json
+    from cnbudget.report.audit.json import reports_json
 
     report = audit(putuo())
     errors = [f for f in report.findings if f.severity == "error"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from cnbudget.model import Document
-from cnbudget.report.json_model import document_json
+from cnbudget.report.document.json import document_json
 from support.seeds import seed
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from cnbudget.audit import audit
 from cnbudget.domain.escape import terminal_text
-from cnbudget.report.audit_text import render_text
+from cnbudget.report.audit.text import render_text
 from support.rulecases import fresh, row
 
 _PRINTABLE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)

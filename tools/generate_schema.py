@@ -19,7 +19,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "document.schema
 
 def build_schema() -> dict[str, Any]:
     from cnbudget import model
-    from cnbudget.report.json_model import SCHEMA_VERSION
+    from cnbudget.report.document.json import SCHEMA_VERSION
 
     # Field docstrings become descriptions; Decimal serialises as a string (exact).
     for name in model.__all__:

@@ -27,7 +27,7 @@ def snapshot(path: Path) -> dict[str, object]:
     try:
         from cnbudget.model import facts_csv  # type: ignore[attr-defined]
     except ImportError:
-        from cnbudget.report.facts import facts_csv  # type: ignore[no-redef]
+        from cnbudget.report.document.facts import facts_csv
 
     doc = cnbudget.parse_file(path)
     report = audit(doc)

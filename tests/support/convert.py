@@ -222,7 +222,7 @@ def assert_reads_like_its_text(name_or_path: Path, converted: Path, fmt: str) ->
     findings, and says what it was."""
     from cnbudget import parse_file
     from cnbudget.audit import audit
-    from cnbudget.report.facts import facts_csv
+    from cnbudget.report.document.facts import facts_csv
     from support.digest import digest_differences, model_digest
 
     original, copy = parse_file(name_or_path), parse_file(converted)

@@ -218,27 +218,27 @@ def _write(
     only_summary: bool = False,
 ) -> None:
     if fmt == formats.JSON.name:
-        from cnbudget.report.audit_json import reports_json
+        from cnbudget.report.audit.json import reports_json
 
         write_output(reports_json(reports, failures), output)
     elif fmt == formats.HTML.name:
-        from cnbudget.report.audit_html import render_html
+        from cnbudget.report.audit.html import render_html
 
         write_output(render_html(reports, failures, info), output)
     elif fmt == "checklist":
-        from cnbudget.report.checklist import render_checklist_html, render_checklist_xlsx
+        from cnbudget.report.audit.checklist import render_checklist_html, render_checklist_xlsx
 
         if output is not None and output.suffix.lower() == ".xlsx":
             write_bytes_output(render_checklist_xlsx(reports, failures), output)
         else:
             write_output(render_checklist_html(reports, failures), output)
     elif fmt == formats.XLSX.name:
-        from cnbudget.report.audit_xlsx import render_xlsx
+        from cnbudget.report.audit.xlsx import render_xlsx
 
         assert output is not None
         write_bytes_output(render_xlsx(reports, failures), output)
     else:
-        from cnbudget.report.audit_text import render_summary, render_text
+        from cnbudget.report.audit.text import render_summary, render_text
 
         buffer = io.StringIO() if output is not None else None
         console = console_for(output, buffer)

@@ -57,22 +57,22 @@ def diff_command(
 ) -> None:
     """What changed between two versions of a document (the help is given at registration, in both languages)."""
     from cnbudget.library.processing import check
-    from cnbudget.report.diff import diff_reports
+    from cnbudget.report.diff.compare import diff_reports
 
     options = reading()
     before = check(old, options)
     after = check(new, options)
     diff = diff_reports(before, after)
     if fmt == "json":
-        from cnbudget.report.diff_render import diff_json
+        from cnbudget.report.diff.json import diff_json
 
         write_output(diff_json(diff), output)
     elif fmt == "html":
-        from cnbudget.report.diff_render import render_diff_html
+        from cnbudget.report.diff.html import render_diff_html
 
         write_output(render_diff_html(diff), output)
     else:
-        from cnbudget.report.diff_render import render_diff_text
+        from cnbudget.report.diff.text import render_diff_text
 
         buffer = io.StringIO() if output is not None else None
         render_diff_text(diff, console_for(output, buffer))

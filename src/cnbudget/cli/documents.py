@@ -73,11 +73,11 @@ def parse_command(
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
     doc = _load(file, sample)
     if fmt is ParseFormat.json:
-        from cnbudget.report.json_model import document_json
+        from cnbudget.report.document.json import document_json
 
         write_output(document_json(doc), output)
         return
-    from cnbudget.report.summary import render_summary
+    from cnbudget.report.document.summary import render_summary
 
     buffer = io.StringIO() if output is not None else None
     render_summary(doc, console_for(output, buffer))
@@ -95,7 +95,7 @@ def facts_command(
     bom: Annotated[bool, bom_opt()] = False,
 ) -> None:
     """One row per non-empty amount of the standard tables: table_kind,row_code,row_label,column,value."""
-    from cnbudget.report.facts import facts_csv, facts_json
+    from cnbudget.report.document.facts import facts_csv, facts_json
 
     doc = _load(file, sample)
     if fmt is FactsFormat.csv:
@@ -121,7 +121,7 @@ def show_command(
     sample: Annotated[bool, sample_opt()] = False,
 ) -> None:
     """Render one table in the terminal."""
-    from cnbudget.report.terminal import show_table
+    from cnbudget.report.document.table import show_table
 
     if not table:
         raise UsageError(

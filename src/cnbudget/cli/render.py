@@ -112,14 +112,14 @@ def show_answer(answer: Answer, fmt: str, output: Path | None, bom: bool = False
         write_output(answer.to_csv(), output, bom=bom)
         return
     if fmt == "xlsx":
-        from cnbudget.report.answer_files import answer_xlsx
+        from cnbudget.report.answer.xlsx import answer_xlsx
 
         needs_output(ANSWER, fmt, output)
         assert output is not None
         write_bytes_output(answer_xlsx(answer, value_labeller()), output)
         return
     if fmt == "html":
-        from cnbudget.report.answer_files import answer_html
+        from cnbudget.report.answer.html import answer_html
 
         write_output(answer_html(answer, value_labeller()), output)
         return

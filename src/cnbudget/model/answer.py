@@ -1,6 +1,6 @@
 """What a library question returns: a titled table of rows with notes, printable as text, JSON or CSV, and
 with the chart that shows its figures. Plain data, below the layers that make it (`cnbudget.library`) and
-draw it (`cnbudget.report.answer_files`, the CLI and the web pages)."""
+draw it (`cnbudget.report.answer`, the CLI and the web pages)."""
 
 from __future__ import annotations
 

@@ -449,7 +449,8 @@ def _answer(
 ) -> Response:
     """A library question as a page: its form, and its answer — table and chart — once the required fields
     are filled; ``?download=csv|xlsx`` gives the answer as a file (CSV with BOM for Excel; XLSX with a chart)."""
-    from cnbudget.report.answer_files import answer_xlsx, chart_svg
+    from cnbudget.report.answer.html import chart_svg
+    from cnbudget.report.answer.xlsx import answer_xlsx
 
     answer: Answer | None = None
     error = ""

@@ -58,7 +58,7 @@ def _base_name(view: DocumentView) -> str:
 
 
 def checklist_response(request: Request, document_id: int, fmt: str) -> Response:
-    from cnbudget.report.checklist import render_checklist_html, render_checklist_xlsx
+    from cnbudget.report.audit.checklist import render_checklist_html, render_checklist_xlsx
 
     view = document_view(request.app.state.engine, document_id)
     report, notes = reviewed_report(view)
@@ -128,14 +128,14 @@ def facts_csv_response(request: Request, document_id: int) -> Response:
 
 @lru_cache(maxsize=48)
 def _render(path: str, page: int, scale: float, sha256: str) -> tuple[bytes, float, float]:
-    from cnbudget.report.page_crops import render_page
+    from cnbudget.report.kit.page_crops import render_page
 
     return render_page(path, page, scale)
 
 
 @lru_cache(maxsize=16)
 def _line_places(path: str, sha256: str) -> dict[int, tuple[int, tuple[float, float, float, float]]]:
-    from cnbudget.report.page_crops import line_places
+    from cnbudget.report.kit.page_crops import line_places
 
     return line_places(path)
 

@@ -8,8 +8,8 @@ from cnbudget.audit import AuditReport, Finding
 from cnbudget.audit.registry import all_rules
 from cnbudget.domain.i18n import t
 from cnbudget.domain.vocabulary import FAMILY_LABELS, SEVERITY_LABELS
+from cnbudget.report.audit.notes import profile_note
 from cnbudget.report.kit.xlsx import Column, Sheet, to_bytes, workbook
-from cnbudget.report.profile_note import profile_note
 
 _HEADERS = ("文件", "单位", "年度", "规则", "类别", "级别", "说明", "表", "行编码", "行名称", "列", "应为", "实为", "差额",
             "页码", "行号（文本）", "复核意见", "处理状态")  # fmt: skip

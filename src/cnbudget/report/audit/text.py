@@ -11,8 +11,7 @@ from cnbudget.domain.escape import terminal_text as esc
 from cnbudget.domain.i18n import t
 from cnbudget.domain.text import place
 from cnbudget.domain.vocabulary import kind_label, severity_label
-from cnbudget.report.profile_note import profile_note
-from cnbudget.report.template_note import template_note
+from cnbudget.report.audit.notes import profile_note, template_note
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 

@@ -369,7 +369,7 @@ def _grids(doc: Document) -> dict[str, _Grid]:
     return grids
 
 
-def _table_name(table_id: str) -> str:
+def table_name(table_id: str) -> str:
     from cnbudget.domain.catalog import table_name
 
     return table_name(table_id)
@@ -379,10 +379,10 @@ def _tables(a: Document, b: Document, out: DocumentDiff) -> None:
     old, new = _grids(a), _grids(b)
     for tid, grid in old.items():
         if tid not in new:
-            out.tables.append(TableChange(tid, _table_name(tid), "removed", grid.title, old=grid.place))
+            out.tables.append(TableChange(tid, table_name(tid), "removed", grid.title, old=grid.place))
     for tid, grid in new.items():
         if tid not in old:
-            out.tables.append(TableChange(tid, _table_name(tid), "added", grid.title, new=grid.place))
+            out.tables.append(TableChange(tid, table_name(tid), "added", grid.title, new=grid.place))
     for tid, g_old in old.items():
         g_new = new.get(tid)
         if g_new is not None:
@@ -390,7 +390,7 @@ def _tables(a: Document, b: Document, out: DocumentDiff) -> None:
 
 
 def _grid(a: _Grid, b: _Grid, out: DocumentDiff) -> None:
-    name = _table_name(a.id)
+    name = table_name(a.id)
     if a.unit != b.unit:
         out.tables.append(TableChange(a.id, name, "unit", f"{a.unit} → {b.unit}", a.place, b.place))
     used_a = {c for r in a.rows for c in r.cells}

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cnbudget.audit import AuditReport
-from cnbudget.report.json_model import to_jsonable
+from cnbudget.report.kit.json import to_jsonable
 
 
 def report_dict(report: AuditReport) -> dict[str, Any]:

@@ -15,11 +15,10 @@ from cnbudget.domain.numbers import format_amount
 from cnbudget.domain.text import at, place
 from cnbudget.domain.vocabulary import KIND_LABELS, SEVERITY_LABELS
 from cnbudget.model import Document, Table
+from cnbudget.report.audit.notes import profile_note, template_note
 from cnbudget.report.kit.html import e as _e
 from cnbudget.report.kit.html import page, stamp
-from cnbudget.report.page_crops import PageCrops
-from cnbudget.report.profile_note import profile_note
-from cnbudget.report.template_note import template_note
+from cnbudget.report.kit.page_crops import PageCrops
 
 _CSS = """
 .summary span{display:inline-block;margin-right:1.2em;font-weight:bold}

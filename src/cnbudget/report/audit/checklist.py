@@ -27,9 +27,9 @@ from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, 
 from cnbudget.domain.escape import text_cells
 from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
+from cnbudget.report.audit.notes import profile_note
 from cnbudget.report.kit.html import e as _e
 from cnbudget.report.kit.html import page
-from cnbudget.report.profile_note import profile_note
 
 Status = Literal["是", "否", "待复核", "待人工判断"]
 STATUS_HELP = {
@@ -403,7 +403,7 @@ def _sheet_head(ws: Any, filled: FilledChecklist, style: _Style) -> None:
 def _sheet_rows(ws: Any, report: AuditReport, filled: FilledChecklist, style: _Style, shots: _Shots) -> None:
     from openpyxl.styles import PatternFill
 
-    from cnbudget.report.page_crops import PageCrops
+    from cnbudget.report.kit.page_crops import PageCrops
 
     meta = report.document.metadata
     crops = PageCrops(meta.source_path, meta.source_format, meta.source_files)
@@ -480,7 +480,7 @@ def render_checklist_html(
     reports: list[AuditReport], failures: list[tuple[str, str]], notes: Mapping[str, str] | None = None
 ) -> str:
     """The same checklist as one self-contained page (crops inline), one section per document."""
-    from cnbudget.report.page_crops import PageCrops
+    from cnbudget.report.kit.page_crops import PageCrops
 
     parts: list[str] = []
     for report in reports:

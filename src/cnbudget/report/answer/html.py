@@ -1,15 +1,5 @@
-"""A library answer as a workbook or a web page, each with its chart: for reviewers who mail or print it.
-
-XLSX (openpyxl): the table with typed cells — amounts are numbers with a number format, never text —
-and a native Excel chart on a second sheet, drawn from the figures written beside it. HTML: one
-self-contained file (inline CSS, no script, nothing fetched) with the table and the chart as inline SVG.
-Both show the unit of every figure (万元, %) in the headings and on the chart's axis.
-
-Document text (organisation names, labels) is untrusted: every cell goes through the formula guard
-(`report.kit.xlsx`) and every piece of HTML or SVG text through the HTML kit's escaping (`report.kit.html.e`).
-
-The answer is `cnbudget.model.answer.Answer`, plain data that the library makes and this draws.
-"""
+"""A library answer as one self-contained page (inline style, no script, nothing fetched): the table and the
+chart as inline SVG, with the unit of every figure in the headings and on the axis."""
 
 from __future__ import annotations
 
@@ -21,133 +11,10 @@ from typing import Any
 from cnbudget.domain.i18n import t
 from cnbudget.domain.numbers import format_amount
 from cnbudget.model.answer import Answer, Chart
+from cnbudget.report.answer.common import COLOURS, Label, as_is, heading, notes, shown
 from cnbudget.report.kit.html import e as _e
 from cnbudget.report.kit.html import page, stamp
-from cnbudget.report.kit.xlsx import (
-    AMOUNT_FORMAT,
-    PERCENT_FORMAT,
-    YEAR_FORMAT,
-    Column,
-    Sheet,
-    to_bytes,
-    workbook,
-)
 
-MAX_CATEGORIES = 40
-"""A chart shows at most this many bars or points along its axis (the table lists every row)."""
-COLOURS = ("#3b6fb6", "#d9822b", "#2e9e6b", "#b84a62", "#7a5cb0", "#8c6d3f", "#4aa3b8", "#999999")
-
-
-Label = Callable[[str, Any], Any]
-"""How a fixed value is shown to a person (budget → 预算); the identity by default."""
-
-
-def _same(_column: str, value: Any) -> Any:
-    return value
-
-
-def _heading(answer: Answer, column: str) -> str:
-    """The column's heading with its unit, unless the heading already says it."""
-    heading = answer.heading(column)
-    unit = answer.units.get(column)
-    if unit and unit not in heading:
-        return f"{heading}（{unit}）"
-    return heading
-
-
-def _notes(answer: Answer) -> list[str]:
-    notes = list(answer.notes)
-    if answer.total is not None:
-        notes.append(
-            t(
-                f"显示 {len(answer.rows)} 条，共 {answer.total} 条；用 --limit 显示更多",
-                f"{len(answer.rows)} of {answer.total} shown; --limit shows more",
-            )
-        )
-    return notes
-
-
-def _shown(chart: Chart) -> tuple[list[str], list[list[Decimal | None]], str]:
-    """The categories a chart draws (the first MAX_CATEGORIES), their values per series, and its title."""
-    count = min(len(chart.categories), MAX_CATEGORIES)
-    title = f"{chart.title}（{t('单位', 'unit')}：{chart.unit}）"
-    if len(chart.categories) > count:
-        title += t(f"，前 {count} 个", f", first {count}")
-    return list(chart.categories[:count]), [list(s.values[:count]) for s in chart.series], title
-
-
-# ---- XLSX ---------------------------------------------------------------------------------------------
-def answer_xlsx(answer: Answer, label: Label = _same) -> bytes:
-    """The table on the first sheet (amounts as numbers in their format), the chart with its figures on the
-    second."""
-    book = workbook()
-    columns = []
-    for column in answer.columns:
-        longest = max((len(str(r.get(column) or "")) for r in answer.rows), default=0)
-        wide = max(len(_heading(answer, column)), longest) + 2
-        columns.append(Column(_heading(answer, column), min(max(wide, 8), 48)))
-    sheet = Sheet(book, t("数据", "data"), columns, rows=len(answer.rows), title=answer.title)
-    units = [answer.units.get(c) for c in answer.columns]
-    formats = {i: PERCENT_FORMAT if u == "%" else AMOUNT_FORMAT for i, u in enumerate(units) if u}
-    for row in answer.rows:
-        sheet.append(
-            [_xlsx_value(label(column, row.get(column))) for column in answer.columns], formats=formats
-        )
-    for note in _notes(answer):
-        sheet.sheet.append([])
-        sheet.append([f"{t('注', 'Note')}：{note}"])
-    if answer.chart is not None and answer.chart.categories:
-        _xlsx_chart(book, answer.chart)
-    return to_bytes(book)
-
-
-def _xlsx_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return "" if value is None else str(value).lower()
-    if isinstance(value, int | Decimal):
-        return value  # a number cell (openpyxl writes a Decimal exactly as its digits)
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _xlsx_chart(book: Any, chart: Chart) -> None:
-    from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.utils import get_column_letter
-
-    categories, values, title = _shown(chart)
-    width = min(max((len(c) for c in categories), default=8) + 2, 40)
-    headings = [Column(chart.axis, width), *(Column(f"{s.name}（{chart.unit}）", 14) for s in chart.series)]
-    data_sheet = Sheet(book, t("图表", "chart"), headings, rows=0)
-    sheet = data_sheet.sheet
-    number_format = (
-        PERCENT_FORMAT
-        if chart.unit == "%"
-        else AMOUNT_FORMAT
-        if chart.unit in ("万元", "元")
-        else YEAR_FORMAT
-    )
-    figures = dict.fromkeys(range(1, len(values) + 1), number_format)
-    for index, category in enumerate(categories):
-        data_sheet.append([category, *(v[index] for v in values)], formats=figures)
-    drawing: Any = LineChart() if chart.kind == "line" else BarChart()
-    if chart.kind != "line":
-        drawing.type = "col"
-    drawing.title = title
-    drawing.y_axis.title = chart.unit
-    drawing.x_axis.title = chart.axis
-    drawing.y_axis.numFmt = number_format
-    drawing.x_axis.delete = False  # openpyxl hides both axes by default in recent Excel versions
-    drawing.y_axis.delete = False
-    data = Reference(sheet, min_col=2, max_col=1 + len(values), min_row=1, max_row=1 + len(categories))
-    drawing.add_data(data, titles_from_data=True)
-    drawing.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + len(categories)))
-    drawing.width = min(max(16.0, 1.2 * len(categories) * max(1, len(values))), 48.0)
-    drawing.height = 10.0
-    sheet.add_chart(drawing, f"{get_column_letter(len(values) + 3)}2")
-
-
-# ---- HTML ---------------------------------------------------------------------------------------------
 _CSS = """
 table.answer{border-collapse:collapse;font-size:.88em;margin:1em 0}
 table.answer th,table.answer td{border:1px solid #ccc;padding:2px 8px;vertical-align:top}
@@ -168,12 +35,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def answer_html(answer: Answer, label: Label = _same) -> str:
+def answer_html(answer: Answer, label: Label = as_is) -> str:
     """One page: title, chart, table, notes; nothing outside the file."""
     out = [f"<h1>{_e(answer.title)}</h1>", stamp()]
     if answer.chart is not None and answer.chart.categories:
         out.append(f"<figure>{chart_svg(answer.chart)}</figure>")
-    head = "".join(f"<th>{_e(_heading(answer, c))}</th>" for c in answer.columns)
+    head = "".join(f"<th>{_e(heading(answer, c))}</th>" for c in answer.columns)
     body = []
     for row in answer.rows:
         cells = []
@@ -184,7 +51,7 @@ def answer_html(answer: Answer, label: Label = _same) -> str:
             cells.append(f"<td{css}>{_e(_cell_text(value))}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     out.append(f'<div class="scroll"><table class="answer"><tr>{head}</tr>{"".join(body)}</table></div>')
-    out += [f'<p class="note">{_e(t("注", "Note"))}：{_e(note)}</p>' for note in _notes(answer)]
+    out += [f'<p class="note">{_e(t("注", "Note"))}：{_e(note)}</p>' for note in notes(answer)]
     return page(answer.title, out, _CSS)
 
 
@@ -208,7 +75,7 @@ def _short(text: str, length: int = 14) -> str:
 
 def chart_svg(chart: Chart) -> str:
     """The chart as inline SVG: bars or lines, the axis in the chart's unit, a legend, a tooltip per value."""
-    categories, values, title = _shown(chart)
+    categories, values, title = shown(chart)
     numbers = [float(v) for series in values for v in series if v is not None]
     low, high = min([0.0, *numbers]), max([0.0, *numbers])
     if high == low:

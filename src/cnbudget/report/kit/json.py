@@ -1,15 +1,10 @@
-"""The whole model as JSON: Decimal as strings (exact), dataclasses as objects."""
+"""The model as JSON: Decimal as strings (exact), dataclasses as objects — for every JSON the package writes."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from decimal import Decimal
 from typing import Any
-
-from cnbudget.model import Document
-
-SCHEMA_VERSION = "1"
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -22,8 +17,3 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     return obj
-
-
-def document_json(doc: Document, indent: int | None = 1) -> str:
-    payload = {"schema_version": SCHEMA_VERSION, **to_jsonable(doc)}
-    return json.dumps(payload, ensure_ascii=False, indent=indent)

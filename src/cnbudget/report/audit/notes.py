@@ -1,10 +1,27 @@
-"""The line every report carries on the document's template: which one, how sure, and on what evidence."""
+"""The lines every report carries: the review profile the audit followed (its name, hash, rules off), and
+the document's template (which one, how sure, on what evidence). Plain text: each output escapes it."""
 
 from __future__ import annotations
 
+from cnbudget.audit import AuditReport
 from cnbudget.domain.catalog import template_of
 from cnbudget.domain.i18n import t
 from cnbudget.model import Document
+
+
+def profile_note(report: AuditReport) -> str:
+    """Plain text (each output escapes it for its medium); empty when no profile was used."""
+    profile = report.profile
+    if profile is None:
+        return ""
+    off = [o.rule_id for o in report.outcomes if o.disabled]
+    line = t(f"审核配置：{profile.label}", f"Review profile: {profile.label}")
+    if off:
+        line += t(
+            f"；已停用 {len(off)} 条规则：{'、'.join(off)}", f"; {len(off)} rules disabled: {', '.join(off)}"
+        )
+    return line
+
 
 _SURE = {
     "certain": ("确定", "certain"),
