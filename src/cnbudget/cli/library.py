@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -87,6 +88,16 @@ def open_library(db: str | None, create: bool = False) -> Engine:
     return open_database(db, create=create)
 
 
+@contextmanager
+def using_library(db: str | None, create: bool = False) -> Iterator[Engine]:
+    """The library for one command, its connections closed when the command is done, whatever happens."""
+    engine = open_library(db, create)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def _ask(
     db: str | None,
     fmt: str,
@@ -96,11 +107,8 @@ def _ask(
 ) -> None:
     """Open the library, answer, print, and always close the connections."""
     needs_output(ANSWER, fmt, output)  # before the library is opened
-    engine = open_library(db)
-    try:
+    with using_library(db) as engine:
         show_answer(question(engine), fmt, output, bom)
-    finally:
-        engine.dispose()
 
 
 def _ingest_opt(name: str) -> Any:
@@ -449,11 +457,8 @@ def merge_command(
     from cnbudget.domain.escape import plain_text
     from cnbudget.library.identity import merge
 
-    engine = open_library(db or ctx.obj)
-    try:
+    with using_library(db or ctx.obj) as engine:
         done = merge(engine, alias, target)
-    finally:
-        engine.dispose()
     a, b = plain_text(done.alias_name), plain_text(done.target_name)
     sys.stdout.write(
         t(
@@ -484,11 +489,8 @@ def unmerge_command(
     from cnbudget.domain.escape import plain_text
     from cnbudget.library.identity import unmerge
 
-    engine = open_library(db or ctx.obj)
-    try:
+    with using_library(db or ctx.obj) as engine:
         done = unmerge(engine, alias)
-    finally:
-        engine.dispose()
     a, b = plain_text(done.alias_name), plain_text(done.target_name)
     sys.stdout.write(
         t(
@@ -571,10 +573,7 @@ def export_command(
             t(f"没有表 {'、'.join(unknown)}：可选 {'、'.join(EXPORT_TABLES)}",
               f"unknown table {', '.join(unknown)}: choose from {', '.join(EXPORT_TABLES)}")
         )  # fmt: skip
-    engine = open_library(db)
-    try:
+    with using_library(db) as engine:
         written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
-    finally:
-        engine.dispose()
     for path, rows in written:
         sys.stderr.write(t(f"{path}：{rows} 行\n", f"{path}: {rows} rows\n"))

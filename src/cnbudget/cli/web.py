@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cnbudget.cli.library import open_library
+from cnbudget.cli.library import open_library, using_library
 from cnbudget.cli.options import db_opt
 from cnbudget.cli.usage import Command, Group
 from cnbudget.domain.errors import UsageError
@@ -244,7 +244,8 @@ def users_add(
     from cnbudget.library.accounts import add_user
 
     password = _password()
-    user = add_user(open_library(db, create=True), username, password, role, name)
+    with using_library(db, create=True) as engine:
+        user = add_user(engine, username, password, role, name)
     label = ROLE_LABELS.get(user.role, user.role)
     sys.stdout.write(t(f"已添加用户 {user.username}（{label}）\n", f"Added user {user.username} ({role})\n"))
 
@@ -254,7 +255,9 @@ def users_list(db: Annotated[str | None, db_opt()] = None) -> None:
     from cnbudget.domain.vocabulary import ROLE_LABELS
     from cnbudget.library.accounts import list_users
 
-    for user, active in list_users(open_library(db, create=True)):
+    with using_library(db, create=True) as engine:
+        users = list_users(engine)
+    for user, active in users:
         state = t("在用", "active") if active else t("停用", "inactive")
         sys.stdout.write(
             f"{user.username}\t{t(ROLE_LABELS[user.role], user.role)}\t{user.display_name}\t{state}\n"
@@ -273,7 +276,9 @@ def users_passwd(
     """Set a new password (asked twice, or CNBUDGET_PASSWORD); the user's sessions end."""
     from cnbudget.library.accounts import set_password
 
-    set_password(open_library(db, create=True), username, _password())
+    password = _password()
+    with using_library(db, create=True) as engine:
+        set_password(engine, username, password)
     sys.stdout.write(t(f"已修改 {username} 的密码\n", f"Changed the password of {username}\n"))
 
 
