@@ -7,8 +7,9 @@ import pytest
 
 import cnbudget
 from cnbudget.domain.errors import InputError
+from support.paths import FIXTURES
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = FIXTURES / "seeds"
 
 
 def test_text_that_is_not_a_disclosure() -> None:
@@ -46,7 +47,7 @@ def test_table_with_a_missing_header_column() -> None:
     assert row.value("基本支出/公用经费") == Decimal("134.77") and row.value("项目支出") == Decimal("0.00")
 
 
-REPRO = Path(__file__).parent / "fixtures" / "repro"
+REPRO = FIXTURES / "repro"
 
 
 @pytest.mark.parametrize("path", sorted(REPRO.glob("*.txt")), ids=lambda p: p.stem)

@@ -11,8 +11,9 @@ from cnbudget.read import read_bundle
 from cnbudget.store import schema
 from cnbudget.store.database import open_database
 from support.cli import invoke as cli
+from support.paths import FIXTURES
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+CORPUS = FIXTURES / "corpus"
 TEXT = CORPUS / "js-cpcoffice-2019-budget-dept-text.pdf"
 TABLES = CORPUS / "js-cpcoffice-2019-budget-dept-tables.pdf"
 

@@ -20,9 +20,9 @@ from cnbudget.domain.errors import EXIT_FINDINGS
 from cnbudget.parse import parse_file
 from cnbudget.report.checklist import fill_checklist
 from support.cli import invoke as run
+from support.paths import FIXTURES
 from support.seeds import PDF, SEED_FILES, seed
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 FINANCE = CORPUS / "shpt-finance-2025-budget-dept.pdf"
 

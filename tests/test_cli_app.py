@@ -9,8 +9,7 @@ from pathlib import Path
 
 from cnbudget.cli.app import build_app
 from support.cli import invoke, process
-
-ROOT = Path(__file__).resolve().parents[1]
+from support.paths import FIXTURES, ROOT
 
 
 def _app_commands() -> set[str]:
@@ -52,9 +51,7 @@ def test_a_library_question_does_not_load_the_parser_or_the_audit(tmp_path: Path
     """compare needs the database layer only: the parser, the rules and the readers stay unloaded."""
     db = tmp_path / "lib.db"
     assert (
-        invoke(
-            "ingest", str(ROOT / "tests" / "fixtures" / "seeds" / "002_259adb099584b024.txt"), "--db", str(db)
-        ).returncode
+        invoke("ingest", str(FIXTURES / "seeds" / "002_259adb099584b024.txt"), "--db", str(db)).returncode
         == 0
     )
     probe = (

@@ -22,6 +22,7 @@ from cnbudget.domain.i18n import language_set_to
 from cnbudget.library.exports import EXPORT_TABLES
 from cnbudget.store.metrics import DERIVED, metric_specs
 from support.cli import invoke, process
+from support.paths import ROOT
 from support.seeds import SEED_FILES
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -326,7 +327,7 @@ def test_help_texts_follow_the_language_of_each_build() -> None:
 
 
 def test_rules_under_a_review_profile_in_each_language() -> None:
-    profile = Path(__file__).resolve().parents[1] / "docs" / "profile.example.toml"
+    profile = ROOT / "docs" / "profile.example.toml"
     zh = invoke("rules", "--profile", str(profile))
     assert zh.returncode == 0, zh.stderr
     assert "按审核配置" in zh.stdout and "已停用" in zh.stdout, zh.stdout[:400]

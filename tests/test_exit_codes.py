@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from cnbudget.domain import errors
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 STOP = {"the", "could", "not", "was", "and", "with", "for", "reached", "asks", "this", "that", "from"}
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.paths import ROOT
+
 sys.path.insert(0, str(ROOT / "tools"))
 from golden import INPUTS, golden_path, snapshot  # noqa: E402
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cnbudget"
+from support.paths import ROOT
+
+PACKAGE = ROOT / "src" / "cnbudget"
 LAYERS: dict[str, int] = {
     "domain": 0,
     "model": 1,

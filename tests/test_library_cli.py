@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 from cnbudget.store import schema
 from cnbudget.store.database import open_database
+from support.paths import ROOT
 from support.seeds import SEED_FILES, SEEDS
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import generate  # noqa: E402
 
 from support.cli import invoke as cli

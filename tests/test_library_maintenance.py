@@ -18,8 +18,9 @@ from cnbudget.library.review import decide
 from cnbudget.store import schema
 from cnbudget.store.database import open_database
 from cnbudget.store.review import decisions, series_of
+from support.paths import FIXTURES
 
-SEED = Path(__file__).parent / "fixtures" / "seeds" / "000_37ad2aea713753bc.txt"
+SEED = FIXTURES / "seeds" / "000_37ad2aea713753bc.txt"
 
 
 def _without_year(text: str, mark: int) -> str:

@@ -18,6 +18,7 @@ from cnbudget.domain.errors import UsageError
 from cnbudget.library import questions as q
 from cnbudget.library.ingestion import ingest
 from cnbudget.store.database import open_database
+from support.paths import FIXTURES
 from support.seeds import SEED_FILES, seed
 
 
@@ -252,7 +253,7 @@ def test_execution_sums_the_units_budgets_when_the_department_has_none(
 def test_documents_printed_in_yuan_compare_in_wan(tmp_path: Path) -> None:
     """Shanghai prints its tables in 元, Wuhan in 万元: the library compares both in 万元, and a Shanghai
     收入预算总表 listing income by function class (201 一般公共服务支出) gives no organisation code."""
-    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    corpus = FIXTURES / "corpus"
     engine = open_database(f"sqlite:///{tmp_path / 'lib.db'}")
     ingest(engine, [corpus / "shpt-finance-2025-budget-dept.pdf", SEED_FILES["000"]], jobs=1)
     shanghai = next(r for r in q.compare(engine, 2025, ["total_spending"]).rows)

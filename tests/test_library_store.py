@@ -17,6 +17,7 @@ from cnbudget.library.ingestion import ingest
 from cnbudget.report.facts import iter_facts
 from cnbudget.store import schema
 from cnbudget.store.database import DatabaseError, current_revision, head_revision, open_database
+from support.paths import FIXTURES
 from support.seeds import SEED_FILES, SEEDS, seed
 
 
@@ -223,7 +224,7 @@ def test_amounts_survive_storage_exactly(library_url: str, values: list[Decimal]
 
 
 def test_a_pdf_is_stored_with_the_pages_of_its_facts_and_findings(tmp_path: Path) -> None:
-    pdf = Path(__file__).parent / "fixtures" / "pdf" / "putuo-planning-resources-2024-final.pdf"
+    pdf = FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"
     engine = open_database(str(tmp_path / "library.db"))
     summary = ingest(engine, [pdf], jobs=1)
     assert len(summary.ingested) == 1, summary.failed

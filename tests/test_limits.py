@@ -21,8 +21,9 @@ from cnbudget.read import ReadOptions, read_path
 from cnbudget.read.grid import MAX_COLSPAN, expand_spans
 from cnbudget.read.source import CellCount
 from support.cli import invoke as run
+from support.paths import FIXTURES
 
-PDF = Path(__file__).parent / "fixtures" / "pdf" / "encrypted.pdf"
+PDF = FIXTURES / "pdf" / "encrypted.pdf"
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ and only a new finding on the changed place counts."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,9 @@ from support.harness.narrative_mutation import (
     _ratio_range,
     mutate_narrative,
 )
+from support.paths import FIXTURES
 
-NATIONAL = Path(__file__).parent / "fixtures" / "national"
+NATIONAL = FIXTURES / "national"
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,9 @@ from cnbudget.read import ReadOptions, ocr, pdf, read_path
 from cnbudget.read.layout import Char
 from cnbudget.read.source import BASE_SECONDS, MAX_AUTO_SECONDS, OCR_PAGE_SECONDS
 from support.cli import invoke as cli
+from support.paths import FIXTURES
 
-PUTUO = Path(__file__).parent / "fixtures" / "pdf" / "putuo-planning-resources-2024-final.pdf"
+PUTUO = FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"
 
 
 class Clock:

@@ -14,8 +14,9 @@ import pytest
 import cnbudget
 from cnbudget.audit import audit
 from cnbudget.parse.tables.header_words import header_columns, sides_text
+from support.paths import FIXTURES
 
-PDF = Path(__file__).parent / "fixtures" / "pdf" / "putuo-planning-resources-2024-final.pdf"
+PDF = FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"
 
 
 def _page_text(path: Path) -> str:

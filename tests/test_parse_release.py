@@ -10,9 +10,9 @@ import pytest
 from cnbudget.parse import parse_file, parse_source
 from cnbudget.read import read_path
 from support.convert import text_to_docx, text_to_html, text_to_xlsx
+from support.paths import FIXTURES
 from support.seeds import SEED_FILES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = [FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"] + [
     FIXTURES / "national" / name
     for name in (

@@ -22,9 +22,10 @@ from cnbudget.model import Document
 from cnbudget.read import ReadOptions, read_path
 from cnbudget.report.facts import facts_csv
 from support.convert import assert_reads_like_its_text, text_to_pdf
+from support.paths import FIXTURES
 from support.seeds import SEED_FILES
 
-PDF = Path(__file__).parent / "fixtures" / "pdf"
+PDF = FIXTURES / "pdf"
 PUTUO = PDF / "putuo-planning-resources-2024-final.pdf"
 TEMPLATE = PDF / "national-final-accounts-template.pdf"
 

@@ -17,8 +17,9 @@ import cnbudget
 from cnbudget.audit import AuditReport, audit
 from cnbudget.read import read_path
 from support.cli import invoke as cli
+from support.paths import FIXTURES
 
-PDFS = Path(__file__).parent / "fixtures" / "pdf"
+PDFS = FIXTURES / "pdf"
 PUTUO = PDFS / "putuo-planning-resources-2024-final.pdf"
 TEMPLATE = PDFS / "national-final-accounts-template.pdf"
 

@@ -11,8 +11,9 @@ from cnbudget.audit import AuditReport
 from cnbudget.domain.errors import InputError
 from cnbudget.library import processing
 from cnbudget.library.processing import Failure, check_or_fail, failure, record_or_fail
+from support.paths import FIXTURES
 
-SEED = Path(__file__).parent / "fixtures" / "seeds" / "000_37ad2aea713753bc.txt"
+SEED = FIXTURES / "seeds" / "000_37ad2aea713753bc.txt"
 
 
 def test_a_readable_document_is_checked_and_recorded() -> None:

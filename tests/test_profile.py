@@ -23,9 +23,9 @@ from cnbudget.audit.tolerance import Tolerance
 from cnbudget.domain.errors import EXIT_OK, EXIT_USAGE, UsageError
 from cnbudget.domain.i18n import language_set_to
 from support.cli import invoke as run
+from support.paths import ROOT
 from support.seeds import FIXTURES, SEED_FILES, seed
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "profile.example.toml"
 
 

@@ -8,8 +8,9 @@ import cnbudget
 from cnbudget.domain.errors import InputError
 from cnbudget.read import read_path, source_from_text
 from cnbudget.read.source import ReadOptions
+from support.paths import FIXTURES
 
-SAMPLE = (Path(__file__).parent / "fixtures" / "seeds" / "002_259adb099584b024.txt").read_text("utf-8")
+SAMPLE = (FIXTURES / "seeds" / "002_259adb099584b024.txt").read_text("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,13 @@ import re
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.paths import FIXTURES, ROOT
 
 
 def test_readme_library_example_runs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     readme = (ROOT / "README.md").read_text("utf-8")
     block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "open_library" in b)
-    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "disclosures")
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "disclosures")
     monkeypatch.chdir(tmp_path)
     printed: list[tuple[object, ...]] = []
     exec(block, {"print": lambda *a: printed.append(a)})  # noqa: S102 - the documented example itself

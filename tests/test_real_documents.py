@@ -11,11 +11,12 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
-_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "real_documents.py"
+from support.paths import FIXTURES, ROOT
+
+_PATH = ROOT / "benchmarks" / "real_documents.py"
 _SPEC = importlib.util.spec_from_file_location("real_documents", _PATH)
 assert _SPEC is not None and _SPEC.loader is not None
 real_documents = importlib.util.module_from_spec(_SPEC)
@@ -26,10 +27,10 @@ DOCUMENTS = real_documents.expectations()
 
 
 def test_every_corpus_file_is_a_declared_document() -> None:
-    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    corpus = FIXTURES / "corpus"
     declared = {f.name for e in DOCUMENTS for f in e.files}
     assert {p.name for p in corpus.glob("*.pdf")} <= declared
-    national = Path(__file__).parent / "fixtures" / "national"
+    national = FIXTURES / "national"
     assert {p.name for p in national.iterdir() if p.suffix in (".pdf", ".xlsx", ".docx")} <= declared
 
 
@@ -66,7 +67,7 @@ def test_validation_is_a_third_of_the_national_cities() -> None:
     assert not held & {e.city for e in TUNED}
 
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+CORPUS = FIXTURES / "corpus"
 
 
 def test_figures_read_off_the_pages() -> None:

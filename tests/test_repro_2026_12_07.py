@@ -16,8 +16,9 @@ import pytest
 import cnbudget
 from cnbudget.domain.errors import InputError, UsageError
 from cnbudget.read import ReadOptions
+from support.paths import FIXTURES
 
-HERE = Path(__file__).parent / "fixtures"
+HERE = FIXTURES
 REPRO = HERE / "repro" / "2026-12-07"
 SEED = HERE / "seeds" / "000_37ad2aea713753bc.txt"
 TWO_GIB = 2 * 1024**3

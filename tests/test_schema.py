@@ -3,15 +3,13 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from cnbudget.model import Document
 from cnbudget.report.json_model import document_json
+from support.paths import ROOT
 from support.seeds import seed
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_checked_in_schema_is_current() -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cnbudget"
+from support.paths import ROOT
+
+PACKAGE = ROOT / "src" / "cnbudget"
 
 
 def _imports_t(tree: ast.Module) -> bool:

@@ -13,8 +13,8 @@ from cnbudget.audit.rules.sums import ROW_SUM_RULES
 from cnbudget.domain.catalog import spec_for
 from cnbudget.domain.vocabulary import FAMILIES
 from cnbudget.model.headers import column_identities
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = {r.id: r for r in all_rules()}
 
 

@@ -4,9 +4,9 @@ quiet on a clean one."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from cnbudget.model import Cell, Document, Row
+from support.paths import FIXTURES
 from support.rulecases import Case, _drop_row, _drop_table, assert_fires, assert_quiet, cases_of, edited
 
 
@@ -87,7 +87,7 @@ def test_narrative_sections_are_those_of_the_documents_template() -> None:
     import cnbudget
     from cnbudget.audit import audit
 
-    corpus = Path(__file__).parents[1] / "fixtures" / "corpus"
+    corpus = FIXTURES / "corpus"
     doc = cnbudget.parse_file(corpus / "shpt-govoffice-2025-budget-dept.pdf")
     assert doc.metadata.template == "shanghai-district-budget"
     assert not [f for f in audit(doc).findings if f.rule_id == "COMP-NARR-002"]
