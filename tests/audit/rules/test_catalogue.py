@@ -19,7 +19,7 @@ RULES = {r.id: r for r in all_rules()}
 
 
 def _cases(family: str) -> list[str]:
-    module = importlib.import_module(f"rules.test_{family}")
+    module = importlib.import_module(f"audit.rules.test_{family}")
     return [c.rule_id for c in module.CASES]
 
 
