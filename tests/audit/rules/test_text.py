@@ -1,7 +1,7 @@
 """Rules of the family text (文字质量): each fires on a seed whose words were changed the way reviewers find
 them changed in real disclosures (the seed's text edited and parsed again), and stays quiet on a clean one.
 The real defects of the corpus (a doubled full stop, a bracket left open, template words) are recorded in
-tests/fixtures/corpus/expectations.toml and checked by tests/test_real_documents.py."""
+tests/fixtures/corpus/expectations.toml and checked by tests/system/test_real_documents.py."""
 
 from __future__ import annotations
 
