@@ -19,7 +19,7 @@ Per document: outcome (ok, refused with a message, crash), organisation, year, k
 tables found / required by the template, errors (of which unexpected), warnings, seconds. Then a summary per
 part. Targets (issue 18): no crash and the metadata right everywhere; no unexpected error on the corpus and
 development parts; at most `VALIDATION_TARGET` unexpected errors per document on the validation part. The
-exit code is 1 when a target is missed or a recorded error was lost. tests/test_real_documents.py runs the
+exit code is 1 when a target is missed or a recorded error was lost. tests/system/test_real_documents.py runs the
 same comparison as a regression test.
 """
 

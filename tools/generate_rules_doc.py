@@ -43,7 +43,7 @@ def render() -> str:
         "(SUM-LOCATE-001), not reported again.",
         "",
         "Each rule is one decorated function in `src/cnbudget/audit/rules/` (see docs/architecture.md); its",
-        "cases are in `tests/rules/test_<family>.py`.",
+        "cases are in `tests/audit/rules/test_<family>.py`.",
         "",
     ]
     for family in FAMILIES:

@@ -1,6 +1,6 @@
 """Write (or check) the behaviour snapshot of the seeds and PDF fixtures: facts and audit findings.
 
-A refactoring must leave what cnbudget reads and reports unchanged; `tests/test_golden.py` compares
+A refactoring must leave what cnbudget reads and reports unchanged; `tests/system/test_golden.py` compares
 today's output with the files written here. When a change is meant to alter the output (a parser fix, a
 new rule), run `python tools/golden.py` and review the diff of tests/fixtures/golden/ like any change.
 """

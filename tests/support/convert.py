@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from cnbudget.domain.numbers import amount_text, is_decimal_amount
 from cnbudget.read import read_path
+from support.paths import FIXTURES
 
 
 def text_to_xlsx(source: Path, target: Path) -> None:
@@ -57,7 +58,7 @@ ROW_HEIGHT = 14.0
 MARGIN = 36.0
 
 
-FONT_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "fonts" / "cnbudget-test-sans.ttf"
+FONT_FILE = FIXTURES / "fonts" / "cnbudget-test-sans.ttf"
 FONT = "cnbudget-test-sans"
 
 

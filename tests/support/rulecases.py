@@ -2,7 +2,7 @@
 
 A firing case is a seed with one mistake introduced (a mistyped amount, a missing table, a narrative
 figure from the wrong year …); a clean case is a seed where the rule is evaluated and holds, or a seed
-whose genuine mistake has been corrected. Each family's cases live in tests/rules/test_<family>.py.
+whose genuine mistake has been corrected. Each family's cases live in tests/audit/rules/test_<family>.py.
 """
 
 from __future__ import annotations

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import cnbudget
 from cnbudget.model import Document
+from support.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = FIXTURES / "seeds"
 SEED_FILES = {
     "000": SEEDS / "000_37ad2aea713753bc.txt",  # 武汉市信息中心 2026 budget, tab-separated

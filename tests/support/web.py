@@ -7,13 +7,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from support.paths import FIXTURES
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PDF = FIXTURES / "pdf" / "putuo-planning-resources-2024-final.pdf"
 PASSWORD = "correct horse battery"
 ROLES = ("admin", "reviewer", "viewer")

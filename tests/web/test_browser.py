@@ -21,9 +21,10 @@ from cnbudget.library.accounts import add_user  # noqa: E402
 from cnbudget.store.database import open_database  # noqa: E402
 from cnbudget.web.app import create_app  # noqa: E402
 from cnbudget.web.config import WebConfig  # noqa: E402
+from support.paths import ROOT  # noqa: E402
 from support.web import PASSWORD, PDF, live_server  # noqa: E402
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+SHOTS = ROOT / "test-artifacts" / "browser"
 REQUIRE = "CNBUDGET_REQUIRE_BROWSER"
 
 

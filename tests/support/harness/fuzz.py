@@ -3,7 +3,7 @@ clear error — never a crash (the property of issue 12; exit 70 is a crash).
 
 Damages (one per input): a line deleted, duplicated, swapped with the next, cut short, a character
 replaced, text inserted; a cell of a tab-separated line emptied, replaced by a number or by text, or a
-cell added or dropped (headers are tab-separated lines too). Used by tests/test_fuzz.py (bounded) and
+cell added or dropped (headers are tab-separated lines too). Used by tests/parse/test_fuzz.py (bounded) and
 benchmarks/fuzz.py (long).
 """
 
