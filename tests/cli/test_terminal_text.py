@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -24,6 +25,14 @@ def _shown(markup: str) -> str:
 @settings(max_examples=300)
 @given(_PRINTABLE)
 def test_any_text_is_printed_as_written(text: str) -> None:
+    assert _shown(terminal_text(text) + "[dim]尾[/dim]") == text + "尾"
+
+
+@pytest.mark.parametrize(
+    "text", ["\\[", "a\\[b", "\\\\[", "\\\\\\", "\\[/bold]", "\\[[b]", "[a\\]", "\\\\\\[a]"]
+)
+def test_backslashes_before_a_bracket_are_printed_as_written(text: str) -> None:
+    """Found by the property above: one backslash before "[" (not a tag) was printed twice."""
     assert _shown(terminal_text(text) + "[dim]尾[/dim]") == text + "尾"
 
 

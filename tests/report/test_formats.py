@@ -24,7 +24,9 @@ def test_the_cli_offers_exactly_the_formats_of_each_artefact() -> None:
 
 
 def test_a_new_entry_reaches_the_cli(monkeypatch) -> None:
-    extra = formats.Format("ods", ".ods", "application/vnd.oasis.opendocument.spreadsheet", True, "测试", "test")
+    extra = formats.Format(
+        "ods", ".ods", "application/vnd.oasis.opendocument.spreadsheet", True, "测试", "test"
+    )
     monkeypatch.setitem(formats.AUDIT, "ods", extra)
     assert "ods" in _choices("audit")
     assert "ods" in formats.help_text(formats.AUDIT)

@@ -52,12 +52,26 @@ def plain_text(value: object) -> str:
     return _CONTROL.sub("", str(value))
 
 
+_RICH_TAG = re.compile(r"\[[a-z#/@][^[]*?]")
+"""What Rich reads as a tag (rich.markup's pattern): "[" then a letter, #, / or @, up to "]"."""
+_BEFORE_BRACKET = re.compile(r"(\\*)\[")
+
+
 def terminal_text(value: object) -> str:
-    """Document text for a Rich terminal: control characters and escape sequences removed, and every
-    "[" escaped, so that a label such as "[/bold]" is printed as written, never read as markup."""
+    """Document text for a Rich terminal: control characters and escape sequences removed, and every "["
+    escaped, so that a label such as "[/bold]" is printed as written.
+
+    Rich reads backslashes before a tag in pairs (each pair prints one, an odd one escapes the tag), and drops
+    the one backslash right before any other "["; the backslashes of the text are written so that each is
+    printed. Those at its end are doubled, since the markup that usually follows would read them: a text
+    that ends in a backslash and is printed with nothing after it shows that backslash twice."""
     text = _CONTROL.sub("", str(value))
-    # backslashes only mean something before "[": double those, then escape every "["
-    text = re.sub(r"(\\*)\[", lambda m: m.group(1) * 2 + "\\[", text)
-    if text.endswith("\\") and not text.endswith("\\\\"):
-        text += "\\"  # a lone backslash at the end would escape the markup that follows it
-    return text
+
+    def escaped(m: re.Match[str]) -> str:
+        backslashes = m.group(1)
+        doubled = _RICH_TAG.match(text, m.end() - 1) is not None
+        return (backslashes * 2 if doubled else backslashes) + "\\["
+
+    text = _BEFORE_BRACKET.sub(escaped, text)
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text + "\\" * trailing
