@@ -145,3 +145,17 @@ def test_a_bug_on_one_file_still_reports_the_others_and_exits_70(
     data = json.loads(result.stdout)
     assert [Path(r["document"]["path"]).name for r in data["reports"]] == ["a.txt"]
     assert "ValueError: boom" in data["unreadable"][0]["error"] and "Traceback" not in result.stderr
+
+
+def test_worker_processes_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    """`--jobs 2` runs the documents in worker processes (`library.batch`): the report is the one a single
+    process gives, documents in the order of the folder, the bad file still reported."""
+    root = folder(tmp_path)
+    for name in ("001", "002", "004"):
+        shutil.copy(SEED_FILES[name], root / f"z{name}.txt")
+    alone = run("audit", str(root), "-f", "json", "--jobs", "1")
+    together = run("audit", str(root), "-f", "json", "--jobs", "2")
+    assert alone.returncode == together.returncode == EXIT_INPUT
+    assert json.loads(together.stdout) == json.loads(alone.stdout)
+    names = [Path(r["document"]["path"]).name for r in json.loads(together.stdout)["reports"]]
+    assert names == ["a.txt", "b.txt", "z001.txt", "z002.txt", "z004.txt"]

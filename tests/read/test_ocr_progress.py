@@ -171,7 +171,7 @@ def test_the_commands_hand_the_bar_to_the_reader(
 def test_ingest_shows_pages_in_its_own_bar_and_never_sends_the_callback_to_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
-    from cnbudget.library import ingestion
+    from cnbudget.library import batch, ingestion
 
     fake_ocr(monkeypatch, clock, 1)
     calls: list[tuple[int, int, bool]] = []
@@ -191,14 +191,14 @@ def test_ingest_shows_pages_in_its_own_bar_and_never_sends_the_callback_to_worke
         def __exit__(self, *args: object) -> None:
             pass
 
-        def submit(self, fn, path, options, profile):  # type: ignore[no-untyped-def]
-            pickle.dumps(options)
-            sent.append(options)
+        def submit(self, fn, item):  # type: ignore[no-untyped-def]
+            pickle.dumps(fn)  # the work and its bound options go to the worker
+            sent.append(fn.keywords["options"])
             future: Future = Future()  # type: ignore[type-arg]
-            future.set_result(fn(path, options, profile))
+            future.set_result(fn(item))
             return future
 
-    monkeypatch.setattr(ingestion, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
     files = [str(scans(tmp_path, 1)), str(tmp_path / "missing.pdf")]
     outcomes = list(ingestion._results(files, 2, ReadOptions(progress=lambda *call: None), None))
     assert len(outcomes) == 2 and len(sent) == 2 and all(o is not None and o.progress is None for o in sent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +18,7 @@ from cnbudget.cli.options import (
     bom_opt,
     format_choice_opt,
     format_opt,
+    jobs_opt,
     load_profile_option,
     needs_output,
     profile_opt,
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from cnbudget.audit import AuditReport
     from cnbudget.audit.profile import AuditProfile
     from cnbudget.domain.vocabulary import Severity
+    from cnbudget.library.processing import Failure
+    from cnbudget.read import ReadOptions
 
 
 def register(app: typer.Typer) -> None:
@@ -98,6 +102,7 @@ def audit_command(
     bundle: Annotated[bool, _audit_opt("bundle")] = False,
     profile_path: Annotated[Path | None, profile_opt()] = None,
     summary: Annotated[bool, _audit_opt("summary")] = False,
+    jobs: Annotated[int | None, jobs_opt()] = None,
 ) -> None:
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
     given = _given(files, sample, fmt, output)
@@ -107,7 +112,7 @@ def audit_command(
         raise UsageError(t("--bundle 合并同一份公开文件的各部分：请给出两个或更多文件",
                            "--bundle joins the parts of one disclosure: give two or more FILEs"))  # fmt: skip
     documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
-    reports, crashed = _check_all(documents, profile, failures)
+    reports, crashed = _check_all(documents, profile, failures, jobs)
     _write(reports, failures, fmt, output, not no_info, summary or any(p.is_dir() for p in given))
     if crashed:
         raise SystemExit(EXIT_INTERNAL)
@@ -131,32 +136,51 @@ def _given(files: list[Path] | None, sample: bool, fmt: str, output: Path | None
 
 
 def _check_all(
-    documents: list[list[Path]], profile: AuditProfile | None, failures: list[tuple[str, str]]
+    documents: list[list[Path]],
+    profile: AuditProfile | None,
+    failures: list[tuple[str, str]],
+    jobs: int | None,
 ) -> tuple[list[AuditReport], bool]:
-    """Each document checked in turn (`check_or_fail`: one bad file never stops the others), with a bar on
-    a terminal; failures are added to ``failures``. The reports, and whether cnbudget itself failed."""
-    from cnbudget.library.processing import Failure, check_or_fail
+    """Each document checked by the batch runner (`check_or_fail`: one bad file never stops the others; in
+    worker processes when there are several), with a bar on a terminal; failures are added to ``failures``.
+    The reports in the order of ``documents``, and whether cnbudget itself failed."""
+    from cnbudget.library import batch
+    from cnbudget.library.processing import Failure as Failed
 
-    reports: list[AuditReport] = []
-    crashed = False
+    workers = batch.workers_for(jobs, len(documents))
     bar = _Bar(len(documents))
-    pages = PageBar(bar.progress)  # the pages of a slow PDF: a line of the batch's bar
-    options = reading(pages)
+    pages = PageBar(bar.progress)  # the pages of a slow PDF (one process only): a line of the batch's bar
+    work = partial(_check, options=reading(pages if workers == 1 else None), profile=profile)
+    outcomes: dict[int, AuditReport | Failure] = {}
     try:
-        for parts in documents:
-            outcome = check_or_fail(parts, options, profile)
-            if isinstance(outcome, Failure):
-                crashed = crashed or outcome.internal
-                failures.append((outcome.path, outcome.message))
+        for index, outcome in batch.run(work, documents, workers, _died):
+            outcomes[index] = outcome
+            if isinstance(outcome, Failed):
                 bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(outcome))
-            else:
-                reports.append(outcome)
             pages.next_document()
-            bar.advance(parts[-1].name)
+            bar.advance(documents[index][-1].name)
     finally:
         pages.stop()
         bar.stop()
-    return reports, crashed
+    ordered = [outcomes[i] for i in sorted(outcomes)]
+    failures += [(o.path, o.message) for o in ordered if isinstance(o, Failed)]
+    crashed = any(isinstance(o, Failed) and o.internal for o in ordered)
+    return [o for o in ordered if not isinstance(o, Failed)], crashed
+
+
+def _check(parts: list[Path], options: ReadOptions, profile: AuditProfile | None) -> AuditReport | Failure:
+    from cnbudget.library.processing import check_or_fail
+
+    return check_or_fail(parts, options, profile)
+
+
+def _died(parts: list[Path]) -> Failure:
+    from cnbudget.library.processing import Failure as Failed
+
+    name = " + ".join(str(p) for p in parts)
+    return Failed(name, t("审核此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
+                           "a worker process died (crash or out of memory) while this file was checked; run "
+                           "again to retry it"))  # fmt: skip
 
 
 def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

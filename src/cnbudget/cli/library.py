@@ -24,6 +24,7 @@ from cnbudget.cli.options import (
     answer_format_opt,
     bom_opt,
     db_opt,
+    jobs_opt,
     kind_filter_opt,
     load_profile_option,
     metric_opt,
@@ -118,8 +119,6 @@ def _ingest_opt(name: str) -> Any:
                                         help=t("文件或文件夹（包括子文件夹）。", "Files or folders (read recursively).")),
         "sample": lambda: sample_opt(t("把 cnbudget 自带的示例文件存入资料库。",
                                        "Ingest the sample document bundled with cnbudget.")),
-        "jobs": lambda: typer.Option("--jobs", "-j", min=1, metavar=t("进程数", "N"), show_default=False, help=t(
-            "并行进程数（默认：每个 CPU 一个）。", "Worker processes (default: one per CPU).")),
         "quiet": lambda: typer.Option("--quiet", "-q", help=t("只显示汇总行。", "Print only the summary line.")),
         "bundle": lambda: typer.Option("--bundle", help=t(
             "这些文件是分开发布的同一份公开文件（如情况说明与报表分开），按给出的顺序合为一份存入。",
@@ -135,7 +134,7 @@ def ingest_command(
     paths: Annotated[list[Path] | None, _ingest_opt("paths")] = None,
     sample: Annotated[bool, _ingest_opt("sample")] = False,
     db: Annotated[str | None, db_opt()] = None,
-    jobs: Annotated[int | None, _ingest_opt("jobs")] = None,
+    jobs: Annotated[int | None, jobs_opt()] = None,
     quiet: Annotated[bool, _ingest_opt("quiet")] = False,
     bundle: Annotated[bool, _ingest_opt("bundle")] = False,
     log: Annotated[Path | None, _ingest_opt("log")] = None,

@@ -161,6 +161,13 @@ def format_choice_opt(table: dict[str, Format]) -> Any:
     return typer.Option("--format", "-f", click_type=choice, help=help_text(table), show_default=True)
 
 
+def jobs_opt() -> Any:
+    """--jobs for a batch (`library.batch`): worker processes, one per CPU by default."""
+    return typer.Option("--jobs", "-j", min=1, metavar=t("进程数", "N"), show_default=False, help=t(
+        "并行进程数（默认：每个 CPU 一个；文件只有一份时不另起进程）。",
+        "Worker processes (default: one per CPU; none for a single document)."))  # fmt: skip
+
+
 def answer_format_opt() -> Any:
     """--format for a library answer (`report.formats.ANSWER`): xlsx and html carry a chart."""
     return format_choice_opt(ANSWER)

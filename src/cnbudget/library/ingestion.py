@@ -1,7 +1,7 @@
-"""Batch ingest: parse and audit in worker processes, write each document in its own transaction.
+"""Batch ingest: parse and audit by the batch runner (`library.batch`, worker processes), write each document
+in its own transaction.
 
-Parsing and auditing are CPU-bound and independent, so they run in a pool of processes; writing is
-done by the parent alone (SQLite allows one writer, and one writer keeps version numbers simple).
+Writing is done by the parent alone (SQLite allows one writer, and one writer keeps version numbers simple).
 A file that fails is recorded and the batch goes on; a batch killed halfway leaves only whole
 documents behind, and running it again skips them by their content hash.
 """
@@ -9,19 +9,16 @@ documents behind, and running it again skips them by their content hash.
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from cnbudget.domain.i18n import t
+from cnbudget.library import batch
 from cnbudget.library.processing import Failure, record_or_fail
 from cnbudget.read.folders import expand_inputs
 from cnbudget.read.source import ReadOptions
@@ -97,7 +94,7 @@ def ingest(
         _report(progress, name, "unchanged")
     for failure in failures:
         _report(progress, failure.path, "failed", failure.message)
-    results = _results(plan.pending, max(1, jobs or os.cpu_count() or 1), options, profile)
+    results = _results(plan.pending, batch.workers_for(jobs, len(plan.pending)), options, profile)
     try:
         for outcome in results:
             if isinstance(outcome, Failure):
@@ -180,68 +177,29 @@ def _results(
     options: ReadOptions | None,
     profile: AuditProfile | None,
 ) -> Generator[DocumentRecord | Failure, None, None]:
-    if workers == 1 or len(paths) <= 1:
-        for path in paths:
-            yield record_or_fail(path, options, profile)
-        return
-    if options is not None and options.progress is not None:
+    """Each pending document read, parsed and audited by the batch runner, as it finishes."""
+    if workers > 1 and options is not None and options.progress is not None:
         options = replace(options, progress=None)  # a callback of this process means nothing in a worker
-    queue = list(reversed(paths))
-    while queue:
-        # a bounded number of files in flight: a batch of 10,000 must not hold 10,000 parsed records
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            running: dict[Future[DocumentRecord | Failure], str | tuple[str, ...]] = {}
-            broken = False
-            try:
-                while queue or running:
-                    while queue and len(running) < workers * 4 and not broken:
-                        path = queue.pop()
-                        running[pool.submit(record_or_fail, path, options, profile)] = path
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        path = running.pop(future)
-                        try:
-                            yield future.result()
-                        except BrokenProcessPool:
-                            broken = True
-                            yield Failure(
-                                path if isinstance(path, str) else " + ".join(path),
-                                t(
-                                    "读取此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
-                                    "a worker process died (crash or out of memory) while this file was being "
-                                    "read; run the batch again to retry it",
-                                ),
-                            )
-                    if broken and not running:
-                        break
-            finally:
-                for future in running:
-                    future.cancel()
+    work = partial(_record, options=options, profile=profile)
+    for _, outcome in batch.run(work, paths, workers, _died):
+        yield outcome
 
 
-def _end_with_parent(parent: int) -> None:
-    """In a worker: stop when the ingest that started it is gone (killed, even with SIGKILL), instead of
-    finishing files nobody will store. Linux is told to send SIGTERM at once; elsewhere a watch thread
-    notices within a second."""
-    import signal
-    import threading
+def _record(
+    path: str | tuple[str, ...], options: ReadOptions | None, profile: AuditProfile | None
+) -> DocumentRecord | Failure:
+    return record_or_fail(path, options, profile)
 
-    with suppress(Exception):  # prctl(PR_SET_PDEATHSIG, SIGTERM): Linux only
-        import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(1)
-            time.sleep(1.0)
-
-    threading.Thread(target=watch, name="cnbudget-parent-watch", daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the signal was asked for
-        os._exit(1)
+def _died(path: str | tuple[str, ...]) -> Failure:
+    return Failure(
+        path if isinstance(path, str) else " + ".join(path),
+        t(
+            "读取此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
+            "a worker process died (crash or out of memory) while this file was being read; run the batch "
+            "again to retry it",
+        ),
+    )
 
 
 def _fail(

@@ -1,0 +1,48 @@
+"""The batch runner (`library.batch`): every item's result once, with its place in the batch, in this process
+or in worker processes; a worker that dies fails its own item and the batch goes on."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnbudget.library import batch
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _die_on(x: int, fatal: int) -> int:
+    if x == fatal:
+        os._exit(9)  # as the kernel's out-of-memory killer would end it
+    return x * x
+
+
+def _died(x: int) -> int:
+    return -x
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(-1000, 1000), max_size=12), st.integers(1, 3))
+def test_every_item_once_with_its_place(items: list[int], workers: int) -> None:
+    got = list(batch.run(_square, items, workers if len(items) > 1 else 1, _died))
+    assert sorted(index for index, _ in got) == list(range(len(items)))
+    assert all(result == items[index] ** 2 for index, result in got)
+
+
+def test_a_dead_worker_fails_its_item_and_the_rest_finish() -> None:
+    items = list(range(10))
+    pairs = list(batch.run(partial(_die_on, fatal=4), items, 2, _died))
+    got = dict(pairs)
+    assert len(pairs) == len(items) and sorted(got) == items  # each once
+    assert got == {i: -i if i == 4 else i * i for i in items}  # only the document that killed its worker
+
+
+def test_workers_are_never_more_than_the_documents() -> None:
+    assert batch.workers_for(8, 3) == 3
+    assert batch.workers_for(None, 1) == 1
+    assert batch.workers_for(2, 0) == 1
