@@ -4,6 +4,7 @@ or in worker processes; a worker that dies fails its own item and the batch goes
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import partial
 
 from hypothesis import given, settings
@@ -46,3 +47,31 @@ def test_workers_are_never_more_than_the_documents() -> None:
     assert batch.workers_for(8, 3) == 3
     assert batch.workers_for(None, 1) == 1
     assert batch.workers_for(2, 0) == 1
+
+
+def test_workers_hand_each_result_to_its_callback_and_survive_a_dead_worker() -> None:
+    """`Workers` (the web's uploads): documents submitted one by one; one kills its worker — it alone gets
+    `died`, the others in flight are run again, and the pool goes on with the next ones."""
+    import threading
+
+    results: dict[int, int] = {}
+    finished = threading.Event()
+    lock = threading.Lock()
+
+    def done(item: int) -> Callable[[int], None]:
+        def record(result: int) -> None:
+            with lock:
+                results[item] = result
+                if len(results) == 8:
+                    finished.set()
+
+        return record
+
+    workers = batch.Workers(2)
+    try:
+        for item in range(8):
+            workers.submit(partial(_die_on, fatal=3), item, done(item), _died)
+        assert finished.wait(120)
+    finally:
+        workers.close()
+    assert results == {i: -i if i == 3 else i * i for i in range(8)}

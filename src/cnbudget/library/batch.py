@@ -1,5 +1,6 @@
-"""The batch runner: one document at a time through the same work (`processing.check_or_fail` for an audit,
-`processing.record_or_fail` for an ingest), in this process or in a pool of worker processes.
+"""The batch runner: documents through the same work (`processing.check_or_fail` for an audit,
+`processing.record_or_fail` for an ingest or an upload), in this process or in worker processes — `run` for
+a batch known in advance (`audit DIR`, `ingest`), `Workers` for documents that arrive one by one (the web).
 
 Parsing and auditing are CPU-bound and independent, so a batch of several documents runs them in worker
 processes, a bounded number in flight (a batch of 10,000 must not hold 10,000 parsed documents). Results
@@ -14,6 +15,7 @@ store.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -56,16 +58,16 @@ def run(
         with _pool(workers) as pool:
             yield from _drain(pool, work, items, queue, workers, suspects)
     for index in suspects:
-        with _pool(1) as alone:
-            try:
-                result = alone.submit(work, items[index]).result()
-            except BrokenProcessPool:
-                result = died(items[index])
-        yield index, result
+        yield index, _alone(work, items[index], died)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),))
+def _pool(workers: int, spawn: bool = False) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn") if spawn else None
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),)
+    )
 
 
 def _drain(
@@ -97,6 +99,70 @@ def _drain(
     finally:
         for future in running:
             future.cancel()
+
+
+class Workers:
+    """Worker processes for documents that arrive one by one (the web's uploads and re-analyses): each is
+    run with `submit` and its result handed to ``done`` in a thread of this process. The pool is started on
+    first use (``spawn``: a server's threads are not copied into workers) and replaced when a worker dies;
+    the documents in flight when that happens are run again one at a time, each in a process of its own,
+    so that only the one that kills its worker gets ``died``."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(
+        self,
+        work: Callable[[Item], Result],
+        item: Item,
+        done: Callable[[Result], None],
+        died: Callable[[Item], Result],
+    ) -> None:
+        pool = self._current()
+        try:
+            future = pool.submit(work, item)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down under us: a new pool
+            self._replace(pool)
+            future = self._current().submit(work, item)
+
+        def finished(f: Future[Result]) -> None:
+            try:
+                result = f.result()
+            except BrokenProcessPool:
+                self._replace(pool)
+                result = _alone(work, item, died)
+            done(result)
+
+        future.add_done_callback(finished)
+
+    def _current(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = _pool(self.workers, spawn=True)
+            return self._pool
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is broken:
+                self._pool = None
+
+    def close(self) -> None:
+        """Wait for the documents in hand, then stop the workers."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=False)
+
+
+def _alone(work: Callable[[Item], Result], item: Item, died: Callable[[Item], Result]) -> Result:
+    """``item`` run in a process of its own: its result, or ``died`` when that process dies too."""
+    with _pool(1) as alone:
+        try:
+            return alone.submit(work, item).result()
+        except BrokenProcessPool:
+            return died(item)
 
 
 def _end_with_parent(parent: int) -> None:

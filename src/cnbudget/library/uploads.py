@@ -12,19 +12,19 @@ import hashlib
 import os
 import shutil
 import tempfile
-import threading
 import zipfile
 import zlib
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Engine
 
 from cnbudget.domain.errors import InputError
+from cnbudget.domain.i18n import t
+from cnbudget.library import batch
 from cnbudget.library.processing import Failure, record_or_fail
 from cnbudget.read import ReadOptions
 from cnbudget.read.source import container_kind
@@ -259,35 +259,28 @@ def _unpack(archive_path: Path, name: str, storage: Path, budget: Budget, depth:
 # ---- processing ------------------------------------------------------------------------------------------
 
 
+def _died(path: str) -> Failure:
+    return Failure(path, t("处理此文件时工作进程意外退出（崩溃或内存不足）",
+                           "a worker process died (crash or out of memory) while this file was processed"))  # fmt: skip
+
+
 def _unpathed(message: str, received: Received) -> str:
     """The message with the server's storage path replaced by the name the file came with."""
     return message.replace(str(received.path), received.filename).replace(str(received.path.parent), "…")
 
 
 class UploadQueue:
-    """Parses and audits kept files in worker processes and stores each result as it comes; the uploads
-    table says where each file is. `close` waits for the files in hand."""
+    """Parses and audits kept files in worker processes (`batch.Workers`) and stores each result as it comes;
+    the uploads table says where each file is. `close` waits for the files in hand."""
 
     def __init__(
         self, engine: Engine, workers: int = 1, options: ReadOptions | None = None,
         on_done: Callable[[int], None] | None = None,
     ) -> None:  # fmt: skip
         self.engine = engine
-        self.workers = max(1, workers)
         self.options = options
         self.on_done = on_done
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                import multiprocessing
-
-                self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn")
-                )
-            return self._pool
+        self._workers = batch.Workers(workers)
 
     def submit(self, received: Received, user_id: int | None) -> int:
         """Record the upload and queue it; a file already in the library is answered at once."""
@@ -298,19 +291,15 @@ class UploadQueue:
             set_upload(self.engine, upload_id, "unchanged", "", existing[0])
             self._done(upload_id)
             return upload_id
-        try:
-            future = self._executor().submit(record_or_fail, str(received.path), self.options)
-        except (BrokenProcessPool, RuntimeError):
-            with self._lock:
-                self._pool = None
-            future = self._executor().submit(record_or_fail, str(received.path), self.options)
-        future.add_done_callback(lambda f: self._store(upload_id, received, f))
+        self._workers.submit(
+            partial(record_or_fail, options=self.options), str(received.path),
+            lambda outcome: self._store(upload_id, received, outcome), _died,
+        )  # fmt: skip
         return upload_id
 
-    def _store(self, upload_id: int, received: Received, future: Future[DocumentRecord | Failure]) -> None:
+    def _store(self, upload_id: int, received: Received, outcome: DocumentRecord | Failure) -> None:
         failed = True
         try:
-            outcome = future.result()
             if isinstance(outcome, Failure):
                 set_upload(self.engine, upload_id, "failed", _unpathed(outcome.message, received))
             else:
@@ -341,19 +330,20 @@ class UploadQueue:
     ) -> None:
         """Analyse a stored document again in a worker process and put the new analysis in its place;
         ``on_done(document_id, what)`` is told what happened (for the audit log)."""
-        future = self._executor().submit(record_or_fail, str(path), self.options)
-        future.add_done_callback(lambda f: self._replace(document_id, f, on_done))
+        self._workers.submit(
+            partial(record_or_fail, options=self.options), str(path),
+            lambda outcome: self._replace(document_id, outcome, on_done), _died,
+        )  # fmt: skip
 
     def _replace(
         self,
         document_id: int,
-        future: Future[DocumentRecord | Failure],
+        outcome: DocumentRecord | Failure,
         on_done: Callable[[int, str], None] | None,
     ) -> None:
         from cnbudget.library.maintenance import replace_analysis
 
         try:
-            outcome = future.result()
             if isinstance(outcome, Failure):
                 what = f"重新审核失败：{outcome.message}"
             else:
@@ -368,7 +358,4 @@ class UploadQueue:
             self.on_done(upload_id)
 
     def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=False)
+        self._workers.close()
