@@ -200,7 +200,8 @@ def test_ingest_shows_pages_in_its_own_bar_and_never_sends_the_callback_to_worke
 
     monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
     files = [str(scans(tmp_path, 1)), str(tmp_path / "missing.pdf")]
-    outcomes = list(ingestion._results(files, 2, ReadOptions(progress=lambda *call: None), None))
+    pending = [(f, None) for f in files]
+    outcomes = list(ingestion._results(pending, 2, ReadOptions(progress=lambda *call: None), None))
     assert len(outcomes) == 2 and len(sent) == 2 and all(o is not None and o.progress is None for o in sent)
 
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from sqlalchemy import Engine
 
+    from cnbudget.library.processing import Given
     from cnbudget.model.answer import Answer
 
 
@@ -127,7 +128,22 @@ def _ingest_opt(name: str) -> Any:
         "log": lambda: typer.Option("--log", metavar=t("文件", "FILE"), show_default=False, help=t(
             "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
             "Append a JSON line per document to this file as soon as it is done (time, path, status, message).")),
+        "manifest": lambda: typer.Option("--manifest", metavar=t("清单", "CSV"), show_default=False, help=t(
+            "CSV 清单：每行一份文件（path 列，相对于清单所在文件夹），可另给 organisation、year、kind、scope"
+            "（单位、年度、预算/决算、部门/单位），入库前写入文件的元数据，优先于文件所印。",
+            "A CSV list of files (a path column, relative to the manifest's folder), optionally with "
+            "organisation, year, kind and scope: put in each document's metadata before it is audited, "
+            "over what the document prints.")),
     }[name]()  # fmt: skip
+
+
+def _manifest(manifest: Path | None) -> dict[Path, Given]:
+    """The files a manifest lists and what it gives of each (read whole before the library is touched)."""
+    if manifest is None:
+        return {}
+    from cnbudget.library.manifest import read_manifest
+
+    return {entry.path: entry.given for entry in read_manifest(manifest)}
 
 
 def ingest_command(
@@ -139,6 +155,7 @@ def ingest_command(
     bundle: Annotated[bool, _ingest_opt("bundle")] = False,
     log: Annotated[Path | None, _ingest_opt("log")] = None,
     profile_path: Annotated[Path | None, profile_opt()] = None,
+    manifest: Annotated[Path | None, _ingest_opt("manifest")] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
     from cnbudget.domain.reference import sample_path
@@ -148,11 +165,13 @@ def ingest_command(
     if sample and paths:
         raise UsageError(t("请给出路径或 --sample，不要同时给出", "give either PATH… or --sample, not both"))
     paths = [sample_path()] if sample else list(paths or [])
+    given = _manifest(manifest)
+    paths += list(given)
     if not paths:
         raise UsageError(
             t(
-                "缺少路径（或用 --sample 存入自带的示例文件）",
-                "missing PATH (or use --sample to ingest the bundled sample document)",
+                "缺少路径（或用 --sample 存入自带的示例文件，或用 --manifest 给出清单）",
+                "missing PATH (or use --sample to ingest the bundled sample document, or --manifest)",
             )
         )
     profile = load_profile_option(profile_path)  # checked before the library is touched
@@ -163,7 +182,7 @@ def ingest_command(
     try:
         summary = ingest(
             engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
-            profile=profile,
+            profile=profile, given=given,
         )  # fmt: skip
     finally:
         bar.pages.stop()

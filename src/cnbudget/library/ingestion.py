@@ -9,7 +9,7 @@ documents behind, and running it again skips them by their content hash.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from cnbudget.domain.i18n import t
 from cnbudget.library import batch
-from cnbudget.library.processing import Failure, record_or_fail
+from cnbudget.library.processing import Failure, Given, record_or_fail
 from cnbudget.read.folders import expand_inputs
 from cnbudget.read.source import ReadOptions
 from cnbudget.store import schema
@@ -75,12 +75,15 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     bundle: bool = False,
     profile: AuditProfile | None = None,
+    given: Mapping[Path, Given] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the library opened as ``engine``.
 
     ``bundle``: the files are the parts of one disclosure (narrative and tables published apart), stored
     as one document, in the order given. ``profile``: the review profile the stored findings follow (a
-    document already in the library, same content, is skipped and keeps the findings it was stored with)."""
+    document already in the library, same content, is skipped and keeps the findings it was stored with).
+    ``given``: what is known of a file (by its resolved path; a manifest's columns, `library.manifest`),
+    put in its metadata before it is audited; a bundle takes what is given for its first part."""
     files, failures = collect_paths(inputs)
     summary = IngestSummary(failed=failures)
     total = (1 if bundle and files else len(files)) + len(failures)  # documents, and inputs that do not exist
@@ -94,7 +97,12 @@ def ingest(
         _report(progress, name, "unchanged")
     for failure in failures:
         _report(progress, failure.path, "failed", failure.message)
-    results = _results(plan.pending, batch.workers_for(jobs, len(plan.pending)), options, profile)
+    known_of = {p.resolve(): g for p, g in (given or {}).items()}
+    pending = [
+        (parts, known_of.get(Path(parts if isinstance(parts, str) else parts[0]).resolve()))
+        for parts in plan.pending
+    ]
+    results = _results(pending, batch.workers_for(jobs, len(pending)), options, profile)
     try:
         for outcome in results:
             if isinstance(outcome, Failure):
@@ -171,8 +179,12 @@ def _store(
         _report(progress, copy, "unchanged")
 
 
+Pending = tuple[str | tuple[str, ...], Given | None]
+"""A document to read (a file, or a bundle's parts) and what is given about it."""
+
+
 def _results(
-    paths: list[str | tuple[str, ...]],
+    paths: list[Pending],
     workers: int,
     options: ReadOptions | None,
     profile: AuditProfile | None,
@@ -186,12 +198,14 @@ def _results(
 
 
 def _record(
-    path: str | tuple[str, ...], options: ReadOptions | None, profile: AuditProfile | None
+    item: Pending, options: ReadOptions | None, profile: AuditProfile | None
 ) -> DocumentRecord | Failure:
-    return record_or_fail(path, options, profile)
+    path, given = item
+    return record_or_fail(path, options, profile, given)
 
 
-def _died(path: str | tuple[str, ...]) -> Failure:
+def _died(item: Pending) -> Failure:
+    path = item[0]
     return Failure(
         path if isinstance(path, str) else " + ".join(path),
         t(

@@ -14,19 +14,44 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from cnbudget.domain.errors import CnbudgetError
 from cnbudget.domain.i18n import t
+from cnbudget.domain.vocabulary import DocumentKind, Scope
 from cnbudget.read.source import ReadOptions
 
 if TYPE_CHECKING:
     from cnbudget.audit import AuditReport
     from cnbudget.audit.profile import AuditProfile
-    from cnbudget.model import Document
+    from cnbudget.model import Document, Metadata
     from cnbudget.store.records import DocumentRecord
 
 Parts = str | Path | Sequence[str | Path]
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """What the person running a batch knows about a document (a manifest's columns, `library.manifest`):
+    it wins over what the document prints, before the audit, so that the rules judge the document as filed
+    (a document that prints no year is checked against the year given)."""
+
+    organisation: str = ""
+    fiscal_year: int | None = None
+    kind: DocumentKind | Literal[""] = ""
+    scope: Scope | Literal[""] = ""
+
+    def apply(self, meta: Metadata) -> None:
+        if self.organisation:
+            meta.department = meta.organisation = self.organisation
+        if self.fiscal_year is not None:
+            meta.fiscal_year = self.fiscal_year
+        if self.kind:
+            meta.kind = self.kind
+        if self.scope:
+            meta.scope = self.scope
+
+
 """One file, or the files of one disclosure published in parts (narrative and tables apart), in order."""
 
 
@@ -63,12 +88,19 @@ def read_document(parts: Parts, options: ReadOptions | None = None) -> Document:
 
 
 def check(
-    parts: Parts, options: ReadOptions | None = None, profile: AuditProfile | None = None
+    parts: Parts,
+    options: ReadOptions | None = None,
+    profile: AuditProfile | None = None,
+    given: Given | None = None,
 ) -> AuditReport:
-    """The document read, parsed and audited under ``profile`` (raises `CnbudgetError`)."""
+    """The document read, parsed (what is ``given`` put in its metadata) and audited under ``profile``
+    (raises `CnbudgetError`)."""
     from cnbudget.audit import audit
 
-    return audit(read_document(parts, options), profile=profile)
+    doc = read_document(parts, options)
+    if given is not None:
+        given.apply(doc.metadata)
+    return audit(doc, profile=profile)
 
 
 def failure(exc: BaseException, parts: Parts) -> Failure:
@@ -104,14 +136,17 @@ def check_or_fail(
 
 
 def record_or_fail(
-    parts: Parts, options: ReadOptions | None = None, profile: AuditProfile | None = None
+    parts: Parts,
+    options: ReadOptions | None = None,
+    profile: AuditProfile | None = None,
+    given: Given | None = None,
 ) -> DocumentRecord | Failure:
     """The record the library stores for the document (its facts, findings, metadata), or its `Failure`;
     never raises. Runs in worker processes (ingest, uploads, re-analysis)."""
     try:
         from cnbudget.store.records import build_record
 
-        report = check(parts, options, profile)
+        report = check(parts, options, profile, given)
         return build_record(report.document, report)
     except Exception as exc:  # noqa: BLE001 - the policy above
         return failure(exc, parts)
