@@ -129,8 +129,8 @@ def _ingest_opt(name: str) -> Any:
             "每处理完一份文件，立即在此文件末尾追加一行 JSON，含 time path status message 字段。",
             "Append a JSON line per document to this file as soon as it is done (time, path, status, message).")),
         "manifest": lambda: typer.Option("--manifest", metavar=t("清单", "CSV"), show_default=False, help=t(
-            "CSV 清单：每行一份文件（path 列，相对于清单所在文件夹），可另给 organisation、year、kind、scope"
-            "（单位、年度、预算/决算、部门/单位），入库前写入文件的元数据，优先于文件所印。",
+            "CSV 清单：每行一份文件（“文件”列，相对于清单所在文件夹），可另给“单位”“年度”“类型”（预算或决算）"
+            "“范围”（部门或单位）列，入库前写入文件的元数据，优先于文件所印。",
             "A CSV list of files (a path column, relative to the manifest's folder), optionally with "
             "organisation, year, kind and scope: put in each document's metadata before it is audited, "
             "over what the document prints.")),
