@@ -46,3 +46,17 @@ def test_the_web_checklist_download_offers_the_formats_of_the_table() -> None:
 
     hints = typing.get_type_hints(api.checklist, include_extras=True)
     assert list(typing.get_args(hints["format"])) == list(formats.CHECKLIST)
+
+
+def test_every_audit_file_format_names_a_renderer_that_writes_it() -> None:
+    """The command line writes an audit through the renderer its entry names (text aside: the terminal)."""
+    for entry in formats.AUDIT.values():
+        if entry.name == "text":
+            assert not entry.render
+            continue
+        render = formats.renderer(entry)
+        for suffix in ("", ".xlsx", ".html"):
+            written = render([], [("a.pdf", "无法读取")], True, suffix)
+            expected_bytes = entry.binary or (entry.name == "checklist" and suffix == ".xlsx")
+            assert isinstance(written, bytes) == expected_bytes, (entry.name, suffix)
+            assert written  # a file, even for a batch where nothing could be read

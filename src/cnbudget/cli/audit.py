@@ -241,26 +241,14 @@ def _write(
     info: bool,
     only_summary: bool = False,
 ) -> None:
-    if fmt == formats.JSON.name:
-        from cnbudget.report.audit.json import reports_json
-
-        write_output(reports_json(reports, failures), output)
-    elif fmt == formats.HTML.name:
-        from cnbudget.report.audit.html import render_html
-
-        write_output(render_html(reports, failures, info), output)
-    elif fmt == "checklist":
-        from cnbudget.report.audit.checklist import render_checklist_html, render_checklist_xlsx
-
-        if output is not None and output.suffix.lower() == ".xlsx":
-            write_bytes_output(render_checklist_xlsx(reports, failures), output)
+    entry = formats.AUDIT[fmt]
+    if entry.render:
+        written = formats.renderer(entry)(reports, failures, info, output.suffix.lower() if output else "")
+        if isinstance(written, bytes):
+            assert output is not None  # a workbook needs -o (`needs_output`); the checklist only with .xlsx
+            write_bytes_output(written, output)
         else:
-            write_output(render_checklist_html(reports, failures), output)
-    elif fmt == formats.XLSX.name:
-        from cnbudget.report.audit.xlsx import render_xlsx
-
-        assert output is not None
-        write_bytes_output(render_xlsx(reports, failures), output)
+            write_output(written, output)
     else:
         from cnbudget.report.audit.text import render_summary, render_text
 

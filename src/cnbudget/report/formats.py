@@ -1,12 +1,13 @@
 """The formats each artefact is written in: one table per artefact, from which the command line builds its
 ``--format`` choices and help, and the web its downloads (file suffix and media type).
 
-A new output format is one entry here and its renderer in the artefact's module (`report.audit_*`,
-`report.answer_files`, `report.diff_render`, `report.checklist`).
+A new output format of the audit is one entry here, naming its renderer, and the renderer in `report/audit/`.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cnbudget.domain.i18n import t
@@ -22,6 +23,10 @@ class Format:
     """Written as bytes (a workbook): on the command line it needs ``-o FILE``."""
     zh: str
     en: str
+    render: str = ""
+    """The function that writes it, as ``module:function`` (imported when used); empty when the face draws
+    it itself (text on a terminal). An audit format's function takes (reports, failures, info, suffix of
+    the output file) and gives text or bytes (`report.audit.Renderer`)."""
 
     @property
     def help(self) -> str:
@@ -44,12 +49,14 @@ def _table(*entries: Format) -> dict[str, Format]:
 
 AUDIT = _table(
     TEXT,
-    JSON,
+    Format(JSON.name, JSON.suffix, JSON.media_type, False, JSON.zh, JSON.en, "cnbudget.report.audit.json:render"),
     Format(HTML.name, HTML.suffix, HTML.media_type, False, "审核报告：每条发现附表格摘录和页面截图",
-           "the report: each finding with its table excerpt and page image"),
-    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "审核发现，每条一行，须 -o", "the findings, one per row; needs -o"),
+           "the report: each finding with its table excerpt and page image", "cnbudget.report.audit.html:render"),
+    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "审核发现，每条一行，须 -o", "the findings, one per row; needs -o",
+           "cnbudget.report.audit.xlsx:render"),
     Format("checklist", ".xlsx", XLSX_MEDIA, False, "预填的公开情况检查表：-o 以 .xlsx 结尾时为工作簿，否则为 HTML",
-           "the review checklist (公开情况检查表) prefilled: a workbook when -o ends in .xlsx, else HTML"),
+           "the review checklist (公开情况检查表) prefilled: a workbook when -o ends in .xlsx, else HTML",
+           "cnbudget.report.audit.checklist:render"),
 )  # fmt: skip
 """`cnbudget audit --format`."""
 
@@ -70,6 +77,13 @@ CHECKLIST = _table(
     Format(HTML.name, HTML.suffix, HTML.media_type, False, "网页", "a page"),
 )
 """The review checklist of one document (the web's 检查表 download)."""
+
+
+def renderer(entry: Format) -> Callable[..., str | bytes]:
+    """The function that writes ``entry`` (imported now: a command loads only the renderer it uses)."""
+    module, function = entry.render.split(":")
+    found: Callable[..., str | bytes] = getattr(importlib.import_module(module), function)
+    return found
 
 
 def choices(table: dict[str, Format]) -> list[str]:

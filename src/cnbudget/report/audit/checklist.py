@@ -513,3 +513,12 @@ def render_checklist_html(
     legend = "；".join(f"{_e(k)}：{_e(v)}" for k, v in STATUS_HELP.items())
     parts.append(f'<p class="legend">由 cnbudget 根据审核结果预填。{legend}。</p>')
     return page("公开情况检查表", parts, _CSS)
+
+
+def render(
+    reports: list[AuditReport], failures: list[tuple[str, str]], info: bool, suffix: str
+) -> str | bytes:
+    """`Renderer` of ``--format checklist``: a workbook for an ``.xlsx`` file, else a page."""
+    if suffix == ".xlsx":
+        return render_checklist_xlsx(reports, failures)
+    return render_checklist_html(reports, failures)

@@ -151,3 +151,8 @@ def render_html(reports: list[AuditReport], failures: list[tuple[str, str]], sho
     for path, error in failures:
         out.append(f'<p class="sev-error">无法读取 {_e(path)}：{_e(error)}</p>')
     return page("cnbudget 审核报告", out, _CSS)
+
+
+def render(reports: list[AuditReport], failures: list[tuple[str, str]], info: bool, suffix: str) -> str:
+    """`Renderer` of ``--format html``."""
+    return render_html(reports, failures, info)

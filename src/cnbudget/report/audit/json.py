@@ -51,3 +51,8 @@ def reports_json(reports: list[AuditReport], failures: list[tuple[str, str]]) ->
     if failures:
         payload["unreadable"] = [{"path": p, "error": e} for p, e in failures]
     return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def render(reports: list[AuditReport], failures: list[tuple[str, str]], info: bool, suffix: str) -> str:
+    """`Renderer` of ``--format json``."""
+    return reports_json(reports, failures)

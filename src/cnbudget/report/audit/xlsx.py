@@ -66,3 +66,8 @@ def render_xlsx(reports: list[AuditReport], failures: list[tuple[str, str]]) -> 
         if report.profile is not None:  # which practice the coverage above follows
             coverage.append((report.document.metadata.source_path, "", profile_note(report)))
     return to_bytes(book)
+
+
+def render(reports: list[AuditReport], failures: list[tuple[str, str]], info: bool, suffix: str) -> bytes:
+    """`Renderer` of ``--format xlsx``."""
+    return render_xlsx(reports, failures)
