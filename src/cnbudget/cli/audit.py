@@ -32,6 +32,7 @@ from cnbudget.domain.errors import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
+    CnbudgetError,
     UsageError,
 )
 from cnbudget.domain.i18n import t
@@ -93,7 +94,7 @@ def _audit_opt(name: str) -> Any:
 
 
 def audit_command(
-    files: Annotated[list[Path] | None, _audit_opt("files")] = None,
+    files: Annotated[list[str] | None, _audit_opt("files")] = None,
     sample: Annotated[bool, _audit_opt("sample")] = False,
     fmt: Annotated[str, _audit_opt("format")] = "text",
     output: Annotated[Path | None, _audit_opt("output")] = None,
@@ -107,13 +108,13 @@ def audit_command(
     """Check disclosures: sums, hierarchies, tables against each other, the narrative against the tables."""
     given = _given(files, sample, fmt, output)
     profile = load_profile_option(profile_path)  # a mistake in it stops the run before any document is read
-    paths, failures = _expand(given)
+    paths, failures, folders = _expand(given)
     if bundle and len(paths) < 2:
         raise UsageError(t("--bundle 合并同一份公开文件的各部分：请给出两个或更多文件",
                            "--bundle joins the parts of one disclosure: give two or more FILEs"))  # fmt: skip
-    documents: list[list[Path]] = [paths] if bundle else [[p] for p in paths]
+    documents: list[list[Path | str]] = [paths] if bundle else [[p] for p in paths]
     reports, crashed = _check_all(documents, profile, failures, jobs)
-    _write(reports, failures, fmt, output, not no_info, summary or any(p.is_dir() for p in given))
+    _write(reports, failures, fmt, output, not no_info, summary or folders)
     if crashed:
         raise SystemExit(EXIT_INTERNAL)
     if failures:
@@ -123,11 +124,16 @@ def audit_command(
     raise SystemExit(EXIT_FINDINGS if any(r.reaches(threshold) for r in reports) else EXIT_OK)
 
 
-def _given(files: list[Path] | None, sample: bool, fmt: str, output: Path | None) -> list[Path]:
-    """The inputs named on the command line, once the arguments are known to go together."""
+def _given(files: list[str] | None, sample: bool, fmt: str, output: Path | None) -> list[Path | str]:
+    """The inputs named on the command line, once the arguments are known to go together: files and folders,
+    or URLs read through fsspec (`read.remote`)."""
+    from cnbudget.read.remote import is_url
+
     if sample and files:
         raise UsageError(t("请给出文件或 --sample，不要同时给出", "give either FILE… or --sample, not both"))
-    given = [sample_path()] if sample else list(files or [])
+    given: list[Path | str] = (
+        [sample_path()] if sample else [f if is_url(f) else Path(f) for f in files or []]
+    )
     if not given:
         raise UsageError(t("缺少文件（或用 --sample 审核自带的示例文件）",
                            "missing FILE (or use --sample to check the bundled sample document)"))  # fmt: skip
@@ -136,7 +142,7 @@ def _given(files: list[Path] | None, sample: bool, fmt: str, output: Path | None
 
 
 def _check_all(
-    documents: list[list[Path]],
+    documents: list[list[Path | str]],
     profile: AuditProfile | None,
     failures: list[tuple[str, str]],
     jobs: int | None,
@@ -158,7 +164,7 @@ def _check_all(
             if isinstance(outcome, Failed):
                 bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(outcome))
             pages.next_document()
-            bar.advance(documents[index][-1].name)
+            bar.advance(str(documents[index][-1]).rsplit("/", 1)[-1])
     finally:
         pages.stop()
         bar.stop()
@@ -168,13 +174,15 @@ def _check_all(
     return [o for o in ordered if not isinstance(o, Failed)], crashed
 
 
-def _check(parts: list[Path], options: ReadOptions, profile: AuditProfile | None) -> AuditReport | Failure:
+def _check(
+    parts: list[Path | str], options: ReadOptions, profile: AuditProfile | None
+) -> AuditReport | Failure:
     from cnbudget.library.processing import check_or_fail
 
     return check_or_fail(parts, options, profile)
 
 
-def _died(parts: list[Path]) -> Failure:
+def _died(parts: list[Path | str]) -> Failure:
     from cnbudget.library.processing import Failure as Failed
 
     name = " + ".join(str(p) for p in parts)
@@ -183,17 +191,39 @@ def _died(parts: list[Path]) -> Failure:
                            "again to retry it"))  # fmt: skip
 
 
-def _expand(given: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def _expand(given: list[Path | str]) -> tuple[list[Path | str], list[tuple[str, str]], bool]:
     """The documents to audit: files as given (a missing one is reported by the reader), folders searched
-    recursively; each file once. A folder without documents is an unreadable input."""
+    recursively; each file once. A folder without documents is an unreadable input. And whether a folder
+    was given (the report is then a summary)."""
+    from cnbudget.read import remote
     from cnbudget.read.folders import DOCUMENT_SUFFIXES, expand_inputs
 
-    found = expand_inputs(given, keep_missing=True)
     suffixes = " ".join(sorted(DOCUMENT_SUFFIXES))
-    failures = [(str(folder), t(f"文件夹中没有可审核的文件（查找 {suffixes}）",
-                                f"no documents in this folder (looked for {suffixes})"))
-                for folder in found.empty]  # fmt: skip
-    return found.files, failures
+    empty = t(
+        f"文件夹中没有可审核的文件（查找 {suffixes}）", f"no documents in this folder (looked for {suffixes})"
+    )
+    files: list[Path | str] = []
+    failures: list[tuple[str, str]] = []
+    folders = False
+    seen: set[Path] = set()  # each file once, however it was named
+    for item in given:
+        if isinstance(item, str):  # a URL: a file, a folder of documents, or nothing (the reader says so)
+            try:
+                found = remote.expand(item)
+            except CnbudgetError as exc:
+                failures.append((item, exc.message))
+                continue
+            folders = folders or bool(found) and found != [item]
+            files += found or [item]
+            continue
+        local = expand_inputs([item], keep_missing=True)
+        folders = folders or item.is_dir()
+        for file in local.files:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                files.append(file)
+        failures += [(str(folder), empty) for folder in local.empty]
+    return files, failures, folders
 
 
 class _Bar:

@@ -137,7 +137,7 @@ def _ingest_opt(name: str) -> Any:
     }[name]()  # fmt: skip
 
 
-def _manifest(manifest: Path | None) -> dict[Path, Given]:
+def _manifest(manifest: Path | None) -> dict[Path | str, Given]:
     """The files a manifest lists and what it gives of each (read whole before the library is touched)."""
     if manifest is None:
         return {}
@@ -147,7 +147,7 @@ def _manifest(manifest: Path | None) -> dict[Path, Given]:
 
 
 def ingest_command(
-    paths: Annotated[list[Path] | None, _ingest_opt("paths")] = None,
+    paths: Annotated[list[str] | None, _ingest_opt("paths")] = None,
     sample: Annotated[bool, _ingest_opt("sample")] = False,
     db: Annotated[str | None, db_opt()] = None,
     jobs: Annotated[int | None, jobs_opt()] = None,
@@ -161,13 +161,16 @@ def ingest_command(
     from cnbudget.domain.reference import sample_path
     from cnbudget.library.ingestion import ingest
     from cnbudget.read.folders import DOCUMENT_SUFFIXES
+    from cnbudget.read.remote import is_url
 
     if sample and paths:
         raise UsageError(t("请给出路径或 --sample，不要同时给出", "give either PATH… or --sample, not both"))
-    paths = [sample_path()] if sample else list(paths or [])
+    inputs: list[Path | str] = (
+        [sample_path()] if sample else [p if is_url(p) else Path(p) for p in paths or []]
+    )
     given = _manifest(manifest)
-    paths += list(given)
-    if not paths:
+    inputs += list(given)
+    if not inputs:
         raise UsageError(
             t(
                 "缺少路径（或用 --sample 存入自带的示例文件，或用 --manifest 给出清单）",
@@ -181,7 +184,7 @@ def ingest_command(
     options = reading(None if quiet else bar.pages)  # pages: one process only
     try:
         summary = ingest(
-            engine, paths, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
+            engine, inputs, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
             profile=profile, given=given,
         )  # fmt: skip
     finally:
@@ -200,7 +203,7 @@ def ingest_command(
                 f"没有找到文件（在文件夹中查找 {suffixes} 文件）",
                 f"no documents found (folders are searched for {suffixes} files)",
             ),
-            " ".join(str(p) for p in paths),
+            " ".join(str(p) for p in inputs),
         )
     raise SystemExit(EXIT_INPUT if summary.failed else EXIT_OK)
 

@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
+from cnbudget.domain.errors import CnbudgetError
 from cnbudget.domain.i18n import t
 from cnbudget.library import batch
 from cnbudget.library.processing import Failure, Given, record_or_fail
+from cnbudget.read import remote
 from cnbudget.read.folders import expand_inputs
+from cnbudget.read.remote import is_url
 from cnbudget.read.source import ReadOptions
 from cnbudget.store import schema
 from cnbudget.store.records import DocumentRecord
@@ -43,20 +46,42 @@ class IngestSummary:
         return len(self.ingested) + len(self.new_versions) + len(self.unchanged) + len(self.failed)
 
 
-def collect_paths(inputs: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
-    """Files to ingest, folders walked recursively in a stable order; missing inputs are failures."""
-    found = expand_inputs(inputs)
-    return found.files, [
-        Failure(str(item), t("文件或文件夹不存在", "no such file or folder")) for item in found.missing
+def collect_paths(inputs: Iterable[Path | str]) -> tuple[list[Path | str], list[Failure]]:
+    """Files to ingest, folders walked recursively in a stable order; missing inputs are failures. An input
+    may be a URL read through fsspec (`read.remote`): a file, or a folder of documents."""
+    files: list[Path | str] = []
+    failures: list[Failure] = []
+    local: list[Path] = []
+    for item in inputs:
+        if is_url(item):
+            try:
+                found = remote.expand(str(item))
+            except CnbudgetError as exc:
+                failures.append(Failure(str(item), exc.message))
+                continue
+            files += found
+            if not found:
+                failures.append(Failure(str(item), t("文件或文件夹不存在", "no such file or folder")))
+        else:
+            local.append(Path(item))
+    expanded = expand_inputs(local)
+    failures += [
+        Failure(str(item), t("文件或文件夹不存在", "no such file or folder")) for item in expanded.missing
     ]
+    return files + list(expanded.files), failures
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with remote.open_url(str(path))[0] if is_url(path) else Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def input_key(path: Path | str) -> str:
+    """How an input is known across a batch: a URL as written, a file by its full path."""
+    return str(path) if is_url(path) else str(Path(path).resolve())
 
 
 Progress = Callable[[str, str, str], None]
@@ -67,7 +92,7 @@ failed; the message says why a document failed."""
 
 def ingest(
     engine: Engine,
-    inputs: Iterable[Path],
+    inputs: Iterable[Path | str],
     *,
     jobs: int | None = None,
     options: ReadOptions | None = None,
@@ -75,7 +100,7 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     bundle: bool = False,
     profile: AuditProfile | None = None,
-    given: Mapping[Path, Given] | None = None,
+    given: Mapping[Path | str, Given] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the library opened as ``engine``.
 
@@ -97,9 +122,9 @@ def ingest(
         _report(progress, name, "unchanged")
     for failure in failures:
         _report(progress, failure.path, "failed", failure.message)
-    known_of = {p.resolve(): g for p, g in (given or {}).items()}
+    known_of = {input_key(p): g for p, g in (given or {}).items()}
     pending = [
-        (parts, known_of.get(Path(parts if isinstance(parts, str) else parts[0]).resolve()))
+        (parts, known_of.get(input_key(parts if isinstance(parts, str) else parts[0])))
         for parts in plan.pending
     ]
     results = _results(pending, batch.workers_for(jobs, len(pending)), options, profile)
@@ -125,17 +150,19 @@ class _Plan:
     """The same bytes twice in one batch are parsed once; the copies share the first one's outcome."""
 
 
-def _plan(files: list[Path], known: set[str], bundle: bool, failures: list[Failure]) -> _Plan:
+def _plan(files: list[Path | str], known: set[str], bundle: bool, failures: list[Failure]) -> _Plan:
     """What a batch reads, once each content: files already stored are unchanged, copies wait for the
     first of them; a bundle is one document, stored only when every part can be read."""
     plan = _Plan()
-    digests: list[tuple[Path, str]] = []
+    digests: list[tuple[Path | str, str]] = []
     for path in files:
         try:
             digests.append((path, file_sha256(path)))
         except OSError as exc:
             reason = exc.strerror or exc
             failures.append(Failure(str(path), t(f"无法读取：{reason}", f"cannot read: {reason}")))
+        except CnbudgetError as exc:  # a URL that cannot be opened
+            failures.append(Failure(str(path), exc.message))
     if bundle:
         if digests and not failures:  # one part missing: the disclosure is not stored incomplete
             # the bundle's identity is that of `read_bundle`: the digest of its parts' digests, in order

@@ -21,6 +21,7 @@ from pathlib import Path
 from cnbudget.domain.errors import InputError
 from cnbudget.domain.i18n import t
 from cnbudget.library.processing import Given
+from cnbudget.read.remote import is_url
 
 _COLUMNS = {
     "path": "path", "文件": "path", "路径": "path",
@@ -36,7 +37,8 @@ MAX_ROWS = 1_000_000
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    path: Path
+    path: Path | str
+    """A file (relative paths taken from the manifest's folder), or a URL as written (`read.remote`)."""
     given: Given
 
 
@@ -105,4 +107,5 @@ def _entry(cells: dict[str, str], manifest: Path, line: int) -> Entry:
         kind=_KINDS[kind.lower()] if kind else "",  # type: ignore[arg-type]
         scope=_SCOPES[scope.lower()] if scope else "",  # type: ignore[arg-type]
     )
-    return Entry((manifest.parent / cells["path"]), given)
+    named = cells["path"]
+    return Entry(named if is_url(named) else manifest.parent / named, given)

@@ -314,20 +314,16 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
     """Read any supported file, told apart by content: PDF, XLSX, DOCX, HTML or text."""
     options = options or ReadOptions()
     name = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError(t("文件不存在", "no such file"), name)
-    if p.is_dir():
-        raise InputError(t("这是文件夹，不是文件", "is a directory, not a file"), name)
+    opened, size = _open(path, name)
     try:
-        with p.open("rb") as stream:
+        with opened as stream:
             head = stream.read(1024)
             kind = container_kind(head)
             is_pdf = kind == "pdf"
-            size = p.stat().st_size
-            _check_size(size, is_pdf, options, name)
+            if size is not None:
+                _check_size(size, is_pdf, options, name)
             limit = int((options.max_pdf_mb if is_pdf else options.max_mb) * MB)
-            data = _read_within(stream, head, size, limit)
+            data = _read_within(stream, head, size if size is not None else -1, limit)
     except OSError as exc:
         reason = exc.strerror or exc
         raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc
@@ -365,6 +361,25 @@ def read_path(path: str | Path, options: ReadOptions | None = None) -> Source:
             return read_html(data, text, encoding, name, options)
         return source_from_text(text, name, encoding, sha256=hashlib.sha256(data).hexdigest())
     return source_from_bytes(data, name)
+
+
+def _open(path: str | Path, name: str) -> tuple[BinaryIO, int | None]:
+    """The document's bytes as a stream, and its size when known before reading: a file here, or a URL
+    read through fsspec (`read.remote`)."""
+    from cnbudget.read.remote import is_url, open_url
+
+    if is_url(name):
+        return open_url(name)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(t("文件不存在", "no such file"), name)
+    if p.is_dir():
+        raise InputError(t("这是文件夹，不是文件", "is a directory, not a file"), name)
+    try:
+        return p.open("rb"), p.stat().st_size
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise InputError(t(f"无法读取文件：{reason}", f"cannot read the file: {reason}"), name) from exc
 
 
 def _check_size(size: int, is_pdf: bool, options: ReadOptions, path: str, stopped: bool = False) -> None:
