@@ -282,7 +282,9 @@ def test_twenty_processes_create_and_ingest_into_one_new_library(library_url: st
     engine.dispose()
 
 
-def test_the_migration_lock_never_opens_the_library_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_migration_lock_never_opens_the_library_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Closing any descriptor of an SQLite file drops every POSIX lock the process holds on it, SQLite's own
     included (SQLite's "How To Corrupt" §2.2): the lock that serialises migrations is a file of its own.
     With it on the library itself, 2 in 25 batches killed halfway under load left a library "malformed"."""
