@@ -152,6 +152,7 @@ def _check_all(
     The reports in the order of ``documents``, and whether cnbudget itself failed."""
     from cnbudget.library import batch
     from cnbudget.library.processing import Failure as Failed
+    from cnbudget.library.processing import died
 
     workers = batch.workers_for(jobs, len(documents))
     bar = _Bar(len(documents))
@@ -159,7 +160,7 @@ def _check_all(
     work = partial(_check, options=reading(pages if workers == 1 else None), profile=profile)
     outcomes: dict[int, AuditReport | Failure] = {}
     try:
-        for index, outcome in batch.run(work, documents, workers, _died):
+        for index, outcome in batch.run(work, documents, workers, died):
             outcomes[index] = outcome
             if isinstance(outcome, Failed):
                 bar.say(t("cnbudget：错误：", "cnbudget: error: ") + error_text(outcome))
@@ -180,15 +181,6 @@ def _check(
     from cnbudget.library.processing import check_or_fail
 
     return check_or_fail(parts, options, profile)
-
-
-def _died(parts: list[Path | str]) -> Failure:
-    from cnbudget.library.processing import Failure as Failed
-
-    name = " + ".join(str(p) for p in parts)
-    return Failed(name, t("审核此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
-                           "a worker process died (crash or out of memory) while this file was checked; run "
-                           "again to retry it"))  # fmt: skip
 
 
 def _expand(given: list[Path | str]) -> tuple[list[Path | str], list[tuple[str, str]], bool]:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from cnbudget.domain.errors import CnbudgetError
 from cnbudget.domain.i18n import t
 from cnbudget.library import batch
-from cnbudget.library.processing import Failure, Given, record_or_fail
+from cnbudget.library.processing import Failure, Given, died, record_or_fail
 from cnbudget.read import remote
 from cnbudget.read.folders import expand_inputs
 from cnbudget.read.remote import is_url
@@ -232,15 +232,7 @@ def _record(
 
 
 def _died(item: Pending) -> Failure:
-    path = item[0]
-    return Failure(
-        path if isinstance(path, str) else " + ".join(path),
-        t(
-            "读取此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
-            "a worker process died (crash or out of memory) while this file was being read; run the batch "
-            "again to retry it",
-        ),
-    )
+    return died(item[0])
 
 
 def _fail(

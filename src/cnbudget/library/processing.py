@@ -125,6 +125,18 @@ def failure(exc: BaseException, parts: Parts) -> Failure:
     )  # fmt: skip
 
 
+def died(parts: Parts) -> Failure:
+    """The policy for a document whose worker process died under it (a crash, the out-of-memory killer):
+    a failure of that document, which a new run tries again (`library.batch`)."""
+    return Failure(
+        " + ".join(_parts(parts)),
+        t(
+            "处理此文件时工作进程意外退出（崩溃或内存不足）；再次运行即可重试",
+            "a worker process died (crash or out of memory) while this file was processed; run again to retry it",
+        ),
+    )
+
+
 def check_or_fail(
     parts: Parts, options: ReadOptions | None = None, profile: AuditProfile | None = None
 ) -> AuditReport | Failure:

@@ -23,9 +23,8 @@ from typing import IO
 from sqlalchemy import Engine
 
 from cnbudget.domain.errors import InputError
-from cnbudget.domain.i18n import t
 from cnbudget.library import batch
-from cnbudget.library.processing import Failure, record_or_fail
+from cnbudget.library.processing import Failure, died, record_or_fail
 from cnbudget.read import ReadOptions
 from cnbudget.read.source import container_kind
 from cnbudget.store.records import DocumentRecord
@@ -259,11 +258,6 @@ def _unpack(archive_path: Path, name: str, storage: Path, budget: Budget, depth:
 # ---- processing ------------------------------------------------------------------------------------------
 
 
-def _died(path: str) -> Failure:
-    return Failure(path, t("处理此文件时工作进程意外退出（崩溃或内存不足）",
-                           "a worker process died (crash or out of memory) while this file was processed"))  # fmt: skip
-
-
 def _unpathed(message: str, received: Received) -> str:
     """The message with the server's storage path replaced by the name the file came with."""
     return message.replace(str(received.path), received.filename).replace(str(received.path.parent), "…")
@@ -293,7 +287,7 @@ class UploadQueue:
             return upload_id
         self._workers.submit(
             partial(record_or_fail, options=self.options), str(received.path),
-            lambda outcome: self._store(upload_id, received, outcome), _died,
+            lambda outcome: self._store(upload_id, received, outcome), died,
         )  # fmt: skip
         return upload_id
 
@@ -332,7 +326,7 @@ class UploadQueue:
         ``on_done(document_id, what)`` is told what happened (for the audit log)."""
         self._workers.submit(
             partial(record_or_fail, options=self.options), str(path),
-            lambda outcome: self._replace(document_id, outcome, on_done), _died,
+            lambda outcome: self._replace(document_id, outcome, on_done), died,
         )  # fmt: skip
 
     def _replace(
