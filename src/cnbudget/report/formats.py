@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cnbudget.domain.i18n import t
 
@@ -49,11 +49,11 @@ def _table(*entries: Format) -> dict[str, Format]:
 
 AUDIT = _table(
     TEXT,
-    Format(JSON.name, JSON.suffix, JSON.media_type, False, JSON.zh, JSON.en, "cnbudget.report.audit.json:render"),
-    Format(HTML.name, HTML.suffix, HTML.media_type, False, "审核报告：每条发现附表格摘录和页面截图",
-           "the report: each finding with its table excerpt and page image", "cnbudget.report.audit.html:render"),
-    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "审核发现，每条一行，须 -o", "the findings, one per row; needs -o",
-           "cnbudget.report.audit.xlsx:render"),
+    replace(JSON, render="cnbudget.report.audit.json:render"),
+    replace(HTML, zh="审核报告：每条发现附表格摘录和页面截图", en="the report: each finding with its table excerpt and page image",
+            render="cnbudget.report.audit.html:render"),
+    replace(XLSX, zh="审核发现，每条一行，须 -o", en="the findings, one per row; needs -o",
+            render="cnbudget.report.audit.xlsx:render"),
     Format("checklist", ".xlsx", XLSX_MEDIA, False, "预填的公开情况检查表：-o 以 .xlsx 结尾时为工作簿，否则为 HTML",
            "the review checklist (公开情况检查表) prefilled: a workbook when -o ends in .xlsx, else HTML",
            "cnbudget.report.audit.checklist:render"),
@@ -64,8 +64,8 @@ ANSWER = _table(
     TEXT,
     JSON,
     CSV,
-    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "带图表的工作簿，须 -o", "a workbook with a chart; needs -o"),
-    Format(HTML.name, HTML.suffix, HTML.media_type, False, "带图表的单个网页文件", "one self-contained page with a chart"),
+    replace(XLSX, zh="带图表的工作簿，须 -o", en="a workbook with a chart; needs -o"),
+    replace(HTML, zh="带图表的单个网页文件", en="one self-contained page with a chart"),
 )  # fmt: skip
 """A library answer (`cnbudget compare`, `history`, `findings` … and the web's 下载)."""
 
@@ -73,8 +73,8 @@ DIFF = _table(TEXT, JSON, HTML)
 """`cnbudget diff --format`."""
 
 CHECKLIST = _table(
-    Format(XLSX.name, XLSX.suffix, XLSX.media_type, True, "工作簿", "a workbook"),
-    Format(HTML.name, HTML.suffix, HTML.media_type, False, "网页", "a page"),
+    replace(XLSX, zh="工作簿", en="a workbook"),
+    replace(HTML, zh="网页", en="a page"),
 )
 """The review checklist of one document (the web's 检查表 download)."""
 
