@@ -83,17 +83,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(_organisations_app(), name="organisations", help=t(*_HELP["organisations"]))
 
 
-def open_library(db: str | None, create: bool = False) -> Engine:
-    """The library named by --db (else $CNBUDGET_DB, ./cnbudget.db); ``create``: a new one if missing."""
+def open_library(db: str | None, create: bool = False, dataset: bool = False) -> Engine:
+    """The library named by --db (else $CNBUDGET_DB, ./cnbudget.db); ``create``: a new one if missing;
+    ``dataset``: a question, which a Parquet dataset (``parquet:DIR``) answers too."""
     from cnbudget.library import open_library as open_database
 
-    return open_database(db, create=create)
+    return open_database(db, create=create, dataset=dataset)
 
 
 @contextmanager
-def using_library(db: str | None, create: bool = False) -> Iterator[Engine]:
+def using_library(db: str | None, create: bool = False, dataset: bool = False) -> Iterator[Engine]:
     """The library for one command, its connections closed when the command is done, whatever happens."""
-    engine = open_library(db, create)
+    engine = open_library(db, create, dataset)
     try:
         yield engine
     finally:
@@ -109,7 +110,7 @@ def _ask(
 ) -> None:
     """Open the library, answer, print, and always close the connections."""
     needs_output(ANSWER, fmt, output)  # before the library is opened
-    with using_library(db) as engine:
+    with using_library(db, dataset=True) as engine:
         show_answer(question(engine), fmt, output, bom)
 
 
@@ -547,39 +548,31 @@ def metrics_command(
     show_answer(metrics(), fmt, output, bom)
 
 
+def _export_opt(name: str) -> Any:
+    """The options of `export` (functions of the run's language, like those of cli/options.py)."""
+    return {
+        "output": lambda: typer.Option("--output", "-o", metavar=t("路径", "PATH"), show_default=False, help=t(
+            "一个文件夹（csv、parquet：每张表一个文件；文件夹的上级须已存在），只导出一张表时也可是 x.csv / x.parquet "
+            "文件；xlsx 为一个 .xlsx 文件；dataset 为一个文件夹（空的，或替换其中的数据集）。",
+            "A folder (csv, parquet: one file per table; its parent must exist), or with one --table a file "
+            "x.csv / x.parquet; for xlsx one .xlsx file; for dataset a folder (empty, or holding a dataset it "
+            "replaces).")),
+        "format": lambda: typer.Option("--format", "-f", help=t(
+            "csv、parquet、xlsx，或 dataset：按年度和地区分区的 Parquet 数据集，含问题所需的全部表和所有版本，"
+            "compare、history、execution、findings 用 --db parquet:文件夹 直接读取（DuckDB）。",
+            "csv, parquet, xlsx, or dataset: a Parquet dataset partitioned by year and region, with every table "
+            "the questions read and every version, that compare, history, execution and findings read in place "
+            "with --db parquet:DIR (DuckDB).")),
+        "table": lambda: typer.Option("--table", "-t", metavar=t("表", "TABLE"), show_default=False, help=t(
+            "表名 facts documents organisations findings 之一（可重复；默认全部）。",
+            "facts, documents, organisations, findings (repeatable; default all).")),
+    }[name]()  # fmt: skip
+
+
 def export_command(
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar=t("路径", "PATH"),
-            help=t(
-                "一个文件夹（csv、parquet：每张表一个文件；文件夹的上级须已存在），只导出一张表时也可是 "
-                "x.csv / x.parquet 文件；xlsx 为一个 .xlsx 文件。",
-                "A folder (csv, parquet: one file per table; its parent must exist), or with one --table a "
-                "file x.csv / x.parquet; for xlsx one .xlsx file.",
-            ),
-            show_default=False,
-        ),
-    ],
-    fmt: Annotated[
-        ExportFormat,
-        typer.Option("--format", "-f", help=t("csv、parquet 或 xlsx。", "csv, parquet or xlsx.")),
-    ] = ExportFormat.csv,
-    table: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--table",
-            "-t",
-            metavar=t("表", "TABLE"),
-            help=t(
-                "表名 facts documents organisations findings 之一（可重复；默认全部）。",
-                "facts, documents, organisations, findings (repeatable; default all).",
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    output: Annotated[Path, _export_opt("output")],
+    fmt: Annotated[ExportFormat, _export_opt("format")] = ExportFormat.csv,
+    table: Annotated[list[str] | None, _export_opt("table")] = None,
     all_versions: Annotated[bool, all_versions_opt()] = False,
     db: Annotated[str | None, db_opt()] = None,
     bom: Annotated[bool, bom_opt()] = False,
@@ -587,6 +580,9 @@ def export_command(
     """Tidy tables for analysts: facts, documents, organisations and findings."""
     from cnbudget.library.exports import EXPORT_TABLES, export
 
+    if fmt is ExportFormat.dataset:
+        _export_dataset(db, output, bool(table or all_versions or bom))
+        return
     names = table or list(EXPORT_TABLES)
     unknown = [n for n in names if n not in EXPORT_TABLES]
     if unknown:
@@ -598,3 +594,16 @@ def export_command(
         written = export(engine, output, fmt.value, names, all_versions=all_versions, bom=bom)
     for path, rows in written:
         sys.stderr.write(t(f"{path}：{rows} 行\n", f"{path}: {rows} rows\n"))
+
+
+def _export_dataset(db: str | None, output: Path, other_options: bool) -> None:
+    from cnbudget.library.exports import export_dataset
+
+    if other_options:
+        raise UsageError(t("dataset 总是包含全部表和所有版本：不用 --table、--all-versions、--bom",
+                           "a dataset always holds every table and version: no --table, --all-versions, --bom"))  # fmt: skip
+    with using_library(db) as engine:
+        counts = export_dataset(engine, output)
+    listed = t("，", ", ").join(f"{name} {count}" for name, count in counts.items())
+    sys.stderr.write(t(f"{output}：{listed} 行；用 --db parquet:{output} 提问\n",
+                       f"{output}: {listed} rows; ask with --db parquet:{output}\n"))  # fmt: skip

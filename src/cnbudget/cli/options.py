@@ -93,6 +93,7 @@ class ExportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
     xlsx = "xlsx"
+    dataset = "dataset"
 
 
 # ---- shared options --------------------------------------------------------------------------------------
@@ -140,8 +141,11 @@ def db_opt() -> Any:
     return typer.Option(
         "--db", metavar=t("资料库", "DB"), show_default=False,
         help=t(
-            "资料库：SQLite 文件或数据库地址（ postgresql://… ）。默认为环境变量 $CNBUDGET_DB 的值，否则为 ./cnbudget.db",
-            "The library: an SQLite file or a database URL (postgresql://…). Default: $CNBUDGET_DB, else ./cnbudget.db.",
+            "资料库：SQLite 文件或数据库地址（ postgresql://… ）；compare、history、execution、findings 也可读 "
+            "parquet:文件夹（export --format dataset 写出的 Parquet 数据集）。默认为环境变量 $CNBUDGET_DB 的值，否则为 ./cnbudget.db",
+            "The library: an SQLite file or a database URL (postgresql://…); compare, history, execution and "
+            "findings also read parquet:DIR (a Parquet dataset written by export --format dataset). Default: "
+            "$CNBUDGET_DB, else ./cnbudget.db.",
         ),
     )  # fmt: skip
 

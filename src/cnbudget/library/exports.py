@@ -218,6 +218,15 @@ def export(
     ]
 
 
+def export_dataset(engine: Engine, output: Path) -> dict[str, int]:
+    """The library as a Parquet dataset partitioned by year and region (store/dataset.py), which the questions
+    answer from in place; rows per table."""
+    _require_pyarrow()
+    from cnbudget.store.dataset import write_dataset
+
+    return write_dataset(engine, output)
+
+
 def _parent_exists(output: Path) -> None:
     """A mistyped folder is not created silently: the folder the output goes into must exist."""
     parent = output.resolve().parent

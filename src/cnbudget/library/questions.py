@@ -44,6 +44,9 @@ _CENT = Decimal("0.01")
 docs = schema.documents.c
 orgs = schema.organisations.c
 mets = schema.metrics.c
+_ORGANISATION = (orgs.id, orgs.name, orgs.kind, orgs.code, orgs.merged_into)
+_NAME_KEY_LENGTH = int(getattr(orgs.name_key.type, "length", 0) or 0)
+"""Longer folded names are stored cut (store/records.py): those are found by reading every name."""
 
 
 def check_metrics(names: list[str]) -> list[str]:
@@ -81,21 +84,22 @@ def _value(values: dict[str, Decimal], metric: str) -> Decimal | None:
 
 
 def _metric_values(
-    conn: Connection, document_ids: list[int], metrics: list[str]
+    conn: Connection, documents: Select[Any], metrics: list[str]
 ) -> dict[int, dict[str, Decimal]]:
+    """The stored figures the metrics need, for the documents the query ``documents`` selects (by id): one
+    query, so the database joins rather than Python sending the ids back in chunks."""
     needed = sorted({m for name in metrics for m in stored_metrics(name)})
     found: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    if not document_ids or not needed:
+    if not needed:
         return found
-    for chunk in range(0, len(document_ids), 900):  # SQLite allows at most ~32k bound parameters
-        ids = document_ids[chunk : chunk + 900]
-        rows = conn.execute(
-            select(mets.document_id, mets.metric, mets.value).where(
-                mets.metric.in_(needed), mets.document_id.in_(ids)
-            )
+    ids = documents.with_only_columns(docs.id).order_by(None).scalar_subquery()
+    rows = conn.execute(
+        select(mets.document_id, mets.metric, mets.value).where(
+            mets.metric.in_(needed), mets.document_id.in_(ids)
         )
-        for document_id, metric, value in rows:
-            found[document_id][metric] = value
+    )
+    for document_id, metric, value in rows:
+        found[document_id][metric] = value
     return found
 
 
@@ -126,7 +130,7 @@ def compare(
     )
     with engine.connect() as conn:
         documents = conn.execute(query).all()
-        values = _metric_values(conn, [d.id for d in documents], names)
+        values = _metric_values(conn, query, names)
     kind_name = document_kind_name(kind)
     answer = _compare_answer(year, kind_name, len(documents), names)
     for d in documents:
@@ -204,19 +208,9 @@ def resolve_organisation(conn: Connection, text: str, *, follow_aliases: bool = 
     (``organisations merge``) stands for the organisation it was merged into, unless ``follow_aliases`` is
     false (to undo the merge)."""
     text = text.strip()
-    rows = conn.execute(select(orgs.id, orgs.name, orgs.kind, orgs.code, orgs.merged_into)).all()
-    by_id = {r.id: r for r in rows}
-    if text.startswith("#") and text[1:].isdigit():
-        hits = [r for r in rows if r.id == int(text[1:])]
-    else:
-        wanted_key, wanted_core = name_key(text), core_name(text)
-        hits = [r for r in rows if r.code and r.code == text]
-        hits = hits or [r for r in rows if name_key(r.name) == wanted_key]
-        # part of a name: of the full name (武汉 names every 武汉市 organisation: ambiguous), else of its core
-        hits = hits or [r for r in rows if wanted_key and wanted_key in name_key(r.name)]
-        hits = hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
+    hits = _matching_organisations(conn, text)
     if follow_aliases:
-        hits = list({(target := _target(by_id, r.id)).id: target for r in hits}.values())
+        hits = list({(target := _target(conn, r)).id: target for r in hits}.values())
     if len(hits) > 1:
         hits = _department_over_its_units(conn, hits)
     if not hits:
@@ -256,12 +250,35 @@ def _department_over_its_units(conn: Connection, hits: list[Any]) -> list[Any]:
     return [department] if held else hits
 
 
-def _target(by_id: dict[int, Any], org_id: int) -> Any:
+def _matching_organisations(conn: Connection, text: str) -> list[Any]:
+    """``#id``, else the code, else the folded full name, through the index; only when none of these matches
+    is every name read, for part of a name (a library of the whole country holds 100,000s)."""
+    if text.startswith("#") and text[1:].isdigit():
+        return list(conn.execute(select(*_ORGANISATION).where(orgs.id == int(text[1:]))))
+    wanted_key, wanted_core = name_key(text), core_name(text)
+    hits = (
+        list(conn.execute(select(*_ORGANISATION).where(orgs.code == text, orgs.code != ""))) if text else []
+    )
+    if not hits and wanted_key and len(wanted_key) <= _NAME_KEY_LENGTH:
+        hits = list(conn.execute(select(*_ORGANISATION).where(orgs.name_key == wanted_key)))
+    if hits:
+        return hits
+    rows = conn.execute(select(*_ORGANISATION)).all()
+    hits = [r for r in rows if name_key(r.name) == wanted_key]
+    # part of a name: of the full name (武汉 names every 武汉市 organisation: ambiguous), else of its core
+    hits = hits or [r for r in rows if wanted_key and wanted_key in name_key(r.name)]
+    return hits or [r for r in rows if wanted_core and wanted_core in core_name(r.name)]
+
+
+def _target(conn: Connection, row: Any) -> Any:
     """The organisation an alias was merged into, following a chain of merges."""
-    row, seen = by_id[org_id], {org_id}
-    while row.merged_into is not None and row.merged_into not in seen and row.merged_into in by_id:
-        seen.add(row.merged_into)
-        row = by_id[row.merged_into]
+    seen = {row.id}
+    while row.merged_into is not None and row.merged_into not in seen:
+        merged = conn.execute(select(*_ORGANISATION).where(orgs.id == row.merged_into)).first()
+        if merged is None:
+            break
+        seen.add(merged.id)
+        row = merged
     return row
 
 
@@ -347,12 +364,12 @@ def history(
         conditions = [docs.organisation_id == org_id, docs.is_latest.is_(True)]
         if kind:
             conditions.append(docs.kind == kind)
-        documents = conn.execute(
-            select(docs.id, docs.fiscal_year, docs.kind, docs.scope, docs.version)
-            .where(and_(*conditions))
-            .order_by(docs.kind, docs.fiscal_year)
-        ).all()
-        values = _metric_values(conn, [d.id for d in documents], names)
+        query = select(docs.id, docs.fiscal_year, docs.kind, docs.scope, docs.version).where(
+            and_(*conditions)
+        )
+        # two documents of one kind and year (a department's and a unit's) come in the same order every time
+        documents = conn.execute(query.order_by(docs.kind, docs.fiscal_year, docs.scope, docs.id)).all()
+        values = _metric_values(conn, query, names)
     answer = _history_answer(org_name, names)
     answer.rows = _history_rows(documents, values, names)
     answer.notes.append(_unit_note())

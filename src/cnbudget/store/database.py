@@ -25,6 +25,8 @@ from cnbudget.domain.i18n import t
 
 DEFAULT_PATH = "cnbudget.db"
 ENV_VAR = "CNBUDGET_DB"
+DATASET_PREFIX = "parquet:"
+"""``--db parquet:DIR`` names a Parquet dataset, which the questions read in place with DuckDB."""
 
 __all__ = ["DEFAULT_PATH", "ENV_VAR", "DatabaseError", "database_url", "open_database", "upgrade"]
 
@@ -71,12 +73,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def open_database(db: str | None = None, *, create: bool = True) -> Engine:
+def open_database(db: str | None = None, *, create: bool = True, dataset: bool = False) -> Engine:
     """An engine on the library, its schema at the newest migration.
 
     With ``create=False`` a missing SQLite file is an error rather than a new empty library (the
-    question commands use this, so a mistyped path is not answered with "no documents").
+    question commands use this, so a mistyped path is not answered with "no documents"). ``dataset``: the
+    caller only reads what the questions read, so ``parquet:DIR`` (a dataset, see store/dataset.py) will do.
     """
+    named = db or os.environ.get(ENV_VAR)
+    if named and named.startswith(DATASET_PREFIX):
+        return _open_dataset(named, dataset)
     url = database_url(db)
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///") :])
@@ -117,6 +123,23 @@ def open_database(db: str | None = None, *, create: bool = True) -> Engine:
             t(f"无法打开资料库：{exc}", f"cannot open the library: {exc}"), describe(url)
         ) from exc
     return engine
+
+
+def _open_dataset(named: str, allowed: bool) -> Engine:
+    if not allowed:
+        raise DatabaseError(
+            t(
+                "Parquet 数据集只能回答 compare、history、execution 和 findings；这个命令需要资料库"
+                "（SQLite 文件或 PostgreSQL）",
+                "a Parquet dataset answers compare, history, execution and findings only; this command "
+                "needs a library (an SQLite file or PostgreSQL)",
+            ),
+            named,
+            setting="db",
+        )
+    from cnbudget.store.dataset import dataset_folder, open_dataset
+
+    return open_dataset(dataset_folder(named))
 
 
 def _alembic_config() -> Any:
