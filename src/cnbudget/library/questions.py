@@ -93,12 +93,11 @@ def _metric_values(
     if not needed:
         return found
     ids = documents.with_only_columns(docs.id).order_by(None).scalar_subquery()
-    rows = conn.execute(
-        select(mets.document_id, mets.metric, mets.value).where(
-            mets.metric.in_(needed), mets.document_id.in_(ids)
-        )
+    query = select(mets.document_id, mets.metric, mets.value).where(
+        mets.metric.in_(needed), mets.document_id.in_(ids)
     )
-    for document_id, metric, value in rows:
+    # fetched at once: a row at a time costs DuckDB's driver more than the query itself on 100,000 documents
+    for document_id, metric, value in conn.execute(query).all():
         found[document_id][metric] = value
     return found
 

@@ -300,6 +300,7 @@ def open_dataset(folder: Path) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _create_views(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("SET enable_progress_bar = false")  # DuckDB's own bar would mix into answers
         for statement in views:
             dbapi_connection.execute(statement)
 
