@@ -1,15 +1,17 @@
 """Throughput of the batch runner on real PDFs, and what it means for the whole country's output.
 
-    python benchmarks/scale.py [--folder DIR] [--repeat 3]
+    python benchmarks/scale.py [--folder DIR] [--repeat 3] [--engine local|ray]
 
 The documents: every PDF of tests/fixtures (the district final accounts, the national template, the
 national documents kept as fixtures) unless --folder names another set. Each run reads, parses and audits
-every document (`library.batch.run` with `processing.check_or_fail`, what `cnbudget audit DIR` and
-`ingest` do; nothing is stored) with 1 and with 2 worker processes, in a new process each time. Reported:
-documents per second (median of --repeat runs), the scaling efficiency from 1 to 2 workers (the rate with
-2 ÷ twice the rate with 1; target ≥ 0.8), the CPU seconds per document (user + system of the workers ÷
-documents), and from these how many cores a million PDFs a day needs. This is the local process pool;
-the Ray engine (issue 21) is not built yet.
+every document (`processing.check_or_fail`, what `cnbudget audit DIR` and `ingest` do; nothing is stored)
+with 1 and with 2 workers, in a new process each time: worker processes of `library.batch.run` (``local``),
+or Ray tasks of `library.cluster.run` on a Ray started for the run with 1 or 2 CPUs (``ray``; its start-up,
+~3 s, is not counted: a cluster is started once for a whole national batch). Reported: documents per second
+(median of --repeat runs), the scaling efficiency from 1 to 2 workers (the rate with 2 ÷ twice the rate
+with 1; target ≥ 0.8), the CPU seconds per document (local: user + system of every process ÷ documents;
+ray: the CPU time of the tasks themselves, measured in the workers), and from these how many cores a
+million PDFs a day needs.
 """
 
 from __future__ import annotations
@@ -29,28 +31,44 @@ SECONDS_PER_DAY = 86_400
 
 _PROBE = """
 import json, resource, sys, time
-from functools import partial
 from pathlib import Path
-from cnbudget.library import batch
+from cnbudget.library import batch, cluster
 from cnbudget.library.processing import Failure, check_or_fail
 
 files = [[Path(p)] for p in json.loads(sys.argv[1])]
 workers = int(sys.argv[2])
+engine = sys.argv[3]
 
 
 def died(parts):
     return Failure(str(parts[0]), "died")
 
 
+def timed(parts):  # in the worker: the document's CPU time, whatever the engine around it
+    start = time.process_time()
+    return check_or_fail(parts), time.process_time() - start
+
+
+def timed_died(parts):
+    return died(parts), 0.0
+
+
+if engine == "ray":
+    cluster.connect(None, workers)  # started before the clock, as a cluster is for a whole batch
+    runner = cluster.run(timed, files, timed_died)
+else:
+    runner = batch.run(timed, files, workers, timed_died)
 start = time.perf_counter()
 failed = 0
-for _, outcome in batch.run(check_or_fail, files, workers, died):
+task_cpu = 0.0
+for _, (outcome, cpu) in runner:
     failed += isinstance(outcome, Failure)
+    task_cpu += cpu
 elapsed = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF)
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-print(json.dumps({"seconds": elapsed, "cpu": cpu, "failed": failed}))
+print(json.dumps({"seconds": elapsed, "cpu": task_cpu if engine == "ray" else cpu, "failed": failed}))
 """
 
 
@@ -62,9 +80,9 @@ def documents(folder: Path | None) -> list[Path]:
     )
 
 
-def probe(files: list[Path], workers: int) -> dict[str, float]:
+def probe(files: list[Path], workers: int, engine: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps([str(f) for f in files]), str(workers)],
+        [sys.executable, "-c", _PROBE, json.dumps([str(f) for f in files]), str(workers), engine],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -75,14 +93,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--engine", choices=("local", "ray"), default="local")
     args = parser.parse_args()
     files = documents(args.folder)
     print(f"machine: {machine()}")
-    print(f"{len(files)} PDF documents, read, parsed and audited; medians of {args.repeat} runs")
+    print(f"command: {' '.join(sys.argv)}")
+    print(
+        f"{len(files)} PDF documents, read, parsed and audited ({args.engine}); medians of {args.repeat} runs"
+    )
     rates: dict[int, float] = {}
     cpu_per_doc: dict[int, float] = {}
     for workers in (1, 2):
-        runs = [probe(files, workers) for _ in range(args.repeat)]
+        runs = [probe(files, workers, args.engine) for _ in range(args.repeat)]
         seconds = statistics.median(r["seconds"] for r in runs)
         rates[workers] = len(files) / seconds
         cpu_per_doc[workers] = statistics.median(r["cpu"] for r in runs) / len(files)

@@ -62,6 +62,10 @@ TERMS = {
         "info",
         "budget",
         "final",
+        "dataset",
+        "local",
+        "ray",
+        "auto",
     ],
     *["department", "unit", "province", "city", "district", "all", "general", "ocr", "no"],
     # ids a user types or a program reads: command names, metric names, export tables, --log fields
@@ -80,6 +84,7 @@ TERMS = {
     "Excel",
     "Parquet",
     "Typer",
+    "Ray",
 }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from cnbudget.cli.options import (
+    BatchEngine,
     ExportFormat,
     Funds,
     Kind,
@@ -135,6 +136,15 @@ def _ingest_opt(name: str) -> Any:
             "A CSV list of files (a path column, relative to the manifest's folder), optionally with "
             "organisation, year, kind and scope: put in each document's metadata before it is audited, "
             "over what the document prints.")),
+        "engine": lambda: typer.Option("--engine", help=t(
+            "local：本机的工作进程（默认）；ray：Ray 集群上的任务（需 pip install 'cnbudget\\[ray]'），结果仍由本进程"
+            "存入资料库。",
+            "local: worker processes on this machine (the default); ray: tasks on a Ray cluster (needs pip install "
+            "'cnbudget\\[ray]'); this process still stores the results.")),
+        "address": lambda: typer.Option("--address", metavar=t("地址", "ADDRESS"), show_default=False, help=t(
+            "Ray 集群的地址：auto（本机已启动的集群）、ray://主机:10001 或 主机:端口；默认在本机另起一个 Ray。",
+            "The Ray cluster: auto (the one `ray start` started on this machine), ray://host:10001 (Ray Client) or "
+            "host:port; default: a Ray of its own on this machine.")),
     }[name]()  # fmt: skip
 
 
@@ -157,27 +167,18 @@ def ingest_command(
     log: Annotated[Path | None, _ingest_opt("log")] = None,
     profile_path: Annotated[Path | None, profile_opt()] = None,
     manifest: Annotated[Path | None, _ingest_opt("manifest")] = None,
+    engine_name: Annotated[BatchEngine, _ingest_opt("engine")] = BatchEngine.local,
+    address: Annotated[str | None, _ingest_opt("address")] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
-    from cnbudget.domain.reference import sample_path
     from cnbudget.library.ingestion import ingest
     from cnbudget.read.folders import DOCUMENT_SUFFIXES
-    from cnbudget.read.remote import is_url
 
-    if sample and paths:
-        raise UsageError(t("请给出路径或 --sample，不要同时给出", "give either PATH… or --sample, not both"))
-    inputs: list[Path | str] = (
-        [sample_path()] if sample else [p if is_url(p) else Path(p) for p in paths or []]
-    )
-    given = _manifest(manifest)
-    inputs += list(given)
-    if not inputs:
+    if address and engine_name is not BatchEngine.ray:
         raise UsageError(
-            t(
-                "缺少路径（或用 --sample 存入自带的示例文件，或用 --manifest 给出清单）",
-                "missing PATH (or use --sample to ingest the bundled sample document, or --manifest)",
-            )
+            t("--address 只用于 --engine ray", "--address is for --engine ray only"), setting="address"
         )
+    inputs, given = _ingest_inputs(paths, sample, manifest)
     profile = load_profile_option(profile_path)  # checked before the library is touched
     journal = _open_log(log)
     engine = open_library(db, create=True)
@@ -186,7 +187,7 @@ def ingest_command(
     try:
         summary = ingest(
             engine, inputs, jobs=jobs, options=options, progress=bar.advance, on_start=bar.start, bundle=bundle,
-            profile=profile, given=given,
+            profile=profile, given=given, runner=engine_name.value, address=address,
         )  # fmt: skip
     finally:
         bar.pages.stop()
@@ -207,6 +208,30 @@ def ingest_command(
             " ".join(str(p) for p in inputs),
         )
     raise SystemExit(EXIT_INPUT if summary.failed else EXIT_OK)
+
+
+def _ingest_inputs(
+    paths: list[str] | None, sample: bool, manifest: Path | None
+) -> tuple[list[Path | str], dict[Path | str, Given]]:
+    """What to ingest: the paths and URLs given, the bundled sample, or a manifest's files (and what it gives)."""
+    from cnbudget.domain.reference import sample_path
+    from cnbudget.read.remote import is_url
+
+    if sample and paths:
+        raise UsageError(t("请给出路径或 --sample，不要同时给出", "give either PATH… or --sample, not both"))
+    inputs: list[Path | str] = (
+        [sample_path()] if sample else [p if is_url(p) else Path(p) for p in paths or []]
+    )
+    given = _manifest(manifest)
+    inputs += list(given)
+    if not inputs:
+        raise UsageError(
+            t(
+                "缺少路径（或用 --sample 存入自带的示例文件，或用 --manifest 给出清单）",
+                "missing PATH (or use --sample to ingest the bundled sample document, or --manifest)",
+            )
+        )
+    return inputs, given
 
 
 def _open_log(path: Path | None) -> TextIO | None:
@@ -297,6 +322,18 @@ def compare_command(
             help=t("province（省级）、city（市级）或 district（区县级）。", "province, city or district."),
         ),
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar=t("地区", "REGION"),
+            show_default=False,
+            help=t(
+                "只看这个省或市的部门（单位），如 湖北省、武汉市（名称开头的省市）。",
+                "Only organisations of this province or city, written as their names begin (in Chinese).",
+            ),
+        ),
+    ] = None,  # fmt: skip
     db: Annotated[str | None, db_opt()] = None,
     fmt: Annotated[str, answer_format_opt()] = "text",
     output: Annotated[Path | None, output_opt()] = None,
@@ -307,7 +344,7 @@ def compare_command(
 
     _ask(db, fmt, output, lambda engine: compare(
         engine, year, metric, kind=kind.canonical, scope=scope.value if scope else None,
-        level=level.value if level else None,
+        level=level.value if level else None, region=region,
     ), bom)  # fmt: skip
 
 
@@ -557,9 +594,9 @@ def _export_opt(name: str) -> Any:
             "A folder (csv, parquet: one file per table; its parent must exist), or with one --table a file "
             "x.csv / x.parquet; for xlsx one .xlsx file; for dataset a folder (empty, or holding a dataset it "
             "replaces).")),
-        "format": lambda: typer.Option("--format", "-f", help=t(
-            "csv、parquet、xlsx，或 dataset：按年度和地区分区的 Parquet 数据集，含问题所需的全部表和所有版本，"
-            "compare、history、execution、findings 用 --db parquet:文件夹 直接读取（DuckDB）。",
+        "format": lambda: typer.Option("--format", "-f", metavar=t("格式", "FORMAT"), help=t(
+            "csv、parquet、xlsx，或 dataset：按年度和地区分区的 Parquet 数据集，含提问所需的全部表和所有版本，"
+            "提问的命令用 --db parquet:文件夹 直接读取。",
             "csv, parquet, xlsx, or dataset: a Parquet dataset partitioned by year and region, with every table "
             "the questions read and every version, that compare, history, execution and findings read in place "
             "with --db parquet:DIR (DuckDB).")),

@@ -89,6 +89,13 @@ class SeverityChoice(StrEnum):
         return {"错误": "error", "警告": "warning", "提示": "info"}.get(self.value, self.value)
 
 
+class BatchEngine(StrEnum):
+    """Where a batch's documents are read (`library.ingestion`): worker processes here, or Ray tasks."""
+
+    local = "local"
+    ray = "ray"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
@@ -141,8 +148,8 @@ def db_opt() -> Any:
     return typer.Option(
         "--db", metavar=t("资料库", "DB"), show_default=False,
         help=t(
-            "资料库：SQLite 文件或数据库地址（ postgresql://… ）；compare、history、execution、findings 也可读 "
-            "parquet:文件夹（export --format dataset 写出的 Parquet 数据集）。默认为环境变量 $CNBUDGET_DB 的值，否则为 ./cnbudget.db",
+            "资料库：SQLite 文件或数据库地址（ postgresql://… ）；提问的命令也可读 parquet:文件夹（导出的 Parquet 数据集）。"
+            "默认为环境变量 $CNBUDGET_DB 的值，否则为 ./cnbudget.db",
             "The library: an SQLite file or a database URL (postgresql://…); compare, history, execution and "
             "findings also read parquet:DIR (a Parquet dataset written by export --format dataset). Default: "
             "$CNBUDGET_DB, else ./cnbudget.db.",

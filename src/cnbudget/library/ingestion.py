@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
-from cnbudget.domain.errors import CnbudgetError
+from cnbudget.domain.errors import CnbudgetError, UsageError
 from cnbudget.domain.i18n import t
 from cnbudget.library import batch
 from cnbudget.library.processing import Failure, Given, died, record_or_fail
@@ -101,6 +101,8 @@ def ingest(
     bundle: bool = False,
     profile: AuditProfile | None = None,
     given: Mapping[Path | str, Given] | None = None,
+    runner: str = "local",
+    address: str | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the library opened as ``engine``.
 
@@ -108,7 +110,10 @@ def ingest(
     as one document, in the order given. ``profile``: the review profile the stored findings follow (a
     document already in the library, same content, is skipped and keeps the findings it was stored with).
     ``given``: what is known of a file (by its resolved path; a manifest's columns, `library.manifest`),
-    put in its metadata before it is audited; a bundle takes what is given for its first part."""
+    put in its metadata before it is audited; a bundle takes what is given for its first part. ``runner``:
+    ``local`` (worker processes on this machine, `library.batch`) or ``ray`` (Ray tasks on the cluster at
+    ``address``, `library.cluster`); the library is written by this process either way."""
+    runner_of = _Runner(runner, address, jobs)  # a wrong engine is refused before anything is read
     files, failures = collect_paths(inputs)
     summary = IngestSummary(failed=failures)
     total = (1 if bundle and files else len(files)) + len(failures)  # documents, and inputs that do not exist
@@ -127,7 +132,7 @@ def ingest(
         (parts, known_of.get(input_key(parts if isinstance(parts, str) else parts[0])))
         for parts in plan.pending
     ]
-    results = _results(pending, batch.workers_for(jobs, len(pending)), options, profile)
+    results = _results(pending, runner_of.workers(len(pending)), options, profile, runner_of)
     try:
         for outcome in results:
             if isinstance(outcome, Failure):
@@ -206,6 +211,29 @@ def _store(
         _report(progress, copy, "unchanged")
 
 
+@dataclass(frozen=True, slots=True)
+class _Runner:
+    """Where the documents are read: ``local`` worker processes, or ``ray`` tasks (at ``address``)."""
+
+    name: str
+    address: str | None
+    jobs: int | None
+
+    def __post_init__(self) -> None:
+        if self.name not in RUNNERS:
+            raise UsageError(t(f"没有执行引擎 {self.name}：可选 {'、'.join(RUNNERS)}",
+                               f"no engine {self.name}: choose from {', '.join(RUNNERS)}"), setting="engine")  # fmt: skip
+        if self.address and self.name != "ray":
+            raise UsageError(t("--address 只用于 --engine ray", "--address is for --engine ray only"),
+                             setting="address")  # fmt: skip
+
+    def workers(self, documents: int) -> int:
+        """Worker processes on this machine (Ray decides its own from the cluster's CPUs)."""
+        return batch.workers_for(self.jobs, documents) if self.name == "local" else 1
+
+
+RUNNERS = ("local", "ray")
+
 Pending = tuple[str | tuple[str, ...], Given | None]
 """A document to read (a file, or a bundle's parts) and what is given about it."""
 
@@ -215,11 +243,19 @@ def _results(
     workers: int,
     options: ReadOptions | None,
     profile: AuditProfile | None,
+    runner: _Runner | None = None,
 ) -> Generator[DocumentRecord | Failure, None, None]:
     """Each pending document read, parsed and audited by the batch runner, as it finishes."""
-    if workers > 1 and options is not None and options.progress is not None:
+    runner = runner or _Runner("local", None, None)
+    if (workers > 1 or runner.name != "local") and options is not None and options.progress is not None:
         options = replace(options, progress=None)  # a callback of this process means nothing in a worker
     work = partial(_record, options=options, profile=profile)
+    if runner.name == "ray":
+        from cnbudget.library import cluster
+
+        for _, outcome in cluster.run(work, paths, _died, address=runner.address, workers=runner.jobs):
+            yield outcome
+        return
     for _, outcome in batch.run(work, paths, workers, _died):
         yield outcome
 

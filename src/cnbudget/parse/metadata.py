@@ -207,7 +207,9 @@ def _level(name: str) -> Level | Literal[""]:
 
 
 def _region(name: str) -> str:
-    m = re.match(r"^(.{1,6}?[省市])", name)
+    """The province or city a name begins with; a party organ's name begins with the party's (中共江苏省委办公厅,
+    中国共产党重庆市委员会…: 江苏省, 重庆市)."""
+    m = re.match(r"^(?:中国共产党|中共)?(.{1,6}?[省市])", name)
     return m.group(1) if m else ""
 
 
