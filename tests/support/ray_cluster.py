@@ -58,7 +58,7 @@ class LocalCluster:
 
 
 def busy_workers() -> list[int]:
-    """The processes of Ray workers running a document now (Ray titles them ``ray::_call``), from /proc."""
+    """The processes of Ray workers running a document now (Ray titles them ``ray::process_document``), from /proc."""
     busy = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -66,6 +66,6 @@ def busy_workers() -> list[int]:
                 title = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if title.startswith(b"ray::_call"):
+            if title.startswith(b"ray::process_document"):
                 busy.append(int(entry.name))
     return busy

@@ -99,7 +99,8 @@ def _reachable(address: str) -> None:
         pass
 
 
-def _call(work: Callable[[Any], Any], item: Any) -> Any:
+def process_document(work: Callable[[Any], Any], item: Any) -> Any:
+    """A Ray task: one document through the work (its name is what the dashboard shows)."""
     return work(item)
 
 
@@ -117,7 +118,7 @@ def run(
     ray = ray_module()
     started = connect(address, workers)
     try:
-        task = ray.remote(num_cpus=1, max_retries=RETRIES, retry_exceptions=False)(_call)
+        task = ray.remote(num_cpus=1, max_retries=RETRIES, retry_exceptions=False)(process_document)
         shared = ray.put(work)
         limit = max(1, int(ray.cluster_resources().get("CPU", 1))) * IN_FLIGHT_PER_WORKER
         queue = list(reversed(range(len(items))))
