@@ -12,17 +12,18 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Engine, Integer, Select, func, select
+from sqlalchemy import Engine, Select, func, select
 
 from cnbudget.domain.errors import OutputError, UsageError
 from cnbudget.domain.escape import csv_cell, write_only_value
 from cnbudget.domain.i18n import t
 from cnbudget.store import schema
+from cnbudget.store.dataset import arrow_type, arrow_value
 
 XLSX_MAX_ROWS = 1_048_575
 BATCH = 20_000
@@ -305,40 +306,22 @@ def _parquet(
     import pyarrow.parquet as pq
 
     arrow_schema = pa.schema(
-        [(name, _arrow_type(pa, kind)) for name, kind in zip(columns, types, strict=True)]
+        [
+            (name, arrow_type(pa, kind, pa.decimal128(28, 6)))
+            for name, kind in zip(columns, types, strict=True)
+        ]
     )
     count = 0
     with pq.ParquetWriter(str(path), arrow_schema) as writer:
         for batch in batches:
             values = list(zip(*batch, strict=True)) if batch else [() for _ in columns]
             arrays = [
-                pa.array([_arrow_value(v) for v in column], type=field.type)
+                pa.array([arrow_value(v) for v in column], type=field.type)
                 for column, field in zip(values, arrow_schema, strict=True)
             ]
             writer.write_table(pa.Table.from_arrays(arrays, schema=arrow_schema))
             count += len(batch)
     return count
-
-
-def _arrow_type(pa: Any, sql_type: Any) -> Any:
-    """The Parquet column type for a column of the library (amounts stay exact decimals)."""
-    if isinstance(sql_type, schema.Amount):
-        return pa.decimal128(28, 6)
-    if isinstance(sql_type, Boolean):
-        return pa.bool_()
-    if isinstance(sql_type, Integer):
-        return pa.int64()
-    if isinstance(sql_type, DateTime):
-        return pa.timestamp("us", tz="UTC")
-    return pa.string()
-
-
-def _arrow_value(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)  # SQLite gives back naive times; they were stored in UTC
-    return value
 
 
 def _xlsx(engine: Engine, output: Path, tables: list[str], all_versions: bool) -> int:

@@ -134,7 +134,7 @@ def _write_table(engine: Engine, table: Table, target: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrow_schema = pa.schema([(c.name, _arrow_type(pa, c.type)) for c in table.columns])
+    arrow_schema = pa.schema([(c.name, arrow_type(pa, c.type)) for c in table.columns])
     partitioned = table.name in PARTITIONED
     query = _partition_query(table) if partitioned else select(table).order_by(table.c[_key(table)])
     writers: dict[tuple[str, str], Any] = {}
@@ -186,24 +186,32 @@ def _arrow_table(pa: Any, arrow_schema: Any, table: Table, rows: list[Any]) -> A
     return pa.Table.from_arrays(columns, schema=arrow_schema)
 
 
-def _arrow_type(pa: Any, sql_type: Any) -> Any:
+def arrow_type(pa: Any, sql_type: Any, amounts: Any = None) -> Any:
+    """The Parquet type of a column of the library; amounts are ``amounts`` (exports: decimals), else the
+    exact decimal text the library keeps (the dataset), like text and JSON."""
+    if amounts is not None and isinstance(sql_type, schema.Amount):
+        return amounts
     if isinstance(sql_type, Boolean):
         return pa.bool_()
     if isinstance(sql_type, Integer):
         return pa.int64()
     if isinstance(sql_type, DateTime):
         return pa.timestamp("us", tz="UTC")
-    return pa.string()  # text, JSON and amounts (exact decimal text, as the library keeps them)
+    return pa.string()
 
 
-def _arrow_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
+def arrow_value(value: Any) -> Any:
+    """A value of the library as pyarrow takes it (JSON as its text, times in UTC); exports use it too."""
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)  # SQLite gives back naive times; they were stored in UTC
     return value
+
+
+def _arrow_value(value: Any) -> Any:
+    """In the dataset, amounts are the exact decimal text the library keeps."""
+    return format(value, "f") if isinstance(value, Decimal) else arrow_value(value)
 
 
 def _duckdb_type(sql_type: Any) -> str:
