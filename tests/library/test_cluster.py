@@ -151,6 +151,19 @@ def test_a_document_that_kills_every_worker_fails_alone(ray_address: str) -> Non
     assert results == {0: "A", 1: "died: poison", 2: "B"}
 
 
+def test_workers_that_cannot_run_the_work_stop_the_batch_with_the_reason(ray_address: str) -> None:
+    from cnbudget.domain.errors import InputError
+
+    def work(item: str) -> str:
+        raise ModuleNotFoundError("No module named 'cnbudget'")  # as on a node without cnbudget
+
+    with pytest.raises(InputError, match="No module named 'cnbudget'"):
+        list(cluster.run(work, ["a"], lambda item: "died", address=ray_address))
+    assert (
+        list(cluster.run(work, [], lambda item: "died", address="127.0.0.1:1")) == []
+    )  # nothing: no cluster
+
+
 def test_a_cluster_that_cannot_be_reached_is_a_clear_error(tmp_path: Path) -> None:
     from cnbudget.domain.errors import InputError
 

@@ -115,6 +115,8 @@ def run(
     """(index in ``items``, result) for each item as it finishes on Ray — the contract of `batch.run`.
     ``work`` is sent to the workers with cloudpickle: a module-level function of cnbudget (installed on every
     node), its arguments bound with `functools.partial`. Closing the generator cancels what is in flight."""
+    if not items:  # nothing to read (all stored already): no cluster to join
+        return
     ray = ray_module()
     started = connect(address, workers)
     try:
@@ -141,11 +143,26 @@ def run(
 
 
 def _result(ray: Any, ref: Any, item: Item, died: Callable[[Item], Result]) -> Result:
-    """The task's result; ``died`` when its worker died every time it was run (the work itself never raises
-    for a document: `processing` turns every failure into a result)."""
+    """The task's result; ``died`` when its worker died every time it was run. The work itself never raises
+    for a document (`processing` turns every failure into a result), so a task that raises means workers that
+    cannot run cnbudget at all (not installed, another version): the batch stops there, with the reason —
+    what was stored is kept, and the same command finishes the rest once the nodes are right."""
     exceptions = ray.exceptions
     try:
         return ray.get(ref)  # type: ignore[no-any-return,unused-ignore]
     except (exceptions.WorkerCrashedError, exceptions.NodeDiedError, exceptions.OutOfMemoryError,
             exceptions.TaskCancelledError, exceptions.ObjectLostError):  # fmt: skip
         return died(item)
+    except exceptions.RayError as exc:
+        cause = getattr(exc, "cause", None) or exc
+        reason = (
+            f"{type(cause).__name__}: {str(cause).strip().splitlines()[-1] if str(cause).strip() else ''}"
+        )
+        raise InputError(
+            t(
+                f"Ray 的工作进程无法运行 cnbudget（各节点须装有同一版本的 cnbudget）：{reason}",
+                f"the Ray workers cannot run cnbudget (every node needs the same cnbudget version): {reason}",
+            ),
+            "--engine ray",
+            setting="engine",
+        ) from exc
