@@ -179,3 +179,21 @@ def test_an_empty_library_gives_an_empty_dataset_that_answers(tmp_path: Path) ->
     _same(q.findings(library), q.findings(dataset))
     dataset.dispose()
     library.dispose()
+
+
+def test_partitions_written_in_many_row_groups_give_the_same_answers(
+    both, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    from cnbudget.store import dataset as module
+
+    library, _dataset, _folder, counts = both
+    monkeypatch.setattr(module, "ROW_GROUP", 7)  # rows of a partition flushed as they come, 7 at a time
+    assert write_dataset(library, tmp_path / "ds") == counts
+    facts = list((tmp_path / "ds" / "facts").glob("year=*/region=*/*.parquet"))
+    assert max(pq.ParquetFile(f).num_row_groups for f in facts) > 1
+    small = open_dataset(tmp_path / "ds")
+    _same(q.findings(library, dismissed=True), q.findings(small, dismissed=True))
+    _same(q.compare(library, 2026), q.compare(small, 2026))
+    small.dispose()

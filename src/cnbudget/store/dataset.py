@@ -44,6 +44,9 @@ TABLES = ("organisations", "documents", "metrics", "facts", "findings", "decisio
 """What the questions read (``claims``, ``projects`` and ``indicators`` stay in the library)."""
 PARTITIONED = frozenset({"documents", "metrics", "facts", "findings"})
 BATCH = 50_000
+ROW_GROUP = 8_192
+"""Rows of one partition written together: rows of many partitions arrive mixed, and a Parquet row group of
+a few rows would make every query read many."""
 UNKNOWN = "unknown"
 """The partition of a document whose year, or whose organisation's region, is not known."""
 
@@ -107,7 +110,12 @@ def _swap(work: Path, folder: Path) -> None:
         old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
         folder.rename(old)
     os.chmod(work, 0o755)
-    work.rename(folder)
+    try:
+        work.rename(folder)
+    except OSError:
+        if old is not None:  # the dataset that was there stays
+            old.rename(folder)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -138,18 +146,24 @@ def _write_table(engine: Engine, table: Table, target: Path) -> int:
     partitioned = table.name in PARTITIONED
     query = _partition_query(table) if partitioned else select(table).order_by(table.c[_key(table)])
     writers: dict[tuple[str, str], Any] = {}
+    waiting: dict[tuple[str, str], list[Any]] = {}
     count = 0
+
+    def flush(key: tuple[str, str]) -> None:
+        if key not in writers:
+            writers[key] = pq.ParquetWriter(str(_part_file(target, key, partitioned)), arrow_schema)
+        writers[key].write_table(_arrow_table(pa, arrow_schema, table, waiting.pop(key)))
+
     try:
         for batch in _batches(engine, query):
-            groups: dict[tuple[str, str], list[Any]] = {}
             for row in batch:
                 key = (_part(row._year), _part(row._region)) if partitioned else ("", "")
-                groups.setdefault(key, []).append(row)
-            for key, rows in groups.items():
-                if key not in writers:
-                    writers[key] = pq.ParquetWriter(str(_part_file(target, key, partitioned)), arrow_schema)
-                writers[key].write_table(_arrow_table(pa, arrow_schema, table, rows))
+                waiting.setdefault(key, []).append(row)
+                if len(waiting[key]) >= ROW_GROUP:
+                    flush(key)
             count += len(batch)
+        for key in list(waiting):
+            flush(key)
         if not writers:  # an empty table is still a table: the view needs its columns
             pq.write_table(arrow_schema.empty_table(), str(_part_file(target, ("", ""), False)))
     finally:
