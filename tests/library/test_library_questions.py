@@ -270,3 +270,14 @@ def test_documents_printed_in_yuan_compare_in_wan(tmp_path: Path) -> None:
     answer = q.compare(engine, 2026, ["total_spending"])
     assert answer.rows[0]["total_spending"] == Decimal("5916.68")  # seed 000, printed in 万元
     assert any("万元" in n for n in answer.notes)
+
+
+@pytest.mark.parametrize("wildcard", ["%", "_", "武汉%中心"])
+def test_a_wildcard_in_a_name_is_a_character_not_a_pattern(engine, wildcard: str) -> None:
+    # part of a name is looked up by the database (LIKE): % and _ must not match everything
+    with pytest.raises(UsageError, match="没有与"):
+        q.history(engine, wildcard)
+
+
+def test_part_of_a_name_finds_the_organisation_through_the_database(engine) -> None:
+    assert q.history(engine, "工业信息化中心").title.startswith("武汉市工业信息化中心")

@@ -260,9 +260,13 @@ def _matching_organisations(conn: Connection, text: str) -> list[Any]:
     )
     if not hits and wanted_key and len(wanted_key) <= _NAME_KEY_LENGTH:
         hits = list(conn.execute(select(*_ORGANISATION).where(orgs.name_key == wanted_key)))
+        # part of the folded name, found by the database (武汉 names every 武汉市 organisation: ambiguous)
+        escaped = wanted_key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        part = orgs.name_key.like(f"%{escaped}%", escape="\\")
+        hits = hits or list(conn.execute(select(*_ORGANISATION).where(part).order_by(orgs.id)))
     if hits:
         return hits
-    rows = conn.execute(select(*_ORGANISATION)).all()
+    rows = conn.execute(select(*_ORGANISATION).order_by(orgs.id)).all()
     hits = [r for r in rows if name_key(r.name) == wanted_key]
     # part of a name: of the full name (武汉 names every 武汉市 organisation: ambiguous), else of its core
     hits = hits or [r for r in rows if wanted_key and wanted_key in name_key(r.name)]
