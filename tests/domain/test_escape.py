@@ -76,3 +76,29 @@ def test_write_only_sheets_write_text_cells(tmp_path: Path) -> None:
     cells = list(load_workbook(tmp_path / "w.xlsx")["organisations"].iter_rows())[0]
     assert cells[0].value == '=HYPERLINK("http://x","y")' and cells[0].data_type == "s"
     assert cells[1].value == "普通文字" and cells[2].value == 1.5
+
+
+def test_control_characters_of_pdf_text_do_not_break_a_workbook(tmp_path: Path) -> None:
+    """A \\x02 inside a project's name (a Guangzhou disclosure) made openpyxl refuse the cell: the audit's and
+    the checklist's workbooks and the library's export failed on such a document."""
+    doc = _poisoned()
+    target = row(doc, "B05", code="2014150")
+    target.label = "广州市民政局2024年\x022025年信息化运维项目\x1b"
+    doc.metadata.organisation = doc.metadata.department = "某\x07单位"
+    report = audit(doc)
+    assert any("\x02" in f.message for f in report.findings)  # the document's text reaches the findings
+    for data in (render_xlsx([report], []), render_checklist_xlsx([report], [])):
+        path = tmp_path / "out.xlsx"
+        path.write_bytes(data)
+        texts = [c.value for ws in load_workbook(path).worksheets for r in ws.iter_rows() for c in r]
+        assert any(isinstance(v, str) and "2024年2025年信息化运维项目" in v for v in texts)
+
+
+@given(st.text())
+def test_sheet_text_is_always_what_a_sheet_holds(text: str) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from cnbudget.domain.escape import sheet_text
+
+    assert not ILLEGAL_CHARACTERS_RE.search(sheet_text(text))
+    assert sheet_text(text) == "".join(ch for ch in text if not ILLEGAL_CHARACTERS_RE.match(ch))

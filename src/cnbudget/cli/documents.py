@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cnbudget.cli.inputs import resolve_input, write_output
+from cnbudget.cli.inputs import resolve_input, write_bytes_output, write_output
 from cnbudget.cli.options import (
     FactsFormat,
     ParseFormat,
@@ -65,13 +65,25 @@ def parse_command(
         typer.Option(
             "--format",
             "-f",
-            help=t("json：完整模型；text：摘要。", "json: the whole model; text: a summary."),
+            help=t(
+                "json：完整模型；text：摘要；xlsx：各张标准报表按原样排成 Excel 工作簿（须 -o），cnbudget 读回即同样的表。",
+                "json: the whole model; text: a summary; xlsx: the standard tables laid out as printed in an Excel "
+                "workbook (needs -o), which cnbudget reads back as the same tables.",
+            ),
         ),
     ] = ParseFormat.json,
     output: Annotated[Path | None, output_opt()] = None,
 ) -> None:
     """Parse a document into the complete model (JSON schema: docs/document.schema.json)."""
+    if fmt is ParseFormat.xlsx and output is None:  # before the document is read
+        raise UsageError(t("xlsx 是工作簿：请用 -o 给出 .xlsx 文件", "xlsx is a workbook: give -o FILE.xlsx"),
+                         setting="output")  # fmt: skip
     doc = _load(file, sample)
+    if fmt is ParseFormat.xlsx and output is not None:
+        from cnbudget.report.document.workbook import document_workbook
+
+        write_bytes_output(document_workbook(doc), output)
+        return
     if fmt is ParseFormat.json:
         from cnbudget.report.document.json import document_json
 

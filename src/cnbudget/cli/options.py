@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class ParseFormat(StrEnum):
     json = "json"
     text = "text"
+    xlsx = "xlsx"
 
 
 class FactsFormat(StrEnum):

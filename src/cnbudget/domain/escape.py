@@ -32,8 +32,20 @@ def text_cells(workbook: Any) -> None:
                     cell.data_type = "s"
 
 
+_SHEET_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The control characters a worksheet cannot hold (openpyxl refuses them; Excel would not open the file).
+PDF text carries some (a \x02 inside a project's name in a Guangzhou disclosure)."""
+
+
+def sheet_text(value: Any) -> Any:
+    """A value a worksheet can hold: text without the control characters Excel refuses; others unchanged."""
+    return _SHEET_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
 def write_only_value(sheet: Any, value: Any) -> Any:
-    """A value for a write-only sheet: text beginning with "=" as an explicit text cell."""
+    """A value for a write-only sheet: text a sheet can hold (`sheet_text`), and text beginning with "=" as an
+    explicit text cell."""
+    value = sheet_text(value)
     if isinstance(value, str) and value.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from cnbudget.audit import AuditReport, Finding
 from cnbudget.domain.catalog import ChecklistRow, ChecklistSpec, checklist_for, table_name, template_of
-from cnbudget.domain.escape import text_cells
+from cnbudget.domain.escape import sheet_text, text_cells
 from cnbudget.domain.vocabulary import KIND_LABELS, SCOPE_LABELS
 from cnbudget.model import Document, Heading, Metadata
 from cnbudget.report.audit.notes import profile_note
@@ -308,7 +308,10 @@ def _mark(
 
 
 def _sheet_name(checklist: FilledChecklist, taken: set[str]) -> str:
-    base = "".join(c for c in (checklist.organisation or "检查表") if c not in "[]:*?/\\")[:24] or "检查表"
+    base = (
+        "".join(c for c in sheet_text(checklist.organisation or "检查表") if c not in "[]:*?/\\")[:24]
+        or "检查表"
+    )
     name, n = base, 2
     while name in taken:
         name, n = f"{base[:21]}（{n}）", n + 1
@@ -336,7 +339,7 @@ def render_checklist_xlsx(
         ws = wb.create_sheet("无法读取")
         ws.append(["文件", "原因"])
         for path, error in failures:
-            ws.append([path, error])
+            ws.append([sheet_text(path), sheet_text(error)])
     if not wb.worksheets:
         wb.create_sheet("检查表")
     text_cells(wb)  # a label like =HYPERLINK(…) stays text
@@ -388,11 +391,11 @@ class _Shots:
 def _sheet_head(ws: Any, filled: FilledChecklist, style: _Style) -> None:
     from openpyxl.styles import Font
 
-    ws.append([filled.title])
+    ws.append([sheet_text(filled.title)])
     ws.merge_cells("A1:G1")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = style.centre
-    ws.append([f"{filled.org_label}：{filled.organisation}"])
+    ws.append([sheet_text(f"{filled.org_label}：{filled.organisation}")])
     ws.append(["公开网址："])
     ws.append([filled.header, None, None, "符合要求", "问题截图", "页码", "依据（cnbudget 规则）"])
     ws.merge_cells("A4:C4")
@@ -413,7 +416,17 @@ def _sheet_rows(ws: Any, report: AuditReport, filled: FilledChecklist, style: _S
         text = "\n".join(p.text for p in row.problems) or row.note
         pages = sorted({p for prob in row.problems for p in prob.pages})
         rules = sorted({p.rule_id for p in row.problems if p.rule_id})
-        ws.append([row.group, row.item, None, row.status, text, "、".join(map(str, pages)), " ".join(rules)])
+        ws.append(
+            [
+                row.group,
+                row.item,
+                None,
+                row.status,
+                sheet_text(text),
+                "、".join(map(str, pages)),
+                " ".join(rules),
+            ]
+        )
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
         # rows tall enough for their wrapped problems (LibreOffice does not grow them when it opens the file)
         wrapped = sum(max(1, -(-len(line) // 45)) for line in text.split("\n")) if text else 1

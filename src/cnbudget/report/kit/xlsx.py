@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cnbudget.domain.escape import write_only_value
+from cnbudget.domain.escape import sheet_text, write_only_value
 
 AMOUNT_FORMAT = "#,##0.00"
 """Excel's number format for 万元 and 元 amounts (the library keeps two decimals)."""
@@ -77,6 +77,7 @@ class Sheet:
         """A cell with a style (font, alignment, fill, number_format …); text is never a formula."""
         from openpyxl.cell import WriteOnlyCell
 
+        value = sheet_text(value)
         cell = WriteOnlyCell(self.sheet, value=value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"
