@@ -14,9 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from cnbudget.domain.escape import sheet_text
 from cnbudget.parse import parse_file
-from cnbudget.report.document.workbook import document_workbook
+from cnbudget.report.document.workbook import document_workbook, kept_amounts
 from support.cli import invoke
 from support.paths import FIXTURES
 from support.seeds import SEED_FILES
@@ -31,16 +30,6 @@ PDFS = [
     / "national"
     / "gd-zhuhai-transportworks-2026-budget-dept.pdf",  # the year only in tables' titles
 ]
-
-
-def _cells(doc):
-    return [
-        (t.id, r.resolved_code or r.code, sheet_text(r.label), c.column, c.value)
-        for t in doc.tables
-        for r in t.rows
-        for c in r.cells
-        if c.value is not None
-    ]
 
 
 def _identity(doc):
@@ -60,7 +49,7 @@ def _read_back(doc, tmp_path: Path):
 def test_the_workbook_reads_back_as_the_same_tables(path: Path, tmp_path: Path) -> None:
     doc = parse_file(path)
     back = _read_back(doc, tmp_path)
-    assert _cells(back) == _cells(doc) and len(_cells(doc)) > 100
+    assert kept_amounts(back) == kept_amounts(doc) and len(kept_amounts(doc)) > 100
     assert sorted(t.id for t in back.tables) == sorted(t.id for t in doc.tables)
     assert _identity(back) == _identity(doc)
 

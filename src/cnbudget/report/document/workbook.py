@@ -45,6 +45,18 @@ def document_workbook(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
+def kept_amounts(doc: Document) -> list[tuple[str, str, str, str, Decimal]]:
+    """What a workbook keeps of a document's tables, in order: each amount with its table, its row's full code
+    and label (as a sheet holds text) and its column — reading the workbook back gives the same list."""
+    return [
+        (table.id, row.resolved_code or row.code, sheet_text(row.label), cell.column, cell.value)
+        for table in doc.tables
+        for row in table.rows
+        for cell in row.cells
+        if cell.value is not None
+    ]
+
+
 def _title(doc: Document) -> str:
     """The disclosure's title from what was read ("…2024年部门预算"), whatever the printed one lacked (a year
     printed only in the tables' titles) or misspelled (硃口区 for the tables' 硚口区)."""
