@@ -90,6 +90,31 @@ def test_ray_gives_the_library_local_ingest_gives(ray_address: str, tmp_path: Pa
     on_ray.dispose()
 
 
+def test_on_a_cluster_the_workers_read_the_inputs_to_hash_them_not_the_driver(
+    ray_address: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cnbudget.library import ingestion
+
+    def driver_reads(path):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"the driver read {path}")
+
+    monkeypatch.setattr(
+        ingestion, "file_sha256", driver_reads
+    )  # this process only: the workers import their own
+    engine = open_database(str(tmp_path / "library.db"))
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(PDFS[0].read_bytes())
+    inputs = [*PDFS[:3], copy, tmp_path / "missing.pdf"]
+    summary = ingest(engine, inputs, runner="ray", address=ray_address)
+    assert len(summary.ingested + summary.new_versions) == 3 and summary.unchanged == [
+        str(copy)
+    ]  # same bytes
+    assert [f.path for f in summary.failed] == [str(tmp_path / "missing.pdf")]
+    again = ingest(engine, PDFS[:3], runner="ray", address=ray_address)
+    assert len(again.unchanged) == 3 and not again.ingested  # known by the hashes the workers made
+    engine.dispose()
+
+
 def test_a_worker_killed_mid_document_is_retried_and_the_document_stored_once(
     ray_address: str, tmp_path: Path
 ) -> None:

@@ -2,8 +2,9 @@
 cluster, for a batch bigger than one machine (``cnbudget ingest … --engine ray [--address ADDRESS]``).
 
 What runs where. The process that runs ``ingest`` (the driver) lists the inputs, skips what the library
-holds already (by content hash), and stores each result as it comes back, one transaction per document,
-exactly as with the local process pool; the Ray workers read, parse and audit. Inputs are local paths
+holds already (by content hash, which Ray tasks compute: the driver reads no document), and stores each
+result as it comes back, one transaction per document, exactly as with the local process pool; the Ray
+workers read, parse and audit. Inputs are local paths
 (every node must see them at the same path) or fsspec URLs (``s3://…``) that the workers read themselves.
 
 Failure semantics:

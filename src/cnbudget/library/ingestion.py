@@ -119,7 +119,7 @@ def ingest(
     total = (1 if bundle and files else len(files)) + len(failures)  # documents, and inputs that do not exist
     with engine.connect() as conn:
         known = set(conn.execute(select(schema.documents.c.content_sha256)).scalars())
-    plan = _plan(files, known, bundle, failures)
+    plan = _plan(files, known, bundle, failures, runner_of)
     summary.unchanged += plan.unchanged
     if on_start:
         on_start(total)
@@ -155,19 +155,44 @@ class _Plan:
     """The same bytes twice in one batch are parsed once; the copies share the first one's outcome."""
 
 
-def _plan(files: list[Path | str], known: set[str], bundle: bool, failures: list[Failure]) -> _Plan:
+def digest_or_fail(path: Path | str) -> str | Failure:
+    """The content hash of one input, or why it cannot be read (in a Ray task for a batch on a cluster)."""
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        return Failure(str(path), t(f"无法读取：{reason}", f"cannot read: {reason}"))
+    except CnbudgetError as exc:  # a URL that cannot be opened
+        return Failure(str(path), exc.message)
+
+
+def _digests(files: list[Path | str], runner: _Runner) -> list[str | Failure]:
+    """Each input's content hash, in order: read here, or — on a cluster — by the Ray workers, so that the
+    process that stores the results does not read a million documents once more by itself."""
+    if runner.name != "ray" or len(files) <= 1:
+        return [digest_or_fail(path) for path in files]
+    from cnbudget.library import cluster
+
+    hashed: list[str | Failure] = [Failure(str(path), "") for path in files]
+    for index, outcome in cluster.run(
+        digest_or_fail, files, died, address=runner.address, workers=runner.jobs
+    ):
+        hashed[index] = outcome
+    return hashed
+
+
+def _plan(
+    files: list[Path | str], known: set[str], bundle: bool, failures: list[Failure], runner: _Runner
+) -> _Plan:
     """What a batch reads, once each content: files already stored are unchanged, copies wait for the
     first of them; a bundle is one document, stored only when every part can be read."""
     plan = _Plan()
     digests: list[tuple[Path | str, str]] = []
-    for path in files:
-        try:
-            digests.append((path, file_sha256(path)))
-        except OSError as exc:
-            reason = exc.strerror or exc
-            failures.append(Failure(str(path), t(f"无法读取：{reason}", f"cannot read: {reason}")))
-        except CnbudgetError as exc:  # a URL that cannot be opened
-            failures.append(Failure(str(path), exc.message))
+    for path, digest in zip(files, _digests(files, runner), strict=True):
+        if isinstance(digest, Failure):
+            failures.append(digest)
+        else:
+            digests.append((path, digest))
     if bundle:
         if digests and not failures:  # one part missing: the disclosure is not stored incomplete
             # the bundle's identity is that of `read_bundle`: the digest of its parts' digests, in order
