@@ -171,13 +171,10 @@ def ingest_command(
     address: Annotated[str | None, _ingest_opt("address")] = None,
 ) -> None:
     """Parse, audit and store documents in the library; files already there (same content) are skipped."""
-    from cnbudget.library.ingestion import ingest
+    from cnbudget.library.ingestion import check_runner, ingest
     from cnbudget.read.folders import DOCUMENT_SUFFIXES
 
-    if address and engine_name is not BatchEngine.ray:
-        raise UsageError(
-            t("--address 只用于 --engine ray", "--address is for --engine ray only"), setting="address"
-        )
+    check_runner(engine_name.value, address)  # before the library is created
     inputs, given = _ingest_inputs(paths, sample, manifest)
     profile = load_profile_option(profile_path)  # checked before the library is touched
     journal = _open_log(log)

@@ -173,12 +173,8 @@ def _digests(files: list[Path | str], runner: _Runner) -> list[str | Failure]:
         return [digest_or_fail(path) for path in files]
     from cnbudget.library import cluster
 
-    hashed: list[str | Failure] = [Failure(str(path), "") for path in files]
-    for index, outcome in cluster.run(
-        digest_or_fail, files, died, address=runner.address, workers=runner.jobs
-    ):
-        hashed[index] = outcome
-    return hashed
+    hashed = dict(cluster.run(digest_or_fail, files, died, address=runner.address, workers=runner.jobs))
+    return [hashed[index] for index in range(len(files))]
 
 
 def _plan(
@@ -245,12 +241,7 @@ class _Runner:
     jobs: int | None
 
     def __post_init__(self) -> None:
-        if self.name not in RUNNERS:
-            raise UsageError(t(f"没有执行引擎 {self.name}：可选 {'、'.join(RUNNERS)}",
-                               f"no engine {self.name}: choose from {', '.join(RUNNERS)}"), setting="engine")  # fmt: skip
-        if self.address and self.name != "ray":
-            raise UsageError(t("--address 只用于 --engine ray", "--address is for --engine ray only"),
-                             setting="address")  # fmt: skip
+        check_runner(self.name, self.address)
 
     def workers(self, documents: int) -> int:
         """Worker processes on this machine (Ray decides its own from the cluster's CPUs)."""
@@ -258,6 +249,17 @@ class _Runner:
 
 
 RUNNERS = ("local", "ray")
+
+
+def check_runner(runner: str, address: str | None) -> None:
+    """An engine this batch runner has, and an address only for Ray (checked before a library is created)."""
+    if runner not in RUNNERS:
+        raise UsageError(t(f"没有执行引擎 {runner}：可选 {'、'.join(RUNNERS)}",
+                           f"no engine {runner}: choose from {', '.join(RUNNERS)}"), setting="engine")  # fmt: skip
+    if address and runner != "ray":
+        raise UsageError(t("--address 只用于 --engine ray", "--address is for --engine ray only"),
+                         setting="address")  # fmt: skip
+
 
 Pending = tuple[str | tuple[str, ...], Given | None]
 """A document to read (a file, or a bundle's parts) and what is given about it."""

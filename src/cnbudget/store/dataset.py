@@ -60,9 +60,8 @@ def dataset_folder(db: str) -> Path:
 def write_dataset(
     engine: Engine, folder: Path, *, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
-    """Write the library's tables under ``folder`` (replacing a dataset already there); rows per table."""
-    import pyarrow.parquet as pq  # noqa: F401  (the parquet extra; refused before anything is written)
-
+    """Write the library's tables under ``folder`` (replacing a dataset already there); rows per table.
+    Needs pyarrow (the parquet extra: `library.exports.export_dataset` says so before anything is written)."""
     folder = folder.expanduser()
     _check_target(folder)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.writing-", dir=folder.parent))

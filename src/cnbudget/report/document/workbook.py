@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cnbudget.domain.escape import sheet_text
+from cnbudget.domain.escape import sheet_text, text_cells
 from cnbudget.model import Document
 from cnbudget.model.tables import Cell, Column, Row, Table
 
@@ -30,16 +30,17 @@ def document_workbook(doc: Document) -> bytes:
     book = Workbook()
     cover = book.worksheets[0]
     cover.title = "封面"
-    cover.append([_text(cover, _title(doc))])
+    cover.append([sheet_text(_title(doc))])
     names: set[str] = {cover.title}
     for table in doc.tables:
         sheet = book.create_sheet(_sheet_name(table, names))
         if not table.columns:  # a table printed empty ("本部门无…"): its title and what it says
-            sheet.append([_text(sheet, table.title)])
+            sheet.append([sheet_text(table.title)])
             for note in table.notes:
-                sheet.append([_text(sheet, note.text)])
+                sheet.append([sheet_text(note.text)])
             continue
         _write_table(sheet, table, doc.metadata.organisation or doc.metadata.department)
+    text_cells(book)  # document text beginning with "=" stays text, never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -120,18 +121,18 @@ def _part_of(column: Column) -> tuple[str, int]:
 
 def _write_table(sheet: Any, table: Table, organisation: str) -> None:
     layout = _layout(table)
-    sheet.append([_text(sheet, table.title)])
+    sheet.append([sheet_text(table.title)])
     # one cell, as a caption line is printed: beside the header's cells it would read as a header row
     caption = (
         f"编制部门：{organisation}    单位：{table.amount_unit}"
         if organisation
         else f"单位：{table.amount_unit}"
     )
-    sheet.append([_text(sheet, caption)])
+    sheet.append([sheet_text(caption)])
     depth = max(len(c.path) for c in layout)
     first_header = sheet.max_row + 1
     for level in range(depth):
-        sheet.append([_text(sheet, c.path[level]) if level < len(c.path) else None for c in layout])
+        sheet.append([sheet_text(c.path[level]) if level < len(c.path) else None for c in layout])
     _merge_header(sheet, layout, first_header, depth)
     for rows in _lines(table):
         sheet.append([_cell_value(sheet, value) for value in _line(layout, rows)])
@@ -205,26 +206,14 @@ def _cell_value(sheet: Any, value: Any) -> Any:
     from openpyxl.cell import Cell as SheetCell
 
     if not isinstance(value, Cell):
-        return _text(sheet, value)
+        return sheet_text(value)
     if value.value is None:
-        return _text(sheet, value.raw or None)
+        return sheet_text(value.raw or None)
     cell = SheetCell(sheet, row=1, column=1, value=_number(value.value))  # append places it
     decimals = _decimals(value.value)
     grouped = "," in value.raw
     cell.number_format = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
     return cell
-
-
-def _text(sheet: Any, value: Any) -> Any:
-    """Text a sheet can hold, never a formula (a label "=…" stays text)."""
-    from openpyxl.cell import Cell as SheetCell
-
-    value = sheet_text(value)
-    if isinstance(value, str) and value.startswith("="):
-        cell = SheetCell(sheet, row=1, column=1, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def _decimals(value: Decimal) -> int:
